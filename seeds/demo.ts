@@ -1,0 +1,2 @@
+import type { Logger } from 'pino';
+export async function seedIfEmpty(_logger: Logger): Promise<void> {}

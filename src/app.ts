@@ -1,0 +1,80 @@
+import express from 'express';
+import helmet from 'helmet';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { pinoHttp } from 'pino-http';
+import expressLayouts from 'express-ejs-layouts';
+import type { Config } from './config.js';
+import { projectRoot } from './shared/paths.js';
+import { logger as defaultLogger } from './shared/logger.js';
+import type { Logger } from 'pino';
+import { viewLocals } from './shared/locals.js';
+import { csrfProtection } from './shared/csrf.js';
+import { errorHandler, notFoundHandler } from './shared/error-handler.js';
+import { sessionMiddleware } from './auth/sessions.js';
+import { configurePassport } from './auth/passport.js';
+import { authRouter } from './auth/routes.js';
+import { healthRouter } from './health/routes.js';
+import { homeRouter } from './home/routes.js';
+import { unitsRouter } from './units/routes.js';
+import { staffRouter } from './staff/routes.js';
+import { codeRouter } from './code/routes.js';
+import { auditRouter } from './audit/routes.js';
+
+/** Builds the Express app; no side effects beyond the returned object (the database must be connected). */
+export function createApp(config: Config, deps: { logger?: Logger } = {}): express.Express {
+  const logger = deps.logger ?? defaultLogger;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY);
+  app.set('views', path.join(projectRoot, 'views'));
+  app.set('view engine', 'ejs');
+  app.set('layout', 'layouts/main');
+  app.set('view cache', config.NODE_ENV === 'production');
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'upgrade-insecure-requests': config.cookieSecure ? [] : null } },
+      hsts: config.cookieSecure,
+    }),
+  );
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const id = crypto.randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // One line per request, without addresses, cookies or bodies: public forms may be anonymous.
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      customProps: (req) => ({ userId: (req as express.Request).user ? String((req as express.Request).user!.userId) : undefined }),
+      autoLogging: { ignore: (req) => req.url === '/health' || req.url?.startsWith('/public/') === true },
+    }),
+  );
+  app.use('/public', express.static(path.join(projectRoot, 'public'), { maxAge: config.NODE_ENV === 'production' ? '7d' : 0 }));
+  app.use(healthRouter());
+
+  app.use(express.urlencoded({ extended: true, limit: '200kb', parameterLimit: 2000 }));
+  app.use(sessionMiddleware(config));
+  const passport = configurePassport({ maxAttempts: config.LOGIN_MAX_ATTEMPTS, lockMinutes: config.LOGIN_LOCK_MINUTES });
+  app.use(passport.initialize());
+  app.use(passport.session());
+  app.use(viewLocals(config.DEFAULT_LANGUAGE));
+  app.use(expressLayouts);
+  app.use(csrfProtection);
+
+  app.use(authRouter({ loginRateLimitPer15Min: config.LOGIN_RATE_LIMIT_PER_15_MIN, defaultLanguage: config.DEFAULT_LANGUAGE }));
+  app.use(homeRouter());
+  app.use('/units', unitsRouter());
+  app.use('/staff', staffRouter());
+  app.use('/code', codeRouter());
+  app.use('/audit', auditRouter());
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(config.NODE_ENV === 'development'));
+  return app;
+}

@@ -1,0 +1,4 @@
+export const auditMessages = {
+  vi: { audit: {} },
+  en: { audit: {} },
+};

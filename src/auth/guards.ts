@@ -1,0 +1,39 @@
+import type { NextFunction, Request, Response } from 'express';
+import { Forbidden } from '../shared/errors.js';
+import { hasRole, type Actor } from './actor.js';
+import type { Role } from './model.js';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    // Passport puts the signed-in actor here.
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+    interface User extends Actor {}
+  }
+}
+
+export function requireLogin(req: Request, res: Response, next: NextFunction): void {
+  if (req.user) return next();
+  if (req.method === 'GET') req.session.returnTo = req.originalUrl;
+  res.redirect('/login');
+}
+
+export function requireRole(...roles: Role[]) {
+  return (req: Request, _res: Response, next: NextFunction): void => {
+    if (!req.user) return next(new Forbidden());
+    if (!hasRole(req.user, ...roles)) return next(new Forbidden());
+    next();
+  };
+}
+
+/** The signed-in actor; only for routes behind requireLogin. */
+export function actor(req: Request): Actor {
+  if (!req.user) throw new Forbidden();
+  return req.user;
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    returnTo?: string;
+  }
+}

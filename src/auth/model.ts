@@ -1,0 +1,33 @@
+import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
+
+export const ROLES = ['admin', 'head', 'staff'] as const;
+export type Role = (typeof ROLES)[number];
+
+const roleGrantSchema = new Schema(
+  {
+    role: { type: String, enum: ROLES, required: true },
+    unitId: { type: Schema.Types.ObjectId, ref: 'Unit', required: true },
+  },
+  { _id: false },
+);
+
+const userSchema = new Schema(
+  {
+    username: { type: String, required: true, lowercase: true, trim: true },
+    passwordHash: { type: String, required: true },
+    displayName: { type: String, required: true, trim: true },
+    staffId: { type: Schema.Types.ObjectId, ref: 'Staff', default: null },
+    roles: { type: [roleGrantSchema], default: [] },
+    active: { type: Boolean, default: true },
+    failedLogins: { type: Number, default: 0 },
+    lockedUntil: { type: Date, default: null },
+    lastLoginAt: { type: Date, default: null },
+    language: { type: String, enum: ['vi', 'en'], default: 'vi' },
+  },
+  { timestamps: true },
+);
+userSchema.index({ username: 1 }, { unique: true });
+userSchema.index({ staffId: 1 });
+
+export type User = InferSchemaType<typeof userSchema> & { _id: Types.ObjectId };
+export const UserModel = mongoose.model('User', userSchema);

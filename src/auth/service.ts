@@ -1,0 +1,65 @@
+import { Types } from 'mongoose';
+import { UserModel, type User, type Role } from './model.js';
+import { hashPassword, verifyPassword, decoyPasswordHash } from './passwords.js';
+import type { Actor } from './actor.js';
+
+export type LoginResult = { ok: true; actor: Actor } | { ok: false; reason: 'invalid' | 'locked'; lockedUntil?: Date };
+
+export interface LockoutPolicy {
+  maxAttempts: number;
+  lockMinutes: number;
+}
+
+export function actorOf(user: Pick<User, '_id' | 'displayName' | 'staffId' | 'roles'>): Actor {
+  return {
+    userId: user._id,
+    displayName: user.displayName,
+    staffId: user.staffId ?? null,
+    roles: user.roles.map((g) => ({ role: g.role as Role, unitId: g.unitId as Types.ObjectId })),
+  };
+}
+
+export async function findActor(userId: string): Promise<Actor | null> {
+  if (!Types.ObjectId.isValid(userId)) return null;
+  const user = await UserModel.findById(userId).select('displayName staffId roles active').lean();
+  return user && user.active ? actorOf(user) : null;
+}
+
+/** Checks a password; repeated failures lock the account for a while, whoever is trying. */
+export async function login(username: string, password: string, policy: LockoutPolicy, now = new Date()): Promise<LoginResult> {
+  const user = await UserModel.findOne({ username: username.trim().toLowerCase() }).lean();
+  if (!user || !user.active) {
+    await verifyPassword(await decoyPasswordHash(), password);
+    return { ok: false, reason: 'invalid' };
+  }
+  if (user.lockedUntil && user.lockedUntil > now) return { ok: false, reason: 'locked', lockedUntil: user.lockedUntil };
+  if (!(await verifyPassword(user.passwordHash, password))) {
+    const failures = (user.failedLogins ?? 0) + 1;
+    if (failures >= policy.maxAttempts) {
+      const lockedUntil = new Date(now.getTime() + policy.lockMinutes * 60_000);
+      await UserModel.updateOne({ _id: user._id }, { $set: { failedLogins: 0, lockedUntil } });
+      return { ok: false, reason: 'locked', lockedUntil };
+    }
+    await UserModel.updateOne({ _id: user._id }, { $inc: { failedLogins: 1 } });
+    return { ok: false, reason: 'invalid' };
+  }
+  await UserModel.updateOne({ _id: user._id }, { $set: { failedLogins: 0, lockedUntil: null, lastLoginAt: now } });
+  return { ok: true, actor: actorOf(user) };
+}
+
+export async function createUser(input: {
+  username: string;
+  password: string;
+  displayName: string;
+  roles: { role: Role; unitId: Types.ObjectId }[];
+  staffId?: Types.ObjectId | null;
+}): Promise<User> {
+  const doc = await UserModel.create({
+    username: input.username,
+    passwordHash: await hashPassword(input.password),
+    displayName: input.displayName,
+    roles: input.roles,
+    staffId: input.staffId ?? null,
+  });
+  return doc.toObject() as User;
+}

@@ -1,0 +1,40 @@
+import session from 'express-session';
+import MongoStore from 'connect-mongo';
+import mongoose from 'mongoose';
+import type { Config } from '../config.js';
+
+export const SESSION_COLLECTION = 'sessions';
+
+// FerretDB v1 has no TTL indexes and connect-mongo's 'interval' mode writes with w:0,
+// so expiry is our own acknowledged deleteMany on a timer (see sweepExpiredSessions).
+export function sessionMiddleware(config: Config) {
+  const ttlSeconds = Math.round(config.SESSION_MAX_AGE_HOURS * 3600);
+  return session({
+    name: 'congboc.sid',
+    secret: config.sessionSecret,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    proxy: config.TRUST_PROXY > 0,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: config.cookieSecure, maxAge: ttlSeconds * 1000 },
+    store: MongoStore.create({
+      client: mongoose.connection.getClient(),
+      dbName: config.DB_NAME,
+      collectionName: SESSION_COLLECTION,
+      ttl: ttlSeconds,
+      autoRemove: 'disabled',
+      stringify: false,
+    }),
+  });
+}
+
+export async function sweepExpiredSessions(now = new Date()): Promise<number> {
+  const result = await mongoose.connection.db!.collection(SESSION_COLLECTION).deleteMany({ expires: { $lt: now } });
+  return result.deletedCount;
+}
+
+export function startSessionSweeper(everyMs = 10 * 60_000): () => void {
+  const timer = setInterval(() => void sweepExpiredSessions().catch(() => undefined), everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,4 @@
+export const codeMessages = {
+  vi: { code: {} },
+  en: { code: {} },
+};

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { projectRoot } from './shared/paths.js';
+import path from 'node:path';
+
+const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
+  EMBEDDED_DB_PORT: z.coerce.number().int().min(1).max(65535).default(27018),
+  EMBEDDED_DB_DIR: z.string().min(1).default(path.join(projectRoot, 'data')),
+  FERRETDB_BIN: z.string().min(1).default(path.join(projectRoot, '.ferretdb', 'ferretdb')),
+  DB_NAME: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'ASCII letters, digits and _ only').default('congboc'),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SESSION_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 30).default(8),
+  COOKIE_SECURE: booleanFlag.optional(),
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  LOGIN_RATE_LIMIT_PER_15_MIN: z.coerce.number().int().min(1).default(20),
+  SEED_ON_EMPTY: booleanFlag.default(true),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DEFAULT_LANGUAGE: z.enum(['vi', 'en']).default('vi'),
+});
+
+export type Config = Readonly<z.infer<typeof schema> & { sessionSecret: string; cookieSecure: boolean }>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`Invalid configuration: ${issue.path.join('.')} ${issue.message}`);
+  }
+  const c = parsed.data;
+  if (c.NODE_ENV === 'production' && !c.SESSION_SECRET) {
+    throw new ConfigError('Invalid configuration: SESSION_SECRET is required in production');
+  }
+  return Object.freeze({
+    ...c,
+    // Outside production a per-process secret is fine: sessions simply end on restart.
+    sessionSecret: c.SESSION_SECRET ?? `dev-${crypto.randomUUID()}-${crypto.randomUUID()}`,
+    cookieSecure: c.COOKIE_SECURE ?? c.NODE_ENV === 'production',
+  });
+}
+
+export class ConfigError extends Error {}

@@ -1,0 +1,56 @@
+import http from 'node:http';
+import { loadConfig, ConfigError } from './config.js';
+import { logger } from './shared/logger.js';
+import { connectDatabase, disconnectDatabase, ensureIndexes } from './db/connection.js';
+import { startEmbeddedDb, EmbeddedDbMissing, type EmbeddedDb } from './db/embedded.js';
+import { startSessionSweeper } from './auth/sessions.js';
+import { createApp } from './app.js';
+import { seedIfEmpty } from '../seeds/demo.js';
+
+let embedded: EmbeddedDb | null = null;
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  logger.level = config.LOG_LEVEL;
+
+  let uri = config.MONGODB_URI;
+  if (!uri) {
+    embedded = await startEmbeddedDb({ bin: config.FERRETDB_BIN, dataDir: config.EMBEDDED_DB_DIR, port: config.EMBEDDED_DB_PORT, logger });
+    uri = embedded.uri;
+  }
+  await connectDatabase(uri, config.DB_NAME);
+  await ensureIndexes();
+  if (config.SEED_ON_EMPTY) await seedIfEmpty(logger);
+
+  const stopSweeper = startSessionSweeper();
+  const server = http.createServer(createApp(config));
+  server.listen(config.PORT, config.HOST, () => logger.info(`Công Bộc listening on http://${config.HOST}:${config.PORT}`));
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    stopSweeper();
+    server.close();
+    server.closeIdleConnections();
+    const forced = setTimeout(() => server.closeAllConnections(), 10_000);
+    forced.unref();
+    await new Promise((resolve) => server.once('close', resolve));
+    await disconnectDatabase().catch(() => undefined);
+    await embedded?.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch(async (err: unknown) => {
+  await embedded?.stop();
+  if (err instanceof ConfigError || err instanceof EmbeddedDbMissing) {
+    process.stderr.write(`${err.message}\n`);
+  } else {
+    logger.fatal({ err }, 'start-up failed');
+  }
+  process.exit(1);
+});

@@ -1,0 +1,28 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { ZodType } from 'zod';
+import { ValidationFailed } from './errors.js';
+import { parseInput } from './validation.js';
+
+/**
+ * A form POST: validate the body with the form's schema, run the use case, and on a validation
+ * failure (from the schema or the service) re-render the form with 422, the user's values and
+ * messages beside the fields. Success is the use case's business (usually flash + redirect).
+ */
+export function formPost<T>(opts: {
+  schema: ZodType<T>;
+  view: string;
+  locals: (req: Request, res: Response) => Promise<Record<string, unknown>> | Record<string, unknown>;
+  submit: (req: Request, res: Response, input: T) => Promise<void>;
+}): RequestHandler {
+  return async (req, res) => {
+    try {
+      const input = parseInput(opts.schema, req.body ?? {});
+      await opts.submit(req, res, input);
+    } catch (err) {
+      if (!(err instanceof ValidationFailed)) throw err;
+      const { _csrf, ...values } = (req.body ?? {}) as Record<string, unknown>;
+      void _csrf;
+      res.status(err.status).render(opts.view, { ...(await opts.locals(req, res)), values, errors: err.fieldErrors, formError: err.messageKey });
+    }
+  };
+}

@@ -1,0 +1,34 @@
+import type { NextFunction, Request, Response } from 'express';
+import { translator, isLanguage, type Language } from './i18n.js';
+import { takeFlash } from './flash.js';
+import { formatDate, formatDateTime, isoDate } from './format.js';
+import { csrfToken } from './csrf.js';
+import { hasRole } from '../auth/actor.js';
+
+export function languageOf(req: Request, fallback: Language): Language {
+  const fromSession = req.session?.lang;
+  if (isLanguage(fromSession)) return fromSession;
+  const accepted = req.acceptsLanguages('vi', 'en');
+  return isLanguage(accepted) ? accepted : fallback;
+}
+
+/** What every view may use: the translator, the signed-in user, flash messages, the CSRF token, formatters. */
+export function viewLocals(defaultLanguage: Language) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const lang = languageOf(req, defaultLanguage);
+    res.locals.lang = lang;
+    res.locals.t = translator(lang);
+    res.locals.currentUser = req.user ?? null;
+    res.locals.isAdmin = req.user ? hasRole(req.user, 'admin') : false;
+    res.locals.isHead = req.user ? hasRole(req.user, 'head', 'admin') : false;
+    res.locals.currentPath = req.originalUrl;
+    res.locals.flash = req.session ? takeFlash(req) : [];
+    res.locals.csrfToken = req.session ? csrfToken(req) : '';
+    res.locals.formatDate = formatDate;
+    res.locals.formatDateTime = formatDateTime;
+    res.locals.isoDate = isoDate;
+    res.locals.errors = {};
+    res.locals.values = {};
+    next();
+  };
+}

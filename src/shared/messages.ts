@@ -1,0 +1,58 @@
+export const commonMessages = {
+  vi: {
+    app: { name: 'Công Bộc', tagline: 'Theo dõi thực hiện quy tắc ứng xử "4 xin, 4 luôn, 5 không"', skipToContent: 'Bỏ qua, đến nội dung chính' },
+    nav: { home: 'Trang chủ', units: 'Đơn vị', staff: 'Cán bộ, công chức', code: 'Bộ quy tắc ứng xử', audit: 'Nhật ký thay đổi', login: 'Đăng nhập', logout: 'Đăng xuất', language: 'Ngôn ngữ', menu: 'Danh mục chính' },
+    common: {
+      save: 'Lưu', cancel: 'Hủy', edit: 'Sửa', create: 'Thêm mới', search: 'Tìm kiếm', filter: 'Lọc', reset: 'Xóa bộ lọc',
+      yes: 'Có', no: 'Không', all: 'Tất cả', actions: 'Thao tác', back: 'Quay lại', details: 'Chi tiết', none: 'Không có',
+      previous: 'Trang trước', next: 'Trang sau', pageOf: 'Trang {{page}}/{{pages}} · {{total}} kết quả', saved: 'Đã lưu.',
+      required: 'bắt buộc', dateHint: 'dd/mm/yyyy', active: 'Đang hoạt động', inactive: 'Ngừng hoạt động', from: 'Từ', to: 'Đến',
+    },
+    home: { title: 'Tổng quan', welcome: 'Xin chào, {{name}}.', yourRoles: 'Vai trò của bạn', unitsCount: 'Đơn vị đang hoạt động', staffCount: 'Cán bộ, công chức đang làm việc', codeVersion: 'Bộ quy tắc đang áp dụng' },
+    roles: { admin: 'Quản trị cấp tỉnh (Sở Nội vụ)', head: 'Trưởng đơn vị', staff: 'Cán bộ, công chức, viên chức' },
+    errors: {
+      notFound: 'Không tìm thấy trang hoặc dữ liệu bạn yêu cầu.', notFoundTitle: 'Không tìm thấy',
+      forbidden: 'Bạn không có quyền thực hiện thao tác này.', forbiddenTitle: 'Không có quyền truy cập',
+      conflict: 'Dữ liệu đã bị người khác thay đổi. Vui lòng tải lại trang và thử lại.',
+      unavailable: 'Hệ thống tạm thời không truy cập được cơ sở dữ liệu. Vui lòng thử lại sau.',
+      validation: 'Dữ liệu nhập chưa hợp lệ. Vui lòng kiểm tra các trường được đánh dấu.',
+      badRequest: 'Yêu cầu không hợp lệ.', csrf: 'Phiên làm việc của biểu mẫu đã hết hạn. Vui lòng tải lại trang và gửi lại.',
+      tooMany: 'Bạn đã gửi quá nhiều yêu cầu. Vui lòng thử lại sau ít phút.', tooLarge: 'Dữ liệu gửi lên quá lớn.',
+      server: 'Đã có lỗi xảy ra. Chúng tôi đã ghi nhận sự cố.', serverTitle: 'Lỗi hệ thống', requestId: 'Mã yêu cầu: {{id}}',
+      goHome: 'Về trang chủ',
+    },
+    validation: {
+      required: 'Vui lòng nhập trường này.', tooSmall: 'Giá trị quá nhỏ hoặc quá ngắn.', tooBig: 'Giá trị quá lớn hoặc quá dài.',
+      invalidChoice: 'Vui lòng chọn một giá trị trong danh sách.', invalidFormat: 'Định dạng không hợp lệ.', invalid: 'Giá trị không hợp lệ.',
+      date: 'Ngày không hợp lệ (dd/mm/yyyy).', dateOrder: 'Ngày kết thúc phải sau ngày bắt đầu.',
+    },
+  },
+  en: {
+    app: { name: 'Công Bộc', tagline: 'Tracking the "4 please, 4 always, 5 no" code of conduct', skipToContent: 'Skip to main content' },
+    nav: { home: 'Home', units: 'Units', staff: 'Staff', code: 'Code of conduct', audit: 'Audit log', login: 'Log in', logout: 'Log out', language: 'Language', menu: 'Main menu' },
+    common: {
+      save: 'Save', cancel: 'Cancel', edit: 'Edit', create: 'Add new', search: 'Search', filter: 'Filter', reset: 'Clear filters',
+      yes: 'Yes', no: 'No', all: 'All', actions: 'Actions', back: 'Back', details: 'Details', none: 'None',
+      previous: 'Previous page', next: 'Next page', pageOf: 'Page {{page}} of {{pages}} · {{total}} results', saved: 'Saved.',
+      required: 'required', dateHint: 'dd/mm/yyyy', active: 'Active', inactive: 'Inactive', from: 'From', to: 'To',
+    },
+    home: { title: 'Overview', welcome: 'Hello, {{name}}.', yourRoles: 'Your roles', unitsCount: 'Active units', staffCount: 'Active staff', codeVersion: 'Code of conduct in force' },
+    roles: { admin: 'Province administrator (Department of Home Affairs)', head: 'Unit head', staff: 'Staff member' },
+    errors: {
+      notFound: 'The page or record you asked for was not found.', notFoundTitle: 'Not found',
+      forbidden: 'You are not allowed to do this.', forbiddenTitle: 'Access denied',
+      conflict: 'Someone else changed this record. Please reload the page and try again.',
+      unavailable: 'The database cannot be reached right now. Please try again later.',
+      validation: 'Some fields are not valid. Please check the marked fields.',
+      badRequest: 'Bad request.', csrf: 'This form has expired. Please reload the page and submit again.',
+      tooMany: 'Too many requests. Please try again in a few minutes.', tooLarge: 'The upload is too large.',
+      server: 'Something went wrong. The problem has been recorded.', serverTitle: 'System error', requestId: 'Request id: {{id}}',
+      goHome: 'Go to the home page',
+    },
+    validation: {
+      required: 'Please fill in this field.', tooSmall: 'Too small or too short.', tooBig: 'Too large or too long.',
+      invalidChoice: 'Please choose a value from the list.', invalidFormat: 'Invalid format.', invalid: 'Invalid value.',
+      date: 'Invalid date (dd/mm/yyyy).', dateOrder: 'The end date must be after the start date.',
+    },
+  },
+};

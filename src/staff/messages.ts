@@ -1,0 +1,4 @@
+export const staffMessages = {
+  vi: { staff: {} },
+  en: { staff: {} },
+};

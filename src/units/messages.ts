@@ -1,0 +1,4 @@
+export const unitMessages = {
+  vi: { units: {} },
+  en: { units: {} },
+};

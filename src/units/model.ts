@@ -1,0 +1,54 @@
+import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
+
+export const UNIT_KINDS = ['province', 'district', 'commune', 'ward', 'township', 'office', 'desk'] as const;
+export type UnitKind = (typeof UNIT_KINDS)[number];
+/** Kinds that count as a commune-level unit (xã, phường, thị trấn). */
+export const COMMUNE_KINDS: readonly UnitKind[] = ['commune', 'ward', 'township'];
+
+const unitSchema = new Schema(
+  {
+    code: { type: String, required: true, trim: true },
+    name: { type: String, required: true, trim: true },
+    searchName: { type: String, required: true },
+    kind: { type: String, enum: UNIT_KINDS, required: true },
+    parentId: { type: Schema.Types.ObjectId, ref: 'Unit', default: null },
+    /** Ancestors from the root down to and including this unit: scope checks are one membership test. */
+    path: { type: [Schema.Types.ObjectId], required: true, default: [] },
+    depth: { type: Number, required: true, default: 0 },
+    effectiveFrom: { type: Date, required: true },
+    effectiveTo: { type: Date, default: null },
+    /** Units that took over this one when it was merged, split or closed. */
+    successorIds: { type: [Schema.Types.ObjectId], default: [] },
+    predecessorIds: { type: [Schema.Types.ObjectId], default: [] },
+    version: { type: Number, default: 0 },
+  },
+  { timestamps: true },
+);
+unitSchema.index({ code: 1 }, { unique: true });
+unitSchema.index({ path: 1 });
+unitSchema.index({ parentId: 1 });
+
+export type Unit = InferSchemaType<typeof unitSchema> & { _id: Types.ObjectId };
+export const UnitModel = mongoose.model('Unit', unitSchema);
+
+export const UNIT_CHANGE_KINDS = ['create', 'rename', 'move', 'merge', 'split', 'close'] as const;
+export type UnitChangeKind = (typeof UNIT_CHANGE_KINDS)[number];
+
+/** A reorganisation, kept for history: which units ended and which took over, from what date. */
+const unitChangeSchema = new Schema(
+  {
+    kind: { type: String, enum: UNIT_CHANGE_KINDS, required: true },
+    effectiveDate: { type: Date, required: true },
+    fromUnitIds: { type: [Schema.Types.ObjectId], default: [] },
+    toUnitIds: { type: [Schema.Types.ObjectId], default: [] },
+    legalBasis: { type: String, default: '' },
+    note: { type: String, default: '' },
+    actorId: { type: Schema.Types.ObjectId, ref: 'User', default: null },
+  },
+  { timestamps: true },
+);
+unitChangeSchema.index({ fromUnitIds: 1 });
+unitChangeSchema.index({ toUnitIds: 1 });
+
+export type UnitChange = InferSchemaType<typeof unitChangeSchema> & { _id: Types.ObjectId };
+export const UnitChangeModel = mongoose.model('UnitChange', unitChangeSchema);

@@ -1,0 +1,7 @@
+import mongoose from 'mongoose';
+
+/** Empties every collection: each suite starts from a clean database. */
+export async function clearDatabase(): Promise<void> {
+  const collections = await mongoose.connection.db!.collections();
+  for (const c of collections) await c.deleteMany({});
+}
