@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { projectRoot } from './shared/paths.js';
 import { logger as defaultLogger } from './shared/logger.js';
 import type { Logger } from 'pino';
+import type { Connection } from 'mongoose';
 import { viewLocals } from './shared/locals.js';
 import { csrfProtection } from './shared/csrf.js';
 import { errorHandler, notFoundHandler } from './shared/error-handler.js';
@@ -20,9 +21,11 @@ import { unitsRouter } from './units/routes.js';
 import { staffRouter } from './staff/routes.js';
 import { codeRouter } from './code/routes.js';
 import { auditRouter } from './audit/routes.js';
+import { evaluationsRouter } from './evaluations/routes.js';
+import { usersRouter, accountRouter } from './users/routes.js';
 
 /** Builds the Express app; no side effects beyond the returned object (the database must be connected). */
-export function createApp(config: Config, deps: { logger?: Logger } = {}): express.Express {
+export function createApp(config: Config, deps: { logger?: Logger; healthConnection?: Connection } = {}): express.Express {
   const logger = deps.logger ?? defaultLogger;
   const app = express();
   app.disable('x-powered-by');
@@ -56,7 +59,7 @@ export function createApp(config: Config, deps: { logger?: Logger } = {}): expre
     }),
   );
   app.use('/public', express.static(path.join(projectRoot, 'public'), { maxAge: config.NODE_ENV === 'production' ? '7d' : 0 }));
-  app.use(healthRouter());
+  app.use(healthRouter(deps.healthConnection));
 
   app.use(express.urlencoded({ extended: true, limit: '200kb', parameterLimit: 2000 }));
   app.use(sessionMiddleware(config));
@@ -73,6 +76,9 @@ export function createApp(config: Config, deps: { logger?: Logger } = {}): expre
   app.use('/staff', staffRouter());
   app.use('/code', codeRouter());
   app.use('/audit', auditRouter());
+  app.use('/evaluations', evaluationsRouter());
+  app.use('/users', usersRouter());
+  app.use('/account', accountRouter());
 
   app.use(notFoundHandler);
   app.use(errorHandler(config.NODE_ENV === 'development'));

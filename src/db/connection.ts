@@ -18,10 +18,10 @@ export async function disconnectDatabase(): Promise<void> {
   await mongoose.disconnect();
 }
 
-export async function databaseIsUp(): Promise<boolean> {
-  if (mongoose.connection.readyState !== 1) return false;
+export async function databaseIsUp(connection: mongoose.Connection = mongoose.connection): Promise<boolean> {
+  if (connection.readyState !== 1 || !connection.db) return false;
   try {
-    await mongoose.connection.db!.admin().command({ ping: 1 });
+    await connection.db.admin().command({ ping: 1 });
     return true;
   } catch {
     return false;

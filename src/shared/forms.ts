@@ -3,6 +3,9 @@ import type { ZodType } from 'zod';
 import { ValidationFailed } from './errors.js';
 import { parseInput } from './validation.js';
 
+// Secrets are never sent back into a re-rendered form.
+const NEVER_ECHOED = new Set(['_csrf', 'password', 'currentPassword', 'newPassword', 'confirmPassword']);
+
 /**
  * A form POST: validate the body with the form's schema, run the use case, and on a validation
  * failure (from the schema or the service) re-render the form with 422, the user's values and
@@ -20,8 +23,7 @@ export function formPost<T>(opts: {
       await opts.submit(req, res, input);
     } catch (err) {
       if (!(err instanceof ValidationFailed)) throw err;
-      const { _csrf, ...values } = (req.body ?? {}) as Record<string, unknown>;
-      void _csrf;
+      const values = Object.fromEntries(Object.entries((req.body ?? {}) as Record<string, unknown>).filter(([k]) => !NEVER_ECHOED.has(k)));
       res.status(err.status).render(opts.view, { ...(await opts.locals(req, res)), values, errors: err.fieldErrors, formError: err.messageKey });
     }
   };

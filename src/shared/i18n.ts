@@ -5,18 +5,22 @@ import { unitMessages } from '../units/messages.js';
 import { staffMessages } from '../staff/messages.js';
 import { codeMessages } from '../code/messages.js';
 import { auditMessages } from '../audit/messages.js';
+import { evaluationMessages } from '../evaluations/messages.js';
+import { userMessages } from '../users/messages.js';
 
 export const LANGUAGES = ['vi', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 export type Catalogue = { vi: Record<string, unknown>; en: Record<string, unknown> };
 
-const catalogues: Catalogue[] = [commonMessages, authMessages, unitMessages, staffMessages, codeMessages, auditMessages];
+const catalogues: Catalogue[] = [commonMessages, authMessages, unitMessages, staffMessages, codeMessages, auditMessages, evaluationMessages, userMessages];
 
 export function mergedResources(): { vi: Record<string, unknown>; en: Record<string, unknown> } {
   const vi: Record<string, unknown> = {};
   const en: Record<string, unknown> = {};
   for (const c of catalogues) {
+    // Each feature owns its top-level keys; a clash would silently drop texts.
+    for (const key of Object.keys(c.vi)) if (key in vi) throw new Error(`i18n: "${key}" is defined by two catalogues`);
     Object.assign(vi, c.vi);
     Object.assign(en, c.en);
   }

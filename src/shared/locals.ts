@@ -5,11 +5,10 @@ import { formatDate, formatDateTime, isoDate } from './format.js';
 import { csrfToken } from './csrf.js';
 import { hasRole } from '../auth/actor.js';
 
+/** Vietnamese unless the visitor switched: browsers' Accept-Language is deliberately not followed. */
 export function languageOf(req: Request, fallback: Language): Language {
   const fromSession = req.session?.lang;
-  if (isLanguage(fromSession)) return fromSession;
-  const accepted = req.acceptsLanguages('vi', 'en');
-  return isLanguage(accepted) ? accepted : fallback;
+  return isLanguage(fromSession) ? fromSession : fallback;
 }
 
 /** What every view may use: the translator, the signed-in user, flash messages, the CSRF token, formatters. */

@@ -1,9 +1,11 @@
 import { z, type ZodType } from 'zod';
 import { ValidationFailed, type FieldErrors } from './errors.js';
 
-// Zod issues become i18n keys; a schema may name its own key as the message ("validation.xyz").
+// Zod issues become i18n keys; a schema may name its own key as the message ("validation.xyz", "users.errors.xyz").
+const I18N_KEY = /^[a-z][A-Za-z0-9]*(\.[A-Za-z0-9]+)+$/;
+
 function keyFor(issue: z.core.$ZodIssue): string {
-  if (issue.message.startsWith('validation.')) return issue.message;
+  if (I18N_KEY.test(issue.message)) return issue.message;
   switch (issue.code) {
     case 'invalid_type':
       return 'validation.required';

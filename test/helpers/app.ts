@@ -16,8 +16,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   });
 }
 
-export function testApp(overrides: Record<string, string> = {}): Express {
-  return createApp(testConfig(overrides), { logger: createLogger('info', logSink) });
+export function testApp(overrides: Record<string, string> = {}, deps: Parameters<typeof createApp>[1] = {}): Express {
+  return createApp(testConfig(overrides), { logger: createLogger('info', logSink), ...deps });
 }
 
 export type Agent = ReturnType<typeof supertest.agent>;

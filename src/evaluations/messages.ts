@@ -1,0 +1,4 @@
+export const evaluationMessages = {
+  vi: { evaluations: {} },
+  en: { evaluations: {} },
+};

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { ROLES } from '../auth/model.js';
+import { checkbox, objectId, optionalObjectId, requiredText } from '../shared/validation.js';
+
+export const password = z.string().min(10, 'validation.passwordTooShort').max(200);
+
+const roleRows = z
+  .array(z.object({ role: z.union([z.enum(ROLES), z.literal('')]), unitId: z.union([objectId, z.literal('')]) }))
+  .max(6)
+  .default([])
+  .transform((rows) => rows.filter((r) => r.role !== '' || r.unitId !== ''))
+  .superRefine((rows, ctx) => {
+    rows.forEach((r, i) => {
+      if (r.role === '' || r.unitId === '') ctx.addIssue({ code: 'custom', path: [i], message: 'users.errors.incompleteRole' });
+    });
+    if (rows.length === 0) ctx.addIssue({ code: 'custom', message: 'users.errors.noRole' });
+  })
+  .transform((rows) => rows as { role: (typeof ROLES)[number]; unitId: string }[]);
+
+export const createUserForm = z.object({
+  username: z.string().trim().toLowerCase().regex(/^[a-z0-9._-]{3,40}$/, 'users.errors.username'),
+  displayName: requiredText(120),
+  password,
+  staffId: optionalObjectId,
+  roles: roleRows,
+});
+
+export const updateUserForm = z.object({
+  displayName: requiredText(120),
+  active: checkbox,
+  roles: roleRows,
+});
+
+export const resetPasswordForm = z.object({ password });
+
+export const changePasswordForm = z
+  .object({ currentPassword: z.string().min(1).max(200), newPassword: password, confirmPassword: z.string().max(200) })
+  .refine((v) => v.newPassword === v.confirmPassword, { path: ['confirmPassword'], message: 'users.errors.passwordMismatch' });

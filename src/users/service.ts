@@ -1,0 +1,115 @@
+import { Types } from 'mongoose';
+import { UserModel, type Role, type User } from '../auth/model.js';
+import { hashPassword, verifyPassword } from '../auth/passwords.js';
+import { coversUnit, hasRole, scopeRoots, type Actor } from '../auth/actor.js';
+import { UnitModel } from '../units/model.js';
+import { StaffModel } from '../staff/model.js';
+import { Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
+import * as audit from '../audit/service.js';
+
+type RoleInput = { role: Role; unitId: string };
+
+function assertAdmin(actor: Actor): void {
+  if (!hasRole(actor, 'admin')) throw new Forbidden();
+}
+
+/** Every granted unit must be one the administrator manages. */
+async function checkedGrants(actor: Actor, roles: RoleInput[]) {
+  const units = await UnitModel.find({ _id: { $in: roles.map((r) => r.unitId) } }).select('path').lean();
+  const pathOf = new Map(units.map((u) => [String(u._id), u.path]));
+  return roles.map((r, i) => {
+    const path = pathOf.get(r.unitId);
+    if (!path || !coversUnit(actor, path, 'admin')) throw new ValidationFailed({ [`roles.${i}`]: 'users.errors.unitOutOfScope' });
+    return { role: r.role, unitId: new Types.ObjectId(r.unitId) };
+  });
+}
+
+async function userInScope(actor: Actor, id: string): Promise<User> {
+  assertAdmin(actor);
+  if (!Types.ObjectId.isValid(id)) throw new NotFound();
+  const user = await UserModel.findById(id).lean();
+  if (!user) throw new NotFound();
+  const units = await UnitModel.find({ _id: { $in: user.roles.map((g) => g.unitId) } }).select('path').lean();
+  const inScope = units.length === 0 || units.some((u) => coversUnit(actor, u.path, 'admin'));
+  if (!inScope) throw new Forbidden();
+  return user as User;
+}
+
+const publicFields = (u: User) => ({ displayName: u.displayName, active: u.active, roles: u.roles.map((g) => ({ role: g.role, unitId: String(g.unitId) })) });
+
+export async function listUsers(actor: Actor) {
+  assertAdmin(actor);
+  const unitsInScope = await UnitModel.find({ path: { $in: scopeRoots(actor, 'admin') } }).select('name').lean();
+  const nameOf = new Map(unitsInScope.map((u) => [String(u._id), u.name]));
+  const users = await UserModel.find({ 'roles.unitId': { $in: unitsInScope.map((u) => u._id) } })
+    .select('username displayName roles active lockedUntil lastLoginAt staffId')
+    .sort({ username: 1 })
+    .lean();
+  const now = new Date();
+  return users.map((u) => ({
+    id: String(u._id),
+    username: u.username,
+    displayName: u.displayName,
+    active: u.active,
+    locked: Boolean(u.lockedUntil && u.lockedUntil > now),
+    lastLoginAt: u.lastLoginAt,
+    roles: u.roles.map((g) => ({ role: g.role, unitName: nameOf.get(String(g.unitId)) ?? '' })),
+  }));
+}
+
+export async function unitChoices(actor: Actor) {
+  const units = await UnitModel.find({ path: { $in: scopeRoots(actor, 'admin') }, effectiveTo: null }).select('name depth').sort({ depth: 1, name: 1 }).lean();
+  return units.map((u) => ({ value: String(u._id), label: u.name }));
+}
+
+export async function getUser(actor: Actor, id: string) {
+  const user = await userInScope(actor, id);
+  return { id: String(user._id), username: user.username, ...publicFields(user) };
+}
+
+export async function createLogin(actor: Actor, input: { username: string; displayName: string; password: string; staffId?: string; roles: RoleInput[] }) {
+  assertAdmin(actor);
+  const roles = await checkedGrants(actor, input.roles);
+  if (await UserModel.exists({ username: input.username })) throw new ValidationFailed({ username: 'users.errors.usernameTaken' });
+  let staffId: Types.ObjectId | null = null;
+  if (input.staffId) {
+    const staff = await StaffModel.findById(input.staffId).select('unitPath userId').lean();
+    if (!staff || !coversUnit(actor, staff.unitPath, 'admin')) throw new ValidationFailed({ staffId: 'users.errors.staffNotFound' });
+    if (staff.userId) throw new ValidationFailed({ staffId: 'users.errors.staffHasLogin' });
+    staffId = staff._id;
+  }
+  const created = await UserModel.create({ username: input.username, displayName: input.displayName, passwordHash: await hashPassword(input.password), roles, staffId });
+  // Second, idempotent step (no transactions): link the staff record back to its login.
+  if (staffId) await StaffModel.updateOne({ _id: staffId, userId: null }, { $set: { userId: created._id } });
+  await audit.record({ actor, objectType: 'user', objectId: created._id, action: 'create', after: { username: input.username, ...publicFields(created.toObject() as User) } });
+  return String(created._id);
+}
+
+export async function updateLogin(actor: Actor, id: string, input: { displayName: string; active: boolean; roles: RoleInput[] }) {
+  const before = await userInScope(actor, id);
+  if (String(before._id) === String(actor.userId) && !input.active) throw new ValidationFailed({ active: 'users.errors.cannotDeactivateSelf' });
+  const roles = await checkedGrants(actor, input.roles);
+  await UserModel.updateOne({ _id: before._id }, { $set: { displayName: input.displayName, active: input.active, roles } });
+  const after = (await UserModel.findById(before._id).lean()) as User;
+  await audit.record({ actor, objectType: 'user', objectId: before._id, action: 'update', before: publicFields(before), after: publicFields(after) });
+}
+
+export async function resetPassword(actor: Actor, id: string, password: string) {
+  const user = await userInScope(actor, id);
+  await UserModel.updateOne({ _id: user._id }, { $set: { passwordHash: await hashPassword(password), failedLogins: 0, lockedUntil: null } });
+  await audit.record({ actor, objectType: 'user', objectId: user._id, action: 'resetPassword' });
+}
+
+export async function unlock(actor: Actor, id: string) {
+  const user = await userInScope(actor, id);
+  await UserModel.updateOne({ _id: user._id }, { $set: { failedLogins: 0, lockedUntil: null } });
+  await audit.record({ actor, objectType: 'user', objectId: user._id, action: 'unlock' });
+}
+
+export async function changeOwnPassword(actor: Actor, currentPassword: string, newPassword: string) {
+  const user = await UserModel.findById(actor.userId).lean();
+  if (!user) throw new NotFound();
+  if (!(await verifyPassword(user.passwordHash, currentPassword))) throw new ValidationFailed({ currentPassword: 'users.errors.wrongPassword' });
+  await UserModel.updateOne({ _id: user._id }, { $set: { passwordHash: await hashPassword(newPassword) } });
+  await audit.record({ actor, objectType: 'user', objectId: user._id, action: 'changePassword' });
+}

@@ -1,0 +1,53 @@
+import { expect } from 'chai';
+import { clearDatabase } from '../helpers/db.js';
+import { agentFor, csrfFrom, login, testApp } from '../helpers/app.js';
+import { makeProvince, makeUser } from '../helpers/factories.js';
+
+describe('error pages', () => {
+  beforeEach(clearDatabase);
+
+  it('when a page does not exist, then 404 in Vietnamese, with no stack trace', async () => {
+    const { communeA } = await makeProvince();
+    const user = await makeUser({ roles: [{ role: 'staff', unit: communeA }] });
+    const agent = agentFor(testApp());
+    await login(agent, user.username);
+    const res = await agent.get('/khong-co-trang-nay');
+    expect(res.status).to.equal(404);
+    expect(res.text).to.contain('Không tìm thấy trang hoặc dữ liệu bạn yêu cầu.');
+    expect(res.text).not.to.match(/at .*\.(ts|js):\d+/);
+  });
+
+  it('when a staff member opens an administrators-only page, then 403 page', async () => {
+    const { communeA } = await makeProvince();
+    const user = await makeUser({ roles: [{ role: 'staff', unit: communeA }] });
+    const agent = agentFor(testApp());
+    await login(agent, user.username);
+    const res = await agent.get('/audit');
+    expect(res.status).to.equal(403);
+    expect(res.text).to.contain('Bạn không có quyền thực hiện thao tác này.');
+  });
+
+  it('when a form body is too large, then 413 with a localised message', async () => {
+    const agent = agentFor(testApp());
+    const _csrf = await csrfFrom(agent, '/login');
+    const res = await agent.post('/login').type('form').send({ _csrf, username: 'x'.repeat(300_000), password: 'x' });
+    expect(res.status).to.equal(413);
+    expect(res.text).to.contain('Dữ liệu gửi lên quá lớn.');
+  });
+
+  it('when a client asks for JSON, then errors come as JSON with the request id', async () => {
+    const res = await agentFor(testApp()).get('/khong-co').set('Accept', 'application/json');
+    expect(res.status).to.equal(404);
+    expect(res.body.error).to.be.a('string');
+    expect(res.body.requestId).to.equal(res.headers['x-request-id']);
+  });
+
+  it('when the login form is empty, then 422 with the message beside each field', async () => {
+    const agent = agentFor(testApp());
+    const _csrf = await csrfFrom(agent, '/login');
+    const res = await agent.post('/login').type('form').send({ _csrf, username: '', password: '' });
+    expect(res.status).to.equal(422);
+    expect(res.text).to.match(/id="f-username-error">Vui lòng nhập trường này.</);
+    expect(res.text).to.match(/id="f-password-error">Vui lòng nhập trường này.</);
+  });
+});

@@ -1,0 +1,42 @@
+import { expect } from 'chai';
+import fs from 'node:fs';
+import path from 'node:path';
+import { mergedResources, translator } from '../../src/shared/i18n.js';
+import { projectRoot } from '../../src/shared/paths.js';
+
+function keysOf(obj: Record<string, unknown>, prefix = ''): string[] {
+  return Object.entries(obj).flatMap(([k, v]) =>
+    v && typeof v === 'object' ? keysOf(v as Record<string, unknown>, `${prefix}${k}.`) : [`${prefix}${k}`],
+  );
+}
+
+function viewFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? viewFiles(path.join(dir, e.name)) : e.name.endsWith('.ejs') ? [path.join(dir, e.name)] : [],
+  );
+}
+
+describe('the i18n catalogue', () => {
+  const { vi, en } = mergedResources();
+
+  it('has the same keys in Vietnamese and English, none empty', () => {
+    const viKeys = keysOf(vi).sort();
+    const enKeys = keysOf(en).sort();
+    expect(viKeys.filter((k) => !enKeys.includes(k)), 'missing in English').to.deep.equal([]);
+    expect(enKeys.filter((k) => !viKeys.includes(k)), 'missing in Vietnamese').to.deep.equal([]);
+    const t = translator('vi');
+    expect(viKeys.filter((k) => !t(k)), 'empty Vietnamese texts').to.deep.equal([]);
+  });
+
+  it('has every literal key that a view asks for', () => {
+    const all = new Set(keysOf(vi));
+    const missing: string[] = [];
+    for (const file of viewFiles(path.join(projectRoot, 'views'))) {
+      const source = fs.readFileSync(file, 'utf8');
+      for (const m of source.matchAll(/\bt\('([a-zA-Z0-9_.]+)'\s*[,)]/g)) {
+        if (!all.has(m[1]!)) missing.push(`${path.relative(projectRoot, file)}: ${m[1]}`);
+      }
+    }
+    expect(missing).to.deep.equal([]);
+  });
+});

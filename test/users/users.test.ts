@@ -1,0 +1,91 @@
+import { expect } from 'chai';
+import { clearDatabase } from '../helpers/db.js';
+import { agentFor, login, submitForm, testApp } from '../helpers/app.js';
+import { makeProvince, makeStaff, makeUnit, makeUser } from '../helpers/factories.js';
+import { UserModel } from '../../src/auth/model.js';
+import { StaffModel } from '../../src/staff/model.js';
+import { AuditEntryModel } from '../../src/audit/model.js';
+
+describe('login accounts', () => {
+  let units: Awaited<ReturnType<typeof makeProvince>>;
+  beforeEach(async () => {
+    await clearDatabase();
+    units = await makeProvince();
+  });
+
+  async function asAdmin() {
+    const admin = await makeUser({ username: 'sonoivu', roles: [{ role: 'admin', unit: units.province }] });
+    const agent = agentFor(testApp());
+    await login(agent, admin.username);
+    return agent;
+  }
+
+  it('when an administrator creates a login for a staff record, then both are linked, the user can log in, and it is audited', async () => {
+    const staff = await makeStaff({ fullName: 'Lò Thị Xuân', unit: units.communeA });
+    const agent = await asAdmin();
+    const res = await submitForm(agent, '/users/new', '/users', {
+      username: 'xuanlt', displayName: 'Lò Thị Xuân', password: 'MatKhauMoi-2026', staffId: String(staff._id),
+      'roles[0][role]': 'staff', 'roles[0][unitId]': String(units.communeA._id),
+    });
+    expect(res.status).to.equal(302);
+    const user = await UserModel.findOne({ username: 'xuanlt' }).lean();
+    expect(String(user!.staffId)).to.equal(String(staff._id));
+    expect(String((await StaffModel.findById(staff._id).lean())!.userId)).to.equal(String(user!._id));
+    expect(await AuditEntryModel.countDocuments({ objectType: 'user', objectId: user!._id, action: 'create' })).to.equal(1);
+    const own = agentFor(testApp());
+    await login(own, 'xuanlt', 'MatKhauMoi-2026');
+  });
+
+  it('when the username is taken and no role is chosen, then 422 with both messages and the values kept', async () => {
+    await makeUser({ username: 'trungten', roles: [{ role: 'staff', unit: units.communeA }] });
+    const agent = await asAdmin();
+    const res = await submitForm(agent, '/users/new', '/users', { username: 'trungten', displayName: 'Người Trùng Tên', password: 'MatKhauMoi-2026' });
+    expect(res.status).to.equal(422);
+    expect(res.text).to.contain('Cần ít nhất một vai trò.');
+    expect(res.text).to.contain('value="Người Trùng Tên"');
+    expect(res.text).not.to.contain('MatKhauMoi-2026');
+    expect(await UserModel.countDocuments({ username: 'trungten' })).to.equal(1);
+  });
+
+  it('when an administrator grants a role on a unit of another province, then 422 and nothing is saved', async () => {
+    const otherProvince = await makeUnit({ name: 'Tỉnh Lai Châu', kind: 'province' });
+    const agent = await asAdmin();
+    const res = await submitForm(agent, '/users/new', '/users', {
+      username: 'ngoaitinh', displayName: 'Ngoại Tỉnh', password: 'MatKhauMoi-2026', 'roles[0][role]': 'head', 'roles[0][unitId]': String(otherProvince._id),
+    });
+    expect(res.status).to.equal(422);
+    expect(await UserModel.countDocuments({ username: 'ngoaitinh' })).to.equal(0);
+  });
+
+  it('when a unit head opens the accounts page, then 403', async () => {
+    const head = await makeUser({ roles: [{ role: 'head', unit: units.communeA }] });
+    const agent = agentFor(testApp());
+    await login(agent, head.username);
+    expect((await agent.get('/users')).status).to.equal(403);
+  });
+
+  it('when a locked account is unlocked by an administrator, then the user can log in again', async () => {
+    const user = await makeUser({ roles: [{ role: 'staff', unit: units.communeA }] });
+    await UserModel.updateOne({ _id: user._id }, { $set: { lockedUntil: new Date(Date.now() + 3600_000) } });
+    const agent = await asAdmin();
+    const list = await agent.get('/users');
+    expect(list.text).to.contain('Đang bị khóa');
+    const res = await submitForm(agent, '/users', `/users/${user._id}/unlock`, {});
+    expect(res.status).to.equal(302);
+    await login(agentFor(testApp()), user.username);
+  });
+
+  it('when a user changes their password with a wrong current one or a mismatch, then 422; with the right one, the new password works', async () => {
+    const user = await makeUser({ roles: [{ role: 'staff', unit: units.communeA }] });
+    const agent = agentFor(testApp());
+    await login(agent, user.username);
+    const wrong = await submitForm(agent, '/account/password', '/account/password', { currentPassword: 'sai', newPassword: 'MotMatKhauDai-1', confirmPassword: 'MotMatKhauDai-1' });
+    expect(wrong.status).to.equal(422);
+    expect(wrong.text).to.contain('Mật khẩu hiện tại không đúng.');
+    const mismatch = await submitForm(agent, '/account/password', '/account/password', { currentPassword: 'Matkhau@2026', newPassword: 'MotMatKhauDai-1', confirmPassword: 'khac' });
+    expect(mismatch.text).to.contain('Hai mật khẩu không khớp.');
+    const ok = await submitForm(agent, '/account/password', '/account/password', { currentPassword: 'Matkhau@2026', newPassword: 'MotMatKhauDai-1', confirmPassword: 'MotMatKhauDai-1' });
+    expect(ok.status).to.equal(302);
+    await login(agentFor(testApp()), user.username, 'MotMatKhauDai-1');
+  });
+});
