@@ -23,6 +23,10 @@ import { codeRouter } from './code/routes.js';
 import { auditRouter } from './audit/routes.js';
 import { evaluationsRouter } from './evaluations/routes.js';
 import { usersRouter, accountRouter } from './users/routes.js';
+import { reportsRouter } from './reports/routes.js';
+import { satisfactionRouter } from './satisfaction/routes.js';
+import { dossiersRouter } from './dossiers/routes.js';
+import { holidaysRouter } from './holidays/routes.js';
 
 /** Builds the Express app; no side effects beyond the returned object (the database must be connected). */
 export function createApp(config: Config, deps: { logger?: Logger; healthConnection?: Connection } = {}): express.Express {
@@ -79,6 +83,11 @@ export function createApp(config: Config, deps: { logger?: Logger; healthConnect
   app.use('/evaluations', evaluationsRouter());
   app.use('/users', usersRouter());
   app.use('/account', accountRouter());
+  // These routers hold both public (citizen) and signed-in routes, so each declares its own full paths and guards.
+  app.use(reportsRouter());
+  app.use(satisfactionRouter());
+  app.use(dossiersRouter());
+  app.use(holidaysRouter());
 
   app.use(notFoundHandler);
   app.use(errorHandler(config.NODE_ENV === 'development'));

@@ -42,7 +42,7 @@ export async function startEmbeddedDb(opts: { bin: string; dataDir: string; port
       `--listen-addr=127.0.0.1:${opts.port}`,
       '--telemetry=disable',
       '--debug-addr=-',
-      '--log-level=warn',
+      '--log-level=error',
     ],
     { env: { ...process.env, DO_NOT_TRACK: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );

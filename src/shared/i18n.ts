@@ -7,13 +7,17 @@ import { codeMessages } from '../code/messages.js';
 import { auditMessages } from '../audit/messages.js';
 import { evaluationMessages } from '../evaluations/messages.js';
 import { userMessages } from '../users/messages.js';
+import { reportMessages } from '../reports/messages.js';
+import { satisfactionMessages } from '../satisfaction/messages.js';
+import { dossierMessages } from '../dossiers/messages.js';
+import { holidayMessages } from '../holidays/messages.js';
 
 export const LANGUAGES = ['vi', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 export type Catalogue = { vi: Record<string, unknown>; en: Record<string, unknown> };
 
-const catalogues: Catalogue[] = [commonMessages, authMessages, unitMessages, staffMessages, codeMessages, auditMessages, evaluationMessages, userMessages];
+const catalogues: Catalogue[] = [commonMessages, authMessages, unitMessages, staffMessages, codeMessages, auditMessages, evaluationMessages, userMessages, reportMessages, satisfactionMessages, dossierMessages, holidayMessages];
 
 export function mergedResources(): { vi: Record<string, unknown>; en: Record<string, unknown> } {
   const vi: Record<string, unknown> = {};

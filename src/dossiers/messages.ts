@@ -1,0 +1,4 @@
+export const dossierMessages = {
+  vi: { dossiers: {} },
+  en: { dossiers: {} },
+};

@@ -1,0 +1,4 @@
+export const holidayMessages = {
+  vi: { holidays: {} },
+  en: { holidays: {} },
+};

@@ -1,0 +1,4 @@
+export const reportMessages = {
+  vi: { reports: {} },
+  en: { reports: {} },
+};

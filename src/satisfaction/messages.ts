@@ -1,0 +1,4 @@
+export const satisfactionMessages = {
+  vi: { satisfaction: {} },
+  en: { satisfaction: {} },
+};
