@@ -33,7 +33,8 @@ export function mergedResources(): { vi: Record<string, unknown>; en: Record<str
 
 const instance = i18next.createInstance();
 const resources = mergedResources();
-await instance.init({
+// Resources are inline and initAsync is off, so init completes synchronously (no top-level await).
+void instance.init({
   lng: 'vi',
   fallbackLng: 'vi',
   supportedLngs: [...LANGUAGES],

@@ -21,13 +21,27 @@ const staffSchema = new Schema(
     politicalTheoryLevel: { type: String, enum: POLITICAL_THEORY_LEVELS, default: 'none' },
     /** Optional employee code from the province's HR system; unique when given (empty = none). */
     staffCode: { type: String, default: '', trim: true },
+    /** Always present so it can carry a unique index (no sparse indexes on FerretDB): the code, or '#' + _id when none. */
+    codeKey: { type: String, required: true },
     active: { type: Boolean, default: true },
     userId: { type: Schema.Types.ObjectId, ref: 'User', default: null },
     version: { type: Number, default: 0 },
+    /** The spreadsheet import that created this record, if any (its audit entry has this id). */
+    importBatchId: { type: Schema.Types.ObjectId, default: null },
   },
   { timestamps: true },
 );
+export function staffCodeKey(staffCode: string | null | undefined, id: Types.ObjectId): string {
+  const code = (staffCode ?? '').trim().toUpperCase();
+  return code ? code : `#${String(id)}`;
+}
+
+staffSchema.pre('validate', function () {
+  this.codeKey = staffCodeKey(this.staffCode, this._id);
+});
 staffSchema.index({ unitPath: 1, sortKey: 1 });
+staffSchema.index({ codeKey: 1 }, { unique: true });
+staffSchema.index({ sortKey: 1 });
 staffSchema.index({ unitId: 1 });
 staffSchema.index({ userId: 1 });
 

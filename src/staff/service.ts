@@ -1,7 +1,241 @@
+import { Types } from 'mongoose';
 import type { Actor } from '../auth/actor.js';
-import { scopeRoots } from '../auth/actor.js';
-import { StaffModel } from './model.js';
+import { coversUnit, hasRole, scopeRoots } from '../auth/actor.js';
+import { UserModel } from '../auth/model.js';
+import { UnitModel } from '../units/model.js';
+import { record } from '../audit/service.js';
+import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldErrors } from '../shared/errors.js';
+import { PAGE_SIZE, pageInfo } from '../shared/pagination.js';
+import { compareVietnamese, foldForSearch, vietnameseSortKey } from '../shared/vietnamese.js';
+import { StaffModel, staffCodeKey, type Staff } from './model.js';
+import type { StaffEditInput, StaffInput, StaffListQuery } from './schemas.js';
+
+export { importStaff, importTemplate } from './import.js';
+
+const MANAGERS = ['admin', 'head'] as const;
 
 export async function countActiveInScope(actor: Actor): Promise<number> {
   return StaffModel.countDocuments({ unitPath: { $in: scopeRoots(actor, 'admin', 'head') }, active: true });
+}
+
+function assertManager(actor: Actor): void {
+  if (!hasRole(actor, ...MANAGERS)) throw new Forbidden();
+}
+
+export const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Units the actor manages, in tree order, for the unit selects. */
+export async function unitOptions(actor: Actor, opts: { openOnly?: boolean } = {}) {
+  const roots = scopeRoots(actor, ...MANAGERS);
+  if (!roots.length) return [];
+  const units = await UnitModel.find({ path: { $in: roots }, ...(opts.openOnly ? { effectiveTo: null } : {}) })
+    .select('name code parentId depth effectiveTo')
+    .lean();
+  const ids = new Set(units.map((u) => String(u._id)));
+  const children = new Map<string, typeof units>();
+  for (const u of units) {
+    const parent = u.parentId && ids.has(String(u.parentId)) ? String(u.parentId) : '';
+    children.set(parent, [...(children.get(parent) ?? []), u]);
+  }
+  const out: { id: string; name: string; code: string; level: number }[] = [];
+  const walk = (parent: string, level: number) => {
+    for (const u of (children.get(parent) ?? []).sort((a, b) => compareVietnamese(a.name, b.name))) {
+      out.push({ id: String(u._id), name: u.name, code: u.code, level });
+      walk(String(u._id), level + 1);
+    }
+  };
+  walk('', 0);
+  return out;
+}
+
+export async function listStaff(actor: Actor, query: StaffListQuery) {
+  assertManager(actor);
+  const filter: Record<string, unknown> = { unitPath: { $in: scopeRoots(actor, ...MANAGERS) } };
+  if (query.unitId) {
+    const unit = await UnitModel.findById(query.unitId).select('path').lean();
+    if (!unit || !coversUnit(actor, unit.path, ...MANAGERS)) throw new Forbidden();
+    filter.unitPath = unit._id;
+  }
+  if (query.category) filter.category = query.category;
+  if (query.active) filter.active = query.active === 'true';
+  const q = foldForSearch(query.q);
+  // searchName is stored folded, so the regex runs on plain lower-case ASCII-ish text.
+  if (q) filter.$or = [{ searchName: { $regex: escapeRegex(q) } }, { codeKey: query.q.trim().toUpperCase() }];
+
+  const pager = pageInfo(query.page, await StaffModel.countDocuments(filter));
+  const docs = await StaffModel.find(filter)
+    .select('fullName position unitId birthYear category active staffCode')
+    .sort({ sortKey: 1, _id: 1 })
+    .skip((pager.page - 1) * PAGE_SIZE)
+    .limit(PAGE_SIZE)
+    .lean();
+  const unitNames = await namesOfUnits(docs.map((d) => d.unitId));
+  const rows = docs.map((d) => ({
+    id: String(d._id),
+    fullName: d.fullName,
+    position: d.position,
+    unitName: unitNames.get(String(d.unitId)) ?? '',
+    birthYear: d.birthYear,
+    category: d.category,
+    active: d.active,
+    staffCode: d.staffCode,
+  }));
+  return { rows, pager };
+}
+
+async function namesOfUnits(ids: Types.ObjectId[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids.map(String))];
+  const units = unique.length ? await UnitModel.find({ _id: { $in: unique } }).select('name').lean() : [];
+  return new Map(units.map((u) => [String(u._id), u.name]));
+}
+
+function isOwnRecord(actor: Actor, staff: Pick<Staff, '_id' | 'userId'>): boolean {
+  return (actor.staffId != null && String(actor.staffId) === String(staff._id)) || (staff.userId != null && String(staff.userId) === String(actor.userId));
+}
+
+async function loadVisible(actor: Actor, id: string) {
+  if (!Types.ObjectId.isValid(id)) throw new NotFound();
+  const staff = await StaffModel.findById(id).lean();
+  if (!staff) throw new NotFound();
+  const canManage = coversUnit(actor, staff.unitPath, ...MANAGERS);
+  if (!canManage && !isOwnRecord(actor, staff)) throw new Forbidden();
+  return { staff, canManage };
+}
+
+/** One record for display: managers see their scope, anyone sees their own record. */
+export async function getStaff(actor: Actor, id: string) {
+  const { staff, canManage } = await loadVisible(actor, id);
+  const [unit, login] = await Promise.all([
+    UnitModel.findById(staff.unitId).select('name code').lean(),
+    staff.userId ? UserModel.findById(staff.userId).select('username').lean() : null,
+  ]);
+  return {
+    id: String(staff._id),
+    fullName: staff.fullName,
+    position: staff.position,
+    unitName: unit?.name ?? '',
+    unitCode: unit?.code ?? '',
+    birthYear: staff.birthYear,
+    gender: staff.gender,
+    category: staff.category,
+    educationLevel: staff.educationLevel,
+    politicalTheoryLevel: staff.politicalTheoryLevel,
+    staffCode: staff.staffCode,
+    active: staff.active,
+    username: login?.username ?? '',
+    canEdit: canManage,
+  };
+}
+
+/** The signed-in person's own record id, if their login is linked to one. */
+export async function ownStaffId(actor: Actor): Promise<string | null> {
+  const or: Record<string, unknown>[] = [{ userId: actor.userId }];
+  if (actor.staffId) or.unshift({ _id: actor.staffId });
+  const staff = await StaffModel.findOne({ $or: or }).select('_id').lean();
+  return staff ? String(staff._id) : null;
+}
+
+/** Form values for the edit page. */
+export async function staffForEdit(actor: Actor, id: string) {
+  const { staff, canManage } = await loadVisible(actor, id);
+  if (!canManage) throw new Forbidden();
+  const login = staff.userId ? await UserModel.findById(staff.userId).select('username').lean() : null;
+  return {
+    fullName: staff.fullName,
+    position: staff.position,
+    unitId: String(staff.unitId),
+    birthYear: String(staff.birthYear),
+    gender: staff.gender,
+    category: staff.category,
+    educationLevel: staff.educationLevel,
+    politicalTheoryLevel: staff.politicalTheoryLevel,
+    staffCode: staff.staffCode,
+    username: login?.username ?? '',
+    active: staff.active,
+    version: String(staff.version),
+  };
+}
+
+/** Checks that would need the database; all problems are reported together. */
+async function checkWrite(actor: Actor, input: StaffInput, staffId: Types.ObjectId) {
+  const errors: FieldErrors = {};
+  const unit = await UnitModel.findById(input.unitId).select('path effectiveTo').lean();
+  if (!unit) errors.unitId = 'staff.validation.unitUnknown';
+  else if (!coversUnit(actor, unit.path, ...MANAGERS)) throw new Forbidden();
+  else if (unit.effectiveTo) errors.unitId = 'staff.validation.unitClosed';
+
+  const codeKey = staffCodeKey(input.staffCode, staffId);
+  if (input.staffCode && (await StaffModel.exists({ codeKey, _id: { $ne: staffId } }))) errors.staffCode = 'staff.validation.staffCodeTaken';
+
+  let userId: Types.ObjectId | null = null;
+  if (input.username) {
+    const found = await findLinkableLogin(actor, input.username, staffId);
+    if (typeof found === 'string') errors.username = found;
+    else userId = found;
+  }
+  if (Object.keys(errors).length || !unit) throw new ValidationFailed(errors);
+  return {
+    fullName: input.fullName.normalize('NFC'),
+    sortKey: vietnameseSortKey(input.fullName.normalize('NFC')),
+    searchName: foldForSearch(input.fullName),
+    position: input.position,
+    unitId: unit._id,
+    unitPath: unit.path,
+    birthYear: input.birthYear,
+    gender: input.gender,
+    category: input.category,
+    educationLevel: input.educationLevel,
+    politicalTheoryLevel: input.politicalTheoryLevel,
+    staffCode: input.staffCode,
+    codeKey,
+    active: input.active,
+    userId,
+  };
+}
+
+/** A login may be linked when it works in the actor's units and is not someone else's. */
+async function findLinkableLogin(actor: Actor, username: string, staffId: Types.ObjectId): Promise<Types.ObjectId | string> {
+  const user = await UserModel.findOne({ username }).select('roles staffId').lean();
+  if (!user) return 'staff.validation.usernameUnknown';
+  const grantUnits = user.roles.map((g) => g.unitId);
+  const inScope = grantUnits.length && (await UnitModel.countDocuments({ _id: { $in: grantUnits }, path: { $in: scopeRoots(actor, ...MANAGERS) } }));
+  if (!inScope) return 'staff.validation.usernameUnknown';
+  if (user.staffId && String(user.staffId) !== String(staffId)) return 'staff.validation.usernameTaken';
+  if (await StaffModel.exists({ userId: user._id, _id: { $ne: staffId } })) return 'staff.validation.usernameTaken';
+  return user._id;
+}
+
+/** Second, idempotent step (no transactions): the login points back at its staff record, so the actor knows who they are. */
+async function syncLoginLink(staffId: Types.ObjectId, previousUserId: Types.ObjectId | null, userId: Types.ObjectId | null) {
+  if (previousUserId && String(previousUserId) !== String(userId)) await UserModel.updateOne({ _id: previousUserId, staffId }, { $set: { staffId: null } });
+  if (userId) await UserModel.updateOne({ _id: userId, staffId: null }, { $set: { staffId } });
+}
+
+const AUDITED = ['fullName', 'position', 'unitId', 'birthYear', 'gender', 'category', 'educationLevel', 'politicalTheoryLevel', 'staffCode', 'active', 'userId'] as const;
+const audited = (s: Partial<Record<(typeof AUDITED)[number], unknown>>) => Object.fromEntries(AUDITED.map((k) => [k, s[k] ?? null]));
+
+export async function createStaff(actor: Actor, input: StaffInput): Promise<string> {
+  assertManager(actor);
+  const _id = new Types.ObjectId();
+  const fields = await checkWrite(actor, input, _id);
+  try {
+    await StaffModel.create({ _id, ...fields });
+  } catch (err) {
+    if ((err as { code?: number }).code === 11000) throw new ValidationFailed({ staffCode: 'staff.validation.staffCodeTaken' });
+    throw err;
+  }
+  await syncLoginLink(_id, null, fields.userId);
+  await record({ actor, objectType: 'staff', objectId: _id, action: 'create', after: audited(fields), unitPath: fields.unitPath });
+  return String(_id);
+}
+
+export async function updateStaff(actor: Actor, id: string, input: StaffEditInput): Promise<void> {
+  const { staff, canManage } = await loadVisible(actor, id);
+  if (!canManage) throw new Forbidden();
+  if (staff.version !== input.version) throw new Conflict();
+  const fields = await checkWrite(actor, input, staff._id);
+  const result = await StaffModel.updateOne({ _id: staff._id, version: input.version }, { $set: fields, $inc: { version: 1 } });
+  if (result.matchedCount === 0) throw new Conflict();
+  await syncLoginLink(staff._id, staff.userId ?? null, fields.userId);
+  await record({ actor, objectType: 'staff', objectId: staff._id, action: 'update', before: audited(staff), after: audited(fields), unitPath: fields.unitPath });
 }
