@@ -6,6 +6,7 @@ import { startEmbeddedDb, EmbeddedDbMissing, type EmbeddedDb } from './db/embedd
 import { startSessionSweeper } from './auth/sessions.js';
 import { createApp } from './app.js';
 import { seedIfEmpty } from '../seeds/demo.js';
+import { repairUnfinishedChanges } from './units/service.js';
 
 let embedded: EmbeddedDb | null = null;
 
@@ -20,6 +21,8 @@ async function main(): Promise<void> {
   }
   await connectDatabase(uri, config.DB_NAME);
   await ensureIndexes();
+  const repaired = await repairUnfinishedChanges();
+  if (repaired) logger.warn({ repaired }, 'finished unit reorganisations interrupted by a crash');
   if (config.SEED_ON_EMPTY) await seedIfEmpty(logger);
 
   const stopSweeper = startSessionSweeper();

@@ -239,3 +239,10 @@ export async function updateStaff(actor: Actor, id: string, input: StaffEditInpu
   await syncLoginLink(staff._id, staff.userId ?? null, fields.userId);
   await record({ actor, objectType: 'staff', objectId: staff._id, action: 'update', before: audited(staff), after: audited(fields), unitPath: fields.unitPath });
 }
+
+/** After units move in the tree, the staff working in them follow: their stored unitPath is refreshed. Idempotent. */
+export async function followUnitPaths(unitIds: Types.ObjectId[]): Promise<void> {
+  const units = await UnitModel.find({ _id: { $in: unitIds } }).select('path').lean();
+  const ops = units.map((u) => ({ updateMany: { filter: { unitId: u._id }, update: { $set: { unitPath: u.path } } } }));
+  if (ops.length) await StaffModel.bulkWrite(ops, { ordered: false });
+}

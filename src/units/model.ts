@@ -27,6 +27,7 @@ const unitSchema = new Schema(
 unitSchema.index({ code: 1 }, { unique: true });
 unitSchema.index({ path: 1 });
 unitSchema.index({ parentId: 1 });
+unitSchema.index({ searchName: 1 });
 
 export type Unit = InferSchemaType<typeof unitSchema> & { _id: Types.ObjectId };
 export const UnitModel = mongoose.model('Unit', unitSchema);
@@ -44,11 +45,19 @@ const unitChangeSchema = new Schema(
     legalBasis: { type: String, default: '' },
     note: { type: String, default: '' },
     actorId: { type: Schema.Types.ObjectId, ref: 'User', default: null },
+    /** The unit a rename, move or creation is about (merges, splits and closures use from/to only). */
+    subjectId: { type: Schema.Types.ObjectId, ref: 'Unit', default: null },
+    /** A rename keeps the old and new code and name, since the unit itself only holds the current ones. */
+    oldName: { type: String, default: '' },
+    newName: { type: String, default: '' },
+    oldCode: { type: String, default: '' },
+    newCode: { type: String, default: '' },
   },
   { timestamps: true },
 );
 unitChangeSchema.index({ fromUnitIds: 1 });
 unitChangeSchema.index({ toUnitIds: 1 });
+unitChangeSchema.index({ subjectId: 1 });
 
 export type UnitChange = InferSchemaType<typeof unitChangeSchema> & { _id: Types.ObjectId };
 export const UnitChangeModel = mongoose.model('UnitChange', unitChangeSchema);
