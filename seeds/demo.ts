@@ -82,6 +82,7 @@ export async function seedDemo(logger: Logger): Promise<DemoSummary> {
     groups: officialCatalogue.groups.map((g) => ({ ...g, name: { ...g.name } })),
     criteria: officialCatalogue.criteria.map((c) => ({ ...c, name: { ...c.name }, plainLabel: { ...c.plainLabel } })),
     publishedBy: users[0]!._id,
+    publishedByName: users[0]!.displayName,
   });
 
   const summary: DemoSummary = { units: units.length, unitChanges: changes.length, staff: staff.length, users: logins.map((l) => l.username) };

@@ -27,7 +27,8 @@ export async function record(entry: {
   action: string;
   before?: Plain | null;
   after?: Plain | null;
-  unitPath?: Types.ObjectId[];
+  /** The unit the object belongs to (its ancestors included): administrators see the entries of their subtree only. */
+  unitPath: Types.ObjectId[];
 }): Promise<void> {
   await AuditEntryModel.create({
     actorId: entry.actor?.userId ?? null,
@@ -36,6 +37,6 @@ export async function record(entry: {
     objectId: entry.objectId,
     action: entry.action,
     changes: diff(entry.before ?? null, entry.after ?? null),
-    unitPath: entry.unitPath ?? [],
+    unitPath: entry.unitPath,
   });
 }

@@ -38,10 +38,13 @@ const codeVersionSchema = new Schema(
     groups: { type: [groupSchema], required: true },
     criteria: { type: [criterionSchema], required: true },
     publishedBy: { type: Schema.Types.ObjectId, ref: 'User', default: null },
+    /** The publisher's name as it was then: the list shows it without a look-up per row. */
+    publishedByName: { type: String, default: '' },
   },
   { timestamps: true },
 );
 codeVersionSchema.index({ provinceId: 1, versionNumber: 1 }, { unique: true });
+codeVersionSchema.index({ provinceId: 1, effectiveFrom: -1, versionNumber: -1 });
 
 export type CodeVersion = InferSchemaType<typeof codeVersionSchema> & { _id: Types.ObjectId };
 export type Criterion = CodeVersion['criteria'][number];

@@ -35,6 +35,13 @@ async function userInScope(actor: Actor, id: string): Promise<User> {
   return user as User;
 }
 
+/** Audit entries of a login sit under the unit of its first role, so that unit's administrators see them. */
+async function homeUnitPath(user: Pick<User, 'roles'>): Promise<Types.ObjectId[]> {
+  const first = user.roles[0];
+  if (!first) return [];
+  return (await UnitModel.findById(first.unitId).select('path').lean())?.path ?? [];
+}
+
 const publicFields = (u: User) => ({ displayName: u.displayName, active: u.active, roles: u.roles.map((g) => ({ role: g.role, unitId: String(g.unitId) })) });
 
 export async function listUsers(actor: Actor) {
@@ -81,7 +88,7 @@ export async function createLogin(actor: Actor, input: { username: string; displ
   const created = await UserModel.create({ username: input.username, displayName: input.displayName, passwordHash: await hashPassword(input.password), roles, staffId });
   // Second, idempotent step (no transactions): link the staff record back to its login.
   if (staffId) await StaffModel.updateOne({ _id: staffId, userId: null }, { $set: { userId: created._id } });
-  await audit.record({ actor, objectType: 'user', objectId: created._id, action: 'create', after: { username: input.username, ...publicFields(created.toObject() as User) } });
+  await audit.record({ actor, objectType: 'user', objectId: created._id, action: 'create', after: { username: input.username, ...publicFields(created.toObject() as User) }, unitPath: await homeUnitPath(created) });
   return String(created._id);
 }
 
@@ -91,19 +98,19 @@ export async function updateLogin(actor: Actor, id: string, input: { displayName
   const roles = await checkedGrants(actor, input.roles);
   await UserModel.updateOne({ _id: before._id }, { $set: { displayName: input.displayName, active: input.active, roles } });
   const after = (await UserModel.findById(before._id).lean()) as User;
-  await audit.record({ actor, objectType: 'user', objectId: before._id, action: 'update', before: publicFields(before), after: publicFields(after) });
+  await audit.record({ actor, objectType: 'user', objectId: before._id, action: 'update', before: publicFields(before), after: publicFields(after), unitPath: await homeUnitPath(after) });
 }
 
 export async function resetPassword(actor: Actor, id: string, password: string) {
   const user = await userInScope(actor, id);
   await UserModel.updateOne({ _id: user._id }, { $set: { passwordHash: await hashPassword(password), failedLogins: 0, lockedUntil: null } });
-  await audit.record({ actor, objectType: 'user', objectId: user._id, action: 'resetPassword' });
+  await audit.record({ actor, objectType: 'user', objectId: user._id, action: 'resetPassword', unitPath: await homeUnitPath(user) });
 }
 
 export async function unlock(actor: Actor, id: string) {
   const user = await userInScope(actor, id);
   await UserModel.updateOne({ _id: user._id }, { $set: { failedLogins: 0, lockedUntil: null } });
-  await audit.record({ actor, objectType: 'user', objectId: user._id, action: 'unlock' });
+  await audit.record({ actor, objectType: 'user', objectId: user._id, action: 'unlock', unitPath: await homeUnitPath(user) });
 }
 
 export async function changeOwnPassword(actor: Actor, currentPassword: string, newPassword: string) {
@@ -111,5 +118,5 @@ export async function changeOwnPassword(actor: Actor, currentPassword: string, n
   if (!user) throw new NotFound();
   if (!(await verifyPassword(user.passwordHash, currentPassword))) throw new ValidationFailed({ currentPassword: 'users.errors.wrongPassword' });
   await UserModel.updateOne({ _id: user._id }, { $set: { passwordHash: await hashPassword(newPassword) } });
-  await audit.record({ actor, objectType: 'user', objectId: user._id, action: 'changePassword' });
+  await audit.record({ actor, objectType: 'user', objectId: user._id, action: 'changePassword', unitPath: await homeUnitPath(user) });
 }
