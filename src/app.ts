@@ -27,6 +27,8 @@ import { reportsRouter } from './reports/routes.js';
 import { satisfactionRouter } from './satisfaction/routes.js';
 import { dossiersRouter } from './dossiers/routes.js';
 import { holidaysRouter } from './holidays/routes.js';
+import { exportsRouter } from './exports/routes.js';
+import { dashboardRouter } from './dashboard/routes.js';
 
 /** Builds the Express app; no side effects beyond the returned object (the database must be connected). */
 export function createApp(config: Config, deps: { logger?: Logger; healthConnection?: Connection } = {}): express.Express {
@@ -83,6 +85,8 @@ export function createApp(config: Config, deps: { logger?: Logger; healthConnect
   app.use('/evaluations', evaluationsRouter());
   app.use('/users', usersRouter());
   app.use('/account', accountRouter());
+  app.use('/exports', exportsRouter());
+  app.use('/dashboard', dashboardRouter());
   // These routers hold both public (citizen) and signed-in routes, so each declares its own full paths and guards.
   app.use(reportsRouter());
   app.use(satisfactionRouter());

@@ -11,13 +11,15 @@ import { reportMessages } from '../reports/messages.js';
 import { satisfactionMessages } from '../satisfaction/messages.js';
 import { dossierMessages } from '../dossiers/messages.js';
 import { holidayMessages } from '../holidays/messages.js';
+import { exportMessages } from '../exports/messages.js';
+import { dashboardMessages } from '../dashboard/messages.js';
 
 export const LANGUAGES = ['vi', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 export type Catalogue = { vi: Record<string, unknown>; en: Record<string, unknown> };
 
-const catalogues: Catalogue[] = [commonMessages, authMessages, unitMessages, staffMessages, codeMessages, auditMessages, evaluationMessages, userMessages, reportMessages, satisfactionMessages, dossierMessages, holidayMessages];
+const catalogues: Catalogue[] = [commonMessages, authMessages, unitMessages, staffMessages, codeMessages, auditMessages, evaluationMessages, userMessages, reportMessages, satisfactionMessages, dossierMessages, holidayMessages, exportMessages, dashboardMessages];
 
 export function mergedResources(): { vi: Record<string, unknown>; en: Record<string, unknown> } {
   const vi: Record<string, unknown> = {};

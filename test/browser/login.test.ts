@@ -45,6 +45,7 @@ describe('in a real browser', function () {
     expect(await page.getByRole('alert').textContent()).to.contain('không đúng');
     expect(await page.getByLabel('Tên đăng nhập').inputValue()).to.equal('khongco');
     await page.getByRole('link', { name: 'English' }).click();
+    await page.waitForSelector('html[lang="en"]');
     expect(await page.textContent('h1')).to.equal('Log in');
     await page.close();
   });

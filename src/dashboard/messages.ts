@@ -1,0 +1,4 @@
+export const dashboardMessages = {
+  vi: { dashboard: {} },
+  en: { dashboard: {} },
+};

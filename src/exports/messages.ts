@@ -1,0 +1,4 @@
+export const exportMessages = {
+  vi: { exports: {} },
+  en: { exports: {} },
+};
