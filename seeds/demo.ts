@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import mongoose from 'mongoose';
+import { seedFeatureDemos } from './features.js';
 import { UnitModel, UnitChangeModel } from '../src/units/model.js';
 import { StaffModel } from '../src/staff/model.js';
 import { UserModel, type Role } from '../src/auth/model.js';
@@ -85,6 +87,8 @@ export async function seedDemo(logger: Logger): Promise<DemoSummary> {
     publishedByName: users[0]!.displayName,
   });
 
+  await seedFeatureDemos(logger);
+
   const summary: DemoSummary = { units: units.length, unitChanges: changes.length, staff: staff.length, users: logins.map((l) => l.username) };
   logger.info({ ...summary, districts: DISTRICTS.length, ms: Date.now() - started }, 'demo data of Điện Biên province loaded');
   return summary;
@@ -99,11 +103,7 @@ export async function seedIfEmpty(logger: Logger): Promise<DemoSummary | null> {
   return seedDemo(logger);
 }
 
-/** Empties the collections the demo fills (`npm run seed -- --reset`). */
+/** Empties every collection of the app (`npm run seed -- --reset`); indexes stay. */
 export async function resetDemo(): Promise<void> {
-  await UnitModel.deleteMany({});
-  await UnitChangeModel.deleteMany({});
-  await StaffModel.deleteMany({});
-  await UserModel.deleteMany({});
-  await CodeVersionModel.deleteMany({});
+  for (const model of Object.values(mongoose.models)) await model.deleteMany({});
 }

@@ -1,5 +1,105 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
+import { actor, requireLogin, requireRole } from '../auth/guards.js';
+import { flash } from '../shared/flash.js';
+import { formPost } from '../shared/forms.js';
+import { pageNumber } from '../shared/pagination.js';
+import { formatDate } from '../shared/format.js';
+import { apologyLetterDocx, letterViewModel, LETTER_VIEW, PRINT_LAYOUT } from '../letters/service.js';
+import { SLIP_CHANNELS } from './model.js';
+import { apologySlipForm, dossierListQuery, lateDossierForm } from './schemas.js';
+import * as service from './service.js';
+
+const keeper = requireRole(...service.DOSSIER_ROLES);
+const safeFileName = (s: string) => s.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 60);
 
 export function dossiersRouter(): Router {
-  return Router();
+  const router = Router();
+
+  // GET /dossiers — the register of late dossiers and their apology slips
+  router.get('/dossiers', requireLogin, keeper, async (req, res) => {
+    const query = dossierListQuery.parse(req.query);
+    const [list, units] = await Promise.all([service.listDossiers(actor(req), query, pageNumber(req.query.page)), service.unitOptions(actor(req))]);
+    const baseQuery = new URLSearchParams({ unit: query.unit, year: query.year ? String(query.year) : '', withoutSlip: query.withoutSlip ? '1' : '' }).toString();
+    res.render('dossiers/index', { title: res.locals.t('dossiers.title'), ...list, units, filters: query, baseQuery });
+  });
+
+  const newLocals = async (req: Request, res: Response) => ({
+    title: res.locals.t('dossiers.newTitle'),
+    units: await service.unitOptions(actor(req)),
+    staff: await service.staffOptions(actor(req)),
+  });
+
+  // GET /dossiers/new
+  router.get('/dossiers/new', requireLogin, keeper, async (req, res) => {
+    res.render('dossiers/new', { ...(await newLocals(req, res)), values: { unitId: typeof req.query.unit === 'string' ? req.query.unit : '' } });
+  });
+
+  // POST /dossiers
+  router.post(
+    '/dossiers',
+    requireLogin,
+    keeper,
+    formPost({
+      schema: lateDossierForm,
+      view: 'dossiers/new',
+      locals: newLocals,
+      submit: async (req, res, input) => {
+        const id = await service.recordLateDossier(actor(req), input);
+        flash(req, 'success', 'dossiers.recorded');
+        res.redirect(`/dossiers/${id}`);
+      },
+    }),
+  );
+
+  const showLocals = async (req: Request, res: Response) => {
+    const dossier = await service.getDossier(actor(req), String(req.params.id));
+    return { title: res.locals.t('dossiers.showTitle', { number: dossier.dossierNumber }), dossier, channels: SLIP_CHANNELS };
+  };
+
+  // GET /dossiers/:id — the dossier, its slip or the form to issue one
+  router.get('/dossiers/:id', requireLogin, keeper, async (req, res) => {
+    const locals = await showLocals(req, res);
+    const values = { channel: 'PAPER', issuedDate: formatDate(new Date()), signerName: '', signerTitle: '' };
+    res.render('dossiers/show', { ...locals, values });
+  });
+
+  // POST /dossiers/:id/slip — issue the "Phiếu xin lỗi và hẹn lại ngày trả kết quả"
+  router.post(
+    '/dossiers/:id/slip',
+    requireLogin,
+    keeper,
+    formPost({
+      schema: apologySlipForm,
+      view: 'dossiers/show',
+      locals: showLocals,
+      submit: async (req, res, input) => {
+        await service.issueSlip(actor(req), String(req.params.id), input);
+        flash(req, 'success', 'dossiers.slipIssued');
+        res.redirect(`/dossiers/${String(req.params.id)}`);
+      },
+    }),
+  );
+
+  // GET /dossiers/:id/slip — the printable slip
+  router.get('/dossiers/:id/slip', requireLogin, keeper, async (req, res) => {
+    const id = String(req.params.id);
+    const { data, dossierNumber } = await service.slipLetter(actor(req), id);
+    res.render(LETTER_VIEW, {
+      layout: PRINT_LAYOUT,
+      title: res.locals.t('dossiers.slipTitle', { number: dossierNumber }),
+      letter: letterViewModel(data),
+      backHref: `/dossiers/${id}`,
+      docxHref: `/dossiers/${id}/slip.docx`,
+    });
+  });
+
+  // GET /dossiers/:id/slip.docx
+  router.get('/dossiers/:id/slip.docx', requireLogin, keeper, async (req, res) => {
+    const { data, dossierNumber } = await service.slipLetter(actor(req), String(req.params.id));
+    res.type('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+    res.attachment(`phieu-xin-loi-${safeFileName(dossierNumber)}.docx`);
+    res.send(await apologyLetterDocx(data));
+  });
+
+  return router;
 }

@@ -1,5 +1,117 @@
-import { Router } from 'express';
+import crypto from 'node:crypto';
+import { Router, type Request, type Response } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { actor, requireLogin, requireRole } from '../auth/guards.js';
+import { flash } from '../shared/flash.js';
+import { formPost } from '../shared/forms.js';
+import { parseInput } from '../shared/validation.js';
+import { PRINT_LAYOUT } from '../letters/service.js';
+import { COMMENT_MAX, deskSettingsForm, ratingForm, reportQuery } from './schemas.js';
+import * as service from './service.js';
 
-export function satisfactionRouter(): Router {
-  return Router();
+export const KIOSK_LAYOUT = 'satisfaction/kiosk-layout';
+const manager = requireRole('admin', 'head');
+/** Seconds the thank-you page waits before the kiosk is ready for the next citizen. */
+const THANK_YOU_SECONDS = 8;
+
+export interface SatisfactionRouterOptions {
+  /** Ratings one device may send per window: a kiosk serves one citizen after another, a phone should not stuff the box. */
+  ratingsPerDevice?: number;
+  windowMinutes?: number;
+}
+
+/**
+ * A device is its network address and browser signature, hashed with a key that lives only in this
+ * process: the limiter's memory holds no address, and nothing needs a cookie the device could drop.
+ */
+function deviceLimiter(opts: Required<SatisfactionRouterOptions>) {
+  const key = crypto.randomBytes(32);
+  return rateLimit({
+    windowMs: opts.windowMinutes * 60_000,
+    limit: opts.ratingsPerDevice,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req: Request) =>
+      crypto
+        .createHmac('sha256', key)
+        .update(`${ipKeyGenerator(req.ip ?? '')}|${req.get('user-agent') ?? ''}`)
+        .digest('base64url'),
+    handler: (req: Request, res: Response) => {
+      res.status(429).render('satisfaction/too-many', { layout: KIOSK_LAYOUT, title: res.locals.t('satisfaction.kiosk.title'), deskCode: String(req.params.deskCode ?? '') });
+    },
+  });
+}
+
+const officerQuery = (req: Request) => (typeof req.query.officer === 'string' ? req.query.officer : undefined);
+
+export function satisfactionRouter(options: SatisfactionRouterOptions = {}): Router {
+  const router = Router();
+  const limiter = deviceLimiter({ ratingsPerDevice: options.ratingsPerDevice ?? 12, windowMinutes: options.windowMinutes ?? 10 });
+
+  const kioskLocals = async (req: Request, res: Response, officerId?: string) => {
+    const data = await service.kiosk(String(req.params.deskCode), officerId);
+    return { layout: KIOSK_LAYOUT, title: res.locals.t('satisfaction.kiosk.title'), ...data, commentMax: COMMENT_MAX };
+  };
+
+  // GET /danh-gia/:deskCode — the public rating kiosk of a desk (?officer= from an officer's QR code)
+  router.get('/danh-gia/:deskCode', async (req, res) => {
+    res.render('satisfaction/kiosk', await kioskLocals(req, res, officerQuery(req)));
+  });
+
+  // POST /danh-gia/:deskCode
+  router.post(
+    '/danh-gia/:deskCode',
+    limiter,
+    formPost({
+      schema: ratingForm,
+      view: 'satisfaction/kiosk',
+      locals: (req, res) => kioskLocals(req, res, typeof req.body?.officer === 'string' ? req.body.officer : undefined),
+      submit: async (req, res, input) => {
+        await service.submitRating(String(req.params.deskCode), input);
+        const back = input.officer ? `?officer=${encodeURIComponent(input.officer)}` : '';
+        res.redirect(303, `/danh-gia/${encodeURIComponent(String(req.params.deskCode))}/cam-on${back}`);
+      },
+    }),
+  );
+
+  // GET /danh-gia/:deskCode/cam-on — thanks, then back to the kiosk for the next citizen
+  router.get('/danh-gia/:deskCode/cam-on', async (req, res) => {
+    const data = await service.kiosk(String(req.params.deskCode), officerQuery(req));
+    const officer = data.officer ? `?officer=${data.officer.id}` : '';
+    res.render('satisfaction/thanks', {
+      layout: KIOSK_LAYOUT,
+      title: res.locals.t('satisfaction.thanks.title'),
+      desk: data.desk,
+      kioskHref: `/danh-gia/${encodeURIComponent(data.desk.code)}${officer}`,
+      refreshSeconds: THANK_YOU_SECONDS,
+    });
+  });
+
+  // GET /satisfaction — the satisfaction rate per desk and month (?unit=&from=YYYY-MM&to=YYYY-MM)
+  router.get('/satisfaction', requireLogin, manager, async (req, res) => {
+    const query = reportQuery.parse(req.query);
+    const [report, units] = await Promise.all([service.satisfactionReport(actor(req), query), service.reportUnitOptions(actor(req))]);
+    res.render('satisfaction/report', { title: res.locals.t('satisfaction.report.title'), report, units });
+  });
+
+  // GET /satisfaction/desks — the desks' kiosks, scales and QR codes
+  router.get('/satisfaction/desks', requireLogin, manager, async (req, res) => {
+    res.render('satisfaction/desks', { title: res.locals.t('satisfaction.desks.title'), desks: await service.listDesks(actor(req)) });
+  });
+
+  // POST /satisfaction/desks/:id/scale
+  router.post('/satisfaction/desks/:id/scale', requireLogin, manager, async (req, res) => {
+    const input = parseInput(deskSettingsForm, req.body ?? {});
+    await service.setScale(actor(req), String(req.params.id), input.scale);
+    flash(req, 'success', 'satisfaction.desks.scaleSaved');
+    res.redirect('/satisfaction/desks');
+  });
+
+  // GET /satisfaction/desks/:id/qr — printable QR codes for the desk and each officer
+  router.get('/satisfaction/desks/:id/qr', requireLogin, manager, async (req, res) => {
+    const sheet = await service.qrSheet(actor(req), String(req.params.id), `${req.protocol}://${req.get('host')}`);
+    res.render('satisfaction/qr', { layout: PRINT_LAYOUT, title: res.locals.t('satisfaction.qr.title', { name: sheet.desk.name }), ...sheet, backHref: '/satisfaction/desks' });
+  });
+
+  return router;
 }

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { dateInput, objectId, optionalObjectId, optionalText, requiredText } from '../shared/validation.js';
+import { SLIP_CHANNELS } from './model.js';
+
+export const lateDossierForm = z
+  .object({
+    unitId: objectId,
+    dossierNumber: requiredText(60),
+    procedureName: requiredText(300),
+    applicantName: requiredText(120),
+    receivedDate: dateInput,
+    dueDate: dateInput,
+    handlingStaffId: optionalObjectId,
+  })
+  .refine((v) => v.dueDate >= v.receivedDate, { path: ['dueDate'], message: 'dossiers.errors.dueBeforeReceived' });
+export type LateDossierInput = z.infer<typeof lateDossierForm>;
+
+export const apologySlipForm = z.object({
+  documentNumber: optionalText(60),
+  reason: requiredText(1000),
+  newReturnDate: dateInput,
+  channel: z.enum(SLIP_CHANNELS, { message: 'validation.invalidChoice' }),
+  signerName: requiredText(120),
+  signerTitle: requiredText(120),
+  issuedDate: dateInput,
+});
+export type ApologySlipInput = z.infer<typeof apologySlipForm>;
+
+export const dossierListQuery = z.object({
+  unit: z.preprocess((v) => (typeof v === 'string' && /^[0-9a-f]{24}$/i.test(v) ? v : ''), z.string()),
+  year: z.preprocess((v) => (typeof v === 'string' && /^\d{4}$/.test(v) ? Number(v) : undefined), z.number().int().min(2000).max(2100).optional()),
+  withoutSlip: z.preprocess((v) => v === '1' || v === 'on', z.boolean()),
+});
+export type DossierListQuery = z.infer<typeof dossierListQuery>;

@@ -1,0 +1,68 @@
+import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
+
+/** The five answers of the national survey scale (SIPAS); the 3-level scale uses three of them. */
+export const LEVELS = ['VERY_SATISFIED', 'SATISFIED', 'NEUTRAL', 'DISSATISFIED', 'VERY_DISSATISFIED'] as const;
+export type Level = (typeof LEVELS)[number];
+export const SCALES = { 3: ['VERY_SATISFIED', 'SATISFIED', 'DISSATISFIED'], 5: [...LEVELS] } as const satisfies Record<number, readonly Level[]>;
+export type ScaleSize = keyof typeof SCALES;
+/** "Satisfied" means one of the top two answers on either scale: Rất hài lòng or Hài lòng. */
+export const SATISFIED_LEVELS: readonly Level[] = ['VERY_SATISFIED', 'SATISFIED'];
+
+/** Per-desk settings of the rating kiosk, kept apart from the unit tree. */
+const deskSettingsSchema = new Schema(
+  {
+    unitId: { type: Schema.Types.ObjectId, ref: 'Unit', required: true },
+    scale: { type: Number, enum: [3, 5], required: true, default: 3 },
+    updatedBy: { type: Schema.Types.ObjectId, ref: 'User', default: null },
+  },
+  { timestamps: true },
+);
+deskSettingsSchema.index({ unitId: 1 }, { unique: true });
+
+export type DeskSettings = InferSchemaType<typeof deskSettingsSchema> & { _id: Types.ObjectId };
+export const DeskSettingsModel = mongoose.model('DeskSettings', deskSettingsSchema);
+
+/**
+ * One citizen's rating of a desk. Nothing identifies the citizen or their device: no IP, no cookie id.
+ * The derived fields (year, month, periodKey, unitPath, satisfied) let $match + $group/$sum answer the rates.
+ */
+const ratingSchema = new Schema(
+  {
+    unitId: { type: Schema.Types.ObjectId, ref: 'Unit', required: true },
+    unitPath: { type: [Schema.Types.ObjectId], required: true },
+    officerId: { type: Schema.Types.ObjectId, ref: 'Staff', default: null },
+    level: { type: String, enum: LEVELS, required: true },
+    scale: { type: Number, enum: [3, 5], required: true },
+    satisfied: { type: Number, enum: [0, 1], required: true },
+    /** Codes of the criteria the citizen said went wrong, from codeVersionId. */
+    criteria: { type: [String], default: [] },
+    codeVersionId: { type: Schema.Types.ObjectId, ref: 'CodeVersion', default: null },
+    comment: { type: String, default: '', trim: true },
+    ratedAt: { type: Date, required: true },
+    year: { type: Number, required: true },
+    month: { type: Number, required: true },
+    periodKey: { type: String, required: true },
+  },
+  { timestamps: false },
+);
+ratingSchema.pre('validate', function () {
+  if (this.level && this.ratedAt) Object.assign(this, derivedRatingFields(this.level as Level, this.ratedAt));
+});
+ratingSchema.index({ unitPath: 1, periodKey: 1 });
+ratingSchema.index({ unitId: 1, periodKey: 1 });
+ratingSchema.index({ officerId: 1, periodKey: 1 });
+
+/** Month of a moment in Vietnam's time zone (UTC+7, no daylight saving): a rating at 06:30 on the 1st belongs to that month. */
+export function periodOf(at: Date): { year: number; month: number; periodKey: string } {
+  const local = new Date(at.getTime() + 7 * 3600_000);
+  const year = local.getUTCFullYear();
+  const month = local.getUTCMonth() + 1;
+  return { year, month, periodKey: `${year}-${String(month).padStart(2, '0')}` };
+}
+
+export function derivedRatingFields(level: Level, ratedAt: Date) {
+  return { satisfied: SATISFIED_LEVELS.includes(level) ? 1 : 0, ...periodOf(ratedAt) };
+}
+
+export type Rating = InferSchemaType<typeof ratingSchema> & { _id: Types.ObjectId };
+export const RatingModel = mongoose.model('SatisfactionRating', ratingSchema);

@@ -1,0 +1,196 @@
+import { expect } from 'chai';
+import { Types } from 'mongoose';
+import { clearDatabase } from '../helpers/db.js';
+import { agentFor, login, submitForm, testApp, type Agent } from '../helpers/app.js';
+import { makeProvince, makeStaff, makeUser } from '../helpers/factories.js';
+import { LateDossierModel } from '../../src/dossiers/model.js';
+import { lateDossiersWithoutSlip, lateDossierSummary } from '../../src/dossiers/service.js';
+import { AuditEntryModel } from '../../src/audit/model.js';
+import { readDocx } from '../letters/docx.js';
+
+describe('late dossiers and their apology slips', () => {
+  let units: Awaited<ReturnType<typeof makeProvince>>;
+  beforeEach(async () => {
+    await clearDatabase();
+    units = await makeProvince();
+  });
+
+  async function signedIn(role: 'head' | 'staff' | 'admin', unit = units.communeA): Promise<Agent> {
+    const user = await makeUser({ roles: [{ role, unit }] });
+    const agent = agentFor(testApp());
+    await login(agent, user.username);
+    return agent;
+  }
+
+  const dossierFields = (over: Record<string, string> = {}) => ({
+    unitId: String(units.deskA._id),
+    dossierNumber: 'H12.34-250301-0007',
+    procedureName: 'Đăng ký kết hôn',
+    applicantName: 'Lò Thị Minh',
+    receivedDate: '03/03/2025',
+    dueDate: '06/03/2025',
+    ...over,
+  });
+
+  async function recordDossier(agent: Agent, over: Record<string, string> = {}): Promise<string> {
+    const res = await submitForm(agent, '/dossiers/new', '/dossiers', dossierFields(over));
+    expect(res.status, res.text.slice(0, 500)).to.equal(302);
+    return res.headers.location!.split('/').pop()!;
+  }
+
+  const slipFields = (over: Record<string, string> = {}) => ({
+    reason: 'Hệ thống đăng ký hộ tịch điện tử gián đoạn.',
+    newReturnDate: '10/03/2025',
+    channel: 'SMS',
+    signerName: 'Lò Văn Phích',
+    signerTitle: 'Chủ tịch',
+    issuedDate: '05/03/2025',
+    ...over,
+  });
+
+  it('when desk staff record a late dossier, then it is stored with the desk’s path and counts as an X2 breach until a slip is issued', async () => {
+    const officer = await makeStaff({ fullName: 'Quàng Thị Hoa', unit: units.deskA });
+    const agent = await signedIn('staff');
+    const id = await recordDossier(agent, { handlingStaffId: String(officer._id) });
+    const stored = await LateDossierModel.findById(id).lean();
+    expect(stored!.unitPath.map(String)).to.deep.equal(units.deskA.path.map(String));
+    expect(stored!.handlingStaffName).to.equal('Quàng Thị Hoa');
+    expect(stored!.breachesApology).to.equal(1);
+    expect(stored!.periodKey).to.equal('2025-03');
+    expect(await lateDossiersWithoutSlip(units.communeA._id, 2025)).to.equal(1);
+
+    const page = await agent.get(`/dossiers/${id}`);
+    expect(page.text).to.contain('Chưa có phiếu xin lỗi (vi phạm X2)');
+    const res = await submitForm(agent, `/dossiers/${id}`, `/dossiers/${id}/slip`, slipFields());
+    expect(res.status).to.equal(302);
+    const after = await LateDossierModel.findById(id).lean();
+    expect(after!.breachesApology).to.equal(0);
+    expect(after!.slip!.channel).to.equal('SMS');
+    expect(after!.slip!.newReturnDate.toISOString()).to.equal('2025-03-10T00:00:00.000Z');
+    expect(await lateDossiersWithoutSlip(units.communeA._id, 2025)).to.equal(0);
+    const audits = await AuditEntryModel.find({ objectId: new Types.ObjectId(id) }).lean();
+    expect(audits.map((a) => a.action).sort()).to.deep.equal(['create', 'issueSlip']);
+  });
+
+  it('when the new return date is not after the due date, then 422 with a Vietnamese message and no slip is stored', async () => {
+    const agent = await signedIn('head');
+    const id = await recordDossier(agent);
+    const res = await submitForm(agent, `/dossiers/${id}`, `/dossiers/${id}/slip`, slipFields({ newReturnDate: '06/03/2025' }));
+    expect(res.status).to.equal(422);
+    expect(res.text).to.contain('Ngày hẹn mới phải sau ngày hẹn trả kết quả cũ.');
+    expect(res.text).to.contain('Hệ thống đăng ký hộ tịch điện tử gián đoạn.');
+    expect((await LateDossierModel.findById(id).lean())!.slip).to.equal(null);
+  });
+
+  it('when the slip is dated before the dossier was received, in the future, or has an unknown channel, then 422 beside each field', async () => {
+    const agent = await signedIn('head');
+    const id = await recordDossier(agent);
+    const early = await submitForm(agent, `/dossiers/${id}`, `/dossiers/${id}/slip`, slipFields({ issuedDate: '01/03/2025' }));
+    expect(early.status).to.equal(422);
+    expect(early.text).to.contain('Ngày lập phiếu không được trước ngày tiếp nhận hồ sơ.');
+    const future = await submitForm(agent, `/dossiers/${id}`, `/dossiers/${id}/slip`, slipFields({ issuedDate: '01/01/2099', newReturnDate: '02/01/2099' }));
+    expect(future.status).to.equal(422);
+    expect(future.text).to.contain('Ngày lập phiếu không được sau ngày hôm nay.');
+    const channel = await submitForm(agent, `/dossiers/${id}`, `/dossiers/${id}/slip`, slipFields({ channel: 'FAX', reason: '' }));
+    expect(channel.status).to.equal(422);
+    expect(channel.text).to.contain('Vui lòng chọn một giá trị trong danh sách.');
+    expect(channel.text).to.contain('Vui lòng nhập trường này.');
+    expect((await LateDossierModel.findById(id).lean())!.breachesApology).to.equal(1);
+  });
+
+  it('when a due date comes before the date received, then the dossier is refused with 422', async () => {
+    const agent = await signedIn('head');
+    const res = await submitForm(agent, '/dossiers/new', '/dossiers', dossierFields({ dueDate: '01/03/2025' }));
+    expect(res.status).to.equal(422);
+    expect(res.text).to.contain('Ngày hẹn trả không được trước ngày tiếp nhận.');
+    expect(res.text).to.contain('H12.34-250301-0007');
+    expect(await LateDossierModel.countDocuments()).to.equal(0);
+  });
+
+  it('when a slip was already issued, then a second one is refused with 409 and the first is kept', async () => {
+    const agent = await signedIn('head');
+    const id = await recordDossier(agent);
+    expect((await submitForm(agent, `/dossiers/${id}`, `/dossiers/${id}/slip`, slipFields())).status).to.equal(302);
+    // The page no longer shows the form, so post with a token from the list page.
+    const again = await submitForm(agent, '/dossiers/new', `/dossiers/${id}/slip`, slipFields({ newReturnDate: '20/03/2025' }));
+    expect(again.status).to.equal(409);
+    expect((await LateDossierModel.findById(id).lean())!.slip!.newReturnDate.toISOString()).to.equal('2025-03-10T00:00:00.000Z');
+  });
+
+  it('when staff of another commune open, record or issue a slip for this desk, then 403; an unknown dossier is 404', async () => {
+    const owner = await signedIn('head');
+    const id = await recordDossier(owner);
+    const stranger = await signedIn('head', units.communeB);
+    expect((await stranger.get(`/dossiers/${id}`)).status).to.equal(403);
+    expect((await stranger.get(`/dossiers/${id}/slip.docx`)).status).to.equal(403);
+    expect((await submitForm(stranger, '/dossiers/new', '/dossiers', dossierFields({ dossierNumber: 'X-1' }))).status).to.equal(403);
+    expect((await submitForm(stranger, '/dossiers/new', `/dossiers/${id}/slip`, slipFields())).status).to.equal(403);
+    expect((await stranger.get(`/dossiers/${new Types.ObjectId()}`)).status).to.equal(404);
+    expect(await LateDossierModel.countDocuments()).to.equal(1);
+    const list = await stranger.get('/dossiers');
+    expect(list.status).to.equal(200);
+    expect(list.text).not.to.contain('H12.34-250301-0007');
+  });
+
+  it('when dossiers of several units and years are counted, then only late dossiers without a slip under the unit in that year are breaches', async () => {
+    const head = await signedIn('head');
+    const noSlip1 = await recordDossier(head, { dossierNumber: 'A-1' });
+    await recordDossier(head, { dossierNumber: 'A-2' });
+    const withSlip = await recordDossier(head, { dossierNumber: 'A-3' });
+    await submitForm(head, `/dossiers/${withSlip}`, `/dossiers/${withSlip}/slip`, slipFields());
+    await recordDossier(head, { dossierNumber: 'A-2024', receivedDate: '02/12/2024', dueDate: '20/12/2024' });
+    const other = await signedIn('head', units.communeB);
+    await recordDossier(other, { unitId: String(units.communeB._id), dossierNumber: 'B-1' });
+
+    expect(await lateDossiersWithoutSlip(units.communeA._id, 2025)).to.equal(2);
+    expect(await lateDossiersWithoutSlip(units.deskA._id, 2025)).to.equal(2);
+    expect(await lateDossiersWithoutSlip(units.communeA._id, 2024)).to.equal(1);
+    expect(await lateDossiersWithoutSlip(units.province._id, 2025)).to.equal(3);
+    expect(await lateDossiersWithoutSlip([units.communeA._id, units.communeB._id], 2025)).to.equal(3);
+    expect(await lateDossierSummary(units.communeA._id, 2025)).to.deep.equal({ late: 3, withoutSlip: 2 });
+
+    const list = await head.get('/dossiers?year=2025&withoutSlip=1');
+    expect(list.text).to.contain(`data-late="3"`).and.contain(`data-without-slip="2"`);
+    expect(list.text).to.contain(`/dossiers/${noSlip1}`);
+    expect(list.text).not.to.contain(`/dossiers/${withSlip}"`);
+  });
+
+  it('when a slip is printed or downloaded, then it is the national form in Times New Roman with the dossier, the reason and the new date', async () => {
+    const agent = await signedIn('head');
+    const id = await recordDossier(agent);
+    expect((await agent.get(`/dossiers/${id}/slip`)).status).to.equal(404);
+    await submitForm(agent, `/dossiers/${id}`, `/dossiers/${id}/slip`, slipFields({ documentNumber: '07/PXL' }));
+
+    const page = await agent.get(`/dossiers/${id}/slip`);
+    expect(page.status).to.equal(200);
+    expect(page.text).to.contain('/public/css/print.css');
+    expect(page.text).to.contain('PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ');
+    expect(page.text).to.contain('Thanh Nưa, ngày 05 tháng 3 năm 2025');
+
+    const file = await agent.get(`/dossiers/${id}/slip.docx`).buffer(true).parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+    expect(file.status).to.equal(200);
+    expect(file.headers['content-disposition']).to.contain('phieu-xin-loi-H12-34-250301-0007.docx');
+    const doc = await readDocx(file.body as Buffer);
+    expect(doc.lines).to.include.members([
+      'XÃ THANH NƯA'.replace('XÃ', 'ỦY BAN NHÂN DÂN XÃ'),
+      'BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ',
+      'Số: 07/PXL',
+      'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+      'Độc lập - Tự do - Hạnh phúc',
+      'Thanh Nưa, ngày 05 tháng 3 năm 2025',
+      'PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ',
+      'Kính gửi: Ông/Bà Lò Thị Minh',
+      'Thời hạn giải quyết hồ sơ theo quy định: ngày 06/03/2025.',
+      'CHỦ TỊCH',
+      'Lò Văn Phích',
+      '- Ông/Bà Lò Thị Minh (gửi qua tin nhắn SMS);',
+    ]);
+    expect(doc.text).to.contain('Lý do: Hệ thống đăng ký hộ tịch điện tử gián đoạn.');
+    expect(doc.text).to.contain('vào ngày 10/03/2025');
+    expect(doc.documentXml).to.contain('w:ascii="Times New Roman"');
+  });
+});
