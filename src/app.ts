@@ -60,7 +60,10 @@ export function createApp(config: Config, deps: { logger?: Logger; healthConnect
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
-      customProps: (req) => ({ userId: (req as express.Request).user ? String((req as express.Request).user!.userId) : undefined }),
+      customProps: (req, res) => {
+        const user = (req as express.Request).user;
+        return user && !(res as express.Response).locals?.omitUserFromLog ? { userId: String(user.userId) } : {};
+      },
       autoLogging: { ignore: (req) => req.url === '/health' || req.url?.startsWith('/public/') === true },
     }),
   );
@@ -82,13 +85,13 @@ export function createApp(config: Config, deps: { logger?: Logger; healthConnect
   app.use('/staff', staffRouter());
   app.use('/code', codeRouter());
   app.use('/audit', auditRouter());
-  app.use('/evaluations', evaluationsRouter());
+  app.use('/evaluations', evaluationsRouter(config));
   app.use('/users', usersRouter());
   app.use('/account', accountRouter());
   app.use('/exports', exportsRouter());
   app.use('/dashboard', dashboardRouter());
   // These routers hold both public (citizen) and signed-in routes, so each declares its own full paths and guards.
-  app.use(reportsRouter());
+  app.use(reportsRouter(config));
   app.use(satisfactionRouter());
   app.use(dossiersRouter());
   app.use(holidaysRouter());

@@ -7,6 +7,7 @@ import { startSessionSweeper } from './auth/sessions.js';
 import { createApp } from './app.js';
 import { seedIfEmpty } from '../seeds/demo.js';
 import { repairUnfinishedChanges } from './units/service.js';
+import { startEscalationJob } from './reports/deadlines.js';
 
 let embedded: EmbeddedDb | null = null;
 
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   if (config.SEED_ON_EMPTY) await seedIfEmpty(logger);
 
   const stopSweeper = startSessionSweeper();
+  const stopEscalation = startEscalationJob(config);
   const server = http.createServer(createApp(config));
   server.listen(config.PORT, config.HOST, () => logger.info(`Công Bộc listening on http://${config.HOST}:${config.PORT}`));
 
@@ -35,6 +37,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     stopSweeper();
+    stopEscalation();
     server.close();
     server.closeIdleConnections();
     const forced = setTimeout(() => server.closeAllConnections(), 10_000);

@@ -16,6 +16,7 @@ const userSchema = new Schema(
     username: { type: String, required: true, lowercase: true, trim: true },
     passwordHash: { type: String, required: true },
     displayName: { type: String, required: true, trim: true },
+    email: { type: String, default: '', trim: true, lowercase: true },
     staffId: { type: Schema.Types.ObjectId, ref: 'Staff', default: null },
     roles: { type: [roleGrantSchema], default: [] },
     active: { type: Boolean, default: true },

@@ -1,5 +1,400 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { actor, requireLogin, requireRole } from '../auth/guards.js';
+import { hasRole } from '../auth/actor.js';
+import type { Config } from '../config.js';
+import { LETTER_VIEW, PRINT_LAYOUT, letterViewModel } from '../letters/service.js';
+import { flash } from '../shared/flash.js';
+import { formPost } from '../shared/forms.js';
+import { pageNumber } from '../shared/pagination.js';
+import { NotFound } from '../shared/errors.js';
+import { Types } from 'mongoose';
+import type { ZodType } from 'zod';
+import * as reports from './service.js';
+import * as handling from './handling.js';
+import * as letters from './letter.js';
+import { filterUnits, listCases } from './inbox.js';
+import { earlyWarnings, reportGroups, retaliationFlags } from './warnings.js';
+import { REMEDY_KINDS, REPORT_KINDS, REPORT_STATUSES, ReporterIdentityModel } from './model.js';
+import type { ReportSettings } from './settings.js';
+import {
+  citizenReportForm,
+  explanationForm,
+  extendForm,
+  inboxQuery,
+  letterForm,
+  letterSentForm,
+  messageForm,
+  peerReportForm,
+  remedyForm,
+  trackForm,
+  transitionForm,
+} from './schemas.js';
 
-export function reportsRouter(): Router {
-  return Router();
+declare module 'express-session' {
+  interface SessionData {
+    /** The receipt of the report just filed in this session (the code is shown only here). */
+    reportReceipt?: { code: string; caseNumber: string; receivedAt: string };
+    /** The case opened by a tracking code in this session: follow-up pages need no code in the URL. */
+    trackedReportId?: string;
+  }
+}
+
+const PUBLIC_LAYOUT = 'layouts/public';
+/** The honeypot: hidden from people, filled in by bots. */
+const HONEYPOT = 'website';
+
+/** The receipt leaves the session as it is shown: the code then exists nowhere but on the reporter's screen. */
+function takeReceipt(req: Request) {
+  const receipt = req.session.reportReceipt ?? null;
+  delete req.session.reportReceipt;
+  return receipt;
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
+export function reportsRouter(config: Config): Router {
+  const settings: ReportSettings = config;
+  const router = Router();
+
+  // Client addresses are used by the limiters in memory only; nothing stores or logs them.
+  const submitLimiter = rateLimit({
+    windowMs: 60 * 60_000,
+    limit: settings.REPORT_RATE_LIMIT_PER_HOUR,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (req, res) =>
+      res.status(429).render('errors/error', { layout: req.user ? 'layouts/main' : PUBLIC_LAYOUT, title: res.locals.t('errors.badRequest'), message: res.locals.t('errors.tooMany'), status: 429, requestId: '', stack: undefined }),
+  });
+  const lookupLimiter = rateLimit({
+    windowMs: 15 * 60_000,
+    limit: settings.REPORT_LOOKUP_RATE_LIMIT_PER_15_MIN,
+    skipSuccessfulRequests: true,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, res) => res.status(429).render('public/track', { layout: PUBLIC_LAYOUT, title: res.locals.t('reports.track.title'), values: {}, errors: {}, formError: 'reports.track.tooMany' }),
+  });
+
+  // ---------- citizens (no login) ----------
+
+  async function citizenFormLocals(req: Request, res: Response) {
+    const unitId = str(req.body?.unitId) ?? str(req.query.unit);
+    const form = await reports.reportFormFor(unitId);
+    const q = (str(req.query.q) ?? '').trim();
+    const units = form ? [] : await reports.reportableUnits();
+    const folded = q ? q.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/gi, 'd').toLowerCase() : '';
+    return {
+      layout: PUBLIC_LAYOUT,
+      title: res.locals.t('reports.public.title'),
+      form,
+      q,
+      units: folded ? units.filter((u) => u.name.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/gi, 'd').toLowerCase().includes(folded)) : units,
+    };
+  }
+
+  // GET /phan-anh — choose the unit, then the report form (?unit= and ?staff= may come from a QR code)
+  router.get('/phan-anh', async (req, res) => {
+    const locals = await citizenFormLocals(req, res);
+    res.render('public/report', { ...locals, values: { identity: 'anonymous', staffId: str(req.query.staff) ?? '', deskId: str(req.query.desk) ?? '' } });
+  });
+
+  // POST /phan-anh — file a citizen report
+  router.post('/phan-anh', submitLimiter, async (req, res, next) => {
+    if (typeof req.body?.[HONEYPOT] === 'string' && req.body[HONEYPOT].trim() !== '') {
+      // Answer a bot as if it had worked, and keep nothing.
+      return res.render('public/received', { layout: PUBLIC_LAYOUT, title: res.locals.t('reports.public.received') });
+    }
+    return citizenSubmit(req, res, next);
+  });
+  const citizenSubmit = formPost({
+    schema: citizenReportForm,
+    view: 'public/report',
+    locals: citizenFormLocals,
+    submit: async (req, res, input) => {
+      const reporter: reports.Reporter =
+        input.identity === 'named' ? { source: 'CITIZEN', anonymous: false, name: input.name!, phone: input.phone, email: input.email } : { source: 'CITIZEN', anonymous: true };
+      const { report, trackingCode } = await reports.fileReport(input, reporter, settings);
+      req.session.reportReceipt = { code: trackingCode, caseNumber: report.caseNumber, receivedAt: report.receivedAt.toISOString() };
+      req.session.trackedReportId = String(report._id);
+      res.redirect('/phan-anh/bien-nhan');
+    },
+  });
+
+  // GET /phan-anh/bien-nhan — the receipt with the tracking code, to print or save (shown once)
+  router.get('/phan-anh/bien-nhan', (req, res) => {
+    res.render('public/receipt', { layout: PUBLIC_LAYOUT, title: res.locals.t('reports.receipt.title'), receipt: takeReceipt(req) });
+  });
+
+  // GET /tra-cuu — the look-up form
+  router.get('/tra-cuu', (_req, res) => {
+    res.render('public/track', { layout: PUBLIC_LAYOUT, title: res.locals.t('reports.track.title'), values: {}, errors: {} });
+  });
+
+  // POST /tra-cuu — open a case by its code (POST, so the code never appears in a logged URL)
+  router.post('/tra-cuu', lookupLimiter, async (req, res) => {
+    const render = (status: number, formError: string) =>
+      res.status(status).render('public/track', { layout: PUBLIC_LAYOUT, title: res.locals.t('reports.track.title'), values: {}, errors: {}, formError });
+    const parsed = trackForm.safeParse(req.body ?? {});
+    if (!parsed.success) return render(404, 'reports.track.notFound');
+    try {
+      const report = await reports.findByTrackingCode(parsed.data.code, settings);
+      req.session.trackedReportId = String(report._id);
+      res.redirect('/tra-cuu/ho-so');
+    } catch (err) {
+      if (err instanceof reports.TrackingExpired) return render(410, 'reports.track.expired');
+      if (err instanceof NotFound) return render(404, 'reports.track.notFound');
+      throw err;
+    }
+  });
+
+  async function trackedLocals(req: Request, res: Response) {
+    const id = req.session.trackedReportId;
+    if (!id) throw new NotFound('reports.track.notFound');
+    return { layout: PUBLIC_LAYOUT, title: res.locals.t('reports.track.title'), view: await reports.trackingView(id, settings), formAction: '/tra-cuu/ho-so/tin-nhan' };
+  }
+
+  // GET /tra-cuu/ho-so — status and messages of the case opened in this session
+  router.get('/tra-cuu/ho-so', async (req, res) => {
+    if (!req.session.trackedReportId) return res.redirect('/tra-cuu');
+    res.render('public/case', await trackedLocals(req, res));
+  });
+
+  // POST /tra-cuu/ho-so/tin-nhan — the reporter adds a message or details
+  router.post(
+    '/tra-cuu/ho-so/tin-nhan',
+    formPost({
+      schema: messageForm,
+      view: 'public/case',
+      locals: trackedLocals,
+      submit: async (req, res, input) => {
+        const id = req.session.trackedReportId;
+        if (!id) throw new NotFound('reports.track.notFound');
+        await reports.addReporterMessage(id, input.text, settings);
+        flash(req, 'success', 'reports.track.sent');
+        res.redirect('/tra-cuu/ho-so');
+      },
+    }),
+  );
+
+  // POST /tra-cuu/thoat — forget the case in this session
+  router.post('/tra-cuu/thoat', (req, res) => {
+    delete req.session.trackedReportId;
+    delete req.session.reportReceipt;
+    res.redirect('/tra-cuu');
+  });
+
+  // ---------- staff: peer reports ----------
+
+  async function peerFormLocals(req: Request, res: Response) {
+    const unitId = str(req.body?.unitId) ?? str(req.query.unit);
+    const form = await reports.reportFormFor(unitId);
+    return { title: res.locals.t('reports.peer.title'), form, units: form ? [] : await reports.reportableUnits(), q: '', kinds: REPORT_KINDS };
+  }
+
+  // GET /reports/new — file a peer report
+  router.get('/reports/new', requireLogin, async (req, res) => {
+    res.render('reports/new', { ...(await peerFormLocals(req, res)), values: { kind: 'PHAN_ANH', staffId: str(req.query.staff) ?? '' } });
+  });
+
+  // POST /reports — file it (the identity goes to ReporterIdentity unless anonymous)
+  router.post(
+    '/reports',
+    requireLogin,
+    submitLimiter,
+    formPost({
+      schema: peerReportForm,
+      view: 'reports/new',
+      locals: peerFormLocals,
+      submit: async (req, res, input) => {
+        // An anonymous peer report must not be traceable through the request log either.
+        if (input.anonymous) res.locals.omitUserFromLog = true;
+        const reporter: reports.Reporter = { source: 'PEER', actor: actor(req), kind: input.kind, anonymous: input.anonymous, phone: input.phone, address: input.address };
+        const { report, trackingCode } = await reports.fileReport(input, reporter, settings);
+        req.session.reportReceipt = { code: trackingCode, caseNumber: report.caseNumber, receivedAt: report.receivedAt.toISOString() };
+        res.redirect('/reports/receipt');
+      },
+    }),
+  );
+
+  // GET /reports/receipt — the peer's receipt (the tracking code serves anonymous peers too)
+  router.get('/reports/receipt', requireLogin, (req, res) => {
+    res.render('public/receipt', { title: res.locals.t('reports.receipt.title'), receipt: takeReceipt(req) });
+  });
+
+  // GET /reports/mine — the named reports I filed
+  router.get('/reports/mine', requireLogin, async (req, res) => {
+    res.render('reports/mine', { title: res.locals.t('reports.peer.mine'), rows: await reports.myReports(actor(req)) });
+  });
+
+  // GET /reports/mine/:id — one of them, as its reporter sees it
+  router.get('/reports/mine/:id', requireLogin, async (req, res) => {
+    res.render('public/case', { title: res.locals.t('reports.track.title'), view: await reports.myReport(actor(req), String(req.params.id), settings), formAction: null });
+  });
+
+  // ---------- the person reported about ----------
+
+  // GET /reports/notices — requests for explanations and escalations addressed to me
+  router.get('/reports/notices', requireLogin, async (req, res) => {
+    const notices = await handling.noticesFor(actor(req));
+    const cases = await reports.caseNumbers(notices.map((n) => n.reportId));
+    res.render('reports/notices', { title: res.locals.t('reports.notices.title'), notices: notices.map((n) => ({ ...n, caseNumber: cases.get(String(n.reportId)) ?? '' })) });
+  });
+
+  async function explanationLocals(req: Request, res: Response) {
+    const view = await handling.subjectView(actor(req), String(req.params.id));
+    const labels = await reports.criterionLabels(view);
+    return { title: res.locals.t('reports.explanation.title', { number: view.caseNumber }), view, criteria: view.criterionCodes.map((c) => labels.get(c)?.name ?? { vi: c, en: c }) };
+  }
+
+  // GET /reports/explanations/:id — the allegation and the explanation form (for the subject only)
+  router.get('/reports/explanations/:id', requireLogin, async (req, res) => {
+    const locals = await explanationLocals(req, res);
+    res.render('reports/explanation', { ...locals, values: { text: locals.view.explanation?.text ?? '' } });
+  });
+
+  // POST /reports/explanations/:id — submit the explanation (giải trình)
+  router.post(
+    '/reports/explanations/:id',
+    requireLogin,
+    formPost({
+      schema: explanationForm,
+      view: 'reports/explanation',
+      locals: explanationLocals,
+      submit: async (req, res, input) => {
+        await handling.submitExplanation(actor(req), String(req.params.id), input.text);
+        flash(req, 'success', 'reports.flash.explanationSent');
+        res.redirect(`/reports/explanations/${String(req.params.id)}`);
+      },
+    }),
+  );
+
+  // ---------- handling (heads and the province) ----------
+  const handlers = [requireLogin, requireRole('head', 'admin')];
+
+  // GET /reports — the inbox with filters, early warnings, groups and (for the province) the retaliation watch
+  router.get('/reports', ...handlers, async (req, res) => {
+    const a = actor(req);
+    const q = inboxQuery.parse(req.query);
+    const filters = {
+      status: q.status,
+      criterion: q.criterion || undefined,
+      unitId: q.unit ? new Types.ObjectId(q.unit) : undefined,
+      olderThanDays: q.age ? Number(q.age) : undefined,
+      overdue: q.overdue === '1',
+      page: pageNumber(req.query.page),
+    };
+    const [list, units, warnings, groups, flags] = await Promise.all([listCases(a, filters), filterUnits(a), earlyWarnings(a, settings), reportGroups(a), retaliationFlags(a)]);
+    const baseQuery = new URLSearchParams(Object.entries({ status: q.status ?? '', criterion: q.criterion ?? '', unit: q.unit ?? '', age: q.age ?? '', overdue: q.overdue ?? '' }).filter(([, v]) => v)).toString();
+    res.render('reports/index', {
+      title: res.locals.t('reports.inbox.title'),
+      ...list,
+      units,
+      warnings,
+      groups,
+      flags,
+      settings: { threshold: settings.EARLY_WARNING_THRESHOLD, days: settings.EARLY_WARNING_WINDOW_DAYS },
+      statuses: REPORT_STATUSES,
+      query: q,
+      baseQuery,
+    });
+  });
+
+  async function caseLocals(req: Request, res: Response) {
+    const a = actor(req);
+    const report = await reports.caseFor(a, String(req.params.id));
+    const labels = await reports.criterionLabels(report);
+    const contact = report.source === 'CITIZEN' && !report.anonymous ? await ReporterIdentityModel.findOne({ reportId: report._id }).select('name phone email').lean() : null;
+    return {
+      title: res.locals.t('reports.case.title', { number: report.caseNumber }),
+      report,
+      labels: Object.fromEntries([...labels.entries()].map(([code, l]) => [code, l.name])),
+      next: handling.TRANSITIONS[report.status as keyof typeof handling.TRANSITIONS],
+      overdue: handling.isOverdue(report, new Date()),
+      contact,
+      canSeeReporter: hasRole(a, 'admin') && !report.anonymous,
+      remedyKinds: REMEDY_KINDS,
+    };
+  }
+
+  // GET /reports/:id — the case
+  router.get('/reports/:id', ...handlers, async (req, res) => {
+    res.render('reports/show', await caseLocals(req, res));
+  });
+
+  const caseAction = <T>(schema: ZodType<T>, act: (req: Request, input: T) => Promise<void>, flashKey: string) =>
+    formPost<T>({
+      schema,
+      view: 'reports/show',
+      locals: caseLocals,
+      submit: async (req, res, input) => {
+        await act(req, input);
+        flash(req, 'success', flashKey);
+        res.redirect(`/reports/${String(req.params.id)}`);
+      },
+    });
+
+  // POST /reports/:id/transition — the next step, with a note
+  router.post('/reports/:id/transition', ...handlers, caseAction(transitionForm, (req, input) => handling.transition(actor(req), String(req.params.id), input, settings), 'reports.flash.transitioned'));
+  // POST /reports/:id/replies — a reply the reporter reads
+  router.post('/reports/:id/replies', ...handlers, caseAction(messageForm, (req, input) => handling.addReply(actor(req), String(req.params.id), input.text), 'reports.flash.replied'));
+  // POST /reports/:id/notes — an internal note
+  router.post('/reports/:id/notes', ...handlers, caseAction(messageForm, (req, input) => handling.addNote(actor(req), String(req.params.id), input.text), 'reports.flash.noted'));
+  // POST /reports/:id/extend — more working days for the current step
+  router.post('/reports/:id/extend', ...handlers, caseAction(extendForm, (req, input) => handling.extendDeadline(actor(req), String(req.params.id), input), 'reports.flash.extended'));
+  // POST /reports/:id/remedies — record a remedy
+  router.post('/reports/:id/remedies', ...handlers, caseAction(remedyForm, (req, input) => handling.addRemedy(actor(req), String(req.params.id), { kind: input.kind, note: input.note ?? '' }), 'reports.flash.remedyAdded'));
+  // POST /reports/:id/letter-sent — the apology letter went out
+  router.post('/reports/:id/letter-sent', ...handlers, caseAction(letterSentForm, (req, input) => handling.markLetterSent(actor(req), String(req.params.id), input.sentOn), 'reports.flash.letterSent'));
+
+  // GET /reports/:id/reporter — who filed it: province administrator only, every look audited
+  router.get('/reports/:id/reporter', requireLogin, requireRole('admin'), async (req, res) => {
+    const { report, identity } = await reports.reporterIdentity(actor(req), String(req.params.id));
+    res.render('reports/reporter', { title: res.locals.t('reports.reporterPage.title', { number: report.caseNumber }), report, identity });
+  });
+
+  // ---------- apology letter ----------
+
+  async function letterLocals(req: Request, res: Response) {
+    const { report, values } = await letters.letterDraft(actor(req), String(req.params.id));
+    return { title: res.locals.t('reports.letter.title', { number: report.caseNumber }), report, draft: values };
+  }
+
+  // GET /reports/:id/letter — the letter form (a first draft written from the case)
+  router.get('/reports/:id/letter', ...handlers, async (req, res) => {
+    const locals = await letterLocals(req, res);
+    res.render('reports/letter', { ...locals, values: locals.draft });
+  });
+
+  // POST /reports/:id/letter — save the letter
+  router.post(
+    '/reports/:id/letter',
+    ...handlers,
+    formPost({
+      schema: letterForm,
+      view: 'reports/letter',
+      locals: letterLocals,
+      submit: async (req, res, input) => {
+        await letters.saveLetter(actor(req), String(req.params.id), input);
+        flash(req, 'success', 'reports.flash.letterSaved');
+        res.redirect(`/reports/${String(req.params.id)}/letter`);
+      },
+    }),
+  );
+
+  // GET /reports/:id/letter/print — the printable letter (Decree 30/2020 layout)
+  router.get('/reports/:id/letter/print', ...handlers, async (req, res) => {
+    const data = await letters.letterData(actor(req), String(req.params.id));
+    const id = String(req.params.id);
+    res.render(LETTER_VIEW, { layout: PRINT_LAYOUT, title: data.subject, letter: letterViewModel(data), backHref: `/reports/${id}/letter`, docxHref: `/reports/${id}/letter.docx` });
+  });
+
+  // GET /reports/:id/letter.docx — the same letter as a Word file
+  router.get('/reports/:id/letter.docx', ...handlers, async (req, res) => {
+    const { buffer, fileName } = await letters.letterDocx(actor(req), String(req.params.id));
+    res.type('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+    res.attachment(fileName);
+    res.send(buffer);
+  });
+
+  return router;
 }

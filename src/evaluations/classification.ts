@@ -1,0 +1,235 @@
+import { Types } from 'mongoose';
+import type { Actor } from '../auth/actor.js';
+import { coversUnit, scopeRoots } from '../auth/actor.js';
+import { record } from '../audit/service.js';
+import { StaffModel } from '../staff/model.js';
+import { COMMUNE_KINDS, UnitModel } from '../units/model.js';
+import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
+import { ClassificationModel, EvaluationModel, type Classification, type ClassificationLevel } from './model.js';
+import { conductPoints, ruleSetFor, suggestLevel, withinOutstandingCap, type ConductSummary, type RuleSet, type Suggestion } from './classification-rules.js';
+import { substantiatedIncidents } from './incidents.js';
+import { groupSums } from './sums.js';
+import { reportingUnitOn, unitsById } from './lookups.js';
+import type { CriterionTally } from './roster.js';
+
+/** "Before 15 December" of the year being classified. */
+export function classificationDeadline(year: number): Date {
+  return new Date(Date.UTC(year, 11, 15));
+}
+
+export interface YearRecord {
+  summary: ConductSummary;
+  perCriterion: CriterionTally[];
+}
+
+const emptySummary = (): ConductSummary => ({ evaluations: 0, rated: 0, score: 0, maxScore: 0, good: 0, breaches: 0, substantiatedIncidents: 0 });
+
+/** The year's conduct record of each person: sums over their finalised evaluations, plus substantiated incidents. */
+export async function yearRecords(staffIds: readonly Types.ObjectId[], year: number): Promise<Map<string, YearRecord>> {
+  const match = { staffId: { $in: [...staffIds] }, year, finalised: 1 };
+  const [perEvaluation, perCriterion, incidents] = await Promise.all([
+    groupSums<Types.ObjectId, 'n' | 'score' | 'maxScore' | 'breaches'>(EvaluationModel, [{ $match: match }], '$staffId', {
+      n: 1,
+      score: '$totalScore',
+      maxScore: '$maxScore',
+      breaches: '$breachedCount',
+    }),
+    groupSums<{ staffId: Types.ObjectId; code: string }, 'good' | 'done' | 'breached'>(
+      EvaluationModel,
+      [{ $match: match }, { $unwind: '$results' }],
+      { staffId: '$staffId', code: '$results.criterionCode' },
+      { good: '$results.good', done: '$results.done', breached: '$results.breached' },
+    ),
+    substantiatedIncidents(staffIds, new Date(Date.UTC(year, 0, 1)), new Date(Date.UTC(year + 1, 0, 1))),
+  ]);
+  const records = new Map<string, YearRecord>(staffIds.map((id) => [String(id), { summary: emptySummary(), perCriterion: [] }]));
+  for (const g of perEvaluation) {
+    const s = records.get(String(g._id))?.summary;
+    if (!s) continue;
+    Object.assign(s, { evaluations: g.n, score: g.score, maxScore: g.maxScore, breaches: g.breaches });
+  }
+  for (const g of perCriterion) {
+    const r = records.get(String(g._id.staffId));
+    if (!r) continue;
+    r.perCriterion.push({ criterionCode: g._id.code, good: g.good, done: g.done, breached: g.breached });
+    r.summary.good += g.good;
+    r.summary.rated += g.good + g.done + g.breached;
+  }
+  for (const i of incidents) {
+    const r = records.get(String(i.staffId));
+    if (r) r.summary.substantiatedIncidents++;
+  }
+  return records;
+}
+
+/** Decided levels of everyone else classified in the unit that year: what the 20% cap counts. */
+async function othersCounts(reportingUnitId: Types.ObjectId, year: number, exceptStaffId: Types.ObjectId): Promise<Partial<Record<ClassificationLevel, number>>> {
+  const groups = await ClassificationModel.aggregate<{ _id: ClassificationLevel; n: number }>([
+    { $match: { reportingUnitId, year, staffId: { $ne: exceptStaffId } } },
+    { $group: { _id: '$level', n: { $sum: 1 } } },
+  ]);
+  return Object.fromEntries(groups.map((g) => [g._id, g.n]));
+}
+
+async function staffInScope(actor: Actor, staffId: string) {
+  if (!Types.ObjectId.isValid(staffId)) throw new NotFound();
+  const staff = await StaffModel.findById(staffId).select('fullName sortKey unitId unitPath position').lean();
+  if (!staff) throw new NotFound();
+  if (!coversUnit(actor, staff.unitPath, 'head', 'admin')) throw new Forbidden();
+  return staff;
+}
+
+export interface ClassificationPage {
+  staff: { _id: Types.ObjectId; fullName: string; position: string };
+  year: number;
+  ruleSet: RuleSet;
+  record: YearRecord;
+  existing: Classification | null;
+  suggestion: Suggestion;
+  conductPoints: number | null;
+  deadline: Date;
+  canDecide: boolean;
+}
+
+export async function classificationPage(actor: Actor, staffId: string, year: number): Promise<ClassificationPage> {
+  const staff = await staffInScope(actor, staffId);
+  const ruleSet = ruleSetFor(year);
+  const yearRecord = (await yearRecords([staff._id], year)).get(String(staff._id))!;
+  const existing = (await ClassificationModel.findOne({ staffId: staff._id, year }).lean()) as Classification | null;
+  const points = ruleSet.scheme === 'points' ? conductPoints(ruleSet, yearRecord.summary) : null;
+  const units = await unitsById(staff.unitPath);
+  const counts = await othersCounts(reportingUnitOn(staff.unitPath, units), year, staff._id);
+  const facts = {
+    disciplined: existing?.disciplined ?? false,
+    generalPoints: existing?.generalPoints ?? points,
+    taskPoints: existing?.taskPoints ?? null,
+  };
+  return {
+    staff: { _id: staff._id, fullName: staff.fullName, position: staff.position ?? '' },
+    year,
+    ruleSet,
+    record: yearRecord,
+    existing,
+    suggestion: suggestLevel(ruleSet, yearRecord.summary, facts, counts),
+    conductPoints: points,
+    deadline: classificationDeadline(year),
+    canDecide: !(actor.staffId && staff._id.equals(actor.staffId)),
+  };
+}
+
+export interface DecisionInput {
+  version: number;
+  disciplined: boolean;
+  generalPoints?: number | undefined;
+  taskPoints?: number | undefined;
+  level: ClassificationLevel;
+  differenceReason: string;
+}
+
+export async function decideClassification(actor: Actor, staffId: string, year: number, input: DecisionInput, now = new Date()): Promise<Classification> {
+  const staff = await staffInScope(actor, staffId);
+  if (actor.staffId && staff._id.equals(actor.staffId)) throw new Forbidden('evaluations.errors.notOwnClassification');
+  const ruleSet = ruleSetFor(year);
+  if (ruleSet.scheme === 'points') {
+    const errors: Record<string, string> = {};
+    if (input.generalPoints === undefined) errors.generalPoints = 'validation.required';
+    else if (input.generalPoints > ruleSet.generalMax) errors.generalPoints = 'validation.tooBig';
+    if (input.taskPoints === undefined) errors.taskPoints = 'validation.required';
+    else if (input.taskPoints > ruleSet.taskMax) errors.taskPoints = 'validation.tooBig';
+    if (Object.keys(errors).length) throw new ValidationFailed(errors);
+  }
+  const facts = { disciplined: input.disciplined, generalPoints: input.generalPoints ?? null, taskPoints: input.taskPoints ?? null };
+  const yearRecord = (await yearRecords([staff._id], year)).get(String(staff._id))!;
+  const units = await unitsById(staff.unitPath);
+  const reportingUnitId = reportingUnitOn(staff.unitPath, units);
+  const counts = await othersCounts(reportingUnitId, year, staff._id);
+  const suggestion = suggestLevel(ruleSet, yearRecord.summary, facts, counts);
+  const errors: Record<string, string> = {};
+  if (input.level === 'OUTSTANDING' && !withinOutstandingCap(ruleSet, counts)) errors.level = 'evaluations.classification.capReached';
+  if (suggestion.level && input.level !== suggestion.level && !input.differenceReason) errors.differenceReason = 'evaluations.validation.differenceReasonRequired';
+  if (Object.keys(errors).length) throw new ValidationFailed(errors);
+
+  const fields = {
+    staffName: staff.fullName,
+    sortKey: staff.sortKey,
+    unitId: staff.unitId,
+    unitPath: staff.unitPath,
+    reportingUnitId,
+    ruleSetId: ruleSet.id,
+    disciplined: input.disciplined,
+    generalPoints: ruleSet.scheme === 'points' ? facts.generalPoints : null,
+    taskPoints: ruleSet.scheme === 'points' ? facts.taskPoints : null,
+    suggestedLevel: suggestion.level,
+    suggestionBecause: suggestion.because,
+    level: input.level,
+    differenceReason: suggestion.level && input.level !== suggestion.level ? input.differenceReason : '',
+    decidedBy: actor.userId,
+    decidedByName: actor.displayName,
+    decidedAt: now,
+    visibleToStaff: true,
+  };
+  const existing = (await ClassificationModel.findOne({ staffId: staff._id, year }).lean()) as Classification | null;
+  let saved: Classification;
+  if (existing) {
+    if (existing.version !== input.version) throw new Conflict('evaluations.errors.stale');
+    const res = await ClassificationModel.updateOne({ _id: existing._id, version: input.version }, { $set: fields, $inc: { version: 1 } });
+    if (res.matchedCount === 0) throw new Conflict('evaluations.errors.stale');
+    saved = (await ClassificationModel.findById(existing._id).lean()) as Classification;
+  } else {
+    try {
+      saved = (await ClassificationModel.create({ staffId: staff._id, year, ...fields })).toObject() as Classification;
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) throw new Conflict('evaluations.errors.stale');
+      throw err;
+    }
+  }
+  const view = (c: Classification | null) =>
+    c && { level: c.level, suggestedLevel: c.suggestedLevel, differenceReason: c.differenceReason, disciplined: c.disciplined, generalPoints: c.generalPoints, taskPoints: c.taskPoints };
+  await record({ actor, objectType: 'classification', objectId: saved._id, action: existing ? 'update' : 'decide', before: view(existing), after: view(saved), unitPath: staff.unitPath });
+  return saved;
+}
+
+export interface ClassificationListRow {
+  staffId: string;
+  fullName: string;
+  position: string;
+  summary: ConductSummary;
+  level: ClassificationLevel | null;
+  suggestedLevel: ClassificationLevel | null;
+}
+
+/** The commune-level units (and grant units) an actor may classify in, for the unit picker. */
+export async function classificationUnits(actor: Actor): Promise<{ id: string; name: string; commune: boolean }[]> {
+  const roots = scopeRoots(actor, 'head', 'admin');
+  const units = await UnitModel.find({ $or: [{ _id: { $in: roots } }, { path: { $in: roots }, kind: { $in: COMMUNE_KINDS } }], effectiveTo: null })
+    .select('name depth kind')
+    .lean();
+  return units
+    .sort((a, b) => a.depth - b.depth || a.name.localeCompare(b.name, 'vi'))
+    .map((u) => ({ id: String(u._id), name: u.name, commune: COMMUNE_KINDS.includes(u.kind as (typeof COMMUNE_KINDS)[number]) }));
+}
+
+/** Everyone active in a unit with their year's record and classification; the unit must be in scope. */
+export async function classificationList(actor: Actor, unitId: string, year: number): Promise<ClassificationListRow[]> {
+  if (!Types.ObjectId.isValid(unitId)) throw new NotFound();
+  const unit = await UnitModel.findById(unitId).select('path').lean();
+  if (!unit) throw new NotFound();
+  if (!coversUnit(actor, unit.path, 'head', 'admin')) throw new Forbidden();
+  const staff = await StaffModel.find({ unitPath: unit._id, active: true }).select('fullName position sortKey').sort({ sortKey: 1 }).limit(500).lean();
+  const records = await yearRecords(staff.map((s) => s._id), year);
+  const decided = new Map((await ClassificationModel.find({ staffId: { $in: staff.map((s) => s._id) }, year }).select('staffId level suggestedLevel').lean()).map((c) => [String(c.staffId), c]));
+  return staff.map((s) => ({
+    staffId: String(s._id),
+    fullName: s.fullName,
+    position: s.position ?? '',
+    summary: records.get(String(s._id))!.summary,
+    level: (decided.get(String(s._id))?.level as ClassificationLevel | undefined) ?? null,
+    suggestedLevel: (decided.get(String(s._id))?.suggestedLevel as ClassificationLevel | null | undefined) ?? null,
+  }));
+}
+
+/** A person's own classifications, once decided. */
+export async function myClassifications(actor: Actor): Promise<Classification[]> {
+  if (!actor.staffId) return [];
+  return (await ClassificationModel.find({ staffId: actor.staffId, visibleToStaff: true }).sort({ year: -1 }).lean()) as Classification[];
+}

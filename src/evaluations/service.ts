@@ -1,0 +1,324 @@
+import { Types } from 'mongoose';
+import type { Actor } from '../auth/actor.js';
+import { coversUnit, hasRole } from '../auth/actor.js';
+import { record } from '../audit/service.js';
+import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldErrors } from '../shared/errors.js';
+import {
+  EvaluationModel,
+  LEVEL_SCORE,
+  PeriodModel,
+  type Evaluation,
+  type EvaluationStatus,
+  type HeadRating,
+  type Level,
+  type Period,
+  type SelfRating,
+} from './model.js';
+import { catalogueOf, type CatalogueInfo } from './lookups.js';
+import { endExclusive } from './periods.js';
+import { disagreements, resultsOf, statusOf } from './derive.js';
+import { substantiatedIncidents, type SubstantiatedIncident } from './incidents.js';
+
+export { createPeriod, openPeriod, closePeriod, reopenPeriod, syncPeriod, listPeriods, unitsForNewPeriod, findPeriodOr404 } from './periods.js';
+
+/** A rating row as posted by a form: every field may be missing. */
+export type PostedRatings = Record<string, { level?: Level | undefined; comment?: string | undefined; reason?: string | undefined } | undefined>;
+
+export async function findEvaluationOr404(id: string): Promise<Evaluation> {
+  if (!Types.ObjectId.isValid(id)) throw new NotFound();
+  const evaluation = await EvaluationModel.findById(id).lean();
+  if (!evaluation) throw new NotFound();
+  return evaluation as Evaluation;
+}
+
+async function periodOf(evaluation: Evaluation): Promise<Period> {
+  const period = await PeriodModel.findById(evaluation.periodId).lean();
+  if (!period) throw new NotFound();
+  return period as Period;
+}
+
+// ── Who may do what ────────────────────────────────────────────────────────────────────────────
+
+export function isOwner(actor: Actor, evaluation: Pick<Evaluation, 'staffId'>): boolean {
+  return actor.staffId !== null && evaluation.staffId.equals(actor.staffId);
+}
+
+/** The head of the person's unit or above; nobody evaluates themself. */
+export function canEvaluate(actor: Actor, evaluation: Pick<Evaluation, 'staffId' | 'unitPath'>): boolean {
+  return coversUnit(actor, evaluation.unitPath, 'head', 'admin') && !isOwner(actor, evaluation);
+}
+
+function assertWritable(period: Period): void {
+  if (period.status === 'CLOSED') throw new Conflict('evaluations.errors.periodClosed');
+  if (period.status !== 'OPEN') throw new Conflict('evaluations.errors.periodNotOpen');
+}
+
+/** Saves with the version the form was loaded with; a stale version means someone else saved first. */
+async function saveVersioned(evaluation: Evaluation, expectedVersion: number, update: Record<string, unknown>): Promise<Evaluation> {
+  if (expectedVersion !== evaluation.version) throw new Conflict('evaluations.errors.stale');
+  const res = await EvaluationModel.updateOne({ _id: evaluation._id, version: expectedVersion }, { ...update, $inc: { version: 1 } });
+  if (res.matchedCount === 0) throw new Conflict('evaluations.errors.stale');
+  return (await EvaluationModel.findById(evaluation._id).lean()) as Evaluation;
+}
+
+// ── Self-assessment ────────────────────────────────────────────────────────────────────────────
+
+export interface SelfAssessmentInput {
+  version: number;
+  ratings: PostedRatings;
+  overallComment: string;
+  submit: boolean;
+}
+
+export async function saveSelfAssessment(actor: Actor, evaluationId: string, input: SelfAssessmentInput, now = new Date()): Promise<Evaluation> {
+  const evaluation = await findEvaluationOr404(evaluationId);
+  if (!isOwner(actor, evaluation)) throw new Forbidden('evaluations.errors.onlyOwnSelfAssessment');
+  assertWritable(await periodOf(evaluation));
+  if (evaluation.selfAssessment.submittedAt || evaluation.status === 'FINALISED') throw new Conflict('evaluations.errors.selfAlreadySubmitted');
+
+  const { criteria } = await catalogueOf(evaluation.codeVersionId);
+  const errors: FieldErrors = {};
+  const ratings: SelfRating[] = [];
+  for (const c of criteria) {
+    const posted = input.ratings[c.code];
+    if (posted?.level) ratings.push({ criterionCode: c.code, level: posted.level, score: LEVEL_SCORE[posted.level], comment: posted.comment ?? '' });
+    else if (input.submit) errors[`ratings.${c.code}.level`] = 'evaluations.validation.levelRequired';
+  }
+  if (Object.keys(errors).length > 0) throw new ValidationFailed(errors);
+
+  const selfSubmitted = input.submit ? 1 : 0;
+  const status = statusOf({ selfSubmitted, evaluated: evaluation.evaluated, finalised: evaluation.finalised });
+  const selfAssessment = { ratings, overallComment: input.overallComment, savedAt: now, submittedAt: input.submit ? now : null };
+  const saved = await saveVersioned(evaluation, input.version, {
+    $set: { selfAssessment, selfSubmitted, status, disagreementCodes: input.submit ? disagreements(ratings, evaluation.headEvaluation.ratings) : [] },
+  });
+  await record({
+    actor,
+    objectType: 'evaluation',
+    objectId: evaluation._id,
+    action: input.submit ? 'selfAssessment.submit' : 'selfAssessment.save',
+    before: { status: evaluation.status, selfAssessment: evaluation.selfAssessment },
+    after: { status: saved.status, selfAssessment: saved.selfAssessment },
+    unitPath: evaluation.unitPath,
+  });
+  return saved;
+}
+
+// ── Head evaluation ────────────────────────────────────────────────────────────────────────────
+
+export type HeadAction = 'save' | 'fillGood' | 'finalise';
+
+export interface HeadEvaluationInput {
+  version: number;
+  ratings: PostedRatings;
+  overallComment: string;
+  linkedReportIds: string[];
+  action: HeadAction;
+}
+
+/**
+ * Reads the posted head ratings against the catalogue: every criterion rated (blanks become "Thực hiện tốt"
+ * only when the head asked for it), and a reason for every rating below "Thực hiện".
+ */
+function headRatingsFrom(catalogue: CatalogueInfo, posted: PostedRatings, fillGood: boolean, previous: readonly HeadRating[]): HeadRating[] {
+  const errors: FieldErrors = {};
+  const before = new Map(previous.map((r) => [r.criterionCode, r]));
+  const ratings: HeadRating[] = [];
+  for (const c of catalogue.criteria) {
+    const row = posted[c.code];
+    const reason = row?.reason ?? '';
+    let level = row?.level;
+    let bulk = false;
+    if (!level && fillGood) {
+      level = 'GOOD';
+      bulk = true;
+    } else if (level && before.get(c.code)?.level === level) {
+      bulk = before.get(c.code)!.bulk ?? false;
+    }
+    if (!level) {
+      errors[`ratings.${c.code}.level`] = 'evaluations.validation.levelRequired';
+      continue;
+    }
+    if (level === 'NOT_DONE' && !reason) errors[`ratings.${c.code}.reason`] = 'evaluations.validation.reasonRequired';
+    ratings.push({ criterionCode: c.code, level, score: LEVEL_SCORE[level], reason, bulk });
+  }
+  if (Object.keys(errors).length > 0) throw new ValidationFailed(errors);
+  return ratings;
+}
+
+export async function incidentsForEvaluation(evaluation: Evaluation, period: Period): Promise<SubstantiatedIncident[]> {
+  return substantiatedIncidents([evaluation.staffId], period.startDate, endExclusive(period));
+}
+
+export async function saveHeadEvaluation(actor: Actor, evaluationId: string, input: HeadEvaluationInput, now = new Date()): Promise<Evaluation> {
+  const evaluation = await findEvaluationOr404(evaluationId);
+  if (!canEvaluate(actor, evaluation)) throw new Forbidden('evaluations.errors.onlyHeadEvaluates');
+  const period = await periodOf(evaluation);
+  assertWritable(period);
+  if (evaluation.status === 'FINALISED') throw new Conflict('evaluations.errors.finalisedUseAmend');
+
+  const catalogue = await catalogueOf(evaluation.codeVersionId);
+  const ratings = headRatingsFrom(catalogue, input.ratings, input.action === 'fillGood', evaluation.headEvaluation.ratings);
+  const offered = new Set((await incidentsForEvaluation(evaluation, period)).map((i) => String(i._id)));
+  if (input.linkedReportIds.some((id) => !offered.has(id))) throw new ValidationFailed({ linkedReportIds: 'validation.invalidChoice' });
+
+  const finalised = input.action === 'finalise' ? 1 : 0;
+  const headEvaluation = {
+    ratings,
+    overallComment: input.overallComment,
+    evaluatorId: actor.userId,
+    evaluatorName: actor.displayName,
+    linkedReportIds: input.linkedReportIds.map((id) => new Types.ObjectId(id)),
+    evaluatedAt: now,
+    finalisedAt: finalised ? now : null,
+  };
+  const saved = await saveVersioned(evaluation, input.version, {
+    $set: {
+      headEvaluation,
+      ...resultsOf(ratings),
+      evaluated: 1,
+      finalised,
+      status: statusOf({ selfSubmitted: evaluation.selfSubmitted, evaluated: 1, finalised }),
+      disagreementCodes: evaluation.selfAssessment.submittedAt ? disagreements(evaluation.selfAssessment.ratings, ratings) : [],
+    },
+  });
+  await record({
+    actor,
+    objectType: 'evaluation',
+    objectId: evaluation._id,
+    action: finalised ? 'finalise' : 'evaluate',
+    before: { status: evaluation.status, headEvaluation: evaluation.headEvaluation },
+    after: { status: saved.status, headEvaluation: saved.headEvaluation },
+    unitPath: evaluation.unitPath,
+  });
+  return saved;
+}
+
+// ── Amendment of a finalised evaluation ───────────────────────────────────────────────────────
+
+export interface AmendmentInput {
+  version: number;
+  ratings: PostedRatings;
+  reason: string;
+}
+
+export async function amendEvaluation(actor: Actor, evaluationId: string, input: AmendmentInput, now = new Date()): Promise<Evaluation> {
+  const evaluation = await findEvaluationOr404(evaluationId);
+  if (!canEvaluate(actor, evaluation)) throw new Forbidden('evaluations.errors.onlyHeadEvaluates');
+  assertWritable(await periodOf(evaluation));
+  if (evaluation.status !== 'FINALISED') throw new Conflict('evaluations.errors.notFinalised');
+
+  const catalogue = await catalogueOf(evaluation.codeVersionId);
+  const ratings = headRatingsFrom(catalogue, input.ratings, false, evaluation.headEvaluation.ratings);
+  const same = (a: HeadRating, b: HeadRating | undefined) => !!b && a.level === b.level && a.reason === b.reason;
+  const previous = new Map(evaluation.headEvaluation.ratings.map((r) => [r.criterionCode, r]));
+  if (ratings.every((r) => same(r, previous.get(r.criterionCode)))) throw new ValidationFailed({ reason: 'evaluations.validation.noChange' });
+
+  const amendment = { reason: input.reason, authorId: actor.userId, authorName: actor.displayName, at: now, before: evaluation.headEvaluation.ratings, after: ratings };
+  const saved = await saveVersioned(evaluation, input.version, {
+    $set: {
+      'headEvaluation.ratings': ratings,
+      ...resultsOf(ratings),
+      disagreementCodes: evaluation.selfAssessment.submittedAt ? disagreements(evaluation.selfAssessment.ratings, ratings) : [],
+    },
+    $push: { amendments: amendment },
+  });
+  await record({
+    actor,
+    objectType: 'evaluation',
+    objectId: evaluation._id,
+    action: 'amend',
+    before: { ratings: evaluation.headEvaluation.ratings },
+    after: { ratings, reason: input.reason },
+    unitPath: evaluation.unitPath,
+  });
+  return saved;
+}
+
+// ── Reading ───────────────────────────────────────────────────────────────────────────────────
+
+export interface EvaluationPage {
+  evaluation: Evaluation;
+  period: Period;
+  catalogue: CatalogueInfo;
+  owner: boolean;
+  evaluator: boolean;
+  canSelfAssess: boolean;
+  canHeadEvaluate: boolean;
+  canAmend: boolean;
+  /** The person sees the head's ratings once finalised; the head sees a self-assessment once submitted. */
+  showHead: boolean;
+  showSelf: boolean;
+  incidents: SubstantiatedIncident[];
+}
+
+export async function evaluationPage(actor: Actor, evaluationId: string): Promise<EvaluationPage> {
+  const evaluation = await findEvaluationOr404(evaluationId);
+  const owner = isOwner(actor, evaluation);
+  const evaluator = canEvaluate(actor, evaluation);
+  // Someone above the unit who is also the person (a chairman's own record) may read but not evaluate.
+  const reader = owner || evaluator || coversUnit(actor, evaluation.unitPath, 'head', 'admin');
+  if (!reader) throw new Forbidden();
+  const period = await periodOf(evaluation);
+  const open = period.status === 'OPEN';
+  const submitted = !!evaluation.selfAssessment.submittedAt;
+  return {
+    evaluation,
+    period,
+    catalogue: await catalogueOf(evaluation.codeVersionId),
+    owner,
+    evaluator,
+    canSelfAssess: owner && open && !submitted && evaluation.status !== 'FINALISED',
+    canHeadEvaluate: evaluator && open && evaluation.status !== 'FINALISED',
+    canAmend: evaluator && open && evaluation.status === 'FINALISED',
+    showHead: evaluator || evaluation.status === 'FINALISED' || (!owner && hasRole(actor, 'head', 'admin')),
+    showSelf: submitted || owner,
+    incidents: evaluator ? await incidentsForEvaluation(evaluation, period) : [],
+  };
+}
+
+export interface MyEvaluationRow {
+  id: string;
+  periodKey: string;
+  periodKind: string;
+  unitName: string;
+  status: EvaluationStatus;
+  periodStatus: Period['status'];
+  deadline: Date | null;
+  totalScore: number;
+  maxScore: number;
+  breachedCount: number;
+  /** Open and not yet submitted: the person has something to do. */
+  actionable: boolean;
+}
+
+/** A person's own evaluations, newest period first. */
+export async function myEvaluations(actor: Actor): Promise<MyEvaluationRow[]> {
+  if (!actor.staffId) return [];
+  const list = await EvaluationModel.find({ staffId: actor.staffId })
+    .select('periodId periodKey periodKind periodStart status unitName totalScore maxScore breachedCount selfSubmitted')
+    .sort({ periodStart: -1 })
+    .limit(120)
+    .lean();
+  const periods = new Map(
+    (await PeriodModel.find({ _id: { $in: list.map((e) => e.periodId) } }).select('status deadline').lean()).map((p) => [String(p._id), p]),
+  );
+  return list.map((e) => {
+    const p = periods.get(String(e.periodId));
+    const status = e.status as EvaluationStatus;
+    return {
+      id: String(e._id),
+      periodKey: e.periodKey,
+      periodKind: e.periodKind,
+      unitName: e.unitName ?? '',
+      status,
+      periodStatus: (p?.status ?? 'CLOSED') as Period['status'],
+      deadline: p?.deadline ?? null,
+      totalScore: e.totalScore,
+      // The head's result is the person's to see only once final.
+      maxScore: status === 'FINALISED' ? e.maxScore : 0,
+      breachedCount: status === 'FINALISED' ? e.breachedCount : 0,
+      actionable: p?.status === 'OPEN' && !e.selfSubmitted && status !== 'FINALISED',
+    };
+  });
+}

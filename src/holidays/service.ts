@@ -1,0 +1,91 @@
+import { Types } from 'mongoose';
+import type { Actor } from '../auth/actor.js';
+import { hasRole } from '../auth/actor.js';
+import * as audit from '../audit/service.js';
+import { Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
+import { HolidayModel, type Holiday } from './model.js';
+import type { HolidayInput } from './schemas.js';
+import { addWorkingDays, type CalendarDay } from './working-days.js';
+import { VIETNAM_HOLIDAYS } from './vietnam.js';
+
+function assertAdmin(actor: Actor): void {
+  if (!hasRole(actor, 'admin')) throw new Forbidden();
+}
+
+const plain = (h: Holiday) => ({ date: h.date, kind: h.kind, name: h.name, nameEn: h.nameEn, provisional: h.provisional });
+// The calendar is national: its audit entries belong to no unit.
+const AUDIT_TYPE = 'holiday';
+
+/** The calendar days between two dates (inclusive) that differ from a Monday–Friday week. */
+export async function calendarBetween(from: Date, to: Date): Promise<CalendarDay[]> {
+  const rows = await HolidayModel.find({ date: { $gte: from, $lte: to } }).select('date kind').lean();
+  return rows.map((r) => ({ date: r.date, kind: r.kind }));
+}
+
+/** n working days after a start day, against the stored calendar (a year and a half ahead is ample). */
+export async function workingDaysFrom(start: Date, n: number): Promise<Date> {
+  const horizon = new Date(start.getTime() + (n * 3 + 400) * 86_400_000);
+  return addWorkingDays(start, n, await calendarBetween(start, horizon));
+}
+
+export async function listHolidays(actor: Actor, year: number) {
+  assertAdmin(actor);
+  return HolidayModel.find({ year }).sort({ date: 1 }).lean();
+}
+
+export async function yearsInCalendar(): Promise<number[]> {
+  const rows = await HolidayModel.aggregate<{ _id: number }>([{ $group: { _id: '$year', n: { $sum: 1 } } }, { $sort: { _id: 1 } }]);
+  return rows.map((r) => r._id);
+}
+
+export async function getHoliday(actor: Actor, id: string): Promise<Holiday> {
+  assertAdmin(actor);
+  if (!Types.ObjectId.isValid(id)) throw new NotFound();
+  const h = await HolidayModel.findById(id).lean();
+  if (!h) throw new NotFound();
+  return h as Holiday;
+}
+
+async function assertDateFree(date: Date, exceptId?: Types.ObjectId): Promise<void> {
+  const clash = await HolidayModel.findOne({ date, ...(exceptId ? { _id: { $ne: exceptId } } : {}) }).select('_id').lean();
+  if (clash) throw new ValidationFailed({ date: 'holidays.errors.dateTaken' });
+}
+
+export async function createHoliday(actor: Actor, input: HolidayInput): Promise<Holiday> {
+  assertAdmin(actor);
+  await assertDateFree(input.date);
+  const doc = await HolidayModel.create({ ...input, nameEn: input.nameEn ?? '', year: input.date.getUTCFullYear() });
+  const created = doc.toObject() as Holiday;
+  await audit.record({ actor, objectType: AUDIT_TYPE, objectId: created._id, action: 'create', after: plain(created), unitPath: [] });
+  return created;
+}
+
+export async function updateHoliday(actor: Actor, id: string, input: HolidayInput): Promise<void> {
+  const before = await getHoliday(actor, id);
+  await assertDateFree(input.date, before._id);
+  const after = { ...input, nameEn: input.nameEn ?? '', year: input.date.getUTCFullYear() };
+  await HolidayModel.updateOne({ _id: before._id }, { $set: after });
+  await audit.record({ actor, objectType: AUDIT_TYPE, objectId: before._id, action: 'update', before: plain(before), after: plain({ ...before, ...after }), unitPath: [] });
+}
+
+export async function deleteHoliday(actor: Actor, id: string): Promise<void> {
+  const before = await getHoliday(actor, id);
+  await HolidayModel.deleteOne({ _id: before._id });
+  await audit.record({ actor, objectType: AUDIT_TYPE, objectId: before._id, action: 'delete', before: plain(before), unitPath: [] });
+}
+
+/** Adds the bundled Vietnamese holidays of a year; days already in the calendar are left as they are. */
+export async function loadVietnamYear(actor: Actor | null, year: number): Promise<number> {
+  if (actor) assertAdmin(actor);
+  const data = VIETNAM_HOLIDAYS[year];
+  if (!data) throw new ValidationFailed({ year: 'holidays.errors.noData' });
+  let added = 0;
+  for (const d of data) {
+    const date = new Date(`${d.date}T00:00:00Z`);
+    if (await HolidayModel.exists({ date })) continue;
+    const doc = await HolidayModel.create({ date, year, kind: d.kind, name: d.name.vi, nameEn: d.name.en, provisional: d.provisional ?? false });
+    await audit.record({ actor, objectType: AUDIT_TYPE, objectId: doc._id, action: 'create', after: plain(doc.toObject() as Holiday), unitPath: [] });
+    added++;
+  }
+  return added;
+}

@@ -1,0 +1,89 @@
+import type { Types } from 'mongoose';
+import * as audit from '../audit/service.js';
+import { UserModel } from '../auth/model.js';
+import { createMailer, type Mailer } from '../notifications/mailer.js';
+import { vietnamDay } from '../holidays/working-days.js';
+import { formatDate } from '../shared/format.js';
+import { logger } from '../shared/logger.js';
+import { UnitModel, type Unit } from '../units/model.js';
+import { FINAL_STATUSES, IncidentReportModel, ReportNoticeModel, type IncidentReport } from './model.js';
+import { AUDIT_TYPE } from './service.js';
+import { defaultReportSettings, type ReportSettings } from './settings.js';
+
+export interface EscalationResult {
+  escalated: { reportId: Types.ObjectId; caseNumber: string; toUnitId: Types.ObjectId | null }[];
+  mailed: number;
+}
+
+/**
+ * The periodic job: every open case whose stage deadline has passed is flagged overdue, escalated one
+ * level above whoever watches it now, noticed in-app to that level's heads, and e-mailed when SMTP is
+ * configured. A case is escalated once per stage (the flag clears on the next transition or extension).
+ */
+export async function escalateOverdue(now = new Date(), deps: { settings?: ReportSettings; mailer?: Mailer | null } = {}): Promise<EscalationResult> {
+  const settings = deps.settings ?? defaultReportSettings();
+  const mailer = deps.mailer === undefined ? createMailer(settings) : deps.mailer;
+  const today = vietnamDay(now);
+  const due = await IncidentReportModel.find({ status: { $nin: [...FINAL_STATUSES] }, overdue: 0, dueAt: { $lt: today } }).lean<IncidentReport[]>();
+  const result: EscalationResult = { escalated: [], mailed: 0 };
+  for (const report of due) {
+    const watching = report.escalatedToUnitId ?? report.handlerUnitId;
+    const current = await UnitModel.findById(watching).select('parentId').lean();
+    const target = current?.parentId ? await UnitModel.findById(current.parentId).lean<Unit>() : null;
+    const set: Record<string, unknown> = { overdue: 1, wasLate: 1 };
+    if (target) Object.assign(set, { escalatedToUnitId: target._id, escalationLevel: report.escalationLevel + 1 });
+    // Guarded by overdue: 0 so two runs at once escalate a case only once.
+    const write = await IncidentReportModel.updateOne({ _id: report._id, overdue: 0 }, { $set: set, $inc: { version: 1 } });
+    if (write.modifiedCount === 0) continue;
+    await audit.record({
+      actor: null,
+      objectType: AUDIT_TYPE,
+      objectId: report._id,
+      action: 'escalate',
+      before: { overdue: 0, escalatedToUnitId: report.escalatedToUnitId ?? null },
+      after: { overdue: 1, escalatedToUnitId: target?._id ?? report.escalatedToUnitId ?? null },
+      unitPath: report.handlerUnitPath,
+    });
+    const recipients = await leadersOf(target ?? (await UnitModel.findById(watching).lean<Unit>()), report.excludedUserIds);
+    if (recipients.length) await ReportNoticeModel.insertMany(recipients.map((u) => ({ userId: u._id, reportId: report._id, kind: 'CASE_ESCALATED', at: now, dueAt: report.dueAt })));
+    if (mailer) result.mailed += await mailLeaders(mailer, recipients, report);
+    result.escalated.push({ reportId: report._id, caseNumber: report.caseNumber, toUnitId: target?._id ?? null });
+  }
+  return result;
+}
+
+/** The active accounts holding a head or admin grant on the unit itself (not the subject of the case). */
+async function leadersOf(unit: Unit | null, excluded: readonly Types.ObjectId[]) {
+  if (!unit) return [];
+  // No $elemMatch on FerretDB v1: match the unit, then check the role of that very grant here.
+  const users = await UserModel.find({ active: true, 'roles.unitId': unit._id }).select('_id email displayName roles').lean();
+  return users.filter(
+    (u) => u.roles.some((g) => String(g.unitId) === String(unit._id) && (g.role === 'head' || g.role === 'admin')) && !excluded.some((id) => String(id) === String(u._id)),
+  );
+}
+
+async function mailLeaders(mailer: Mailer, users: { email?: string | null; displayName: string }[], report: IncidentReport): Promise<number> {
+  let sent = 0;
+  for (const u of users) {
+    if (!u.email) continue;
+    try {
+      await mailer.send({
+        to: u.email,
+        subject: `[Công Bộc] Phản ánh ${report.caseNumber} quá hạn xử lý`,
+        text: `Phản ánh ${report.caseNumber} về ${report.unitName} đã quá hạn xử lý (hạn ${formatDate(report.dueAt)}) và được chuyển lên cấp trên theo dõi.\n\nVui lòng đăng nhập Công Bộc để xem và xử lý.`,
+      });
+      sent++;
+    } catch (err) {
+      logger.warn({ err, caseNumber: report.caseNumber }, 'overdue report e-mail failed');
+    }
+  }
+  return sent;
+}
+
+/** Runs escalateOverdue on a timer (hourly by default); returns the function that stops it. */
+export function startEscalationJob(settings: ReportSettings, everyMs = 60 * 60_000): () => void {
+  const run = () => void escalateOverdue(new Date(), { settings }).catch((err: unknown) => logger.error({ err }, 'report escalation failed'));
+  const timer = setInterval(run, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

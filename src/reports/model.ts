@@ -1,0 +1,244 @@
+import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
+
+export const REPORT_SOURCES = ['CITIZEN', 'PEER'] as const;
+/** PHAN_ANH: feedback, may be anonymous. TO_CAO: a formal denunciation, always named, identity kept secret. */
+export const REPORT_KINDS = ['PHAN_ANH', 'TO_CAO'] as const;
+export type ReportKind = (typeof REPORT_KINDS)[number];
+
+export const REPORT_STATUSES = ['RECEIVED', 'UNDER_REVIEW', 'SUBSTANTIATED', 'PARTLY_SUBSTANTIATED', 'NOT_SUBSTANTIATED', 'RESOLVED', 'CLOSED'] as const;
+export type ReportStatus = (typeof REPORT_STATUSES)[number];
+export const FINDINGS: readonly ReportStatus[] = ['SUBSTANTIATED', 'PARTLY_SUBSTANTIATED', 'NOT_SUBSTANTIATED'];
+export const FINAL_STATUSES: readonly ReportStatus[] = ['RESOLVED', 'CLOSED'];
+
+export const REMEDY_KINDS = ['APOLOGY', 'REMINDER_TRAINING', 'DISCIPLINE_REFERRAL'] as const;
+export type RemedyKind = (typeof REMEDY_KINDS)[number];
+
+export const OUTCOMES = ['ON_TIME', 'LATE', 'EXTENDED'] as const;
+
+/** Who wrote a message in the public thread: the reporter (through the tracking code) or the handling unit. */
+export const MESSAGE_AUTHORS = ['REPORTER', 'UNIT'] as const;
+
+const messageSchema = new Schema(
+  {
+    at: { type: Date, required: true },
+    author: { type: String, enum: MESSAGE_AUTHORS, required: true },
+    /** The handler's name for unit replies; never the reporter's. */
+    byName: { type: String, default: '' },
+    text: { type: String, required: true },
+  },
+  { _id: false },
+);
+
+const noteSchema = new Schema(
+  {
+    at: { type: Date, required: true },
+    byUserId: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+    byName: { type: String, default: '' },
+    text: { type: String, required: true },
+  },
+  { _id: false },
+);
+
+const transitionSchema = new Schema(
+  {
+    from: { type: String, enum: REPORT_STATUSES, default: null },
+    to: { type: String, enum: REPORT_STATUSES, required: true },
+    at: { type: Date, required: true },
+    byUserId: { type: Schema.Types.ObjectId, ref: 'User', default: null },
+    byName: { type: String, default: '' },
+    note: { type: String, default: '' },
+    /** Whether the stage being left had passed its deadline. */
+    late: { type: Boolean, default: false },
+  },
+  { _id: false },
+);
+
+const remedySchema = new Schema(
+  {
+    kind: { type: String, enum: REMEDY_KINDS, required: true },
+    note: { type: String, default: '' },
+    at: { type: Date, required: true },
+    byName: { type: String, default: '' },
+  },
+  { _id: false },
+);
+
+const incidentReportSchema = new Schema(
+  {
+    /** Internal reference shown to handlers (not secret): 'PA-2026-7K3QXM'. */
+    caseNumber: { type: String, required: true },
+    /** sha256 of the tracking code; the code itself is only ever shown once to the reporter. */
+    trackingHash: { type: String, required: true },
+    source: { type: String, enum: REPORT_SOURCES, required: true },
+    kind: { type: String, enum: REPORT_KINDS, required: true, default: 'PHAN_ANH' },
+    /** True when no identity was given: then no ReporterIdentity exists for this report. */
+    anonymous: { type: Boolean, required: true },
+    provinceId: { type: Schema.Types.ObjectId, ref: 'Unit', required: true },
+    /** The commune-level unit reported about. */
+    reportingUnitId: { type: Schema.Types.ObjectId, ref: 'Unit', required: true },
+    /** The most specific unit named (the desk when one was chosen, else the commune) and its ancestors. */
+    unitId: { type: Schema.Types.ObjectId, ref: 'Unit', required: true },
+    unitPath: { type: [Schema.Types.ObjectId], required: true },
+    unitName: { type: String, default: '' },
+    deskId: { type: Schema.Types.ObjectId, ref: 'Unit', default: null },
+    staffId: { type: Schema.Types.ObjectId, ref: 'Staff', default: null },
+    staffName: { type: String, default: '' },
+    codeVersionId: { type: Schema.Types.ObjectId, ref: 'CodeVersion', default: null },
+    codeVersionNumber: { type: Number, default: null },
+    criterionCodes: { type: [String], default: [] },
+    /** Set by the finding: the reported criteria that were confirmed. */
+    confirmedCriterionCodes: { type: [String], default: [] },
+    occurredAt: { type: Date, required: true },
+    place: { type: String, default: '' },
+    description: { type: String, required: true },
+    dossierNumber: { type: String, default: '' },
+    receivedAt: { type: Date, required: true },
+    /** Derived at write time for dashboards (the month the incident happened in). */
+    year: { type: Number, required: true },
+    month: { type: Number, required: true },
+    periodKey: { type: String, required: true },
+
+    status: { type: String, enum: REPORT_STATUSES, required: true, default: 'RECEIVED' },
+    history: { type: [transitionSchema], default: [] },
+    /** Who handles the case: the commune, or one level up when the subject would handle it. */
+    handlerUnitId: { type: Schema.Types.ObjectId, ref: 'Unit', required: true },
+    handlerUnitPath: { type: [Schema.Types.ObjectId], required: true },
+    conflictOfInterest: { type: Boolean, default: false },
+    /** Accounts of the person reported about: they never see the case itself. */
+    excludedUserIds: { type: [Schema.Types.ObjectId], default: [] },
+
+    stageStartedAt: { type: Date, required: true },
+    /** Last calendar day of the current stage (null once final). */
+    dueAt: { type: Date, default: null },
+    extended: { type: Boolean, default: false },
+    /** 0/1: the current stage is past its deadline (set by the escalation job). */
+    overdue: { type: Number, default: 0 },
+    /** 0/1: some stage of this case ran late. */
+    wasLate: { type: Number, default: 0 },
+    escalatedToUnitId: { type: Schema.Types.ObjectId, ref: 'Unit', default: null },
+    escalationLevel: { type: Number, default: 0 },
+    outcome: { type: String, enum: OUTCOMES, default: null },
+    closedAt: { type: Date, default: null },
+
+    explanation: {
+      requestedAt: { type: Date, default: null },
+      dueAt: { type: Date, default: null },
+      text: { type: String, default: '' },
+      submittedAt: { type: Date, default: null },
+    },
+    finding: {
+      note: { type: String, default: '' },
+      explanationSummary: { type: String, default: '' },
+      at: { type: Date, default: null },
+      byName: { type: String, default: '' },
+    },
+    /** Kept for the evaluations feature: substantiated (fully or partly) and its 0/1 twin for sums. */
+    substantiated: { type: Boolean, default: false },
+    substantiatedFlag: { type: Number, default: 0 },
+    substantiatedAt: { type: Date, default: null },
+    /**
+     * One key per confirmed breach, 'S:<staffId>:<code>' and 'D:<deskId>:<code>', so early warnings are a
+     * single $unwind + $group on a string (FerretDB v1 mis-groups compound keys after $unwind).
+     */
+    breachKeys: { type: [String], default: [] },
+
+    messages: { type: [messageSchema], default: [] },
+    internalNotes: { type: [noteSchema], default: [] },
+    remedies: { type: [remedySchema], default: [] },
+    /** The apology letter as last drafted (generated on demand as a page or .docx from these fields). */
+    letter: {
+      documentNumber: { type: String, default: '' },
+      date: { type: Date, default: null },
+      recipientName: { type: String, default: '' },
+      recipientAddress: { type: String, default: '' },
+      body: { type: String, default: '' },
+      signerTitle: { type: String, default: '' },
+      signerName: { type: String, default: '' },
+    },
+    letterSentAt: { type: Date, default: null },
+
+    /** The subject's evaluation of the period the incident fell in, when one exists. */
+    evaluationId: { type: Schema.Types.ObjectId, ref: 'Evaluation', default: null },
+    evaluationPeriodKey: { type: String, default: '' },
+    version: { type: Number, default: 0 },
+  },
+  { timestamps: true },
+);
+incidentReportSchema.index({ trackingHash: 1 }, { unique: true });
+incidentReportSchema.index({ caseNumber: 1 }, { unique: true });
+incidentReportSchema.index({ handlerUnitPath: 1, status: 1, receivedAt: -1 });
+incidentReportSchema.index({ unitPath: 1, year: 1 });
+incidentReportSchema.index({ staffId: 1, occurredAt: 1 });
+incidentReportSchema.index({ status: 1, dueAt: 1 });
+
+export function breachKeysOf(staffId: Types.ObjectId | null | undefined, deskId: Types.ObjectId | null | undefined, codes: readonly string[]): string[] {
+  return codes.flatMap((code) => [...(staffId ? [`S:${String(staffId)}:${code}`] : []), ...(deskId ? [`D:${String(deskId)}:${code}`] : [])]);
+}
+
+export type IncidentReport = InferSchemaType<typeof incidentReportSchema> & { _id: Types.ObjectId };
+/** The collection name is shared with src/evaluations/incidents.ts (it reads substantiated incidents). */
+export const IncidentReportModel = mongoose.model('IncidentReport', incidentReportSchema, 'incidentreports');
+
+/**
+ * Who filed a named report, kept apart from the case so that no case query can carry it: only the
+ * province administrator reads it, through one audited function. Anonymous reports have none.
+ */
+const reporterIdentitySchema = new Schema(
+  {
+    reportId: { type: Schema.Types.ObjectId, ref: 'IncidentReport', required: true },
+    userId: { type: Schema.Types.ObjectId, ref: 'User', default: null },
+    staffId: { type: Schema.Types.ObjectId, ref: 'Staff', default: null },
+    name: { type: String, default: '' },
+    phone: { type: String, default: '' },
+    email: { type: String, default: '' },
+    address: { type: String, default: '' },
+  },
+  { timestamps: true },
+);
+reporterIdentitySchema.index({ reportId: 1 }, { unique: true });
+reporterIdentitySchema.index({ staffId: 1 });
+reporterIdentitySchema.index({ userId: 1 });
+
+export type ReporterIdentity = InferSchemaType<typeof reporterIdentitySchema> & { _id: Types.ObjectId };
+export const ReporterIdentityModel = mongoose.model('ReporterIdentity', reporterIdentitySchema);
+
+export const NOTICE_KINDS = ['EXPLANATION_REQUESTED', 'CASE_ESCALATED'] as const;
+
+/** In-app notices: the subject's request for an explanation, escalations for the level above. */
+const reportNoticeSchema = new Schema(
+  {
+    userId: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+    reportId: { type: Schema.Types.ObjectId, ref: 'IncidentReport', required: true },
+    kind: { type: String, enum: NOTICE_KINDS, required: true },
+    at: { type: Date, required: true },
+    dueAt: { type: Date, default: null },
+    readAt: { type: Date, default: null },
+  },
+  { timestamps: true },
+);
+reportNoticeSchema.index({ userId: 1, at: -1 });
+
+export type ReportNotice = InferSchemaType<typeof reportNoticeSchema> & { _id: Types.ObjectId };
+export const ReportNoticeModel = mongoose.model('ReportNotice', reportNoticeSchema);
+
+/** A head lowered the evaluation of someone who had reported them: shown to the province. */
+const retaliationFlagSchema = new Schema(
+  {
+    provinceId: { type: Schema.Types.ObjectId, ref: 'Unit', default: null },
+    evaluatorUserId: { type: Schema.Types.ObjectId, ref: 'User', required: true },
+    evaluatorName: { type: String, default: '' },
+    staffId: { type: Schema.Types.ObjectId, ref: 'Staff', required: true },
+    staffName: { type: String, default: '' },
+    evaluationId: { type: Schema.Types.ObjectId, ref: 'Evaluation', default: null },
+    periodKey: { type: String, default: '' },
+    scoreBefore: { type: Number, required: true },
+    scoreAfter: { type: Number, required: true },
+    reportIds: { type: [Schema.Types.ObjectId], default: [] },
+    at: { type: Date, required: true },
+  },
+  { timestamps: true },
+);
+retaliationFlagSchema.index({ provinceId: 1, at: -1 });
+
+export type RetaliationFlag = InferSchemaType<typeof retaliationFlagSchema> & { _id: Types.ObjectId };
+export const RetaliationFlagModel = mongoose.model('RetaliationFlag', retaliationFlagSchema);

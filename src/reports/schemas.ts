@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { checkbox, dateInput, objectId, optionalObjectId, optionalText, requiredText } from '../shared/validation.js';
+import { REMEDY_KINDS, REPORT_KINDS, REPORT_STATUSES } from './model.js';
+
+/** A checkbox group arrives as nothing, one string or several. */
+const stringList = z.preprocess((v) => (v == null || v === '' ? [] : Array.isArray(v) ? v : [v]), z.array(z.string().trim().max(20)).max(50));
+
+const PHONE = /^\+?[0-9 .()-]{8,20}$/;
+const optionalPhone = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().regex(PHONE, 'reports.errors.phone').optional());
+const optionalEmail = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.email('reports.errors.email').max(200).optional());
+
+/** What happened: the same on the public and the staff form. */
+const incidentFields = {
+  unitId: objectId,
+  deskId: optionalObjectId,
+  staffId: optionalObjectId,
+  criterionCodes: stringList.pipe(z.array(z.string()).min(1, 'reports.errors.criteria')),
+  occurredOn: dateInput,
+  place: optionalText(300),
+  description: requiredText(4000),
+  dossierNumber: optionalText(60),
+};
+
+export const citizenReportForm = z
+  .object({
+    ...incidentFields,
+    identity: z.enum(['anonymous', 'named']).default('anonymous'),
+    name: optionalText(120),
+    phone: optionalPhone,
+    email: optionalEmail,
+  })
+  .superRefine((v, ctx) => {
+    if (v.identity === 'named' && !v.name) ctx.addIssue({ code: 'custom', path: ['name'], message: 'reports.errors.nameNeeded' });
+  });
+export type CitizenReportInput = z.infer<typeof citizenReportForm>;
+
+export const peerReportForm = z
+  .object({
+    ...incidentFields,
+    kind: z.enum(REPORT_KINDS).default('PHAN_ANH'),
+    anonymous: checkbox,
+    address: optionalText(300),
+    phone: optionalPhone,
+  })
+  .superRefine((v, ctx) => {
+    if (v.kind !== 'TO_CAO') return;
+    if (v.anonymous) ctx.addIssue({ code: 'custom', path: ['anonymous'], message: 'reports.errors.denunciationNamed' });
+    if (!v.address) ctx.addIssue({ code: 'custom', path: ['address'], message: 'reports.errors.addressNeeded' });
+  });
+export type PeerReportInput = z.infer<typeof peerReportForm>;
+
+export const trackForm = z.object({ code: requiredText(40) });
+export const messageForm = z.object({ text: requiredText(2000) });
+
+export const transitionForm = z.object({
+  to: z.enum(REPORT_STATUSES),
+  note: requiredText(2000),
+  version: z.coerce.number().int().min(0).optional(),
+  confirmedCodes: stringList,
+});
+
+export const extendForm = z.object({
+  days: z.coerce.number().int().min(1).max(30),
+  reason: requiredText(500),
+  version: z.coerce.number().int().min(0).optional(),
+});
+
+export const remedyForm = z.object({ kind: z.enum(REMEDY_KINDS), note: optionalText(1000) });
+export const letterSentForm = z.object({ sentOn: dateInput });
+export const explanationForm = z.object({ text: requiredText(4000) });
+
+export const inboxQuery = z.object({
+  status: z.enum(REPORT_STATUSES).optional().catch(undefined),
+  criterion: z.string().trim().max(20).optional().catch(undefined),
+  unit: objectId.optional().catch(undefined),
+  age: z.enum(['7', '30', '90']).optional().catch(undefined),
+  overdue: z.literal('1').optional().catch(undefined),
+});
+
+export const letterForm = z.object({
+  documentNumber: requiredText(60),
+  date: dateInput,
+  recipientName: requiredText(200),
+  recipientAddress: optionalText(300),
+  body: requiredText(6000),
+  signerTitle: requiredText(120),
+  signerName: requiredText(120),
+});
+export type LetterInput = z.infer<typeof letterForm>;

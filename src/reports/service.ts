@@ -1,0 +1,321 @@
+import crypto from 'node:crypto';
+import { Types } from 'mongoose';
+import { coversUnit, hasRole, type Actor } from '../auth/actor.js';
+import * as audit from '../audit/service.js';
+import { versionInForce } from '../code/service.js';
+import { CodeVersionModel, type CodeVersion } from '../code/model.js';
+import { workingDaysFrom } from '../holidays/service.js';
+import { vietnamDay } from '../holidays/working-days.js';
+import { AppError, Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
+import { compareVietnamese, compareVietnameseNames } from '../shared/vietnamese.js';
+import { StaffModel } from '../staff/model.js';
+import { COMMUNE_KINDS, UnitModel, type Unit, type UnitKind } from '../units/model.js';
+import { evaluationFor } from './evaluation-link.js';
+import { FINAL_STATUSES, IncidentReportModel, ReporterIdentityModel, type IncidentReport, type ReportKind, type ReportStatus } from './model.js';
+import { handlerFor } from './routing.js';
+import type { ReportSettings } from './settings.js';
+import { hashOfIssued, hashOfTyped, newTrackingCode } from './tracking.js';
+
+export const AUDIT_TYPE = 'report';
+
+/** What the reporter says happened, from the public or the staff form. */
+export interface ReportInput {
+  unitId: string;
+  deskId?: string;
+  staffId?: string;
+  criterionCodes: string[];
+  occurredOn: Date;
+  place?: string;
+  description: string;
+  dossierNumber?: string;
+}
+
+/** Who reports. An anonymous reporter carries nothing that could identify them. */
+export type Reporter =
+  | { source: 'CITIZEN'; anonymous: true }
+  | { source: 'CITIZEN'; anonymous: false; name: string; phone?: string; email?: string }
+  | { source: 'PEER'; actor: Actor; kind: ReportKind; anonymous: boolean; phone?: string; address?: string };
+
+const DESK_KINDS: UnitKind[] = ['desk', 'office'];
+
+function oid(id: string | undefined): Types.ObjectId | null {
+  return id && /^[0-9a-f]{24}$/i.test(id) ? new Types.ObjectId(id) : null;
+}
+
+function alive(at: Date): Record<string, unknown> {
+  return { $or: [{ effectiveTo: null }, { effectiveTo: { $gt: at } }] };
+}
+
+/** The commune-level units a citizen can report about, by name. */
+export async function reportableUnits(now = new Date()) {
+  const units = await UnitModel.find({ kind: { $in: COMMUNE_KINDS }, ...alive(now) }).select('name path').lean();
+  const provinces = await UnitModel.find({ _id: { $in: [...new Set(units.map((u) => String(u.path[0])))] } }).select('name').lean();
+  const provinceName = new Map(provinces.map((p) => [String(p._id), p.name]));
+  return units
+    .map((u) => ({ id: String(u._id), name: u.name, province: provinceName.get(String(u.path[0])) ?? '' }))
+    .sort((a, b) => compareVietnamese(a.name, b.name) || compareVietnamese(a.province, b.province));
+}
+
+async function reportableUnit(id: string | undefined, now: Date): Promise<Unit | null> {
+  const _id = oid(id);
+  if (!_id) return null;
+  return UnitModel.findOne({ _id, kind: { $in: COMMUNE_KINDS }, ...alive(now) }).lean<Unit>();
+}
+
+/** Everything the report form needs once a unit is chosen: its desks, its staff, the criteria in force. */
+export async function reportFormFor(unitId: string | undefined, now = new Date()) {
+  const unit = await reportableUnit(unitId, now);
+  if (!unit) return null;
+  const [desks, staff, version] = await Promise.all([
+    UnitModel.find({ path: unit._id, kind: { $in: DESK_KINDS }, ...alive(now) }).select('name').lean(),
+    StaffModel.find({ unitPath: unit._id, active: true }).select('fullName position').lean(),
+    versionInForce(unit.path[0]!, vietnamDay(now)),
+  ]);
+  return {
+    unit: { id: String(unit._id), name: unit.name },
+    desks: desks.map((d) => ({ id: String(d._id), name: d.name })).sort((a, b) => compareVietnamese(a.name, b.name)),
+    staff: staff.map((s) => ({ id: String(s._id), name: s.fullName, position: s.position })).sort((a, b) => compareVietnameseNames(a.name, b.name)),
+    criteria: version ? [...version.criteria].sort((a, b) => a.order - b.order) : [],
+  };
+}
+
+function caseNumber(kind: ReportKind, year: number): string {
+  const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+  const suffix = Array.from({ length: 6 }, () => alphabet[crypto.randomInt(alphabet.length)]).join('');
+  return `${kind === 'TO_CAO' ? 'TC' : 'PA'}-${year}-${suffix}`;
+}
+
+const isDuplicateKey = (err: unknown) => (err as { code?: number })?.code === 11000;
+
+/** Checks the report against the tree and the code in force; returns what the case stores about it. */
+async function resolveSubject(input: ReportInput, now: Date) {
+  const errors: Record<string, string> = {};
+  const unit = await reportableUnit(input.unitId, now);
+  if (!unit) throw new ValidationFailed({ unitId: 'reports.errors.unit' });
+  let desk: Unit | null = null;
+  if (input.deskId) {
+    desk = await UnitModel.findOne({ _id: oid(input.deskId), path: unit._id, kind: { $in: DESK_KINDS } }).lean<Unit>();
+    if (!desk) errors.deskId = 'validation.invalidChoice';
+  }
+  let staff = null;
+  if (input.staffId) {
+    staff = await StaffModel.findOne({ _id: oid(input.staffId), unitPath: unit._id, active: true }).select('fullName').lean();
+    if (!staff) errors.staffId = 'validation.invalidChoice';
+  }
+  const version = await versionInForce(unit.path[0]!, vietnamDay(now));
+  const known = new Set((version?.criteria ?? []).map((c) => c.code));
+  const codes = [...new Set(input.criterionCodes)];
+  if (!codes.length || codes.some((c) => !known.has(c))) errors.criterionCodes = 'reports.errors.criteria';
+  if (input.occurredOn.getTime() > vietnamDay(now).getTime()) errors.occurredOn = 'reports.errors.future';
+  if (Object.keys(errors).length) throw new ValidationFailed(errors);
+  return { unit, desk, staff, version, codes };
+}
+
+/**
+ * Files a report and returns it with its tracking code (shown once; only its hash is kept).
+ * Anonymous reports store no identity at all; named ones keep it in ReporterIdentity, apart from the case.
+ */
+export async function fileReport(input: ReportInput, reporter: Reporter, settings: ReportSettings, now = new Date()) {
+  const { unit, desk, staff, version, codes } = await resolveSubject(input, now);
+  const kind: ReportKind = reporter.source === 'PEER' ? reporter.kind : 'PHAN_ANH';
+  // A denunciation is never anonymous: the law handles anonymous ones as feedback at most.
+  if (kind === 'TO_CAO' && reporter.anonymous) throw new ValidationFailed({ anonymous: 'reports.errors.denunciationNamed' });
+  const anonymous = reporter.anonymous;
+  const subjectUnit = desk ?? unit;
+  const staffId = staff?._id ?? null;
+  const routing = await handlerFor(unit, staffId);
+  const today = vietnamDay(now);
+  const day = input.occurredOn;
+  const link = await evaluationFor(staffId, day);
+  const base = {
+    source: reporter.source,
+    kind,
+    anonymous,
+    provinceId: unit.path[0],
+    reportingUnitId: unit._id,
+    unitId: subjectUnit._id,
+    unitPath: subjectUnit.path,
+    unitName: desk ? `${desk.name} — ${unit.name}` : unit.name,
+    deskId: desk?._id ?? null,
+    staffId,
+    staffName: staff?.fullName ?? '',
+    codeVersionId: version?._id ?? null,
+    codeVersionNumber: version?.versionNumber ?? null,
+    criterionCodes: codes,
+    occurredAt: day,
+    place: input.place ?? '',
+    description: input.description,
+    dossierNumber: input.dossierNumber ?? '',
+    receivedAt: now,
+    year: day.getUTCFullYear(),
+    month: day.getUTCMonth() + 1,
+    periodKey: `${day.getUTCFullYear()}-${String(day.getUTCMonth() + 1).padStart(2, '0')}`,
+    status: 'RECEIVED' as ReportStatus,
+    history: [{ from: null, to: 'RECEIVED', at: now, note: '' }],
+    handlerUnitId: routing.handlerUnit._id,
+    handlerUnitPath: routing.handlerUnit.path,
+    conflictOfInterest: routing.conflictOfInterest,
+    excludedUserIds: routing.excludedUserIds,
+    stageStartedAt: now,
+    dueAt: await workingDaysFrom(today, settings.REPORT_DAYS_ACKNOWLEDGE),
+    ...link,
+  };
+
+  for (let attempt = 0; ; attempt++) {
+    const trackingCode = newTrackingCode();
+    try {
+      const doc = await IncidentReportModel.create({ ...base, caseNumber: caseNumber(kind, base.year), trackingHash: hashOfIssued(trackingCode) });
+      const report = doc.toObject() as IncidentReport;
+      if (!anonymous) await storeIdentity(report._id, reporter);
+      await audit.record({
+        actor: reporter.source === 'PEER' && !anonymous ? reporter.actor : null,
+        objectType: AUDIT_TYPE,
+        objectId: report._id,
+        action: 'create',
+        after: { caseNumber: report.caseNumber, source: report.source, kind, anonymous, status: report.status, handlerUnitId: report.handlerUnitId, conflictOfInterest: report.conflictOfInterest },
+        unitPath: report.handlerUnitPath,
+      });
+      return { report, trackingCode };
+    } catch (err) {
+      if (!isDuplicateKey(err) || attempt >= 3) throw err;
+    }
+  }
+}
+
+async function storeIdentity(reportId: Types.ObjectId, reporter: Reporter): Promise<void> {
+  if (reporter.source === 'CITIZEN') {
+    if (reporter.anonymous) return;
+    await ReporterIdentityModel.create({ reportId, name: reporter.name, phone: reporter.phone ?? '', email: reporter.email ?? '' });
+    return;
+  }
+  await ReporterIdentityModel.create({
+    reportId,
+    userId: reporter.actor.userId,
+    staffId: reporter.actor.staffId,
+    name: reporter.actor.displayName,
+    phone: reporter.phone ?? '',
+    address: reporter.address ?? '',
+  });
+}
+
+// ---------- tracking by code ----------
+
+export class TrackingExpired extends AppError {
+  constructor() {
+    super(410, 'reports.track.expired');
+  }
+}
+
+/** The case a typed tracking code opens; a clear 404 for a wrong code, 410 once it has expired. */
+export async function findByTrackingCode(raw: string, settings: ReportSettings, now = new Date()): Promise<IncidentReport> {
+  const hash = hashOfTyped(raw);
+  const report = hash ? await IncidentReportModel.findOne({ trackingHash: hash }).lean<IncidentReport>() : null;
+  if (!report) throw new NotFound('reports.track.notFound');
+  assertTrackable(report, settings, now);
+  return report;
+}
+
+function assertTrackable(report: IncidentReport, settings: ReportSettings, now: Date): void {
+  if (report.closedAt && now.getTime() - report.closedAt.getTime() > settings.REPORT_TRACKING_DAYS_AFTER_CLOSE * 86_400_000) throw new TrackingExpired();
+}
+
+/** What the reporter sees through the code: no handler notes, no identities, no subject account. */
+export async function trackingView(reportId: string, settings: ReportSettings, now = new Date()) {
+  const report = await IncidentReportModel.findById(oid(reportId)).lean<IncidentReport>();
+  if (!report) throw new NotFound('reports.track.notFound');
+  assertTrackable(report, settings, now);
+  const labels = await criterionLabels(report);
+  return {
+    caseNumber: report.caseNumber,
+    status: report.status,
+    receivedAt: report.receivedAt,
+    unitName: report.unitName,
+    staffName: report.staffName,
+    occurredAt: report.occurredAt,
+    place: report.place,
+    description: report.description,
+    dossierNumber: report.dossierNumber,
+    criteria: report.criterionCodes.map((c) => ({ code: c, label: labels.get(c)?.plain ?? c })),
+    messages: report.messages,
+    outcome: report.outcome,
+    closed: FINAL_STATUSES.includes(report.status as ReportStatus),
+  };
+}
+
+/** A message or more details from the reporter, through the code. */
+export async function addReporterMessage(reportId: string, text: string, settings: ReportSettings, now = new Date()): Promise<void> {
+  const report = await IncidentReportModel.findById(oid(reportId)).lean<IncidentReport>();
+  if (!report) throw new NotFound('reports.track.notFound');
+  assertTrackable(report, settings, now);
+  if (FINAL_STATUSES.includes(report.status as ReportStatus)) throw new Conflict('reports.errors.caseClosed');
+  await IncidentReportModel.updateOne({ _id: report._id }, { $push: { messages: { at: now, author: 'REPORTER', byName: '', text } }, $inc: { version: 1 } });
+  await audit.record({ actor: null, objectType: AUDIT_TYPE, objectId: report._id, action: 'reporterMessage', before: { messages: report.messages.length }, after: { messages: report.messages.length + 1 }, unitPath: report.handlerUnitPath });
+}
+
+// ---------- access for handlers ----------
+
+/** Heads and administrators whose grant covers the handling unit — never the person reported about. */
+export function canHandle(actor: Actor, report: Pick<IncidentReport, 'handlerUnitPath' | 'excludedUserIds' | 'staffId'>): boolean {
+  if (isSubject(actor, report)) return false;
+  return coversUnit(actor, report.handlerUnitPath, 'head', 'admin');
+}
+
+export function isSubject(actor: Actor, report: Pick<IncidentReport, 'excludedUserIds' | 'staffId'>): boolean {
+  if (report.excludedUserIds.some((id) => String(id) === String(actor.userId))) return true;
+  return report.staffId != null && actor.staffId != null && String(report.staffId) === String(actor.staffId);
+}
+
+export async function loadCase(id: string): Promise<IncidentReport> {
+  const _id = oid(id);
+  const report = _id ? await IncidentReportModel.findById(_id).lean<IncidentReport>() : null;
+  if (!report) throw new NotFound();
+  return report;
+}
+
+export async function caseFor(actor: Actor, id: string): Promise<IncidentReport> {
+  const report = await loadCase(id);
+  if (!canHandle(actor, report)) throw new Forbidden();
+  return report;
+}
+
+export async function criterionLabels(report: Pick<IncidentReport, 'codeVersionId'>): Promise<Map<string, { name: CodeVersion['criteria'][number]['name']; plain: string }>> {
+  const version = report.codeVersionId ? await CodeVersionModel.findById(report.codeVersionId).select('criteria').lean() : null;
+  return new Map((version?.criteria ?? []).map((c) => [c.code, { name: c.name, plain: c.plainLabel?.vi || c.name?.vi || c.code }]));
+}
+
+/**
+ * The reporter's identity: for the province administrator only, and each look is recorded
+ * (Luật Tố cáo 2018 Art. 9 requires the denouncer's identity to be kept secret).
+ */
+export async function reporterIdentity(actor: Actor, id: string) {
+  const report = await loadCase(id);
+  if (!hasRole(actor, 'admin') || !coversUnit(actor, report.unitPath, 'admin') || isSubject(actor, report)) throw new Forbidden();
+  const identity = await ReporterIdentityModel.findOne({ reportId: report._id }).lean();
+  await audit.record({ actor, objectType: AUDIT_TYPE, objectId: report._id, action: 'viewReporterIdentity', unitPath: report.handlerUnitPath });
+  return { report, identity };
+}
+
+/** The named reports a staff member filed, newest first (anonymous ones are followed by their code). */
+export async function myReports(actor: Actor) {
+  const identities = await ReporterIdentityModel.find({ userId: actor.userId }).select('reportId').lean();
+  if (!identities.length) return [];
+  return IncidentReportModel.find({ _id: { $in: identities.map((i) => i.reportId) } })
+    .select('caseNumber kind status receivedAt unitName staffName messages')
+    .sort({ receivedAt: -1 })
+    .lean();
+}
+
+/** One of the reporter's own named reports, as the tracking page shows it. */
+export async function myReport(actor: Actor, id: string, settings: ReportSettings) {
+  const report = await loadCase(id);
+  const mine = await ReporterIdentityModel.exists({ reportId: report._id, userId: actor.userId });
+  if (!mine) throw new Forbidden();
+  return trackingView(String(report._id), settings);
+}
+
+/** Case numbers by id, for lists that only hold ids (notices). */
+export async function caseNumbers(ids: readonly Types.ObjectId[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const rows = await IncidentReportModel.find({ _id: { $in: [...ids] } }).select('caseNumber').lean();
+  return new Map(rows.map((r) => [String(r._id), r.caseNumber]));
+}

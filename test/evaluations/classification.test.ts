@@ -1,0 +1,102 @@
+import { expect } from 'chai';
+import { clearDatabase } from '../helpers/db.js';
+import { makeStaff } from '../helpers/factories.js';
+import { ValidationFailed } from '../../src/shared/errors.js';
+import { ruleSetFor, suggestLevel, type ConductSummary } from '../../src/evaluations/classification-rules.js';
+import { classificationPage, decideClassification } from '../../src/evaluations/classification.js';
+import { ClassificationModel } from '../../src/evaluations/model.js';
+import { asActor, makeWorld, type World } from './world.js';
+
+const clean: ConductSummary = { evaluations: 4, rated: 52, score: 104, maxScore: 104, good: 52, breaches: 0, substantiatedIncidents: 0 };
+const facts = { disciplined: false, generalPoints: null, taskPoints: null };
+
+describe('evaluations: yearly classification rules', () => {
+  it('when the year is 2025 or earlier, then the Decree 90/48 rules apply; from 2026 the 100-point scheme', () => {
+    expect(ruleSetFor(2021).id).to.equal('2020-2025');
+    expect(ruleSetFor(2025).id).to.equal('2020-2025');
+    expect(ruleSetFor(2026).id).to.equal('2026+');
+    expect(ruleSetFor(2031).id).to.equal('2026+');
+  });
+
+  it('when a person was disciplined in 2025, then the suggestion is "Không hoàn thành nhiệm vụ" whatever the conduct record', () => {
+    const s = suggestLevel(ruleSetFor(2025), clean, { ...facts, disciplined: true }, {});
+    expect(s).to.deep.include({ level: 'NOT_COMPLETED', because: ['disciplined'] });
+  });
+
+  it('when 2025 conduct has a breach or a substantiated incident, then at most "Hoàn thành nhiệm vụ"; a spotless record with room in the quota suggests "xuất sắc"', () => {
+    const set = ruleSetFor(2025);
+    expect(suggestLevel(set, { ...clean, breaches: 1, good: 51 }, facts, {}).level).to.equal('COMPLETED');
+    expect(suggestLevel(set, { ...clean, substantiatedIncidents: 1 }, facts, {}).level).to.equal('COMPLETED');
+    expect(suggestLevel(set, { ...clean, good: 40 }, facts, {}).level).to.equal('GOOD');
+    expect(suggestLevel(set, clean, facts, { GOOD: 4 }).level).to.equal('OUTSTANDING');
+    expect(suggestLevel(set, clean, facts, { GOOD: 3 })).to.deep.include({ level: 'GOOD', because: ['allGood', 'cap'] });
+  });
+
+  it('when 2026 points are given, then the thresholds ≥90 / 70–<90 / 50–<70 / <50 decide the suggestion', () => {
+    const set = ruleSetFor(2026);
+    const level = (general: number, task: number) => suggestLevel(set, clean, { disciplined: false, generalPoints: general, taskPoints: task }, { GOOD: 10 }).level;
+    expect(level(30, 60)).to.equal('OUTSTANDING');
+    expect(level(29, 60)).to.equal('GOOD');
+    expect(level(20, 50)).to.equal('GOOD');
+    expect(level(19, 50)).to.equal('COMPLETED');
+    expect(level(10, 40)).to.equal('COMPLETED');
+    expect(level(9, 40)).to.equal('NOT_COMPLETED');
+    expect(suggestLevel(set, clean, facts, {})).to.deep.include({ level: null, because: ['pointsMissing'] });
+  });
+});
+
+describe('evaluations: yearly classification decisions', () => {
+  let w: World;
+  beforeEach(async () => {
+    await clearDatabase();
+    w = await makeWorld();
+  });
+
+  it('when a 2025 person was disciplined and the head decides higher without a reason, then 422; with a reason it is recorded beside the suggestion', async () => {
+    const head = await asActor(w.headA._id);
+    const page = await classificationPage(head, String(w.lan._id), 2025);
+    expect(page.ruleSet.id).to.equal('2020-2025');
+    const input = { version: 0, disciplined: true, level: 'COMPLETED' as const, differenceReason: '' };
+    try {
+      await decideClassification(head, String(w.lan._id), 2025, input);
+      expect.fail('expected a validation failure');
+    } catch (err) {
+      expect(err).to.be.instanceOf(ValidationFailed);
+      expect((err as ValidationFailed).fieldErrors).to.deep.equal({ differenceReason: 'evaluations.validation.differenceReasonRequired' });
+    }
+    await decideClassification(head, String(w.lan._id), 2025, { ...input, differenceReason: 'Kỷ luật vì vi phạm của năm 2024 (Nghị định 48/2023)' });
+    const c = await ClassificationModel.findOne({ staffId: w.lan._id, year: 2025 }).lean();
+    expect(c).to.include({ suggestedLevel: 'NOT_COMPLETED', level: 'COMPLETED', disciplined: true, ruleSetId: '2020-2025', visibleToStaff: true });
+  });
+
+  it('when 2026 "xuất sắc" would exceed 20% of those rated good or better in the commune, then 422 beside the level', async () => {
+    const head = await asActor(w.headA._id);
+    const people = [w.lan, w.binh];
+    for (const name of ['Cầm Văn An', 'Lò Thị Hoa', 'Quàng Văn Sơn', 'Tòng Thị Vân']) people.push(await makeStaff({ fullName: name, unit: w.communeA }));
+    const decide = (i: number, level: 'GOOD' | 'OUTSTANDING', general: number, task: number) =>
+      decideClassification(head, String(people[i]!._id), 2026, { version: 0, disciplined: false, generalPoints: general, taskPoints: task, level, differenceReason: '' });
+    for (let i = 0; i < 4; i++) await decide(i, 'GOOD', 25, 55);
+    await decide(4, 'OUTSTANDING', 30, 65); // 1 of 5 rated good or better: exactly 20%
+    const page = await classificationPage(head, String(people[5]!._id), 2026);
+    expect(page.suggestion.because).to.deep.equal(['pointsMissing']);
+    try {
+      await decide(5, 'OUTSTANDING', 30, 68);
+      expect.fail('expected the cap to refuse');
+    } catch (err) {
+      expect((err as ValidationFailed).fieldErrors.level).to.equal('evaluations.classification.capReached');
+    }
+    const withPoints = await classificationPage(head, String(people[4]!._id), 2026);
+    expect(withPoints.existing!.level).to.equal('OUTSTANDING');
+    expect(await ClassificationModel.countDocuments({ year: 2026, reportingUnitId: w.communeA._id })).to.equal(5);
+  });
+
+  it('when a head classifies someone outside their commune or themself, then it is refused', async () => {
+    const head = await asActor(w.headA._id);
+    let status = 0;
+    await decideClassification(head, String(w.mai._id), 2026, { version: 0, disciplined: false, generalPoints: 20, taskPoints: 50, level: 'GOOD', differenceReason: '' }).catch((e) => (status = e.status));
+    expect(status).to.equal(403);
+    await decideClassification(head, String(w.chairA._id), 2026, { version: 0, disciplined: false, generalPoints: 20, taskPoints: 50, level: 'GOOD', differenceReason: '' }).catch((e) => (status = e.status));
+    expect(status).to.equal(403);
+    expect(await ClassificationModel.countDocuments({})).to.equal(0);
+  });
+});

@@ -1,0 +1,208 @@
+import { expect } from 'chai';
+import mongoose from 'mongoose';
+import { clearDatabase } from '../helpers/db.js';
+import { agentFor, csrfFrom, testApp, type Agent } from '../helpers/app.js';
+import { logSink } from '../helpers/log-sink.js';
+import { IncidentReportModel, ReporterIdentityModel } from '../../src/reports/model.js';
+import { hashOfTyped } from '../../src/reports/tracking.js';
+import { makeWorld, settings, type World } from './world.js';
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+async function fileViaForm(agent: Agent, w: World, fields: Record<string, string | string[]> = {}) {
+  const page = `/phan-anh?unit=${w.communeA._id}`;
+  const _csrf = await csrfFrom(agent, page);
+  return agent
+    .post('/phan-anh')
+    .type('form')
+    .send({ _csrf, unitId: String(w.communeA._id), staffId: String(w.lan._id), deskId: String(w.deskA._id), criterionCodes: ['X1', 'L3'], occurredOn: today(), description: 'Chị cán bộ không chào và không nghe tôi trình bày.', ...fields });
+}
+
+/** The tracking code shown on the receipt page. */
+async function receiptCode(agent: Agent): Promise<string> {
+  const receipt = await agent.get('/phan-anh/bien-nhan');
+  const m = /data-tracking-code>([0-9A-Z-]+)</.exec(receipt.text);
+  if (!m) throw new Error('no tracking code on the receipt');
+  return m[1]!;
+}
+
+/** Every document of every collection, as text. */
+async function wholeDatabase(): Promise<string> {
+  const parts: string[] = [];
+  for (const c of await mongoose.connection.db!.collections()) parts.push(JSON.stringify(await c.find({}).toArray()));
+  return parts.join('\n');
+}
+
+describe('citizen reports', () => {
+  let w: World;
+  beforeEach(async () => {
+    await clearDatabase();
+    w = await makeWorld();
+  });
+
+  it('when a citizen reports anonymously, then no name, contact or address is stored or logged, and the code works', async () => {
+    const agent = agentFor(testApp());
+    const mark = logSink.mark();
+    // Typed in, then "anonymous" chosen: nothing of it may be kept.
+    const res = await fileViaForm(agent, w, { identity: 'anonymous', name: 'Hoàng Văn Tỵ', phone: '0912 345 678', email: 'ty@example.vn' });
+    expect(res.status).to.equal(302);
+    expect(res.headers.location).to.equal('/phan-anh/bien-nhan');
+    const code = await receiptCode(agent);
+    expect(code).to.match(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
+
+    const report = (await IncidentReportModel.findOne({}).lean())!;
+    expect(report.anonymous).to.equal(true);
+    expect(report.source).to.equal('CITIZEN');
+    expect(report.trackingHash).to.equal(hashOfTyped(code));
+    expect(report.staffName).to.equal('Quàng Thị Lan');
+    expect(report.criterionCodes).to.deep.equal(['X1', 'L3']);
+    expect(report.periodKey).to.equal(today().slice(0, 7));
+    expect(await ReporterIdentityModel.countDocuments()).to.equal(0);
+
+    const stored = await wholeDatabase();
+    const logged = logSink.since(mark);
+    expect(logged).to.contain('"url":"/phan-anh"');
+    for (const secret of ['Hoàng Văn Tỵ', '0912 345 678', 'ty@example.vn', '127.0.0.1', '::ffff', '::1', code, code.replace(/-/g, '')]) {
+      expect(stored, `database holds ${secret}`).not.to.contain(secret === code || secret === code.replace(/-/g, '') ? `"${secret}"` : secret);
+      expect(logged, `log holds ${secret}`).not.to.contain(secret);
+    }
+  });
+
+  it('when a citizen opens the form, then communes are listed and searchable without diacritics, and a QR link pre-fills the person', async () => {
+    const agent = agentFor(testApp());
+    const all = await agent.get('/phan-anh');
+    expect(all.status).to.equal(200);
+    expect(all.text).to.contain('Xã Thanh Nưa').and.to.contain('Xã Mường Nhé').and.not.to.contain('Bộ phận tiếp nhận');
+    const found = await agent.get('/phan-anh?q=muong nhe');
+    expect(found.text).to.contain('Xã Mường Nhé').and.not.to.contain('>Xã Thanh Nưa');
+    const prefilled = await agent.get(`/phan-anh?unit=${w.communeA._id}&staff=${w.lan._id}`);
+    expect(prefilled.text).to.contain(`<option value="${w.lan._id}" selected>`).and.to.contain('Cán bộ không chào hỏi');
+  });
+
+  it('when a citizen gives a name, then it is kept apart from the case, not in the case document', async () => {
+    const agent = agentFor(testApp());
+    const res = await fileViaForm(agent, w, { identity: 'named', name: 'Hoàng Văn Tỵ', phone: '0912345678' });
+    expect(res.status).to.equal(302);
+    const report = (await IncidentReportModel.findOne({}).lean())!;
+    expect(report.anonymous).to.equal(false);
+    expect(JSON.stringify(report)).not.to.contain('Hoàng Văn Tỵ');
+    const identity = (await ReporterIdentityModel.findOne({ reportId: report._id }).lean())!;
+    expect(identity.name).to.equal('Hoàng Văn Tỵ');
+    expect(identity.phone).to.equal('0912345678');
+  });
+
+  it('when the form is incomplete, then 422 with messages beside the fields and the text kept', async () => {
+    const agent = agentFor(testApp());
+    const res = await fileViaForm(agent, w, { criterionCodes: [], identity: 'named', name: '', description: 'Chờ quá lâu', occurredOn: '31/02/2026', phone: 'abc' });
+    expect(res.status).to.equal(422);
+    expect(res.text).to.contain('Vui lòng chọn ít nhất một nội dung trong danh sách.');
+    expect(res.text).to.contain('Ngày không hợp lệ');
+    expect(res.text).to.contain('Số điện thoại không hợp lệ.');
+    expect(res.text).to.contain('Chờ quá lâu');
+    expect(await IncidentReportModel.countDocuments()).to.equal(0);
+    const unnamed = await fileViaForm(agent, w, { identity: 'named', name: '' });
+    expect(unnamed.status).to.equal(422);
+    expect(unnamed.text).to.contain('Vui lòng nhập họ tên, hoặc chọn gửi ẩn danh.');
+  });
+
+  it('when a criterion is not in the code in force or the date is in the future, then 422', async () => {
+    const agent = agentFor(testApp());
+    const res = await fileViaForm(agent, w, { criterionCodes: ['Z9'], occurredOn: '2999-01-01' });
+    expect(res.status).to.equal(422);
+    expect(res.text).to.contain('Ngày xảy ra không thể sau hôm nay.');
+    expect(await IncidentReportModel.countDocuments()).to.equal(0);
+  });
+
+  it('when the honeypot is filled, then the bot sees a thank-you and nothing is stored', async () => {
+    const agent = agentFor(testApp());
+    const res = await fileViaForm(agent, w, { website: 'http://spam.example' });
+    expect(res.status).to.equal(200);
+    expect(res.text).to.contain('Đã nhận phản ánh của bạn.');
+    expect(await IncidentReportModel.countDocuments()).to.equal(0);
+  });
+
+  it('when one client sends more reports than the hourly limit, then 429', async () => {
+    const limit = settings.REPORT_RATE_LIMIT_PER_HOUR;
+    const agent = agentFor(testApp());
+    const statuses = [];
+    for (let i = 0; i <= limit; i++) statuses.push((await fileViaForm(agent, w)).status);
+    expect(statuses).to.deep.equal([...Array<number>(limit).fill(302), 429]);
+    expect(await IncidentReportModel.countDocuments()).to.equal(limit);
+  });
+
+  it('when the text is too long, then 422 rather than a stored essay', async () => {
+    const agent = agentFor(testApp());
+    const res = await fileViaForm(agent, w, { description: 'a'.repeat(4001) });
+    expect(res.status).to.equal(422);
+    expect(res.text).to.contain('Giá trị quá lớn hoặc quá dài.');
+  });
+
+  it('when the citizen looks the code up from another browser, then status and unit replies show, and messages go both ways', async () => {
+    const filer = agentFor(testApp());
+    await fileViaForm(filer, w);
+    const code = await receiptCode(filer);
+    const report = (await IncidentReportModel.findOne({}).lean())!;
+    await IncidentReportModel.updateOne({ _id: report._id }, { $push: { messages: { at: new Date(), author: 'UNIT', byName: 'Lò Văn Phích', text: 'Đơn vị đã tiếp nhận và đang xác minh.' } } });
+
+    const app = testApp();
+    const other = agentFor(app);
+    const mark = logSink.mark();
+    const _csrf = await csrfFrom(other, '/tra-cuu');
+    // Typed in lower case with spaces and an O for a zero: still found.
+    const typed = code.toLowerCase().replace(/-/g, ' ').replace(/0/g, 'o');
+    const found = await other.post('/tra-cuu').type('form').send({ _csrf, code: typed });
+    expect(found.status).to.equal(302);
+    expect(found.headers.location).to.equal('/tra-cuu/ho-so');
+    const page = await other.get('/tra-cuu/ho-so');
+    expect(page.status).to.equal(200);
+    expect(page.text).to.contain('Đã tiếp nhận').and.to.contain('Đơn vị đã tiếp nhận và đang xác minh.').and.to.contain(report.caseNumber);
+    expect(logSink.since(mark)).not.to.contain(code);
+
+    const _csrf2 = await csrfFrom(other, '/tra-cuu/ho-so');
+    const sent = await other.post('/tra-cuu/ho-so/tin-nhan').type('form').send({ _csrf: _csrf2, text: 'Tôi bổ sung: sự việc lúc 9 giờ sáng.' });
+    expect(sent.status).to.equal(302);
+    const after = (await IncidentReportModel.findById(report._id).lean())!;
+    expect(after.messages.map((m) => [m.author, m.text])).to.deep.equal([
+      ['UNIT', 'Đơn vị đã tiếp nhận và đang xác minh.'],
+      ['REPORTER', 'Tôi bổ sung: sự việc lúc 9 giờ sáng.'],
+    ]);
+    expect((await other.get('/tra-cuu/ho-so')).text).to.contain('Tôi bổ sung: sự việc lúc 9 giờ sáng.');
+  });
+
+  it('when the code is wrong, then a clear 404 message; when the case was settled long ago, then 410', async () => {
+    const filer = agentFor(testApp());
+    await fileViaForm(filer, w);
+    const code = await receiptCode(filer);
+    const agent = agentFor(testApp());
+    let _csrf = await csrfFrom(agent, '/tra-cuu');
+    const wrong = await agent.post('/tra-cuu').type('form').send({ _csrf, code: 'AAAA-BBBB-CCCC' });
+    expect(wrong.status).to.equal(404);
+    expect(wrong.text).to.contain('Mã tra cứu không đúng.');
+    expect((await agent.get('/tra-cuu/ho-so')).status).to.equal(302);
+
+    const longAgo = new Date(Date.now() - (settings.REPORT_TRACKING_DAYS_AFTER_CLOSE + 1) * 86_400_000);
+    await IncidentReportModel.updateMany({}, { $set: { status: 'CLOSED', closedAt: longAgo } });
+    _csrf = await csrfFrom(agent, '/tra-cuu');
+    const expired = await agent.post('/tra-cuu').type('form').send({ _csrf, code });
+    expect(expired.status).to.equal(410);
+    expect(expired.text).to.contain('Mã tra cứu đã hết hạn');
+  });
+
+  it('when one client guesses codes past the limit, then 429 even for a right code; right look-ups do not count', async () => {
+    const filer = agentFor(testApp());
+    await fileViaForm(filer, w);
+    const code = await receiptCode(filer);
+    const limit = settings.REPORT_LOOKUP_RATE_LIMIT_PER_15_MIN;
+    const agent = agentFor(testApp());
+    const statuses: number[] = [];
+    const post = async (c: string) => {
+      const _csrf = await csrfFrom(agent, '/tra-cuu');
+      statuses.push((await agent.post('/tra-cuu').type('form').send({ _csrf, code: c })).status);
+    };
+    await post(code);
+    await post(code);
+    for (let i = 0; i <= limit; i++) await post(`AAAA-AAAA-${String(1000 + i)}`);
+    await post(code);
+    expect(statuses).to.deep.equal([302, 302, ...Array<number>(limit).fill(404), 429, 429]);
+  });
+});

@@ -1,0 +1,201 @@
+import { expect } from 'chai';
+import JSZip from 'jszip';
+import { clearDatabase } from '../helpers/db.js';
+import { agentFor, login, submitForm, testApp, type Agent } from '../helpers/app.js';
+import { AuditEntryModel } from '../../src/audit/model.js';
+import { IncidentReportModel, ReportNoticeModel } from '../../src/reports/model.js';
+import { trackingView } from '../../src/reports/service.js';
+import { fileAbout, makeWorld, settings, type World } from './world.js';
+
+async function as(username: string): Promise<Agent> {
+  const agent = agentFor(testApp());
+  await login(agent, username);
+  return agent;
+}
+
+const move = (agent: Agent, id: string, to: string, note = `Chuyển sang ${to}`, extra: Record<string, string | string[]> = {}) =>
+  submitForm(agent, `/reports/${id}`, `/reports/${id}/transition`, { to, note, ...extra });
+
+const statusOf = async (id: string) => (await IncidentReportModel.findById(id).lean())!.status;
+
+describe('case handling', () => {
+  let w: World;
+  beforeEach(async () => {
+    await clearDatabase();
+    w = await makeWorld();
+  });
+
+  it('when the head walks a case through every step, then each change is kept with its note and audited, and illegal steps get 409', async () => {
+    const { report } = await fileAbout(w, { staffId: String(w.binh._id) });
+    const id = String(report._id);
+    const head = await as(w.headA.username);
+
+    expect((await move(head, id, 'SUBSTANTIATED')).status).to.equal(409);
+    expect((await move(head, id, 'UNDER_REVIEW', '')).status).to.equal(422);
+    expect((await move(head, id, 'UNDER_REVIEW', 'Đã giao xác minh')).status).to.equal(302);
+    expect((await move(head, id, 'RESOLVED')).status).to.equal(409);
+    const partlyWrong = await move(head, id, 'PARTLY_SUBSTANTIATED', 'Một phần', { confirmedCodes: ['X1', 'K1'] });
+    expect(partlyWrong.status).to.equal(422);
+    expect(partlyWrong.text).to.contain('ít nhất một, nhưng không phải tất cả');
+    expect((await move(head, id, 'PARTLY_SUBSTANTIATED', 'Có cơ sở về việc không chào', { confirmedCodes: ['X1'] })).status).to.equal(302);
+    const noRemedy = await move(head, id, 'RESOLVED', 'Xong');
+    expect(noRemedy.status).to.equal(409);
+    expect(noRemedy.text).to.contain('Cần ghi nhận ít nhất một biện pháp');
+    expect((await submitForm(head, `/reports/${id}`, `/reports/${id}/remedies`, { kind: 'REMINDER_TRAINING', note: 'Nhắc nhở trong cuộc họp cơ quan' })).status).to.equal(302);
+    expect((await move(head, id, 'RESOLVED', 'Đã nhắc nhở, kết thúc')).status).to.equal(302);
+    expect((await move(head, id, 'CLOSED')).status).to.equal(409);
+
+    const done = (await IncidentReportModel.findById(id).lean())!;
+    expect(done.history.map((h) => h.to)).to.deep.equal(['RECEIVED', 'UNDER_REVIEW', 'PARTLY_SUBSTANTIATED', 'RESOLVED']);
+    expect(done.history[1]!.note).to.equal('Đã giao xác minh');
+    expect(done.confirmedCriterionCodes).to.deep.equal(['X1']);
+    expect(done.breachKeys).to.deep.equal([`S:${String(w.binh._id)}:X1`]);
+    expect(done.substantiated).to.equal(true);
+    expect(done.outcome).to.equal('ON_TIME');
+    expect(done.dueAt).to.equal(null);
+    const audits = await AuditEntryModel.find({ objectType: 'report', objectId: done._id }).sort({ at: 1 }).lean();
+    expect(audits.map((a) => a.action)).to.deep.equal(['create', 'transition', 'transition', 'remedy', 'transition']);
+    expect(audits[1]!.actorName).to.equal('Lò Văn Phích');
+  });
+
+  it('when a report is not substantiated, then it can only be closed; a fresh report can be closed at once', async () => {
+    const head = await as(w.headA.username);
+    const a = String((await fileAbout(w, {})).report._id);
+    await move(head, a, 'UNDER_REVIEW');
+    await move(head, a, 'NOT_SUBSTANTIATED', 'Không đủ căn cứ');
+    expect((await move(head, a, 'RESOLVED')).status).to.equal(409);
+    expect((await move(head, a, 'CLOSED', 'Đóng hồ sơ')).status).to.equal(302);
+    expect(await statusOf(a)).to.equal('CLOSED');
+    const b = String((await fileAbout(w, {})).report._id);
+    expect((await move(head, b, 'CLOSED', 'Trùng với phản ánh khác')).status).to.equal(302);
+    expect(await statusOf(b)).to.equal('CLOSED');
+  });
+
+  it('when the head of another commune or a staff member tries, then 403; an unknown case is 404; a stale form is 409', async () => {
+    const id = String((await fileAbout(w, {})).report._id);
+    const other = await as(w.headB.username);
+    expect((await other.get(`/reports/${id}`)).status).to.equal(403);
+    const page = await (await as(w.headA.username)).get(`/reports/${id}`);
+    const _csrf = /name="_csrf" value="([^"]+)"/.exec((await other.get('/reports')).text)![1]!;
+    expect((await other.post(`/reports/${id}/transition`).type('form').send({ _csrf, to: 'UNDER_REVIEW', note: 'x' })).status).to.equal(403);
+    expect(await statusOf(id)).to.equal('RECEIVED');
+    const staff = await as(w.namUser.username);
+    expect((await staff.get('/reports')).status).to.equal(403);
+    expect((await staff.get(`/reports/${id}`)).status).to.equal(403);
+    expect((await other.get('/reports/64b7f0c2a1b2c3d4e5f60718')).status).to.equal(404);
+
+    const head = await as(w.headA.username);
+    expect(page.text).to.contain('name="version" value="0"');
+    await IncidentReportModel.updateOne({ _id: id }, { $inc: { version: 1 } });
+    expect((await move(head, id, 'UNDER_REVIEW', 'cũ', { version: '0' })).status).to.equal(409);
+  });
+
+  it('when a report is about the commune head, then it goes to the province, and the head neither sees it nor finds it in the inbox', async () => {
+    const { report } = await fileAbout(w, { staffId: String(w.chairA._id), description: 'Chủ tịch xã quát mắng người dân.' });
+    expect(report.conflictOfInterest).to.equal(true);
+    expect(String(report.handlerUnitId)).to.equal(String(w.province._id));
+    expect(report.excludedUserIds.map(String)).to.deep.equal([String(w.headA._id)]);
+
+    const head = await as(w.headA.username);
+    expect((await head.get(`/reports/${report._id}`)).status).to.equal(403);
+    expect((await head.get('/reports')).text).not.to.contain(report.caseNumber);
+    const admin = await as(w.admin.username);
+    const inbox = await admin.get('/reports');
+    expect(inbox.text).to.contain(report.caseNumber).and.to.contain('Chuyển cấp trên (xung đột lợi ích)');
+    expect((await move(admin, String(report._id), 'UNDER_REVIEW', 'Sở tiếp nhận xử lý')).status).to.equal(302);
+
+    const staffReport = (await fileAbout(w, { staffId: String(w.lan._id) })).report;
+    expect(staffReport.conflictOfInterest).to.equal(false);
+    expect(String(staffReport.handlerUnitId)).to.equal(String(w.communeA._id));
+  });
+
+  it('when a case about a staff member goes under review, then they are notified, may explain before the deadline, and the finding records it', async () => {
+    const { report } = await fileAbout(w, { staffId: String(w.lan._id), description: 'Chị Lan bắt tôi chờ cả buổi mà không giải thích.' }, { reporter: { source: 'CITIZEN', anonymous: false, name: 'Hoàng Văn Tỵ', phone: '0912345678' } });
+    const id = String(report._id);
+    const head = await as(w.headA.username);
+    await move(head, id, 'UNDER_REVIEW', 'Yêu cầu giải trình');
+    const notices = await ReportNoticeModel.find({ reportId: report._id }).lean();
+    expect(notices.map((n) => [String(n.userId), n.kind])).to.deep.equal([[String(w.lanUser._id), 'EXPLANATION_REQUESTED']]);
+
+    const early = await move(head, id, 'SUBSTANTIATED', 'Kết luận sớm');
+    expect(early.status).to.equal(409);
+    expect(early.text).to.contain('còn thời hạn giải trình');
+
+    const lan = await as(w.lanUser.username);
+    expect((await lan.get('/reports/notices')).text).to.contain(report.caseNumber);
+    const page = await lan.get(`/reports/explanations/${id}`);
+    expect(page.status).to.equal(200);
+    expect(page.text).to.contain('Chị Lan bắt tôi chờ cả buổi').and.not.to.contain('Hoàng Văn Tỵ').and.not.to.contain('0912345678');
+    expect((await lan.get(`/reports/${id}`)).status).to.equal(403);
+    const sent = await submitForm(lan, `/reports/explanations/${id}`, `/reports/explanations/${id}`, { text: 'Hôm đó hệ thống một cửa bị lỗi, tôi đã xin lỗi người dân.' });
+    expect(sent.status).to.equal(302);
+
+    expect((await move(head, id, 'SUBSTANTIATED', 'Có cơ sở; đã xem giải trình')).status).to.equal(302);
+    const done = (await IncidentReportModel.findById(id).lean())!;
+    expect(done.finding!.explanationSummary).to.equal('Hôm đó hệ thống một cửa bị lỗi, tôi đã xin lỗi người dân.');
+    expect(done.confirmedCriterionCodes).to.deep.equal(['X1', 'K1']);
+    const casePage = await head.get(`/reports/${id}`);
+    expect(casePage.text).to.contain('Hôm đó hệ thống một cửa bị lỗi').and.to.contain('Hoàng Văn Tỵ');
+
+    const late = await submitForm(lan, '/reports/notices', `/reports/explanations/${id}`, { text: 'Bổ sung' });
+    expect(late.status).to.equal(409);
+  });
+
+  it('when an apology is the remedy, then the case stays open until the letter is sent, and the letter opens as a Times New Roman .docx', async () => {
+    const { report } = await fileAbout(w, { staffId: String(w.binh._id), dossierNumber: '000.00.12.H17-260105-0001' }, { reporter: { source: 'CITIZEN', anonymous: false, name: 'Hoàng Văn Tỵ' } });
+    const id = String(report._id);
+    const head = await as(w.headA.username);
+    await move(head, id, 'UNDER_REVIEW');
+    await move(head, id, 'SUBSTANTIATED', 'Có cơ sở');
+    await submitForm(head, `/reports/${id}`, `/reports/${id}/remedies`, { kind: 'APOLOGY', note: 'Gửi thư xin lỗi' });
+    const blocked = await move(head, id, 'RESOLVED', 'Xong');
+    expect(blocked.status).to.equal(409);
+    expect(blocked.text).to.contain('Thư xin lỗi chưa được gửi');
+
+    const form = await head.get(`/reports/${id}/letter`);
+    expect(form.status).to.equal(200);
+    expect(form.text).to.contain('value="Ông/Bà Hoàng Văn Tỵ"').and.to.contain('000.00.12.H17-260105-0001');
+    const saved = await submitForm(head, `/reports/${id}/letter`, `/reports/${id}/letter`, {
+      documentNumber: '15/TXL-UBND',
+      date: '05/02/2026',
+      recipientName: 'Ông Hoàng Văn Tỵ',
+      body: 'Đoạn thứ nhất của thư.\n\nThay mặt UBND xã, chúng tôi thành thật xin lỗi Ông.',
+      signerTitle: 'Chủ tịch',
+      signerName: 'Lò Văn Phích',
+    });
+    expect(saved.status).to.equal(302);
+    const print = await head.get(`/reports/${id}/letter/print`);
+    expect(print.status).to.equal(200);
+    expect(print.text).to.contain('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM').and.to.contain('Thanh Nưa, ngày 05 tháng 02 năm 2026');
+
+    const docx = await head.get(`/reports/${id}/letter.docx`).buffer(true).parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+    expect(docx.status).to.equal(200);
+    const xml = await (await JSZip.loadAsync(docx.body as Buffer)).file('word/document.xml')!.async('string');
+    const text = xml.replace(/<[^>]+>/g, '');
+    expect(text).to.contain('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM').and.to.contain('Thay mặt UBND xã, chúng tôi thành thật xin lỗi Ông.').and.to.contain('15/TXL-UBND');
+    expect(xml).to.contain('w:ascii="Times New Roman"');
+
+    expect((await submitForm(head, `/reports/${id}`, `/reports/${id}/letter-sent`, { sentOn: '06/02/2026' })).status).to.equal(302);
+    expect((await move(head, id, 'RESOLVED', 'Đã gửi thư xin lỗi')).status).to.equal(302);
+    const done = (await IncidentReportModel.findById(id).lean())!;
+    expect(done.status).to.equal('RESOLVED');
+    expect(done.letterSentAt!.toISOString().slice(0, 10)).to.equal('2026-02-06');
+  });
+
+  it('when the head replies and notes, then the reporter sees the reply but never the internal note', async () => {
+    const { report } = await fileAbout(w, {});
+    const id = String(report._id);
+    const head = await as(w.headA.username);
+    await submitForm(head, `/reports/${id}`, `/reports/${id}/replies`, { text: 'Cảm ơn ông, chúng tôi đang xác minh.' });
+    await submitForm(head, `/reports/${id}`, `/reports/${id}/notes`, { text: 'Nội bộ: kiểm tra camera.' });
+    const stored = (await IncidentReportModel.findById(id).lean())!;
+    expect(stored.messages.map((m) => m.text)).to.deep.equal(['Cảm ơn ông, chúng tôi đang xác minh.']);
+    expect(stored.internalNotes.map((n) => n.text)).to.deep.equal(['Nội bộ: kiểm tra camera.']);
+    const view = await trackingView(id, settings);
+    expect(JSON.stringify(view)).to.contain('đang xác minh').and.not.to.contain('camera');
+  });
+});
