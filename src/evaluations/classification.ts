@@ -34,12 +34,7 @@ export async function yearRecords(staffIds: readonly Types.ObjectId[], year: num
       maxScore: '$maxScore',
       breaches: '$breachedCount',
     }),
-    groupSums<{ staffId: Types.ObjectId; code: string }, 'good' | 'done' | 'breached'>(
-      EvaluationModel,
-      [{ $match: match }, { $unwind: '$results' }],
-      { staffId: '$staffId', code: '$results.criterionCode' },
-      { good: '$results.good', done: '$results.done', breached: '$results.breached' },
-    ),
+    perCriterionTallies(match),
     substantiatedIncidents(staffIds, new Date(Date.UTC(year, 0, 1)), new Date(Date.UTC(year + 1, 0, 1))),
   ]);
   const records = new Map<string, YearRecord>(staffIds.map((id) => [String(id), { summary: emptySummary(), perCriterion: [] }]));
@@ -48,18 +43,42 @@ export async function yearRecords(staffIds: readonly Types.ObjectId[], year: num
     if (!s) continue;
     Object.assign(s, { evaluations: g.n, score: g.score, maxScore: g.maxScore, breaches: g.breaches });
   }
-  for (const g of perCriterion) {
-    const r = records.get(String(g._id.staffId));
+  for (const [staffId, tallies] of perCriterion) {
+    const r = records.get(staffId);
     if (!r) continue;
-    r.perCriterion.push({ criterionCode: g._id.code, good: g.good, done: g.done, breached: g.breached });
-    r.summary.good += g.good;
-    r.summary.rated += g.good + g.done + g.breached;
+    for (const t of tallies.values()) {
+      r.perCriterion.push(t);
+      r.summary.good += t.good;
+      r.summary.rated += t.good + t.done + t.breached;
+    }
   }
   for (const i of incidents) {
     const r = records.get(String(i.staffId));
     if (r) r.summary.substantiatedIncidents++;
   }
   return records;
+}
+
+/**
+ * Per person and criterion, summed in the application over one lean cursor: FerretDB v1's $unwind keeps
+ * only _id and the unwound array, so a $group on the person after it would lose who is who.
+ */
+async function perCriterionTallies(match: Record<string, unknown>): Promise<Map<string, Map<string, CriterionTally>>> {
+  const byStaff = new Map<string, Map<string, CriterionTally>>();
+  const cursor = EvaluationModel.find(match).select('staffId results').lean().cursor({ batchSize: 500 });
+  for await (const evaluation of cursor) {
+    const staffKey = String(evaluation.staffId);
+    let tallies = byStaff.get(staffKey);
+    if (!tallies) byStaff.set(staffKey, (tallies = new Map()));
+    for (const r of evaluation.results ?? []) {
+      let t = tallies.get(r.criterionCode);
+      if (!t) tallies.set(r.criterionCode, (t = { criterionCode: r.criterionCode, good: 0, done: 0, breached: 0 }));
+      t.good += r.good;
+      t.done += r.done;
+      t.breached += r.breached;
+    }
+  }
+  return byStaff;
 }
 
 /** Decided levels of everyone else classified in the unit that year: what the 20% cap counts. */

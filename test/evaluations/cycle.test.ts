@@ -1,3 +1,4 @@
+import { yearRecords } from '../../src/evaluations/classification.js';
 import { expect } from 'chai';
 import { clearDatabase } from '../helpers/db.js';
 import { agentFor, login, submitForm, testApp } from '../helpers/app.js';
@@ -157,5 +158,27 @@ describe('evaluations: the whole cycle', () => {
     expect(completion.text.indexOf('Xã Mường Nhé')).to.be.lessThan(completion.text.indexOf('Xã Thanh Nưa'));
     expect(completion.text).to.contain('2 (67%)');
     expect(completion.text).to.contain('Chậm'); // the deadline of 01/04/2026 has passed
+  });
+  it('when two people are finalised differently, then each one\'s year record keeps their own per-criterion results', async () => {
+    const admin = agentFor(testApp());
+    await login(admin, w.admin.username);
+    await openPeriodVia(admin, { unitId: String(w.province._id), deadline: '01/04/2026' });
+    const head = agentFor(testApp());
+    await login(head, w.headA.username);
+    const finalise = async (staffId: typeof w.lan._id, extra: Record<string, string>) => {
+      const ev = await evaluationOf(staffId);
+      const res = await submitForm(head, `/evaluations/${String(ev._id)}`, `/evaluations/${String(ev._id)}/evaluate`, { version: '0', action: 'finalise', ...allRated('GOOD'), ...extra });
+      expect(res.status).to.equal(302);
+    };
+    await finalise(w.lan._id, {});
+    await finalise(w.binh._id, { 'ratings[K1][level]': 'NOT_DONE', 'ratings[K1][reason]': 'Hách dịch với người dân', 'ratings[L1][level]': 'DONE' });
+    const records = await yearRecords([w.lan._id, w.binh._id], 2026);
+    const tally = (staffId: typeof w.lan._id, code: string) => records.get(String(staffId))!.perCriterion.find((t) => t.criterionCode === code);
+    expect(records.get(String(w.lan._id))!.perCriterion).to.have.length(13);
+    expect(tally(w.lan._id, 'K1')).to.deep.include({ good: 1, done: 0, breached: 0 });
+    expect(tally(w.binh._id, 'K1')).to.deep.include({ good: 0, done: 0, breached: 1 });
+    expect(tally(w.binh._id, 'L1')).to.deep.include({ good: 0, done: 1, breached: 0 });
+    expect(records.get(String(w.lan._id))!.summary).to.deep.include({ good: 13, rated: 13 });
+    expect(records.get(String(w.binh._id))!.summary).to.deep.include({ good: 11, rated: 13 });
   });
 });

@@ -30,4 +30,14 @@ describe('the embedded database behaves as docs/database.md says', () => {
     expect(rows.map((r) => r.n)).to.deep.equal([2, 1]);
     expect(rows.map((r) => r.a), 'second accumulator').to.deep.equal([0, 0]);
   });
+  it('keeps only _id and the unwound field after $unwind, so a later $group cannot use other fields', async () => {
+    const c = mongoose.connection.db!.collection('ferretdb_unwind');
+    await c.deleteMany({});
+    await c.insertMany([{ staffId: 's1', results: [{ code: 'X1' }, { code: 'X2' }] }, { staffId: 's2', results: [{ code: 'X1' }] }]);
+    const rows = await c.aggregate([{ $unwind: '$results' }, { $group: { _id: { staffId: '$staffId', code: '$results.code' }, n: { $sum: 1 } } }, { $sort: { '_id.code': 1 } }]).toArray();
+    expect(rows).to.deep.equal([
+      { _id: { code: 'X1' }, n: 2 },
+      { _id: { code: 'X2' }, n: 1 },
+    ]);
+  });
 });
