@@ -8,6 +8,7 @@ import { createApp } from './app.js';
 import { seedIfEmpty } from '../seeds/demo.js';
 import { repairUnfinishedChanges } from './units/service.js';
 import { startEscalationJob } from './reports/deadlines.js';
+import { startCleanup as startExportCleanup } from './exports/jobs.js';
 
 let embedded: EmbeddedDb | null = null;
 
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
 
   const stopSweeper = startSessionSweeper();
   const stopEscalation = startEscalationJob(config);
+  startExportCleanup();
   const server = http.createServer(createApp(config));
   server.listen(config.PORT, config.HOST, () => logger.info(`Công Bộc listening on http://${config.HOST}:${config.PORT}`));
 

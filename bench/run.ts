@@ -1,0 +1,183 @@
+import { fork } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import autocannon from 'autocannon';
+import mongoose from 'mongoose';
+import { freePort, startEmbeddedDb } from '../src/db/embedded.js';
+import { createLogger } from '../src/shared/logger.js';
+import { projectRoot } from '../src/shared/paths.js';
+import { generate, type Size } from './generate.js';
+
+/**
+ * `npm run bench`: generates a province and a larger set into a dedicated FerretDB, then measures the
+ * province workbook against a raw baseline, its peak memory, its cost per 1,000 staff, and what an
+ * export running does to a page's latency and to the event loop. Writes bench/RESULTS.md.
+ */
+
+const YEAR = 2026;
+const SIZES: Size[] = [
+  { name: 'province', staff: 3_000, communes: 130, reports: 3_000, ratings: 6_000, year: YEAR },
+  // As large as fits the 10-minute budget on FerretDB/SQLite (see RESULTS.md); BENCH_LARGE_STAFF=30000 for the national-scale run.
+  largeSize(Number(process.env.BENCH_LARGE_STAFF ?? 8_000)),
+];
+
+/** Same shape as the province (about 23 staff per commune, one report and two ratings per person). */
+function largeSize(staff: number): Size {
+  return { name: 'large', staff, communes: Math.round(staff / 23), reports: staff, ratings: staff * 2, year: YEAR };
+}
+const here = path.join(projectRoot, 'bench');
+const log = (...args: unknown[]) => process.stderr.write(`${args.join(' ')}\n`);
+
+function child(mode: string, uri: string, dbName: string, outDir: string) {
+  return fork(path.join(here, 'child.ts'), [mode, uri, dbName, outDir], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, BENCH_YEAR: String(YEAR), NODE_ENV: 'production' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+}
+
+function runChild<T>(mode: string, uri: string, dbName: string, outDir: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const c = child(mode, uri, dbName, outDir);
+    let result: T | undefined;
+    c.on('message', (m) => (result = m as T));
+    c.on('exit', (code) => (code === 0 && result ? resolve(result) : reject(new Error(`${mode} child exited with ${code}`))));
+  });
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+async function pageLatency(url: string): Promise<{ p99: number; rps: number }> {
+  const r = await autocannon({ url, connections: 10, duration: 10 });
+  return { p99: r.latency.p99, rps: r.requests.average };
+}
+
+async function main() {
+  const started = performance.now();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'congboc-bench-'));
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'congboc-bench-out-'));
+  const db = await startEmbeddedDb({ bin: process.env.FERRETDB_BIN ?? path.join(projectRoot, '.ferretdb', 'ferretdb'), dataDir, port: await freePort(), logger: createLogger('error') });
+  const rows: Record<string, string | number>[] = [];
+  const results: Record<string, { exportMs: number; baselineMs: number; rssMb: number; baselineRssMb: number; genS: number; evaluations: number; bytes: number }> = {};
+  let load: { idleP99: number; loadP99: number; idleRps: number; loadRps: number; maxStallMs: number; exports: number } | null = null;
+  try {
+    for (const size of SIZES) {
+      const dbName = `bench${size.name}`;
+      const t0 = performance.now();
+      await mongoose.connect(db.uri, { dbName });
+      await mongoose.connection.db!.dropDatabase();
+      const { counts } = await generate(size);
+      await mongoose.disconnect();
+      const genS = (performance.now() - t0) / 1000;
+      log(`generated ${size.name}: ${JSON.stringify(counts)} in ${genS.toFixed(1)} s`);
+      const reps = size.staff <= 5_000 ? 2 : 1;
+      const exportMs: number[] = [];
+      const baselineMs: number[] = [];
+      let rss = 0;
+      let baseRss = 0;
+      let bytes = 0;
+      for (let i = 0; i < reps; i++) {
+        const b = await runChild<{ ms: number; maxRssMb: number }>('baseline', db.uri, dbName, outDir);
+        const e = await runChild<{ ms: number; maxRssMb: number; bytes: number }>('export', db.uri, dbName, outDir);
+        baselineMs.push(b.ms);
+        exportMs.push(e.ms);
+        rss = Math.max(rss, e.maxRssMb);
+        baseRss = Math.max(baseRss, b.maxRssMb);
+        bytes = e.bytes;
+        log(`${size.name} run ${i + 1}: export ${e.ms.toFixed(0)} ms (${e.maxRssMb.toFixed(0)} MB), baseline ${b.ms.toFixed(0)} ms (${b.maxRssMb.toFixed(0)} MB)`);
+      }
+      results[size.name] = { exportMs: mean(exportMs), baselineMs: mean(baselineMs), rssMb: rss, baselineRssMb: baseRss, genS, evaluations: counts.evaluations!, bytes };
+    }
+
+    // A page while province exports run back to back in the same process, against the same page idle.
+    const server = child('server', db.uri, `bench${SIZES[0]!.name}`, outDir);
+    const port = await new Promise<number>((resolve) => server.once('message', (m: { port: number }) => resolve(m.port)));
+    const url = `http://127.0.0.1:${port}/login`;
+    await autocannon({ url, connections: 10, duration: 2 });
+    const idle = await pageLatency(url);
+    server.send({ cmd: 'load' });
+    await new Promise((r) => setTimeout(r, 500));
+    const loaded = await pageLatency(url);
+    server.send({ cmd: 'stop' });
+    const stall = await new Promise<{ exports: number; maxStallMs: number }>((resolve) => server.once('message', (m) => resolve(m as never)));
+    server.send({ cmd: 'exit' });
+    await new Promise((r) => server.once('exit', r));
+    load = { idleP99: idle.p99, loadP99: loaded.p99, idleRps: idle.rps, loadRps: loaded.rps, maxStallMs: stall.maxStallMs, exports: stall.exports };
+  } finally {
+    await db.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(outDir, { recursive: true, force: true });
+  }
+
+  const small = results[SIZES[0]!.name]!;
+  const large = results[SIZES[1]!.name]!;
+  const per1k = (r: typeof small, staff: number) => r.exportMs / (staff / 1000);
+  const flat = per1k(large, SIZES[1]!.staff) / per1k(small, SIZES[0]!.staff);
+  const check = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+  for (const [i, size] of SIZES.entries()) {
+    const r = i === 0 ? small : large;
+    rows.push({ measure: `export / baseline, ${size.staff.toLocaleString('en')} staff`, value: `${(r.exportMs / 1000).toFixed(2)} s / ${(r.baselineMs / 1000).toFixed(2)} s = ${(r.exportMs / r.baselineMs).toFixed(2)}`, target: '≤ 1.3', result: check(r.exportMs / r.baselineMs <= 1.3) });
+  }
+  rows.push({ measure: `peak RSS of the export, ${SIZES[1]!.staff.toLocaleString('en')} staff`, value: `${large.rssMb.toFixed(0)} MB (baseline ${large.baselineRssMb.toFixed(0)} MB)`, target: '≤ 300 MB', result: check(large.rssMb <= 300) });
+  rows.push({ measure: 'peak RSS of the export, province', value: `${small.rssMb.toFixed(0)} MB`, target: '', result: '' });
+  rows.push({
+    measure: 'time per 1,000 staff (province → large)',
+    value: `${per1k(small, SIZES[0]!.staff).toFixed(0)} ms → ${per1k(large, SIZES[1]!.staff).toFixed(0)} ms (×${flat.toFixed(2)})`,
+    target: 'flat (≤ ×1.25)',
+    result: check(flat <= 1.25),
+  });
+  if (load) {
+    rows.push({ measure: 'GET /login p99, idle → during exports', value: `${load.idleP99} ms → ${load.loadP99} ms (×${(load.loadP99 / Math.max(load.idleP99, 1)).toFixed(2)})`, target: '≤ ×3', result: check(load.loadP99 / Math.max(load.idleP99, 1) <= 3) });
+    rows.push({ measure: 'longest event-loop stall during exports', value: `${load.maxStallMs.toFixed(1)} ms (${load.exports} exports)`, target: '≤ 50 ms', result: check(load.maxStallMs <= 50) });
+    rows.push({ measure: 'GET /login req/s, idle → during exports', value: `${load.idleRps.toFixed(0)} → ${load.loadRps.toFixed(0)}`, target: '', result: '' });
+  }
+  const totalS = (performance.now() - started) / 1000;
+  rows.push({ measure: 'whole bench (generation included)', value: `${totalS.toFixed(0)} s`, target: '< 600 s', result: check(totalS < 600) });
+
+  const table = ['| measure | value | target | result |', '|---|---|---|---|', ...rows.map((r) => `| ${r.measure} | ${r.value} | ${r.target} | ${r.result} |`)].join('\n');
+  process.stdout.write(`\n${table}\n`);
+  const cpus = os.cpus();
+  const md = `# Benchmarks — yearly compliance workbooks
+
+Command: \`npm run bench\` (runs \`tsx bench/run.ts\`)
+Date: ${new Date().toISOString().slice(0, 10)}
+Machine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}
+Database: embedded FerretDB v1.24.2 (SQLite), started by the bench with its own data directory.
+
+Data (generated straight into the collections in batches, year ${YEAR}, 13 criteria, 12 monthly evaluations per person):
+${SIZES.map((s) => `- ${s.name}: ${s.staff.toLocaleString('en')} staff in ${s.communes} communes, ${results[s.name]!.evaluations.toLocaleString('en')} evaluations, ${s.reports.toLocaleString('en')} incident reports, ${s.ratings.toLocaleString('en')} ratings — generated in ${results[s.name]!.genS.toFixed(0)} s; workbook ${(results[s.name]!.bytes / 2 ** 20).toFixed(1)} MB`).join('\n')}
+
+How: (a) the province workbook (\`buildWorkbook('PROVINCE', …)\` to a file) and (b) the baseline — lean cursors over the same
+documents with the same projections, then a bare ExcelJS streaming write of one row per person with the staff sheet's
+177 columns — each run in a fresh child process (peak RSS = its \`maxRSS\`); the province size twice (means), the larger once.
+Latency: \`GET /login\` with autocannon (10 connections, 10 s) on the app with nothing else running, then while the same
+process builds province workbooks back to back; the stall is \`monitorEventLoopDelay\`'s maximum over that window.
+
+${table}
+`;
+  fs.writeFileSync(path.join(here, 'RESULTS.md'), md);
+  log('wrote bench/RESULTS.md');
+  await runOtherBenches();
+}
+
+/** The evaluations feature's bench (bench/evaluations.ts), when it is there: its rows are printed and added to RESULTS.md. */
+async function runOtherBenches(): Promise<void> {
+  const file = path.join(here, 'evaluations.ts');
+  if (!fs.existsSync(file)) return;
+  const mod = (await import(pathToFileURL(file).href)) as { runEvaluationsBench?: () => Promise<Record<string, unknown>[]> };
+  if (typeof mod.runEvaluationsBench !== 'function') return;
+  const rows = await mod.runEvaluationsBench();
+  if (!rows.length) return;
+  const keys = Object.keys(rows[0]!);
+  const table = [`| ${keys.join(' | ')} |`, `|${keys.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${keys.map((k) => String(r[k])).join(' | ')} |`)].join('\n');
+  process.stdout.write(`\nEvaluations (bench/evaluations.ts):\n${table}\n`);
+  fs.appendFileSync(path.join(here, 'RESULTS.md'), `\n## Evaluations (bench/evaluations.ts, run by the same command)\n\n${table}\n`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,249 @@
+import type { Writable } from 'node:stream';
+import type ExcelJS from 'exceljs';
+import type { TFunction } from 'i18next';
+import { CLASSIFICATION_LEVELS } from '../evaluations/model.js';
+import { dataSheetOptions, noSuppression, placeName, writeHeading, writeStaffSheet } from './sheets.js';
+import { col, commitSheet, createWriter, Pacer, pageSetup, ratio, STYLE, sum, writeRow } from './xlsx.js';
+import { summariseGroups, type YearData } from './yearly-data.js';
+
+export interface WorkbookOptions {
+  t: TFunction;
+  now?: Date;
+  /** Rows written so far, out of the total expected: for the progress bar. */
+  onRows?: (written: number, total: number) => void;
+}
+
+/** The issuing authority above a unit: the province's People's Committee. */
+function authorityOf(t: TFunction, data: YearData): string {
+  return t('exports.workbook.peoplesCommittee', { name: data.provinceName });
+}
+
+/** Adds up a per-group counter over the groups given. */
+export function total(arr: Int32Array, groups: number[], stride = 1, offset = 0): number {
+  let n = 0;
+  for (const g of groups) n += arr[g * stride + offset]!;
+  return n;
+}
+
+/**
+ * The commune's yearly workbook: summary (national heading, key figures, results per criterion), staff,
+ * incidents, satisfaction — written sheet by sheet to any writable, in one pass over the collected numbers.
+ */
+export async function writeCommuneWorkbook(data: YearData, stream: Writable, opts: WorkbookOptions): Promise<void> {
+  const { t } = opts;
+  const now = opts.now ?? new Date();
+  const wb = createWriter(stream);
+  const staffLists = data.staffByGroup();
+  // One commune, but several groups may fall under the unit: everyone is listed together, in name order.
+  const staff = Int32Array.from(mergeSorted(data, staffLists));
+  const totalRows = staff.length + data.incidentRows.length + 40;
+  const pacer = new Pacer(stream, (n) => opts.onRows?.(n, totalRows));
+  const groups = data.groups.map((_, g) => g);
+  const name = data.root.name;
+  const year = data.year;
+
+  // ---- Summary
+  const summary = wb.addWorksheet(t('exports.workbook.sheets.summary'), { pageSetup: { ...pageSetup('1:5'), fitToHeight: 1 } });
+  summary.getColumn(1).width = 6;
+  summary.getColumn(2).width = 44;
+  for (let c = 3; c <= 8; c++) summary.getColumn(c).width = 14;
+  writeHeading(summary, t, {
+    authority: authorityOf(t, data),
+    issuer: t('exports.workbook.peoplesCommittee', { name }),
+    place: placeName(name),
+    date: now,
+    title: t('exports.workbook.communeTitle', { year }),
+    width: 8,
+  });
+  const sums = summariseGroups(data);
+  const s = sums.reduce(
+    (a, x) => ({ staff: a.staff + x.staff, under40: a.under40 + x.under40, evaluatedStaff: a.evaluatedStaff + x.evaluatedStaff, fullyCompliant: a.fullyCompliant + x.fullyCompliant }),
+    { staff: 0, under40: 0, evaluatedStaff: 0, fullyCompliant: 0 },
+  );
+  const C = data.criteria.length;
+  let good = 0;
+  let done = 0;
+  let breached = 0;
+  for (const g of groups)
+    for (let k = 0; k < C; k++) {
+      good += data.criterionResults[(g * C + k) * 3]!;
+      done += data.criterionResults[(g * C + k) * 3 + 1]!;
+      breached += data.criterionResults[(g * C + k) * 3 + 2]!;
+    }
+  const ratings = sumRange(data.ratings);
+  const satisfied = sumRange(data.satisfied);
+  const evaluations = total(data.evaluations, groups);
+  const finalised = total(data.finalised, groups);
+  const substantiated = sumRange(data.substantiatedByCriterion);
+
+  writeRow(summary, []);
+  writeRow(summary, [t('exports.workbook.col.no'), t('exports.workbook.figure'), t('exports.workbook.value')], (c) => (c <= 3 ? STYLE.header : undefined));
+  // Rows 6 (blank) and 7 (header) are written; the figures start at row 8.
+  const factStart = 8;
+  const at = (offset: number) => `C${factStart + offset}`;
+  const facts: [string, unknown, Partial<ExcelJS.Style>][] = [
+    ['staff', s.staff, STYLE.integer],
+    ['under40', s.under40, STYLE.integer],
+    ['under40Share', ratio(at(1), at(0), s.under40, s.staff), STYLE.percent],
+    ['evaluations', evaluations, STYLE.integer],
+    ['finalised', finalised, STYLE.integer],
+    ['completion', ratio(at(4), at(3), finalised, evaluations), STYLE.percent],
+    ['evaluatedStaff', s.evaluatedStaff, STYLE.integer],
+    ['fullyCompliant', s.fullyCompliant, STYLE.integer],
+    ['fullyCompliantShare', ratio(at(7), at(6), s.fullyCompliant, s.evaluatedStaff), STYLE.percent],
+    ['complianceRate', good + done + breached > 0 ? (good + done) / (good + done + breached) : '', STYLE.percent],
+    ['reports', total(data.reports, groups), STYLE.integer],
+    ['substantiated', substantiated, STYLE.integer],
+    ['ratings', ratings, STYLE.integer],
+    ['satisfiedCount', satisfied, STYLE.integer],
+    ['satisfactionRate', ratio(at(13), at(12), satisfied, ratings), STYLE.percent],
+  ];
+  facts.forEach(([key, value, style], i) => writeRow(summary, [i + 1, t(`exports.workbook.facts.${key}`), value], (c) => (c === 3 ? style : undefined)));
+  CLASSIFICATION_LEVELS.forEach((level, i) =>
+    writeRow(summary, [facts.length + i + 1, t(`exports.workbook.classification.${level}`), sums.reduce((n, x) => n + x.classification[i]!, 0)], (c) => (c === 3 ? STYLE.integer : undefined)),
+  );
+  writeRow(summary, []);
+
+  // Results per criterion, with the fulfilment rate and totals as formulas.
+  const head = ['code', 'criterion', 'good', 'done', 'notDone', 'rate', 'substantiated'].map((k) => t(`exports.workbook.col.${k}`));
+  writeRow(summary, ['', ...head], (c) => (c >= 2 ? STYLE.header : undefined), 30);
+  // After the figures and classifications: one blank row, the header row, then the criteria.
+  const first = factStart + facts.length + CLASSIFICATION_LEVELS.length + 2;
+  data.criteria.forEach((cr, k) => {
+    const row = first + k;
+    let g1 = 0;
+    let d1 = 0;
+    let b1 = 0;
+    let inc = 0;
+    for (const g of groups) {
+      g1 += data.criterionResults[(g * C + k) * 3]!;
+      d1 += data.criterionResults[(g * C + k) * 3 + 1]!;
+      b1 += data.criterionResults[(g * C + k) * 3 + 2]!;
+      inc += data.substantiatedByCriterion[g * C + k]!;
+    }
+    const rate = { formula: `IF(SUM(D${row}:F${row})>0,(D${row}+E${row})/SUM(D${row}:F${row}),"")`, result: g1 + d1 + b1 > 0 ? (g1 + d1) / (g1 + d1 + b1) : '' };
+    writeRow(summary, [k + 1, cr.code, cr.name, g1, d1, b1, rate, inc], (c) => (c >= 4 && c <= 6 ? STYLE.integer : c === 7 ? STYLE.percent : c === 8 ? STYLE.integer : undefined));
+  });
+  const last = first + C - 1;
+  const totalRow = last + 1;
+  const colSum = (c: number, n: number) => sum(`${col(c)}${first}:${col(c)}${Math.max(first, last)}`, n);
+  writeRow(
+    summary,
+    [
+      '',
+      '',
+      t('exports.workbook.total'),
+      colSum(4, good),
+      colSum(5, done),
+      colSum(6, breached),
+      { formula: `IF(SUM(D${totalRow}:F${totalRow})>0,(D${totalRow}+E${totalRow})/SUM(D${totalRow}:F${totalRow}),"")`, result: good + done + breached > 0 ? (good + done) / (good + done + breached) : '' },
+      colSum(8, substantiated),
+    ],
+    (c) => (c === 3 ? STYLE.bold : c >= 4 && c <= 6 ? STYLE.totalInteger : c === 7 ? STYLE.totalPercent : c === 8 ? STYLE.totalInteger : undefined),
+  );
+  writeRow(summary, []);
+  writeRow(summary, ['', t('exports.workbook.legend')], (c) => (c === 2 ? STYLE.note : undefined));
+  await commitSheet(wb, summary);
+
+  // ---- Staff
+  const staffSheet = wb.addWorksheet(t('exports.workbook.sheets.staff'), dataSheetOptions(4, 2, '3:4'));
+  await writeStaffSheet(staffSheet, data, staff, { t, title: t('exports.workbook.staffSheetTitle', { name: name.toLocaleUpperCase('vi'), year }), suppress: noSuppression, pacer, showUnit: true });
+  await commitSheet(wb, staffSheet);
+
+  // ---- Incidents
+  await writeIncidentsSheet(wb, data, t, pacer);
+
+  // ---- Satisfaction
+  await writeSatisfactionSheet(wb, data, t, pacer);
+  await wb.commit();
+}
+
+function sumRange(arr: Int32Array): number {
+  let n = 0;
+  for (const v of arr) n += v;
+  return n;
+}
+
+/** The per-group lists (each already sorted) as one list in name order. */
+function mergeSorted(data: YearData, lists: Int32Array[]): number[] {
+  const out = lists.flatMap((l) => Array.from(l));
+  if (lists.filter((l) => l.length).length <= 1) return out;
+  return out.sort((a, b) => (data.sortKeys[a]! < data.sortKeys[b]! ? -1 : data.sortKeys[a]! > data.sortKeys[b]! ? 1 : data.names[a]!.localeCompare(data.names[b]!, 'vi')));
+}
+
+async function writeIncidentsSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, data: YearData, t: TFunction, pacer: Pacer): Promise<void> {
+  const ws = wb.addWorksheet(t('exports.workbook.sheets.incidents'), dataSheetOptions(3, 2, '3:3'));
+  const keys = ['no', 'caseNumber', 'occurredAt', 'receivedAt', 'subject', 'unit', 'criteria', 'confirmed', 'status', 'remedy', 'letterSent'];
+  [5, 18, 12, 12, 24, 24, 16, 16, 18, 30, 14].forEach((w, i) => (ws.getColumn(i + 1).width = w));
+  const title = ws.getCell(1, 1);
+  title.value = t('exports.workbook.incidentsTitle', { name: data.root.name.toLocaleUpperCase('vi'), year: data.year });
+  title.style = STYLE.title as ExcelJS.Style;
+  ws.mergeCells(1, 1, 1, keys.length);
+  ws.getRow(1).height = 30;
+  ws.getRow(1).commit();
+  writeRow(ws, []);
+  writeRow(ws, keys.map((k) => t(`exports.workbook.col.${k}`)), () => STYLE.header, 30);
+  const dateCols = new Set([3, 4, 11]);
+  let n = 0;
+  for (const row of data.incidentRows) {
+    n++;
+    writeRow(
+      ws,
+      [
+        n,
+        row.caseNumber,
+        row.occurredAt,
+        row.receivedAt,
+        row.subject,
+        row.unitName,
+        row.criteria.join(', '),
+        row.confirmed.join(', '),
+        t(`exports.workbook.reportStatus.${row.status}`),
+        row.remedies.map((m) => t(`exports.workbook.remedy.${m}`)).join('; '),
+        row.letterSentAt,
+      ],
+      (c) => (dateCols.has(c) ? STYLE.date : undefined),
+    );
+    await pacer.row();
+  }
+  const last = Math.max(3 + n, 4);
+  writeRow(ws, ['', { formula: `COUNTA(B4:B${last})`, result: n }, '', '', t('exports.workbook.total')], (c) => (c === 2 ? STYLE.totalInteger : c === 5 ? STYLE.bold : undefined));
+  ws.autoFilter = { from: { row: 3, column: 1 }, to: { row: Math.max(3 + n, 3), column: keys.length } };
+  await commitSheet(wb, ws);
+}
+
+async function writeSatisfactionSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, data: YearData, t: TFunction, pacer: Pacer): Promise<void> {
+  const ws = wb.addWorksheet(t('exports.workbook.sheets.satisfaction'), dataSheetOptions(3, 1, '3:3'));
+  [36, 10, 14, 12, 14].forEach((w, i) => (ws.getColumn(i + 1).width = w));
+  const title = ws.getCell(1, 1);
+  title.value = t('exports.workbook.satisfactionTitle', { name: data.root.name.toLocaleUpperCase('vi'), year: data.year });
+  title.style = STYLE.title as ExcelJS.Style;
+  ws.mergeCells(1, 1, 1, 5);
+  ws.getRow(1).height = 30;
+  ws.getRow(1).commit();
+  writeRow(ws, []);
+  writeRow(ws, ['desk', 'month', 'ratings', 'satisfied', 'satisfactionRate'].map((k) => t(`exports.workbook.col.${k}`)), () => STYLE.header, 30);
+  const desks = [...data.desks.values()].sort((a, b) => a.name.localeCompare(b.name, 'vi'));
+  let r = 4;
+  let ratings = 0;
+  let satisfied = 0;
+  for (const desk of desks)
+    for (let m = 0; m < 12; m++) {
+      const n = desk.months[m * 2]!;
+      if (!n) continue;
+      const ok = desk.months[m * 2 + 1]!;
+      ratings += n;
+      satisfied += ok;
+      writeRow(ws, [desk.name, `${String(m + 1).padStart(2, '0')}/${data.year}`, n, ok, ratio(`D${r}`, `C${r}`, ok, n)], (c) => (c === 3 || c === 4 ? STYLE.integer : c === 5 ? STYLE.percent : undefined));
+      r++;
+      await pacer.row();
+    }
+  const last = Math.max(r - 1, 4);
+  writeRow(
+    ws,
+    [t('exports.workbook.total'), '', sum(`C4:C${last}`, ratings), sum(`D4:D${last}`, satisfied), ratio(`D${r}`, `C${r}`, satisfied, ratings)],
+    (c) => (c === 1 ? STYLE.bold : c === 3 || c === 4 ? STYLE.totalInteger : c === 5 ? STYLE.totalPercent : undefined),
+  );
+  ws.autoFilter = { from: { row: 3, column: 1 }, to: { row: Math.max(r - 1, 3), column: 5 } };
+  await commitSheet(wb, ws);
+}

@@ -1,0 +1,78 @@
+import { Types } from 'mongoose';
+import { coversUnit, hasRole, scopeRoots, type Actor } from '../auth/actor.js';
+import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
+import type { Language } from '../shared/i18n.js';
+import { compareVietnamese } from '../shared/vietnamese.js';
+import { findUnitOr404 } from '../units/service.js';
+import { COMMUNE_KINDS, UnitModel, type Unit } from '../units/model.js';
+import * as jobs from './jobs.js';
+import { ExportJobModel, type ExportJob, type ExportKind } from './model.js';
+import type { ExportInput } from './schemas.js';
+import { workbookFileName } from './xlsx.js';
+import { kindOf } from './build.js';
+
+/** A commune's workbook is for its head (or the province above); the province's is for administrators only. */
+export function assertCanExport(actor: Actor, unit: Unit): ExportKind {
+  const kind = kindOf(unit);
+  if (!kind) throw new ValidationFailed({ unit: 'exports.errors.unitKind' });
+  if (kind === 'PROVINCE' && !coversUnit(actor, unit.path, 'admin')) throw new Forbidden('exports.errors.provinceAdminOnly');
+  if (kind === 'COMMUNE' && !coversUnit(actor, unit.path, 'head', 'admin')) throw new Forbidden();
+  return kind;
+}
+
+/** Units the actor may export: the province for administrators, and the commune-level units they head or oversee. */
+export async function exportableUnits(actor: Actor): Promise<{ id: string; name: string; kind: ExportKind }[]> {
+  const roots = scopeRoots(actor, 'head', 'admin');
+  if (!roots.length) return [];
+  const units = await UnitModel.find({ path: { $in: roots }, kind: { $in: ['province', ...COMMUNE_KINDS] } })
+    .select('name kind parentId path effectiveTo')
+    .lean<Unit[]>();
+  return units
+    .filter((u) => kindOf(u) && (kindOf(u) === 'COMMUNE' || coversUnit(actor, u.path, 'admin')))
+    .map((u) => ({ id: String(u._id), name: u.name, kind: kindOf(u)! }))
+    .sort((a, b) => (a.kind === b.kind ? compareVietnamese(a.name, b.name) : a.kind === 'PROVINCE' ? -1 : 1));
+}
+
+export async function requestExport(actor: Actor, input: ExportInput, lang: Language): Promise<ExportJob> {
+  const unit = await findUnitOr404(input.unit);
+  const kind = assertCanExport(actor, unit);
+  const job = await ExportJobModel.create({
+    kind,
+    unitId: unit._id,
+    unitName: unit.name,
+    year: input.year,
+    lang,
+    requestedBy: actor.userId,
+    requestedByName: actor.displayName,
+    fileName: workbookFileName(unit.name, input.year),
+  });
+  jobs.enqueue(String(job._id));
+  return job.toObject() as ExportJob;
+}
+
+/** A job, for the person who asked for it; a job cut off by a restart is reported as failed. */
+export async function jobFor(actor: Actor, id: string): Promise<ExportJob> {
+  if (!Types.ObjectId.isValid(id) || !/^[0-9a-f]{24}$/i.test(id)) throw new NotFound();
+  const job = await ExportJobModel.findById(id).lean<ExportJob>();
+  if (!job) throw new NotFound();
+  if (!job.requestedBy.equals(actor.userId)) throw new Forbidden();
+  return jobs.markIfInterrupted(job);
+}
+
+export async function recentJobs(actor: Actor): Promise<ExportJob[]> {
+  const list = await ExportJobModel.find({ requestedBy: actor.userId }).sort({ createdAt: -1 }).limit(20).lean<ExportJob[]>();
+  return Promise.all(list.map((j) => jobs.markIfInterrupted(j)));
+}
+
+export async function downloadFor(actor: Actor, id: string): Promise<{ path: string; fileName: string }> {
+  const job = await jobFor(actor, id);
+  if (job.status !== 'DONE') throw new Conflict('exports.errors.notReady');
+  // Permissions may have changed since the request: check them again before handing the file over.
+  assertCanExport(actor, await findUnitOr404(job.unitId));
+  if (!job.filePath || !(await jobs.fileExists(job.filePath))) throw new NotFound('exports.errors.fileGone');
+  return { path: job.filePath, fileName: job.fileName };
+}
+
+export function isAdmin(actor: Actor): boolean {
+  return hasRole(actor, 'admin');
+}

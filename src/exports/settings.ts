@@ -1,0 +1,26 @@
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig, type Config } from '../config.js';
+
+/** What the exports and dashboards read from the configuration. */
+export interface ExportSettings {
+  suppressBelow: number;
+  dir: string;
+  retentionHours: number;
+}
+
+export function exportSettingsFrom(config: Pick<Config, 'SUPPRESS_BELOW' | 'EXPORT_DIR' | 'EXPORT_RETENTION_HOURS'>): ExportSettings {
+  return {
+    suppressBelow: config.SUPPRESS_BELOW,
+    dir: config.EXPORT_DIR ? path.resolve(config.EXPORT_DIR) : path.join(os.tmpdir(), 'congboc-exports'),
+    retentionHours: config.EXPORT_RETENTION_HOURS,
+  };
+}
+
+let cached: ExportSettings | undefined;
+
+/** The process configuration, read once (the routers are created without a Config). */
+export function exportSettings(): ExportSettings {
+  cached ??= exportSettingsFrom(loadConfig());
+  return cached;
+}

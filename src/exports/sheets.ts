@@ -1,0 +1,199 @@
+import type ExcelJS from 'exceljs';
+import type { TFunction } from 'i18next';
+import { CLASSIFICATION_LEVELS } from '../evaluations/model.js';
+import { col, Pacer, pageSetup, STYLE, sum, writeRow } from './xlsx.js';
+import { verdictOf, type PeriodInfo, type YearData } from './yearly-data.js';
+
+/** A count as printed: small report counts become "<N" when a threshold applies. */
+export type Suppress = (n: number) => number | string;
+export const noSuppression: Suppress = (n) => n;
+export function suppressBelow(threshold: number): Suppress {
+  return (n) => (n > 0 && n < threshold ? `<${threshold}` : n);
+}
+
+const UNIT_PREFIX = /^(tỉnh|thành phố|huyện|thị xã|xã|phường|thị trấn)\s+/i;
+
+/** "Xã Thanh Nưa" → "Thanh Nưa": the place name of the date line. */
+export function placeName(unitName: string): string {
+  return unitName.replace(UNIT_PREFIX, '');
+}
+
+/** Decree 30/2020 date line: days under 10 and months 1–2 with a leading zero. */
+export function dateParts(d: Date): { day: string; month: string; year: string } {
+  const local = new Date(d.getTime() + 7 * 3600_000);
+  const month = local.getUTCMonth() + 1;
+  return { day: String(local.getUTCDate()).padStart(2, '0'), month: month <= 2 ? `0${month}` : String(month), year: String(local.getUTCFullYear()) };
+}
+
+export interface Heading {
+  authority: string;
+  issuer: string;
+  place: string;
+  date: Date;
+  title: string;
+  /** Columns the title spans; the left block takes the first third, the national heading the rest. */
+  width: number;
+}
+
+/** The national administrative heading (rows 1–3), then the title (row 5); the next row written is row 6. */
+export function writeHeading(ws: ExcelJS.Worksheet, t: TFunction, h: Heading): void {
+  const width = Math.max(h.width, 6);
+  const leftEnd = Math.max(2, Math.round(width * 0.4));
+  const rightStart = leftEnd + 1;
+  const set = (r: number, c: number, value: string, style: Partial<ExcelJS.Style>) => {
+    const cell = ws.getCell(r, c);
+    cell.value = value;
+    cell.style = style as ExcelJS.Style;
+  };
+  set(1, 1, h.authority.toLocaleUpperCase('vi'), STYLE.authority);
+  set(2, 1, h.issuer.toLocaleUpperCase('vi'), STYLE.issuer);
+  set(1, rightStart, t('exports.workbook.republic'), STYLE.republic);
+  set(2, rightStart, t('exports.workbook.motto'), STYLE.motto);
+  set(3, rightStart, t('exports.workbook.dateLine', { place: h.place, ...dateParts(h.date) }), STYLE.dateLine);
+  set(5, 1, h.title, STYLE.title);
+  for (const r of [1, 2]) ws.mergeCells(r, 1, r, leftEnd);
+  for (const r of [1, 2, 3]) ws.mergeCells(r, rightStart, r, width);
+  ws.mergeCells(5, 1, 5, width);
+  ws.getRow(5).height = 36;
+  ws.getRow(5).commit();
+}
+
+export function periodLabel(t: TFunction, p: PeriodInfo): string {
+  return t(`exports.workbook.period.${p.kind}`, { n: p.number });
+}
+
+export interface StaffSheetOptions {
+  t: TFunction;
+  title: string;
+  /** Incident counts per staff: plain in the commune's own workbook, suppressed in the province's. */
+  suppress: Suppress;
+  pacer: Pacer;
+  showUnit: boolean;
+}
+
+/**
+ * One row per person (Vietnamese order): scores per period and criterion, substantiated incidents per
+ * criterion, breaches, the yearly classification and the verdict. Header rows 3–4 are frozen and printed
+ * on every page; a filter sits on row 4; a totals row closes the sheet. The caller commits it.
+ */
+export async function writeStaffSheet(ws: ExcelJS.Worksheet, data: YearData, staff: Int32Array, opts: StaffSheetOptions): Promise<void> {
+  const { t } = opts;
+  const C = data.criteria.length;
+  const P = data.periods.length;
+  const lead = opts.showUnit ? 4 : 3;
+  const scoreStart = lead + 1;
+  const incStart = scoreStart + P * C;
+  const incTotal = incStart + C;
+  const breachCol = incTotal + 1;
+  const classCol = breachCol + 1;
+  const verdictCol = classCol + 1;
+  const width = verdictCol;
+  const plain = opts.suppress === noSuppression;
+
+  ws.getColumn(1).width = 5;
+  ws.getColumn(2).width = 26;
+  ws.getColumn(3).width = 22;
+  if (opts.showUnit) ws.getColumn(4).width = 22;
+  // Score and incident columns keep the sheet's narrow default width (dataSheetOptions): one Column object
+  // per column per sheet would stay in memory until the workbook is committed.
+  ws.getColumn(incTotal).width = 11;
+  ws.getColumn(breachCol).width = 11;
+  ws.getColumn(classCol).width = 28;
+  ws.getColumn(verdictCol).width = 15;
+
+  const title = ws.getCell(1, 1);
+  title.value = opts.title;
+  title.style = STYLE.title as ExcelJS.Style;
+  ws.mergeCells(1, 1, 1, Math.min(width, 20));
+  ws.getRow(1).height = 30;
+  ws.getCell(2, 1).value = t('exports.workbook.legend');
+  ws.getCell(2, 1).style = STYLE.note as ExcelJS.Style;
+
+  // Row 3 groups the columns (period / incidents); row 4 names each one.
+  const groupRow: unknown[] = [];
+  const headRow: unknown[] = [t('exports.workbook.col.no'), t('exports.workbook.col.name'), t('exports.workbook.col.position')];
+  if (opts.showUnit) headRow.push(t('exports.workbook.col.unit'));
+  data.periods.forEach((p, i) => {
+    groupRow[scoreStart - 1 + i * C] = periodLabel(t, p);
+    for (const cr of data.criteria) headRow.push(cr.code);
+  });
+  groupRow[incStart - 1] = t('exports.workbook.col.incidentsGroup');
+  for (const cr of data.criteria) headRow.push(cr.code);
+  headRow.push(t('exports.workbook.col.incidentsTotal'), t('exports.workbook.col.breaches'), t('exports.workbook.col.classification'), t('exports.workbook.col.verdict'));
+  for (let c = 1; c <= width; c++) {
+    const g = ws.getCell(3, c);
+    g.value = (groupRow[c - 1] as string | undefined) ?? null;
+    g.style = STYLE.header as ExcelJS.Style;
+    const h = ws.getCell(4, c);
+    h.value = headRow[c - 1] as string;
+    h.style = STYLE.header as ExcelJS.Style;
+  }
+  // Every column is named on row 4 (where the filter sits); row 3 spans each period and the incidents.
+  if (C > 1) {
+    for (let i = 0; i < P; i++) ws.mergeCells(3, scoreStart + i * C, 3, scoreStart + (i + 1) * C - 1);
+    ws.mergeCells(3, incStart, 3, incStart + C - 1);
+  }
+  ws.getRow(3).height = 20;
+  ws.getRow(4).height = 32;
+  ws.getRow(4).commit();
+
+  const stride = data.scoreStride;
+  const classLabels = CLASSIFICATION_LEVELS.map((l) => t(`exports.workbook.classification.${l}`));
+  const verdictLabels = new Map(['GOOD', 'COMPLIANT', 'BREACHED', 'NOT_EVALUATED'].map((v) => [v, t(`exports.workbook.verdict.${v}`)]));
+  const incRange = (r: number) => `${col(incStart)}${r}:${col(incStart + C - 1)}${r}`;
+  const rowStyle = (c: number) => (c >= incStart && c <= breachCol ? STYLE.integer : undefined);
+  const firstRow = 5;
+  let r = firstRow;
+  const values: unknown[] = new Array(width);
+  for (let n = 0; n < staff.length; n++, r++) {
+    const i = staff[n]!;
+    values[0] = n + 1;
+    values[1] = data.names[i];
+    values[2] = data.positions[i];
+    if (opts.showUnit) values[3] = data.unitNames[i];
+    const base = i * stride;
+    for (let k = 0; k < stride; k++) {
+      const v = data.scores[base + k]!;
+      values[scoreStart - 1 + k] = v === 0 ? null : v - 1;
+    }
+    let incidents = 0;
+    for (let k = 0; k < C; k++) {
+      const v = data.incidents[i * C + k]!;
+      incidents += v;
+      values[incStart - 1 + k] = opts.suppress(v);
+    }
+    values[incTotal - 1] = plain ? sum(incRange(r), incidents) : opts.suppress(incidents);
+    values[breachCol - 1] = data.breaches[i];
+    const level = data.classification[i]!;
+    values[classCol - 1] = level ? classLabels[level - 1] : null;
+    values[verdictCol - 1] = verdictLabels.get(verdictOf(data, i));
+    writeRow(ws, values, rowStyle);
+    await opts.pacer.row();
+  }
+
+  const last = r - 1;
+  const totals: unknown[] = new Array(width).fill(null);
+  totals[1] = t('exports.workbook.total');
+  let all = 0;
+  let breaches = 0;
+  for (let k = 0; k < C; k++) {
+    let n = 0;
+    for (const i of staff) n += data.incidents[i * C + k]!;
+    all += n;
+    totals[incStart - 1 + k] = plain ? sum(`${col(incStart + k)}${firstRow}:${col(incStart + k)}${Math.max(last, firstRow)}`, n) : opts.suppress(n);
+  }
+  for (const i of staff) breaches += data.breaches[i]!;
+  totals[incTotal - 1] = plain ? sum(`${col(incTotal)}${firstRow}:${col(incTotal)}${Math.max(last, firstRow)}`, all) : opts.suppress(all);
+  totals[breachCol - 1] = sum(`${col(breachCol)}${firstRow}:${col(breachCol)}${Math.max(last, firstRow)}`, breaches);
+  writeRow(ws, totals, (c) => (c === 2 ? STYLE.bold : c >= incStart && c <= breachCol ? STYLE.totalInteger : undefined));
+  ws.autoFilter = { from: { row: 4, column: 1 }, to: { row: Math.max(last, 4), column: width } };
+}
+
+/** Worksheet options shared by the data sheets: frozen header, A4 landscape with repeated titles. */
+export function dataSheetOptions(headerRows: number, frozenColumns: number, printTitles: string): Partial<ExcelJS.AddWorksheetOptions> {
+  return {
+    views: [{ state: 'frozen', xSplit: frozenColumns, ySplit: headerRows, showGridLines: true }],
+    pageSetup: pageSetup(printTitles),
+    properties: { defaultColWidth: 4.5 } as ExcelJS.WorksheetProperties,
+  };
+}

@@ -1,0 +1,151 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import ExcelJS from 'exceljs';
+
+/**
+ * Shared pieces of the streaming workbooks. Styles are frozen module-level objects: ExcelJS caches
+ * styles by object identity, so one object per format keeps the writer fast (see docs/performance.md).
+ */
+
+const border = Object.freeze({ style: 'thin' as const });
+const borders = Object.freeze({ top: border, left: border, bottom: border, right: border });
+const times = (size: number, extra: Partial<ExcelJS.Font> = {}) => Object.freeze({ name: 'Times New Roman', size, ...extra });
+
+export const STYLE = Object.freeze({
+  authority: Object.freeze({ font: times(12), alignment: Object.freeze({ horizontal: 'center' as const }) }),
+  issuer: Object.freeze({ font: times(12, { bold: true }), alignment: Object.freeze({ horizontal: 'center' as const }) }),
+  republic: Object.freeze({ font: times(12, { bold: true }), alignment: Object.freeze({ horizontal: 'center' as const }) }),
+  motto: Object.freeze({ font: times(13, { bold: true, underline: true }), alignment: Object.freeze({ horizontal: 'center' as const }) }),
+  dateLine: Object.freeze({ font: times(13, { italic: true }), alignment: Object.freeze({ horizontal: 'center' as const }) }),
+  title: Object.freeze({ font: times(14, { bold: true }), alignment: Object.freeze({ horizontal: 'center' as const, vertical: 'middle' as const, wrapText: true }) }),
+  note: Object.freeze({ font: Object.freeze({ italic: true }) }),
+  header: Object.freeze({
+    font: Object.freeze({ bold: true }),
+    alignment: Object.freeze({ horizontal: 'center' as const, vertical: 'middle' as const, wrapText: true }),
+    fill: Object.freeze({ type: 'pattern' as const, pattern: 'solid' as const, fgColor: Object.freeze({ argb: 'FFE7E6E6' }) }),
+    border: borders,
+  }),
+  bold: Object.freeze({ font: Object.freeze({ bold: true }) }),
+  integer: Object.freeze({ numFmt: '#,##0' }),
+  totalInteger: Object.freeze({ numFmt: '#,##0', font: Object.freeze({ bold: true }) }),
+  percent: Object.freeze({ numFmt: '0.0%' }),
+  totalPercent: Object.freeze({ numFmt: '0.0%', font: Object.freeze({ bold: true }) }),
+  date: Object.freeze({ numFmt: 'dd/mm/yyyy' }),
+  centered: Object.freeze({ alignment: Object.freeze({ horizontal: 'center' as const }) }),
+});
+
+/** A4 landscape, one page wide, header rows repeated on every printed page. */
+export function pageSetup(titleRows: string): Partial<ExcelJS.PageSetup> {
+  return {
+    paperSize: 9,
+    orientation: 'landscape',
+    fitToPage: true,
+    fitToWidth: 1,
+    fitToHeight: 0,
+    printTitlesRow: titleRows,
+    margins: { left: 0.6, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
+  };
+}
+
+export function createWriter(stream: Writable): ExcelJS.stream.xlsx.WorkbookWriter {
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
+  wb.creator = 'Công Bộc';
+  wb.created = new Date();
+  return wb;
+}
+
+/**
+ * Lets the writer flush and other requests run: every 32 rows, wait for the destination to drain
+ * when it asks to, otherwise for one turn of the event loop (setImmediate, not a microtask).
+ */
+export class Pacer {
+  private rows = 0;
+  constructor(
+    private readonly stream: Writable,
+    private readonly onRows: (rows: number) => void = () => {},
+  ) {}
+  async row(): Promise<void> {
+    if (++this.rows % 32 !== 0) return;
+    this.onRows(this.rows);
+    if (this.stream.writableNeedDrain) await once(this.stream, 'drain');
+    else await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Excel column letters of a 1-based index: 1 → A, 27 → AA. */
+export function col(n: number): string {
+  let s = '';
+  for (let x = n; x > 0; x = Math.floor((x - 1) / 26)) s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
+  return s;
+}
+
+/** A ratio formula that stays empty when the denominator is 0, with its computed result. */
+export function ratio(numeratorCell: string, denominatorCell: string, numerator: number, denominator: number): ExcelJS.CellFormulaValue | string {
+  return { formula: `IF(${denominatorCell}>0,${numeratorCell}/${denominatorCell},"")`, result: denominator > 0 ? numerator / denominator : '' } as ExcelJS.CellFormulaValue;
+}
+
+export function sum(range: string, result: number): ExcelJS.CellFormulaValue {
+  return { formula: `SUM(${range})`, result } as ExcelJS.CellFormulaValue;
+}
+
+/** Sheet names: at most 31 characters, none of : \ / ? * [ ], unique regardless of case. */
+export function sheetNamer(): (name: string) => string {
+  const used = new Set<string>();
+  return (name) => {
+    const base = name.replace(/[:\\/?*[\]]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 31) || 'Sheet';
+    let candidate = base;
+    for (let n = 2; used.has(candidate.toLowerCase()); n++) candidate = `${base.slice(0, 31 - String(n).length - 1)} ${n}`;
+    used.add(candidate.toLowerCase());
+    return candidate;
+  };
+}
+
+/** ASCII file-name part: diacritics dropped, đ → d, words joined by '-'. "Xã Thanh Nưa" → "Xa-Thanh-Nua". */
+export function asciiName(s: string): string {
+  return s
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+export function workbookFileName(unitName: string, year: number): string {
+  return `Tuan-thu-quy-tac-ung-xu_${asciiName(unitName) || 'don-vi'}_${year}.xlsx`;
+}
+
+/** Writes one row: values, then the given cells' styles (1-based column → style), then commits it. */
+export function writeRow(ws: ExcelJS.Worksheet, values: unknown[], styles?: ReadonlyMap<number, Partial<ExcelJS.Style>> | ((colNumber: number) => Partial<ExcelJS.Style> | undefined), height?: number): void {
+  const row = ws.addRow(values);
+  if (height) row.height = height;
+  if (styles) {
+    const n = values.length;
+    for (let c = 1; c <= n; c++) {
+      const s = typeof styles === 'function' ? styles(c) : styles.get(c);
+      if (s) row.getCell(c).style = s as ExcelJS.Style;
+    }
+  }
+  row.commit();
+}
+
+/**
+ * Commits a worksheet and waits until the zip has taken it in. ExcelJS hands each sheet to the zip
+ * (archiver) as its own stream, and archiver reads them one at a time: a sheet written while the one
+ * before is still being compressed is buffered whole in memory, so a province of a thousand commune
+ * sheets would pile up. ('zip' is the writer's archiver instance; its 'entry' event marks a sheet done.)
+ */
+export async function commitSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, ws: ExcelJS.Worksheet): Promise<void> {
+  const zip = (wb as unknown as { zip: NodeJS.EventEmitter }).zip;
+  const name = `worksheets/sheet${ws.id}.xml`;
+  const zipped = new Promise<void>((resolve) => {
+    const onEntry = (entry: { name?: string }) => {
+      if (!entry?.name?.endsWith(name)) return;
+      zip.off('entry', onEntry);
+      resolve();
+    };
+    zip.on('entry', onEntry);
+  });
+  ws.commit();
+  await zipped;
+}

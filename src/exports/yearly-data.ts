@@ -1,0 +1,437 @@
+import type { Types } from 'mongoose';
+import { CodeVersionModel } from '../code/model.js';
+import { ClassificationModel, CLASSIFICATION_LEVELS, EvaluationModel, PeriodModel } from '../evaluations/model.js';
+import { IncidentReportModel, REPORT_STATUSES } from '../reports/model.js';
+import { RatingModel } from '../satisfaction/model.js';
+import { StaffModel } from '../staff/model.js';
+import { COMMUNE_KINDS, UnitModel, type Unit, type UnitKind } from '../units/model.js';
+import { compareVietnamese } from '../shared/vietnamese.js';
+
+/**
+ * The year of one unit's subtree, read in one streaming pass per collection and kept as compact numbers:
+ * per-staff values in flat typed arrays indexed by staff number, per-group (commune) counters likewise.
+ * Nothing here holds a document once its numbers are taken, so memory grows with staff × columns only.
+ */
+
+const BATCH = 1000;
+/** Evaluations are large (three arrays of 13 sub-documents): smaller batches keep each decode step short. */
+const EVALUATION_BATCH = 200;
+/** Documents between yields, so a long read never holds the event loop. */
+const YIELD_EVERY = 500;
+
+export interface CriterionInfo {
+  code: string;
+  name: string;
+}
+export interface PeriodInfo {
+  key: string;
+  kind: 'monthly' | 'quarterly' | 'yearly';
+  number: number;
+}
+export interface GroupInfo {
+  id: string;
+  name: string;
+  code: string;
+  kind: UnitKind;
+  /** The unit existed during some of the year (merged-away communes only show with records). */
+  alive: boolean;
+}
+export interface IncidentRow {
+  caseNumber: string;
+  occurredAt: Date;
+  receivedAt: Date;
+  subject: string;
+  unitName: string;
+  criteria: string[];
+  confirmed: string[];
+  status: string;
+  remedies: string[];
+  letterSentAt: Date | null;
+}
+export interface Progress {
+  (phase: 'read' | 'write', done: number, total: number): void;
+}
+
+export const STATUS_COUNT = REPORT_STATUSES.length;
+export const LEVEL_COUNT = CLASSIFICATION_LEVELS.length;
+/** Staff flags (bits). */
+export const ACTIVE = 1;
+export const HAS_EVALUATION = 2;
+export const EVALUATED = 4;
+
+export class YearData {
+  staffCount = 0;
+  private capacity = 0;
+  readonly staffIds: string[] = [];
+  readonly names: string[] = [];
+  readonly sortKeys: string[] = [];
+  readonly positions: string[] = [];
+  readonly unitNames: string[] = [];
+  /** Per staff: group index, birth year, flags, classification (0 none, 1 + level index), breaches. */
+  group = new Int32Array(0);
+  birthYear = new Int16Array(0);
+  flags = new Uint8Array(0);
+  classification = new Uint8Array(0);
+  breaches = new Uint16Array(0);
+  /** Per staff × period × criterion: 0 not rated, else score + 1. */
+  scores = new Uint8Array(0);
+  /** Per staff × criterion: substantiated incidents. */
+  incidents = new Uint16Array(0);
+
+  /** Per group: evaluations, finalised ones, criterion results (good, done, breached) per criterion. */
+  readonly evaluations: Int32Array;
+  readonly finalised: Int32Array;
+  readonly criterionResults: Int32Array;
+  /** Per group: reports received, by status, substantiated per criterion. */
+  readonly reports: Int32Array;
+  readonly reportsByStatus: Int32Array;
+  readonly substantiatedByCriterion: Int32Array;
+  /** Per group × month (12): ratings and satisfied ones. */
+  readonly ratings: Int32Array;
+  readonly satisfied: Int32Array;
+  /** Per desk (the unit rated): name, group and 12 months of [total, satisfied]. */
+  readonly desks = new Map<string, { name: string; group: number; months: Int32Array }>();
+  readonly incidentRows: IncidentRow[] = [];
+
+  constructor(
+    readonly year: number,
+    readonly root: Unit,
+    readonly provinceName: string,
+    readonly criteria: CriterionInfo[],
+    readonly periods: PeriodInfo[],
+    readonly groups: GroupInfo[],
+  ) {
+    const g = groups.length;
+    const c = criteria.length;
+    this.evaluations = new Int32Array(g);
+    this.finalised = new Int32Array(g);
+    this.criterionResults = new Int32Array(g * c * 3);
+    this.reports = new Int32Array(g);
+    this.reportsByStatus = new Int32Array(g * STATUS_COUNT);
+    this.substantiatedByCriterion = new Int32Array(g * c);
+    this.ratings = new Int32Array(g * 12);
+    this.satisfied = new Int32Array(g * 12);
+  }
+
+  get scoreStride(): number {
+    return this.periods.length * this.criteria.length;
+  }
+
+  addStaff(s: { id: string; name: string; sortKey: string; position: string; unitName: string; group: number; birthYear: number; active: boolean }): number {
+    if (this.staffCount === this.capacity) this.grow(Math.max(1024, this.capacity * 2));
+    const i = this.staffCount++;
+    this.staffIds.push(s.id);
+    this.names.push(s.name);
+    this.sortKeys.push(s.sortKey);
+    this.positions.push(s.position);
+    this.unitNames.push(s.unitName);
+    this.group[i] = s.group;
+    this.birthYear[i] = s.birthYear;
+    this.flags[i] = s.active ? ACTIVE : 0;
+    return i;
+  }
+
+  private grow(capacity: number): void {
+    const copy = <T extends Int32Array | Int16Array | Uint8Array | Uint16Array>(old: T, make: (n: number) => T, per = 1): T => {
+      const next = make(capacity * per);
+      next.set(old);
+      return next;
+    };
+    this.group = copy(this.group, (n) => new Int32Array(n));
+    this.birthYear = copy(this.birthYear, (n) => new Int16Array(n));
+    this.flags = copy(this.flags, (n) => new Uint8Array(n));
+    this.classification = copy(this.classification, (n) => new Uint8Array(n));
+    this.breaches = copy(this.breaches, (n) => new Uint16Array(n));
+    this.scores = copy(this.scores, (n) => new Uint8Array(n), this.scoreStride);
+    this.incidents = copy(this.incidents, (n) => new Uint16Array(n), this.criteria.length);
+    this.capacity = capacity;
+  }
+
+  /** Staff shown for the year: those still active, and anyone evaluated in it. */
+  listed(i: number): boolean {
+    return (this.flags[i]! & (ACTIVE | HAS_EVALUATION)) !== 0;
+  }
+
+  /** Listed staff per group, each list in Vietnamese order: given name, family, middle. */
+  staffByGroup(): Int32Array[] {
+    const counts = new Int32Array(this.groups.length);
+    for (let i = 0; i < this.staffCount; i++) if (this.listed(i) && this.group[i]! >= 0) counts[this.group[i]!]!++;
+    const lists = Array.from(counts, (n) => new Int32Array(n));
+    const filled = new Int32Array(this.groups.length);
+    for (let i = 0; i < this.staffCount; i++) {
+      const g = this.group[i]!;
+      if (this.listed(i) && g >= 0) lists[g]![filled[g]!++] = i;
+    }
+    const order = (a: number, b: number) => (this.sortKeys[a]! < this.sortKeys[b]! ? -1 : this.sortKeys[a]! > this.sortKeys[b]! ? 1 : compareVietnamese(this.names[a]!, this.names[b]!));
+    for (const list of lists) list.sort(order);
+    return lists;
+  }
+
+  staffIncidents(i: number): number {
+    let n = 0;
+    const c = this.criteria.length;
+    for (let k = 0; k < c; k++) n += this.incidents[i * c + k]!;
+    return n;
+  }
+}
+
+/** Per-group figures of the province summary (and the commune's own summary). */
+export interface GroupSummary {
+  staff: number;
+  under40: number;
+  evaluatedStaff: number;
+  fullyCompliant: number;
+  classification: number[];
+  unclassified: number;
+}
+
+export function summariseGroups(data: YearData): GroupSummary[] {
+  const out = data.groups.map(() => ({ staff: 0, under40: 0, evaluatedStaff: 0, fullyCompliant: 0, classification: new Array<number>(LEVEL_COUNT).fill(0), unclassified: 0 }));
+  for (let i = 0; i < data.staffCount; i++) {
+    if (!data.listed(i) || data.group[i]! < 0) continue;
+    const s = out[data.group[i]!]!;
+    s.staff++;
+    if (data.birthYear[i]! > 0 && data.year - data.birthYear[i]! < 40) s.under40++;
+    if (data.flags[i]! & EVALUATED) {
+      s.evaluatedStaff++;
+      if (data.breaches[i] === 0 && data.staffIncidents(i) === 0) s.fullyCompliant++;
+    }
+    const level = data.classification[i]!;
+    if (level) s.classification[level - 1]!++;
+    else s.unclassified++;
+  }
+  return out;
+}
+
+export type Verdict = 'GOOD' | 'COMPLIANT' | 'BREACHED' | 'NOT_EVALUATED';
+
+/** The year's verdict for one person: any breach or substantiated incident outweighs the ratings. */
+export function verdictOf(data: YearData, i: number): Verdict {
+  if (data.breaches[i]! > 0 || data.staffIncidents(i) > 0) return 'BREACHED';
+  if (!(data.flags[i]! & EVALUATED)) return 'NOT_EVALUATED';
+  const base = i * data.scoreStride;
+  for (let k = 0; k < data.scoreStride; k++) {
+    const v = data.scores[base + k]!;
+    if (v !== 0 && v !== 3) return 'COMPLIANT';
+  }
+  return 'GOOD';
+}
+
+const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function each<T>(cursor: AsyncIterable<T>, fn: (doc: T) => void): Promise<number> {
+  let n = 0;
+  for await (const doc of cursor) {
+    fn(doc);
+    if (++n % YIELD_EVERY === 0) await yieldNow();
+  }
+  return n;
+}
+
+function periodInfo(key: string): PeriodInfo {
+  const q = /^\d{4}-Q(\d)$/.exec(key);
+  if (q) return { key, kind: 'quarterly', number: Number(q[1]) };
+  const m = /^\d{4}-(\d{2})$/.exec(key);
+  if (m) return { key, kind: 'monthly', number: Number(m[1]) };
+  return { key, kind: 'yearly', number: 1 };
+}
+
+/** Months first, then quarters, then the year: the order a reader scans a year in. */
+function comparePeriods(a: PeriodInfo, b: PeriodInfo): number {
+  const rank = { monthly: 0, quarterly: 1, yearly: 2 } as const;
+  return rank[a.kind] - rank[b.kind] || a.number - b.number;
+}
+
+/** The criteria of the province's code in force in the year (older versions' extra codes after them). */
+export async function criteriaOf(provinceId: Types.ObjectId, year: number): Promise<CriterionInfo[]> {
+  const versions = await CodeVersionModel.find({ provinceId, effectiveFrom: { $lt: new Date(Date.UTC(year + 1, 0, 1)) } })
+    .select('versionNumber effectiveFrom criteria.code criteria.name criteria.order')
+    .lean();
+  versions.sort((a, b) => b.effectiveFrom.getTime() - a.effectiveFrom.getTime() || b.versionNumber - a.versionNumber);
+  // The version in force at the year's end leads; codes only older versions had follow.
+  const out: CriterionInfo[] = [];
+  const seen = new Set<string>();
+  for (const v of versions)
+    for (const c of [...v.criteria].sort((a, b) => a.order - b.order))
+      if (!seen.has(c.code)) {
+        seen.add(c.code);
+        out.push({ code: c.code, name: c.name?.vi ?? c.code });
+      }
+  return out;
+}
+
+function aliveDuring(u: Pick<Unit, 'effectiveFrom' | 'effectiveTo'>, year: number): boolean {
+  return u.effectiveFrom < new Date(Date.UTC(year + 1, 0, 1)) && (!u.effectiveTo || u.effectiveTo > new Date(Date.UTC(year, 0, 1)));
+}
+
+export interface CollectOptions {
+  /** Keep the incident rows (the commune workbook lists them); the province workbook only counts. */
+  incidentRows?: boolean;
+  /** Reports this user must not see (they are the subject) are left out of the rows. */
+  viewerUserId?: Types.ObjectId | null;
+  progress?: Progress;
+}
+
+/** Reads the year of a unit's subtree: units and periods (small), then one cursor per big collection. */
+export async function collectYear(root: Unit, year: number, opts: CollectOptions = {}): Promise<YearData> {
+  const units = await UnitModel.find({ path: root._id }).select('name code kind path effectiveFrom effectiveTo').lean<Unit[]>();
+  const byId = new Map(units.map((u) => [String(u._id), u]));
+  const province = await UnitModel.findById(root.path[0]).select('name').lean();
+  // A group is the commune-level unit a unit lies in; above commune level, the unit just under the root.
+  const groupUnitOf = (u: Unit): Unit => {
+    const below = u.path.slice(root.path.length - 1).map((id) => byId.get(String(id))).filter((x): x is Unit => !!x);
+    return below.find((a) => COMMUNE_KINDS.includes(a.kind as UnitKind)) ?? below[1] ?? root;
+  };
+  const groupIds = new Map<string, string>();
+  for (const u of units) groupIds.set(String(u._id), String(groupUnitOf(u)._id));
+  const alive = units.filter((u) => COMMUNE_KINDS.includes(u.kind as UnitKind) && aliveDuring(u, year)).map((u) => String(u._id));
+  // Above commune level the root only gathers staff of its own offices (visibleGroups drops it when empty).
+  const groupUnits = [...new Set([...alive, ...groupIds.values()])].map((id) => byId.get(id)!).filter(Boolean);
+  groupUnits.sort((a, b) => compareVietnamese(a.name, b.name));
+  const groups: GroupInfo[] = groupUnits.map((u) => ({ id: String(u._id), name: u.name, code: u.code, kind: u.kind as UnitKind, alive: aliveDuring(u, year) }));
+  const groupIndex = new Map(groups.map((g, i) => [g.id, i]));
+  const groupOfUnit = (unitId: unknown): number => groupIndex.get(groupIds.get(String(unitId)) ?? '') ?? -1;
+
+  const periodDocs = await PeriodModel.find({ year, $or: [{ unitPath: root._id }, { unitId: { $in: root.path } }] }).select('periodKey').lean();
+  const periods = [...new Set(periodDocs.map((p) => p.periodKey))].map(periodInfo).sort(comparePeriods);
+  const criteria = await criteriaOf(root.path[0]!, year);
+  const data = new YearData(year, root, province?.name ?? root.name, criteria, periods, groups);
+  const periodIndex = new Map(periods.map((p, i) => [p.key, i]));
+  const criterionIndex = new Map(criteria.map((c, i) => [c.code, i]));
+  const staffIndex = new Map<string, number>();
+  const C = criteria.length;
+  const progress = opts.progress ?? (() => {});
+  let read = 0;
+
+  read += await each(
+    StaffModel.find({ unitPath: root._id }).select('fullName sortKey position unitId birthYear active').lean().cursor({ batchSize: BATCH }),
+    (s) => {
+      const unit = byId.get(String(s.unitId));
+      const id = String(s._id);
+      staffIndex.set(id, data.addStaff({ id, name: s.fullName, sortKey: s.sortKey, position: s.position ?? '', unitName: unit?.name ?? '', group: groupOfUnit(s.unitId), birthYear: s.birthYear ?? 0, active: s.active !== false }));
+    },
+  );
+  progress('read', 1, 5);
+
+  const stride = data.scoreStride;
+  read += await each(
+    EvaluationModel.find({ year, unitPath: root._id })
+      .select('staffId staffName sortKey position unitId unitName reportingUnitId periodKey finalised results')
+      .lean()
+      .cursor({ batchSize: EVALUATION_BATCH }),
+    (e) => {
+      const id = String(e.staffId);
+      let i = staffIndex.get(id);
+      const g = groupOfUnit(e.reportingUnitId) >= 0 ? groupOfUnit(e.reportingUnitId) : groupOfUnit(e.unitId);
+      if (i === undefined) {
+        // Evaluated here, since moved elsewhere: still part of this unit's year.
+        i = data.addStaff({ id, name: e.staffName, sortKey: e.sortKey, position: e.position ?? '', unitName: e.unitName ?? '', group: g, birthYear: 0, active: false });
+        staffIndex.set(id, i);
+      }
+      data.flags[i]! |= HAS_EVALUATION;
+      if (g >= 0) data.evaluations[g]!++;
+      if (e.finalised !== 1) return;
+      if (g >= 0) data.finalised[g]!++;
+      data.flags[i]! |= EVALUATED;
+      const p = periodIndex.get(e.periodKey);
+      for (const r of e.results ?? []) {
+        const k = criterionIndex.get(r.criterionCode);
+        if (k === undefined) continue;
+        if (p !== undefined) data.scores[i * stride + p * C + k] = r.score + 1;
+        data.breaches[i]! += r.breached;
+        if (g >= 0) {
+          const at = (g * C + k) * 3;
+          data.criterionResults[at]! += r.good;
+          data.criterionResults[at + 1]! += r.done;
+          data.criterionResults[at + 2]! += r.breached;
+        }
+      }
+    },
+  );
+  progress('read', 2, 5);
+
+  const levelIndex = new Map<string, number>(CLASSIFICATION_LEVELS.map((l, i) => [l, i + 1]));
+  read += await each(ClassificationModel.find({ year, unitPath: root._id }).select('staffId level').lean().cursor({ batchSize: BATCH }), (c) => {
+    const i = staffIndex.get(String(c.staffId));
+    if (i !== undefined) data.classification[i] = levelIndex.get(c.level) ?? 0;
+  });
+  progress('read', 3, 5);
+
+  const statusIndex = new Map<string, number>(REPORT_STATUSES.map((s, i) => [s, i]));
+  const viewer = opts.viewerUserId ? String(opts.viewerUserId) : null;
+  read += await each(
+    IncidentReportModel.find({ year, unitPath: root._id })
+      .select(
+        opts.incidentRows
+          ? 'reportingUnitId unitId staffId status substantiated confirmedCriterionCodes caseNumber occurredAt receivedAt staffName unitName criterionCodes remedies.kind letterSentAt excludedUserIds'
+          : 'reportingUnitId unitId staffId status substantiated confirmedCriterionCodes',
+      )
+      .lean()
+      .cursor({ batchSize: BATCH }),
+    (r) => {
+      const g = groupOfUnit(r.reportingUnitId) >= 0 ? groupOfUnit(r.reportingUnitId) : groupOfUnit(r.unitId);
+      if (g >= 0) {
+        data.reports[g]!++;
+        data.reportsByStatus[g * STATUS_COUNT + (statusIndex.get(r.status) ?? 0)]!++;
+      }
+      if (r.substantiated) {
+        const i = r.staffId ? staffIndex.get(String(r.staffId)) : undefined;
+        for (const code of r.confirmedCriterionCodes ?? []) {
+          const k = criterionIndex.get(code);
+          if (k === undefined) continue;
+          if (g >= 0) data.substantiatedByCriterion[g * C + k]!++;
+          if (i !== undefined) data.incidents[i * C + k]!++;
+        }
+      }
+      if (opts.incidentRows && !(viewer && (r.excludedUserIds ?? []).some((u) => String(u) === viewer))) {
+        data.incidentRows.push({
+          caseNumber: r.caseNumber!,
+          occurredAt: r.occurredAt!,
+          receivedAt: r.receivedAt!,
+          subject: r.staffName ?? '',
+          unitName: r.unitName ?? '',
+          criteria: r.criterionCodes ?? [],
+          confirmed: r.confirmedCriterionCodes ?? [],
+          status: r.status,
+          remedies: (r.remedies ?? []).map((m) => m.kind),
+          letterSentAt: r.letterSentAt ?? null,
+        });
+      }
+    },
+  );
+  data.incidentRows.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.caseNumber.localeCompare(b.caseNumber));
+  progress('read', 4, 5);
+
+  read += await each(RatingModel.find({ year, unitPath: root._id }).select('unitId month satisfied').lean().cursor({ batchSize: BATCH }), (r) => {
+    const g = groupOfUnit(r.unitId);
+    const m = r.month - 1;
+    if (m < 0 || m > 11) return;
+    if (g >= 0) {
+      data.ratings[g * 12 + m]!++;
+      data.satisfied[g * 12 + m]! += r.satisfied;
+    }
+    const key = String(r.unitId);
+    let desk = data.desks.get(key);
+    if (!desk) {
+      desk = { name: byId.get(key)?.name ?? '', group: g, months: new Int32Array(24) };
+      data.desks.set(key, desk);
+    }
+    desk.months[m * 2]!++;
+    desk.months[m * 2 + 1]! += r.satisfied;
+  });
+  progress('read', 5, 5);
+  void read;
+  return data;
+}
+
+/** Group rows worth showing: communes that existed in the year, and any unit with people or records. */
+export function visibleGroups(data: YearData, summaries: GroupSummary[]): number[] {
+  const out: number[] = [];
+  for (let g = 0; g < data.groups.length; g++) {
+    const hasData = summaries[g]!.staff > 0 || data.evaluations[g]! > 0 || data.reports[g]! > 0 || data.ratings.subarray(g * 12, g * 12 + 12).some((n) => n > 0);
+    if (hasData || (data.groups[g]!.alive && COMMUNE_KINDS.includes(data.groups[g]!.kind))) out.push(g);
+  }
+  return out;
+}
+
+export { REPORT_STATUSES, CLASSIFICATION_LEVELS };

@@ -1,0 +1,47 @@
+import { PassThrough } from 'node:stream';
+import JSZip from 'jszip';
+import * as XLSX from 'xlsx';
+import { buildWorkbook, type BuildOptions } from '../../src/exports/build.js';
+import type { ExportKind } from '../../src/exports/model.js';
+import type { Unit } from '../../src/units/model.js';
+
+/** Builds a workbook into memory. */
+export async function workbookBuffer(kind: ExportKind, unit: Unit, year: number, opts: BuildOptions = {}): Promise<Buffer> {
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  const ended = new Promise((resolve) => out.on('end', resolve));
+  await buildWorkbook(kind, unit, year, out, opts);
+  await ended;
+  return Buffer.concat(chunks);
+}
+
+/** Parsed with SheetJS, an independent reader (not ExcelJS, which wrote it). */
+export function readWorkbook(buf: Buffer): XLSX.WorkBook {
+  return XLSX.read(buf, { type: 'buffer', cellDates: true, cellFormula: true, cellNF: true, cellStyles: true });
+}
+
+export function cell(wb: XLSX.WorkBook, sheet: string, ref: string): XLSX.CellObject | undefined {
+  return wb.Sheets[sheet]?.[ref];
+}
+
+/** Rows of a sheet as arrays of displayed raw values (v), from a 1-based row on. */
+export function rows(wb: XLSX.WorkBook, sheet: string, fromRow = 1): unknown[][] {
+  const ws = wb.Sheets[sheet]!;
+  const all = XLSX.utils.sheet_to_json<unknown[]>(ws, { header: 1, raw: true, defval: null, blankrows: true });
+  return all.slice(fromRow - 1);
+}
+
+/** The raw XML of a part (e.g. "xl/worksheets/sheet2.xml"), for panes, filters and print setup. */
+export async function partXml(buf: Buffer, name: string): Promise<string> {
+  const zip = await JSZip.loadAsync(buf);
+  const file = zip.file(name);
+  if (!file) throw new Error(`no ${name} in the workbook`);
+  return file.async('string');
+}
+
+export function colOf(headerRow: unknown[], label: string, from = 0): number {
+  const i = headerRow.indexOf(label, from);
+  if (i < 0) throw new Error(`no column "${label}" in ${JSON.stringify(headerRow)}`);
+  return i;
+}
