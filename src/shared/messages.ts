@@ -24,7 +24,7 @@ export const commonMessages = {
     validation: {
       required: 'Vui lòng nhập trường này.', tooSmall: 'Giá trị quá nhỏ hoặc quá ngắn.', tooBig: 'Giá trị quá lớn hoặc quá dài.',
       invalidChoice: 'Vui lòng chọn một giá trị trong danh sách.', invalidFormat: 'Định dạng không hợp lệ.', invalid: 'Giá trị không hợp lệ.',
-      date: 'Ngày không hợp lệ (dd/mm/yyyy).', passwordTooShort: 'Mật khẩu cần ít nhất 10 ký tự.', dateOrder: 'Ngày kết thúc phải sau ngày bắt đầu.',
+      date: 'Ngày không hợp lệ (dd/mm/yyyy).', passwordTooShort: 'Mật khẩu cần ít nhất 10 ký tự.', email: 'Địa chỉ thư điện tử không hợp lệ.', dateOrder: 'Ngày kết thúc phải sau ngày bắt đầu.',
     },
   },
   en: {
@@ -52,7 +52,7 @@ export const commonMessages = {
     validation: {
       required: 'Please fill in this field.', tooSmall: 'Too small or too short.', tooBig: 'Too large or too long.',
       invalidChoice: 'Please choose a value from the list.', invalidFormat: 'Invalid format.', invalid: 'Invalid value.',
-      date: 'Invalid date (dd/mm/yyyy).', passwordTooShort: 'Passwords need at least 10 characters.', dateOrder: 'The end date must be after the start date.',
+      date: 'Invalid date (dd/mm/yyyy).', passwordTooShort: 'Passwords need at least 10 characters.', email: 'Invalid e-mail address.', dateOrder: 'The end date must be after the start date.',
     },
   },
 };

@@ -1,7 +1,7 @@
 export const userMessages = {
   vi: {
     users: {
-      title: 'Tài khoản đăng nhập', new: 'Tạo tài khoản', edit: 'Sửa tài khoản', username: 'Tên đăng nhập', displayName: 'Tên hiển thị',
+      title: 'Tài khoản đăng nhập', email: 'Thư điện tử', emailHint: 'Để nhận nhắc việc và thông báo. Có thể để trống.', new: 'Tạo tài khoản', edit: 'Sửa tài khoản', username: 'Tên đăng nhập', displayName: 'Tên hiển thị',
       password: 'Mật khẩu ban đầu', passwordHint: 'Ít nhất 10 ký tự. Người dùng nên đổi mật khẩu sau lần đăng nhập đầu.',
       staffId: 'Mã hồ sơ cán bộ (liên kết)', staffIdHint: 'Mở từ trang hồ sơ cán bộ để liên kết tự động.', roles: 'Vai trò và phạm vi',
       role: 'Vai trò', unit: 'Đơn vị', noRoleOption: '— Không chọn —', active: 'Đang hoạt động', status: 'Trạng thái', locked: 'Đang bị khóa',
@@ -20,7 +20,7 @@ export const userMessages = {
   },
   en: {
     users: {
-      title: 'Login accounts', new: 'Create account', edit: 'Edit account', username: 'Username', displayName: 'Display name',
+      title: 'Login accounts', email: 'E-mail', emailHint: 'For reminders and notices. May be left empty.', new: 'Create account', edit: 'Edit account', username: 'Username', displayName: 'Display name',
       password: 'Initial password', passwordHint: 'At least 10 characters. The user should change it after the first login.',
       staffId: 'Staff record id (link)', staffIdHint: 'Open from a staff record to link it automatically.', roles: 'Roles and scope',
       role: 'Role', unit: 'Unit', noRoleOption: '— None —', active: 'Active', status: 'Status', locked: 'Locked',

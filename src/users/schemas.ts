@@ -17,7 +17,10 @@ const roleRows = z
   })
   .transform((rows) => rows as { role: (typeof ROLES)[number]; unitId: string }[]);
 
+const email = z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.union([z.literal(''), z.email('validation.email').max(200)]).default(''));
+
 export const createUserForm = z.object({
+  email,
   username: z.string().trim().toLowerCase().regex(/^[a-z0-9._-]{3,40}$/, 'users.errors.username'),
   displayName: requiredText(120),
   password,
@@ -27,6 +30,7 @@ export const createUserForm = z.object({
 
 export const updateUserForm = z.object({
   displayName: requiredText(120),
+  email,
   active: checkbox,
   roles: roleRows,
 });

@@ -42,7 +42,7 @@ async function homeUnitPath(user: Pick<User, 'roles'>): Promise<Types.ObjectId[]
   return (await UnitModel.findById(first.unitId).select('path').lean())?.path ?? [];
 }
 
-const publicFields = (u: User) => ({ displayName: u.displayName, active: u.active, roles: u.roles.map((g) => ({ role: g.role, unitId: String(g.unitId) })) });
+const publicFields = (u: User) => ({ displayName: u.displayName, email: u.email ?? '', active: u.active, roles: u.roles.map((g) => ({ role: g.role, unitId: String(g.unitId) })) });
 
 export async function listUsers(actor: Actor) {
   assertAdmin(actor);
@@ -74,7 +74,7 @@ export async function getUser(actor: Actor, id: string) {
   return { id: String(user._id), username: user.username, ...publicFields(user) };
 }
 
-export async function createLogin(actor: Actor, input: { username: string; displayName: string; password: string; staffId?: string; roles: RoleInput[] }) {
+export async function createLogin(actor: Actor, input: { username: string; displayName: string; email: string; password: string; staffId?: string; roles: RoleInput[] }) {
   assertAdmin(actor);
   const roles = await checkedGrants(actor, input.roles);
   if (await UserModel.exists({ username: input.username })) throw new ValidationFailed({ username: 'users.errors.usernameTaken' });
@@ -85,18 +85,18 @@ export async function createLogin(actor: Actor, input: { username: string; displ
     if (staff.userId) throw new ValidationFailed({ staffId: 'users.errors.staffHasLogin' });
     staffId = staff._id;
   }
-  const created = await UserModel.create({ username: input.username, displayName: input.displayName, passwordHash: await hashPassword(input.password), roles, staffId });
+  const created = await UserModel.create({ username: input.username, displayName: input.displayName, email: input.email, passwordHash: await hashPassword(input.password), roles, staffId });
   // Second, idempotent step (no transactions): link the staff record back to its login.
   if (staffId) await StaffModel.updateOne({ _id: staffId, userId: null }, { $set: { userId: created._id } });
   await audit.record({ actor, objectType: 'user', objectId: created._id, action: 'create', after: { username: input.username, ...publicFields(created.toObject() as User) }, unitPath: await homeUnitPath(created) });
   return String(created._id);
 }
 
-export async function updateLogin(actor: Actor, id: string, input: { displayName: string; active: boolean; roles: RoleInput[] }) {
+export async function updateLogin(actor: Actor, id: string, input: { displayName: string; email: string; active: boolean; roles: RoleInput[] }) {
   const before = await userInScope(actor, id);
   if (String(before._id) === String(actor.userId) && !input.active) throw new ValidationFailed({ active: 'users.errors.cannotDeactivateSelf' });
   const roles = await checkedGrants(actor, input.roles);
-  await UserModel.updateOne({ _id: before._id }, { $set: { displayName: input.displayName, active: input.active, roles } });
+  await UserModel.updateOne({ _id: before._id }, { $set: { displayName: input.displayName, email: input.email, active: input.active, roles } });
   const after = (await UserModel.findById(before._id).lean()) as User;
   await audit.record({ actor, objectType: 'user', objectId: before._id, action: 'update', before: publicFields(before), after: publicFields(after), unitPath: await homeUnitPath(after) });
 }

@@ -1,26 +1,15 @@
 import { Types } from 'mongoose';
-import { CodeVersionModel } from '../../src/code/model.js';
 import { officialCatalogue } from '../../src/code/official.js';
 import { UserModel } from '../../src/auth/model.js';
 import { EvaluationModel, type Evaluation } from '../../src/evaluations/model.js';
 import { actorOf } from '../../src/auth/service.js';
-import type { Unit } from '../../src/units/model.js';
 import { makeProvince, makeStaff, makeUser } from '../helpers/factories.js';
+import { makeCodeVersion } from '../helpers/factories.js';
 import { submitForm, type Agent } from '../helpers/app.js';
 
 export const CODES = officialCatalogue.criteria.map((c) => c.code);
 
-export async function publishCode(province: Unit) {
-  return CodeVersionModel.create({
-    provinceId: province._id,
-    versionNumber: 1,
-    title: officialCatalogue.title,
-    legalBasis: officialCatalogue.legalBasis,
-    effectiveFrom: new Date(Date.UTC(2020, 0, 1)),
-    groups: officialCatalogue.groups.map((g) => ({ ...g })),
-    criteria: officialCatalogue.criteria.map((c) => ({ ...c })),
-  });
-}
+export const publishCode = makeCodeVersion;
 
 /** A province with two communes, its code, an administrator, a head per commune and staff with logins. */
 export async function makeWorld() {

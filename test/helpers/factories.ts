@@ -4,6 +4,8 @@ import { StaffModel, type Staff } from '../../src/staff/model.js';
 import { createUser } from '../../src/auth/service.js';
 import type { Role } from '../../src/auth/model.js';
 import { foldForSearch, vietnameseSortKey } from '../../src/shared/vietnamese.js';
+import { CodeVersionModel } from '../../src/code/model.js';
+import { officialCatalogue } from '../../src/code/official.js';
 
 let counter = 0;
 const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
@@ -63,4 +65,17 @@ export async function makeStaff(input: { fullName: string; unit: Unit; position?
     active: input.active ?? true,
   });
   return doc.toObject() as Staff;
+}
+
+/** Version 1 of the official code of conduct for a province, in force since 2020. */
+export async function makeCodeVersion(province: Pick<Unit, '_id'>) {
+  return CodeVersionModel.create({
+    provinceId: province._id,
+    versionNumber: 1,
+    title: officialCatalogue.title,
+    legalBasis: officialCatalogue.legalBasis,
+    effectiveFrom: new Date(Date.UTC(2020, 0, 1)),
+    groups: officialCatalogue.groups.map((g) => ({ ...g })),
+    criteria: officialCatalogue.criteria.map((c) => ({ ...c })),
+  });
 }

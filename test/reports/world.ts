@@ -1,26 +1,14 @@
 import type { Types } from 'mongoose';
-import { CodeVersionModel } from '../../src/code/model.js';
-import { officialCatalogue } from '../../src/code/official.js';
 import { UserModel } from '../../src/auth/model.js';
 import { actorOf } from '../../src/auth/service.js';
-import type { Unit } from '../../src/units/model.js';
 import { fileReport, type Reporter, type ReportInput } from '../../src/reports/service.js';
 import { makeProvince, makeStaff, makeUser } from '../helpers/factories.js';
+import { makeCodeVersion } from '../helpers/factories.js';
 import { testConfig } from '../helpers/app.js';
 
 export const settings = testConfig();
 
-export async function publishCode(province: Unit) {
-  return CodeVersionModel.create({
-    provinceId: province._id,
-    versionNumber: 1,
-    title: officialCatalogue.title,
-    legalBasis: officialCatalogue.legalBasis,
-    effectiveFrom: new Date(Date.UTC(2020, 0, 1)),
-    groups: officialCatalogue.groups.map((g) => ({ ...g })),
-    criteria: officialCatalogue.criteria.map((c) => ({ ...c })),
-  });
-}
+export const publishCode = makeCodeVersion;
 
 /**
  * Điện Biên with two communes and a desk: the administrator, the chairman of Thanh Nưa (head, and

@@ -3,24 +3,11 @@ import { Types } from 'mongoose';
 import { clearDatabase } from '../helpers/db.js';
 import { agentFor, csrfFrom, login, submitForm, testApp, type Agent } from '../helpers/app.js';
 import { makeProvince, makeStaff, makeUnit, makeUser } from '../helpers/factories.js';
-import { CodeVersionModel } from '../../src/code/model.js';
-import { officialCatalogue } from '../../src/code/official.js';
+import { makeCodeVersion } from '../helpers/factories.js';
 import { DeskSettingsModel, RatingModel, type Level } from '../../src/satisfaction/model.js';
 import { satisfactionRate } from '../../src/satisfaction/service.js';
 import { logSink } from '../helpers/log-sink.js';
 import { AuditEntryModel } from '../../src/audit/model.js';
-
-async function publishCode(provinceId: Types.ObjectId) {
-  await CodeVersionModel.create({
-    provinceId,
-    versionNumber: 1,
-    title: officialCatalogue.title,
-    legalBasis: officialCatalogue.legalBasis,
-    effectiveFrom: new Date(Date.UTC(2020, 0, 1)),
-    groups: officialCatalogue.groups.map((g) => ({ ...g })),
-    criteria: officialCatalogue.criteria.map((c) => ({ ...c })),
-  });
-}
 
 /** Ratings written as the kiosk writes them (derived fields computed by the model), at a given moment. */
 async function storeRatings(desk: { _id: Types.ObjectId; path: Types.ObjectId[] }, levels: Level[], at: Date, scale: 3 | 5 = 3) {
@@ -33,7 +20,7 @@ describe('satisfaction ratings at the one-stop desk', () => {
   beforeEach(async () => {
     await clearDatabase();
     units = await makeProvince();
-    await publishCode(units.province._id);
+    await makeCodeVersion(units.province);
   });
 
   const kioskPath = () => `/danh-gia/${encodeURIComponent(units.deskA.code)}`;
@@ -162,7 +149,7 @@ describe('satisfaction pages for heads: the rate table, scales and QR codes', ()
   beforeEach(async () => {
     await clearDatabase();
     units = await makeProvince();
-    await publishCode(units.province._id);
+    await makeCodeVersion(units.province);
   });
 
   async function signedIn(role: 'head' | 'staff' | 'admin', unit = units.communeA): Promise<Agent> {

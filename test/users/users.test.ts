@@ -24,12 +24,13 @@ describe('login accounts', () => {
     const staff = await makeStaff({ fullName: 'Lò Thị Xuân', unit: units.communeA });
     const agent = await asAdmin();
     const res = await submitForm(agent, '/users/new', '/users', {
-      username: 'xuanlt', displayName: 'Lò Thị Xuân', password: 'MatKhauMoi-2026', staffId: String(staff._id),
+      username: 'xuanlt', displayName: 'Lò Thị Xuân', email: 'Xuan.LT@ThanhNua.example.vn', password: 'MatKhauMoi-2026', staffId: String(staff._id),
       'roles[0][role]': 'staff', 'roles[0][unitId]': String(units.communeA._id),
     });
     expect(res.status).to.equal(302);
     const user = await UserModel.findOne({ username: 'xuanlt' }).lean();
     expect(String(user!.staffId)).to.equal(String(staff._id));
+    expect(user!.email).to.equal('xuan.lt@thanhnua.example.vn');
     expect(String((await StaffModel.findById(staff._id).lean())!.userId)).to.equal(String(user!._id));
     expect(await AuditEntryModel.countDocuments({ objectType: 'user', objectId: user!._id, action: 'create' })).to.equal(1);
     const own = agentFor(testApp());
@@ -39,9 +40,10 @@ describe('login accounts', () => {
   it('when the username is taken and no role is chosen, then 422 with both messages and the values kept', async () => {
     await makeUser({ username: 'trungten', roles: [{ role: 'staff', unit: units.communeA }] });
     const agent = await asAdmin();
-    const res = await submitForm(agent, '/users/new', '/users', { username: 'trungten', displayName: 'Người Trùng Tên', password: 'MatKhauMoi-2026' });
+    const res = await submitForm(agent, '/users/new', '/users', { username: 'trungten', displayName: 'Người Trùng Tên', email: 'khong-phai-email', password: 'MatKhauMoi-2026' });
     expect(res.status).to.equal(422);
     expect(res.text).to.contain('Cần ít nhất một vai trò.');
+    expect(res.text).to.contain('Địa chỉ thư điện tử không hợp lệ.');
     expect(res.text).to.contain('value="Người Trùng Tên"');
     expect(res.text).not.to.contain('MatKhauMoi-2026');
     expect(await UserModel.countDocuments({ username: 'trungten' })).to.equal(1);
