@@ -6,7 +6,8 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import ExcelJS from 'exceljs';
 import mongoose from 'mongoose';
 import { buildWorkbook } from '../src/exports/build.js';
-import { ClassificationModel, EvaluationModel } from '../src/evaluations/model.js';
+import { ClassificationModel } from '../src/evaluations/model.js';
+import { EvaluationResultModel } from '../src/evaluations/results-store.js';
 import { IncidentReportModel } from '../src/reports/model.js';
 import { RatingModel } from '../src/satisfaction/model.js';
 import { StaffModel } from '../src/staff/model.js';
@@ -44,7 +45,7 @@ async function rawRead(root: Unit, year: number): Promise<number> {
   };
   await UnitModel.find({ path: root._id }).select('name code kind path effectiveFrom effectiveTo').lean();
   await drain(StaffModel.find({ unitPath: root._id }).select('fullName sortKey position unitId birthYear active').lean().cursor({ batchSize: 1000 }));
-  await drain(EvaluationModel.find({ year, unitPath: root._id }).select('staffId staffName sortKey position unitId unitName reportingUnitId periodKey finalised results').lean().cursor({ batchSize: 200 }));
+  await drain(EvaluationResultModel.find({ year, unitPath: root._id }).select('staffId staffName sortKey position unitId unitName reportingUnitId periodKey finalised criteria scores').lean().cursor({ batchSize: 1000 }));
   await drain(ClassificationModel.find({ year, unitPath: root._id }).select('staffId level').lean().cursor({ batchSize: 1000 }));
   await drain(IncidentReportModel.find({ year, unitPath: root._id }).select('reportingUnitId unitId staffId status substantiated confirmedCriterionCodes').lean().cursor({ batchSize: 1000 }));
   await drain(RatingModel.find({ year, unitPath: root._id }).select('unitId month satisfied').lean().cursor({ batchSize: 1000 }));

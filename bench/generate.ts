@@ -1,8 +1,10 @@
 import crypto from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { Types } from 'mongoose';
 import { CodeVersionModel } from '../src/code/model.js';
 import { officialCatalogue } from '../src/code/official.js';
 import { ClassificationModel, EvaluationModel, PeriodModel } from '../src/evaluations/model.js';
+import { EvaluationResultModel, resultRecordOf } from '../src/evaluations/results-store.js';
 import { IncidentReportModel, REPORT_STATUSES } from '../src/reports/model.js';
 import { RatingModel } from '../src/satisfaction/model.js';
 import { foldForSearch, vietnameseSortKey } from '../src/shared/vietnamese.js';
@@ -38,19 +40,33 @@ function rng(seed: number) {
   };
 }
 
-async function inBatches<T>(docs: Iterable<T>, insert: (batch: T[]) => Promise<unknown>, size = 5000): Promise<void> {
+/** Inserts in batches, `parallel` of them in flight: the database encodes one while it stores another. */
+async function inBatches<T>(docs: Iterable<T>, insert: (batch: T[]) => Promise<unknown>, size = 5000, parallel = 1): Promise<void> {
+  const inFlight = new Set<Promise<unknown>>();
+  const send = async (batch: T[]) => {
+    if (inFlight.size >= parallel) await Promise.race(inFlight);
+    const p: Promise<unknown> = insert(batch).finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  };
   let batch: T[] = [];
   for (const d of docs) {
     batch.push(d);
     if (batch.length === size) {
-      await insert(batch);
+      await send(batch);
       batch = [];
     }
   }
-  if (batch.length) await insert(batch);
+  if (batch.length) await send(batch);
+  await Promise.all(inFlight);
 }
 
-export async function generate(size: Size): Promise<{ provinceId: Types.ObjectId; counts: Record<string, number> }> {
+export async function generate(size: Size): Promise<{ provinceId: Types.ObjectId; counts: Record<string, number>; seconds: Record<string, number> }> {
+  const seconds: Record<string, number> = {};
+  let since = performance.now();
+  const mark = (phase: string) => {
+    seconds[phase] = Math.round(performance.now() - since) / 1000;
+    since = performance.now();
+  };
   const random = rng(20260101 + size.staff);
   const pick = <T>(arr: readonly T[]) => arr[Math.floor(random() * arr.length)]!;
   const now = new Date();
@@ -106,6 +122,7 @@ export async function generate(size: Size): Promise<{ provinceId: Types.ObjectId
     const fullName = `${pick(FAMILY)} ${pick(MIDDLE)} ${pick(GIVEN)}`;
     staff.push({ _id: new Types.ObjectId(), fullName, sortKey: vietnameseSortKey(fullName), position: atDesk ? 'Công chức một cửa' : 'Công chức', unitId: atDesk ? c.desk._id : c._id, unitPath: atDesk ? c.desk.path : c.path, commune });
   }
+  mark('units');
   await inBatches(
     staff.map((s) => ({
       _id: s._id,
@@ -133,6 +150,7 @@ export async function generate(size: Size): Promise<{ provinceId: Types.ObjectId
     (b) => StaffModel.collection.insertMany(b),
   );
 
+  mark('staff');
   function* evaluations() {
     for (const s of staff)
       for (const p of periods) {
@@ -143,6 +161,7 @@ export async function generate(size: Size): Promise<{ provinceId: Types.ObjectId
         const results = CODES.map((code, k) => ({ criterionCode: code, score: levels[k]!, good: levels[k] === 2 ? 1 : 0, done: levels[k] === 1 ? 1 : 0, breached: levels[k] === 0 ? 1 : 0 }));
         const breached = levels.filter((l) => l === 0).length;
         yield {
+          _id: new Types.ObjectId(),
           periodId: p._id,
           periodKey: p.periodKey,
           periodKind: 'monthly',
@@ -175,14 +194,21 @@ export async function generate(size: Size): Promise<{ provinceId: Types.ObjectId
         };
       }
   }
-  await inBatches(evaluations(), (b) => EvaluationModel.collection.insertMany(b), 4000);
+  // With the compact result records the service writes after each evaluation (what the exports read).
+  await inBatches(evaluations(), async (b) => {
+    await EvaluationModel.collection.insertMany(b);
+    await EvaluationResultModel.collection.insertMany(b.map((e) => resultRecordOf(e)));
+  }, 2000, 3);
+  mark('evaluations');
 
   const levels = ['OUTSTANDING', 'GOOD', 'GOOD', 'GOOD', 'COMPLETED', 'NOT_COMPLETED'];
+  mark('units');
   await inBatches(
     staff.map((s) => ({ staffId: s._id, staffName: s.fullName, sortKey: s.sortKey, unitId: s.unitId, unitPath: s.unitPath, reportingUnitId: communes[s.commune]!._id, year: size.year, ruleSetId: 'bench', disciplined: false, level: pick(levels), decidedBy: provinceId, decidedByName: '', decidedAt: now, visibleToStaff: true, version: 0, suggestionBecause: [], differenceReason: '', createdAt: now, updatedAt: now })),
     (b) => ClassificationModel.collection.insertMany(b),
   );
 
+  mark('classifications');
   function* reports() {
     for (let i = 0; i < size.reports; i++) {
       const s = pick(staff);
@@ -235,6 +261,7 @@ export async function generate(size: Size): Promise<{ provinceId: Types.ObjectId
     }
   }
   await inBatches(reports(), (b) => IncidentReportModel.collection.insertMany(b));
+  mark('reports');
 
   function* ratings() {
     for (let i = 0; i < size.ratings; i++) {
@@ -245,5 +272,6 @@ export async function generate(size: Size): Promise<{ provinceId: Types.ObjectId
     }
   }
   await inBatches(ratings(), (b) => RatingModel.collection.insertMany(b));
-  return { provinceId, counts: { units: units.length, staff: size.staff, evaluations: size.staff * 12, reports: size.reports, ratings: size.ratings } };
+  mark('ratings');
+  return { seconds, provinceId, counts: { units: units.length, staff: size.staff, evaluations: size.staff * 12, reports: size.reports, ratings: size.ratings } };
 }

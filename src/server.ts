@@ -9,6 +9,7 @@ import { seedIfEmpty } from '../seeds/demo.js';
 import { repairUnfinishedChanges } from './units/service.js';
 import { startEscalationJob } from './reports/deadlines.js';
 import { startCleanup as startExportCleanup } from './exports/jobs.js';
+import { repairResultRecordsWhere } from './evaluations/results-store.js';
 
 let embedded: EmbeddedDb | null = null;
 
@@ -32,6 +33,11 @@ async function main(): Promise<void> {
   startExportCleanup();
   const server = http.createServer(createApp(config));
   server.listen(config.PORT, config.HOST, () => logger.info(`Công Bộc listening on http://${config.HOST}:${config.PORT}`));
+  // Compact result records that exports read: rebuilt in the background where a crash or an older version left them
+  // missing or stale (reading every evaluation is slow on FerretDB, so start-up does not wait for it).
+  void repairResultRecordsWhere({})
+    .then((repaired) => repaired && logger.info({ repaired }, 'evaluation result records rebuilt'))
+    .catch((err: unknown) => logger.error({ err }, 'rebuilding evaluation result records failed'));
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -7,6 +7,7 @@ import { EvaluationModel, LEVEL_SCORE, PeriodModel, type Evaluation, type HeadRa
 import { catalogueOf } from './lookups.js';
 import { createMissingEvaluations, periodBounds } from './periods.js';
 import { disagreements, resultsOf, statusOf } from './derive.js';
+import { saveResultRecords } from './results-store.js';
 
 /** Deterministic pseudo-random numbers (mulberry32): the demo is the same on every machine. */
 function seededRandom(seed: number): () => number {
@@ -153,6 +154,7 @@ export async function seedEvaluationsDemo(logger: Logger): Promise<{ periods: nu
     if (ops.length) {
       await EvaluationModel.deleteMany({ periodId: period._id });
       await EvaluationModel.insertMany(ops, { ordered: true });
+      await saveResultRecords(ops as Evaluation[]);
     }
     if (plan.status === 'CLOSED') await PeriodModel.updateOne({ _id: period._id }, { $set: { status: 'CLOSED', closedAt: day(2026, 7, 20) }, $inc: { version: 1 } });
     evaluations += list.length;

@@ -6,7 +6,8 @@ import { versionInForce } from '../code/service.js';
 import { StaffModel } from '../staff/model.js';
 import { UnitModel } from '../units/model.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
-import { EvaluationModel, PeriodModel, type Period, type PeriodKind } from './model.js';
+import { EvaluationModel, PeriodModel, type Evaluation, type Period, type PeriodKind } from './model.js';
+import { repairResultRecords, RESULT_SOURCE_FIELDS, saveResultRecords } from './results-store.js';
 import { reportingUnitOn, unitsById, type UnitInfo } from './lookups.js';
 
 const DAY = 86_400_000;
@@ -126,9 +127,10 @@ async function transition(period: Period, to: Period['status'], set: Record<stri
  */
 export async function createMissingEvaluations(period: Period): Promise<number> {
   const staff = await StaffModel.find({ unitPath: period.unitId, active: true }).select('fullName sortKey position unitId unitPath').lean();
-  const taken = new Set(
-    (await EvaluationModel.find({ staffId: { $in: staff.map((s) => s._id) }, periodKey: period.periodKey }).select('staffId').lean()).map((e) => String(e.staffId)),
-  );
+  const existing = await EvaluationModel.find({ staffId: { $in: staff.map((s) => s._id) }, periodKey: period.periodKey }).select(RESULT_SOURCE_FIELDS).lean<Evaluation[]>();
+  // The same read repairs result records a crash may have left missing or stale.
+  await repairResultRecords(existing);
+  const taken = new Set(existing.map((e) => String(e.staffId)));
   const missing = staff.filter((s) => !taken.has(String(s._id)));
   if (missing.length > 0) {
     const unitIds = [...new Set(missing.flatMap((s) => s.unitPath.map(String)))].map((id) => new Types.ObjectId(id));
@@ -150,12 +152,16 @@ export async function createMissingEvaluations(period: Period): Promise<number> 
       reportingUnitId: reportingUnitOn(s.unitPath, units),
     }));
     try {
-      await EvaluationModel.insertMany(docs, { ordered: false });
+      const inserted = await EvaluationModel.insertMany(docs, { ordered: false });
+      await saveResultRecords(inserted.map((d) => d.toObject() as Evaluation));
     } catch (err) {
       // Someone else created some of them meanwhile: the unique index kept one each, which is all we want.
       const writeErrors = (err as { writeErrors?: { code?: number; err?: { code?: number } }[] }).writeErrors;
       const duplicatesOnly = (err as { code?: number }).code === 11000 || (writeErrors?.length && writeErrors.every((e) => (e.code ?? e.err?.code) === 11000));
       if (!duplicatesOnly) throw err;
+      // The ones this call did insert still need their result records (the other writer makes its own).
+      const insertedDocs = (err as { insertedDocs?: { toObject(): unknown }[] }).insertedDocs ?? [];
+      await saveResultRecords(insertedDocs.map((d) => d.toObject() as Evaluation));
     }
   }
   const count = await EvaluationModel.countDocuments({ periodId: period._id });

@@ -17,7 +17,9 @@ import {
 import { catalogueOf, type CatalogueInfo } from './lookups.js';
 import { endExclusive } from './periods.js';
 import { disagreements, resultsOf, statusOf } from './derive.js';
+import { checkRetaliation } from '../reports/warnings.js';
 import { substantiatedIncidents, type SubstantiatedIncident } from './incidents.js';
+import { saveResultRecord } from './results-store.js';
 
 export { createPeriod, openPeriod, closePeriod, reopenPeriod, syncPeriod, listPeriods, unitsForNewPeriod, findPeriodOr404 } from './periods.js';
 
@@ -58,7 +60,10 @@ async function saveVersioned(evaluation: Evaluation, expectedVersion: number, up
   if (expectedVersion !== evaluation.version) throw new Conflict('evaluations.errors.stale');
   const res = await EvaluationModel.updateOne({ _id: evaluation._id, version: expectedVersion }, { ...update, $inc: { version: 1 } });
   if (res.matchedCount === 0) throw new Conflict('evaluations.errors.stale');
-  return (await EvaluationModel.findById(evaluation._id).lean()) as Evaluation;
+  const saved = (await EvaluationModel.findById(evaluation._id).lean()) as Evaluation;
+  // Second step, no transaction: a crash here leaves a stale record that createMissingEvaluations repairs.
+  await saveResultRecord(saved);
+  return saved;
 }
 
 // ── Self-assessment ────────────────────────────────────────────────────────────────────────────
@@ -191,8 +196,15 @@ export async function saveHeadEvaluation(actor: Actor, evaluationId: string, inp
     after: { status: saved.status, headEvaluation: saved.headEvaluation },
     unitPath: evaluation.unitPath,
   });
+  // Anti-retaliation watch: a finalised rating below the person's own assessment is checked against reports they filed.
+  if (finalised && evaluation.selfAssessment.submittedAt) {
+    await checkRetaliation({ ...retaliationSubject(actor, evaluation, now), scoreBefore: totalOf(evaluation.selfAssessment.ratings), scoreAfter: saved.totalScore });
+  }
   return saved;
 }
+
+const totalOf = (ratings: readonly { score: number }[]) => ratings.reduce((n, r) => n + r.score, 0);
+const retaliationSubject = (actor: Actor, evaluation: Evaluation, at: Date) => ({ staffId: evaluation.staffId, evaluatorUserId: actor.userId, evaluationId: evaluation._id, periodKey: evaluation.periodKey, at });
 
 // ── Amendment of a finalised evaluation ───────────────────────────────────────────────────────
 
@@ -232,6 +244,7 @@ export async function amendEvaluation(actor: Actor, evaluationId: string, input:
     after: { ratings, reason: input.reason },
     unitPath: evaluation.unitPath,
   });
+  await checkRetaliation({ ...retaliationSubject(actor, evaluation, now), scoreBefore: evaluation.totalScore, scoreAfter: saved.totalScore });
   return saved;
 }
 

@@ -22,6 +22,8 @@ export async function writeProvinceWorkbook(data: YearData, stream: Writable, op
   const sums = summariseGroups(data);
   const shown = visibleGroups(data, sums);
   const lists = data.staffByGroup();
+  // The sums and per-commune sorts above run in one go: let waiting requests through before writing starts.
+  await new Promise<void>((resolve) => setImmediate(resolve));
   const totalRows = shown.reduce((n, g) => n + lists[g]!.length + 6, shown.length + 20);
   const pacer = new Pacer(stream, (n) => opts.onRows?.(n, totalRows));
   const C = data.criteria.length;
@@ -117,7 +119,7 @@ export async function writeProvinceWorkbook(data: YearData, stream: Writable, op
     row.push(s.unclassified);
     classTotals[L]! += s.unclassified;
     writeRow(ws, row, styleOf);
-    await pacer.row();
+    await pacer.row(width);
     totals.staff += s.staff;
     totals.under40 += s.under40;
     totals.evaluations += data.evaluations[g]!;

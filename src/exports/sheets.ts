@@ -168,7 +168,7 @@ export async function writeStaffSheet(ws: ExcelJS.Worksheet, data: YearData, sta
     values[classCol - 1] = level ? classLabels[level - 1] : null;
     values[verdictCol - 1] = verdictLabels.get(verdictOf(data, i));
     writeRow(ws, values, rowStyle);
-    await opts.pacer.row();
+    await opts.pacer.row(width);
   }
 
   const last = r - 1;

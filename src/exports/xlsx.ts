@@ -55,17 +55,24 @@ export function createWriter(stream: Writable): ExcelJS.stream.xlsx.WorkbookWrit
 }
 
 /**
- * Lets the writer flush and other requests run: every 32 rows, wait for the destination to drain
- * when it asks to, otherwise for one turn of the event loop (setImmediate, not a microtask).
+ * Lets the writer flush and other requests run: every ~640 cells (32 rows of 20 columns; 4 rows of a
+ * 177-column staff sheet), wait for the destination to drain when it asks to, otherwise for one turn of
+ * the event loop (setImmediate, not a microtask). Counting cells, not rows, keeps each turn short
+ * whatever the sheet's width: 32 wide rows held the loop for 30–45 ms.
  */
+export const CELLS_PER_TURN = 640;
 export class Pacer {
   private rows = 0;
+  private cells = 0;
   constructor(
     private readonly stream: Writable,
     private readonly onRows: (rows: number) => void = () => {},
   ) {}
-  async row(): Promise<void> {
-    if (++this.rows % 32 !== 0) return;
+  async row(cells = 20): Promise<void> {
+    this.rows++;
+    this.cells += cells;
+    if (this.cells < CELLS_PER_TURN) return;
+    this.cells = 0;
     this.onRows(this.rows);
     if (this.stream.writableNeedDrain) await once(this.stream, 'drain');
     else await new Promise<void>((resolve) => setImmediate(resolve));

@@ -1,6 +1,7 @@
 import type { Types } from 'mongoose';
 import { CodeVersionModel } from '../code/model.js';
-import { ClassificationModel, CLASSIFICATION_LEVELS, EvaluationModel, PeriodModel } from '../evaluations/model.js';
+import { ClassificationModel, CLASSIFICATION_LEVELS, LEVEL_SCORE, PeriodModel } from '../evaluations/model.js';
+import { EvaluationResultModel, scoresOf } from '../evaluations/results-store.js';
 import { IncidentReportModel, REPORT_STATUSES } from '../reports/model.js';
 import { RatingModel } from '../satisfaction/model.js';
 import { StaffModel } from '../staff/model.js';
@@ -13,9 +14,7 @@ import { compareVietnamese } from '../shared/vietnamese.js';
  * Nothing here holds a document once its numbers are taken, so memory grows with staff × columns only.
  */
 
-const BATCH = 1000;
-/** Evaluations are large (three arrays of 13 sub-documents): smaller batches keep each decode step short. */
-const EVALUATION_BATCH = 200;
+const BATCH = 500;
 /** Documents between yields, so a long read never holds the event loop. */
 const YIELD_EVERY = 500;
 
@@ -315,10 +314,10 @@ export async function collectYear(root: Unit, year: number, opts: CollectOptions
 
   const stride = data.scoreStride;
   read += await each(
-    EvaluationModel.find({ year, unitPath: root._id })
-      .select('staffId staffName sortKey position unitId unitName reportingUnitId periodKey finalised results')
+    EvaluationResultModel.find({ year, unitPath: root._id })
+      .select('staffId staffName sortKey position unitId unitName reportingUnitId periodKey finalised criteria scores')
       .lean()
-      .cursor({ batchSize: EVALUATION_BATCH }),
+      .cursor({ batchSize: BATCH }),
     (e) => {
       const id = String(e.staffId);
       let i = staffIndex.get(id);
@@ -334,16 +333,18 @@ export async function collectYear(root: Unit, year: number, opts: CollectOptions
       if (g >= 0) data.finalised[g]!++;
       data.flags[i]! |= EVALUATED;
       const p = periodIndex.get(e.periodKey);
-      for (const r of e.results ?? []) {
+      for (const r of scoresOf(e)) {
         const k = criterionIndex.get(r.criterionCode);
         if (k === undefined) continue;
         if (p !== undefined) data.scores[i * stride + p * C + k] = r.score + 1;
-        data.breaches[i]! += r.breached;
+        // The scale's scores: 2 Thực hiện tốt, 1 Thực hiện, 0 Chưa thực hiện (breached).
+        const breached = r.score === LEVEL_SCORE.NOT_DONE ? 1 : 0;
+        data.breaches[i]! += breached;
         if (g >= 0) {
           const at = (g * C + k) * 3;
-          data.criterionResults[at]! += r.good;
-          data.criterionResults[at + 1]! += r.done;
-          data.criterionResults[at + 2]! += r.breached;
+          if (r.score === LEVEL_SCORE.GOOD) data.criterionResults[at]!++;
+          else if (r.score === LEVEL_SCORE.DONE) data.criterionResults[at + 1]!++;
+          data.criterionResults[at + 2]! += breached;
         }
       }
     },

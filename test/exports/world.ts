@@ -3,6 +3,7 @@ import { Types } from 'mongoose';
 import { CodeVersionModel } from '../../src/code/model.js';
 import { officialCatalogue } from '../../src/code/official.js';
 import { ClassificationModel, EvaluationModel, PeriodModel, type ClassificationLevel } from '../../src/evaluations/model.js';
+import { saveResultRecord } from '../../src/evaluations/results-store.js';
 import { IncidentReportModel, type ReportStatus } from '../../src/reports/model.js';
 import { RatingModel, type Level } from '../../src/satisfaction/model.js';
 import type { Staff } from '../../src/staff/model.js';
@@ -59,7 +60,7 @@ export async function evaluate(w: ExportWorld, staff: Staff, month: number, leve
         return { criterionCode: code, score: SCORE[level], good: level === 'GOOD' ? 1 : 0, done: level === 'DONE' ? 1 : 0, breached: level === 'NOT_DONE' ? 1 : 0 };
       })
     : [];
-  return EvaluationModel.create({
+  const evaluation = await EvaluationModel.create({
     periodId: period._id,
     periodKey: period.periodKey,
     periodKind: 'monthly',
@@ -81,6 +82,9 @@ export async function evaluate(w: ExportWorld, staff: Staff, month: number, leve
     finalised: finalised ? 1 : 0,
     evaluated: finalised ? 1 : 0,
   });
+  // The service writes the export's compact copy after every evaluation write; this factory does the same.
+  await saveResultRecord(evaluation.toObject());
+  return evaluation;
 }
 
 export async function classify(w: ExportWorld, staff: Staff, level: ClassificationLevel, commune: Unit = w.communeA) {

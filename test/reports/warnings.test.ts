@@ -1,3 +1,7 @@
+import { createPeriod, openPeriod } from '../../src/evaluations/periods.js';
+import { saveHeadEvaluation, saveSelfAssessment } from '../../src/evaluations/service.js';
+import { EvaluationModel } from '../../src/evaluations/model.js';
+import { CODES } from '../evaluations/world.js';
 import { expect } from 'chai';
 import type { Types } from 'mongoose';
 import { clearDatabase } from '../helpers/db.js';
@@ -76,5 +80,25 @@ describe('early warning, grouping and the retaliation watch', () => {
     const head = agentFor(testApp());
     await login(head, w.headA.username);
     expect((await head.get('/reports')).text).not.to.contain('hạ điểm đánh giá');
+  });
+  it('when a head finalises below the self-assessment of a colleague who reported them, then the province is flagged by the evaluation itself', async () => {
+    const nam = await asActor(w.namUser._id);
+    await fileAbout(w, { staffId: String(w.chairA._id) }, { reporter: { source: 'PEER', actor: nam, kind: 'PHAN_ANH', anonymous: false } });
+    const admin = await asActor(w.admin._id);
+    const period = await createPeriod(admin, { unitId: String(w.communeA._id), kind: 'monthly', year: 2026, number: 3, deadline: new Date(Date.UTC(2026, 3, 10)) });
+    await openPeriod(admin, String(period._id), new Date(Date.UTC(2026, 2, 1)));
+    const evaluation = (await EvaluationModel.findOne({ staffId: w.nam._id }).lean())!;
+    const allGood = Object.fromEntries(CODES.map((code) => [code, { level: 'GOOD' as const }]));
+    await saveSelfAssessment(nam, String(evaluation._id), { version: evaluation.version, ratings: allGood, overallComment: '', submit: true });
+    const head = await asActor(w.headA._id);
+    await saveHeadEvaluation(head, String(evaluation._id), {
+      version: evaluation.version + 1,
+      ratings: { ...allGood, K1: { level: 'NOT_DONE', reason: 'Thái độ chưa đúng mực' } },
+      overallComment: '',
+      linkedReportIds: [],
+      action: 'finalise',
+    });
+    const flag = (await RetaliationFlagModel.findOne({}).lean())!;
+    expect(flag).to.deep.include({ staffName: 'Trần Văn Nam', evaluatorName: 'Lò Văn Phích', scoreBefore: 26, scoreAfter: 24, periodKey: '2026-03' });
   });
 });
