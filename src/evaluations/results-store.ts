@@ -72,20 +72,27 @@ export function scoresOf(r: Pick<EvaluationResult, 'criteria' | 'scores'>): { cr
   return r.criteria.split(' ').map((code, i) => ({ criterionCode: code, score: r.scores.charCodeAt(i) - 48 }));
 }
 
-/** Writes (or rewrites) the records of these evaluations; idempotent, one single-document write each. */
+/**
+ * Writes (or rewrites) the records of these evaluations; idempotent. Many at once are replaced by a delete and an
+ * insert per slice: FerretDB v1 was seen never to answer a bulkWrite of a few hundred replaceOne upserts, ordered or not.
+ */
 export async function saveResultRecords(evaluations: readonly Source[]): Promise<void> {
-  // Ordered and in slices: FerretDB v1 has been seen never to answer a large unordered bulkWrite.
   for (let i = 0; i < evaluations.length; i += 1000) {
     const records = evaluations.slice(i, i + 1000).map(resultRecordOf);
-    await EvaluationResultModel.bulkWrite(
-      records.map((r) => ({ replaceOne: { filter: { _id: r._id }, replacement: r, upsert: true } })),
-      { ordered: true },
-    );
+    await EvaluationResultModel.deleteMany({ _id: { $in: records.map((r) => r._id) } });
+    try {
+      await EvaluationResultModel.insertMany(records, { ordered: false });
+    } catch (err) {
+      // A concurrent save wrote some of them first; repairResultRecords brings any stale one up to date.
+      const writeErrors = (err as { writeErrors?: { code?: number; err?: { code?: number } }[] }).writeErrors ?? [err as { code?: number }];
+      if (!writeErrors.every((e) => (e.code ?? (e as { err?: { code?: number } }).err?.code) === 11000)) throw err;
+    }
   }
 }
 
 export async function saveResultRecord(evaluation: Source): Promise<void> {
-  await saveResultRecords([evaluation]);
+  const record = resultRecordOf(evaluation);
+  await EvaluationResultModel.replaceOne({ _id: record._id }, record, { upsert: true });
 }
 
 /**

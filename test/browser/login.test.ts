@@ -25,7 +25,8 @@ describe('in a real browser', function () {
     await makeUser({ username: 'chutich', displayName: 'Quàng Văn Hùng', roles: [{ role: 'head', unit: communeA }] });
     const page = await browser.newPage();
     await page.goto(`${site.url}/login`);
-    await page.keyboard.type('chutich'); // the username field has focus on arrival
+    await page.waitForFunction(() => document.activeElement?.id === 'f-username'); // focus lands on the username field
+    await page.keyboard.type('chutich');
     await page.keyboard.press('Tab');
     await page.keyboard.type(DEFAULT_PASSWORD);
     await page.keyboard.press('Enter');
