@@ -1,8 +1,8 @@
 import http from 'node:http';
 import { loadConfig, ConfigError } from './config.js';
 import { logger } from './shared/logger.js';
-import { connectDatabase, disconnectDatabase, ensureIndexes } from './db/connection.js';
-import { startEmbeddedDb, EmbeddedDbMissing, type EmbeddedDb } from './db/embedded.js';
+import { EmbeddedDbMissing } from './db/embedded.js';
+import { openDatabase, closeDatabase } from './db/open.js';
 import { startSessionSweeper } from './auth/sessions.js';
 import { createApp } from './app.js';
 import { seedIfEmpty } from '../seeds/demo.js';
@@ -11,19 +11,11 @@ import { startEscalationJob } from './reports/deadlines.js';
 import { startCleanup as startExportCleanup } from './exports/jobs.js';
 import { repairResultRecordsWhere } from './evaluations/results-store.js';
 
-let embedded: EmbeddedDb | null = null;
-
 async function main(): Promise<void> {
   const config = loadConfig();
   logger.level = config.LOG_LEVEL;
 
-  let uri = config.MONGODB_URI;
-  if (!uri) {
-    embedded = await startEmbeddedDb({ bin: config.FERRETDB_BIN, dataDir: config.EMBEDDED_DB_DIR, port: config.EMBEDDED_DB_PORT, logger });
-    uri = embedded.uri;
-  }
-  await connectDatabase(uri, config.DB_NAME);
-  await ensureIndexes();
+  const database = await openDatabase(config, logger);
   const repaired = await repairUnfinishedChanges();
   if (repaired) logger.warn({ repaired }, 'finished unit reorganisations interrupted by a crash');
   if (config.SEED_ON_EMPTY) await seedIfEmpty(logger);
@@ -51,8 +43,7 @@ async function main(): Promise<void> {
     const forced = setTimeout(() => server.closeAllConnections(), 10_000);
     forced.unref();
     await new Promise((resolve) => server.once('close', resolve));
-    await disconnectDatabase().catch(() => undefined);
-    await embedded?.stop();
+    await database.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
@@ -60,7 +51,7 @@ async function main(): Promise<void> {
 }
 
 main().catch(async (err: unknown) => {
-  await embedded?.stop();
+  await closeDatabase();
   if (err instanceof ConfigError || err instanceof EmbeddedDbMissing) {
     process.stderr.write(`${err.message}\n`);
   } else {
