@@ -1,29 +1,15 @@
 import { expect } from 'chai';
-import type { Browser } from 'playwright-core';
-import { clearDatabase } from '../helpers/db.js';
-import { testApp } from '../helpers/app.js';
-import { launchBrowser, serve } from '../helpers/browser.js';
+import { useBrowserSite } from '../helpers/browser.js';
 import { makeProvince, makeUser, DEFAULT_PASSWORD } from '../helpers/factories.js';
 
 describe('in a real browser', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let site: Awaited<ReturnType<typeof serve>>;
-
-  before(async () => {
-    browser = await launchBrowser();
-    site = await serve(testApp());
-  });
-  after(async () => {
-    await site?.close();
-    await browser?.close();
-  });
-  beforeEach(clearDatabase);
+  const site = useBrowserSite();
 
   it('when a head logs in with the keyboard only, then the overview greets them in Vietnamese', async () => {
     const { communeA } = await makeProvince();
     await makeUser({ username: 'chutich', displayName: 'Quàng Văn Hùng', roles: [{ role: 'head', unit: communeA }] });
-    const page = await browser.newPage();
+    const page = await site.browser.newPage();
     await page.goto(`${site.url}/login`);
     await page.waitForFunction(() => document.activeElement?.id === 'f-username'); // focus lands on the username field
     await page.keyboard.type('chutich');
@@ -38,7 +24,7 @@ describe('in a real browser', function () {
 
   it('when a wrong password is typed, then the error is announced and the form keeps the username', async () => {
     await makeProvince();
-    const page = await browser.newPage();
+    const page = await site.browser.newPage();
     await page.goto(`${site.url}/login`);
     await page.getByLabel('Tên đăng nhập').fill('khongco');
     await page.getByLabel('Mật khẩu').fill('sai');

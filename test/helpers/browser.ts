@@ -2,6 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import type { Express } from 'express';
+import { testApp } from './app.js';
+import { clearDatabase } from './db.js';
 
 // Debian's Chromium; the flags keep it off the network this machine cannot reach.
 export function launchBrowser(): Promise<Browser> {
@@ -20,6 +22,32 @@ export async function serve(app: Express): Promise<{ url: string; close: () => P
     close: () => {
       server.closeAllConnections();
       return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/**
+ * For a describe block: one Chromium and one test app served on a free port for the whole suite, closed after it,
+ * with a clean database before each test. Read `browser` and `url` inside the tests.
+ */
+export function useBrowserSite(): { readonly browser: Browser; readonly url: string } {
+  const state: { browser?: Browser; site?: Awaited<ReturnType<typeof serve>> } = {};
+  before(async function () {
+    this.timeout(60_000);
+    state.browser = await launchBrowser();
+    state.site = await serve(testApp());
+  });
+  after(async () => {
+    await state.site?.close();
+    await state.browser?.close();
+  });
+  beforeEach(clearDatabase);
+  return {
+    get browser() {
+      return state.browser!;
+    },
+    get url() {
+      return state.site!.url;
     },
   };
 }

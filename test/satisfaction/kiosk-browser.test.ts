@@ -1,29 +1,15 @@
 import { expect } from 'chai';
-import type { Browser } from 'playwright-core';
-import { clearDatabase } from '../helpers/db.js';
-import { testApp } from '../helpers/app.js';
-import { launchBrowser, serve } from '../helpers/browser.js';
+import { useBrowserSite } from '../helpers/browser.js';
 import { makeProvince } from '../helpers/factories.js';
 import { RatingModel } from '../../src/satisfaction/model.js';
 
 describe('the rating kiosk in a real browser', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let site: Awaited<ReturnType<typeof serve>>;
-
-  before(async () => {
-    browser = await launchBrowser();
-    site = await serve(testApp());
-  });
-  after(async () => {
-    await site?.close();
-    await browser?.close();
-  });
-  beforeEach(clearDatabase);
+  const site = useBrowserSite();
 
   it('when scripts are off and only the keyboard is used, then a citizen can choose a level and send it, and the choices are large', async () => {
     const { deskA } = await makeProvince();
-    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 800, height: 1280 } });
+    const context = await site.browser.newContext({ javaScriptEnabled: false, viewport: { width: 800, height: 1280 } });
     const page = await context.newPage();
     await page.goto(`${site.url}/danh-gia/${deskA.code}`);
     for (const name of ['Rất hài lòng', 'Hài lòng', 'Không hài lòng']) {
