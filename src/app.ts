@@ -88,8 +88,8 @@ export function createApp(config: Config, deps: { logger?: Logger; healthConnect
   app.use('/evaluations', evaluationsRouter(config));
   app.use('/users', usersRouter());
   app.use('/account', accountRouter());
-  app.use('/exports', exportsRouter());
-  app.use('/dashboard', dashboardRouter());
+  app.use('/exports', exportsRouter(config));
+  app.use('/dashboard', dashboardRouter(config));
   // These routers hold both public (citizen) and signed-in routes, so each declares its own full paths and guards.
   app.use(reportsRouter(config));
   app.use(satisfactionRouter());

@@ -9,6 +9,7 @@ import { seedIfEmpty } from '../seeds/demo.js';
 import { repairUnfinishedChanges } from './units/service.js';
 import { startEscalationJob } from './reports/deadlines.js';
 import { startCleanup as startExportCleanup } from './exports/jobs.js';
+import { exportSettingsFrom } from './exports/settings.js';
 import { repairResultRecordsWhere } from './evaluations/results-store.js';
 
 async function main(): Promise<void> {
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
 
   const stopSweeper = startSessionSweeper();
   const stopEscalation = startEscalationJob(config);
-  startExportCleanup();
+  startExportCleanup(exportSettingsFrom(config));
   const server = http.createServer(createApp(config));
   server.listen(config.PORT, config.HOST, () => logger.info(`Công Bộc listening on http://${config.HOST}:${config.PORT}`));
   // Compact result records that exports read: rebuilt in the background where a crash or an older version left them

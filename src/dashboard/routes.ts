@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Router } from 'express';
 import { z } from 'zod';
 import { actor, requireLogin, requireRole } from '../auth/guards.js';
-import { exportSettings } from '../exports/settings.js';
+import type { Config } from '../config.js';
 import { NotFound } from '../shared/errors.js';
 import { parseInput } from '../shared/validation.js';
 import * as service from './service.js';
@@ -19,7 +19,7 @@ const query = z.object({
 /** The current year in Vietnam (UTC+7). */
 const thisYear = (now = new Date()) => new Date(now.getTime() + 7 * 3600_000).getUTCFullYear();
 
-export function dashboardRouter(): Router {
+export function dashboardRouter(config: Config): Router {
   const router = Router();
 
   // GET /dashboard/assets/chart.umd.min.js — the charts library
@@ -36,7 +36,7 @@ export function dashboardRouter(): Router {
     const unitId = q.unit ?? (await service.defaultUnitId(who));
     if (!unitId) throw new NotFound();
     const year = q.year ?? thisYear();
-    const data = await service.dashboard(who, unitId, year, exportSettings().suppressBelow);
+    const data = await service.dashboard(who, unitId, year, config.SUPPRESS_BELOW, config);
     const locale = res.locals.lang === 'vi' ? 'vi-VN' : 'en-GB';
     const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
     res.render('dashboard/index', {

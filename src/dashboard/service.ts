@@ -3,7 +3,7 @@ import { coversUnit, scopeRoots, type Actor } from '../auth/actor.js';
 import { ClassificationModel, CLASSIFICATION_LEVELS, EvaluationModel } from '../evaluations/model.js';
 import { criteriaOf } from '../exports/yearly-data.js';
 import { IncidentReportModel, REPORT_STATUSES } from '../reports/model.js';
-import { defaultReportSettings } from '../reports/settings.js';
+import type { ReportSettings } from '../reports/settings.js';
 import { earlyWarnings, type EarlyWarning } from '../reports/warnings.js';
 import { RatingModel } from '../satisfaction/model.js';
 import { Forbidden } from '../shared/errors.js';
@@ -122,7 +122,7 @@ export async function defaultUnitId(actor: Actor): Promise<string | null> {
   return units[0] ? String(units[0]._id) : null;
 }
 
-export async function dashboard(actor: Actor, unitId: string, year: number, threshold: number, now = new Date()): Promise<Dashboard> {
+export async function dashboard(actor: Actor, unitId: string, year: number, threshold: number, warningSettings: ReportSettings, now = new Date()): Promise<Dashboard> {
   const unit = await findUnitOr404(unitId);
   if (!coversUnit(actor, unit.path, 'head', 'admin')) throw new Forbidden();
   const id: Id = unit._id;
@@ -193,7 +193,7 @@ export async function dashboard(actor: Actor, unitId: string, year: number, thre
     fulfilled += c.ok;
     all += c.all;
   }
-  const warnings = (await earlyWarnings(actor, defaultReportSettings(), now)).slice(0, 50);
+  const warnings = (await earlyWarnings(actor, warningSettings, now)).slice(0, 50);
 
   return {
     unit: { id: String(unit._id), name: unit.name },

@@ -5,7 +5,7 @@ import { COMMUNE_KINDS, type Unit, type UnitKind } from '../units/model.js';
 import { writeCommuneWorkbook } from './commune-workbook.js';
 import type { ExportKind } from './model.js';
 import { writeProvinceWorkbook } from './province-workbook.js';
-import { exportSettings, type ExportSettings } from './settings.js';
+import type { ExportSettings } from './settings.js';
 import { collectYear } from './yearly-data.js';
 
 export function kindOf(unit: Pick<Unit, 'kind' | 'parentId'>): ExportKind | null {
@@ -17,14 +17,14 @@ export function kindOf(unit: Pick<Unit, 'kind' | 'parentId'>): ExportKind | null
 export interface BuildOptions {
   lang?: Language;
   viewerUserId?: Types.ObjectId | null;
-  settings?: Pick<ExportSettings, 'suppressBelow'>;
+  settings: Pick<ExportSettings, 'suppressBelow'>;
   now?: Date;
   /** 0–100. */
   onProgress?: (percent: number) => void;
 }
 
 /** Reads the year (one pass per collection) and streams the workbook of its kind to any writable. */
-export async function buildWorkbook(kind: ExportKind, unit: Unit, year: number, stream: Writable, opts: BuildOptions = {}): Promise<void> {
+export async function buildWorkbook(kind: ExportKind, unit: Unit, year: number, stream: Writable, opts: BuildOptions): Promise<void> {
   const progress = opts.onProgress ?? (() => {});
   const t = translator(opts.lang ?? 'vi');
   const data = await collectYear(unit, year, {
@@ -33,7 +33,7 @@ export async function buildWorkbook(kind: ExportKind, unit: Unit, year: number, 
     progress: (_phase, done, total) => progress(Math.round((40 * done) / total)),
   });
   const onRows = (written: number, total: number) => progress(40 + Math.min(59, Math.round((59 * written) / Math.max(total, 1))));
-  if (kind === 'PROVINCE') await writeProvinceWorkbook(data, stream, { t, now: opts.now, onRows, suppressBelow: (opts.settings ?? exportSettings()).suppressBelow });
+  if (kind === 'PROVINCE') await writeProvinceWorkbook(data, stream, { t, now: opts.now, onRows, suppressBelow: opts.settings.suppressBelow });
   else await writeCommuneWorkbook(data, stream, { t, now: opts.now, onRows });
 }
 

@@ -5,7 +5,7 @@ import { logger } from '../shared/logger.js';
 import { UnitModel, type Unit } from '../units/model.js';
 import { buildWorkbook } from './build.js';
 import { ExportJobModel, type ExportJob } from './model.js';
-import { exportSettings, type ExportSettings } from './settings.js';
+import type { ExportSettings } from './settings.js';
 
 /**
  * The in-process runner: one export at a time (each is CPU- and memory-bound; in turn they stay within
@@ -20,7 +20,7 @@ let active: Promise<void> | null = null;
 const STALE_MS = 2 * 60_000;
 const PROGRESS_EVERY_MS = 1000;
 
-export function enqueue(id: string, settings: ExportSettings = exportSettings()): void {
+export function enqueue(id: string, settings: ExportSettings): void {
   queue.push(id);
   known.add(id);
   active ??= drain(settings).finally(() => (active = null));
@@ -99,7 +99,7 @@ export async function fileExists(p: string): Promise<boolean> {
 }
 
 /** Deletes jobs (and their files) older than the retention period. */
-export async function removeExpired(settings: ExportSettings = exportSettings(), now = new Date()): Promise<number> {
+export async function removeExpired(settings: ExportSettings, now = new Date()): Promise<number> {
   const before = new Date(now.getTime() - settings.retentionHours * 3600_000);
   const old = await ExportJobModel.find({ createdAt: { $lt: before } }).select('filePath').lean();
   for (const j of old) if (j.filePath) await fs.promises.rm(j.filePath, { force: true });
@@ -110,7 +110,7 @@ export async function removeExpired(settings: ExportSettings = exportSettings(),
 let cleanupTimer: NodeJS.Timeout | null = null;
 
 /** Hourly clean-up; unref'd so it never keeps the process (or a test run) alive. */
-export function startCleanup(settings?: ExportSettings): void {
+export function startCleanup(settings: ExportSettings): void {
   if (cleanupTimer) return;
   cleanupTimer = setInterval(() => void removeExpired(settings).catch((err) => logger.warn({ err }, 'export clean-up failed')), 3600_000);
   cleanupTimer.unref();

@@ -6,8 +6,11 @@ import { isLanguage } from '../shared/i18n.js';
 import * as jobs from './jobs.js';
 import { exportForm } from './schemas.js';
 import * as service from './service.js';
+import { exportSettingsFrom } from './settings.js';
+import type { Config } from '../config.js';
 
-export function exportsRouter(): Router {
+export function exportsRouter(config: Config): Router {
+  const settings = exportSettingsFrom(config);
   const router = Router();
   router.use(requireLogin, requireRole('head', 'admin'));
 
@@ -32,7 +35,7 @@ export function exportsRouter(): Router {
       locals: indexLocals,
       submit: async (req, res, input) => {
         const lang = isLanguage(res.locals.lang) ? res.locals.lang : 'vi';
-        const job = await service.requestExport(actor(req), input, lang);
+        const job = await service.requestExport(actor(req), input, lang, settings);
         flash(req, 'info', 'exports.requested');
         res.redirect(303, `/exports/${String(job._id)}`);
       },

@@ -6,6 +6,7 @@ import { compareVietnamese } from '../shared/vietnamese.js';
 import { findUnitOr404 } from '../units/service.js';
 import { COMMUNE_KINDS, UnitModel, type Unit } from '../units/model.js';
 import * as jobs from './jobs.js';
+import type { ExportSettings } from './settings.js';
 import { ExportJobModel, type ExportJob, type ExportKind } from './model.js';
 import type { ExportInput } from './schemas.js';
 import { workbookFileName } from './xlsx.js';
@@ -33,7 +34,7 @@ export async function exportableUnits(actor: Actor): Promise<{ id: string; name:
     .sort((a, b) => (a.kind === b.kind ? compareVietnamese(a.name, b.name) : a.kind === 'PROVINCE' ? -1 : 1));
 }
 
-export async function requestExport(actor: Actor, input: ExportInput, lang: Language): Promise<ExportJob> {
+export async function requestExport(actor: Actor, input: ExportInput, lang: Language, settings: ExportSettings): Promise<ExportJob> {
   const unit = await findUnitOr404(input.unit);
   const kind = assertCanExport(actor, unit);
   const job = await ExportJobModel.create({
@@ -46,7 +47,7 @@ export async function requestExport(actor: Actor, input: ExportInput, lang: Lang
     requestedByName: actor.displayName,
     fileName: workbookFileName(unit.name, input.year),
   });
-  jobs.enqueue(String(job._id));
+  jobs.enqueue(String(job._id), settings);
   return job.toObject() as ExportJob;
 }
 

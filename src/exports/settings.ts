@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig, type Config } from '../config.js';
+import type { Config } from '../config.js';
 
 /** What the exports and dashboards read from the configuration. */
 export interface ExportSettings {
@@ -15,12 +15,4 @@ export function exportSettingsFrom(config: Pick<Config, 'SUPPRESS_BELOW' | 'EXPO
     dir: config.EXPORT_DIR ? path.resolve(config.EXPORT_DIR) : path.join(os.tmpdir(), 'congboc-exports'),
     retentionHours: config.EXPORT_RETENTION_HOURS,
   };
-}
-
-let cached: ExportSettings | undefined;
-
-/** The process configuration, read once (the routers are created without a Config). */
-export function exportSettings(): ExportSettings {
-  cached ??= exportSettingsFrom(loadConfig());
-  return cached;
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { agentFor, login, testApp, type Agent } from '../helpers/app.js';
+import { agentFor, login, testApp, testConfig, type Agent } from '../helpers/app.js';
 import { clearDatabase } from '../helpers/db.js';
 import { makeUser } from '../helpers/factories.js';
 import { evaluate, exportWorld, person, rate, report, type ExportWorld } from '../exports/world.js';
@@ -78,7 +78,7 @@ describe('dashboard: a unit and its subtree over a year', () => {
   });
 
   it('when the figures are computed, then the database counts agree with the workbook’s definitions', async () => {
-    const d = await dashboard({ userId: adminUser._id, displayName: 'a', staffId: null, roles: [{ role: 'admin', unitId: w.province._id }] }, String(w.province._id), year, 3);
+    const d = await dashboard({ userId: adminUser._id, displayName: 'a', staffId: null, roles: [{ role: 'admin', unitId: w.province._id }] }, String(w.province._id), year, 3, testConfig());
     expect(d.overview.evaluations).to.equal(26);
     expect(d.overview.finalised).to.equal(25);
     expect(d.overview.criterionFulfilled).to.equal(25 * 13);

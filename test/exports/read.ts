@@ -5,8 +5,9 @@ import { buildWorkbook, type BuildOptions } from '../../src/exports/build.js';
 import type { ExportKind } from '../../src/exports/model.js';
 import type { Unit } from '../../src/units/model.js';
 
-/** Builds a workbook into memory. */
-export async function workbookBuffer(kind: ExportKind, unit: Unit, year: number, opts: BuildOptions = {}): Promise<Buffer> {
+/** Builds a workbook into memory; counts below 3 are suppressed unless the options say otherwise. */
+export async function workbookBuffer(kind: ExportKind, unit: Unit, year: number, options: Partial<BuildOptions> = {}): Promise<Buffer> {
+  const opts: BuildOptions = { settings: { suppressBelow: 3 }, ...options };
   const out = new PassThrough();
   const chunks: Buffer[] = [];
   out.on('data', (c: Buffer) => chunks.push(c));
