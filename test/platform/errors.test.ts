@@ -1,3 +1,4 @@
+import { UserModel } from '../../src/auth/model.js';
 import { expect } from 'chai';
 import { clearDatabase } from '../helpers/db.js';
 import { agentFor, csrfFrom, login, testApp } from '../helpers/app.js';
@@ -49,5 +50,22 @@ describe('error pages', () => {
     expect(res.status).to.equal(422);
     expect(res.text).to.match(/id="f-username-error">Vui lòng nhập trường này.</);
     expect(res.text).to.match(/id="f-password-error">Vui lòng nhập trường này.</);
+  });
+});
+
+describe('CSRF on multipart requests', () => {
+  beforeEach(clearDatabase);
+
+  it('when a multipart form is posted to a route that takes no upload, then 403 and nothing changes', async () => {
+    const { province, communeA } = await makeProvince();
+    const admin = await makeUser({ roles: [{ role: 'admin', unit: province }] });
+    const locked = await makeUser({ roles: [{ role: 'staff', unit: communeA }] });
+    const until = new Date(Date.now() + 3600_000);
+    await UserModel.updateOne({ _id: locked._id }, { $set: { lockedUntil: until } });
+    const agent = agentFor(testApp());
+    await login(agent, admin.username);
+    const res = await agent.post(`/users/${locked._id}/unlock`).field('note', 'cross-site');
+    expect(res.status).to.equal(403);
+    expect((await UserModel.findById(locked._id).lean())!.lockedUntil!.getTime()).to.equal(until.getTime());
   });
 });
