@@ -2,7 +2,7 @@
 // (the embedded FerretDB when MONGODB_URI is unset, as the server does).
 import { loadConfig, ConfigError } from '../src/config.js';
 import { logger } from '../src/shared/logger.js';
-import { EmbeddedDbMissing } from '../src/db/embedded.js';
+import { EmbeddedDbMissing } from '../src/db/errors.js';
 import { openDatabase, closeDatabase } from '../src/db/open.js';
 import { resetDemo, seedIfEmpty } from './demo.js';
 

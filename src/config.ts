@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { projectRoot } from './shared/paths.js';
 import path from 'node:path';
+import { EMBEDDED_BACKENDS } from './db/backends.js';
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
@@ -12,6 +13,9 @@ const schema = z.object({
   EMBEDDED_DB_PORT: z.coerce.number().int().min(1).max(65535).default(27018),
   EMBEDDED_DB_DIR: z.string().min(1).default(path.join(projectRoot, 'data')),
   FERRETDB_BIN: z.string().min(1).default(path.join(projectRoot, '.ferretdb', 'ferretdb')),
+  EMBEDDED_DB_BACKEND: z.enum(EMBEDDED_BACKENDS).default('postgresql'),
+  PG_BIN_DIR: z.string().min(1).optional(),
+  EMBEDDED_PG_OS_USER: z.string().regex(/^[a-z_][a-z0-9_-]*$/, 'a system user name').default('postgres'),
   DB_NAME: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'ASCII letters, digits and _ only').default('congboc'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SESSION_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 30).default(8),

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { loadConfig, ConfigError } from './config.js';
 import { logger } from './shared/logger.js';
-import { EmbeddedDbMissing } from './db/embedded.js';
+import { EmbeddedDbMissing } from './db/errors.js';
 import { openDatabase, closeDatabase } from './db/open.js';
 import { startSessionSweeper } from './auth/sessions.js';
 import { createApp } from './app.js';

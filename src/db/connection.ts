@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import { ensureEngineIndexes, type PostgresConnection } from './pg-indexes.js';
 
 mongoose.set('strictQuery', true);
 // Indexes are built explicitly at start (syncIndexes), never lazily behind a request.
@@ -10,8 +11,14 @@ export async function connectDatabase(uri: string, dbName: string): Promise<type
   return mongoose;
 }
 
-export async function ensureIndexes(): Promise<void> {
-  for (const model of Object.values(mongoose.models)) await model.createIndexes();
+/**
+ * Builds every model's declared indexes (what MongoDB uses); on the embedded PostgreSQL backend, also the engine
+ * indexes that serve FerretDB's pushed-down equality filters (pg-indexes.ts).
+ */
+export async function ensureIndexes(engine?: { postgres?: PostgresConnection }): Promise<void> {
+  const models = Object.values(mongoose.models) as mongoose.Model<unknown>[];
+  for (const model of models) await model.createIndexes();
+  if (engine?.postgres) await ensureEngineIndexes(engine.postgres, mongoose.connection.name, models);
 }
 
 export async function disconnectDatabase(): Promise<void> {

@@ -3,12 +3,33 @@ import fs from 'node:fs';
 import path from 'node:path';
 import net from 'node:net';
 import type { Logger } from 'pino';
+import { EMBEDDED_BACKENDS, type EmbeddedBackend } from './backends.js';
+import { EmbeddedDbMissing } from './errors.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres.js';
+import { stopChild } from './processes.js';
 
-export class EmbeddedDbMissing extends Error {}
+export { EmbeddedDbMissing };
+
+export { EMBEDDED_BACKENDS, type EmbeddedBackend };
 
 export interface EmbeddedDb {
   uri: string;
+  backend: EmbeddedBackend;
+  /** Set on the postgresql backend: where the app adds the indexes FerretDB cannot declare (see pg-indexes.ts). */
+  postgres?: Pick<EmbeddedPostgres, 'socketDir' | 'user' | 'database'>;
   stop(): Promise<void>;
+}
+
+export interface EmbeddedDbOptions {
+  backend?: EmbeddedBackend;
+  bin: string;
+  dataDir: string;
+  port: number;
+  logger: Logger;
+  /** PostgreSQL only: its binaries, the system user it runs as under root, and whether to fsync (off for throw-away data). */
+  pgBinDir?: string;
+  pgOsUser?: string;
+  durable?: boolean;
 }
 
 export function freePort(): Promise<number> {
@@ -22,37 +43,49 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts FerretDB v1 on SQLite, loopback only, and resolves once it accepts connections. */
-export async function startEmbeddedDb(opts: { bin: string; dataDir: string; port: number; logger: Logger }): Promise<EmbeddedDb> {
+/** Starts FerretDB v1 (and the PostgreSQL it stores into), loopback only, and resolves once it accepts connections. */
+export async function startEmbeddedDb(opts: EmbeddedDbOptions): Promise<EmbeddedDb> {
+  const backend = opts.backend ?? 'postgresql';
   if (!fs.existsSync(opts.bin)) {
     throw new EmbeddedDbMissing(
       `FerretDB binary not found at ${opts.bin}: run "npm run ferretdb:build" (needs Go), or set MONGODB_URI to a MongoDB server.`,
     );
   }
-  const dbDir = path.join(opts.dataDir, 'db') + path.sep;
   const stateDir = path.join(opts.dataDir, 'state');
-  fs.mkdirSync(dbDir, { recursive: true });
   fs.mkdirSync(stateDir, { recursive: true });
-  const child = spawn(
-    opts.bin,
-    [
-      '--handler=sqlite',
-      `--sqlite-url=file:${dbDir}`,
-      `--state-dir=${stateDir}`,
-      `--listen-addr=127.0.0.1:${opts.port}`,
-      '--telemetry=disable',
-      '--debug-addr=-',
-      '--log-level=error',
-    ],
-    { env: { ...process.env, DO_NOT_TRACK: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  // "Listening on" is logged at info level only; the port accepting, then a ping from mongoose, is readiness.
-  await waitUntilAccepting(child, opts.port, 60_000);
+  let postgres: EmbeddedPostgres | null = null;
+  let storageArgs: string[];
+  if (backend === 'postgresql') {
+    postgres = await startEmbeddedPostgres({ dataDir: opts.dataDir, binDir: opts.pgBinDir, osUser: opts.pgOsUser, durable: opts.durable, logger: opts.logger });
+    storageArgs = ['--handler=postgresql', `--postgresql-url=${postgres.ferretdbUrl}`];
+  } else {
+    const dbDir = path.join(opts.dataDir, 'db') + path.sep;
+    fs.mkdirSync(dbDir, { recursive: true });
+    storageArgs = ['--handler=sqlite', `--sqlite-url=file:${dbDir}`];
+  }
+  let child: ChildProcess;
+  try {
+    child = spawn(
+      opts.bin,
+      [...storageArgs, `--state-dir=${stateDir}`, `--listen-addr=127.0.0.1:${opts.port}`, '--telemetry=disable', '--debug-addr=-', '--log-level=error'],
+      { env: { ...process.env, DO_NOT_TRACK: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    // "Listening on" is logged at info level only; the port accepting, then a ping from mongoose, is readiness.
+    await waitUntilAccepting(child, opts.port, 60_000);
+  } catch (err) {
+    await postgres?.stop();
+    throw err;
+  }
   child.stderr?.on('data', (chunk: Buffer) => opts.logger.warn({ ferretdb: chunk.toString().trim() }, 'embedded database'));
-  opts.logger.info({ port: opts.port, dataDir: opts.dataDir }, 'embedded FerretDB started');
+  opts.logger.info({ port: opts.port, dataDir: opts.dataDir, backend }, 'embedded FerretDB started');
   return {
     uri: `mongodb://127.0.0.1:${opts.port}/?directConnection=true`,
-    stop: () => stopChild(child),
+    backend,
+    postgres: postgres ? { socketDir: postgres.socketDir, user: postgres.user, database: postgres.database } : undefined,
+    stop: async () => {
+      await stopChild(child);
+      await postgres?.stop();
+    },
   };
 }
 
@@ -79,17 +112,5 @@ function canConnect(port: number): Promise<boolean> {
       resolve(true);
     });
     socket.once('error', () => resolve(false));
-  });
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(killer);
-      resolve();
-    });
-    child.kill('SIGTERM');
   });
 }

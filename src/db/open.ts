@@ -10,15 +10,23 @@ export interface OpenDatabase {
 
 let embedded: EmbeddedDb | null = null;
 
-/** Connects to MONGODB_URI, or starts and supervises the embedded FerretDB when it is unset; builds indexes. */
+/** Connects to MONGODB_URI, or starts and supervises the embedded FerretDB (and its PostgreSQL) when it is unset; builds indexes. */
 export async function openDatabase(config: Config, logger: Logger): Promise<OpenDatabase> {
   let uri = config.MONGODB_URI;
   if (!uri) {
-    embedded = await startEmbeddedDb({ bin: config.FERRETDB_BIN, dataDir: config.EMBEDDED_DB_DIR, port: config.EMBEDDED_DB_PORT, logger });
+    embedded = await startEmbeddedDb({
+      backend: config.EMBEDDED_DB_BACKEND,
+      bin: config.FERRETDB_BIN,
+      dataDir: config.EMBEDDED_DB_DIR,
+      port: config.EMBEDDED_DB_PORT,
+      pgBinDir: config.PG_BIN_DIR,
+      pgOsUser: config.EMBEDDED_PG_OS_USER,
+      logger,
+    });
     uri = embedded.uri;
   }
   await connectDatabase(uri, config.DB_NAME);
-  await ensureIndexes();
+  await ensureIndexes(embedded ?? undefined);
   return { close: closeDatabase };
 }
 

@@ -1,32 +1,31 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import mongoose from 'mongoose';
-import { startEmbeddedDb, freePort, type EmbeddedDb } from '../../src/db/embedded.js';
 import { connectDatabase, ensureIndexes } from '../../src/db/connection.js';
-import { createLogger } from '../../src/shared/logger.js';
-import { projectRoot } from '../../src/shared/paths.js';
+import { startThrowawayDb } from './database-server.js';
 
-// One real FerretDB per test run, on a free port and a throw-away directory.
-let db: EmbeddedDb | undefined;
-let dataDir: string | undefined;
+// One real database server per test run: the embedded FerretDB on a throw-away directory, or any server
+// (a real MongoDB included) named by TEST_MONGODB_URI.
+let server: Awaited<ReturnType<typeof startThrowawayDb>> | undefined;
+
+/** The embedded server of this run, or undefined when the suite runs against TEST_MONGODB_URI. */
+export const embeddedTestServer = () => server?.db;
 
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context) {
-    this.timeout(120_000);
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'congboc-test-'));
-    db = await startEmbeddedDb({
-      bin: process.env.FERRETDB_BIN ?? path.join(projectRoot, '.ferretdb', 'ferretdb'),
-      dataDir,
-      port: await freePort(),
-      logger: createLogger('error'),
-    });
-    await connectDatabase(db.uri, 'congboctest');
-    await ensureIndexes();
+    this.timeout(180_000);
+    const uri = process.env.TEST_MONGODB_URI;
+    if (uri) {
+      await connectDatabase(uri, 'congboctest');
+      await mongoose.connection.db!.dropDatabase();
+      await ensureIndexes();
+      return;
+    }
+    server = await startThrowawayDb('congboc-test-');
+    await connectDatabase(server.db.uri, 'congboctest');
+    await ensureIndexes(server.db);
   },
-  async afterAll() {
+  async afterAll(this: Mocha.Context) {
+    this.timeout(60_000);
     await mongoose.disconnect();
-    await db?.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await server?.dispose();
   },
 };

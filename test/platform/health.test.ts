@@ -1,13 +1,12 @@
 import { expect } from 'chai';
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import supertest from 'supertest';
-import { startEmbeddedDb, freePort, EmbeddedDbMissing } from '../../src/db/embedded.js';
+import { startEmbeddedDb, EmbeddedDbMissing } from '../../src/db/embedded.js';
 import { createLogger } from '../../src/shared/logger.js';
-import { projectRoot } from '../../src/shared/paths.js';
 import { testApp } from '../helpers/app.js';
+import { startThrowawayDb } from '../helpers/database-server.js';
 
 describe('health and the embedded database', () => {
   it('when the database answers, then /health is 200 and says so', async () => {
@@ -18,8 +17,7 @@ describe('health and the embedded database', () => {
 
   it('when the database stops, then /health answers 503 without hanging', async function () {
     this.timeout(60_000);
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'congboc-health-'));
-    const db = await startEmbeddedDb({ bin: path.join(projectRoot, '.ferretdb', 'ferretdb'), dataDir, port: await freePort(), logger: createLogger('silent') });
+    const { db, dispose } = await startThrowawayDb('congboc-health-');
     const connection = await mongoose.createConnection(db.uri, { dbName: 'healthcheck', serverSelectionTimeoutMS: 1000 }).asPromise();
     try {
       const app = testApp({}, { healthConnection: connection });
@@ -30,8 +28,7 @@ describe('health and the embedded database', () => {
       expect(down.body.database).to.equal('down');
     } finally {
       await connection.close(true).catch(() => undefined);
-      await db.stop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await dispose();
     }
   });
 
