@@ -19,6 +19,8 @@ export const dashboardMessages = {
         compliance: 'tiêu chí được thực hiện',
         satisfied: 'hài lòng',
         reports: 'phản ánh tiếp nhận',
+        lateDossiers: 'hồ sơ trễ hạn',
+        apologyBreaches: 'chưa có phiếu xin lỗi',
         detail: '{{part}}/{{whole}}',
       },
       compliance: {
@@ -94,6 +96,8 @@ export const dashboardMessages = {
         compliance: 'criteria fulfilled',
         satisfied: 'satisfied',
         reports: 'incident reports received',
+        lateDossiers: 'late dossiers',
+        apologyBreaches: 'without an apology slip',
         detail: '{{part}}/{{whole}}',
       },
       compliance: {

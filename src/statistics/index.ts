@@ -1,0 +1,132 @@
+import { Types } from 'mongoose';
+import { UnitModel, COMMUNE_KINDS } from '../units/model.js';
+import { FiguresModel, TokenModel, type StoredFigures, type UnitYearFigures } from './model.js';
+import { computeOwnFigures, type ReportingUnit } from './sources.js';
+
+/**
+ * The statistics read model's public door. Writers call `recordChange` after they write; dashboards (and exports)
+ * read `figuresUnder`, which recomputes only the reporting units whose figures are missing or older than their
+ * last change. See model.ts for the freshness rule.
+ */
+
+export type { UnitYearFigures } from './model.js';
+
+export interface ReportingUnitFigures {
+  unitId: string;
+  unitName: string;
+  kind: string;
+  figures: UnitYearFigures;
+}
+
+type Id = Types.ObjectId;
+const keyOf = (unitId: Id | string, year: number) => `${String(unitId)}:${year}`;
+
+/**
+ * Call after writing a record that statistics count (evaluation, classification, report, rating, late dossier,
+ * staff record): the figures of its reporting unit for that year will be recomputed when next read.
+ */
+export async function recordChange(unitPath: readonly Id[], year: number): Promise<void> {
+  const unit = await reportingUnitOf(unitPath);
+  if (!unit) return;
+  await TokenModel.updateOne(
+    { _id: keyOf(unit._id, year) },
+    { $set: { unitId: unit._id, unitPath: unit.path, year, token: new Types.ObjectId().toHexString() } },
+    { upsert: true },
+  );
+}
+
+/** For staff records, which count in every year's figures: the current and previous year are marked. */
+export async function recordStaffChange(unitPath: readonly Id[], now = new Date()): Promise<void> {
+  const year = now.getUTCFullYear();
+  await recordChange(unitPath, year);
+  await recordChange(unitPath, year - 1);
+}
+
+async function reportingUnitOf(unitPath: readonly Id[]): Promise<ReportingUnit | null> {
+  const own = unitPath.length ? await UnitModel.findById(unitPath[unitPath.length - 1]).select('kind path name').lean<ReportingUnit>() : null;
+  if (!own) return null;
+  if (COMMUNE_KINDS.includes(own.kind)) return own;
+  // A unit under a commune (a desk) answers through that commune.
+  for (let i = unitPath.length - 2; i >= 0; i--) {
+    const up = await UnitModel.findById(unitPath[i]).select('kind path name').lean<ReportingUnit>();
+    if (up && COMMUNE_KINDS.includes(up.kind)) return up;
+  }
+  return own;
+}
+
+/** Reporting units at or under this unit: communes, and units that have no commune above them. */
+async function reportingUnitsUnder(root: Pick<ReportingUnit, '_id'>): Promise<ReportingUnit[]> {
+  const units = await UnitModel.find({ path: root._id }).select('kind path name').lean<ReportingUnit[]>();
+  const communeIds = new Set(units.filter((u) => COMMUNE_KINDS.includes(u.kind)).map((u) => String(u._id)));
+  return units.filter((u) => COMMUNE_KINDS.includes(u.kind) || !u.path.slice(0, -1).some((id) => communeIds.has(String(id))));
+}
+
+/** Each reporting unit's figures for the year at or under `root`, fresh: stale or missing ones are recomputed. */
+export async function figuresUnder(root: Pick<ReportingUnit, '_id'>, year: number): Promise<ReportingUnitFigures[]> {
+  // Tokens are read before anything is computed: a write that lands during the computation leaves its new token
+  // behind, so those figures are recomputed on the next read instead of being taken as fresh.
+  const [units, tokens, stored] = await Promise.all([
+    reportingUnitsUnder(root),
+    TokenModel.find({ unitPath: root._id, year }).select('token').lean(),
+    FiguresModel.find({ unitPath: root._id, year }).lean<StoredFigures[]>(),
+  ]);
+  const tokenOf = new Map(tokens.map((t) => [t._id as unknown as string, t.token]));
+  const storedOf = new Map(stored.map((s) => [s._id, s]));
+  const out: ReportingUnitFigures[] = [];
+  const stale: ReportingUnit[] = [];
+  for (const unit of units) {
+    const key = keyOf(unit._id, year);
+    const s = storedOf.get(key);
+    if (s && s.token === (tokenOf.get(key) ?? null)) out.push({ unitId: String(unit._id), unitName: unit.name, kind: unit.kind, figures: s.figures });
+    else stale.push(unit);
+  }
+  for (const unit of stale) {
+    const key = keyOf(unit._id, year);
+    const figures = await computeOwnFigures(unit, year);
+    await FiguresModel.replaceOne(
+      { _id: key },
+      { _id: key, unitId: unit._id, unitPath: unit.path, unitName: unit.name, year, token: tokenOf.get(key) ?? null, computedAt: new Date(), figures },
+      { upsert: true },
+    );
+    out.push({ unitId: String(unit._id), unitName: unit.name, kind: unit.kind, figures });
+  }
+  return out;
+}
+
+/** Sums reporting units' figures (every figure is a count, so sums are exact). */
+export function sumFigures(list: readonly UnitYearFigures[]): UnitYearFigures {
+  const total: UnitYearFigures = {
+    staff: 0, under40: 0, periods: {}, results: {}, evaluatedStaff: 0, fullyCompliant: 0,
+    reports: {}, reportsByCriterion: {}, ratings: {}, classification: {}, lateDossiers: 0, apologyBreaches: 0,
+  };
+  for (const f of list) {
+    total.staff += f.staff;
+    total.under40 += f.under40;
+    total.evaluatedStaff += f.evaluatedStaff;
+    total.fullyCompliant += f.fullyCompliant;
+    total.lateDossiers += f.lateDossiers;
+    total.apologyBreaches += f.apologyBreaches;
+    for (const [k, p] of Object.entries(f.periods)) {
+      const t = (total.periods[k] ??= { total: 0, finalised: 0 });
+      t.total += p.total;
+      t.finalised += p.finalised;
+    }
+    for (const [k, r] of Object.entries(f.results)) {
+      const t = (total.results[k] ??= { ok: 0, all: 0 });
+      t.ok += r.ok;
+      t.all += r.all;
+    }
+    for (const [m, byStatus] of Object.entries(f.reports)) {
+      const t = (total.reports[m] ??= {});
+      for (const [s, n] of Object.entries(byStatus)) t[s] = (t[s] ?? 0) + n;
+    }
+    for (const [k, n] of Object.entries(f.reportsByCriterion)) total.reportsByCriterion[k] = (total.reportsByCriterion[k] ?? 0) + n;
+    for (const [m, r] of Object.entries(f.ratings)) {
+      const t = (total.ratings[m] ??= { total: 0, satisfied: 0 });
+      t.total += r.total;
+      t.satisfied += r.satisfied;
+    }
+    for (const [k, n] of Object.entries(f.classification)) total.classification[k] = (total.classification[k] ?? 0) + n;
+  }
+  return total;
+}
