@@ -11,6 +11,7 @@ import { startEscalationJob } from './reports/deadlines.js';
 import { startCleanup as startExportCleanup } from './exports/jobs.js';
 import { exportSettingsFrom } from './exports/settings.js';
 import { repairResultRecordsWhere } from './evaluations/results-store.js';
+import * as statistics from './statistics/index.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -30,7 +31,10 @@ async function main(): Promise<void> {
   // missing or stale (reading every evaluation is slow on FerretDB, so start-up does not wait for it).
   void repairResultRecordsWhere({})
     .then((repaired) => repaired && logger.info({ repaired }, 'evaluation result records rebuilt'))
-    .catch((err: unknown) => logger.error({ err }, 'rebuilding evaluation result records failed'));
+    .catch((err: unknown) => logger.error({ err }, 'rebuilding evaluation result records failed'))
+    .then(() => statistics.warmUp(new Date(Date.now() + 7 * 3600_000).getUTCFullYear()))
+    .then((units) => logger.info({ units }, 'statistics ready'))
+    .catch((err: unknown) => logger.error({ err }, 'computing statistics failed'));
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -130,3 +130,10 @@ export function sumFigures(list: readonly UnitYearFigures[]): UnitYearFigures {
   }
   return total;
 }
+
+/** Computes missing or stale figures of every province for the year, so the first dashboard after a start is quick. */
+export async function warmUp(year: number): Promise<number> {
+  let units = 0;
+  for (const root of await UnitModel.find({ depth: 0 }).select('_id').lean()) units += (await figuresUnder(root, year)).length;
+  return units;
+}
