@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { EMBEDDED_BACKENDS, type EmbeddedBackend } from './backends.js';
 import { EmbeddedDbMissing } from './errors.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres.js';
-import { stopChild } from './processes.js';
+import { stopChild, stopOrphan } from './processes.js';
 
 export { EmbeddedDbMissing };
 
@@ -53,6 +53,9 @@ export async function startEmbeddedDb(opts: EmbeddedDbOptions): Promise<Embedded
   }
   const stateDir = path.join(opts.dataDir, 'state');
   fs.mkdirSync(stateDir, { recursive: true });
+  // FerretDB first: it is the client of the PostgreSQL an earlier run may also have left behind.
+  const pidFile = path.join(opts.dataDir, 'ferretdb.pid');
+  await stopOrphan(pidFile, 'ferretdb', 'SIGTERM', opts.logger);
   let postgres: EmbeddedPostgres | null = null;
   let storageArgs: string[];
   if (backend === 'postgresql') {
@@ -65,11 +68,13 @@ export async function startEmbeddedDb(opts: EmbeddedDbOptions): Promise<Embedded
   }
   let child: ChildProcess;
   try {
+    if (await canConnect(opts.port)) throw new EmbeddedDbMissing(`Port ${opts.port} is already in use by another program: set EMBEDDED_DB_PORT to a free port.`);
     child = spawn(
       opts.bin,
       [...storageArgs, `--state-dir=${stateDir}`, `--listen-addr=127.0.0.1:${opts.port}`, '--telemetry=disable', '--debug-addr=-', '--log-level=error'],
       { env: { ...process.env, DO_NOT_TRACK: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
+    fs.writeFileSync(pidFile, `${child.pid}\n`);
     // "Listening on" is logged at info level only; the port accepting, then a ping from mongoose, is readiness.
     await waitUntilAccepting(child, opts.port, 60_000);
   } catch (err) {
@@ -84,6 +89,7 @@ export async function startEmbeddedDb(opts: EmbeddedDbOptions): Promise<Embedded
     postgres: postgres ? { socketDir: postgres.socketDir, user: postgres.user, database: postgres.database } : undefined,
     stop: async () => {
       await stopChild(child);
+      fs.rmSync(pidFile, { force: true });
       await postgres?.stop();
     },
   };

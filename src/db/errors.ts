@@ -1,2 +1,2 @@
-/** A binary the embedded database needs is missing or cannot run here; the message says what to do, in one line. */
+/** The embedded database cannot start here (a binary missing, a port taken, a folder out of reach); the message says what to do, in one line. */
 export class EmbeddedDbMissing extends Error {}

@@ -50,6 +50,8 @@ export async function ensureEngineIndexes(
   await client.connect();
   try {
     const schema = quoteIdent(dbName);
+    const { rows: meta } = await client.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [`${schema}._ferretdb_database_metadata`]);
+    if (!meta[0]?.t) return []; // FerretDB has not created the database yet: no tables to index
     const { rows: tables } = await client.query<{ coll: string; tbl: string }>(
       `SELECT _jsonb->>'_id' AS coll, _jsonb->>'table' AS tbl FROM ${schema}._ferretdb_database_metadata`,
     );

@@ -4,7 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { EmbeddedDbMissing } from './errors.js';
-import { stopChild } from './processes.js';
+import { stopChild, stopOrphan } from './processes.js';
 
 /** The PostgreSQL server that FerretDB's postgresql handler stores into: private to this app, on a Unix socket. */
 export interface EmbeddedPostgres {
@@ -60,6 +60,7 @@ export async function startEmbeddedPostgres(opts: {
     chownTree(pgDir, owner);
   }
   if (!fs.existsSync(path.join(pgDir, 'PG_VERSION'))) initdb(binDir, pgDir, owner);
+  await stopOrphan(path.join(pgDir, 'postmaster.pid'), 'postgres', 'SIGINT', opts.logger);
 
   const child = spawn(
     path.join(binDir, 'postgres'),
