@@ -137,3 +137,14 @@ export async function warmUp(year: number): Promise<number> {
   for (const root of await UnitModel.find({ depth: 0 }).select('_id').lean()) units += (await figuresUnder(root, year)).length;
   return units;
 }
+
+/**
+ * Call after a reorganisation moved, merged or closed these units: their figures (and those of everything under
+ * them) are dropped, to be recomputed with the new tree on the next read.
+ */
+export async function forgetUnits(unitIds: readonly Id[]): Promise<void> {
+  for (const id of unitIds) {
+    await FiguresModel.deleteMany({ unitPath: id });
+    await TokenModel.deleteMany({ unitPath: id });
+  }
+}

@@ -7,6 +7,7 @@ import { todayUtc } from '../shared/format.js';
 import { compareVietnamese, foldForSearch } from '../shared/vietnamese.js';
 import * as staff from '../staff/service.js';
 import { COMMUNE_KINDS, UNIT_KINDS, UnitChangeModel, UnitModel, type Unit, type UnitChange, type UnitKind } from './model.js';
+import * as statistics from '../statistics/index.js';
 
 type Id = Types.ObjectId | string;
 
@@ -444,6 +445,7 @@ async function applyChange(actor: Actor | null, change: UnitChange): Promise<voi
       for (const child of children) await moveSubtree(actor, child, heir, change.effectiveDate);
     }
   }
+  await statistics.forgetUnits([...from, ...to]);
   const before = await UnitModel.find({ _id: { $in: from }, effectiveTo: null }).lean<Unit[]>();
   if (before.length === 0) return;
   await UnitModel.updateMany({ _id: { $in: before.map((u) => u._id) }, effectiveTo: null }, { $set: { effectiveTo: change.effectiveDate, successorIds: to }, $inc: { version: 1 } });
@@ -471,6 +473,7 @@ async function moveSubtree(actor: Actor | null, unit: Unit, newParent: Unit, eff
   const path = rewrite(unit);
   await UnitModel.updateOne({ _id: unit._id }, { $set: { parentId: newParent._id, path, depth: path.length - 1 }, $inc: { version: 1 } });
   await staff.followUnitPaths(subtree.map((u) => u._id));
+  await statistics.forgetUnits([unit._id, ...(unit.parentId ? [unit.parentId] : []), newParent._id]);
   const after = (await UnitModel.findById(unit._id).lean<Unit>())!;
   await UnitChangeModel.create({ kind: 'move', effectiveDate, subjectId: unit._id, fromUnitIds: unit.parentId ? [unit.parentId] : [], toUnitIds: [newParent._id], actorId: actor?.userId ?? null });
   await recordUnit(actor, 'move', unit, after);
