@@ -7,7 +7,8 @@ import { earlyWarnings, type EarlyWarning } from '../reports/warnings.js';
 import { Forbidden } from '../shared/errors.js';
 import * as statistics from '../statistics/index.js';
 import { compareVietnamese } from '../shared/vietnamese.js';
-import { COMMUNE_KINDS, UnitModel, type Unit } from '../units/model.js';
+import { COMMUNE_KINDS } from '../units/model.js';
+import { unitsByIds, unitsSnapshot } from '../units/snapshot.js';
 import { findUnitOr404 } from '../units/service.js';
 
 /**
@@ -71,18 +72,16 @@ export function band(r: number | null): string {
 export async function dashboardUnits(actor: Actor): Promise<{ id: string; name: string; depth: number }[]> {
   const roots = scopeRoots(actor, 'head', 'admin');
   if (!roots.length) return [];
-  const units = await UnitModel.find({ path: { $in: roots }, kind: { $in: ['province', 'district', ...COMMUNE_KINDS] } })
-    .select('name depth kind effectiveTo')
-    .lean<Unit[]>();
-  return units
+  const tree = await unitsSnapshot();
+  const kinds: readonly string[] = ['province', 'district', ...COMMUNE_KINDS];
+  const units = new Map(roots.flatMap((r) => tree.subtree(r)).filter((u) => kinds.includes(u.kind)).map((u) => [String(u._id), u]));
+  return [...units.values()]
     .sort((a, b) => a.depth - b.depth || compareVietnamese(a.name, b.name))
     .map((u) => ({ id: String(u._id), name: u.name, depth: u.depth }));
 }
 
 export async function defaultUnitId(actor: Actor): Promise<string | null> {
-  const roots = scopeRoots(actor, 'admin', 'head');
-  if (!roots.length) return null;
-  const units = await UnitModel.find({ _id: { $in: roots } }).select('depth').lean();
+  const units = await unitsByIds(scopeRoots(actor, 'admin', 'head'));
   units.sort((a, b) => a.depth - b.depth);
   return units[0] ? String(units[0]._id) : null;
 }

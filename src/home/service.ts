@@ -1,6 +1,6 @@
 import type { Actor } from '../auth/actor.js';
 import { scopeRoots } from '../auth/actor.js';
-import { UnitModel } from '../units/model.js';
+import { unitsByIds, unitsSnapshot } from '../units/snapshot.js';
 import * as code from '../code/service.js';
 import * as statistics from '../statistics/index.js';
 
@@ -8,8 +8,7 @@ const vietnamYear = (now: Date) => new Date(now.getTime() + 7 * 3600_000).getUTC
 
 export async function overviewFor(actor: Actor, now = new Date()) {
   const unitIds = [...new Set(actor.roles.map((g) => String(g.unitId)))];
-  const units = await Promise.all(unitIds.map((id) => UnitModel.findById(id).select('name').lean()));
-  const nameOf = new Map(units.filter((u) => u !== null).map((u) => [String(u._id), u.name]));
+  const nameOf = new Map((await unitsByIds(unitIds)).map((u) => [String(u._id), u.name]));
   const roots = [...new Map(scopeRoots(actor, 'admin', 'head').map((id) => [String(id), id])).values()];
   return {
     roles: actor.roles.map((g) => ({ role: g.role, unitName: nameOf.get(String(g.unitId)) ?? '' })),
@@ -18,13 +17,13 @@ export async function overviewFor(actor: Actor, now = new Date()) {
   };
 }
 
-/** Staff from the statistics read model, units from one equality query per root; nested roots are counted once. */
+/** Staff from the statistics read model, units from the in-memory tree; nested roots are counted once. */
 async function countsUnder(roots: Parameters<typeof statistics.figuresUnder>[0]['_id'][], now: Date) {
   const staffByUnit = new Map<string, number>();
   const openUnits = new Set<string>();
   for (const root of roots) {
     for (const u of await statistics.figuresUnder({ _id: root }, vietnamYear(now))) staffByUnit.set(u.unitId, u.figures.staff);
-    for (const u of await UnitModel.find({ path: root }).select('effectiveTo').lean()) if (!u.effectiveTo) openUnits.add(String(u._id));
+    for (const u of (await unitsSnapshot()).subtree(root)) if (!u.effectiveTo) openUnits.add(String(u._id));
   }
   return { activeStaff: [...staffByUnit.values()].reduce((a, b) => a + b, 0), activeUnits: openUnits.size };
 }

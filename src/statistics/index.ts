@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { UnitModel, COMMUNE_KINDS } from '../units/model.js';
+import { isCommuneLevel, unitsSnapshot } from '../units/snapshot.js';
 import { FiguresModel, TokenModel, type StoredFigures, type UnitYearFigures } from './model.js';
 import { computeOwnFigures, type ReportingUnit } from './sources.js';
 
@@ -43,22 +43,22 @@ export async function recordStaffChange(unitPath: readonly Id[], now = new Date(
 }
 
 async function reportingUnitOf(unitPath: readonly Id[]): Promise<ReportingUnit | null> {
-  const own = unitPath.length ? await UnitModel.findById(unitPath[unitPath.length - 1]).select('kind path name').lean<ReportingUnit>() : null;
+  const units = await unitsSnapshot();
+  const own = unitPath.length ? units.byId(unitPath[unitPath.length - 1]!) : undefined;
   if (!own) return null;
-  if (COMMUNE_KINDS.includes(own.kind)) return own;
   // A unit under a commune (a desk) answers through that commune.
-  for (let i = unitPath.length - 2; i >= 0; i--) {
-    const up = await UnitModel.findById(unitPath[i]).select('kind path name').lean<ReportingUnit>();
-    if (up && COMMUNE_KINDS.includes(up.kind)) return up;
+  for (let i = unitPath.length - 1; i >= 0; i--) {
+    const up = units.byId(unitPath[i]!);
+    if (up && isCommuneLevel(up.kind)) return up;
   }
   return own;
 }
 
 /** Reporting units at or under this unit: communes, and units that have no commune above them. */
 async function reportingUnitsUnder(root: Pick<ReportingUnit, '_id'>): Promise<ReportingUnit[]> {
-  const units = await UnitModel.find({ path: root._id }).select('kind path name').lean<ReportingUnit[]>();
-  const communeIds = new Set(units.filter((u) => COMMUNE_KINDS.includes(u.kind)).map((u) => String(u._id)));
-  return units.filter((u) => COMMUNE_KINDS.includes(u.kind) || !u.path.slice(0, -1).some((id) => communeIds.has(String(id))));
+  const units = (await unitsSnapshot()).subtree(root._id);
+  const communeIds = new Set(units.filter((u) => isCommuneLevel(u.kind)).map((u) => String(u._id)));
+  return units.filter((u) => isCommuneLevel(u.kind) || !u.path.slice(0, -1).some((id) => communeIds.has(String(id))));
 }
 
 /** Each reporting unit's figures for the year at or under `root`, fresh: stale or missing ones are recomputed. */
@@ -134,7 +134,7 @@ export function sumFigures(list: readonly UnitYearFigures[]): UnitYearFigures {
 /** Computes missing or stale figures of every province for the year, so the first dashboard after a start is quick. */
 export async function warmUp(year: number): Promise<number> {
   let units = 0;
-  for (const root of await UnitModel.find({ depth: 0 }).select('_id').lean()) units += (await figuresUnder(root, year)).length;
+  for (const root of (await unitsSnapshot()).all.filter((u) => u.depth === 0)) units += (await figuresUnder(root, year)).length;
   return units;
 }
 

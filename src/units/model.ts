@@ -29,6 +29,21 @@ unitSchema.index({ path: 1 });
 unitSchema.index({ parentId: 1 });
 unitSchema.index({ searchName: 1 });
 
+/**
+ * Every write to units sets a new revision token (snapshot.ts keeps the tree in memory while the token stays the
+ * same). As model middleware it covers services, the seed and test factories alike; only raw driver writes escape it.
+ */
+const revisionSchema = new Schema({ _id: { type: String, required: true }, token: { type: String, required: true } }, { versionKey: false });
+export const UnitsRevisionModel = mongoose.model('UnitsRevision', revisionSchema, 'unitsrevisions');
+export const TREE_REVISION = 'tree';
+export async function bumpRevision(): Promise<void> {
+  await UnitsRevisionModel.updateOne({ _id: TREE_REVISION }, { $set: { token: new mongoose.Types.ObjectId().toHexString() } }, { upsert: true });
+}
+unitSchema.post('save', bumpRevision);
+unitSchema.post('insertMany', bumpRevision);
+unitSchema.post('bulkWrite', bumpRevision);
+unitSchema.post(['updateOne', 'updateMany', 'deleteOne', 'deleteMany', 'findOneAndUpdate', 'findOneAndDelete', 'replaceOne'], bumpRevision);
+
 export type Unit = InferSchemaType<typeof unitSchema> & { _id: Types.ObjectId };
 export const UnitModel = mongoose.model('Unit', unitSchema);
 

@@ -1,0 +1,53 @@
+import type { Types } from 'mongoose';
+import { bumpRevision, COMMUNE_KINDS, TREE_REVISION, UnitModel, UnitsRevisionModel, type Unit, type UnitKind } from './model.js';
+
+/**
+ * The unit tree in memory, reloaded only when its revision token changes (one `_id` look-up per use). A province has
+ * a few hundred units; reading them all costs ~100 ms on FerretDB, and `{_id: {$in: …}}` reads them all too, so
+ * pages ask this snapshot instead of the collection.
+ */
+
+export type UnitInfo = Pick<Unit, '_id' | 'name' | 'code' | 'kind' | 'parentId' | 'path' | 'depth' | 'effectiveFrom' | 'effectiveTo'>;
+
+export interface UnitsSnapshot {
+  byId(id: Types.ObjectId | string): UnitInfo | undefined;
+  /** The unit and everything under it, in no particular order. */
+  subtree(rootId: Types.ObjectId | string): UnitInfo[];
+  all: readonly UnitInfo[];
+}
+
+let cached: { token: string; snapshot: UnitsSnapshot } | null = null;
+
+function build(units: UnitInfo[]): UnitsSnapshot {
+  const byId = new Map(units.map((u) => [String(u._id), u]));
+  return {
+    all: units,
+    byId: (id) => byId.get(String(id)),
+    subtree: (rootId) => {
+      const root = String(rootId);
+      return units.filter((u) => u.path.some((p) => String(p) === root));
+    },
+  };
+}
+
+export async function unitsSnapshot(): Promise<UnitsSnapshot> {
+  let revision = await UnitsRevisionModel.findById(TREE_REVISION).lean();
+  if (revision && cached?.token === revision.token) return cached.snapshot;
+  if (!revision) {
+    // A database written before revisions existed (or emptied): start one, then read.
+    await bumpRevision();
+    revision = await UnitsRevisionModel.findById(TREE_REVISION).lean();
+  }
+  const units = await UnitModel.find({}).select('name code kind parentId path depth effectiveFrom effectiveTo').lean<UnitInfo[]>();
+  const snapshot = build(units);
+  cached = revision ? { token: revision.token, snapshot } : null;
+  return snapshot;
+}
+
+/** Units by id, from the snapshot; unknown ids are left out. */
+export async function unitsByIds(ids: readonly (Types.ObjectId | string)[]): Promise<UnitInfo[]> {
+  const snapshot = await unitsSnapshot();
+  return [...new Set(ids.map(String))].map((id) => snapshot.byId(id)).filter((u): u is UnitInfo => !!u);
+}
+
+export const isCommuneLevel = (kind: string) => COMMUNE_KINDS.includes(kind as UnitKind);
