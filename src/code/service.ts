@@ -2,6 +2,7 @@ import { isValidObjectId, Types } from 'mongoose';
 import type { Actor } from '../auth/actor.js';
 import { coversUnit } from '../auth/actor.js';
 import { UnitModel } from '../units/model.js';
+import { unitsByIds } from '../units/snapshot.js';
 import * as audit from '../audit/service.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldErrors } from '../shared/errors.js';
 import { todayUtc } from '../shared/format.js';
@@ -13,7 +14,7 @@ import { officialCatalogue, type LocalisedText } from './official.js';
 async function provincesOf(actor: Actor): Promise<Types.ObjectId[]> {
   const unitIds = actor.roles.map((g) => g.unitId);
   if (!unitIds.length) return [];
-  const units = await UnitModel.find({ _id: { $in: unitIds } }).select('path').lean();
+  const units = await unitsByIds(unitIds);
   const rootOf = new Map(units.map((u) => [String(u._id), u.path[0]]));
   const roots = unitIds.map((id) => rootOf.get(String(id))).filter((r): r is Types.ObjectId => r != null);
   return [...new Map(roots.map((r) => [String(r), r])).values()];
@@ -24,7 +25,7 @@ export async function provinceOf(actor: Actor): Promise<Types.ObjectId | null> {
   const adminGrant = actor.roles.find((g) => g.role === 'admin');
   const grant = adminGrant ?? actor.roles[0];
   if (!grant) return null;
-  const unit = await UnitModel.findById(grant.unitId).select('path').lean();
+  const [unit] = await unitsByIds([grant.unitId]);
   return unit?.path[0] ?? null;
 }
 

@@ -3,6 +3,7 @@ import { UserModel, type Role, type User } from '../auth/model.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { coversUnit, hasRole, scopeRoots, type Actor } from '../auth/actor.js';
 import { UnitModel } from '../units/model.js';
+import { unitsByIds } from '../units/snapshot.js';
 import { StaffModel } from '../staff/model.js';
 import { Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
 import * as audit from '../audit/service.js';
@@ -15,7 +16,7 @@ function assertAdmin(actor: Actor): void {
 
 /** Every granted unit must be one the administrator manages. */
 async function checkedGrants(actor: Actor, roles: RoleInput[]) {
-  const units = await UnitModel.find({ _id: { $in: roles.map((r) => r.unitId) } }).select('path').lean();
+  const units = await unitsByIds(roles.map((r) => r.unitId));
   const pathOf = new Map(units.map((u) => [String(u._id), u.path]));
   return roles.map((r, i) => {
     const path = pathOf.get(r.unitId);
@@ -29,7 +30,7 @@ async function userInScope(actor: Actor, id: string): Promise<User> {
   if (!Types.ObjectId.isValid(id)) throw new NotFound();
   const user = await UserModel.findById(id).lean();
   if (!user) throw new NotFound();
-  const units = await UnitModel.find({ _id: { $in: user.roles.map((g) => g.unitId) } }).select('path').lean();
+  const units = await unitsByIds(user.roles.map((g) => g.unitId));
   const inScope = units.length === 0 || units.some((u) => coversUnit(actor, u.path, 'admin'));
   if (!inScope) throw new Forbidden();
   return user as User;
