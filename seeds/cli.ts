@@ -5,6 +5,8 @@ import { logger } from '../src/shared/logger.js';
 import { EmbeddedDbMissing } from '../src/db/errors.js';
 import { openDatabase, closeDatabase } from '../src/db/open.js';
 import { resetDemo, seedIfEmpty } from './demo.js';
+// Registers the statistics read model, so a reset empties it with everything else.
+import '../src/statistics/index.js';
 
 async function main(): Promise<void> {
   const reset = process.argv.includes('--reset');

@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { onRecordsChanged } from '../shared/changes.js';
 import { isCommuneLevel, unitsSnapshot } from '../units/snapshot.js';
 import { FiguresModel, TokenModel, type StoredFigures, type UnitYearFigures } from './model.js';
 import { computeOwnFigures, type ReportingUnit } from './sources.js';
@@ -35,12 +36,9 @@ export async function recordChange(unitPath: readonly Id[], year: number): Promi
   );
 }
 
-/** For staff records, which count in every year's figures: the current and previous year are marked. */
-export async function recordStaffChange(unitPath: readonly Id[], now = new Date()): Promise<void> {
-  const year = now.getUTCFullYear();
-  await recordChange(unitPath, year);
-  await recordChange(unitPath, year - 1);
-}
+onRecordsChanged(async ({ unitPath, years }) => {
+  for (const year of years) await recordChange(unitPath, year);
+});
 
 async function reportingUnitOf(unitPath: readonly Id[]): Promise<ReportingUnit | null> {
   const units = await unitsSnapshot();
