@@ -24,6 +24,8 @@ export function sessionMiddleware(config: Config) {
       ttl: ttlSeconds,
       autoRemove: 'disabled',
       stringify: false,
+      // A session's expiry slides at most once every 5 minutes instead of being written on every request.
+      touchAfter: 300,
     }),
   });
 }
