@@ -29,6 +29,7 @@ import { dossiersRouter } from './dossiers/routes.js';
 import { holidaysRouter } from './holidays/routes.js';
 import { exportsRouter } from './exports/routes.js';
 import { dashboardRouter } from './dashboard/routes.js';
+import { requestMemoMiddleware } from './shared/request-memo.js';
 
 /** Builds the Express app; no side effects beyond the returned object (the database must be connected). */
 export function createApp(config: Config, deps: { logger?: Logger; healthConnection?: Connection } = {}): express.Express {
@@ -71,6 +72,7 @@ export function createApp(config: Config, deps: { logger?: Logger; healthConnect
   app.use(healthRouter(deps.healthConnection));
 
   app.use(express.urlencoded({ extended: true, limit: '200kb', parameterLimit: 2000 }));
+  app.use(requestMemoMiddleware);
   app.use(sessionMiddleware(config));
   const passport = configurePassport({ maxAttempts: config.LOGIN_MAX_ATTEMPTS, lockMinutes: config.LOGIN_LOCK_MINUTES });
   app.use(passport.initialize());

@@ -1,4 +1,5 @@
 import type { Types } from 'mongoose';
+import { memoisedPerRequest } from '../shared/request-memo.js';
 import { bumpRevision, COMMUNE_KINDS, TREE_REVISION, UnitModel, UnitsRevisionModel, type Unit, type UnitKind } from './model.js';
 
 /**
@@ -30,7 +31,11 @@ function build(units: UnitInfo[]): UnitsSnapshot {
   };
 }
 
-export async function unitsSnapshot(): Promise<UnitsSnapshot> {
+export function unitsSnapshot(): Promise<UnitsSnapshot> {
+  return memoisedPerRequest('units.snapshot', currentSnapshot);
+}
+
+async function currentSnapshot(): Promise<UnitsSnapshot> {
   let revision = await UnitsRevisionModel.findById(TREE_REVISION).lean();
   if (revision && cached?.token === revision.token) return cached.snapshot;
   if (!revision) {
