@@ -31,6 +31,8 @@ const evaluationResultSchema = new Schema(
   { versionKey: false },
 );
 evaluationResultSchema.index({ unitPath: 1, year: 1 });
+// The statistics read model reads one reporting unit's year.
+evaluationResultSchema.index({ reportingUnitId: 1, year: 1 });
 
 export type EvaluationResult = InferSchemaType<typeof evaluationResultSchema> & { _id: Types.ObjectId };
 export const EvaluationResultModel = mongoose.model('EvaluationResult', evaluationResultSchema, 'evaluationresults');

@@ -168,6 +168,8 @@ incidentReportSchema.index({ trackingHash: 1 }, { unique: true });
 incidentReportSchema.index({ caseNumber: 1 }, { unique: true });
 incidentReportSchema.index({ handlerUnitPath: 1, status: 1, receivedAt: -1 });
 incidentReportSchema.index({ unitPath: 1, year: 1 });
+// The statistics read model reads the reports of a unit that is under no commune by its own id.
+incidentReportSchema.index({ unitId: 1, year: 1 });
 incidentReportSchema.index({ staffId: 1, occurredAt: 1 });
 incidentReportSchema.index({ status: 1, dueAt: 1 });
 
