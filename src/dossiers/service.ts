@@ -11,6 +11,7 @@ import { StaffModel } from '../staff/model.js';
 import { issuingAuthorityName, placeNameOf, type ApologyLetterData } from '../letters/service.js';
 import { LateDossierModel, type LateDossier, type SlipChannel } from './model.js';
 import type { ApologySlipInput, DossierListQuery, LateDossierInput } from './schemas.js';
+import { recordsChanged } from '../shared/changes.js';
 
 /** Heads, the province and the desk's own staff keep the late-dossier register of their units. */
 export const DOSSIER_ROLES: Role[] = ['admin', 'head', 'staff'];
@@ -79,6 +80,7 @@ export async function recordLateDossier(actor: Actor, input: LateDossierInput): 
     handlingStaffName,
     createdBy: actor.userId,
   });
+  await recordsChanged(unit.path, doc.year);
   await audit.record({ actor, objectType: 'lateDossier', objectId: doc._id, action: 'create', after: auditView(doc.toObject() as LateDossier), unitPath: unit.path });
   return String(doc._id);
 }
@@ -102,6 +104,7 @@ export async function issueSlip(actor: Actor, id: string, input: ApologySlipInpu
   // One slip per dossier: the condition on `slip: null` makes a second, concurrent issue a no-op.
   const result = await LateDossierModel.updateOne({ _id: dossier._id, slip: null }, { $set: { slip, breachesApology: 0 } });
   if (result.matchedCount === 0) throw new Conflict('dossiers.errors.slipExists');
+  await recordsChanged(dossier.unitPath, dossier.year);
   await audit.record({ actor, objectType: 'lateDossier', objectId: dossier._id, action: 'issueSlip', before: auditView(dossier), after: auditView({ ...dossier, slip: slip as LateDossier['slip'], breachesApology: 0 }), unitPath: dossier.unitPath });
 }
 

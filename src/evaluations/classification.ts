@@ -11,6 +11,7 @@ import { substantiatedIncidents } from './incidents.js';
 import { groupSums } from './sums.js';
 import { reportingUnitOn, unitsById } from './lookups.js';
 import type { CriterionTally } from './roster.js';
+import { recordsChanged } from '../shared/changes.js';
 
 /** "Before 15 December" of the year being classified. */
 export function classificationDeadline(year: number): Date {
@@ -202,6 +203,7 @@ export async function decideClassification(actor: Actor, staffId: string, year: 
       throw err;
     }
   }
+  await recordsChanged(staff.unitPath, year);
   const view = (c: Classification | null) =>
     c && { level: c.level, suggestedLevel: c.suggestedLevel, differenceReason: c.differenceReason, disciplined: c.disciplined, generalPoints: c.generalPoints, taskPoints: c.taskPoints };
   await record({ actor, objectType: 'classification', objectId: saved._id, action: existing ? 'update' : 'decide', before: view(existing), after: view(saved), unitPath: staff.unitPath });

@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
+import { recordsChanged } from '../shared/changes.js';
 import { EvaluationModel, type Evaluation } from './model.js';
 
 /**
@@ -90,11 +91,20 @@ export async function saveResultRecords(evaluations: readonly Source[]): Promise
       if (!writeErrors.every((e) => (e.code ?? (e as { err?: { code?: number } }).err?.code) === 11000)) throw err;
     }
   }
+  await announce(evaluations);
+}
+
+/** Tells read models (statistics) which units and years these evaluations count in. */
+async function announce(evaluations: readonly Pick<Source, 'unitPath' | 'year'>[]): Promise<void> {
+  const seen = new Map<string, Pick<Source, 'unitPath' | 'year'>>();
+  for (const e of evaluations) seen.set(`${e.unitPath.map(String).join('/')}:${e.year}`, e);
+  for (const e of seen.values()) await recordsChanged(e.unitPath, e.year);
 }
 
 export async function saveResultRecord(evaluation: Source): Promise<void> {
   const record = resultRecordOf(evaluation);
   await EvaluationResultModel.replaceOne({ _id: record._id }, record, { upsert: true });
+  await announce([evaluation]);
 }
 
 /**

@@ -8,6 +8,7 @@ import { evaluationFor } from './evaluation-link.js';
 import { FINAL_STATUSES, FINDINGS, IncidentReportModel, breachKeysOf, ReportNoticeModel, type IncidentReport, type RemedyKind, type ReportStatus } from './model.js';
 import { AUDIT_TYPE, caseFor, isSubject, loadCase } from './service.js';
 import type { ReportSettings } from './settings.js';
+import { recordsChanged } from '../shared/changes.js';
 
 /** The case workflow: which state may follow which. */
 export const TRANSITIONS: Readonly<Record<ReportStatus, readonly ReportStatus[]>> = {
@@ -38,6 +39,7 @@ async function saveCase(report: IncidentReport, expectedVersion: number | undefi
   const inc = { ...((update.$inc as Record<string, number>) ?? {}), version: 1 };
   const result = await IncidentReportModel.updateOne({ _id: report._id, version }, { ...update, $inc: inc });
   if (result.matchedCount === 0) throw new Conflict();
+  await recordsChanged(report.unitPath, report.year);
 }
 
 export interface TransitionInput {

@@ -15,6 +15,7 @@ import { FINAL_STATUSES, IncidentReportModel, ReporterIdentityModel, type Incide
 import { handlerFor } from './routing.js';
 import type { ReportSettings } from './settings.js';
 import { hashOfIssued, hashOfTyped, newTrackingCode } from './tracking.js';
+import { recordsChanged } from '../shared/changes.js';
 
 export const AUDIT_TYPE = 'report';
 
@@ -166,6 +167,7 @@ export async function fileReport(input: ReportInput, reporter: Reporter, setting
     try {
       const doc = await IncidentReportModel.create({ ...base, caseNumber: caseNumber(kind, base.year), trackingHash: hashOfIssued(trackingCode) });
       const report = doc.toObject() as IncidentReport;
+      await recordsChanged(report.unitPath, report.year);
       if (!anonymous) await storeIdentity(report._id, reporter);
       await audit.record({
         actor: reporter.source === 'PEER' && !anonymous ? reporter.actor : null,

@@ -10,6 +10,7 @@ import { StaffModel } from '../staff/model.js';
 import { versionInForce } from '../code/service.js';
 import { DeskSettingsModel, RatingModel, SCALES, periodOf, type Level, type ScaleSize } from './model.js';
 import type { RatingInput } from './schemas.js';
+import { recordsChanged } from '../shared/changes.js';
 
 /** Units a kiosk can stand in front of: the one-stop desks (and offices that receive citizens). */
 const RATEABLE_KINDS: readonly UnitKind[] = ['desk', 'office'];
@@ -64,7 +65,7 @@ export async function submitRating(deskCode: string, input: RatingInput, now = n
   const criteria = [...new Set(input.criteria)];
   if (criteria.some((c) => !known.has(c))) throw new ValidationFailed({ criteria: 'validation.invalidChoice' });
   if (input.website) return false;
-  await RatingModel.create({
+  const rating = await RatingModel.create({
     unitId: desk._id,
     unitPath: desk.path,
     officerId: officer ? new Types.ObjectId(officer.id) : null,
@@ -75,6 +76,7 @@ export async function submitRating(deskCode: string, input: RatingInput, now = n
     comment: input.comment ?? '',
     ratedAt: now,
   });
+  await recordsChanged(desk.path, rating.year);
   return true;
 }
 

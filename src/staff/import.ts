@@ -9,6 +9,7 @@ import { Forbidden, ValidationFailed } from '../shared/errors.js';
 import { foldForSearch, vietnameseSortKey } from '../shared/vietnamese.js';
 import { EDUCATION_LEVELS, GENDERS, POLITICAL_THEORY_LEVELS, STAFF_CATEGORIES, StaffModel, staffCodeKey } from './model.js';
 import { IMPORT_COLUMNS, MIN_BIRTH_YEAR, importRow, type ImportField, type ImportRow } from './schemas.js';
+import { recordsChanged } from '../shared/changes.js';
 
 export const IMPORT_MAX_BYTES = 2 * 1024 * 1024;
 export const IMPORT_MAX_ROWS = 5000;
@@ -100,6 +101,8 @@ export async function importStaff(actor: Actor, buffer: Buffer): Promise<ImportR
   const imported = good.length - failedIndexes.size;
   if (imported > 0) {
     const paths = good.filter((_, i) => !failedIndexes.has(i)).map((g) => g.doc.unitPath as Types.ObjectId[]);
+    const year = new Date(Date.now() + 7 * 3600_000).getUTCFullYear();
+    for (const path of new Map(paths.map((p) => [p.map(String).join('/'), p])).values()) await recordsChanged(path, year);
     await record({ actor, objectType: 'staff', objectId: batchId, action: 'import', after: { imported, rejectedRows: new Set(errors.map((e) => e.row)).size }, unitPath: commonPrefix(paths) });
   }
   errors.sort((a, b) => a.row - b.row);

@@ -9,6 +9,7 @@ import { PAGE_SIZE, pageInfo } from '../shared/pagination.js';
 import { compareVietnamese, foldForSearch, vietnameseSortKey } from '../shared/vietnamese.js';
 import { StaffModel, staffCodeKey, type Staff } from './model.js';
 import type { StaffEditInput, StaffInput, StaffListQuery } from './schemas.js';
+import { recordsChanged } from '../shared/changes.js';
 
 export { importStaff, importTemplate } from './import.js';
 
@@ -225,6 +226,7 @@ export async function createStaff(actor: Actor, input: StaffInput): Promise<stri
     throw err;
   }
   await syncLoginLink(_id, null, fields.userId);
+  await recordsChanged(fields.unitPath, thisYear());
   await record({ actor, objectType: 'staff', objectId: _id, action: 'create', after: audited(fields), unitPath: fields.unitPath });
   return String(_id);
 }
@@ -237,6 +239,8 @@ export async function updateStaff(actor: Actor, id: string, input: StaffEditInpu
   const result = await StaffModel.updateOne({ _id: staff._id, version: input.version }, { $set: fields, $inc: { version: 1 } });
   if (result.matchedCount === 0) throw new Conflict();
   await syncLoginLink(staff._id, staff.userId ?? null, fields.userId);
+  await recordsChanged(staff.unitPath, thisYear());
+  await recordsChanged(fields.unitPath, thisYear());
   await record({ actor, objectType: 'staff', objectId: staff._id, action: 'update', before: audited(staff), after: audited(fields), unitPath: fields.unitPath });
 }
 
@@ -245,4 +249,8 @@ export async function followUnitPaths(unitIds: Types.ObjectId[]): Promise<void> 
   const units = await UnitModel.find({ _id: { $in: unitIds } }).select('path').lean();
   const ops = units.map((u) => ({ updateMany: { filter: { unitId: u._id }, update: { $set: { unitPath: u.path } } } }));
   if (ops.length) await StaffModel.bulkWrite(ops, { ordered: false });
+  for (const u of units) await recordsChanged(u.path, thisYear());
 }
+
+/** Staff counts are today's roster: a change to it touches this year's figures. */
+const thisYear = () => new Date(Date.now() + 7 * 3600_000).getUTCFullYear();
