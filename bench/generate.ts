@@ -29,7 +29,7 @@ const CODES = officialCatalogue.criteria.map((c) => c.code);
 const LEVEL = ['NOT_DONE', 'DONE', 'GOOD'] as const;
 
 /** Small, fast, seeded: the same data every run. */
-function rng(seed: number) {
+export function rng(seed: number) {
   let s = seed >>> 0;
   return () => {
     s = (s + 0x6d2b79f5) >>> 0;
