@@ -2,7 +2,6 @@ import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import mongoose from 'mongoose';
@@ -14,7 +13,7 @@ import { generate, type Size } from './generate.js';
 /**
  * `npm run bench`: generates a province and a larger set into a dedicated FerretDB, then measures the
  * province workbook against a raw baseline, its peak memory, its cost per 1,000 staff, and what an
- * export running does to a page's latency and to the event loop. Writes bench/RESULTS.md.
+ * export running does to a page's latency and to the event loop. Writes bench/RESULTS-exports.md.
  */
 
 const YEAR = 2026;
@@ -59,8 +58,10 @@ async function main() {
   const started = performance.now();
   // A throw-away database: in memory (/dev/shm) where there is one, so disk flushes do not slow generation.
   const dataDir = fs.mkdtempSync(path.join(process.env.BENCH_DATA_DIR ?? (fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir()), 'congboc-bench-'));
+  fs.chmodSync(dataDir, 0o711); // as root, PostgreSQL runs as the postgres user, which must reach its folder inside
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'congboc-bench-out-'));
-  const db = await startEmbeddedDb({ bin: process.env.FERRETDB_BIN ?? path.join(projectRoot, '.ferretdb', 'ferretdb'), dataDir, port: await freePort(), logger: createLogger('error') });
+  const backend = process.env.EMBEDDED_DB_BACKEND === 'sqlite' ? 'sqlite' : 'postgresql';
+  const db = await startEmbeddedDb({ backend, bin: process.env.FERRETDB_BIN ?? path.join(projectRoot, '.ferretdb', 'ferretdb'), dataDir, port: await freePort(), logger: createLogger('error'), durable: false });
   const rows: Record<string, string | number>[] = [];
   const results: Record<string, { exportMs: number; baselineMs: number; rssMb: number; baselineRssMb: number; genS: number; evaluations: number; bytes: number }> = {};
   let load: { idleP99: number; loadP99: number; idleRps: number; loadRps: number; maxStallMs: number; exports: number } | null = null;
@@ -146,7 +147,7 @@ async function main() {
 Command: \`npm run bench\` (runs \`tsx bench/run.ts\`)
 Date: ${new Date().toISOString().slice(0, 10)}
 Machine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}
-Database: embedded FerretDB v1.24.2 (SQLite), started by the bench with its own data directory (${dataDir.startsWith('/dev/shm') ? 'in memory, under /dev/shm' : 'on disk'}).
+Database: embedded FerretDB v1.24.2 (${backend}), started by the bench with its own data directory (${dataDir.startsWith('/dev/shm') ? 'in memory, under /dev/shm' : 'on disk'}).
 
 Data (generated straight into the collections in batches, year ${YEAR}, 13 criteria, 12 monthly evaluations per person):
 ${SIZES.map((s) => `- ${s.name}: ${s.staff.toLocaleString('en')} staff in ${s.communes} communes, ${results[s.name]!.evaluations.toLocaleString('en')} evaluations, ${s.reports.toLocaleString('en')} incident reports, ${s.ratings.toLocaleString('en')} ratings — generated in ${results[s.name]!.genS.toFixed(0)} s; workbook ${(results[s.name]!.bytes / 2 ** 20).toFixed(1)} MB`).join('\n')}
@@ -159,23 +160,8 @@ process builds province workbooks back to back; the stall is \`monitorEventLoopD
 
 ${table}
 `;
-  fs.writeFileSync(path.join(here, 'RESULTS.md'), md);
-  log('wrote bench/RESULTS.md');
-  await runOtherBenches();
-}
-
-/** The evaluations feature's bench (bench/evaluations.ts), when it is there: its rows are printed and added to RESULTS.md. */
-async function runOtherBenches(): Promise<void> {
-  const file = path.join(here, 'evaluations.ts');
-  if (!fs.existsSync(file)) return;
-  const mod = (await import(pathToFileURL(file).href)) as { runEvaluationsBench?: () => Promise<Record<string, unknown>[]> };
-  if (typeof mod.runEvaluationsBench !== 'function') return;
-  const rows = await mod.runEvaluationsBench();
-  if (!rows.length) return;
-  const keys = Object.keys(rows[0]!);
-  const table = [`| ${keys.join(' | ')} |`, `|${keys.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${keys.map((k) => String(r[k])).join(' | ')} |`)].join('\n');
-  process.stdout.write(`\nEvaluations (bench/evaluations.ts):\n${table}\n`);
-  fs.appendFileSync(path.join(here, 'RESULTS.md'), `\n## Evaluations (bench/evaluations.ts, run by the same command)\n\n${table}\n`);
+  fs.writeFileSync(path.join(here, 'RESULTS-exports.md'), md);
+  log('wrote bench/RESULTS-exports.md');
 }
 
 main().catch((err) => {
