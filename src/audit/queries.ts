@@ -6,6 +6,8 @@ import { formatDate, formatDateTime } from '../shared/format.js';
 import { PAGE_SIZE, pageInfo } from '../shared/pagination.js';
 import { foldForSearch } from '../shared/vietnamese.js';
 import { AuditEntryModel, type AuditEntry } from './model.js';
+import { actorDim, auditIndex, type SequenceSource } from './service.js';
+import { unitsSnapshot } from '../units/snapshot.js';
 
 /**
  * An administrator reads the entries whose unitPath contains a unit they administer. Every feature
@@ -95,12 +97,69 @@ function shape(e: AuditEntry) {
 
 export type AuditRow = ReturnType<typeof shape>;
 
-/** One page of the log in the administrator's scope, newest first. */
+const SELECT = 'at actorName objectType objectId action changes';
+/** Beyond this many actors matching a name, the log is walked with the actor as a condition instead of merging their sequences. */
+const MERGE_ACTORS = 20;
+/** How long a page waits for the log to be numbered (an older database, on first use) before reading it the old way. */
+const NUMBERING_WAIT_MS = 2000;
+
+/** The administrator's roots, without those under another root (their entries are already counted there). */
+async function distinctRoots(actor: Actor): Promise<string[]> {
+  const roots = scopeRoots(actor, 'admin');
+  if (!roots.length) throw new Forbidden();
+  const snapshot = await unitsSnapshot();
+  const ids = [...new Set(roots.map(String))];
+  return ids.filter((id) => !(snapshot.byId(id)?.path ?? []).some((p) => String(p) !== id && ids.includes(String(p))));
+}
+
+function bounds(filter: AuditFilter): { from?: Date; to?: Date } {
+  const out: { from?: Date; to?: Date } = {};
+  if (filter.from) out.from = localDayStart(filter.from);
+  if (filter.to) {
+    const end = localDayStart(filter.to);
+    end.setDate(end.getDate() + 1);
+    out.to = end;
+  }
+  return out;
+}
+
+/**
+ * One page of the log in the administrator's scope, newest first. The page reads only its own entries: by the
+ * sequence of the filter asked for (record type, action, both, or the actors whose name matches), the date bounds
+ * found by a binary search in it; only an actor combined with a type or action walks that actor's entries.
+ */
 export async function searchAudit(actor: Actor, filter: AuditFilter, page: number) {
+  const roots = await distinctRoots(actor);
+  if (!(await auditIndex.ensure(NUMBERING_WAIT_MS))) return legacySearchAudit(actor, filter, page);
+  const dim = filter.objectType && filter.action ? `ta:${filter.objectType}:${filter.action}` : filter.objectType ? `t:${filter.objectType}` : filter.action ? `a:${filter.action}` : 'all';
+  let sources: SequenceSource[] = roots.map((scope) => ({ scope, dim }));
+  const pushdown: Record<string, unknown> = {};
+  let test: ((e: Record<string, unknown>) => boolean) | undefined;
+  const name = filter.actorName ? foldForSearch(filter.actorName) : '';
+  if (name) {
+    const actors = (await Promise.all(roots.map((scope) => auditIndex.countersWhere({ scope, nameKeys: name })))).flat();
+    const dims = new Map(actors.map((a) => [String(a._id), String(a._id).slice(String(a.scope).length + 1)]));
+    if (!actors.length) return { entries: [], pager: pageInfo(1, 0) };
+    if (actors.length <= MERGE_ACTORS) {
+      sources = actors.map((a) => ({ scope: String(a.scope), dim: dims.get(String(a._id))! }));
+      if (filter.objectType) pushdown.objectType = filter.objectType;
+      if (filter.action) pushdown.action = filter.action;
+    } else {
+      const wanted = new Set([...dims.values()]);
+      test = (e) => wanted.has(actorDim(e.actorId));
+    }
+  }
+  const result = await auditIndex.page({ sources, page, size: PAGE_SIZE, select: `${SELECT} actorId`, ...bounds(filter), pushdown, test });
+  return { entries: (result.rows as unknown as AuditEntry[]).map(shape), pager: pageInfo(result.page, result.total) };
+}
+
+/** The log read by a filter on the whole collection: only until the log has been numbered. */
+async function legacySearchAudit(actor: Actor, filter: AuditFilter, page: number) {
   const query = queryOf(actor, filter);
   const total = await AuditEntryModel.countDocuments(query);
   const pager = pageInfo(page, total);
   const entries = await AuditEntryModel.find(query)
+    .select(SELECT)
     .sort({ at: -1, _id: -1 })
     .skip((pager.page - 1) * PAGE_SIZE)
     .limit(PAGE_SIZE)
@@ -108,8 +167,17 @@ export async function searchAudit(actor: Actor, filter: AuditFilter, page: numbe
   return { entries: entries.map(shape), pager };
 }
 
-/** The object types and actions present in the administrator's scope, for the filter lists. */
+/** The object types and actions present in the administrator's scope, for the filter lists: from the units' counters. */
 export async function filterChoices(actor: Actor) {
+  const roots = await distinctRoots(actor);
+  if (!(await auditIndex.ensure(NUMBERING_WAIT_MS))) return legacyFilterChoices(actor);
+  const counters = (await Promise.all(roots.map((_id) => auditIndex.countersWhere({ _id })))).flat();
+  const counted = Object.keys(Object.assign({}, ...counters.map((c) => c.n as Record<string, number>)));
+  const values = (prefix: string) => [...new Set(counted.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)))].filter(Boolean).sort();
+  return { objectTypes: values('t:'), actions: values('a:') };
+}
+
+async function legacyFilterChoices(actor: Actor) {
   const match = scopeFilter(actor);
   const distinct = async (field: 'objectType' | 'action') => {
     const groups = await AuditEntryModel.aggregate<{ _id: string }>([{ $match: match }, { $group: { _id: `$${field}`, n: { $sum: 1 } } }]);
@@ -123,7 +191,7 @@ export async function filterChoices(actor: Actor) {
 export async function objectHistory(actor: Actor, objectType: string, objectId: string) {
   scopeFilter(actor);
   if (!isValidObjectId(objectId)) throw new NotFound();
-  const entries = await AuditEntryModel.find({ objectType, objectId }).sort({ at: -1, _id: -1 }).lean<AuditEntry[]>();
+  const entries = await AuditEntryModel.find({ objectType, objectId }).select(`${SELECT} unitPath`).sort({ at: -1, _id: -1 }).lean<AuditEntry[]>();
   if (!entries.length) throw new NotFound();
   const visible = entries.filter((e) => coversUnit(actor, e.unitPath ?? [], 'admin'));
   if (!visible.length) throw new Forbidden();

@@ -1,6 +1,10 @@
 import type { Types } from 'mongoose';
-import { AuditEntryModel } from './model.js';
+import { foldForSearch } from '../shared/vietnamese.js';
+import { AuditEntryModel, AuditSequenceModel } from './model.js';
+import { SequenceIndex } from './sequences.js';
 import type { Actor } from '../auth/actor.js';
+
+export { BUCKET, SequenceIndex, isDuplicateKey, type SequenceSource, type SequencePlan } from './sequences.js';
 
 type Plain = Record<string, unknown>;
 
@@ -12,13 +16,52 @@ export function diff(before: Plain | null, after: Plain | null): { field: string
   const fields = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
   const changes = [];
   for (const field of fields) {
-    if (['_id', '__v', 'updatedAt', 'createdAt', 'version', 'searchName', 'sortKey'].includes(field)) continue;
+    if (['_id', '__v', 'updatedAt', 'createdAt', 'version', 'searchName', 'sortKey', 'searchKeys', 'sortBucket'].includes(field)) continue;
     const b = before?.[field];
     const a = after?.[field];
     if (comparable(b) !== comparable(a)) changes.push({ field, before: b ?? null, after: a ?? null });
   }
   return changes;
 }
+
+const MAX_PREFIX = 40;
+
+/**
+ * What a name search matches by equality: the folded text from the start of each word, cut at every length
+ * ("lo van phich" → "l", "lo", … "lo van phich", "v", … "van phich", "p", … "phich").
+ */
+export function wordStartPrefixes(text: string): string[] {
+  const words = foldForSearch(text).split(' ').filter(Boolean);
+  const keys = new Set<string>();
+  for (let i = 0; i < words.length; i++) {
+    const rest = words.slice(i).join(' ').slice(0, MAX_PREFIX);
+    for (let len = 1; len <= rest.length; len++) if (rest[len - 1] !== ' ') keys.add(rest.slice(0, len));
+  }
+  return [...keys];
+}
+
+export const SYSTEM_ACTOR = 'system';
+export const actorDim = (actorId: unknown) => `u:${actorId ? String(actorId) : SYSTEM_ACTOR}`;
+
+/**
+ * The log's numbering (sequences.ts): for each unit on an entry's path, overall, by record type, by action, by
+ * both, and by actor (the actor's counter also names them, for the actor filter).
+ */
+export const auditIndex = new SequenceIndex({
+  docs: AuditEntryModel,
+  counters: AuditSequenceModel,
+  keysField: 'seqKeys',
+  pendingField: 'seqPending',
+  timeField: 'at',
+  planFields: 'unitPath objectType action actorId actorName',
+  plan: (e) =>
+    ((e.unitPath as Types.ObjectId[] | undefined) ?? []).map((unit) => ({
+      scope: String(unit),
+      dims: ['all', `t:${String(e.objectType)}`, `a:${String(e.action)}`, `ta:${String(e.objectType)}:${String(e.action)}`, actorDim(e.actorId)],
+    })),
+  ownDocument: (dim) => dim.startsWith('u:'),
+  counterFields: (_scope, dim, e) => (dim.startsWith('u:') ? { name: String(e.actorName ?? ''), nameKeys: wordStartPrefixes(String(e.actorName ?? '')) } : {}),
+});
 
 export async function record(entry: {
   actor: Actor | null;
@@ -30,13 +73,20 @@ export async function record(entry: {
   /** The unit the object belongs to (its ancestors included): administrators see the entries of their subtree only. */
   unitPath: Types.ObjectId[];
 }): Promise<void> {
-  await AuditEntryModel.create({
+  const doc = {
     actorId: entry.actor?.userId ?? null,
-    actorName: entry.actor?.displayName ?? 'system',
+    actorName: entry.actor?.displayName ?? SYSTEM_ACTOR,
     objectType: entry.objectType,
     objectId: entry.objectId,
     action: entry.action,
     changes: diff(entry.before ?? null, entry.after ?? null),
     unitPath: entry.unitPath,
-  });
+  };
+  // Stamped under the numbering lock, so that the log's order and its numbers agree.
+  await auditIndex.write({ _id: '', ...doc }, (keys) => AuditEntryModel.create({ ...doc, at: new Date(), seqKeys: keys ?? [], seqPending: keys == null }));
+}
+
+/** Start-up work (idempotent): numbers an audit log written before the numbering existed. */
+export async function prepareAuditLog(log?: (msg: string) => void): Promise<void> {
+  if (!(await auditIndex.ensure(0))) await auditIndex.rebuild(log);
 }

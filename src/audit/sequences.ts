@@ -1,0 +1,365 @@
+import type { Model } from 'mongoose';
+
+/**
+ * Positions in an append-ordered collection (the audit log, the reports inbox), so that a page newest-first reads only
+ * the rows it shows, however long the history.
+ *
+ * Each document is numbered at write time in each of its sequences — a sequence is a scope (a unit id) and a
+ * dimension (`all`, or a filter value such as `t:staff`) — and stores one key per sequence, `scope|dim|bucket`, where
+ * bucket = floor((number − 1) / BUCKET). A counter document per scope holds how many documents each of its sequences
+ * has. Page p of a sequence is then one or two equality look-ups on the keys field (what FerretDB pushes into SQL):
+ * the documents of a bucket, ordered by (time, _id), are the sequence's numbers in order.
+ *
+ * Numbers are handed out under an in-process lock, so within the one app process they are exact on FerretDB too
+ * (whose updates are read-then-write, its issue #3040); `findOneAndUpdate` with `$inc` keeps them unique on MongoDB.
+ * A document written before its collection was numbered (an older database, or while a rebuild runs) is stored with
+ * the pending flag and numbered by `rebuild()`, which is idempotent and runs when the marker document is missing.
+ */
+
+export const BUCKET = 25;
+const MARKER = '~numbered';
+
+type Id = { toString(): string };
+type Lean = Record<string, unknown> & { _id: Id };
+
+export interface SequenceSource {
+  scope: string;
+  dim: string;
+}
+
+/** What a document is numbered in: dims by scope. */
+export type SequencePlan = { scope: string; dims: string[] }[];
+
+export interface SequenceOptions {
+  /** The numbered collection. */
+  docs: Model<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** Counter documents `{_id, scope, n: {dim: count}}` (and the marker), a collection of their own. */
+  counters: Model<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  keysField: string;
+  pendingField: string;
+  timeField: string;
+  /** Fields a rebuild reads to know a document's plan. */
+  planFields: string;
+  plan(doc: Lean): SequencePlan;
+  /** Dimensions kept in a counter document of their own (one per value, e.g. one per actor): `${scope}|${dim}`. */
+  ownDocument?(dim: string): boolean;
+  /** Extra fields set on a counter document when a document is numbered in it (e.g. the actor's name). */
+  counterFields?(scope: string, dim: string, doc: Lean): Record<string, unknown>;
+}
+
+export const keyOf = (scope: string, dim: string, seq: number) => `${scope}|${dim}|${Math.floor((seq - 1) / BUCKET)}`;
+const bucketKey = (s: SequenceSource, bucket: number) => `${s.scope}|${s.dim}|${bucket}`;
+
+class Lock {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(f: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(f, f);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+}
+
+export class SequenceIndex {
+  private readonly lock = new Lock();
+  /** null: not known in this process yet; false: not numbered (or a rebuild runs): writes are pending. */
+  private ready: boolean | null = null;
+  private building: Promise<void> | null = null;
+  /** The newest time numbered by this process. */
+  private newest: number | null = null;
+
+  constructor(private readonly o: SequenceOptions) {}
+
+  private counterId(scope: string, dim: string): string {
+    return this.o.ownDocument?.(dim) ? `${scope}|${dim}` : scope;
+  }
+
+  private async markerPresent(): Promise<boolean> {
+    return (await this.o.counters.exists({ _id: MARKER })) != null;
+  }
+
+  /**
+   * Writes one document with its numbers: `write` receives the keys to store (null while the collection is not yet
+   * numbered: then store the pending flag instead). When the write fails, the numbers are taken back.
+   */
+  async write<T>(doc: Lean, write: (keys: string[] | null) => Promise<T>): Promise<T> {
+    return this.lock.run(async () => {
+      if (this.ready === null) this.ready = await this.markerPresent();
+      if (!this.ready) return write(null);
+      const plan = this.o.plan(doc);
+      const taken: { id: string; inc: Record<string, number> }[] = [];
+      const keys: string[] = [];
+      const byCounter = new Map<string, { scope: string; dims: string[] }>();
+      for (const { scope, dims } of plan) {
+        for (const dim of dims) {
+          const id = this.counterId(scope, dim);
+          const entry = byCounter.get(id) ?? { scope, dims: [] };
+          entry.dims.push(dim);
+          byCounter.set(id, entry);
+        }
+      }
+      try {
+        await Promise.all(
+          [...byCounter.entries()].map(async ([id, { scope, dims }]) => {
+            const inc = Object.fromEntries(dims.map((d) => [`n.${d}`, 1]));
+            const extra = Object.assign({}, ...dims.map((d) => this.o.counterFields?.(scope, d, doc) ?? {}));
+            const counter = await this.increment(id, scope, inc, extra);
+            taken.push({ id, inc });
+            for (const d of dims) keys.push(keyOf(scope, d, (counter.n as Record<string, number>)[d]!));
+          }),
+        );
+        const written = await write(keys);
+        // Numbers follow time: a document older than one already numbered (a seed writing the past) has them out of
+        // order, so the collection is renumbered on its next read.
+        const t = (doc[this.o.timeField] as Date | undefined)?.getTime();
+        if (t != null && this.newest != null && t < this.newest) {
+          await this.o.counters.deleteOne({ _id: MARKER });
+          this.ready = null;
+        }
+        if (t != null) this.newest = Math.max(this.newest ?? t, t);
+        return written;
+      } catch (err) {
+        await Promise.all(taken.map((t) => this.o.counters.updateOne({ _id: t.id }, { $inc: Object.fromEntries(Object.keys(t.inc).map((k) => [k, -1])) })));
+        throw err;
+      }
+    });
+  }
+
+  /** $inc with upsert; a second upsert of a new counter may hit a duplicate key on FerretDB: then it is a plain update. */
+  private async increment(id: string, scope: string, inc: Record<string, number>, extra: Record<string, unknown>): Promise<Lean> {
+    const update = { $inc: inc, $set: { scope, ...extra } };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const doc = await this.o.counters.findOneAndUpdate({ _id: id }, update, { upsert: true, returnDocument: 'after' }).lean<Lean>();
+        if (doc) return doc;
+      } catch (err) {
+        if ((err as { code?: number }).code !== 11000 || attempt > 2) throw err;
+      }
+    }
+  }
+
+  /** The numbered state, building it when missing; waits at most `waitMs` for a build (false: use another path). */
+  async ensure(waitMs: number): Promise<boolean> {
+    if (!this.building && (await this.markerPresent())) {
+      this.ready ??= true;
+      return true;
+    }
+    const building = this.rebuild();
+    if (waitMs <= 0) {
+      building.catch(() => undefined);
+      return false;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const done = await Promise.race([building.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), waitMs)))]);
+    clearTimeout(timer);
+    return done;
+  }
+
+  /**
+   * Numbers every document again from scratch, in (time, _id) order: the counters are recomputed and the keys
+   * rewritten where they differ. Documents written meanwhile are pending and numbered at the end, under the lock.
+   */
+  rebuild(log?: (msg: string) => void): Promise<void> {
+    this.building ??= this.renumber(log).finally(() => {
+      this.building = null;
+    });
+    return this.building;
+  }
+
+  private async renumber(log?: (msg: string) => void): Promise<void> {
+    const o = this.o;
+    await this.lock.run(async () => {
+      this.ready = false;
+    });
+    const docs = await o.docs.find({}).select(`_id ${o.timeField} ${o.keysField} ${o.pendingField} ${o.planFields}`).lean<Lean[]>();
+    log?.(`read ${docs.length} documents`);
+    const time = (d: Lean) => (d[o.timeField] as Date | undefined)?.getTime() ?? 0;
+    docs.sort((a, b) => time(a) - time(b) || String(a._id).localeCompare(String(b._id)));
+    const counts = new Map<string, { scope: string; n: Record<string, number>; extra: Record<string, unknown> }>();
+    const numberDoc = (d: Lean) => {
+      const keys: string[] = [];
+      for (const { scope, dims } of o.plan(d)) {
+        for (const dim of dims) {
+          const id = this.counterId(scope, dim);
+          const c = counts.get(id) ?? { scope, n: {}, extra: {} };
+          counts.set(id, c);
+          const seq = (c.n[dim] = (c.n[dim] ?? 0) + 1);
+          Object.assign(c.extra, o.counterFields?.(scope, dim, d) ?? {});
+          keys.push(keyOf(scope, dim, seq));
+        }
+      }
+      return keys;
+    };
+    const changed: { _id: Id; keys: string[] }[] = [];
+    for (const d of docs) {
+      const keys = numberDoc(d);
+      const stored = (d[o.keysField] as string[] | undefined) ?? [];
+      if (d[o.pendingField] || stored.length !== keys.length || stored.some((k, i) => k !== keys[i])) changed.push({ _id: d._id, keys });
+    }
+    log?.(`rewriting the keys of ${changed.length} documents`);
+    await inBatches(changed, 8, (c) => o.docs.updateOne({ _id: c._id }, { $set: { [o.keysField]: c.keys, [o.pendingField]: false } }));
+    await this.lock.run(async () => {
+      // Written while the keys above were rewritten: numbered after everything else.
+      const pending = await o.docs.find({ [o.pendingField]: true }).select(`_id ${o.timeField} ${o.planFields}`).lean<Lean[]>();
+      pending.sort((a, b) => time(a) - time(b) || String(a._id).localeCompare(String(b._id)));
+      const late = pending.map((d) => ({ _id: d._id, keys: numberDoc(d) }));
+      await o.counters.deleteMany({ _id: { $ne: MARKER } });
+      const counterDocs = [...counts.entries()].map(([_id, c]) => ({ _id, scope: c.scope, n: c.n, ...c.extra }));
+      for (let i = 0; i < counterDocs.length; i += 1000) await o.counters.insertMany(counterDocs.slice(i, i + 1000));
+      await inBatches(late, 8, (c) => o.docs.updateOne({ _id: c._id }, { $set: { [o.keysField]: c.keys, [o.pendingField]: false } }));
+      await o.counters.updateOne({ _id: MARKER }, { $set: { scope: '', at: new Date() } }, { upsert: true });
+      this.ready = true;
+    });
+    log?.(`numbered; ${counts.size} counters`);
+  }
+
+  /** Counter values of these sequences (0 when none). */
+  async counts(sources: readonly SequenceSource[]): Promise<number[]> {
+    const ids = [...new Set(sources.map((s) => this.counterId(s.scope, s.dim)))];
+    const docs = await Promise.all(ids.map((id) => this.o.counters.findById(id).lean<Lean>()));
+    const byId = new Map(ids.map((id, i) => [id, docs[i]]));
+    return sources.map((s) => ((byId.get(this.counterId(s.scope, s.dim))?.n as Record<string, number> | undefined)?.[s.dim] ?? 0));
+  }
+
+  /** Counter documents of a scope whose extra field equals a value (e.g. actors by a name key). */
+  async countersWhere(filter: Record<string, unknown>): Promise<Lean[]> {
+    return this.o.counters.find(filter).lean<Lean[]>();
+  }
+
+  /** The documents of one bucket, oldest first, each with its number. */
+  private async bucket(s: SequenceSource, bucket: number, select: string, pushdown: Record<string, unknown> = {}): Promise<{ seq: number; doc: Lean }[]> {
+    const o = this.o;
+    const docs = await o.docs.find({ ...pushdown, [o.keysField]: bucketKey(s, bucket) }).select(`${select} ${o.timeField}`).lean<Lean[]>();
+    const time = (d: Lean) => (d[o.timeField] as Date).getTime();
+    docs.sort((a, b) => time(a) - time(b) || String(a._id).localeCompare(String(b._id)));
+    return docs.map((doc, i) => ({ seq: bucket * BUCKET + 1 + i, doc }));
+  }
+
+  /** How many documents of the sequence are older than `t` (its numbers are in time order). */
+  async countBefore(s: SequenceSource, n: number, t: Date): Promise<number> {
+    if (n === 0) return 0;
+    const o = this.o;
+    let lo = 0;
+    let hi = Math.floor((n - 1) / BUCKET);
+    let best = 0;
+    // The last bucket whose oldest document is older than t.
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const rows = await this.bucket(s, mid, '_id');
+      const older = rows.filter((r) => (r.doc[o.timeField] as Date).getTime() < t.getTime());
+      if (older.length === 0) hi = mid - 1;
+      else {
+        best = mid * BUCKET + older.length;
+        if (older.length < rows.length) return best;
+        lo = mid + 1;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * One page, newest first, of the documents in these (disjoint) sequences, between the time bounds [from, to).
+   * Without residual conditions the total is known from the counters and only the page's buckets are read; with
+   * them (`pushdown` equalities, an in-app `test`) buckets are walked newest first: the page is filled from the
+   * fewest buckets, and the total is counted by walking the rest unless `knownTotal` gives it.
+   */
+  async page(q: {
+    sources: readonly SequenceSource[];
+    page: number;
+    size: number;
+    select: string;
+    from?: Date;
+    to?: Date;
+    pushdown?: Record<string, unknown>;
+    test?: (doc: Lean) => boolean;
+    knownTotal?: number;
+  }): Promise<{ rows: Lean[]; total: number; page: number }> {
+    const o = this.o;
+    const counts = await this.counts(q.sources);
+    const ranges = await Promise.all(
+      q.sources.map(async (s, i) => {
+        const n = counts[i]!;
+        const hi = q.to ? await this.countBefore(s, n, q.to) : n;
+        const lo = q.from ? (await this.countBefore(s, hi, q.from)) + 1 : 1;
+        return { s, lo, hi };
+      }),
+    );
+    const time = (d: Lean) => (d[o.timeField] as Date).getTime();
+    const newestFirst = (a: Lean, b: Lean) => time(b) - time(a) || String(b._id).localeCompare(String(a._id));
+    const residual = (q.pushdown && Object.keys(q.pushdown).length > 0) || q.test != null;
+
+    if (!residual) {
+      const total = ranges.reduce((sum, r) => sum + Math.max(0, r.hi - r.lo + 1), 0);
+      const page = clampPage(q.page, total, q.size);
+      const offset = (page - 1) * q.size;
+      if (ranges.length === 1) {
+        const { s, lo, hi } = ranges[0]!;
+        const top = hi - offset;
+        const bottom = Math.max(lo, top - q.size + 1);
+        const rows = await this.seqRange(s, bottom, top, q.select);
+        return { rows: rows.sort(newestFirst), total, page };
+      }
+      // Several sequences: the newest offset + size of each, merged.
+      const parts = await Promise.all(ranges.map(({ s, lo, hi }) => this.seqRange(s, Math.max(lo, hi - offset - q.size + 1), hi, q.select)));
+      return { rows: dedupe(parts.flat()).sort(newestFirst).slice(offset, offset + q.size), total, page };
+    }
+
+    // Residual conditions: walk the buckets newest first.
+    const want = (q.page - 1) * q.size + q.size;
+    const found: Lean[] = [];
+    let exhausted = true;
+    for (const { s, lo, hi } of ranges) {
+      if (hi < lo) continue;
+      for (let b = Math.floor((hi - 1) / BUCKET); b >= Math.floor((lo - 1) / BUCKET); b--) {
+        const rows = await this.bucket(s, b, q.select, q.pushdown);
+        for (const r of rows) {
+          if (q.from && time(r.doc) < q.from.getTime()) continue;
+          if (q.to && time(r.doc) >= q.to.getTime()) continue;
+          if (!q.test || q.test(r.doc)) found.push(r.doc);
+        }
+        if (ranges.length === 1 && q.knownTotal != null && found.length >= want) {
+          exhausted = false;
+          break;
+        }
+      }
+    }
+    const all = dedupe(found).sort(newestFirst);
+    const total = exhausted ? all.length : q.knownTotal!;
+    const page = clampPage(q.page, total, q.size);
+    const offset = (page - 1) * q.size;
+    return { rows: all.slice(offset, offset + q.size), total, page };
+  }
+
+  /** The documents numbered lo..hi (inclusive) in a sequence. */
+  private async seqRange(s: SequenceSource, lo: number, hi: number, select: string): Promise<Lean[]> {
+    if (hi < lo) return [];
+    const buckets: number[] = [];
+    for (let b = Math.floor((hi - 1) / BUCKET); b >= Math.floor((lo - 1) / BUCKET); b--) buckets.push(b);
+    const rows = (await Promise.all(buckets.map((b) => this.bucket(s, b, select)))).flat();
+    return rows.filter((r) => r.seq >= lo && r.seq <= hi).map((r) => r.doc);
+  }
+}
+
+function dedupe(docs: Lean[]): Lean[] {
+  const seen = new Set<string>();
+  return docs.filter((d) => {
+    const id = String(d._id);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
+function clampPage(page: number, total: number, size: number): number {
+  return Math.min(Math.max(1, page), Math.max(1, Math.ceil(total / size)));
+}
+
+async function inBatches<T>(items: readonly T[], parallel: number, f: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(parallel, items.length) }, async () => {
+      while (next < items.length) await f(items[next++]!);
+    }),
+  );
+}
+
+export const isDuplicateKey = (err: unknown) => (err as { code?: number })?.code === 11000;
