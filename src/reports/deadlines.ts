@@ -5,10 +5,13 @@ import { createMailer, type Mailer } from '../notifications/mailer.js';
 import { vietnamDay } from '../holidays/working-days.js';
 import { formatDate } from '../shared/format.js';
 import { logger } from '../shared/logger.js';
-import { UnitModel, type Unit } from '../units/model.js';
-import { FINAL_STATUSES, IncidentReportModel, ReportNoticeModel, type IncidentReport } from './model.js';
+import { unitsSnapshot, type UnitInfo } from '../units/snapshot.js';
+import { OPEN_STATUSES } from './counters.js';
+import { FINAL_STATUSES, IncidentReportModel, ReportNoticeModel, type IncidentReport, type ReportStatus } from './model.js';
 import { AUDIT_TYPE } from './service.js';
 import { defaultReportSettings, type ReportSettings } from './settings.js';
+
+const ESCALATION_FIELDS = 'caseNumber status receivedAt dueAt overdue handlerUnitId handlerUnitPath escalatedToUnitId escalationLevel excludedUserIds unitName';
 
 export interface EscalationResult {
   escalated: { reportId: Types.ObjectId; caseNumber: string; toUnitId: Types.ObjectId | null }[];
@@ -24,12 +27,19 @@ export async function escalateOverdue(now = new Date(), deps: { settings?: Repor
   const settings = deps.settings ?? defaultReportSettings();
   const mailer = deps.mailer === undefined ? createMailer(settings) : deps.mailer;
   const today = vietnamDay(now);
-  const due = await IncidentReportModel.find({ status: { $nin: [...FINAL_STATUSES] }, overdue: 0, dueAt: { $lt: today } }).lean<IncidentReport[]>();
+  // The open cases only (one equality look-up per open status, not flagged yet): the working set, not the history.
+  const open = await Promise.all(OPEN_STATUSES.map((status) => IncidentReportModel.find({ status, overdue: 0 }).select(ESCALATION_FIELDS).lean<IncidentReport[]>()));
+  const due = open
+    .flat()
+    .filter((r) => r.dueAt != null && r.dueAt.getTime() < today.getTime() && !FINAL_STATUSES.includes(r.status as ReportStatus))
+    .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
   const result: EscalationResult = { escalated: [], mailed: 0 };
+  const units = await unitsSnapshot();
+  const leaderCache = new Map<string, Promise<Leader[]>>();
   for (const report of due) {
     const watching = report.escalatedToUnitId ?? report.handlerUnitId;
-    const current = await UnitModel.findById(watching).select('parentId').lean();
-    const target = current?.parentId ? await UnitModel.findById(current.parentId).lean<Unit>() : null;
+    const current = units.byId(watching);
+    const target = current?.parentId ? (units.byId(current.parentId) ?? null) : null;
     const set: Record<string, unknown> = { overdue: 1, wasLate: 1 };
     if (target) Object.assign(set, { escalatedToUnitId: target._id, escalationLevel: report.escalationLevel + 1 });
     // Guarded by overdue: 0 so two runs at once escalate a case only once.
@@ -44,7 +54,7 @@ export async function escalateOverdue(now = new Date(), deps: { settings?: Repor
       after: { overdue: 1, escalatedToUnitId: target?._id ?? report.escalatedToUnitId ?? null },
       unitPath: report.handlerUnitPath,
     });
-    const recipients = await leadersOf(target ?? (await UnitModel.findById(watching).lean<Unit>()), report.excludedUserIds);
+    const recipients = await leadersOf(target ?? current ?? null, report.excludedUserIds, leaderCache);
     if (recipients.length) await ReportNoticeModel.insertMany(recipients.map((u) => ({ userId: u._id, reportId: report._id, kind: 'CASE_ESCALATED', at: now, dueAt: report.dueAt })));
     if (mailer) result.mailed += await mailLeaders(mailer, recipients, report);
     result.escalated.push({ reportId: report._id, caseNumber: report.caseNumber, toUnitId: target?._id ?? null });
@@ -53,10 +63,15 @@ export async function escalateOverdue(now = new Date(), deps: { settings?: Repor
 }
 
 /** The active accounts holding a head or admin grant on the unit itself (not the subject of the case). */
-async function leadersOf(unit: Unit | null, excluded: readonly Types.ObjectId[]) {
+type Leader = { _id: Types.ObjectId; email?: string | null; displayName: string; roles: { role: string; unitId: Types.ObjectId }[] };
+
+async function leadersOf(unit: Pick<UnitInfo, '_id'> | null, excluded: readonly Types.ObjectId[], cache: Map<string, Promise<Leader[]>>) {
   if (!unit) return [];
-  // No $elemMatch on FerretDB v1: match the unit, then check the role of that very grant here.
-  const users = await UserModel.find({ active: true, 'roles.unitId': unit._id }).select('_id email displayName roles').lean();
+  // No $elemMatch on FerretDB v1: match the unit, then check the role of that very grant here. (A dotted path is not
+  // pushed down either: the accounts are read once per unit and run.)
+  let found = cache.get(String(unit._id));
+  if (!found) cache.set(String(unit._id), (found = UserModel.find({ active: true, 'roles.unitId': unit._id }).select('_id email displayName roles').lean<Leader[]>().exec()));
+  const users = await found;
   return users.filter(
     (u) => u.roles.some((g) => String(g.unitId) === String(unit._id) && (g.role === 'head' || g.role === 'admin')) && !excluded.some((id) => String(id) === String(u._id)),
   );

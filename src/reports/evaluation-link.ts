@@ -12,8 +12,8 @@ export function periodKeysOf(day: Date): string[] {
 export async function evaluationFor(staffId: Types.ObjectId | null, day: Date): Promise<{ evaluationId: Types.ObjectId | null; evaluationPeriodKey: string }> {
   if (!staffId) return { evaluationId: null, evaluationPeriodKey: '' };
   const keys = periodKeysOf(day);
-  const found = await EvaluationModel.find({ staffId, periodKey: { $in: keys } }).select('_id periodKey').lean();
-  found.sort((a, b) => keys.indexOf(a.periodKey) - keys.indexOf(b.periodKey));
-  const best = found[0];
+  // One equality look-up per period key (each finds at most one): `periodKey: {$in}` would read all of the person's evaluations on FerretDB.
+  const found = await Promise.all(keys.map((periodKey) => EvaluationModel.findOne({ staffId, periodKey }).select('_id periodKey').lean()));
+  const best = found.find((e) => e != null);
   return best ? { evaluationId: best._id, evaluationPeriodKey: best.periodKey } : { evaluationId: null, evaluationPeriodKey: '' };
 }

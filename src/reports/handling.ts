@@ -9,6 +9,9 @@ import { FINAL_STATUSES, FINDINGS, IncidentReportModel, breachKeysOf, ReportNoti
 import { AUDIT_TYPE, caseFor, isSubject, loadCase } from './service.js';
 import type { ReportSettings } from './settings.js';
 import { recordsChanged } from '../shared/changes.js';
+import { countCase, recordBreaches } from './counters.js';
+
+export const warningWindow = (settings: Pick<ReportSettings, 'EARLY_WARNING_THRESHOLD' | 'EARLY_WARNING_WINDOW_DAYS'>) => ({ threshold: settings.EARLY_WARNING_THRESHOLD, days: settings.EARLY_WARNING_WINDOW_DAYS });
 
 /** The case workflow: which state may follow which. */
 export const TRANSITIONS: Readonly<Record<ReportStatus, readonly ReportStatus[]>> = {
@@ -85,6 +88,9 @@ export async function transition(actor: Actor, id: string, input: TransitionInpu
     $set: set,
     $push: { history: { from, to: input.to, at: now, byUserId: actor.userId, byName: actor.displayName, note: input.note, late: stageLate } },
   });
+  // Second steps, each idempotent from the case: the status counters and the early-warning breaches.
+  await countCase(report, { ...report, status: input.to });
+  if (set.substantiated === true) await recordBreaches({ ...report, breachKeys: set.breachKeys as string[] }, warningWindow(settings), now);
   await audit.record({
     actor,
     objectType: AUDIT_TYPE,

@@ -161,6 +161,10 @@ const incidentReportSchema = new Schema(
     evaluationId: { type: Schema.Types.ObjectId, ref: 'Evaluation', default: null },
     evaluationPeriodKey: { type: String, default: '' },
     version: { type: Number, default: 0 },
+    /** The case's places in the inbox of each unit on its handler's path (reports/counters.ts, audit/sequences.ts). */
+    seqKeys: { type: [String], default: [] },
+    /** Filed before the inbox was numbered (or while it is renumbered): numbered by the next rebuild. */
+    seqPending: { type: Boolean, default: false },
   },
   { timestamps: true },
 );
@@ -172,6 +176,10 @@ incidentReportSchema.index({ unitPath: 1, year: 1 });
 incidentReportSchema.index({ unitId: 1, year: 1 });
 incidentReportSchema.index({ staffId: 1, occurredAt: 1 });
 incidentReportSchema.index({ status: 1, dueAt: 1 });
+incidentReportSchema.index({ seqKeys: 1 });
+incidentReportSchema.index({ seqPending: 1 });
+// The cases about a person, to keep them out of their own inbox and warnings.
+incidentReportSchema.index({ excludedUserIds: 1 });
 
 export function breachKeysOf(staffId: Types.ObjectId | null | undefined, deskId: Types.ObjectId | null | undefined, codes: readonly string[]): string[] {
   return codes.flatMap((code) => [...(staffId ? [`S:${String(staffId)}:${code}`] : []), ...(deskId ? [`D:${String(deskId)}:${code}`] : [])]);

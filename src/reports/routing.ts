@@ -1,25 +1,26 @@
 import type { Types } from 'mongoose';
 import { UserModel } from '../auth/model.js';
-import { UnitModel, type Unit } from '../units/model.js';
+import { unitsSnapshot, type UnitInfo } from '../units/snapshot.js';
 
 /**
  * Conflict of interest: a case is handled by the reported unit unless the person reported about holds
  * a head or admin grant over it; then it goes up, level by level, to the first unit they do not lead.
  */
-export async function handlerFor(reportingUnit: Unit, subjectStaffId: Types.ObjectId | null): Promise<{
-  handlerUnit: Unit;
+export async function handlerFor(reportingUnit: UnitInfo, subjectStaffId: Types.ObjectId | null): Promise<{
+  handlerUnit: UnitInfo;
   conflictOfInterest: boolean;
   excludedUserIds: Types.ObjectId[];
 }> {
   if (!subjectStaffId) return { handlerUnit: reportingUnit, conflictOfInterest: false, excludedUserIds: [] };
   const accounts = await UserModel.find({ staffId: subjectStaffId }).select('_id roles').lean();
   const ledUnitIds = new Set(accounts.flatMap((u) => u.roles.filter((g) => g.role === 'head' || g.role === 'admin').map((g) => String(g.unitId))));
-  const leads = (u: Unit) => u.path.some((id) => ledUnitIds.has(String(id)));
+  const leads = (u: UnitInfo) => u.path.some((id) => ledUnitIds.has(String(id)));
 
+  const snapshot = await unitsSnapshot();
   let handler = reportingUnit;
   let conflict = false;
   while (leads(handler) && handler.parentId) {
-    const parent = await UnitModel.findById(handler.parentId).lean<Unit>();
+    const parent = snapshot.byId(handler.parentId);
     if (!parent) break;
     handler = parent;
     conflict = true;

@@ -8,8 +8,10 @@ import { workingDaysFrom } from '../holidays/service.js';
 import { vietnamDay } from '../holidays/working-days.js';
 import { AppError, Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
 import { compareVietnamese, compareVietnameseNames } from '../shared/vietnamese.js';
-import { StaffModel } from '../staff/model.js';
-import { COMMUNE_KINDS, UnitModel, type Unit, type UnitKind } from '../units/model.js';
+import * as staffService from '../staff/service.js';
+import { COMMUNE_KINDS, type UnitKind } from '../units/model.js';
+import { unitsSnapshot, type UnitInfo } from '../units/snapshot.js';
+import { caseIndex, countCase } from './counters.js';
 import { evaluationFor } from './evaluation-link.js';
 import { FINAL_STATUSES, IncidentReportModel, ReporterIdentityModel, type IncidentReport, type ReportKind, type ReportStatus } from './model.js';
 import { handlerFor } from './routing.js';
@@ -43,35 +45,30 @@ function oid(id: string | undefined): Types.ObjectId | null {
   return id && /^[0-9a-f]{24}$/i.test(id) ? new Types.ObjectId(id) : null;
 }
 
-function alive(at: Date): Record<string, unknown> {
-  return { $or: [{ effectiveTo: null }, { effectiveTo: { $gt: at } }] };
-}
+const isAlive = (u: Pick<UnitInfo, 'effectiveTo'>, at: Date) => u.effectiveTo == null || u.effectiveTo.getTime() > at.getTime();
 
-/** The commune-level units a citizen can report about, by name. */
+/** The commune-level units a citizen can report about, by name (from the unit tree in memory). */
 export async function reportableUnits(now = new Date()) {
-  const units = await UnitModel.find({ kind: { $in: COMMUNE_KINDS }, ...alive(now) }).select('name path').lean();
-  const provinces = await UnitModel.find({ _id: { $in: [...new Set(units.map((u) => String(u.path[0])))] } }).select('name').lean();
-  const provinceName = new Map(provinces.map((p) => [String(p._id), p.name]));
+  const snapshot = await unitsSnapshot();
+  const units = snapshot.all.filter((u) => COMMUNE_KINDS.includes(u.kind as UnitKind) && isAlive(u, now));
   return units
-    .map((u) => ({ id: String(u._id), name: u.name, province: provinceName.get(String(u.path[0])) ?? '' }))
+    .map((u) => ({ id: String(u._id), name: u.name, province: snapshot.byId(u.path[0]!)?.name ?? '' }))
     .sort((a, b) => compareVietnamese(a.name, b.name) || compareVietnamese(a.province, b.province));
 }
 
-async function reportableUnit(id: string | undefined, now: Date): Promise<Unit | null> {
+async function reportableUnit(id: string | undefined, now: Date): Promise<UnitInfo | null> {
   const _id = oid(id);
   if (!_id) return null;
-  return UnitModel.findOne({ _id, kind: { $in: COMMUNE_KINDS }, ...alive(now) }).lean<Unit>();
+  const unit = (await unitsSnapshot()).byId(_id);
+  return unit && COMMUNE_KINDS.includes(unit.kind as UnitKind) && isAlive(unit, now) ? unit : null;
 }
 
 /** Everything the report form needs once a unit is chosen: its desks, its staff, the criteria in force. */
 export async function reportFormFor(unitId: string | undefined, now = new Date()) {
   const unit = await reportableUnit(unitId, now);
   if (!unit) return null;
-  const [desks, staff, version] = await Promise.all([
-    UnitModel.find({ path: unit._id, kind: { $in: DESK_KINDS }, ...alive(now) }).select('name').lean(),
-    StaffModel.find({ unitPath: unit._id, active: true }).select('fullName position').lean(),
-    versionInForce(unit.path[0]!, vietnamDay(now)),
-  ]);
+  const [snapshot, staff, version] = await Promise.all([unitsSnapshot(), staffService.activeStaffUnder(unit._id), versionInForce(unit.path[0]!, vietnamDay(now))]);
+  const desks = snapshot.subtree(unit._id).filter((u) => DESK_KINDS.includes(u.kind as UnitKind) && isAlive(u, now));
   return {
     unit: { id: String(unit._id), name: unit.name },
     desks: desks.map((d) => ({ id: String(d._id), name: d.name })).sort((a, b) => compareVietnamese(a.name, b.name)),
@@ -93,14 +90,16 @@ async function resolveSubject(input: ReportInput, now: Date) {
   const errors: Record<string, string> = {};
   const unit = await reportableUnit(input.unitId, now);
   if (!unit) throw new ValidationFailed({ unitId: 'reports.errors.unit' });
-  let desk: Unit | null = null;
+  let desk: UnitInfo | null = null;
   if (input.deskId) {
-    desk = await UnitModel.findOne({ _id: oid(input.deskId), path: unit._id, kind: { $in: DESK_KINDS } }).lean<Unit>();
+    const found = oid(input.deskId) ? (await unitsSnapshot()).byId(input.deskId) : undefined;
+    desk = found && found.path.some((id) => id.equals(unit._id)) && DESK_KINDS.includes(found.kind as UnitKind) ? found : null;
     if (!desk) errors.deskId = 'validation.invalidChoice';
   }
   let staff = null;
   if (input.staffId) {
-    staff = await StaffModel.findOne({ _id: oid(input.staffId), unitPath: unit._id, active: true }).select('fullName').lean();
+    const id = oid(input.staffId);
+    staff = id ? await staffService.activeStaffMember(id, unit._id) : null;
     if (!staff) errors.staffId = 'validation.invalidChoice';
   }
   const version = await versionInForce(unit.path[0]!, vietnamDay(now));
@@ -165,8 +164,12 @@ export async function fileReport(input: ReportInput, reporter: Reporter, setting
   for (let attempt = 0; ; attempt++) {
     const trackingCode = newTrackingCode();
     try {
-      const doc = await IncidentReportModel.create({ ...base, caseNumber: caseNumber(kind, base.year), trackingHash: hashOfIssued(trackingCode) });
+      // Numbered in the inbox of every unit on the handler's path as it is written (counters.ts).
+      const doc = await caseIndex.write({ _id: '', ...base }, (seqKeys) =>
+        IncidentReportModel.create({ ...base, caseNumber: caseNumber(kind, base.year), trackingHash: hashOfIssued(trackingCode), seqKeys: seqKeys ?? [], seqPending: seqKeys == null }),
+      );
       const report = doc.toObject() as IncidentReport;
+      await countCase(null, report);
       await recordsChanged(report.unitPath, report.year);
       if (!anonymous) await storeIdentity(report._id, reporter);
       await audit.record({
@@ -300,11 +303,8 @@ export async function reporterIdentity(actor: Actor, id: string) {
 /** The named reports a staff member filed, newest first (anonymous ones are followed by their code). */
 export async function myReports(actor: Actor) {
   const identities = await ReporterIdentityModel.find({ userId: actor.userId }).select('reportId').lean();
-  if (!identities.length) return [];
-  return IncidentReportModel.find({ _id: { $in: identities.map((i) => i.reportId) } })
-    .select('caseNumber kind status receivedAt unitName staffName messages')
-    .sort({ receivedAt: -1 })
-    .lean();
+  const rows = await Promise.all(identities.map((i) => IncidentReportModel.findById(i.reportId).select('caseNumber kind status receivedAt unitName staffName messages').lean()));
+  return rows.filter((r) => r != null).sort((a, b) => b.receivedAt.getTime() - a.receivedAt.getTime());
 }
 
 /** One of the reporter's own named reports, as the tracking page shows it. */
@@ -317,7 +317,8 @@ export async function myReport(actor: Actor, id: string, settings: ReportSetting
 
 /** Case numbers by id, for lists that only hold ids (notices). */
 export async function caseNumbers(ids: readonly Types.ObjectId[]): Promise<Map<string, string>> {
-  if (!ids.length) return new Map();
-  const rows = await IncidentReportModel.find({ _id: { $in: [...ids] } }).select('caseNumber').lean();
-  return new Map(rows.map((r) => [String(r._id), r.caseNumber]));
+  const unique = [...new Set(ids.map(String))];
+  // One _id look-up each: FerretDB does not push $in down.
+  const rows = await Promise.all(unique.map((id) => IncidentReportModel.findById(id).select('caseNumber').lean()));
+  return new Map(rows.filter((r) => r != null).map((r) => [String(r._id), r.caseNumber]));
 }

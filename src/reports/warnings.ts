@@ -4,8 +4,11 @@ import { UserModel } from '../auth/model.js';
 import * as audit from '../audit/service.js';
 import { compareVietnameseNames } from '../shared/vietnamese.js';
 import { StaffModel } from '../staff/model.js';
-import { UnitModel } from '../units/model.js';
-import { FINAL_STATUSES, IncidentReportModel, ReporterIdentityModel, RetaliationFlagModel, type IncidentReport } from './model.js';
+import { staffNames } from '../staff/service.js';
+import { unitsSnapshot } from '../units/snapshot.js';
+import { caseCounts, hitsInWindow, hotBreaches, reportIdOfHit } from './counters.js';
+import { inboxRoots } from './inbox.js';
+import { FINAL_STATUSES, IncidentReportModel, ReporterIdentityModel, RetaliationFlagModel, type IncidentReport, type ReportStatus } from './model.js';
 import { AUDIT_TYPE } from './service.js';
 import type { ReportSettings } from './settings.js';
 
@@ -19,28 +22,34 @@ export interface EarlyWarning {
 
 /**
  * People and desks with at least EARLY_WARNING_THRESHOLD substantiated reports on the same criterion
- * whose incidents fell within the last EARLY_WARNING_WINDOW_DAYS, in the actor's scope. Counting is
- * done by the database ($unwind + $group/$sum); a head never sees a warning about themselves.
+ * whose incidents fell within the last EARLY_WARNING_WINDOW_DAYS, in the actor's scope. The breach keys flagged
+ * hot under each root are read (counters.ts: a few small documents, not the reports) and counted again here;
+ * the cases about the actor do not count, and a head never sees a warning about themselves.
  */
 export async function earlyWarnings(actor: Actor, settings: ReportSettings, now = new Date()): Promise<EarlyWarning[]> {
-  const roots = scopeRoots(actor, 'head', 'admin');
+  const roots = await inboxRoots(actor);
   if (!roots.length) return [];
-  const since = new Date(now.getTime() - settings.EARLY_WARNING_WINDOW_DAYS * 86_400_000);
-  const rows = await IncidentReportModel.aggregate<{ _id: string; n: number }>([
-    { $match: { substantiated: true, occurredAt: { $gte: since, $lte: now }, unitPath: { $in: roots }, excludedUserIds: { $ne: actor.userId } } },
-    { $unwind: '$breachKeys' },
-    { $group: { _id: '$breachKeys', n: { $sum: 1 } } },
+  const window = { threshold: settings.EARLY_WARNING_THRESHOLD, days: settings.EARLY_WARNING_WINDOW_DAYS };
+  const [candidates, aboutMe] = await Promise.all([
+    Promise.all(roots.map((root) => hotBreaches(root, window, now))),
+    IncidentReportModel.find({ excludedUserIds: actor.userId }).select('_id').lean(),
   ]);
-  const counts = rows.map((r) => {
-    const [kind, id, code] = r._id.split(':') as [string, string, string];
-    return { kind: kind === 'D' ? 'DESK' : 'STAFF', id, name: '', criterionCode: code, count: r.n } satisfies EarlyWarning;
-  });
-  const warnings = counts.filter((w) => w.count >= settings.EARLY_WARNING_THRESHOLD);
-  if (actor.staffId) for (let i = warnings.length - 1; i >= 0; i--) if (warnings[i]!.kind === 'STAFF' && warnings[i]!.id === String(actor.staffId)) warnings.splice(i, 1);
-  const ids = (kind: EarlyWarning['kind']) => warnings.filter((w) => w.kind === kind).map((w) => new Types.ObjectId(w.id));
-  const [people, desks] = await Promise.all([StaffModel.find({ _id: { $in: ids('STAFF') } }).select('fullName').lean(), UnitModel.find({ _id: { $in: ids('DESK') } }).select('name').lean()]);
-  const names = new Map([...people.map((p) => [String(p._id), p.fullName] as const), ...desks.map((d) => [String(d._id), d.name] as const)]);
-  for (const w of warnings) w.name = names.get(w.id) ?? '';
+  const excluded = new Set(aboutMe.map((r) => String(r._id)));
+  const hitsByKey = new Map<string, Set<string>>();
+  for (const c of candidates.flat()) {
+    const hits = hitsByKey.get(c.key) ?? new Set<string>();
+    hitsByKey.set(c.key, hits);
+    for (const h of hitsInWindow(c.hits, window, now)) if (!excluded.has(reportIdOfHit(h))) hits.add(reportIdOfHit(h));
+  }
+  const warnings: EarlyWarning[] = [...hitsByKey.entries()]
+    .filter(([, hits]) => hits.size >= window.threshold)
+    .map(([key, hits]) => {
+      const [kind, id, code] = key.split(':') as [string, string, string];
+      return { kind: kind === 'D' ? 'DESK' : 'STAFF', id, name: '', criterionCode: code, count: hits.size } satisfies EarlyWarning;
+    })
+    .filter((w) => !(actor.staffId && w.kind === 'STAFF' && w.id === String(actor.staffId)));
+  const [people, snapshot] = await Promise.all([staffNames(warnings.filter((w) => w.kind === 'STAFF').map((w) => w.id)), unitsSnapshot()]);
+  for (const w of warnings) w.name = (w.kind === 'STAFF' ? people.get(w.id) : snapshot.byId(w.id)?.name) ?? '';
   return warnings.sort((a, b) => a.kind.localeCompare(b.kind) || compareVietnameseNames(a.name, b.name) || a.criterionCode.localeCompare(b.criterionCode));
 }
 
@@ -52,21 +61,29 @@ export interface ReportGroup {
   reporterCount: number;
 }
 
-/** Open reports about the same person, grouped, with how many different people filed them. */
+/**
+ * Open reports about the same person, grouped, with how many different people filed them. The counters name the
+ * people with two open cases or more under each root; only their cases are read.
+ */
 export async function reportGroups(actor: Actor): Promise<ReportGroup[]> {
-  const roots = scopeRoots(actor, 'head', 'admin');
+  const roots = await inboxRoots(actor);
   if (!roots.length) return [];
-  const open = await IncidentReportModel.find({ status: { $nin: [...FINAL_STATUSES] }, staffId: { $ne: null }, handlerUnitPath: { $in: roots }, excludedUserIds: { $ne: actor.userId } })
-    .select('caseNumber status staffId staffName anonymous')
-    .sort({ receivedAt: 1 })
-    .lean<IncidentReport[]>();
+  const candidates = (await Promise.all(roots.map(async (root) => Object.entries((await caseCounts(root)).openByStaff).filter(([, n]) => n > 1).map(([staffId]) => ({ root, staffId }))))).flat();
+  const found = await Promise.all(
+    candidates
+      .filter((c) => !(actor.staffId && c.staffId === String(actor.staffId)))
+      .map((c) => IncidentReportModel.find({ staffId: new Types.ObjectId(c.staffId), handlerUnitPath: c.root }).select('caseNumber status staffId staffName anonymous receivedAt excludedUserIds').lean<IncidentReport[]>()),
+  );
+  const seen = new Set<string>();
+  const open = found
+    .flat()
+    .filter((r) => !FINAL_STATUSES.includes(r.status as ReportStatus) && !r.excludedUserIds.some((id) => id.equals(actor.userId)) && !seen.has(String(r._id)) && seen.add(String(r._id)))
+    .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
   const byStaff = new Map<string, IncidentReport[]>();
   for (const r of open) byStaff.set(String(r.staffId), [...(byStaff.get(String(r.staffId)) ?? []), r]);
   const grouped = [...byStaff.entries()].filter(([, rs]) => rs.length > 1);
   if (!grouped.length) return [];
-  const identities = await ReporterIdentityModel.find({ reportId: { $in: grouped.flatMap(([, rs]) => rs.map((r) => r._id)) } })
-    .select('reportId userId staffId name phone email')
-    .lean();
+  const identities = (await Promise.all(grouped.flatMap(([, rs]) => rs.map((r) => ReporterIdentityModel.findOne({ reportId: r._id }).select('reportId userId staffId name phone email').lean())))).filter((i) => i != null);
   // Only a key is derived from the identity here; nothing of it leaves this function.
   const keyOf = new Map(identities.map((i) => [String(i.reportId), i.userId ? `u${String(i.userId)}` : `c${(i.phone || i.email || i.name).toLowerCase()}`]));
   return grouped
@@ -100,14 +117,19 @@ export async function checkRetaliation(change: EvaluationChange) {
   const evaluator = await UserModel.findById(change.evaluatorUserId).select('displayName staffId').lean();
   if (!evaluator) return null;
   const reporterAccounts = await UserModel.find({ staffId: change.staffId }).select('_id').lean();
-  const filed = await ReporterIdentityModel.find({ $or: [{ staffId: change.staffId }, { userId: { $in: reporterAccounts.map((u) => u._id) } }] }).select('reportId').lean();
+  // Equality look-ups only ($or and $in are not pushed down by FerretDB): the person's filings, then each report.
+  const filed = (
+    await Promise.all([
+      ReporterIdentityModel.find({ staffId: change.staffId }).select('reportId').lean(),
+      ...reporterAccounts.map((u) => ReporterIdentityModel.find({ userId: u._id }).select('reportId').lean()),
+    ])
+  ).flat();
   if (!filed.length) return null;
-  const aboutEvaluator = await IncidentReportModel.find({
-    _id: { $in: filed.map((f) => f.reportId) },
-    $or: [{ excludedUserIds: evaluator._id }, ...(evaluator.staffId ? [{ staffId: evaluator.staffId }] : [])],
-  })
-    .select('_id provinceId')
-    .lean();
+  const reportIds = [...new Set(filed.map((f) => String(f.reportId)))];
+  const reports = await Promise.all(reportIds.map((id) => IncidentReportModel.findById(id).select('_id provinceId excludedUserIds staffId').lean()));
+  const aboutEvaluator = reports.filter(
+    (r) => r != null && (r.excludedUserIds.some((id) => id.equals(evaluator._id)) || (evaluator.staffId != null && r.staffId != null && r.staffId.equals(evaluator.staffId))),
+  ) as { _id: Types.ObjectId; provinceId: Types.ObjectId }[];
   if (!aboutEvaluator.length) return null;
   const staff = await StaffModel.findById(change.staffId).select('fullName').lean();
   const flag = await RetaliationFlagModel.create({
@@ -137,5 +159,7 @@ export async function checkRetaliation(change: EvaluationChange) {
 /** The anti-retaliation flags of the administrator's province, newest first. */
 export async function retaliationFlags(actor: Actor) {
   if (!hasRole(actor, 'admin')) return [];
-  return RetaliationFlagModel.find({ provinceId: { $in: scopeRoots(actor, 'admin') } }).sort({ at: -1 }).limit(50).lean();
+  // One equality look-up per root (FerretDB does not push $in down); flags are few.
+  const flags = (await Promise.all(scopeRoots(actor, 'admin').map((provinceId) => RetaliationFlagModel.find({ provinceId }).lean()))).flat();
+  return flags.sort((a, b) => b.at.getTime() - a.at.getTime()).slice(0, 50);
 }

@@ -19,6 +19,24 @@ export async function countActiveInScope(actor: Actor): Promise<number> {
   return StaffModel.countDocuments({ unitPath: { $in: scopeRoots(actor, 'admin', 'head') }, active: true });
 }
 
+/** The active staff working at or under a unit (a commune's are a few dozen), for the report form. */
+export async function activeStaffUnder(unitId: Types.ObjectId): Promise<{ _id: Types.ObjectId; fullName: string; position: string }[]> {
+  return StaffModel.find({ unitPath: unitId, active: true }).select('fullName position').lean();
+}
+
+/** One active staff member working at or under a unit, or null. */
+export async function activeStaffMember(staffId: Types.ObjectId, unitId: Types.ObjectId): Promise<{ _id: Types.ObjectId; fullName: string; position: string } | null> {
+  const staff = await StaffModel.findById(staffId).select('fullName position unitPath active').lean();
+  return staff && staff.active && staff.unitPath.some((id) => id.equals(unitId)) ? { _id: staff._id, fullName: staff.fullName, position: staff.position } : null;
+}
+
+/** Full names by id (one _id look-up each: FerretDB does not push $in down). */
+export async function staffNames(ids: readonly (Types.ObjectId | string)[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids.map(String))].filter((id) => Types.ObjectId.isValid(id));
+  const rows = await Promise.all(unique.map((id) => StaffModel.findById(id).select('fullName').lean()));
+  return new Map(rows.filter((r) => r != null).map((r) => [String(r._id), r.fullName]));
+}
+
 function assertManager(actor: Actor): void {
   if (!hasRole(actor, ...MANAGERS)) throw new Forbidden();
 }

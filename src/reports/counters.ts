@@ -1,0 +1,257 @@
+import mongoose, { Schema, type Types } from 'mongoose';
+import { SequenceIndex, isDuplicateKey } from '../audit/service.js';
+import { FINAL_STATUSES, IncidentReportModel, type IncidentReport, type ReportStatus } from './model.js';
+
+/**
+ * What the reports pages count, kept at write time so that no page reads the history to show a total:
+ *
+ * - the inbox's numbering (`caseIndex`, see audit/sequences.ts): each case is numbered, newest last, in every unit on
+ *   its handler's path — overall, per reported criterion and per unit it is about — so a page of the inbox is one or
+ *   two equality look-ups whatever the years of history;
+ * - per handling unit, cases by status and open cases by the person reported about (`ReportCounter`);
+ * - per unit and breach key, the substantiated incidents behind early warnings, with a `hot` flag set when enough of
+ *   them fall inside the window (`ReportBreach`), so the warnings read the few flagged keys, not the reports.
+ *
+ * All three are rebuilt from the reports when their marker document is missing (an older database, or one emptied),
+ * which is idempotent; `prepareReports` does it at start.
+ */
+
+const OPEN_STATUSES_LIST = ['RECEIVED', 'UNDER_REVIEW', 'SUBSTANTIATED', 'PARTLY_SUBSTANTIATED', 'NOT_SUBSTANTIATED'] as const;
+export const OPEN_STATUSES: readonly ReportStatus[] = OPEN_STATUSES_LIST;
+export const isOpen = (status: string) => !FINAL_STATUSES.includes(status as ReportStatus);
+
+const reportSequenceSchema = new Schema({ _id: { type: String, required: true }, scope: { type: String, default: '' }, n: { type: Schema.Types.Mixed, default: {} } }, { versionKey: false, minimize: false });
+const ReportSequenceModel = mongoose.model('ReportSequence', reportSequenceSchema, 'reportsequences');
+
+type Plannable = Pick<IncidentReport, 'handlerUnitPath' | 'unitPath' | 'criterionCodes'>;
+
+/** The inbox's sequences of a case: overall, per criterion and per unit it is about, in each unit of its handler's path. */
+export function casePlan(r: Plannable) {
+  const unitPath = (r.unitPath ?? []).map(String);
+  return (r.handlerUnitPath ?? []).map((h) => {
+    const scope = String(h);
+    const below = unitPath.slice(unitPath.indexOf(scope) + 1);
+    return { scope, dims: ['all', ...[...new Set(r.criterionCodes ?? [])].map((c) => `c:${c}`), ...below.map((u) => `u:${u}`)] };
+  });
+}
+
+export const caseIndex = new SequenceIndex({
+  docs: IncidentReportModel,
+  counters: ReportSequenceModel,
+  keysField: 'seqKeys',
+  pendingField: 'seqPending',
+  timeField: 'receivedAt',
+  planFields: 'handlerUnitPath unitPath criterionCodes',
+  plan: (doc) => casePlan(doc as unknown as Plannable),
+});
+
+// ---------- cases by status, open cases by person ----------
+
+const reportCounterSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    /** Cases handled under this unit, by status. */
+    s: { type: Schema.Types.Mixed, default: {} },
+    /** Open cases handled under this unit, by the staff member they are about. */
+    o: { type: Schema.Types.Mixed, default: {} },
+  },
+  { versionKey: false, minimize: false },
+);
+const ReportCounterModel = mongoose.model('ReportCounter', reportCounterSchema, 'reportcounters');
+const COUNTED = '~counted';
+
+class Lock {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(f: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(f, f);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+}
+// One writer at a time in this process: FerretDB's updates are read-then-write, concurrent $inc could be lost there.
+const counterLock = new Lock();
+
+async function bump(id: string, inc: Record<string, number>): Promise<void> {
+  if (!Object.keys(inc).length) return;
+  try {
+    await ReportCounterModel.updateOne({ _id: id }, { $inc: inc }, { upsert: true });
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    await ReportCounterModel.updateOne({ _id: id }, { $inc: inc });
+  }
+}
+
+type Counted = Pick<IncidentReport, 'handlerUnitPath' | 'status' | 'staffId'>;
+
+/** The counters' change from one state of a case to the next (null: it did not exist). */
+export async function countCase(before: Counted | null, after: Counted): Promise<void> {
+  const delta = new Map<string, Record<string, number>>();
+  const add = (r: Counted, sign: number) => {
+    for (const h of r.handlerUnitPath ?? []) {
+      const inc = delta.get(String(h)) ?? {};
+      delta.set(String(h), inc);
+      inc[`s.${r.status}`] = (inc[`s.${r.status}`] ?? 0) + sign;
+      if (r.staffId && isOpen(r.status)) inc[`o.${String(r.staffId)}`] = (inc[`o.${String(r.staffId)}`] ?? 0) + sign;
+    }
+  };
+  if (before) add(before, -1);
+  add(after, 1);
+  await counterLock.run(async () => {
+    for (const [id, inc] of delta) await bump(id, Object.fromEntries(Object.entries(inc).filter(([, v]) => v !== 0)));
+  });
+}
+
+export interface UnitCaseCounts {
+  byStatus: Record<string, number>;
+  openByStaff: Record<string, number>;
+}
+
+export async function caseCounts(unitId: Types.ObjectId | string): Promise<UnitCaseCounts> {
+  await ensureCounted();
+  const doc = await ReportCounterModel.findById(String(unitId)).lean<{ s?: Record<string, number>; o?: Record<string, number> }>();
+  return { byStatus: doc?.s ?? {}, openByStaff: doc?.o ?? {} };
+}
+
+let counting: Promise<void> | null = null;
+async function ensureCounted(): Promise<void> {
+  if (await ReportCounterModel.exists({ _id: COUNTED })) return;
+  counting ??= recountCases().finally(() => (counting = null));
+  await counting;
+}
+
+/** Recounts cases by status and open cases by person from the reports (idempotent). */
+export async function recountCases(): Promise<void> {
+  const reports = await IncidentReportModel.find({}).select('handlerUnitPath status staffId').lean<Counted[]>();
+  const counts = new Map<string, { s: Record<string, number>; o: Record<string, number> }>();
+  for (const r of reports) {
+    for (const h of r.handlerUnitPath ?? []) {
+      const c = counts.get(String(h)) ?? { s: {}, o: {} };
+      counts.set(String(h), c);
+      c.s[r.status] = (c.s[r.status] ?? 0) + 1;
+      if (r.staffId && isOpen(r.status)) c.o[String(r.staffId)] = (c.o[String(r.staffId)] ?? 0) + 1;
+    }
+  }
+  await counterLock.run(async () => {
+    await ReportCounterModel.deleteMany({});
+    const docs = [...counts.entries()].map(([_id, c]) => ({ _id, ...c }));
+    for (let i = 0; i < docs.length; i += 1000) await ReportCounterModel.insertMany(docs.slice(i, i + 1000));
+    await ReportCounterModel.create({ _id: COUNTED });
+  });
+}
+
+// ---------- early-warning breaches ----------
+
+const reportBreachSchema = new Schema(
+  {
+    /** `<unitId>|<breach key>`. */
+    _id: { type: String, required: true },
+    scope: { type: String, required: true },
+    key: { type: String, required: true },
+    /** `<reportId>@<incident day, ISO>` for every substantiated report on this key under the unit. */
+    hits: { type: [String], default: [] },
+    /** Enough hits inside the early-warning window when last written (a reader checks again and clears it). */
+    hot: { type: Boolean, default: false },
+  },
+  { versionKey: false },
+);
+reportBreachSchema.index({ scope: 1, hot: 1 });
+const ReportBreachModel = mongoose.model('ReportBreach', reportBreachSchema, 'reportbreaches');
+const BREACHES_BUILT = '~built';
+
+export interface WarningWindow {
+  threshold: number;
+  days: number;
+}
+
+export const hitOf = (reportId: Types.ObjectId | string, day: Date) => `${String(reportId)}@${day.toISOString().slice(0, 10)}`;
+const dayOfHit = (hit: string) => new Date(`${hit.slice(hit.indexOf('@') + 1)}T00:00:00Z`);
+const reportOfHit = (hit: string) => hit.slice(0, hit.indexOf('@'));
+
+/** The hits of a breach key inside the window ending now (incidents between now − days and now). */
+export function hitsInWindow(hits: readonly string[], window: WarningWindow, now: Date): string[] {
+  const since = now.getTime() - window.days * 86_400_000;
+  return hits.filter((h) => {
+    const t = dayOfHit(h).getTime();
+    return t >= since && t <= now.getTime();
+  });
+}
+
+type Breaching = Pick<IncidentReport, '_id' | 'unitPath' | 'breachKeys' | 'occurredAt'>;
+
+/** Records a report's confirmed breaches under every unit on its path (idempotent: a hit is a set member). */
+export async function recordBreaches(report: Breaching, window: WarningWindow, now = new Date()): Promise<void> {
+  const hit = hitOf(report._id, report.occurredAt);
+  await Promise.all(
+    (report.unitPath ?? []).flatMap((unit) =>
+      (report.breachKeys ?? []).map(async (key) => {
+        const _id = `${String(unit)}|${key}`;
+        let doc: { hits: string[]; hot: boolean } | null = null;
+        for (let attempt = 0; !doc; attempt++) {
+          try {
+            doc = await ReportBreachModel.findOneAndUpdate({ _id }, { $set: { scope: String(unit), key }, $addToSet: { hits: hit } }, { upsert: true, returnDocument: 'after' }).lean<{ hits: string[]; hot: boolean }>();
+          } catch (err) {
+            if (!isDuplicateKey(err) || attempt > 2) throw err;
+          }
+        }
+        const hot = hitsInWindow(doc.hits, window, now).length >= window.threshold;
+        if (hot !== doc.hot) await ReportBreachModel.updateOne({ _id }, { $set: { hot } });
+      }),
+    ),
+  );
+}
+
+export interface BreachCandidate {
+  key: string;
+  hits: string[];
+}
+
+/** Breach keys flagged hot under a unit, with their hits; a flag that no longer holds is cleared on the way. */
+export async function hotBreaches(unitId: Types.ObjectId | string, window: WarningWindow, now = new Date()): Promise<BreachCandidate[]> {
+  await ensureBreaches(window);
+  const docs = await ReportBreachModel.find({ scope: String(unitId), hot: true }).lean<{ _id: string; key: string; hits: string[] }[]>();
+  const out: BreachCandidate[] = [];
+  for (const d of docs) {
+    if (hitsInWindow(d.hits, window, now).length >= window.threshold) out.push({ key: d.key, hits: d.hits });
+    else await ReportBreachModel.updateOne({ _id: d._id, hot: true }, { $set: { hot: false } });
+  }
+  return out;
+}
+
+export const reportIdOfHit = reportOfHit;
+
+let breaching: Promise<void> | null = null;
+async function ensureBreaches(window: WarningWindow): Promise<void> {
+  const marker = await ReportBreachModel.findById(BREACHES_BUILT).lean<{ key: string }>();
+  // The hot flags depend on the window: a changed setting flags them again.
+  if (marker?.key === `${window.threshold}/${window.days}`) return;
+  breaching ??= rebuildBreaches(window).finally(() => (breaching = null));
+  await breaching;
+}
+
+/** Rebuilds the breach documents from the substantiated reports (idempotent). */
+export async function rebuildBreaches(window: WarningWindow, now = new Date()): Promise<void> {
+  const reports = await IncidentReportModel.find({ substantiated: true }).select('unitPath breachKeys occurredAt').lean<Breaching[]>();
+  const docs = new Map<string, { _id: string; scope: string; key: string; hits: string[]; hot: boolean }>();
+  for (const r of reports) {
+    for (const unit of r.unitPath ?? []) {
+      for (const key of r.breachKeys ?? []) {
+        const _id = `${String(unit)}|${key}`;
+        const d = docs.get(_id) ?? { _id, scope: String(unit), key, hits: [], hot: false };
+        docs.set(_id, d);
+        d.hits.push(hitOf(r._id, r.occurredAt));
+      }
+    }
+  }
+  for (const d of docs.values()) d.hot = hitsInWindow(d.hits, window, now).length >= window.threshold;
+  await ReportBreachModel.deleteMany({});
+  const list = [...docs.values()];
+  for (let i = 0; i < list.length; i += 1000) await ReportBreachModel.insertMany(list.slice(i, i + 1000));
+  await ReportBreachModel.updateOne({ _id: BREACHES_BUILT }, { $set: { scope: '', key: `${window.threshold}/${window.days}`, hits: [], hot: false } }, { upsert: true });
+}
+
+/** Start-up work (idempotent): numbers the inbox and builds the counters of a database written before they existed. */
+export async function prepareReports(window: WarningWindow, log?: (msg: string) => void): Promise<void> {
+  if (!(await caseIndex.ensure(0))) await caseIndex.rebuild(log);
+  await ensureCounted();
+  await ensureBreaches(window);
+}
