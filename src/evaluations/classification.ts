@@ -3,14 +3,14 @@ import type { Actor } from '../auth/actor.js';
 import { coversUnit, scopeRoots } from '../auth/actor.js';
 import { record } from '../audit/service.js';
 import { StaffModel } from '../staff/model.js';
-import { COMMUNE_KINDS, UnitModel } from '../units/model.js';
+import { isCommuneLevel, unitsSnapshot } from '../units/snapshot.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
-import { ClassificationModel, EvaluationModel, type Classification, type ClassificationLevel } from './model.js';
+import { ClassificationModel, type Classification, type ClassificationLevel } from './model.js';
 import { conductPoints, ruleSetFor, suggestLevel, withinOutstandingCap, type ConductSummary, type RuleSet, type Suggestion } from './classification-rules.js';
 import { substantiatedIncidents } from './incidents.js';
-import { groupSums } from './sums.js';
-import { reportingUnitOn, unitsById } from './lookups.js';
-import type { CriterionTally } from './roster.js';
+import { mapLimited, reportingUnitOn, unitsById } from './lookups.js';
+import type { CriterionTally } from './tallies.js';
+import { EvaluationResultModel, outcomeOf, scoresOf } from './record-model.js';
 import { recordsChanged } from '../shared/changes.js';
 
 /** "Before 15 December" of the year being classified. */
@@ -25,61 +25,47 @@ export interface YearRecord {
 
 const emptySummary = (): ConductSummary => ({ evaluations: 0, rated: 0, score: 0, maxScore: 0, good: 0, breaches: 0, substantiatedIncidents: 0 });
 
-/** The year's conduct record of each person: sums over their finalised evaluations, plus substantiated incidents. */
+const PARALLEL = 6;
+
+/**
+ * The year's conduct record of each person: sums over their finalised evaluations, plus substantiated incidents.
+ * Read from the compact result records, one `{staffId, year, finalised}` query per person (equalities FerretDB
+ * answers from its index), never from the evaluations: a list of a commune's people costs what it shows.
+ */
 export async function yearRecords(staffIds: readonly Types.ObjectId[], year: number): Promise<Map<string, YearRecord>> {
-  const match = { staffId: { $in: [...staffIds] }, year, finalised: 1 };
-  const [perEvaluation, perCriterion, incidents] = await Promise.all([
-    groupSums<Types.ObjectId, 'n' | 'score' | 'maxScore' | 'breaches'>(EvaluationModel, [{ $match: match }], '$staffId', {
-      n: 1,
-      score: '$totalScore',
-      maxScore: '$maxScore',
-      breaches: '$breachedCount',
-    }),
-    perCriterionTallies(match),
+  const [perStaff, incidents] = await Promise.all([
+    mapLimited(staffIds, PARALLEL, (staffId) => EvaluationResultModel.find({ staffId, year, finalised: 1 }).select('criteria scores').lean()),
     substantiatedIncidents(staffIds, new Date(Date.UTC(year, 0, 1)), new Date(Date.UTC(year + 1, 0, 1))),
   ]);
   const records = new Map<string, YearRecord>(staffIds.map((id) => [String(id), { summary: emptySummary(), perCriterion: [] }]));
-  for (const g of perEvaluation) {
-    const s = records.get(String(g._id))?.summary;
-    if (!s) continue;
-    Object.assign(s, { evaluations: g.n, score: g.score, maxScore: g.maxScore, breaches: g.breaches });
-  }
-  for (const [staffId, tallies] of perCriterion) {
-    const r = records.get(staffId);
-    if (!r) continue;
+  staffIds.forEach((id, i) => {
+    const r = records.get(String(id))!;
+    const tallies = new Map<string, CriterionTally>();
+    for (const e of perStaff[i]!) {
+      const o = outcomeOf(e);
+      r.summary.evaluations++;
+      r.summary.score += o.totalScore;
+      r.summary.maxScore += o.maxScore;
+      r.summary.breaches += o.breachedCount;
+      for (const s of scoresOf(e)) {
+        let t = tallies.get(s.criterionCode);
+        if (!t) tallies.set(s.criterionCode, (t = { criterionCode: s.criterionCode, good: 0, done: 0, breached: 0 }));
+        if (s.score >= 2) t.good++;
+        else if (s.score === 1) t.done++;
+        else t.breached++;
+      }
+    }
     for (const t of tallies.values()) {
       r.perCriterion.push(t);
       r.summary.good += t.good;
       r.summary.rated += t.good + t.done + t.breached;
     }
-  }
+  });
   for (const i of incidents) {
     const r = records.get(String(i.staffId));
     if (r) r.summary.substantiatedIncidents++;
   }
   return records;
-}
-
-/**
- * Per person and criterion, summed in the application over one lean cursor: FerretDB v1's $unwind keeps
- * only _id and the unwound array, so a $group on the person after it would lose who is who.
- */
-async function perCriterionTallies(match: Record<string, unknown>): Promise<Map<string, Map<string, CriterionTally>>> {
-  const byStaff = new Map<string, Map<string, CriterionTally>>();
-  const cursor = EvaluationModel.find(match).select('staffId results').lean().cursor({ batchSize: 500 });
-  for await (const evaluation of cursor) {
-    const staffKey = String(evaluation.staffId);
-    let tallies = byStaff.get(staffKey);
-    if (!tallies) byStaff.set(staffKey, (tallies = new Map()));
-    for (const r of evaluation.results ?? []) {
-      let t = tallies.get(r.criterionCode);
-      if (!t) tallies.set(r.criterionCode, (t = { criterionCode: r.criterionCode, good: 0, done: 0, breached: 0 }));
-      t.good += r.good;
-      t.done += r.done;
-      t.breached += r.breached;
-    }
-  }
-  return byStaff;
 }
 
 /** Decided levels of everyone else classified in the unit that year: what the 20% cap counts. */
@@ -222,23 +208,25 @@ export interface ClassificationListRow {
 /** The commune-level units (and grant units) an actor may classify in, for the unit picker. */
 export async function classificationUnits(actor: Actor): Promise<{ id: string; name: string; commune: boolean }[]> {
   const roots = scopeRoots(actor, 'head', 'admin');
-  const units = await UnitModel.find({ $or: [{ _id: { $in: roots } }, { path: { $in: roots }, kind: { $in: COMMUNE_KINDS } }], effectiveTo: null })
-    .select('name depth kind')
-    .lean();
-  return units
+  const units = (await unitsSnapshot()).all.filter(
+    (u) => !u.effectiveTo && (roots.some((r) => r.equals(u._id)) || (isCommuneLevel(u.kind) && u.path.some((p) => roots.some((r) => r.equals(p))))),
+  );
+  return [...units]
     .sort((a, b) => a.depth - b.depth || a.name.localeCompare(b.name, 'vi'))
-    .map((u) => ({ id: String(u._id), name: u.name, commune: COMMUNE_KINDS.includes(u.kind as (typeof COMMUNE_KINDS)[number]) }));
+    .map((u) => ({ id: String(u._id), name: u.name, commune: isCommuneLevel(u.kind) }));
 }
 
 /** Everyone active in a unit with their year's record and classification; the unit must be in scope. */
 export async function classificationList(actor: Actor, unitId: string, year: number): Promise<ClassificationListRow[]> {
   if (!Types.ObjectId.isValid(unitId)) throw new NotFound();
-  const unit = await UnitModel.findById(unitId).select('path').lean();
+  const unit = (await unitsSnapshot()).byId(unitId);
   if (!unit) throw new NotFound();
   if (!coversUnit(actor, unit.path, 'head', 'admin')) throw new Forbidden();
   const staff = await StaffModel.find({ unitPath: unit._id, active: true }).select('fullName position sortKey').sort({ sortKey: 1 }).limit(500).lean();
   const records = await yearRecords(staff.map((s) => s._id), year);
-  const decided = new Map((await ClassificationModel.find({ staffId: { $in: staff.map((s) => s._id) }, year }).select('staffId level suggestedLevel').lean()).map((c) => [String(c.staffId), c]));
+  // One `{staffId, year}` look-up per person (the unique index): `staffId: {$in}` would read the province's year.
+  const decisions = await mapLimited(staff, PARALLEL, (s) => ClassificationModel.findOne({ staffId: s._id, year }).select('staffId level suggestedLevel').lean());
+  const decided = new Map(decisions.filter((c) => !!c).map((c) => [String(c.staffId), c]));
   return staff.map((s) => ({
     staffId: String(s._id),
     fullName: s.fullName,

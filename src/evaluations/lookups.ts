@@ -1,6 +1,6 @@
 import type { Types } from 'mongoose';
 import { CodeVersionModel } from '../code/model.js';
-import { COMMUNE_KINDS, UnitModel, type UnitKind } from '../units/model.js';
+import { isCommuneLevel, unitsByIds } from '../units/snapshot.js';
 import { NotFound } from '../shared/errors.js';
 
 export interface CriterionInfo {
@@ -47,7 +47,7 @@ export function catalogueOf(codeVersionId: Types.ObjectId): Promise<CatalogueInf
 export interface UnitInfo {
   _id: Types.ObjectId;
   name: string;
-  kind: UnitKind;
+  kind: string;
   path: Types.ObjectId[];
 }
 
@@ -55,12 +55,20 @@ export interface UnitInfo {
 export function reportingUnitOn(path: readonly Types.ObjectId[], units: ReadonlyMap<string, UnitInfo>): Types.ObjectId {
   for (let i = path.length - 1; i >= 0; i--) {
     const u = units.get(String(path[i]));
-    if (u && COMMUNE_KINDS.includes(u.kind)) return u._id;
+    if (u && isCommuneLevel(u.kind)) return u._id;
   }
   return path[path.length - 1]!;
 }
 
+/** Units by id, from the in-memory unit tree (a `{_id: {$in}}` query would read the whole collection on FerretDB). */
 export async function unitsById(ids: readonly Types.ObjectId[]): Promise<Map<string, UnitInfo>> {
-  const units = await UnitModel.find({ _id: { $in: [...ids] } }).select('name kind path').lean();
-  return new Map(units.map((u) => [String(u._id), { _id: u._id, name: u.name, kind: u.kind as UnitKind, path: u.path }]));
+  const units = await unitsByIds(ids);
+  return new Map(units.map((u) => [String(u._id), { _id: u._id, name: u.name, kind: u.kind, path: u.path }]));
+}
+
+/** `fn` over the items, `limit` at a time, results in order: many small equality queries instead of one `$in`. */
+export async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += limit) out.push(...(await Promise.all(items.slice(i, i + limit).map(fn))));
+  return out;
 }

@@ -14,6 +14,14 @@ export type Level = (typeof LEVELS)[number];
 export const LEVEL_SCORE: Record<Level, number> = { GOOD: 2, DONE: 1, NOT_DONE: 0 };
 export const MAX_LEVEL_SCORE = LEVEL_SCORE.GOOD;
 
+/**
+ * How far a period's compact copies (result records and tallies, results-store.ts) can be trusted: periods written
+ * before the copies had their current shape have none (0); records written in the current shape but tallies never
+ * counted is 1 (data written straight into the collections); 2 is ready. Pages bring a period to 2 before reading.
+ */
+export const COPIES_RECORDS = 1;
+export const COPIES_READY = 2;
+
 export const CLASSIFICATION_LEVELS = ['OUTSTANDING', 'GOOD', 'COMPLETED', 'NOT_COMPLETED'] as const;
 export type ClassificationLevel = (typeof CLASSIFICATION_LEVELS)[number];
 
@@ -48,6 +56,7 @@ const periodSchema = new Schema(
     closedAt: { type: Date, default: null },
     evaluationCount: { type: Number, default: 0 },
     reopenings: { type: [reopeningSchema], default: [] },
+    copies: { type: Number, default: COPIES_RECORDS },
     createdBy: { type: Schema.Types.ObjectId, ref: 'User', default: null },
     version: { type: Number, default: 0 },
   },
@@ -56,6 +65,9 @@ const periodSchema = new Schema(
 periodSchema.index({ unitId: 1, periodKey: 1 }, { unique: true });
 periodSchema.index({ unitPath: 1, startDate: -1 });
 periodSchema.index({ status: 1, deadline: 1 });
+// The periods list reads one year at a time (and the open periods of any year) with equalities only.
+periodSchema.index({ unitPath: 1, year: 1 });
+periodSchema.index({ unitId: 1, year: 1 });
 
 export type Period = InferSchemaType<typeof periodSchema> & { _id: Types.ObjectId };
 export const PeriodModel = mongoose.model('EvaluationPeriod', periodSchema);
@@ -162,6 +174,8 @@ const evaluationSchema = new Schema(
     /** Criteria where the person's and the head's ratings are two steps apart. */
     disagreementCodes: { type: [String], default: [] },
     version: { type: Number, default: 0 },
+    /** 1 from a save until its compact copies (result record, tally) are written: what a repair looks for. */
+    copyPending: { type: Number, default: 0 },
   },
   { timestamps: true },
 );
@@ -170,6 +184,7 @@ evaluationSchema.index({ periodId: 1, sortKey: 1 });
 evaluationSchema.index({ periodId: 1, unitPath: 1 });
 evaluationSchema.index({ staffId: 1, year: 1 });
 evaluationSchema.index({ reportingUnitId: 1, year: 1 });
+evaluationSchema.index({ copyPending: 1 });
 
 export type Evaluation = InferSchemaType<typeof evaluationSchema> & { _id: Types.ObjectId };
 export interface HeadRating {

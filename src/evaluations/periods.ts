@@ -4,11 +4,13 @@ import { coversUnit, scopeRoots } from '../auth/actor.js';
 import { record } from '../audit/service.js';
 import { versionInForce } from '../code/service.js';
 import { StaffModel } from '../staff/model.js';
-import { UnitModel } from '../units/model.js';
+import { unitsSnapshot } from '../units/snapshot.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
-import { EvaluationModel, PeriodModel, type Evaluation, type Period, type PeriodKind } from './model.js';
-import { repairResultRecords, RESULT_SOURCE_FIELDS, saveResultRecords } from './results-store.js';
-import { reportingUnitOn, unitsById, type UnitInfo } from './lookups.js';
+import { COPIES_READY, EvaluationModel, PeriodModel, type Evaluation, type Period, type PeriodKind } from './model.js';
+import { announce, insertResultRecords, repairResultRecords, RESULT_SOURCE_FIELDS } from './results-store.js';
+import type { Source } from './record-model.js';
+import { recountTally, touchTallies } from './tallies.js';
+import { mapLimited, reportingUnitOn, unitsById, type UnitInfo } from './lookups.js';
 
 const DAY = 86_400_000;
 
@@ -51,7 +53,8 @@ export async function canSeePeriod(actor: Actor, period: Pick<Period, 'unitPath'
   if (canManagePeriod(actor, period)) return true;
   const roots = scopeRoots(actor, 'admin', 'head');
   if (roots.length === 0) return false;
-  return (await UnitModel.countDocuments({ _id: { $in: roots }, path: period.unitId })) > 0;
+  const units = await unitsSnapshot();
+  return roots.some((r) => units.byId(r)?.path.some((p) => p.equals(period.unitId)) ?? false);
 }
 
 export async function findPeriodOr404(id: string): Promise<Period> {
@@ -61,7 +64,7 @@ export async function findPeriodOr404(id: string): Promise<Period> {
   return period as Period;
 }
 
-function auditView(p: Period) {
+export function auditView(p: Period) {
   return { status: p.status, periodKey: p.periodKey, deadline: p.deadline, codeVersionId: p.codeVersionId, evaluationCount: p.evaluationCount };
 }
 
@@ -74,7 +77,7 @@ export interface NewPeriodInput {
 }
 
 export async function createPeriod(actor: Actor, input: NewPeriodInput): Promise<Period> {
-  const unit = Types.ObjectId.isValid(input.unitId) ? await UnitModel.findById(input.unitId).lean() : null;
+  const unit = Types.ObjectId.isValid(input.unitId) ? (await unitsSnapshot()).byId(input.unitId) : undefined;
   if (!unit || unit.effectiveTo) throw new ValidationFailed({ unitId: 'validation.invalidChoice' });
   if (!coversUnit(actor, unit.path, 'admin', 'head')) throw new Forbidden();
   const max = input.kind === 'monthly' ? 12 : input.kind === 'quarterly' ? 4 : 1;
@@ -99,6 +102,8 @@ export async function createPeriod(actor: Actor, input: NewPeriodInput): Promise
       deadline: input.deadline,
       codeVersionId: codeVersion._id,
       codeVersionNumber: codeVersion.versionNumber,
+      // A new period's copies are written with its evaluations from the start.
+      copies: COPIES_READY,
       createdBy: actor.userId,
     });
   } catch (err) {
@@ -120,22 +125,55 @@ async function transition(period: Period, to: Period['status'], set: Record<stri
   return (await PeriodModel.findById(period._id).lean()) as Period;
 }
 
+/** How many evaluations are inserted per round (never one big write: FerretDB v1 may not answer large ones). */
+const INSERT_BATCH = 500;
+
+export interface Progress {
+  done: number;
+  total: number;
+}
+
+/** A new evaluation with every default of the schema, as mongoose would insert it (without its per-document cost). */
+function evaluationDefaults(): Record<string, unknown> {
+  const { _id, ...rest } = new EvaluationModel({}).toObject() as Record<string, unknown>;
+  void _id;
+  return { ...rest, __v: 0 };
+}
+
+/** Indexes of the documents an unordered insert refused as duplicates; anything else is rethrown. */
+function duplicateIndexes(err: unknown): Set<number> {
+  type WriteError = { code?: number; index?: number; err?: { code?: number; index?: number } };
+  const e = err as { writeErrors?: WriteError[] | WriteError };
+  const list: WriteError[] = Array.isArray(e.writeErrors) ? e.writeErrors : e.writeErrors ? [e.writeErrors] : [];
+  if (!list.length || !list.every((w) => (w.code ?? w.err?.code) === 11000)) throw err;
+  return new Set(list.map((w) => w.index ?? w.err?.index ?? -1));
+}
+
 /**
  * Creates the missing evaluations of an open period: one per active staff member of the covered units who
  * has none for this period key yet. Idempotent — it is both the second step of opening and its repair, and
- * it adds people who joined after the period opened.
+ * it adds people who joined after the period opened. Evaluations are inserted in rounds of INSERT_BATCH (plain
+ * insertMany, never a bulkWrite), each followed by their compact records; `onProgress` hears after each round.
+ * The tallies of the reporting units concerned are marked stale first and recounted once at the end, so that
+ * readers meanwhile (or after a crash) recount them instead of trusting figures that miss the new evaluations.
  */
-export async function createMissingEvaluations(period: Period): Promise<number> {
+export async function createMissingEvaluations(period: Period, onProgress?: (p: Progress) => Promise<void> | void): Promise<number> {
   const staff = await StaffModel.find({ unitPath: period.unitId, active: true }).select('fullName sortKey position unitId unitPath').lean();
-  const existing = await EvaluationModel.find({ staffId: { $in: staff.map((s) => s._id) }, periodKey: period.periodKey }).select(RESULT_SOURCE_FIELDS).lean<Evaluation[]>();
+  // Evaluations with this key (an equality FerretDB pushes down): none when the period is new.
+  const covered = new Set(staff.map((s) => String(s._id)));
+  const existing = (await EvaluationModel.find({ periodKey: period.periodKey }).select(RESULT_SOURCE_FIELDS).lean<Source[]>()).filter((e) => covered.has(String(e.staffId)));
   // The same read repairs result records a crash may have left missing or stale.
   await repairResultRecords(existing);
   const taken = new Set(existing.map((e) => String(e.staffId)));
   const missing = staff.filter((s) => !taken.has(String(s._id)));
+  await onProgress?.({ done: 0, total: missing.length });
+  let inserted = 0;
   if (missing.length > 0) {
     const unitIds = [...new Set(missing.flatMap((s) => s.unitPath.map(String)))].map((id) => new Types.ObjectId(id));
     const units: Map<string, UnitInfo> = await unitsById(unitIds);
-    const docs = missing.map((s) => ({
+    const docOf = (s: (typeof missing)[number], base: Record<string, unknown>, now: Date) => ({
+      ...base,
+      _id: new Types.ObjectId(),
       periodId: period._id,
       periodKey: period.periodKey,
       periodKind: period.kind,
@@ -145,31 +183,49 @@ export async function createMissingEvaluations(period: Period): Promise<number> 
       staffId: s._id,
       staffName: s.fullName,
       sortKey: s.sortKey,
-      position: s.position,
+      position: s.position ?? '',
       unitId: s.unitId,
       unitPath: s.unitPath,
       unitName: units.get(String(s.unitId))?.name ?? '',
       reportingUnitId: reportingUnitOn(s.unitPath, units),
-    }));
-    try {
-      const inserted = await EvaluationModel.insertMany(docs, { ordered: false });
-      await saveResultRecords(inserted.map((d) => d.toObject() as Evaluation));
-    } catch (err) {
-      // Someone else created some of them meanwhile: the unique index kept one each, which is all we want.
-      const writeErrors = (err as { writeErrors?: { code?: number; err?: { code?: number } }[] }).writeErrors;
-      const duplicatesOnly = (err as { code?: number }).code === 11000 || (writeErrors?.length && writeErrors.every((e) => (e.code ?? e.err?.code) === 11000));
-      if (!duplicatesOnly) throw err;
-      // The ones this call did insert still need their result records (the other writer makes its own).
-      const insertedDocs = (err as { insertedDocs?: { toObject(): unknown }[] }).insertedDocs ?? [];
-      await saveResultRecords(insertedDocs.map((d) => d.toObject() as Evaluation));
+      createdAt: now,
+      updatedAt: now,
+    });
+    const base = evaluationDefaults();
+    const sample = docOf(missing[0]!, base, new Date());
+    const invalid = new EvaluationModel(sample).validateSync();
+    if (invalid) throw invalid;
+    const affected = missing.map((s) => ({ periodId: period._id, reportingUnitId: reportingUnitOn(s.unitPath, units), unitPath: s.unitPath, year: period.year }));
+    await touchTallies(affected);
+    for (let i = 0; i < missing.length; i += INSERT_BATCH) {
+      const now = new Date();
+      const docs = missing.slice(i, i + INSERT_BATCH).map((s) => docOf(s, base, now));
+      let created = docs;
+      try {
+        await EvaluationModel.collection.insertMany(docs, { ordered: false });
+      } catch (err) {
+        // Someone else created some of them meanwhile: the unique index kept one each, which is all we want.
+        const refused = duplicateIndexes(err);
+        // The ones this call did insert still need their result records (the other writer makes its own).
+        created = docs.filter((_, k) => !refused.has(k));
+      }
+      await insertResultRecords(created as unknown as Evaluation[]);
+      inserted += created.length;
+      await onProgress?.({ done: Math.min(missing.length, i + INSERT_BATCH), total: missing.length });
     }
+    await mapLimited([...(await touchTallies(affected))], 4, ([key, token]) => recountTally(key, token));
+    await announce(affected);
   }
-  const count = await EvaluationModel.countDocuments({ periodId: period._id });
+  const count = existing.filter((e) => e.periodId && period._id.equals(e.periodId)).length + inserted;
   await PeriodModel.updateOne({ _id: period._id }, { $set: { evaluationCount: count } });
   return missing.length;
 }
 
-export async function openPeriod(actor: Actor, periodId: string, now = new Date()): Promise<{ period: Period; created: number }> {
+/**
+ * The first step of opening: checks, and the period moves from DRAFT to OPEN with the catalogue in force. The
+ * evaluations are created after it (createMissingEvaluations), here or in a background job (jobs.ts).
+ */
+export async function beginOpening(actor: Actor, periodId: string, now = new Date()): Promise<{ before: Period; opened: Period }> {
   const period = await findPeriodOr404(periodId);
   if (!canManagePeriod(actor, period)) throw new Forbidden();
   if (period.status !== 'DRAFT') throw new Conflict('evaluations.errors.notDraft');
@@ -177,21 +233,40 @@ export async function openPeriod(actor: Actor, periodId: string, now = new Date(
   const codeVersion = await versionInForce(period.provinceId, period.startDate);
   if (!codeVersion) throw new Conflict('evaluations.validation.noCodeVersion');
   const opened = await transition(period, 'OPEN', { openedAt: now, codeVersionId: codeVersion._id, codeVersionNumber: codeVersion.versionNumber });
-  const created = await createMissingEvaluations(opened);
-  const after = (await PeriodModel.findById(period._id).lean()) as Period;
-  await record({ actor, objectType: 'period', objectId: period._id, action: 'open', before: auditView(period), after: auditView(after), unitPath: period.unitPath });
-  return { period: after, created };
+  return { before: period, opened };
 }
 
-export async function syncPeriod(actor: Actor, periodId: string): Promise<number> {
+/** The last step of opening or adding staff: the audit entry, with the period as it is now. */
+export async function recordPeriodFilled(
+  actor: Pick<Actor, 'userId' | 'displayName'>,
+  before: Period,
+  action: 'open' | 'addStaff',
+  beforeView: Record<string, unknown> = auditView(before),
+): Promise<Period> {
+  const after = (await PeriodModel.findById(before._id).lean()) as Period;
+  await record({ actor: { staffId: null, roles: [], ...actor }, objectType: 'period', objectId: before._id, action, before: beforeView, after: auditView(after), unitPath: before.unitPath });
+  return after;
+}
+
+/** Opens a period and creates its evaluations in this call (the pages do the second step in a background job). */
+export async function openPeriod(actor: Actor, periodId: string, now = new Date()): Promise<{ period: Period; created: number }> {
+  const { before, opened } = await beginOpening(actor, periodId, now);
+  const created = await createMissingEvaluations(opened);
+  return { period: await recordPeriodFilled(actor, before, 'open'), created };
+}
+
+/** Checks that "add evaluations for new staff" may run on this period. */
+export async function periodToSync(actor: Actor, periodId: string): Promise<Period> {
   const period = await findPeriodOr404(periodId);
   if (!canManagePeriod(actor, period)) throw new Forbidden();
   if (period.status !== 'OPEN') throw new Conflict('evaluations.errors.periodNotOpen');
+  return period;
+}
+
+export async function syncPeriod(actor: Actor, periodId: string): Promise<number> {
+  const period = await periodToSync(actor, periodId);
   const created = await createMissingEvaluations(period);
-  if (created > 0) {
-    const after = (await PeriodModel.findById(period._id).lean()) as Period;
-    await record({ actor, objectType: 'period', objectId: period._id, action: 'addStaff', before: auditView(period), after: auditView(after), unitPath: period.unitPath });
-  }
+  if (created > 0) await recordPeriodFilled(actor, period, 'addStaff');
   return created;
 }
 
@@ -213,28 +288,42 @@ export async function reopenPeriod(actor: Actor, periodId: string, reason: strin
   return after;
 }
 
-/** Periods the actor manages or whose units they head, newest first. */
-export async function listPeriods(actor: Actor): Promise<Period[]> {
+/** "This year" on the Vietnamese calendar. */
+export const vietnamYear = (now = new Date()) => new Date(now.getTime() + 7 * 3600_000).getUTCFullYear();
+
+const LIST_LIMIT = 200;
+
+/**
+ * Periods the actor manages or whose units they head, newest first: those of one year, and those still open from
+ * any year. Each query is an equality FerretDB pushes down (a unit on the period's path or the opening unit, and the
+ * year or the status), so the list costs what it shows, not the years of history.
+ */
+export async function listPeriods(actor: Actor, year = vietnamYear()): Promise<Period[]> {
   const roots = scopeRoots(actor, 'admin', 'head');
   if (roots.length === 0) return [];
-  const grantUnits = await UnitModel.find({ _id: { $in: roots } }).select('path').lean();
-  const ancestors = [...new Set(grantUnits.flatMap((u) => u.path.map(String)))].map((id) => new Types.ObjectId(id));
-  // Below or at a grant (managed), or opened by an ancestor of a grant (covering the actor's units).
-  const periods = await PeriodModel.find({ $or: [{ unitPath: { $in: roots } }, { unitId: { $in: ancestors } }] })
-    .sort({ startDate: -1, unitName: 1 })
-    .limit(200)
-    .lean();
-  return periods as Period[];
+  const units = await unitsSnapshot();
+  const rootIds = new Set(roots.map(String));
+  // Opened by an ancestor of a grant (covering the actor's units); at or below a grant is found by unitPath.
+  const ancestors = [...new Set(roots.flatMap((r) => (units.byId(r)?.path ?? []).map(String)))].filter((id) => !rootIds.has(id)).map((id) => new Types.ObjectId(id));
+  const filters: Record<string, unknown>[] = [
+    ...roots.flatMap((r) => [{ unitPath: r, year }, { unitPath: r, status: 'OPEN' }]),
+    ...ancestors.flatMap((a) => [{ unitId: a, year }, { unitId: a, status: 'OPEN' }]),
+  ];
+  const found = new Map<string, Period>();
+  for (const list of await Promise.all(filters.map((f) => PeriodModel.find(f).lean<Period[]>()))) for (const p of list) found.set(String(p._id), p);
+  return [...found.values()]
+    .sort((a, b) => b.startDate.getTime() - a.startDate.getTime() || (a.unitName < b.unitName ? -1 : a.unitName > b.unitName ? 1 : 0))
+    .slice(0, LIST_LIMIT);
 }
 
 /** The units where the actor may open a period (their grants and everything below, active only). */
 export async function unitsForNewPeriod(actor: Actor): Promise<{ id: string; name: string; depth: number }[]> {
   const roots = scopeRoots(actor, 'admin', 'head');
   if (roots.length === 0) return [];
-  const units = await UnitModel.find({ path: { $in: roots }, effectiveTo: null, kind: { $nin: ['desk', 'office'] } })
-    .select('name depth path')
-    .lean();
-  return units
+  const units = (await unitsSnapshot()).all.filter(
+    (u) => u.path.some((p) => roots.some((r) => r.equals(p))) && !u.effectiveTo && !['desk', 'office'].includes(u.kind),
+  );
+  return [...units]
     .sort((a, b) => a.path.map(String).join('/').localeCompare(b.path.map(String).join('/')))
     .map((u) => ({ id: String(u._id), name: u.name, depth: u.depth }));
 }

@@ -5,7 +5,9 @@ import { UserModel } from '../auth/model.js';
 import { Conflict, Forbidden } from '../shared/errors.js';
 import { formatDate } from '../shared/format.js';
 import { translator } from '../shared/i18n.js';
-import { EvaluationModel, type Period } from './model.js';
+import type { Period } from './model.js';
+import { EvaluationResultModel } from './record-model.js';
+import { ensurePeriodRecords } from './results-store.js';
 import { canManagePeriod, findPeriodOr404, isPastDeadline } from './periods.js';
 import type { Mailer } from '../notifications/mailer.js';
 
@@ -28,7 +30,10 @@ export async function overdueFor(actor: Actor, periodId: string, now = new Date(
   const period = await findPeriodOr404(periodId);
   if (!canManagePeriod(actor, period)) throw new Forbidden();
   if (period.status !== 'OPEN' || !isPastDeadline(period, now)) return { period, selfAssessments: [], evaluations: [] };
-  const pending = await EvaluationModel.find({ periodId: period._id, finalised: 0 }).select('staffId staffName unitName unitPath selfSubmitted').sort({ sortKey: 1 }).lean();
+  // The compact records of the period's unfinished evaluations (equalities only): the whole period, for the e-mails.
+  await ensurePeriodRecords(period);
+  const pending = await EvaluationResultModel.find({ periodId: period._id, finalised: 0 }).select('staffId staffName sortKey unitName unitPath selfSubmitted').lean();
+  pending.sort((a, b) => a.sortKey.localeCompare(b.sortKey));
   const item = (e: (typeof pending)[number]): OverdueItem => ({ id: String(e._id), staffId: e.staffId, staffName: e.staffName, unitName: e.unitName ?? '', unitPath: e.unitPath });
   return { period, selfAssessments: pending.filter((e) => !e.selfSubmitted).map(item), evaluations: pending.map(item) };
 }

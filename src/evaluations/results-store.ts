@@ -1,130 +1,227 @@
-import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { recordsChanged } from '../shared/changes.js';
-import { EvaluationModel, type Evaluation } from './model.js';
+import { COPIES_READY, COPIES_RECORDS, EvaluationModel, PeriodModel, type Period } from './model.js';
+import { EvaluationResultModel, RECORD_SHAPE, RESULT_SOURCE_FIELDS, resultRecordOf, type EvaluationResult, type Source } from './record-model.js';
+import { PeriodTallyModel, rebuildPeriodTallies, recountTally, tallyKey, touchTallies, withChange, type PeriodTally } from './tallies.js';
 
 /**
- * A compact copy of each evaluation's outcome, kept for yearly exports. FerretDB v1 decodes a whole evaluation
- * (three arrays of 13 sub-documents) for every document a query touches, about 800 a second on a 2-core machine;
- * this record has only scalars and reads about ten times faster. Written after the evaluation itself, with the
- * evaluation's `_id` and `version`, so a repeated or late write is harmless and a stale copy is recognisable.
+ * The compact copies of evaluations: result records (record-model.ts) and the period tallies counted from them
+ * (tallies.ts). Written after the evaluation itself (no transaction), each write idempotent: a repeated or late write
+ * is harmless, a stale copy is recognisable by its `version`, and an evaluation whose copies may be behind carries
+ * `copyPending: 1` until they are written, so a repair finds it without reading every evaluation.
  */
 
-const evaluationResultSchema = new Schema(
-  {
-    _id: { type: Schema.Types.ObjectId, required: true },
-    staffId: { type: Schema.Types.ObjectId, ref: 'Staff', required: true },
-    staffName: { type: String, default: '' },
-    sortKey: { type: String, default: '' },
-    position: { type: String, default: '' },
-    unitId: { type: Schema.Types.ObjectId, ref: 'Unit', required: true },
-    unitName: { type: String, default: '' },
-    unitPath: { type: [Schema.Types.ObjectId], required: true },
-    reportingUnitId: { type: Schema.Types.ObjectId, ref: 'Unit', required: true },
-    year: { type: Number, required: true },
-    periodKey: { type: String, required: true },
-    finalised: { type: Number, default: 0 },
-    /** Criterion codes joined by spaces, and one digit per criterion in the same order: the head's score (0–2). */
-    criteria: { type: String, default: '' },
-    scores: { type: String, default: '' },
-    /** The evaluation's version this copy was made from. */
-    version: { type: Number, default: 0 },
-  },
-  { versionKey: false },
-);
-evaluationResultSchema.index({ unitPath: 1, year: 1 });
-// The statistics read model reads one reporting unit's year.
-evaluationResultSchema.index({ reportingUnitId: 1, year: 1 });
+export { EvaluationResultModel, RESULT_SOURCE_FIELDS, resultRecordOf, scoresOf, type EvaluationResult } from './record-model.js';
 
-export type EvaluationResult = InferSchemaType<typeof evaluationResultSchema> & { _id: Types.ObjectId };
-export const EvaluationResultModel = mongoose.model('EvaluationResult', evaluationResultSchema, 'evaluationresults');
-
-/** The fields of an evaluation a result record is made from. */
-export const RESULT_SOURCE_FIELDS = 'staffId staffName sortKey position unitId unitName unitPath reportingUnitId year periodKey finalised results.criterionCode results.score version';
-type Source = Pick<Evaluation, '_id' | 'staffId' | 'staffName' | 'sortKey' | 'unitId' | 'unitPath' | 'reportingUnitId' | 'year' | 'periodKey'> & {
-  position?: string | null;
-  unitName?: string | null;
-  finalised?: number | null;
-  version?: number | null;
-  results?: readonly { criterionCode: string; score: number }[] | null;
-};
-
-export function resultRecordOf(e: Source): EvaluationResult {
-  const results = e.results ?? [];
-  return {
-    _id: e._id,
-    staffId: e.staffId,
-    staffName: e.staffName ?? '',
-    sortKey: e.sortKey ?? '',
-    position: e.position ?? '',
-    unitId: e.unitId,
-    unitName: e.unitName ?? '',
-    unitPath: e.unitPath,
-    reportingUnitId: e.reportingUnitId,
-    year: e.year,
-    periodKey: e.periodKey,
-    finalised: e.finalised ?? 0,
-    criteria: results.map((r) => r.criterionCode).join(' '),
-    scores: results.map((r) => String(Math.max(0, Math.min(9, Math.round(r.score))))).join(''),
-    version: e.version ?? 0,
-  };
-}
-
-/** Decodes a record's criteria and scores, in order. */
-export function scoresOf(r: Pick<EvaluationResult, 'criteria' | 'scores'>): { criterionCode: string; score: number }[] {
-  if (!r.criteria) return [];
-  return r.criteria.split(' ').map((code, i) => ({ criterionCode: code, score: r.scores.charCodeAt(i) - 48 }));
-}
-
-/**
- * Writes (or rewrites) the records of these evaluations; idempotent. Many at once are replaced by a delete and an
- * insert per slice: FerretDB v1 was seen never to answer a bulkWrite of a few hundred replaceOne upserts, ordered or not.
- */
-export async function saveResultRecords(evaluations: readonly Source[]): Promise<void> {
-  for (let i = 0; i < evaluations.length; i += 1000) {
-    const records = evaluations.slice(i, i + 1000).map(resultRecordOf);
-    await EvaluationResultModel.deleteMany({ _id: { $in: records.map((r) => r._id) } });
-    try {
-      await EvaluationResultModel.insertMany(records, { ordered: false });
-    } catch (err) {
-      // A concurrent save wrote some of them first; repairResultRecords brings any stale one up to date.
-      const writeErrors = (err as { writeErrors?: { code?: number; err?: { code?: number } }[] }).writeErrors ?? [err as { code?: number }];
-      if (!writeErrors.every((e) => (e.code ?? (e as { err?: { code?: number } }).err?.code) === 11000)) throw err;
-    }
-  }
-  await announce(evaluations);
-}
+const SLICE = 500;
+/** Evaluations read per repair round: records are then read once per period key for up to this many. */
+const REPAIR_BATCH = 5000;
 
 /** Tells read models (statistics) which units and years these evaluations count in. */
-async function announce(evaluations: readonly Pick<Source, 'unitPath' | 'year'>[]): Promise<void> {
+export async function announce(evaluations: readonly Pick<Source, 'unitPath' | 'year'>[]): Promise<void> {
   const seen = new Map<string, Pick<Source, 'unitPath' | 'year'>>();
   for (const e of evaluations) seen.set(`${e.unitPath.map(String).join('/')}:${e.year}`, e);
   for (const e of seen.values()) await recordsChanged(e.unitPath, e.year);
 }
 
+const duplicatesOnly = (err: unknown) => {
+  const writeErrors = (err as { writeErrors?: { code?: number; err?: { code?: number } }[] }).writeErrors ?? [err as { code?: number }];
+  return writeErrors.every((e) => (e.code ?? (e as { err?: { code?: number } }).err?.code) === 11000);
+};
+
+/**
+ * One evaluation's record, written after each save, and its tally brought up to date at once. The record is replaced
+ * only by a newer version (two saves of one evaluation may finish in either order). The tally is changed in place
+ * (what the old record counted off, the new one on) when it was fresh and nobody touched it meanwhile — the token
+ * compared on write — else recounted from its records: a few `_id` look-ups per save instead of reading the commune.
+ */
 export async function saveResultRecord(evaluation: Source): Promise<void> {
   const record = resultRecordOf(evaluation);
-  await EvaluationResultModel.replaceOne({ _id: record._id }, record, { upsert: true });
+  const key = record.periodId ? tallyKey(record.periodId, record.reportingUnitId) : null;
+  // The tally is read before the old record: a change landing in between then shows as a new token.
+  const tally = key ? await PeriodTallyModel.findById(key).lean<PeriodTally>() : null;
+  const before = await EvaluationResultModel.findById(record._id).lean<EvaluationResult>();
+  if (before && (before.version ?? 0) > (record.version ?? 0)) return; // a later save got here first
+  try {
+    await EvaluationResultModel.replaceOne({ _id: record._id, version: { $lte: record.version } }, record, { upsert: true });
+  } catch (err) {
+    if (duplicatesOnly(err)) return; // a newer version was written meanwhile: it brings the tally along
+    throw err;
+  }
+  if (key) {
+    const sameUnit = before && before.periodId && before.reportingUnitId.equals(record.reportingUnitId) && (before.shape ?? 0) >= RECORD_SHAPE;
+    let updated = false;
+    if (tally && tally.computedToken === tally.token && (sameUnit || !before)) {
+      const token = new Types.ObjectId().toHexString();
+      const figures = withChange(tally, before && sameUnit ? before : null, record);
+      const res = await PeriodTallyModel.updateOne({ _id: key, token: tally.token }, { $set: { ...figures, token, computedToken: token, computedAt: new Date() } });
+      updated = res.matchedCount === 1;
+    }
+    if (!updated) for (const [k, token] of await touchTallies(before && !sameUnit ? [before, record] : [record])) await recountTally(k, token);
+  }
   await announce([evaluation]);
 }
 
 /**
- * Rewrites the records that are missing or older than their evaluation, for the evaluations given (read with
- * RESULT_SOURCE_FIELDS). The record lookup is by `_id`, which FerretDB answers from its index.
+ * Records of evaluations just inserted (a period opening): no record can exist yet, so nothing is deleted. The caller
+ * marks their tallies stale before and recounts them after (touchTallies, recountTally), and announces the change.
+ */
+export async function insertResultRecords(evaluations: readonly Source[]): Promise<void> {
+  for (let i = 0; i < evaluations.length; i += SLICE) {
+    try {
+      await EvaluationResultModel.collection.insertMany(evaluations.slice(i, i + SLICE).map(resultRecordOf), { ordered: false });
+    } catch (err) {
+      if (!duplicatesOnly(err)) throw err;
+    }
+  }
+}
+
+/**
+ * Writes (or rewrites) the records of these evaluations; idempotent. Many at once are replaced by a delete and an
+ * insert per slice: FerretDB v1 was seen never to answer a bulkWrite of a few hundred replaceOne upserts, ordered or
+ * not. The delete is narrowed by period key (an equality FerretDB pushes down): `_id: {$in}` alone reads every record.
+ */
+export async function saveResultRecords(evaluations: readonly Source[]): Promise<void> {
+  for (const group of byPeriodKey(evaluations)) {
+    for (let i = 0; i < group.length; i += SLICE) {
+      const records = group.slice(i, i + SLICE).map(resultRecordOf);
+      await EvaluationResultModel.deleteMany({ periodKey: records[0]!.periodKey, _id: { $in: records.map((r) => r._id) } });
+      try {
+        await EvaluationResultModel.insertMany(records, { ordered: false });
+      } catch (err) {
+        // A concurrent save wrote some of them first; repairResultRecords brings any stale one up to date.
+        if (!duplicatesOnly(err)) throw err;
+      }
+      await touchTallies(records);
+    }
+  }
+  await announce(evaluations);
+}
+
+function byPeriodKey<T extends { periodKey: string }>(list: readonly T[]): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const e of list) groups.set(e.periodKey, [...(groups.get(e.periodKey) ?? []), e]);
+  return [...groups.values()];
+}
+
+/**
+ * Rewrites the records that are missing, older than their evaluation or of an older shape, for the evaluations given
+ * (read with RESULT_SOURCE_FIELDS). A few are looked up by `_id`; many by period key, which FerretDB pushes down.
  */
 export async function repairResultRecords(evaluations: readonly Source[]): Promise<number> {
   if (evaluations.length === 0) return 0;
-  const have = new Map<string, number>();
-  for (let i = 0; i < evaluations.length; i += 1000) {
-    const ids = evaluations.slice(i, i + 1000).map((e) => e._id);
-    for (const r of await EvaluationResultModel.find({ _id: { $in: ids } }).select('version').lean()) have.set(String(r._id), r.version);
+  const have = new Map<string, Pick<EvaluationResult, 'version' | 'shape'>>();
+  if (evaluations.length <= 20) {
+    for (const e of evaluations) {
+      const r = await EvaluationResultModel.findById(e._id).select('version shape').lean();
+      if (r) have.set(String(r._id), r);
+    }
+  } else {
+    for (const group of byPeriodKey(evaluations)) {
+      const wanted = new Set(group.map((e) => String(e._id)));
+      for (const r of await EvaluationResultModel.find({ periodKey: group[0]!.periodKey }).select('version shape').lean()) {
+        if (wanted.has(String(r._id))) have.set(String(r._id), r);
+      }
+    }
   }
-  const stale = evaluations.filter((e) => have.get(String(e._id)) !== (e.version ?? 0));
+  const stale = evaluations.filter((e) => {
+    const r = have.get(String(e._id));
+    return !r || r.version !== (e.version ?? 0) || (r.shape ?? 0) < RECORD_SHAPE;
+  });
   await saveResultRecords(stale);
   return stale.length;
 }
 
-/** Repairs the records of every evaluation matching the filter (one full read of those evaluations). */
+/** Clears the "copies may be behind" mark of evaluations whose copies were just written (unless saved again since). */
+export async function markCopied(evaluations: readonly Pick<Source, '_id' | 'version'>[]): Promise<void> {
+  for (const e of evaluations) await EvaluationModel.updateOne({ _id: e._id, version: e.version ?? 0, copyPending: 1 }, { $set: { copyPending: 0 } });
+}
+
+// ── Repairs ──────────────────────────────────────────────────────────────────────────────────────
+
+const ensuring = new Map<string, Promise<void>>();
+
+function once(key: string, work: () => Promise<void>): Promise<void> {
+  let running = ensuring.get(key);
+  if (!running) {
+    running = work().finally(() => ensuring.delete(key));
+    ensuring.set(key, running);
+  }
+  return running;
+}
+
+type PeriodState = Pick<Period, '_id'> & { copies?: number | null };
+
+/**
+ * Makes a period's result records usable by the pages: when the period predates their current shape, they are
+ * rewritten from its evaluations (one read of them, once). Cheap when done.
+ */
+export function ensurePeriodRecords(period: PeriodState): Promise<void> {
+  if ((period.copies ?? 0) >= COPIES_RECORDS) return Promise.resolve();
+  return once(`records:${String(period._id)}`, async () => {
+    await repairResultRecordsWhere({ periodId: period._id });
+    await PeriodModel.updateOne({ _id: period._id, copies: { $ne: COPIES_READY } }, { $set: { copies: COPIES_RECORDS } });
+  });
+}
+
+/**
+ * Makes a period's tallies complete (and its records usable): counted from the records when never built (a period
+ * written before they existed, or straight into the collections). Cheap when done.
+ */
+export function ensurePeriodCopies(period: PeriodState): Promise<void> {
+  if ((period.copies ?? 0) >= COPIES_READY) return Promise.resolve();
+  return once(`tallies:${String(period._id)}`, async () => {
+    await ensurePeriodRecords(period);
+    await rebuildPeriodTallies(period._id);
+    await PeriodModel.updateOne({ _id: period._id }, { $set: { copies: COPIES_READY } });
+  });
+}
+
+/**
+ * Repairs the records of the evaluations matching the filter (one read of those evaluations, streamed). With no
+ * filter (at start-up) it repairs only what can be behind: periods whose copies were never built, and evaluations
+ * marked `copyPending` (a save interrupted between its writes) — not every evaluation of every year.
+ */
 export async function repairResultRecordsWhere(filter: Record<string, unknown>): Promise<number> {
-  const evaluations = await EvaluationModel.find(filter).select(RESULT_SOURCE_FIELDS).lean<Source[]>();
-  return repairResultRecords(evaluations);
+  if (Object.keys(filter).length === 0) return repairAllCopies();
+  let repaired = 0;
+  let batch: Source[] = [];
+  const cursor = EvaluationModel.find(filter).select(RESULT_SOURCE_FIELDS).lean<Source[]>().cursor({ batchSize: SLICE });
+  for await (const e of cursor) {
+    batch.push(e as Source);
+    if (batch.length >= REPAIR_BATCH) {
+      repaired += await repairResultRecords(batch);
+      batch = [];
+    }
+  }
+  repaired += await repairResultRecords(batch);
+  return repaired;
+}
+
+async function repairAllCopies(): Promise<number> {
+  let repaired = 0;
+  // Periods whose records predate their shape (an upgrade): rewritten once. Tallies are counted when first read.
+  const periods = await PeriodModel.find({}).select('copies').lean<{ _id: Types.ObjectId; copies?: number }[]>();
+  for (const p of periods) {
+    if ((p.copies ?? 0) >= COPIES_RECORDS) continue;
+    await ensurePeriodRecords(p);
+    repaired++;
+  }
+  const pending = await EvaluationModel.find({ copyPending: 1 }).select(RESULT_SOURCE_FIELDS).lean<Source[]>();
+  repaired += await repairResultRecords(pending);
+  // Records rewritten (or found right): touch their tallies anyway, in case the interruption fell before the recount.
+  for (const [key, token] of await touchTallies(pending)) await recountTally(key, token);
+  await markCopied(pending);
+  return repaired;
+}
+
+/**
+ * Brings every period's copies to READY now (records and tallies) instead of on first read: for scripts that write
+ * evaluations straight into the collections (the benchmark's generator) and want pages measured in steady state.
+ */
+export async function buildAllPeriodCopies(): Promise<number> {
+  const periods = await PeriodModel.find({}).select('copies').lean<{ _id: Types.ObjectId; copies?: number }[]>();
+  const todo = periods.filter((p) => (p.copies ?? 0) < COPIES_READY);
+  for (const p of todo) await ensurePeriodCopies(p);
+  return todo.length;
 }

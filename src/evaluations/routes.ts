@@ -8,7 +8,7 @@ import { CLASSIFICATION_LEVELS, LEVELS, PERIOD_KINDS } from './model.js';
 import { amendmentSchema, classificationSchema, headEvaluationSchema, newPeriodSchema, reopenSchema, selfAssessmentSchema } from './schemas.js';
 import * as evaluations from './service.js';
 import { completionByUnit, rosterFor } from './roster.js';
-import { overdueFor, sendReminders } from './reminders.js';
+import { sendReminders } from './reminders.js';
 import { classificationList, classificationPage, classificationUnits, decideClassification, myClassifications } from './classification.js';
 import { createMailer, type MailSettings } from '../notifications/mailer.js';
 import { evaluationView } from './presenters.js';
@@ -36,6 +36,11 @@ function versionedPost<T>(opts: {
   };
 }
 
+/** `?year=` when given (404 when not a year), else undefined. */
+function optionalYear(raw: unknown): number | undefined {
+  return raw === undefined || raw === '' ? undefined : yearParam(raw);
+}
+
 function yearParam(raw: unknown): number {
   const year = Number(raw);
   if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new NotFound();
@@ -52,13 +57,15 @@ export function evaluationsRouter(mail: MailSettings): Router {
   // GET /evaluations — the signed-in person's own evaluations and classifications
   router.get('/', async (req, res) => {
     const a = actor(req);
-    const [mine, classifications] = await Promise.all([evaluations.myEvaluations(a), myClassifications(a)]);
-    res.render('evaluations/mine', { title: res.locals.t('evaluations.mine.title'), hasStaffRecord: !!a.staffId, mine, classifications });
+    const year = optionalYear(req.query.year);
+    const [{ rows: mine, years }, classifications] = await Promise.all([evaluations.myEvaluationsPage(a, year), myClassifications(a)]);
+    res.render('evaluations/mine', { title: res.locals.t('evaluations.mine.title'), hasStaffRecord: !!a.staffId, mine, classifications, years, thisYear: evaluations.vietnamYear() });
   });
 
   // GET /evaluations/periods — periods in scope
   router.get('/periods', manage, async (req, res) => {
-    res.render('evaluations/periods', { title: res.locals.t('evaluations.periods.title'), periods: await evaluations.listPeriods(actor(req)) });
+    const year = optionalYear(req.query.year) ?? evaluations.vietnamYear();
+    res.render('evaluations/periods', { title: res.locals.t('evaluations.periods.title'), periods: await evaluations.listPeriods(actor(req), year), year, thisYear: evaluations.vietnamYear() });
   });
 
   const newPeriodLocals = async (req: Request, res: Response) => ({
@@ -90,8 +97,10 @@ export function evaluationsRouter(mail: MailSettings): Router {
 
   const periodLocals = async (req: Request, res: Response) => {
     const a = actor(req);
-    const roster = await rosterFor(a, String(req.params.id));
-    const overdue = roster.canManage ? await overdueFor(a, String(req.params.id)) : null;
+    const unitId = typeof req.query.unit === 'string' && req.query.unit ? req.query.unit : undefined;
+    const roster = await rosterFor(a, String(req.params.id), { unitId });
+    // Overdue lists of the people shown (a unit's roster); the e-mails cover the whole period.
+    const overdue = roster.canManage ? roster.overdue : null;
     return {
       title: `${res.locals.t('evaluations.periods.key')} ${roster.period.periodKey} — ${roster.period.unitName}`,
       roster,
@@ -113,18 +122,28 @@ export function evaluationsRouter(mail: MailSettings): Router {
     res.render('evaluations/completion', { title: res.locals.t('evaluations.completion.title'), period, units });
   });
 
-  // POST /evaluations/periods/:id/open
+  // POST /evaluations/periods/:id/open — the period opens now; its evaluations are created by a background job
   router.post('/periods/:id/open', manage, async (req, res) => {
-    const { created } = await evaluations.openPeriod(actor(req), String(req.params.id));
-    flash(req, 'success', 'evaluations.periods.opened', { count: created });
-    res.redirect(`/evaluations/periods/${String(req.params.id)}`);
+    const job = await evaluations.startOpening(actor(req), String(req.params.id));
+    res.redirect(303, `/evaluations/periods/${String(req.params.id)}/jobs/${job.id}`);
   });
 
-  // POST /evaluations/periods/:id/sync — add evaluations for people who joined since opening
+  // POST /evaluations/periods/:id/sync — add evaluations for people who joined since opening (a background job)
   router.post('/periods/:id/sync', manage, async (req, res) => {
-    const count = await evaluations.syncPeriod(actor(req), String(req.params.id));
-    flash(req, 'success', 'evaluations.periods.synced', { count });
-    res.redirect(`/evaluations/periods/${String(req.params.id)}`);
+    const job = await evaluations.startSync(actor(req), String(req.params.id));
+    res.redirect(303, `/evaluations/periods/${String(req.params.id)}/jobs/${job.id}`);
+  });
+
+  // GET /evaluations/periods/:id/jobs/:jobId — progress of an opening; once done, back to the roster with the count
+  router.get('/periods/:id/jobs/:jobId', manage, async (req, res) => {
+    const { period, job } = await evaluations.periodJob(actor(req), String(req.params.id), String(req.params.jobId));
+    if (job.status === 'DONE') {
+      flash(req, 'success', job.kind === 'open' ? 'evaluations.periods.opened' : 'evaluations.periods.synced', { count: job.created });
+      res.redirect(303, `/evaluations/periods/${String(period._id)}`);
+      return;
+    }
+    const key = job.kind === 'open' ? 'evaluations.jobs.titleOpen' : 'evaluations.jobs.titleSync';
+    res.render('evaluations/job', { title: res.locals.t(key, { period: `${period.periodKey} — ${period.unitName}` }), period, job });
   });
 
   // POST /evaluations/periods/:id/close

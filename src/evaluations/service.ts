@@ -19,9 +19,13 @@ import { endExclusive } from './periods.js';
 import { disagreements, resultsOf, statusOf } from './derive.js';
 import { checkRetaliation } from '../reports/warnings.js';
 import { substantiatedIncidents, type SubstantiatedIncident } from './incidents.js';
-import { saveResultRecord } from './results-store.js';
+import { markCopied, saveResultRecord } from './results-store.js';
+import { EvaluationResultModel, outcomeOf, RECORD_SHAPE, type EvaluationResult } from './record-model.js';
+import { vietnamYear } from './periods.js';
 
+export { vietnamYear } from './periods.js';
 export { createPeriod, openPeriod, closePeriod, reopenPeriod, syncPeriod, listPeriods, unitsForNewPeriod, findPeriodOr404 } from './periods.js';
+export { startOpening, startSync, periodJob, idle as jobsIdle } from './jobs.js';
 
 /** A rating row as posted by a form: every field may be missing. */
 export type PostedRatings = Record<string, { level?: Level | undefined; comment?: string | undefined; reason?: string | undefined } | undefined>;
@@ -58,11 +62,14 @@ function assertWritable(period: Period): void {
 /** Saves with the version the form was loaded with; a stale version means someone else saved first. */
 async function saveVersioned(evaluation: Evaluation, expectedVersion: number, update: Record<string, unknown>): Promise<Evaluation> {
   if (expectedVersion !== evaluation.version) throw new Conflict('evaluations.errors.stale');
-  const res = await EvaluationModel.updateOne({ _id: evaluation._id, version: expectedVersion }, { ...update, $inc: { version: 1 } });
+  // `copyPending` marks the evaluation until its compact copies are written (no transaction): a crash between the
+  // writes leaves the mark, which the start-up repair finds with one equality query (results-store.ts).
+  const set = { ...((update.$set as Record<string, unknown> | undefined) ?? {}), copyPending: 1 };
+  const res = await EvaluationModel.updateOne({ _id: evaluation._id, version: expectedVersion }, { ...update, $set: set, $inc: { version: 1 } });
   if (res.matchedCount === 0) throw new Conflict('evaluations.errors.stale');
   const saved = (await EvaluationModel.findById(evaluation._id).lean()) as Evaluation;
-  // Second step, no transaction: a crash here leaves a stale record that createMissingEvaluations repairs.
   await saveResultRecord(saved);
+  await markCopied([saved]);
   return saved;
 }
 
@@ -272,7 +279,7 @@ export async function evaluationPage(actor: Actor, evaluationId: string): Promis
   // Someone above the unit who is also the person (a chairman's own record) may read but not evaluate.
   const reader = owner || evaluator || coversUnit(actor, evaluation.unitPath, 'head', 'admin');
   if (!reader) throw new Forbidden();
-  const period = await periodOf(evaluation);
+  const [period] = await Promise.all([periodOf(evaluation), healCopies(evaluation)]);
   const open = period.status === 'OPEN';
   const submitted = !!evaluation.selfAssessment.submittedAt;
   return {
@@ -290,6 +297,17 @@ export async function evaluationPage(actor: Actor, evaluationId: string): Promis
   };
 }
 
+/**
+ * The evaluation is read anyway: if its compact record is missing or behind (a save cut off between its writes, or
+ * a record of an older shape), opening it rewrites the record — one `_id` look-up when all is well.
+ */
+async function healCopies(evaluation: Evaluation): Promise<void> {
+  const record = await EvaluationResultModel.findById(evaluation._id).select('version shape').lean();
+  if (record && record.version === evaluation.version && (record.shape ?? 0) >= RECORD_SHAPE && !evaluation.copyPending) return;
+  await saveResultRecord(evaluation);
+  await markCopied([evaluation]);
+}
+
 export interface MyEvaluationRow {
   id: string;
   periodKey: string;
@@ -305,33 +323,66 @@ export interface MyEvaluationRow {
   actionable: boolean;
 }
 
-/** A person's own evaluations, newest period first. */
-export async function myEvaluations(actor: Actor): Promise<MyEvaluationRow[]> {
-  if (!actor.staffId) return [];
-  const list = await EvaluationModel.find({ staffId: actor.staffId })
-    .select('periodId periodKey periodKind periodStart status unitName totalScore maxScore breachedCount selfSubmitted')
-    .sort({ periodStart: -1 })
-    .limit(120)
-    .lean();
+const MINE_FIELDS = 'periodId periodKey year unitName selfSubmitted evaluated finalised criteria scores version shape';
+type MineRecord = Pick<EvaluationResult, '_id' | 'periodId' | 'periodKey' | 'year' | 'unitName' | 'selfSubmitted' | 'evaluated' | 'finalised' | 'criteria' | 'scores' | 'version' | 'shape'>;
+
+/**
+ * A person's own evaluations, newest period first: those of one year, or of this year and the last (what is still to
+ * do in January may belong to December). Read from their compact records by `{staffId, year}` and the periods by
+ * `_id`, so the page costs the same after ten years of history as after one.
+ */
+export async function myEvaluations(actor: Actor, year?: number): Promise<MyEvaluationRow[]> {
+  return (await myEvaluationsPage(actor, year)).rows;
+}
+
+/** How many years back the page looks for the latest evaluations when this year and the last have none. */
+const LOOK_BACK_YEARS = 10;
+
+export async function myEvaluationsPage(actor: Actor, year?: number): Promise<{ rows: MyEvaluationRow[]; years: number[] }> {
+  const thisYear = vietnamYear();
+  let years = year ? [year] : [thisYear, thisYear - 1];
+  if (!actor.staffId) return { rows: [], years };
+  const staffId = actor.staffId;
+  const read = (ys: number[]) => Promise.all(ys.map((y) => EvaluationResultModel.find({ staffId, year: y }).select(MINE_FIELDS).lean<MineRecord[]>())).then((l) => l.flat());
+  let list = await read(years);
+  // Nothing lately (someone back from a long leave): the latest year that has any, one empty equality query a year.
+  for (let y = thisYear - 2; !year && list.length === 0 && y >= thisYear - LOOK_BACK_YEARS; y--) {
+    list = await read([y]);
+    if (list.length) years = [y];
+  }
+  // Records of an older shape (written before they carried the period and the flags) are rewritten from the evaluation.
+  const old = list.filter((r) => (r.shape ?? 0) < RECORD_SHAPE);
+  if (old.length) {
+    for (const r of old) {
+      const e = await EvaluationModel.findById(r._id).lean<Evaluation>();
+      if (e) await saveResultRecord(e);
+    }
+    list = await read(years);
+  }
+  const periodIds = [...new Set(list.map((r) => String(r.periodId)))];
   const periods = new Map(
-    (await PeriodModel.find({ _id: { $in: list.map((e) => e.periodId) } }).select('status deadline').lean()).map((p) => [String(p._id), p]),
+    (await Promise.all(periodIds.map((id) => PeriodModel.findById(id).select('status deadline kind startDate').lean()))).filter((p) => !!p).map((p) => [String(p._id), p]),
   );
-  return list.map((e) => {
-    const p = periods.get(String(e.periodId));
-    const status = e.status as EvaluationStatus;
-    return {
-      id: String(e._id),
-      periodKey: e.periodKey,
-      periodKind: e.periodKind,
-      unitName: e.unitName ?? '',
-      status,
-      periodStatus: (p?.status ?? 'CLOSED') as Period['status'],
-      deadline: p?.deadline ?? null,
-      totalScore: e.totalScore,
-      // The head's result is the person's to see only once final.
-      maxScore: status === 'FINALISED' ? e.maxScore : 0,
-      breachedCount: status === 'FINALISED' ? e.breachedCount : 0,
-      actionable: p?.status === 'OPEN' && !e.selfSubmitted && status !== 'FINALISED',
-    };
-  });
+  const start = (r: MineRecord) => periods.get(String(r.periodId))?.startDate.getTime() ?? 0;
+  const rows = list
+    .sort((a, b) => start(b) - start(a) || b.periodKey.localeCompare(a.periodKey))
+    .map((r) => {
+      const p = periods.get(String(r.periodId));
+      const o = outcomeOf(r);
+      return {
+        id: String(r._id),
+        periodKey: r.periodKey,
+        periodKind: p?.kind ?? 'monthly',
+        unitName: r.unitName ?? '',
+        status: o.status,
+        periodStatus: (p?.status ?? 'CLOSED') as Period['status'],
+        deadline: p?.deadline ?? null,
+        totalScore: o.totalScore,
+        // The head's result is the person's to see only once final.
+        maxScore: o.status === 'FINALISED' ? o.maxScore : 0,
+        breachedCount: o.status === 'FINALISED' ? o.breachedCount : 0,
+        actionable: p?.status === 'OPEN' && !r.selfSubmitted && o.status !== 'FINALISED',
+      };
+    });
+  return { rows, years };
 }

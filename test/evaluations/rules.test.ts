@@ -5,7 +5,7 @@ import { agentFor, login, submitForm, testApp, type Agent } from '../helpers/app
 import { EvaluationModel, PeriodModel } from '../../src/evaluations/model.js';
 import { INCIDENT_COLLECTION } from '../../src/evaluations/incidents.js';
 import { makeStaff } from '../helpers/factories.js';
-import { allRated, evaluationOf, makeWorld, openPeriodVia, type World } from './world.js';
+import { allRated, evaluationOf, finishJob, makeWorld, openPeriodVia, type World } from './world.js';
 
 describe('evaluations: permissions and integrity', () => {
   let w: World;
@@ -164,9 +164,11 @@ describe('evaluations: permissions and integrity', () => {
   it('when a staff member joins after opening, then "add evaluations" creates only the missing one', async () => {
     await makeStaff({ fullName: 'Tòng Văn Mới', unit: w.communeB });
     const res = await submitForm(admin, `/evaluations/periods/${periodId}`, `/evaluations/periods/${periodId}/sync`, {});
-    expect(res.status).to.equal(302);
+    expect(res.status).to.equal(303);
+    await finishJob(admin, res.headers.location as string, `/evaluations/periods/${periodId}`);
     expect(await EvaluationModel.countDocuments({ periodId })).to.equal(5);
-    await submitForm(admin, `/evaluations/periods/${periodId}`, `/evaluations/periods/${periodId}/sync`, {});
+    const again = await submitForm(admin, `/evaluations/periods/${periodId}`, `/evaluations/periods/${periodId}/sync`, {});
+    await finishJob(admin, again.headers.location as string, `/evaluations/periods/${periodId}`);
     expect(await EvaluationModel.countDocuments({ periodId })).to.equal(5);
     expect((await PeriodModel.findById(periodId).lean())!.evaluationCount).to.equal(5);
   });
@@ -176,7 +178,8 @@ describe('evaluations: permissions and integrity', () => {
     const created = await submitForm(headA, '/evaluations/periods/new', '/evaluations/periods', { unitId: String(w.communeA._id), kind: 'quarterly', year: '2026', number: '1', deadline: '15/04/2026' });
     expect(created.status).to.equal(302);
     const id = (created.headers.location as string).split('/').pop()!;
-    await submitForm(headA, created.headers.location as string, `/evaluations/periods/${id}/open`, {});
+    const opened = await submitForm(headA, created.headers.location as string, `/evaluations/periods/${id}/open`, {});
+    await finishJob(headA, opened.headers.location as string, created.headers.location as string);
     expect(await EvaluationModel.countDocuments({ periodId: id })).to.equal(0);
     const dup = await submitForm(headA, '/evaluations/periods/new', '/evaluations/periods', { unitId: String(w.communeA._id), kind: 'quarterly', year: '2026', number: '1', deadline: '15/04/2026' });
     expect(dup.status).to.equal(422);

@@ -6,6 +6,7 @@ import { actorOf } from '../../src/auth/service.js';
 import { makeProvince, makeStaff, makeUser } from '../helpers/factories.js';
 import { makeCodeVersion } from '../helpers/factories.js';
 import { submitForm, type Agent } from '../helpers/app.js';
+import { idle as periodJobsIdle } from '../../src/evaluations/jobs.js';
 
 export const CODES = officialCatalogue.criteria.map((c) => c.code);
 
@@ -57,6 +58,15 @@ export async function openPeriodVia(agent: Agent, fields: { unitId: string; kind
   if (created.status !== 302) throw new Error(`period not created: ${created.status} ${created.text.slice(0, 2000)}`);
   const periodPath = created.headers.location as string;
   const opened = await submitForm(agent, periodPath, `${periodPath}/open`, {});
-  if (opened.status !== 302) throw new Error(`period not opened: ${opened.status}`);
+  if (opened.status !== 303) throw new Error(`period not opened: ${opened.status}`);
+  await finishJob(agent, opened.headers.location as string, periodPath);
   return periodPath.split('/').pop()!;
+}
+
+/** Waits for the background job a POST redirected to, then follows its page back to the period. */
+export async function finishJob(agent: Agent, jobPath: string, periodPath: string): Promise<void> {
+  if (!/\/jobs\/[0-9a-f]{24}$/.test(jobPath)) throw new Error(`not a job page: ${jobPath}`);
+  await periodJobsIdle();
+  const done = await agent.get(jobPath);
+  if (done.status !== 303 || done.headers.location !== periodPath) throw new Error(`job not done: ${done.status} ${done.text.slice(0, 500)}`);
 }
