@@ -7,7 +7,7 @@ import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { connectDatabase, disconnectDatabase } from '../src/db/connection.js';
 import { createLogger } from '../src/shared/logger.js';
-import * as statistics from '../src/statistics/index.js';
+import { prepareDerivedData } from '../src/startup.js';
 
 /**
  * The app under test for bench/pages.ts, in its own process: `createApp` on a free port (production mode, logging
@@ -93,10 +93,9 @@ async function main() {
   });
   const app = createApp(config, { logger: createLogger('silent') });
   // What src/server.ts starts in the background at start-up, awaited here so that pages are measured in the steady
-  // state: the statistics read model of the current year (Vietnam time). (Its repair of evaluation result records is
-  // left out: the generator writes them, and it reads every evaluation.)
+  // state (audit numbering, reports' counters, evaluation records and tallies, this year's statistics).
   const warmStarted = Date.now();
-  const warmedUnits = process.env.BENCH_WARMUP === '0' ? 0 : await statistics.warmUp(new Date(Date.now() + 7 * 3600_000).getUTCFullYear());
+  if (process.env.BENCH_WARMUP !== '0') await prepareDerivedData(config, createLogger('silent'));
   const warmUpMs = Date.now() - warmStarted;
 
   // Requests in the app not yet answered: counted down when the response is ended, which also happens for a
@@ -119,7 +118,7 @@ async function main() {
   appServer.requestTimeout = 0;
   appServer.headersTimeout = 0;
   const bareServer = await listen(bareApp());
-  send({ ready: true, appPort: (appServer.address() as AddressInfo).port, barePort: (bareServer.address() as AddressInfo).port, warmUpMs, warmedUnits });
+  send({ ready: true, appPort: (appServer.address() as AddressInfo).port, barePort: (bareServer.address() as AddressInfo).port, warmUpMs });
 
   process.on('message', (msg: { cmd: string; id?: number; maxMs?: number }) => {
     if (msg.cmd === 'idle') {

@@ -145,8 +145,8 @@ async function startApp(ds: Dataset, uri: string): Promise<void> {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   log(`starting the app on ${ds.dbName} (with the start-up work of src/server.ts: statistics of the current year)`);
-  const ports = await new Promise<{ appPort: number; barePort: number; warmUpMs: number; warmedUnits: number }>((resolve, reject) => {
-    child.once('message', (m) => resolve(m as { appPort: number; barePort: number; warmUpMs: number; warmedUnits: number }));
+  const ports = await new Promise<{ appPort: number; barePort: number; warmUpMs: number }>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as { appPort: number; barePort: number; warmUpMs: number }));
     child.once('exit', (code) => reject(new Error(`the ${ds.name} app exited with ${code} before it was ready`)));
   });
   ds.child = child;
@@ -156,7 +156,7 @@ async function startApp(ds: Dataset, uri: string): Promise<void> {
     process.exit(1);
   });
   ds.warmUpS = ports.warmUpMs / 1000;
-  log(`  ${ds.name} app ready; statistics warm-up ${ds.warmUpS.toFixed(1)} s (${ports.warmedUnits} units)`);
+  log(`  ${ds.name} app ready; start-up preparation (numbering, counters, records, statistics) ${ds.warmUpS.toFixed(1)} s`);
   ds.base = `http://127.0.0.1:${ports.appPort}`;
   ds.bare = `http://127.0.0.1:${ports.barePort}`;
 }
@@ -688,7 +688,7 @@ function report(results: Result[], datasets: Dataset[], backend: string, totalS:
     ),
   );
   const data = datasets
-    .map((ds) => `- ${ds.name} (\`${ds.dbName}\`): ${Object.entries(ds.fx.counts).map(([k, v]) => `${v.toLocaleString('en')} ${k}`).join(', ')} — generated in ${ds.genSeconds.toFixed(0)} s (${Object.entries(ds.fx.seconds).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join('; ')}); app start-up (statistics warm-up) ${ds.warmUpS.toFixed(1)} s`)
+    .map((ds) => `- ${ds.name} (\`${ds.dbName}\`): ${Object.entries(ds.fx.counts).map(([k, v]) => `${v.toLocaleString('en')} ${k}`).join(', ')} — generated in ${ds.genSeconds.toFixed(0)} s (${Object.entries(ds.fx.seconds).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join('; ')}); start-up preparation (audit numbering, report counters, evaluation records, statistics) ${ds.warmUpS.toFixed(1)} s`)
     .join('\n');
   return `# Page benchmark — province scale (issue 8)
 

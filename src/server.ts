@@ -10,10 +10,7 @@ import { repairUnfinishedChanges } from './units/service.js';
 import { startEscalationJob } from './reports/deadlines.js';
 import { startCleanup as startExportCleanup } from './exports/jobs.js';
 import { exportSettingsFrom } from './exports/settings.js';
-import { repairResultRecordsWhere } from './evaluations/results-store.js';
-import * as statistics from './statistics/index.js';
-import { prepareAuditLog } from './audit/service.js';
-import { prepareReports } from './reports/counters.js';
+import { prepareDerivedData } from './startup.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -29,19 +26,8 @@ async function main(): Promise<void> {
   startExportCleanup(exportSettingsFrom(config));
   const server = http.createServer(createApp(config));
   server.listen(config.PORT, config.HOST, () => logger.info(`Công Bộc listening on http://${config.HOST}:${config.PORT}`));
-  // Compact result records that exports read: rebuilt in the background where a crash or an older version left them
-  // missing or stale (reading every evaluation is slow on FerretDB, so start-up does not wait for it).
-  // The audit log's numbering and the reports' counters: built once on a database written before they existed.
-  const warningWindow = { threshold: config.EARLY_WARNING_THRESHOLD, days: config.EARLY_WARNING_WINDOW_DAYS };
-  void prepareAuditLog((msg) => logger.info(msg))
-    .then(() => prepareReports(warningWindow, (msg) => logger.info(msg)))
-    .catch((err: unknown) => logger.error({ err }, 'numbering the audit log or the reports failed'))
-    .then(() => repairResultRecordsWhere({}))
-    .then((repaired) => repaired && logger.info({ repaired }, 'evaluation result records rebuilt'))
-    .catch((err: unknown) => logger.error({ err }, 'rebuilding evaluation result records failed'))
-    .then(() => statistics.warmUp(new Date(Date.now() + 7 * 3600_000).getUTCFullYear()))
-    .then((units) => logger.info({ units }, 'statistics ready'))
-    .catch((err: unknown) => logger.error({ err }, 'computing statistics failed'));
+  // Compact copies that pages read (slow to rebuild on FerretDB, so start-up does not wait for them).
+  void prepareDerivedData(config, logger);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
