@@ -2,7 +2,7 @@ import type { Config } from './config.js';
 import type { Logger } from 'pino';
 import { prepareAuditLog } from './audit/service.js';
 import { prepareReports } from './reports/counters.js';
-import { repairResultRecordsWhere } from './evaluations/results-store.js';
+import { buildAllPeriodCopies, repairResultRecordsWhere } from './evaluations/results-store.js';
 import * as statistics from './statistics/index.js';
 
 /**
@@ -25,5 +25,6 @@ export async function prepareDerivedData(config: Pick<Config, 'EARLY_WARNING_THR
     prepareReports({ threshold: config.EARLY_WARNING_THRESHOLD, days: config.EARLY_WARNING_WINDOW_DAYS }, (msg) => logger.info(msg)),
   );
   await step('evaluation result records', () => repairResultRecordsWhere({}));
+  await step('evaluation period tallies', () => buildAllPeriodCopies());
   await step('statistics', () => statistics.warmUp(new Date(Date.now() + 7 * 3600_000).getUTCFullYear()));
 }

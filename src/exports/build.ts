@@ -29,6 +29,7 @@ export async function buildWorkbook(kind: ExportKind, unit: Unit, year: number, 
   const t = translator(opts.lang ?? 'vi');
   const data = await collectYear(unit, year, {
     incidentRows: kind === 'COMMUNE',
+    desks: kind === 'COMMUNE',
     viewerUserId: opts.viewerUserId ?? null,
     progress: (_phase, done, total) => progress(Math.round((40 * done) / total)),
   });

@@ -2,9 +2,10 @@ import type { Writable } from 'node:stream';
 import type ExcelJS from 'exceljs';
 import type { TFunction } from 'i18next';
 import { CLASSIFICATION_LEVELS } from '../evaluations/model.js';
+import * as statistics from '../statistics/index.js';
 import { dataSheetOptions, noSuppression, placeName, writeHeading, writeStaffSheet } from './sheets.js';
 import { col, commitSheet, createWriter, Pacer, pageSetup, ratio, STYLE, sum, writeRow } from './xlsx.js';
-import { summariseGroups, type YearData } from './yearly-data.js';
+import type { YearData } from './yearly-data.js';
 
 export interface WorkbookOptions {
   t: TFunction;
@@ -18,16 +19,10 @@ function authorityOf(t: TFunction, data: YearData): string {
   return t('exports.workbook.peoplesCommittee', { name: data.provinceName });
 }
 
-/** Adds up a per-group counter over the groups given. */
-export function total(arr: Int32Array, groups: number[], stride = 1, offset = 0): number {
-  let n = 0;
-  for (const g of groups) n += arr[g * stride + offset]!;
-  return n;
-}
-
 /**
- * The commune's yearly workbook: summary (national heading, key figures, results per criterion), staff,
- * incidents, satisfaction — written sheet by sheet to any writable, in one pass over the collected numbers.
+ * The commune's yearly workbook: summary (national heading, key figures, results per criterion — the statistics read
+ * model's figures, the ones the dashboard shows), staff, incidents, satisfaction — written sheet by sheet to any
+ * writable, in one pass over the collected numbers.
  */
 export async function writeCommuneWorkbook(data: YearData, stream: Writable, opts: WorkbookOptions): Promise<void> {
   const { t } = opts;
@@ -38,7 +33,6 @@ export async function writeCommuneWorkbook(data: YearData, stream: Writable, opt
   const staff = Int32Array.from(mergeSorted(data, staffLists));
   const totalRows = staff.length + data.incidentRows.length + 40;
   const pacer = new Pacer(stream, (n) => opts.onRows?.(n, totalRows));
-  const groups = data.groups.map((_, g) => g);
   const name = data.root.name;
   const year = data.year;
 
@@ -55,26 +49,23 @@ export async function writeCommuneWorkbook(data: YearData, stream: Writable, opt
     title: t('exports.workbook.communeTitle', { year }),
     width: 8,
   });
-  const sums = summariseGroups(data);
-  const s = sums.reduce(
-    (a, x) => ({ staff: a.staff + x.staff, under40: a.under40 + x.under40, evaluatedStaff: a.evaluatedStaff + x.evaluatedStaff, fullyCompliant: a.fullyCompliant + x.fullyCompliant }),
-    { staff: 0, under40: 0, evaluatedStaff: 0, fullyCompliant: 0 },
-  );
+  const f = statistics.sumFigures(data.figures);
+  const n = statistics.totalsOf(f);
   const C = data.criteria.length;
+  // The per-criterion table lists the code's criteria; its totals add up those rows.
+  const resultsOf = (code: string) => f.results[code] ?? { good: 0, done: 0, breached: 0, ok: 0, all: 0 };
+  const substantiatedOf = (code: string) => f.substantiatedByCriterion[code] ?? 0;
   let good = 0;
   let done = 0;
   let breached = 0;
-  for (const g of groups)
-    for (let k = 0; k < C; k++) {
-      good += data.criterionResults[(g * C + k) * 3]!;
-      done += data.criterionResults[(g * C + k) * 3 + 1]!;
-      breached += data.criterionResults[(g * C + k) * 3 + 2]!;
-    }
-  const ratings = sumRange(data.ratings);
-  const satisfied = sumRange(data.satisfied);
-  const evaluations = total(data.evaluations, groups);
-  const finalised = total(data.finalised, groups);
-  const substantiated = sumRange(data.substantiatedByCriterion);
+  let substantiated = 0;
+  for (const cr of data.criteria) {
+    const x = resultsOf(cr.code);
+    good += x.good;
+    done += x.done;
+    breached += x.breached;
+    substantiated += substantiatedOf(cr.code);
+  }
 
   writeRow(summary, []);
   writeRow(summary, [t('exports.workbook.col.no'), t('exports.workbook.figure'), t('exports.workbook.value')], (c) => (c <= 3 ? STYLE.header : undefined));
@@ -82,25 +73,27 @@ export async function writeCommuneWorkbook(data: YearData, stream: Writable, opt
   const factStart = 8;
   const at = (offset: number) => `C${factStart + offset}`;
   const facts: [string, unknown, Partial<ExcelJS.Style>][] = [
-    ['staff', s.staff, STYLE.integer],
-    ['under40', s.under40, STYLE.integer],
-    ['under40Share', ratio(at(1), at(0), s.under40, s.staff), STYLE.percent],
-    ['evaluations', evaluations, STYLE.integer],
-    ['finalised', finalised, STYLE.integer],
-    ['completion', ratio(at(4), at(3), finalised, evaluations), STYLE.percent],
-    ['evaluatedStaff', s.evaluatedStaff, STYLE.integer],
-    ['fullyCompliant', s.fullyCompliant, STYLE.integer],
-    ['fullyCompliantShare', ratio(at(7), at(6), s.fullyCompliant, s.evaluatedStaff), STYLE.percent],
-    ['complianceRate', good + done + breached > 0 ? (good + done) / (good + done + breached) : '', STYLE.percent],
-    ['reports', total(data.reports, groups), STYLE.integer],
+    ['staff', f.staff, STYLE.integer],
+    ['under40', f.under40, STYLE.integer],
+    ['under40Share', ratio(at(1), at(0), f.under40, f.staff), STYLE.percent],
+    ['evaluations', n.evaluations, STYLE.integer],
+    ['finalised', n.finalised, STYLE.integer],
+    ['completion', ratio(at(4), at(3), n.finalised, n.evaluations), STYLE.percent],
+    ['evaluatedStaff', f.evaluatedStaff, STYLE.integer],
+    ['fullyCompliant', f.fullyCompliant, STYLE.integer],
+    ['fullyCompliantShare', ratio(at(7), at(6), f.fullyCompliant, f.evaluatedStaff), STYLE.percent],
+    ['complianceRate', n.results > 0 ? n.fulfilled / n.results : '', STYLE.percent],
+    ['reports', n.reports, STYLE.integer],
     ['substantiated', substantiated, STYLE.integer],
-    ['ratings', ratings, STYLE.integer],
-    ['satisfiedCount', satisfied, STYLE.integer],
-    ['satisfactionRate', ratio(at(13), at(12), satisfied, ratings), STYLE.percent],
+    ['ratings', n.ratings, STYLE.integer],
+    ['satisfiedCount', n.satisfied, STYLE.integer],
+    ['satisfactionRate', ratio(at(13), at(12), n.satisfied, n.ratings), STYLE.percent],
+    ['lateDossiers', f.lateDossiers, STYLE.integer],
+    ['apologyBreaches', f.apologyBreaches, STYLE.integer],
   ];
   facts.forEach(([key, value, style], i) => writeRow(summary, [i + 1, t(`exports.workbook.facts.${key}`), value], (c) => (c === 3 ? style : undefined)));
   CLASSIFICATION_LEVELS.forEach((level, i) =>
-    writeRow(summary, [facts.length + i + 1, t(`exports.workbook.classification.${level}`), sums.reduce((n, x) => n + x.classification[i]!, 0)], (c) => (c === 3 ? STYLE.integer : undefined)),
+    writeRow(summary, [facts.length + i + 1, t(`exports.workbook.classification.${level}`), f.classification[level] ?? 0], (c) => (c === 3 ? STYLE.integer : undefined)),
   );
   writeRow(summary, []);
 
@@ -111,22 +104,14 @@ export async function writeCommuneWorkbook(data: YearData, stream: Writable, opt
   const first = factStart + facts.length + CLASSIFICATION_LEVELS.length + 2;
   data.criteria.forEach((cr, k) => {
     const row = first + k;
-    let g1 = 0;
-    let d1 = 0;
-    let b1 = 0;
-    let inc = 0;
-    for (const g of groups) {
-      g1 += data.criterionResults[(g * C + k) * 3]!;
-      d1 += data.criterionResults[(g * C + k) * 3 + 1]!;
-      b1 += data.criterionResults[(g * C + k) * 3 + 2]!;
-      inc += data.substantiatedByCriterion[g * C + k]!;
-    }
+    const { good: g1, done: d1, breached: b1 } = resultsOf(cr.code);
+    const inc = substantiatedOf(cr.code);
     const rate = { formula: `IF(SUM(D${row}:F${row})>0,(D${row}+E${row})/SUM(D${row}:F${row}),"")`, result: g1 + d1 + b1 > 0 ? (g1 + d1) / (g1 + d1 + b1) : '' };
     writeRow(summary, [k + 1, cr.code, cr.name, g1, d1, b1, rate, inc], (c) => (c >= 4 && c <= 6 ? STYLE.integer : c === 7 ? STYLE.percent : c === 8 ? STYLE.integer : undefined));
   });
   const last = first + C - 1;
   const totalRow = last + 1;
-  const colSum = (c: number, n: number) => sum(`${col(c)}${first}:${col(c)}${Math.max(first, last)}`, n);
+  const colSum = (c: number, value: number) => sum(`${col(c)}${first}:${col(c)}${Math.max(first, last)}`, value);
   writeRow(
     summary,
     [
@@ -156,12 +141,6 @@ export async function writeCommuneWorkbook(data: YearData, stream: Writable, opt
   // ---- Satisfaction
   await writeSatisfactionSheet(wb, data, t, pacer);
   await wb.commit();
-}
-
-function sumRange(arr: Int32Array): number {
-  let n = 0;
-  for (const v of arr) n += v;
-  return n;
 }
 
 /** The per-group lists (each already sorted) as one list in name order. */

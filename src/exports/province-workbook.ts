@@ -1,10 +1,11 @@
 import type { Writable } from 'node:stream';
 import type ExcelJS from 'exceljs';
 import { CLASSIFICATION_LEVELS } from '../evaluations/model.js';
+import * as statistics from '../statistics/index.js';
 import { type WorkbookOptions } from './commune-workbook.js';
 import { dataSheetOptions, placeName, suppressBelow, writeHeading, writeStaffSheet } from './sheets.js';
 import { col, commitSheet, createWriter, Pacer, pageSetup, ratio, sheetNamer, STYLE, sum, writeRow } from './xlsx.js';
-import { summariseGroups, visibleGroups, type YearData } from './yearly-data.js';
+import { visibleGroups, type YearData } from './yearly-data.js';
 
 export interface ProvinceWorkbookOptions extends WorkbookOptions {
   /** Report counts below this are printed as "<N". */
@@ -12,15 +13,15 @@ export interface ProvinceWorkbookOptions extends WorkbookOptions {
 }
 
 /**
- * The province's workbook: a summary comparing every commune, then one staff sheet per commune, written
- * in order from the compact per-staff numbers (never a row object per person for the whole province).
+ * The province's workbook: a summary comparing every commune — its figures from the statistics read model, the ones
+ * the dashboard shows — then one staff sheet per commune, written in order from the compact per-staff numbers
+ * (never a row object per person for the whole province).
  */
 export async function writeProvinceWorkbook(data: YearData, stream: Writable, opts: ProvinceWorkbookOptions): Promise<void> {
   const { t } = opts;
   const suppress = suppressBelow(opts.suppressBelow);
   const wb = createWriter(stream);
-  const sums = summariseGroups(data);
-  const shown = visibleGroups(data, sums);
+  const shown = visibleGroups(data);
   const lists = data.staffByGroup();
   // The sums and per-commune sorts above run in one go: let waiting requests through before writing starts.
   await new Promise<void>((resolve) => setImmediate(resolve));
@@ -35,7 +36,9 @@ export async function writeProvinceWorkbook(data: YearData, stream: Writable, op
   const ratingsCol = incStart + C;
   const satisfiedCol = ratingsCol + 1;
   const rateCol = satisfiedCol + 1;
-  const classStart = rateCol + 1;
+  const lateCol = rateCol + 1;
+  const apologyCol = lateCol + 1;
+  const classStart = apologyCol + 1;
   const width = classStart + L;
   const c = (key: string) => fixed.indexOf(key) + 1;
 
@@ -63,6 +66,8 @@ export async function writeProvinceWorkbook(data: YearData, stream: Writable, op
     t('exports.workbook.col.ratings'),
     t('exports.workbook.col.satisfied'),
     t('exports.workbook.col.satisfactionRate'),
+    t('exports.workbook.col.lateDossiers'),
+    t('exports.workbook.col.apologyBreaches'),
     ...CLASSIFICATION_LEVELS.map((l) => t(`exports.workbook.classification.${l}`)),
     t('exports.workbook.col.unclassified'),
   ];
@@ -70,92 +75,45 @@ export async function writeProvinceWorkbook(data: YearData, stream: Writable, op
 
   // Heading rows 1–5, note 6, blank 7, header 8.
   const first = 9;
-  const totals = { staff: 0, under40: 0, evaluations: 0, finalised: 0, evaluatedStaff: 0, fullyCompliant: 0, good: 0, all: 0, reports: 0, ratings: 0, satisfied: 0 };
-  const incTotals = new Array<number>(C).fill(0);
-  const classTotals = new Array<number>(L + 1).fill(0);
   const styleOf = (k: number): Partial<ExcelJS.Style> | undefined =>
     k === c('under40Share') || k === c('completion') || k === c('fullyCompliantShare') || k === c('complianceRate') || k === rateCol ? STYLE.percent : k >= 3 ? STYLE.integer : undefined;
+  const rate = (part: number, whole: number) => (whole > 0 ? part / whole : '');
+  /** The columns after the commune's name, from its figures; `at` is the row, for the ratio formulas. */
+  const cellsOf = (f: statistics.UnitYearFigures, at: number, count: (k: number, n: number) => unknown): unknown[] => {
+    const n = statistics.totalsOf(f);
+    return [
+      count(c('staff'), f.staff),
+      count(c('under40'), f.under40),
+      ratio(`${col(c('under40'))}${at}`, `${col(c('staff'))}${at}`, f.under40, f.staff),
+      count(c('evaluations'), n.evaluations),
+      count(c('finalised'), n.finalised),
+      ratio(`${col(c('finalised'))}${at}`, `${col(c('evaluations'))}${at}`, n.finalised, n.evaluations),
+      count(c('evaluatedStaff'), f.evaluatedStaff),
+      count(c('fullyCompliant'), f.fullyCompliant),
+      ratio(`${col(c('fullyCompliant'))}${at}`, `${col(c('evaluatedStaff'))}${at}`, f.fullyCompliant, f.evaluatedStaff),
+      rate(n.fulfilled, n.results),
+      // Report counts as suppressed values, in the province row too (a formula cannot add "<3").
+      suppress(n.reports),
+      ...data.criteria.map((cr) => suppress(f.substantiatedByCriterion[cr.code] ?? 0)),
+      count(ratingsCol, n.ratings),
+      count(satisfiedCol, n.satisfied),
+      ratio(`${col(satisfiedCol)}${at}`, `${col(ratingsCol)}${at}`, n.satisfied, n.ratings),
+      count(lateCol, f.lateDossiers),
+      count(apologyCol, f.apologyBreaches),
+      ...CLASSIFICATION_LEVELS.map((l, i) => count(classStart + i, f.classification[l] ?? 0)),
+      count(classStart + L, f.unclassified),
+    ];
+  };
   let r = first;
   for (const g of shown) {
-    const s = sums[g]!;
-    let good = 0;
-    let all = 0;
-    for (let k = 0; k < C; k++) {
-      const at = (g * C + k) * 3;
-      good += data.criterionResults[at]! + data.criterionResults[at + 1]!;
-      all += data.criterionResults[at]! + data.criterionResults[at + 1]! + data.criterionResults[at + 2]!;
-    }
-    let ratings = 0;
-    let satisfied = 0;
-    for (let m = 0; m < 12; m++) {
-      ratings += data.ratings[g * 12 + m]!;
-      satisfied += data.satisfied[g * 12 + m]!;
-    }
-    const row: unknown[] = [
-      r - first + 1,
-      data.groups[g]!.name,
-      s.staff,
-      s.under40,
-      ratio(`${col(c('under40'))}${r}`, `${col(c('staff'))}${r}`, s.under40, s.staff),
-      data.evaluations[g],
-      data.finalised[g],
-      ratio(`${col(c('finalised'))}${r}`, `${col(c('evaluations'))}${r}`, data.finalised[g]!, data.evaluations[g]!),
-      s.evaluatedStaff,
-      s.fullyCompliant,
-      ratio(`${col(c('fullyCompliant'))}${r}`, `${col(c('evaluatedStaff'))}${r}`, s.fullyCompliant, s.evaluatedStaff),
-      all > 0 ? good / all : '',
-      suppress(data.reports[g]!),
-    ];
-    for (let k = 0; k < C; k++) {
-      const n = data.substantiatedByCriterion[g * C + k]!;
-      incTotals[k]! += n;
-      row.push(suppress(n));
-    }
-    row.push(ratings, satisfied, ratio(`${col(satisfiedCol)}${r}`, `${col(ratingsCol)}${r}`, satisfied, ratings));
-    for (let l = 0; l < L; l++) {
-      row.push(s.classification[l]);
-      classTotals[l]! += s.classification[l]!;
-    }
-    row.push(s.unclassified);
-    classTotals[L]! += s.unclassified;
-    writeRow(ws, row, styleOf);
+    writeRow(ws, [r - first + 1, data.groups[g]!.name, ...cellsOf(data.figures[g]!, r, (_k, n) => n)], styleOf);
     await pacer.row(width);
-    totals.staff += s.staff;
-    totals.under40 += s.under40;
-    totals.evaluations += data.evaluations[g]!;
-    totals.finalised += data.finalised[g]!;
-    totals.evaluatedStaff += s.evaluatedStaff;
-    totals.fullyCompliant += s.fullyCompliant;
-    totals.good += good;
-    totals.all += all;
-    totals.reports += data.reports[g]!;
-    totals.ratings += ratings;
-    totals.satisfied += satisfied;
     r++;
   }
-  // The province row: sums as formulas, rates over the sums; report counts as suppressed values (a formula cannot add "<3").
+  // The province row: counts as SUM formulas over the rows above (their results the read model's sums), rates over them.
   const last = Math.max(r - 1, first);
-  const S = (k: number, n: number) => sum(`${col(k)}${first}:${col(k)}${last}`, n);
-  const totalRow: unknown[] = [
-    '',
-    t('exports.workbook.provinceTotal'),
-    S(c('staff'), totals.staff),
-    S(c('under40'), totals.under40),
-    ratio(`${col(c('under40'))}${r}`, `${col(c('staff'))}${r}`, totals.under40, totals.staff),
-    S(c('evaluations'), totals.evaluations),
-    S(c('finalised'), totals.finalised),
-    ratio(`${col(c('finalised'))}${r}`, `${col(c('evaluations'))}${r}`, totals.finalised, totals.evaluations),
-    S(c('evaluatedStaff'), totals.evaluatedStaff),
-    S(c('fullyCompliant'), totals.fullyCompliant),
-    ratio(`${col(c('fullyCompliant'))}${r}`, `${col(c('evaluatedStaff'))}${r}`, totals.fullyCompliant, totals.evaluatedStaff),
-    totals.all > 0 ? totals.good / totals.all : '',
-    suppress(totals.reports),
-    ...incTotals.map(suppress),
-    S(ratingsCol, totals.ratings),
-    S(satisfiedCol, totals.satisfied),
-    ratio(`${col(satisfiedCol)}${r}`, `${col(ratingsCol)}${r}`, totals.satisfied, totals.ratings),
-    ...classTotals.map((n, l) => S(classStart + l, n)),
-  ];
+  const totals = statistics.sumFigures(shown.map((g) => data.figures[g]!));
+  const totalRow: unknown[] = ['', t('exports.workbook.provinceTotal'), ...cellsOf(totals, r, (k, n) => sum(`${col(k)}${first}:${col(k)}${last}`, n))];
   writeRow(ws, totalRow, (k) => (k === 2 ? STYLE.bold : styleOf(k) === STYLE.percent ? STYLE.totalPercent : k >= 3 ? STYLE.totalInteger : undefined));
   ws.autoFilter = { from: { row: 8, column: 1 }, to: { row: last, column: width } };
   await commitSheet(wb, ws);

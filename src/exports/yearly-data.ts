@@ -2,16 +2,21 @@ import type { Types } from 'mongoose';
 import { CodeVersionModel } from '../code/model.js';
 import { ClassificationModel, CLASSIFICATION_LEVELS, LEVEL_SCORE, PeriodModel } from '../evaluations/model.js';
 import { EvaluationResultModel, scoresOf } from '../evaluations/results-store.js';
-import { IncidentReportModel, REPORT_STATUSES } from '../reports/model.js';
+import { IncidentReportModel } from '../reports/model.js';
 import { RatingModel } from '../satisfaction/model.js';
 import { StaffModel } from '../staff/model.js';
 import { COMMUNE_KINDS, UnitModel, type Unit, type UnitKind } from '../units/model.js';
 import { compareVietnamese } from '../shared/vietnamese.js';
+import * as statistics from '../statistics/index.js';
 
 /**
- * The year of one unit's subtree, read in one streaming pass per collection and kept as compact numbers:
- * per-staff values in flat typed arrays indexed by staff number, per-group (commune) counters likewise.
- * Nothing here holds a document once its numbers are taken, so memory grows with staff × columns only.
+ * The year of one unit's subtree for the workbooks. Two sources:
+ * - the summary figures of each group (commune) come from the statistics read model, the same figures the dashboard
+ *   shows (one definition each, see src/statistics/model.ts), summed over the reporting units in the group;
+ * - the per-person detail (scores, incidents, classification, verdict), the incident rows and the desks' monthly
+ *   ratings are read in one streaming pass per collection and kept as compact numbers: per-staff values in flat typed
+ *   arrays indexed by staff number. Nothing here holds a document once its numbers are taken, so memory grows with
+ *   staff × columns only.
  */
 
 const BATCH = 500;
@@ -51,12 +56,12 @@ export interface Progress {
   (phase: 'read' | 'write', done: number, total: number): void;
 }
 
-export const STATUS_COUNT = REPORT_STATUSES.length;
-export const LEVEL_COUNT = CLASSIFICATION_LEVELS.length;
 /** Staff flags (bits). */
 export const ACTIVE = 1;
 export const HAS_EVALUATION = 2;
 export const EVALUATED = 4;
+/** A substantiated report (fully or partly, whatever its criteria) about the person in the year. */
+export const SUBSTANTIATED = 8;
 
 export class YearData {
   staffCount = 0;
@@ -77,18 +82,9 @@ export class YearData {
   /** Per staff × criterion: substantiated incidents. */
   incidents = new Uint16Array(0);
 
-  /** Per group: evaluations, finalised ones, criterion results (good, done, breached) per criterion. */
-  readonly evaluations: Int32Array;
-  readonly finalised: Int32Array;
-  readonly criterionResults: Int32Array;
-  /** Per group: reports received, by status, substantiated per criterion. */
-  readonly reports: Int32Array;
-  readonly reportsByStatus: Int32Array;
-  readonly substantiatedByCriterion: Int32Array;
-  /** Per group × month (12): ratings and satisfied ones. */
-  readonly ratings: Int32Array;
-  readonly satisfied: Int32Array;
-  /** Per desk (the unit rated): name, group and 12 months of [total, satisfied]. */
+  /** Per group: the statistics read model's figures of the reporting units in it, summed. */
+  figures: statistics.UnitYearFigures[];
+  /** Per desk (the unit rated): name, group and 12 months of [total, satisfied] (read for the commune workbook only). */
   readonly desks = new Map<string, { name: string; group: number; months: Int32Array }>();
   readonly incidentRows: IncidentRow[] = [];
 
@@ -100,16 +96,7 @@ export class YearData {
     readonly periods: PeriodInfo[],
     readonly groups: GroupInfo[],
   ) {
-    const g = groups.length;
-    const c = criteria.length;
-    this.evaluations = new Int32Array(g);
-    this.finalised = new Int32Array(g);
-    this.criterionResults = new Int32Array(g * c * 3);
-    this.reports = new Int32Array(g);
-    this.reportsByStatus = new Int32Array(g * STATUS_COUNT);
-    this.substantiatedByCriterion = new Int32Array(g * c);
-    this.ratings = new Int32Array(g * 12);
-    this.satisfied = new Int32Array(g * 12);
+    this.figures = groups.map(() => statistics.emptyFigures());
   }
 
   get scoreStride(): number {
@@ -146,7 +133,7 @@ export class YearData {
     this.capacity = capacity;
   }
 
-  /** Staff shown for the year: those still active, and anyone evaluated in it. */
+  /** Staff shown for the year: those still active, and anyone on an evaluation roster in it (statistics' staff). */
   listed(i: number): boolean {
     return (this.flags[i]! & (ACTIVE | HAS_EVALUATION)) !== 0;
   }
@@ -174,39 +161,11 @@ export class YearData {
   }
 }
 
-/** Per-group figures of the province summary (and the commune's own summary). */
-export interface GroupSummary {
-  staff: number;
-  under40: number;
-  evaluatedStaff: number;
-  fullyCompliant: number;
-  classification: number[];
-  unclassified: number;
-}
-
-export function summariseGroups(data: YearData): GroupSummary[] {
-  const out = data.groups.map(() => ({ staff: 0, under40: 0, evaluatedStaff: 0, fullyCompliant: 0, classification: new Array<number>(LEVEL_COUNT).fill(0), unclassified: 0 }));
-  for (let i = 0; i < data.staffCount; i++) {
-    if (!data.listed(i) || data.group[i]! < 0) continue;
-    const s = out[data.group[i]!]!;
-    s.staff++;
-    if (data.birthYear[i]! > 0 && data.year - data.birthYear[i]! < 40) s.under40++;
-    if (data.flags[i]! & EVALUATED) {
-      s.evaluatedStaff++;
-      if (data.breaches[i] === 0 && data.staffIncidents(i) === 0) s.fullyCompliant++;
-    }
-    const level = data.classification[i]!;
-    if (level) s.classification[level - 1]!++;
-    else s.unclassified++;
-  }
-  return out;
-}
-
 export type Verdict = 'GOOD' | 'COMPLIANT' | 'BREACHED' | 'NOT_EVALUATED';
 
-/** The year's verdict for one person: any breach or substantiated incident outweighs the ratings. */
+/** The year's verdict for one person: any breach or substantiated report outweighs the ratings (as "fully compliant"). */
 export function verdictOf(data: YearData, i: number): Verdict {
-  if (data.breaches[i]! > 0 || data.staffIncidents(i) > 0) return 'BREACHED';
+  if (data.breaches[i]! > 0 || data.flags[i]! & SUBSTANTIATED || data.staffIncidents(i) > 0) return 'BREACHED';
   if (!(data.flags[i]! & EVALUATED)) return 'NOT_EVALUATED';
   const base = i * data.scoreStride;
   for (let k = 0; k < data.scoreStride; k++) {
@@ -266,17 +225,23 @@ function aliveDuring(u: Pick<Unit, 'effectiveFrom' | 'effectiveTo'>, year: numbe
 export interface CollectOptions {
   /** Keep the incident rows (the commune workbook lists them); the province workbook only counts. */
   incidentRows?: boolean;
+  /** Read the ratings per desk and month (the commune workbook's satisfaction sheet). */
+  desks?: boolean;
   /** Reports this user must not see (they are the subject) are left out of the rows. */
   viewerUserId?: Types.ObjectId | null;
   progress?: Progress;
 }
 
-/** Reads the year of a unit's subtree: units and periods (small), then one cursor per big collection. */
+/**
+ * Reads the year of a unit's subtree: units and periods (small), the groups' figures from the statistics read model,
+ * then one cursor per big collection for the per-person detail.
+ */
 export async function collectYear(root: Unit, year: number, opts: CollectOptions = {}): Promise<YearData> {
   const units = await UnitModel.find({ path: root._id }).select('name code kind path effectiveFrom effectiveTo').lean<Unit[]>();
   const byId = new Map(units.map((u) => [String(u._id), u]));
   const province = await UnitModel.findById(root.path[0]).select('name').lean();
-  // A group is the commune-level unit a unit lies in; above commune level, the unit just under the root.
+  // A group is the commune-level unit a unit lies in; above commune level, the unit just under the root. Each of the
+  // statistics' reporting units (a commune, or a unit under no commune) thus falls in exactly one group.
   const groupUnitOf = (u: Unit): Unit => {
     const below = u.path.slice(root.path.length - 1).map((id) => byId.get(String(id))).filter((x): x is Unit => !!x);
     return below.find((a) => COMMUNE_KINDS.includes(a.kind as UnitKind)) ?? below[1] ?? root;
@@ -300,7 +265,14 @@ export async function collectYear(root: Unit, year: number, opts: CollectOptions
   const staffIndex = new Map<string, number>();
   const C = criteria.length;
   const progress = opts.progress ?? (() => {});
+  const phases = opts.desks ? 6 : 5;
   let read = 0;
+
+  for (const u of await statistics.figuresUnder(root, year)) {
+    const g = groupOfUnit(u.unitId);
+    if (g >= 0) data.figures[g] = statistics.sumFigures([data.figures[g]!, u.figures]);
+  }
+  progress('read', 1, phases);
 
   read += await each(
     StaffModel.find({ unitPath: root._id }).select('fullName sortKey position unitId birthYear active').lean().cursor({ batchSize: BATCH }),
@@ -310,9 +282,12 @@ export async function collectYear(root: Unit, year: number, opts: CollectOptions
       staffIndex.set(id, data.addStaff({ id, name: s.fullName, sortKey: s.sortKey, position: s.position ?? '', unitName: unit?.name ?? '', group: groupOfUnit(s.unitId), birthYear: s.birthYear ?? 0, active: s.active !== false }));
     },
   );
-  progress('read', 1, 5);
+  progress('read', 2, phases);
 
   const stride = data.scoreStride;
+  // People no longer active are listed under the group that had them on its latest roster of the year, where the
+  // statistics count them (active people are listed where they are now).
+  const latestRoster = new Map<number, string>();
   read += await each(
     EvaluationResultModel.find({ year, unitPath: root._id })
       .select('staffId staffName sortKey position unitId unitName reportingUnitId periodKey finalised criteria scores')
@@ -327,10 +302,12 @@ export async function collectYear(root: Unit, year: number, opts: CollectOptions
         i = data.addStaff({ id, name: e.staffName, sortKey: e.sortKey, position: e.position ?? '', unitName: e.unitName ?? '', group: g, birthYear: 0, active: false });
         staffIndex.set(id, i);
       }
+      if (!(data.flags[i]! & ACTIVE) && g >= 0 && e.periodKey > (latestRoster.get(i) ?? '')) {
+        latestRoster.set(i, e.periodKey);
+        data.group[i] = g;
+      }
       data.flags[i]! |= HAS_EVALUATION;
-      if (g >= 0) data.evaluations[g]!++;
       if (e.finalised !== 1) return;
-      if (g >= 0) data.finalised[g]!++;
       data.flags[i]! |= EVALUATED;
       const p = periodIndex.get(e.periodKey);
       for (const r of scoresOf(e)) {
@@ -338,50 +315,36 @@ export async function collectYear(root: Unit, year: number, opts: CollectOptions
         if (k === undefined) continue;
         if (p !== undefined) data.scores[i * stride + p * C + k] = r.score + 1;
         // The scale's scores: 2 Thực hiện tốt, 1 Thực hiện, 0 Chưa thực hiện (breached).
-        const breached = r.score === LEVEL_SCORE.NOT_DONE ? 1 : 0;
-        data.breaches[i]! += breached;
-        if (g >= 0) {
-          const at = (g * C + k) * 3;
-          if (r.score === LEVEL_SCORE.GOOD) data.criterionResults[at]!++;
-          else if (r.score === LEVEL_SCORE.DONE) data.criterionResults[at + 1]!++;
-          data.criterionResults[at + 2]! += breached;
-        }
+        if (r.score === LEVEL_SCORE.NOT_DONE) data.breaches[i]!++;
       }
     },
   );
-  progress('read', 2, 5);
+  progress('read', 3, phases);
 
   const levelIndex = new Map<string, number>(CLASSIFICATION_LEVELS.map((l, i) => [l, i + 1]));
   read += await each(ClassificationModel.find({ year, unitPath: root._id }).select('staffId level').lean().cursor({ batchSize: BATCH }), (c) => {
     const i = staffIndex.get(String(c.staffId));
     if (i !== undefined) data.classification[i] = levelIndex.get(c.level) ?? 0;
   });
-  progress('read', 3, 5);
+  progress('read', 4, phases);
 
-  const statusIndex = new Map<string, number>(REPORT_STATUSES.map((s, i) => [s, i]));
   const viewer = opts.viewerUserId ? String(opts.viewerUserId) : null;
   read += await each(
     IncidentReportModel.find({ year, unitPath: root._id })
       .select(
         opts.incidentRows
-          ? 'reportingUnitId unitId staffId status substantiated confirmedCriterionCodes caseNumber occurredAt receivedAt staffName unitName criterionCodes remedies.kind letterSentAt excludedUserIds'
-          : 'reportingUnitId unitId staffId status substantiated confirmedCriterionCodes',
+          ? 'staffId substantiated confirmedCriterionCodes caseNumber occurredAt receivedAt staffName unitName criterionCodes status remedies.kind letterSentAt excludedUserIds'
+          : 'staffId substantiated confirmedCriterionCodes',
       )
       .lean()
       .cursor({ batchSize: BATCH }),
     (r) => {
-      const g = groupOfUnit(r.reportingUnitId) >= 0 ? groupOfUnit(r.reportingUnitId) : groupOfUnit(r.unitId);
-      if (g >= 0) {
-        data.reports[g]!++;
-        data.reportsByStatus[g * STATUS_COUNT + (statusIndex.get(r.status) ?? 0)]!++;
-      }
-      if (r.substantiated) {
-        const i = r.staffId ? staffIndex.get(String(r.staffId)) : undefined;
+      const i = r.substantiated && r.staffId ? staffIndex.get(String(r.staffId)) : undefined;
+      if (i !== undefined) {
+        data.flags[i]! |= SUBSTANTIATED;
         for (const code of r.confirmedCriterionCodes ?? []) {
           const k = criterionIndex.get(code);
-          if (k === undefined) continue;
-          if (g >= 0) data.substantiatedByCriterion[g * C + k]!++;
-          if (i !== undefined) data.incidents[i * C + k]!++;
+          if (k !== undefined) data.incidents[i * C + k]!++;
         }
       }
       if (opts.incidentRows && !(viewer && (r.excludedUserIds ?? []).some((u) => String(u) === viewer))) {
@@ -401,38 +364,37 @@ export async function collectYear(root: Unit, year: number, opts: CollectOptions
     },
   );
   data.incidentRows.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.caseNumber.localeCompare(b.caseNumber));
-  progress('read', 4, 5);
+  progress('read', 5, phases);
 
-  read += await each(RatingModel.find({ year, unitPath: root._id }).select('unitId month satisfied').lean().cursor({ batchSize: BATCH }), (r) => {
-    const g = groupOfUnit(r.unitId);
-    const m = r.month - 1;
-    if (m < 0 || m > 11) return;
-    if (g >= 0) {
-      data.ratings[g * 12 + m]!++;
-      data.satisfied[g * 12 + m]! += r.satisfied;
-    }
-    const key = String(r.unitId);
-    let desk = data.desks.get(key);
-    if (!desk) {
-      desk = { name: byId.get(key)?.name ?? '', group: g, months: new Int32Array(24) };
-      data.desks.set(key, desk);
-    }
-    desk.months[m * 2]!++;
-    desk.months[m * 2 + 1]! += r.satisfied;
-  });
-  progress('read', 5, 5);
+  if (opts.desks) {
+    read += await each(RatingModel.find({ year, unitPath: root._id }).select('unitId month satisfied').lean().cursor({ batchSize: BATCH }), (r) => {
+      const m = r.month - 1;
+      if (m < 0 || m > 11) return;
+      const key = String(r.unitId);
+      let desk = data.desks.get(key);
+      if (!desk) {
+        desk = { name: byId.get(key)?.name ?? '', group: groupOfUnit(r.unitId), months: new Int32Array(24) };
+        data.desks.set(key, desk);
+      }
+      desk.months[m * 2]!++;
+      desk.months[m * 2 + 1]! += r.satisfied;
+    });
+    progress('read', 6, phases);
+  }
   void read;
   return data;
 }
 
 /** Group rows worth showing: communes that existed in the year, and any unit with people or records. */
-export function visibleGroups(data: YearData, summaries: GroupSummary[]): number[] {
+export function visibleGroups(data: YearData): number[] {
   const out: number[] = [];
   for (let g = 0; g < data.groups.length; g++) {
-    const hasData = summaries[g]!.staff > 0 || data.evaluations[g]! > 0 || data.reports[g]! > 0 || data.ratings.subarray(g * 12, g * 12 + 12).some((n) => n > 0);
+    const f = data.figures[g]!;
+    const t = statistics.totalsOf(f);
+    const hasData = f.staff > 0 || t.evaluations > 0 || t.reports > 0 || t.ratings > 0 || f.lateDossiers > 0;
     if (hasData || (data.groups[g]!.alive && COMMUNE_KINDS.includes(data.groups[g]!.kind))) out.push(g);
   }
   return out;
 }
 
-export { REPORT_STATUSES, CLASSIFICATION_LEVELS };
+export { CLASSIFICATION_LEVELS };

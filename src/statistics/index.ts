@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { onRecordsChanged } from '../shared/changes.js';
 import { isCommuneLevel, unitsSnapshot } from '../units/snapshot.js';
-import { FiguresModel, TokenModel, type StoredFigures, type UnitYearFigures } from './model.js';
+import { FIGURES_SHAPE, FiguresModel, TokenModel, type StoredFigures, type UnitYearFigures } from './model.js';
 import { computeOwnFigures, type ReportingUnit } from './sources.js';
 
 /**
@@ -75,7 +75,7 @@ export async function figuresUnder(root: Pick<ReportingUnit, '_id'>, year: numbe
   for (const unit of units) {
     const key = keyOf(unit._id, year);
     const s = storedOf.get(key);
-    if (s && s.token === (tokenOf.get(key) ?? null)) out.push({ unitId: String(unit._id), unitName: unit.name, kind: unit.kind, figures: s.figures });
+    if (s && s.token === (tokenOf.get(key) ?? null) && s.shape === FIGURES_SHAPE) out.push({ unitId: String(unit._id), unitName: unit.name, kind: unit.kind, figures: s.figures });
     else stale.push(unit);
   }
   for (const unit of stale) {
@@ -83,7 +83,7 @@ export async function figuresUnder(root: Pick<ReportingUnit, '_id'>, year: numbe
     const figures = await computeOwnFigures(unit, year);
     await FiguresModel.replaceOne(
       { _id: key },
-      { _id: key, unitId: unit._id, unitPath: unit.path, unitName: unit.name, year, token: tokenOf.get(key) ?? null, computedAt: new Date(), figures },
+      { _id: key, unitId: unit._id, unitPath: unit.path, unitName: unit.name, year, token: tokenOf.get(key) ?? null, shape: FIGURES_SHAPE, computedAt: new Date(), figures },
       { upsert: true },
     );
     out.push({ unitId: String(unit._id), unitName: unit.name, kind: unit.kind, figures });
@@ -91,17 +91,28 @@ export async function figuresUnder(root: Pick<ReportingUnit, '_id'>, year: numbe
   return out;
 }
 
+/** Figures with nothing counted: the start of a sum. */
+export function emptyFigures(): UnitYearFigures {
+  return {
+    staff: 0, activeStaff: 0, under40: 0, periods: {}, results: {}, evaluatedStaff: 0, fullyCompliant: 0, reports: {}, reportsByCriterion: {},
+    substantiatedByCriterion: {}, ratings: {}, classification: {}, unclassified: 0, lateDossiers: 0, apologyBreaches: 0,
+  };
+}
+
+const addCounts = (to: Record<string, number>, from: Record<string, number> | undefined) => {
+  for (const [k, n] of Object.entries(from ?? {})) to[k] = (to[k] ?? 0) + n;
+};
+
 /** Sums reporting units' figures (every figure is a count, so sums are exact). */
 export function sumFigures(list: readonly UnitYearFigures[]): UnitYearFigures {
-  const total: UnitYearFigures = {
-    staff: 0, under40: 0, periods: {}, results: {}, evaluatedStaff: 0, fullyCompliant: 0,
-    reports: {}, reportsByCriterion: {}, ratings: {}, classification: {}, lateDossiers: 0, apologyBreaches: 0,
-  };
+  const total = emptyFigures();
   for (const f of list) {
     total.staff += f.staff;
+    total.activeStaff += f.activeStaff ?? 0;
     total.under40 += f.under40;
     total.evaluatedStaff += f.evaluatedStaff;
     total.fullyCompliant += f.fullyCompliant;
+    total.unclassified += f.unclassified ?? 0;
     total.lateDossiers += f.lateDossiers;
     total.apologyBreaches += f.apologyBreaches;
     for (const [k, p] of Object.entries(f.periods)) {
@@ -110,23 +121,49 @@ export function sumFigures(list: readonly UnitYearFigures[]): UnitYearFigures {
       t.finalised += p.finalised;
     }
     for (const [k, r] of Object.entries(f.results)) {
-      const t = (total.results[k] ??= { ok: 0, all: 0 });
+      const t = (total.results[k] ??= { good: 0, done: 0, breached: 0, ok: 0, all: 0 });
+      t.good += r.good ?? 0;
+      t.done += r.done ?? 0;
+      t.breached += r.breached ?? 0;
       t.ok += r.ok;
       t.all += r.all;
     }
-    for (const [m, byStatus] of Object.entries(f.reports)) {
-      const t = (total.reports[m] ??= {});
-      for (const [s, n] of Object.entries(byStatus)) t[s] = (t[s] ?? 0) + n;
-    }
-    for (const [k, n] of Object.entries(f.reportsByCriterion)) total.reportsByCriterion[k] = (total.reportsByCriterion[k] ?? 0) + n;
+    for (const [m, byStatus] of Object.entries(f.reports)) addCounts((total.reports[m] ??= {}), byStatus);
+    addCounts(total.reportsByCriterion, f.reportsByCriterion);
+    addCounts(total.substantiatedByCriterion, f.substantiatedByCriterion);
     for (const [m, r] of Object.entries(f.ratings)) {
       const t = (total.ratings[m] ??= { total: 0, satisfied: 0 });
       t.total += r.total;
       t.satisfied += r.satisfied;
     }
-    for (const [k, n] of Object.entries(f.classification)) total.classification[k] = (total.classification[k] ?? 0) + n;
+    addCounts(total.classification, f.classification);
   }
   return total;
+}
+
+/** Totals of a unit's figures, as summary rows show them. */
+export function totalsOf(f: UnitYearFigures) {
+  let evaluations = 0;
+  let finalised = 0;
+  for (const p of Object.values(f.periods)) {
+    evaluations += p.total;
+    finalised += p.finalised;
+  }
+  let fulfilled = 0;
+  let results = 0;
+  for (const r of Object.values(f.results)) {
+    fulfilled += r.ok;
+    results += r.all;
+  }
+  let reports = 0;
+  for (const byStatus of Object.values(f.reports)) for (const n of Object.values(byStatus)) reports += n;
+  let ratings = 0;
+  let satisfied = 0;
+  for (const r of Object.values(f.ratings)) {
+    ratings += r.total;
+    satisfied += r.satisfied;
+  }
+  return { evaluations, finalised, fulfilled, results, reports, ratings, satisfied };
 }
 
 /** Computes missing or stale figures of every province for the year, so the first dashboard after a start is quick. */

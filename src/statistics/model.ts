@@ -19,6 +19,8 @@ const figuresSchema = new Schema(
     year: { type: Number, required: true },
     /** The freshness token these figures were computed under (null: computed before any write was recorded). */
     token: { type: String, default: null },
+    /** The figures' format (FIGURES_SHAPE): figures of an older shape are recomputed like stale ones. */
+    shape: { type: Number, default: 0 },
     computedAt: { type: Date, required: true },
     figures: { type: Schema.Types.Mixed, required: true },
   },
@@ -45,28 +47,59 @@ export interface StoredFigures {
   unitName: string;
   year: number;
   token: string | null;
+  shape?: number;
   computedAt: Date;
   figures: UnitYearFigures;
 }
 
-/** A reporting unit's own figures for one year. Counts only: sums over units stay exact. */
+/** Bumped when UnitYearFigures gains or changes a figure: stored figures of another shape are recomputed. */
+export const FIGURES_SHAPE = 2;
+
+/**
+ * A reporting unit's own figures for one year: what the dashboard and the yearly workbooks' summaries show, one
+ * definition each (sources.ts computes them). Counts only, so sums over units stay exact.
+ *
+ * A record belongs to the reporting unit it lies in (its commune; a unit under no commune reports alone): staff,
+ * reports, ratings and late dossiers by the unit they sit on, evaluations and classifications by the reporting unit
+ * recorded on them when they were made. People-figures are counted per reporting unit: someone evaluated by two
+ * communes in one year (a move) counts in each, as the province row of a workbook is the sum of its commune rows.
+ */
 export interface UnitYearFigures {
+  /**
+   * People of the unit in the year: staff active in the unit now, and people no longer active whom the unit had on
+   * an evaluation roster in the year (they served part of it, and the staff sheet lists them). Someone who moved
+   * to another unit and is still active counts there.
+   */
   staff: number;
+  /** Staff active in the unit now (the home page's head count); `staff` adds the year's leavers to them. */
+  activeStaff: number;
+  /** Of `staff`, born less than 40 years before the year (age reached in the year under 40); unknown birth years not. */
   under40: number;
   /** Evaluations per period key: all, and finalised. */
   periods: Record<string, { total: number; finalised: number }>;
-  /** Finalised criterion results per criterion code: fulfilled (score > 0) and all. */
-  results: Record<string, { ok: number; all: number }>;
+  /**
+   * Finalised criterion results per criterion code: "Thực hiện tốt" (good, score 2), "Thực hiện" (done, 1),
+   * "Chưa thực hiện" (breached, 0); ok = good + done (fulfilled), all = every result.
+   */
+  results: Record<string, { good: number; done: number; breached: number; ok: number; all: number }>;
+  /** People with at least one finalised evaluation by the unit in the year. */
   evaluatedStaff: number;
-  /** Evaluated staff with no breached criterion and no substantiated report in the year. */
+  /**
+   * Evaluated people with no criterion rated "Chưa thực hiện" in the unit's finalised evaluations of the year and no
+   * substantiated report (fully or partly, whatever its criteria) about them in the year.
+   */
   fullyCompliant: number;
-  /** Reports per month (1–12) and status, and per alleged criterion. */
+  /** Reports per month (1–12) of the incident and status, and per alleged criterion. */
   reports: Record<string, Record<string, number>>;
   reportsByCriterion: Record<string, number>;
+  /** Substantiated reports per confirmed criterion (a report confirmed on two criteria counts once for each). */
+  substantiatedByCriterion: Record<string, number>;
   /** Ratings per month (1–12): all and satisfied. */
   ratings: Record<string, { total: number; satisfied: number }>;
+  /** Yearly classifications decided by the unit, per level; and counted staff without one. */
   classification: Record<string, number>;
-  /** Late one-stop dossiers and those among them whose citizen was owed an apology slip ("Xin lỗi" breaches). */
+  unclassified: number;
+  /** Late one-stop dossiers (by due date) and those among them with no apology slip ("Xin lỗi" breaches). */
   lateDossiers: number;
   apologyBreaches: number;
 }

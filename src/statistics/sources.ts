@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import { ClassificationModel } from '../evaluations/model.js';
+import { ClassificationModel, LEVEL_SCORE } from '../evaluations/model.js';
 import { EvaluationResultModel, scoresOf } from '../evaluations/results-store.js';
 import { LateDossierModel } from '../dossiers/model.js';
 import { IncidentReportModel } from '../reports/model.js';
@@ -25,54 +25,93 @@ function ownedBy(unit: ReportingUnit): Record<string, unknown> {
 
 const bump = (map: Record<string, number>, key: string | number, by = 1) => (map[key] = (map[key] ?? 0) + by);
 
+/** Staff looked up one by one (`_id`): people the unit evaluated whose staff record now sits elsewhere. */
+const LOOKUP_CONCURRENCY = 8;
+
 export async function computeOwnFigures(unit: ReportingUnit, year: number): Promise<UnitYearFigures> {
   const owned = ownedBy(unit);
   const [staff, results, reports, ratings, classes, dossiers] = await Promise.all([
-    StaffModel.find({ ...owned, active: true }).select('birthYear').lean(),
+    // Active or not: people who left still count for a year in which the unit evaluated them.
+    StaffModel.find(owned).select('birthYear active').lean(),
     EvaluationResultModel.find({ reportingUnitId: unit._id, year }).select('staffId periodKey finalised criteria scores').lean(),
-    IncidentReportModel.find({ ...owned, year }).select('month status criterionCodes substantiated staffId').lean(),
+    IncidentReportModel.find({ ...owned, year }).select('month status criterionCodes confirmedCriterionCodes substantiated staffId').lean(),
     RatingModel.find({ ...owned, year }).select('month satisfied').lean(),
-    ClassificationModel.find({ reportingUnitId: unit._id, year }).select('level').lean(),
+    ClassificationModel.find({ reportingUnitId: unit._id, year }).select('staffId level').lean(),
     LateDossierModel.find({ ...owned, year }).select('breachesApology').lean(),
   ]);
 
   const figures: UnitYearFigures = {
-    staff: staff.length,
-    under40: staff.filter((s) => year - s.birthYear < 40).length,
+    staff: 0,
+    activeStaff: 0,
+    under40: 0,
     periods: {},
     results: {},
     evaluatedStaff: 0,
     fullyCompliant: 0,
     reports: {},
     reportsByCriterion: {},
+    substantiatedByCriterion: {},
     ratings: {},
     classification: {},
+    unclassified: 0,
     lateDossiers: dossiers.length,
     apologyBreaches: dossiers.reduce((n, d) => n + (d.breachesApology ?? 0), 0),
   };
 
+  const rostered = new Set<string>();
   const breachesByStaff = new Map<string, number>();
   for (const r of results) {
+    const id = String(r.staffId);
+    rostered.add(id);
     const p = (figures.periods[r.periodKey] ??= { total: 0, finalised: 0 });
     p.total++;
     if (!r.finalised) continue;
     p.finalised++;
     let breaches = 0;
     for (const { criterionCode, score } of scoresOf(r)) {
-      const c = (figures.results[criterionCode] ??= { ok: 0, all: 0 });
+      const c = (figures.results[criterionCode] ??= { good: 0, done: 0, breached: 0, ok: 0, all: 0 });
       c.all++;
-      if (score > 0) c.ok++;
-      else breaches++;
+      if (score === LEVEL_SCORE.GOOD) c.good++;
+      else if (score === LEVEL_SCORE.DONE) c.done++;
+      if (score > LEVEL_SCORE.NOT_DONE) c.ok++;
+      else {
+        c.breached++;
+        breaches++;
+      }
     }
-    const id = String(r.staffId);
     breachesByStaff.set(id, (breachesByStaff.get(id) ?? 0) + breaches);
   }
+
+  // People of the year: active staff of the unit, and people no longer active whom it had on a roster this year.
+  const counted = new Map<string, number>();
+  const ownedIds = new Set<string>();
+  for (const s of staff) {
+    const id = String(s._id);
+    ownedIds.add(id);
+    if (s.active !== false) figures.activeStaff++;
+    if (s.active !== false || rostered.has(id)) counted.set(id, s.birthYear ?? 0);
+  }
+  // Rostered here but their staff record sits elsewhere now (moved, or moved and left): counted here only if no
+  // longer active, else where they are now. A few `_id` look-ups: movers are few.
+  const elsewhere = [...rostered].filter((id) => !ownedIds.has(id));
+  for (let i = 0; i < elsewhere.length; i += LOOKUP_CONCURRENCY) {
+    const slice = elsewhere.slice(i, i + LOOKUP_CONCURRENCY);
+    const found = await Promise.all(slice.map((id) => StaffModel.findById(id).select('birthYear active').lean()));
+    slice.forEach((id, k) => {
+      const s = found[k];
+      if (!s || s.active === false) counted.set(id, s?.birthYear ?? 0);
+    });
+  }
+  figures.staff = counted.size;
+  for (const birthYear of counted.values()) if (birthYear > 0 && year - birthYear < 40) figures.under40++;
 
   const withIncidents = new Set<string>();
   for (const r of reports) {
     bump((figures.reports[r.month] ??= {}), r.status);
     for (const code of r.criterionCodes ?? []) bump(figures.reportsByCriterion, code);
-    if (r.substantiated && r.staffId) withIncidents.add(String(r.staffId));
+    if (!r.substantiated) continue;
+    for (const code of r.confirmedCriterionCodes ?? []) bump(figures.substantiatedByCriterion, code);
+    if (r.staffId) withIncidents.add(String(r.staffId));
   }
   figures.evaluatedStaff = breachesByStaff.size;
   for (const [id, breaches] of breachesByStaff) if (breaches === 0 && !withIncidents.has(id)) figures.fullyCompliant++;
@@ -82,6 +121,11 @@ export async function computeOwnFigures(unit: ReportingUnit, year: number): Prom
     m.total++;
     m.satisfied += r.satisfied;
   }
-  for (const c of classes) bump(figures.classification, c.level);
+  const classified = new Set<string>();
+  for (const c of classes) {
+    bump(figures.classification, c.level);
+    classified.add(String(c.staffId));
+  }
+  for (const id of counted.keys()) if (!classified.has(id)) figures.unclassified++;
   return figures;
 }

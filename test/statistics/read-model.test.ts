@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
+import { StaffModel } from '../../src/staff/model.js';
 import { clearDatabase } from '../helpers/db.js';
-import { evaluate, exportWorld, person, rate, report, type ExportWorld } from '../exports/world.js';
+import { classify, evaluate, exportWorld, person, rate, report, type ExportWorld } from '../exports/world.js';
 import * as statistics from '../../src/statistics/index.js';
 
 const year = 2026;
@@ -32,7 +33,8 @@ describe('statistics read model: figures per reporting unit and year', () => {
     expect(a.staff).to.equal(1);
     expect(a.under40).to.equal(1);
     expect(a.periods).to.deep.equal({ [`${year}-01`]: { total: 1, finalised: 1 }, [`${year}-02`]: { total: 1, finalised: 1 } });
-    expect(a.results.X1).to.deep.equal({ ok: 1, all: 2 });
+    // Results per criterion carry the three levels the commune workbook tabulates, and the dashboard's fulfilled/all.
+    expect(a.results.X1).to.deep.equal({ good: 1, done: 0, breached: 1, ok: 1, all: 2 });
     expect(a.evaluatedStaff).to.equal(1);
     expect(a.fullyCompliant).to.equal(0, 'one breach in February');
     expect(a.ratings['4']).to.deep.equal({ total: 4, satisfied: 3 }, 'the desk under the commune counts for the commune');
@@ -70,5 +72,69 @@ describe('statistics read model: figures per reporting unit and year', () => {
     const list = await statistics.figuresUnder(w.communeB, year);
     expect(list.map((u) => u.unitName)).to.deep.equal([w.communeB.name]);
     expect(list[0]!.figures.staff).to.equal(1);
+  });
+});
+
+// One definition per figure, shared by the dashboard and the yearly workbooks (src/statistics/model.ts).
+describe('statistics read model: the definitions the dashboard and the workbooks share', () => {
+  let w: ExportWorld;
+
+  beforeEach(async function () {
+    this.timeout(60_000);
+    await clearDatabase();
+    w = await exportWorld(year);
+  });
+
+  const figuresOf = async (unitName: string) => (await statistics.figuresUnder(w.province, year)).find((u) => u.unitName === unitName)!.figures;
+
+  it('when someone left after being on a roster of the year, then they still count among the year’s staff; someone who left without one does not', async () => {
+    const stays = await person('Lò Văn Ở', w.communeA, year - 50);
+    const left = await person('Quàng Văn Đi', w.communeA, year - 30);
+    await person('Lò Thị Nghỉ', w.communeA, year - 25).then((s) => StaffModel.updateOne({ _id: s._id }, { $set: { active: false } }));
+    await evaluate(w, stays, 1);
+    await evaluate(w, left, 1, {}, { finalised: false });
+    await StaffModel.updateOne({ _id: left._id }, { $set: { active: false } });
+    const a = await figuresOf(w.communeA.name);
+    expect(a.staff).to.equal(2);
+    expect(a.activeStaff).to.equal(1);
+    expect(a.under40).to.equal(1, 'the leaver, born 30 years before');
+    expect(a.evaluatedStaff).to.equal(1, 'the leaver’s evaluation was never finalised');
+    expect(a.unclassified).to.equal(2);
+  });
+
+  it('when a person evaluated by one commune has moved to another and is still active, then they count among the staff where they are now, and as evaluated where they were evaluated', async () => {
+    const mover = await person('Vàng A Chuyển', w.communeA);
+    await evaluate(w, mover, 1);
+    await StaffModel.updateOne({ _id: mover._id }, { $set: { unitId: w.communeB._id, unitPath: w.communeB.path } });
+    const [a, b] = [await figuresOf(w.communeA.name), await figuresOf(w.communeB.name)];
+    expect([a.staff, b.staff]).to.deep.equal([0, 1]);
+    expect([a.evaluatedStaff, b.evaluatedStaff]).to.deep.equal([1, 0]);
+  });
+
+  it('when a report about an evaluated person is substantiated, then they do not comply fully, and each confirmed criterion counts once', async () => {
+    const an = await person('Nguyễn Văn An', w.communeA);
+    const binh = await person('Lê Thị Bình', w.communeA);
+    await evaluate(w, an, 1);
+    await evaluate(w, binh, 1, { L1: 'DONE' });
+    await report(w, { staff: an, criteria: ['X1', 'L2'], confirmed: ['X1', 'L2'], status: 'SUBSTANTIATED' });
+    await report(w, { staff: binh, criteria: ['X1'], status: 'NOT_SUBSTANTIATED' });
+    await classify(w, an, 'GOOD');
+    const a = await figuresOf(w.communeA.name);
+    expect(a.evaluatedStaff).to.equal(2);
+    expect(a.fullyCompliant).to.equal(1, 'Bình: a "Thực hiện" is no breach and the report about her was not substantiated');
+    expect(a.substantiatedByCriterion).to.deep.equal({ X1: 1, L2: 1 });
+    expect(a.reportsByCriterion).to.deep.equal({ X1: 2, L2: 1 });
+    expect(a.results.L1).to.deep.equal({ good: 1, done: 1, breached: 0, ok: 2, all: 2 });
+    expect(a.classification).to.deep.equal({ GOOD: 1 });
+    expect(a.unclassified).to.equal(1);
+  });
+
+  it('when stored figures are of an older shape, then they are recomputed on the next read', async () => {
+    await evaluate(w, await person('Nguyễn Văn An', w.communeA), 1);
+    await statistics.figuresUnder(w.province, year);
+    await stored().updateMany({}, { $set: { shape: 1 }, $unset: { 'figures.substantiatedByCriterion': '' } });
+    const a = await figuresOf(w.communeA.name);
+    expect(a.substantiatedByCriterion).to.deep.equal({});
+    expect((await stored().findOne({ unitName: w.communeA.name }))!.shape).to.be.greaterThan(1);
   });
 });
