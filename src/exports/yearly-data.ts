@@ -71,9 +71,8 @@ export class YearData {
   readonly sortKeys: string[] = [];
   readonly positions: string[] = [];
   readonly unitNames: string[] = [];
-  /** Per staff: group index, birth year, flags, classification (0 none, 1 + level index), breaches. */
+  /** Per staff: group index, flags, classification (0 none, 1 + level index), breaches. */
   group = new Int32Array(0);
-  birthYear = new Int16Array(0);
   flags = new Uint8Array(0);
   classification = new Uint8Array(0);
   breaches = new Uint16Array(0);
@@ -83,9 +82,9 @@ export class YearData {
   incidents = new Uint16Array(0);
 
   /** Per group: the statistics read model's figures of the reporting units in it, summed. */
-  figures: statistics.UnitYearFigures[];
-  /** Per desk (the unit rated): name, group and 12 months of [total, satisfied] (read for the commune workbook only). */
-  readonly desks = new Map<string, { name: string; group: number; months: Int32Array }>();
+  readonly figures: statistics.UnitYearFigures[];
+  /** Per desk (the unit rated): name and 12 months of [total, satisfied] (read for the commune workbook only). */
+  readonly desks = new Map<string, { name: string; months: Int32Array }>();
   readonly incidentRows: IncidentRow[] = [];
 
   constructor(
@@ -103,7 +102,7 @@ export class YearData {
     return this.periods.length * this.criteria.length;
   }
 
-  addStaff(s: { id: string; name: string; sortKey: string; position: string; unitName: string; group: number; birthYear: number; active: boolean }): number {
+  addStaff(s: { id: string; name: string; sortKey: string; position: string; unitName: string; group: number; active: boolean }): number {
     if (this.staffCount === this.capacity) this.grow(Math.max(1024, this.capacity * 2));
     const i = this.staffCount++;
     this.staffIds.push(s.id);
@@ -112,19 +111,17 @@ export class YearData {
     this.positions.push(s.position);
     this.unitNames.push(s.unitName);
     this.group[i] = s.group;
-    this.birthYear[i] = s.birthYear;
     this.flags[i] = s.active ? ACTIVE : 0;
     return i;
   }
 
   private grow(capacity: number): void {
-    const copy = <T extends Int32Array | Int16Array | Uint8Array | Uint16Array>(old: T, make: (n: number) => T, per = 1): T => {
+    const copy = <T extends Int32Array | Uint8Array | Uint16Array>(old: T, make: (n: number) => T, per = 1): T => {
       const next = make(capacity * per);
       next.set(old);
       return next;
     };
     this.group = copy(this.group, (n) => new Int32Array(n));
-    this.birthYear = copy(this.birthYear, (n) => new Int16Array(n));
     this.flags = copy(this.flags, (n) => new Uint8Array(n));
     this.classification = copy(this.classification, (n) => new Uint8Array(n));
     this.breaches = copy(this.breaches, (n) => new Uint16Array(n));
@@ -152,20 +149,13 @@ export class YearData {
     for (const list of lists) list.sort(order);
     return lists;
   }
-
-  staffIncidents(i: number): number {
-    let n = 0;
-    const c = this.criteria.length;
-    for (let k = 0; k < c; k++) n += this.incidents[i * c + k]!;
-    return n;
-  }
 }
 
 export type Verdict = 'GOOD' | 'COMPLIANT' | 'BREACHED' | 'NOT_EVALUATED';
 
 /** The year's verdict for one person: any breach or substantiated report outweighs the ratings (as "fully compliant"). */
 export function verdictOf(data: YearData, i: number): Verdict {
-  if (data.breaches[i]! > 0 || data.flags[i]! & SUBSTANTIATED || data.staffIncidents(i) > 0) return 'BREACHED';
+  if (data.breaches[i]! > 0 || data.flags[i]! & SUBSTANTIATED) return 'BREACHED';
   if (!(data.flags[i]! & EVALUATED)) return 'NOT_EVALUATED';
   const base = i * data.scoreStride;
   for (let k = 0; k < data.scoreStride; k++) {
@@ -275,11 +265,11 @@ export async function collectYear(root: Unit, year: number, opts: CollectOptions
   progress('read', 1, phases);
 
   read += await each(
-    StaffModel.find({ unitPath: root._id }).select('fullName sortKey position unitId birthYear active').lean().cursor({ batchSize: BATCH }),
+    StaffModel.find({ unitPath: root._id }).select('fullName sortKey position unitId active').lean().cursor({ batchSize: BATCH }),
     (s) => {
       const unit = byId.get(String(s.unitId));
       const id = String(s._id);
-      staffIndex.set(id, data.addStaff({ id, name: s.fullName, sortKey: s.sortKey, position: s.position ?? '', unitName: unit?.name ?? '', group: groupOfUnit(s.unitId), birthYear: s.birthYear ?? 0, active: s.active !== false }));
+      staffIndex.set(id, data.addStaff({ id, name: s.fullName, sortKey: s.sortKey, position: s.position ?? '', unitName: unit?.name ?? '', group: groupOfUnit(s.unitId), active: s.active !== false }));
     },
   );
   progress('read', 2, phases);
@@ -299,7 +289,7 @@ export async function collectYear(root: Unit, year: number, opts: CollectOptions
       const g = groupOfUnit(e.reportingUnitId) >= 0 ? groupOfUnit(e.reportingUnitId) : groupOfUnit(e.unitId);
       if (i === undefined) {
         // Evaluated here, since moved elsewhere: still part of this unit's year.
-        i = data.addStaff({ id, name: e.staffName, sortKey: e.sortKey, position: e.position ?? '', unitName: e.unitName ?? '', group: g, birthYear: 0, active: false });
+        i = data.addStaff({ id, name: e.staffName, sortKey: e.sortKey, position: e.position ?? '', unitName: e.unitName ?? '', group: g, active: false });
         staffIndex.set(id, i);
       }
       if (!(data.flags[i]! & ACTIVE) && g >= 0 && e.periodKey > (latestRoster.get(i) ?? '')) {
@@ -373,7 +363,7 @@ export async function collectYear(root: Unit, year: number, opts: CollectOptions
       const key = String(r.unitId);
       let desk = data.desks.get(key);
       if (!desk) {
-        desk = { name: byId.get(key)?.name ?? '', group: groupOfUnit(r.unitId), months: new Int32Array(24) };
+        desk = { name: byId.get(key)?.name ?? '', months: new Int32Array(24) };
         data.desks.set(key, desk);
       }
       desk.months[m * 2]!++;

@@ -22,7 +22,7 @@ async function countsUnder(roots: Parameters<typeof statistics.figuresUnder>[0][
   const staffByUnit = new Map<string, number>();
   const openUnits = new Set<string>();
   for (const root of roots) {
-    for (const u of await statistics.figuresUnder({ _id: root }, vietnamYear(now))) staffByUnit.set(u.unitId, u.figures.staff);
+    for (const u of await statistics.figuresUnder({ _id: root }, vietnamYear(now))) staffByUnit.set(u.unitId, u.figures.activeStaff);
     for (const u of (await unitsSnapshot()).subtree(root)) if (!u.effectiveTo) openUnits.add(String(u._id));
   }
   return { activeStaff: [...staffByUnit.values()].reduce((a, b) => a + b, 0), activeUnits: openUnits.size };

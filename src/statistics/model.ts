@@ -67,8 +67,10 @@ export const FIGURES_SHAPE = 2;
 export interface UnitYearFigures {
   /**
    * People of the unit in the year: staff active in the unit now, and people no longer active whom the unit had on
-   * an evaluation roster in the year (they served part of it, and the staff sheet lists them). Someone who moved
-   * to another unit and is still active counts there.
+   * an evaluation roster in the year. Why (the dashboard used to count the active only): a yearly report's head count
+   * covers everyone who served in the year — the staff sheet lists them, its evaluated and under-40 shares are over
+   * them — and a past year's figure does not drop when someone retires later. Someone who moved to another unit and
+   * is still active counts there.
    */
   staff: number;
   /** Staff active in the unit now (the home page's head count); `staff` adds the year's leavers to them. */
@@ -86,7 +88,9 @@ export interface UnitYearFigures {
   evaluatedStaff: number;
   /**
    * Evaluated people with no criterion rated "Chưa thực hiện" in the unit's finalised evaluations of the year and no
-   * substantiated report (fully or partly, whatever its criteria) about them in the year.
+   * substantiated report (fully or partly, whatever its criteria) about them in the year. Why "any substantiated
+   * report" rather than "a confirmed criterion of the code in force" (the exports' old rule): the finding is what makes
+   * a breach; which version of the code listed the criterion does not.
    */
   fullyCompliant: number;
   /** Reports per month (1–12) of the incident and status, and per alleged criterion. */
