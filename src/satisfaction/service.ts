@@ -11,6 +11,8 @@ import { versionInForce } from '../code/service.js';
 import { DeskSettingsModel, RatingModel, SCALES, periodOf, type Level, type ScaleSize } from './model.js';
 import type { RatingInput } from './schemas.js';
 import { recordsChanged } from '../shared/changes.js';
+import * as statistics from '../statistics/index.js';
+import { isCommuneLevel, unitsSnapshot } from '../units/snapshot.js';
 
 /** Units a kiosk can stand in front of: the one-stop desks (and offices that receive citizens). */
 const RATEABLE_KINDS: readonly UnitKind[] = ['desk', 'office'];
@@ -144,22 +146,7 @@ export function ratePercent(satisfied: number, total: number): number | null {
   return total > 0 ? Math.round((satisfied * 1000) / total) / 10 : null;
 }
 
-type Scope = Types.ObjectId | Types.ObjectId[];
-const asArray = (scope: Scope) => (Array.isArray(scope) ? scope : [scope]);
 
-/**
- * Satisfied (top two answers) out of all ratings under the given units, months fromKey..toKey ('YYYY-MM') inclusive.
- * The 0/1 flag goes into the group key with a single $sum: FerretDB v1 computes only the first accumulator of a $group (its issue #4616).
- */
-export async function satisfactionRate(unitScope: Scope, fromKey: string, toKey: string): Promise<{ total: number; satisfied: number; rate: number | null }> {
-  const rows = await RatingModel.aggregate<{ _id: number; n: number }>([
-    { $match: { unitPath: { $in: asArray(unitScope) }, periodKey: { $gte: fromKey, $lte: toKey } } },
-    { $group: { _id: '$satisfied', n: { $sum: 1 } } },
-  ]);
-  const total = rows.reduce((s, r) => s + r.n, 0);
-  const satisfied = rows.filter((r) => r._id === 1).reduce((s, r) => s + r.n, 0);
-  return { total, satisfied, rate: ratePercent(satisfied, total) };
-}
 
 export function monthKeys(fromKey: string, toKey: string): string[] {
   const keys: string[] = [];
@@ -188,18 +175,6 @@ export function normalisePeriod(from: string | undefined, to: string | undefined
   return { from: start, to: end };
 }
 
-/** Rows counted per (unit, month, satisfied) become one row per (unit, month) with total and satisfied. */
-function foldSatisfied(counted: { _id: { unitId: Types.ObjectId; periodKey: string; satisfied: number }; n: number }[]) {
-  const byKey = new Map<string, { _id: { unitId: Types.ObjectId; periodKey: string }; total: number; satisfied: number }>();
-  for (const row of counted) {
-    const key = `${String(row._id.unitId)}|${row._id.periodKey}`;
-    const group = byKey.get(key) ?? { _id: { unitId: row._id.unitId, periodKey: row._id.periodKey }, total: 0, satisfied: 0 };
-    group.total += row.n;
-    if (row._id.satisfied === 1) group.satisfied += row.n;
-    byKey.set(key, group);
-  }
-  return [...byKey.values()];
-}
 
 async function reportUnit(actor: Actor, unitId: string): Promise<Unit> {
   if (!unitId) {
@@ -215,47 +190,68 @@ async function reportUnit(actor: Actor, unitId: string): Promise<Unit> {
 }
 
 /**
- * The satisfaction rate of a unit (with the units it took over in a merger) per desk and month.
- * The database counts ($match + $group/$sum over stored fields, see satisfactionRate); the table is laid out here.
+ * Ratings per desk and month ('YYYY-MM') under the given units, from the statistics read model (per reporting unit
+ * and year, counts per desk and month, kept fresh by the kiosk's writes): a few small documents per year, never the
+ * ratings themselves. A unit inside a commune reads its commune's figures and keeps the desks under it.
  */
+async function ratingCells(scope: readonly Types.ObjectId[], months: readonly string[]): Promise<Map<string, { total: number; satisfied: number }>> {
+  const units = await unitsSnapshot();
+  const wanted = new Set(months);
+  const years = [...new Set(months.map((k) => Number(k.slice(0, 4))))];
+  const underScope = (deskId: string) => (units.byId(deskId)?.path ?? []).some((id) => scope.some((s) => s.equals(id)));
+  const roots = scope.map((id) => {
+    const path = units.byId(id)?.path ?? [id];
+    const commune = path.slice(0, -1).find((up) => isCommuneLevel(units.byId(up)?.kind ?? 'office'));
+    return commune ?? id;
+  });
+  const found = await Promise.all(years.flatMap((year) => roots.map(async (root) => ({ year, list: await statistics.figuresUnder({ _id: root }, year) }))));
+  // Each reporting unit and year once (a predecessor may lie inside the unit).
+  const perUnit = new Map(found.flatMap(({ year, list }) => list.map((u) => [`${u.unitId}|${year}`, { year, byDesk: u.figures.ratingsByDesk }] as const)));
+  const cells = new Map<string, { total: number; satisfied: number }>();
+  for (const { year, byDesk } of perUnit.values()) {
+    for (const [deskId, byMonth] of Object.entries(byDesk)) {
+      if (!underScope(deskId)) continue;
+      for (const [month, r] of Object.entries(byMonth)) {
+        const key = `${year}-${String(month).padStart(2, '0')}`;
+        if (!wanted.has(key)) continue;
+        const c = cells.get(`${deskId}|${key}`) ?? { total: 0, satisfied: 0 };
+        c.total += r.total;
+        c.satisfied += r.satisfied;
+        cells.set(`${deskId}|${key}`, c);
+      }
+    }
+  }
+  return cells;
+}
+
+/** Satisfied (top two answers) out of all ratings under a unit, months fromKey..toKey ('YYYY-MM', at most MAX_MONTHS). */
+export async function satisfactionRate(unitId: Types.ObjectId, fromKey: string, toKey: string): Promise<{ total: number; satisfied: number; rate: number | null }> {
+  const cells = [...(await ratingCells([unitId], monthKeys(fromKey, toKey))).values()];
+  const total = cells.reduce((n, c) => n + c.total, 0);
+  const satisfied = cells.reduce((n, c) => n + c.satisfied, 0);
+  return { total, satisfied, rate: ratePercent(satisfied, total) };
+}
+
+/** The satisfaction rate of a unit (with the units it took over in a merger) per desk and month. */
 export async function satisfactionReport(actor: Actor, query: { unit: string; from?: string; to?: string }, now = new Date()) {
   const unit = await reportUnit(actor, query.unit);
   const period = normalisePeriod(query.from, query.to, now);
   const months = monthKeys(period.from, period.to);
-  const scope = [unit._id, ...(unit.predecessorIds ?? [])];
-  const counted = await RatingModel.aggregate<{ _id: { unitId: Types.ObjectId; periodKey: string; satisfied: number }; n: number }>([
-    { $match: { unitPath: { $in: scope }, periodKey: { $gte: period.from, $lte: period.to } } },
-    { $group: { _id: { unitId: '$unitId', periodKey: '$periodKey', satisfied: '$satisfied' }, n: { $sum: 1 } } },
-  ]);
-  const groups = foldSatisfied(counted);
-  const deskIds = [...new Set(groups.map((g) => String(g._id.unitId)))];
-  const desks = await UnitModel.find({ _id: { $in: deskIds } }).select('name').lean();
-  const nameOf = new Map(desks.map((d) => [String(d._id), d.name]));
+  const cells = await ratingCells([unit._id, ...(unit.predecessorIds ?? [])], months);
+  const units = await unitsSnapshot();
+  const deskIds = [...new Set([...cells.keys()].map((k) => k.slice(0, k.indexOf('|'))))];
   const cell = (satisfied: number, total: number) => ({ satisfied, total, rate: ratePercent(satisfied, total) });
+  const sum = (list: { total: number; satisfied: number }[]) => cell(list.reduce((n, c) => n + c.satisfied, 0), list.reduce((n, c) => n + c.total, 0));
+  const at = (deskId: string, key: string) => cells.get(`${deskId}|${key}`) ?? { total: 0, satisfied: 0 };
 
   const rows = deskIds
     .map((id) => {
-      const mine = groups.filter((g) => String(g._id.unitId) === id);
-      const byMonth = months.map((key) => {
-        const g = mine.find((x) => x._id.periodKey === key);
-        return cell(g?.satisfied ?? 0, g?.total ?? 0);
-      });
-      const satisfied = mine.reduce((s, g) => s + g.satisfied, 0);
-      const total = mine.reduce((s, g) => s + g.total, 0);
-      return { unitId: id, name: nameOf.get(id) ?? '', months: byMonth, overall: cell(satisfied, total) };
+      const byMonth = months.map((key) => at(id, key));
+      return { unitId: id, name: units.byId(id)?.name ?? '', months: byMonth.map((c) => cell(c.satisfied, c.total)), overall: sum(byMonth) };
     })
     .sort((a, b) => compareVietnamese(a.name, b.name));
-  const monthTotals = months.map((key) => {
-    const inMonth = groups.filter((g) => g._id.periodKey === key);
-    return cell(
-      inMonth.reduce((s, g) => s + g.satisfied, 0),
-      inMonth.reduce((s, g) => s + g.total, 0),
-    );
-  });
-  const overall = cell(
-    groups.reduce((s, g) => s + g.satisfied, 0),
-    groups.reduce((s, g) => s + g.total, 0),
-  );
+  const monthTotals = months.map((key) => sum(deskIds.map((id) => at(id, key))));
+  const overall = sum([...cells.values()]);
   return { unit: { id: String(unit._id), name: unit.name }, period, months, rows, monthTotals, overall };
 }
 

@@ -95,7 +95,7 @@ export async function figuresUnder(root: Pick<ReportingUnit, '_id'>, year: numbe
 export function emptyFigures(): UnitYearFigures {
   return {
     staff: 0, activeStaff: 0, under40: 0, periods: {}, results: {}, evaluatedStaff: 0, fullyCompliant: 0, reports: {}, reportsByCriterion: {},
-    substantiatedByCriterion: {}, ratings: {}, classification: {}, unclassified: 0, lateDossiers: 0, apologyBreaches: 0,
+    substantiatedByCriterion: {}, ratings: {}, ratingsByDesk: {}, classification: {}, unclassified: 0, lateDossiers: 0, apologyBreaches: 0,
   };
 }
 
@@ -135,6 +135,13 @@ export function sumFigures(list: readonly UnitYearFigures[]): UnitYearFigures {
       const t = (total.ratings[m] ??= { total: 0, satisfied: 0 });
       t.total += r.total;
       t.satisfied += r.satisfied;
+    }
+    for (const [desk, months] of Object.entries(f.ratingsByDesk ?? {})) {
+      for (const [m, r] of Object.entries(months)) {
+        const t = ((total.ratingsByDesk[desk] ??= {})[m] ??= { total: 0, satisfied: 0 });
+        t.total += r.total;
+        t.satisfied += r.satisfied;
+      }
     }
     addCounts(total.classification, f.classification);
   }

@@ -53,7 +53,7 @@ export interface StoredFigures {
 }
 
 /** Bumped when UnitYearFigures gains or changes a figure: stored figures of another shape are recomputed. */
-export const FIGURES_SHAPE = 2;
+export const FIGURES_SHAPE = 3;
 
 /**
  * A reporting unit's own figures for one year: what the dashboard and the yearly workbooks' summaries show, one
@@ -100,6 +100,8 @@ export interface UnitYearFigures {
   substantiatedByCriterion: Record<string, number>;
   /** Ratings per month (1–12): all and satisfied. */
   ratings: Record<string, { total: number; satisfied: number }>;
+  /** The same per rated desk (or unit) and month: the satisfaction report's rows. */
+  ratingsByDesk: Record<string, Record<string, { total: number; satisfied: number }>>;
   /** Yearly classifications decided by the unit, per level; and counted staff without one. */
   classification: Record<string, number>;
   unclassified: number;

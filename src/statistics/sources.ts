@@ -35,7 +35,7 @@ export async function computeOwnFigures(unit: ReportingUnit, year: number): Prom
     StaffModel.find(owned).select('birthYear active').lean(),
     EvaluationResultModel.find({ reportingUnitId: unit._id, year }).select('staffId periodKey finalised criteria scores').lean(),
     IncidentReportModel.find({ ...owned, year }).select('month status criterionCodes confirmedCriterionCodes substantiated staffId').lean(),
-    RatingModel.find({ ...owned, year }).select('month satisfied').lean(),
+    RatingModel.find({ ...owned, year }).select('unitId month satisfied').lean(),
     ClassificationModel.find({ reportingUnitId: unit._id, year }).select('staffId level').lean(),
     LateDossierModel.find({ ...owned, year }).select('breachesApology').lean(),
   ]);
@@ -52,6 +52,7 @@ export async function computeOwnFigures(unit: ReportingUnit, year: number): Prom
     reportsByCriterion: {},
     substantiatedByCriterion: {},
     ratings: {},
+    ratingsByDesk: {},
     classification: {},
     unclassified: 0,
     lateDossiers: dossiers.length,
@@ -120,6 +121,9 @@ export async function computeOwnFigures(unit: ReportingUnit, year: number): Prom
     const m = (figures.ratings[r.month] ??= { total: 0, satisfied: 0 });
     m.total++;
     m.satisfied += r.satisfied;
+    const d = ((figures.ratingsByDesk[String(r.unitId)] ??= {})[r.month] ??= { total: 0, satisfied: 0 });
+    d.total++;
+    d.satisfied += r.satisfied;
   }
   const classified = new Set<string>();
   for (const c of classes) {

@@ -4,7 +4,7 @@ import { clearDatabase } from '../helpers/db.js';
 import { agentFor, csrfFrom, login, submitForm, testApp, type Agent } from '../helpers/app.js';
 import { makeProvince, makeStaff, makeUnit, makeUser } from '../helpers/factories.js';
 import { makeCodeVersion } from '../helpers/factories.js';
-import { DeskSettingsModel, RatingModel, type Level } from '../../src/satisfaction/model.js';
+import { DeskSettingsModel, RatingModel, periodOf, type Level } from '../../src/satisfaction/model.js';
 import { satisfactionRate } from '../../src/satisfaction/service.js';
 import { logSink } from '../helpers/log-sink.js';
 import { AuditEntryModel } from '../../src/audit/model.js';
@@ -46,6 +46,7 @@ describe('satisfaction ratings at the one-stop desk', () => {
 
   it('when a desk uses the 5-level scale, then only the top two answers count as satisfied and the kiosk offers all five', async () => {
     await DeskSettingsModel.create({ unitId: units.deskA._id, scale: 5 });
+    const firstMonth = periodOf(new Date()).periodKey;
     const agent = agentFor(testApp());
     const page = await agent.get(kioskPath());
     expect(page.status).to.equal(200);
@@ -53,7 +54,7 @@ describe('satisfaction ratings at the one-stop desk', () => {
     for (const level of ['VERY_SATISFIED', 'SATISFIED', 'NEUTRAL', 'NEUTRAL', 'DISSATISFIED', 'VERY_DISSATISFIED']) {
       expect((await rate(agent, { level })).status).to.equal(303);
     }
-    const result = await satisfactionRate(units.deskA._id, '2000-01', '2100-12');
+    const result = await satisfactionRate(units.deskA._id, firstMonth, periodOf(new Date()).periodKey);
     expect(result).to.deep.equal({ total: 6, satisfied: 2, rate: 33.3 });
     expect(await RatingModel.countDocuments({ scale: 5 })).to.equal(6);
   });
