@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import mongoose, { Types } from 'mongoose';
 import { AuditEntryModel } from '../src/audit/model.js';
-import { diff } from '../src/audit/service.js';
+import { auditIndex, diff, type SequenceIndex } from '../src/audit/service.js';
 import { UserModel, type Role } from '../src/auth/model.js';
 import { hashPassword } from '../src/auth/passwords.js';
 import { CodeVersionModel } from '../src/code/model.js';
@@ -15,6 +15,7 @@ import { EvaluationResultModel, resultRecordOf } from '../src/evaluations/result
 import { addWorkingDays, vietnamDay } from '../src/holidays/working-days.js';
 import { breachKeysOf, IncidentReportModel, ReporterIdentityModel, ReportNoticeModel, type ReportStatus } from '../src/reports/model.js';
 import { hashOfIssued, newTrackingCode } from '../src/reports/tracking.js';
+import { caseIndex } from '../src/reports/counters.js';
 import { derivedRatingFields, RatingModel, type Level as RatingLevel } from '../src/satisfaction/model.js';
 import { formatDate } from '../src/shared/format.js';
 import { foldForSearch, vietnameseSortKey } from '../src/shared/vietnamese.js';
@@ -167,19 +168,24 @@ class Writer {
   private error: unknown = null;
   count = 0;
   private readonly collection: { insertMany(docs: Record<string, unknown>[]): Promise<unknown> };
+  private readonly staged: boolean;
   constructor(
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     private readonly model: mongoose.Model<any>,
     private readonly size = 2000,
     private readonly parallel = 2,
+    /** Another collection to write into (a staging one), the documents still checked against the model. */
+    collectionName?: string,
   ) {
-    this.collection = model.collection as unknown as { insertMany(docs: Record<string, unknown>[]): Promise<unknown> };
+    this.staged = collectionName != null;
+    const target = collectionName ? mongoose.connection.collection(collectionName) : model.collection;
+    this.collection = target as unknown as { insertMany(docs: Record<string, unknown>[]): Promise<unknown> };
   }
 
   async add(doc: Record<string, unknown>): Promise<void> {
     if (this.error) throw this.error;
     // The first document and every 5,000th are checked against the schema.
-    if (this.count % 5000 === 0) await checkAgainstModel(this.model, doc);
+    if (!this.staged && this.count % 5000 === 0) await checkAgainstModel(this.model, doc);
     this.buffer.push(doc);
     this.count++;
     if (this.buffer.length >= this.size) await this.send();
@@ -204,6 +210,53 @@ class Writer {
     if (this.buffer.length) await this.send();
     await Promise.all(this.inFlight);
     if (this.error) throw this.error;
+  }
+}
+
+const WEEK = 7 * DAY;
+
+/**
+ * Documents of a collection the app numbers at write time (audit/sequences.ts: the audit log, the reports inbox),
+ * which the generator produces out of time order: written first into a staging collection with their week, then
+ * read back week by week, oldest first, and loaded numbered (`SequenceIndex.loadInOrder`) — what the app would have
+ * stored had it written them one by one, without an update per document afterwards.
+ */
+class NumberedWriter {
+  private readonly staging: string;
+  private readonly writer: Writer;
+  private readonly weeks = new Set<number>();
+  constructor(
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    private readonly model: mongoose.Model<any>,
+    private readonly index: SequenceIndex,
+    private readonly timeField: string,
+  ) {
+    this.staging = `bench_staging_${model.collection.collectionName}`;
+    this.writer = new Writer(model, 2000, 2, this.staging);
+  }
+  get count(): number {
+    return this.writer.count;
+  }
+  async add(doc: Record<string, unknown>): Promise<void> {
+    if (this.writer.count % 5000 === 0) await checkAgainstModel(this.model, doc);
+    const week = Math.floor((doc[this.timeField] as Date).getTime() / WEEK);
+    this.weeks.add(week);
+    await this.writer.add({ ...doc, _benchWeek: week });
+  }
+  async flush(): Promise<void> {
+    await this.writer.flush();
+    const staging = mongoose.connection.collection(this.staging);
+    const timeField = this.timeField;
+    const weeks = [...this.weeks].sort((a, b) => a - b);
+    async function* oldestFirst() {
+      for (const week of weeks) {
+        const docs = (await staging.find({ _benchWeek: week }).toArray()) as Record<string, unknown>[];
+        docs.sort((a, b) => (a[timeField] as Date).getTime() - (b[timeField] as Date).getTime() || String(a._id).localeCompare(String(b._id)));
+        yield docs.map(({ _benchWeek, ...d }) => (void _benchWeek, d as Record<string, unknown> & { _id: Types.ObjectId }));
+      }
+    }
+    await this.index.loadInOrder(oldestFirst());
+    await staging.drop();
   }
 }
 
@@ -255,7 +308,7 @@ export async function generateProvince(opts: ProvinceOptions): Promise<ProvinceF
   const wd = (day: Date, n: number) => addWorkingDays(day, n, []);
   const seen = (d: Date) => d.getTime() <= now.getTime();
 
-  const audit = new Writer(AuditEntryModel, 2000, 2);
+  const audit = new NumberedWriter(AuditEntryModel, auditIndex, 'at');
   const auditBase = defaultsOf(AuditEntryModel);
   async function record(e: { at: Date; actor: UserRec | null; objectType: string; objectId: Types.ObjectId; action: string; before?: Record<string, unknown> | null; after?: Record<string, unknown> | null; unitPath: Types.ObjectId[] }) {
     await audit.add({
@@ -627,7 +680,7 @@ export async function generateProvince(opts: ProvinceOptions): Promise<ProvinceF
   const reportBase = defaultsOf(IncidentReportModel);
   const identityBase = defaultsOf(ReporterIdentityModel);
   const noticeBase = defaultsOf(ReportNoticeModel);
-  const reports = new Writer(IncidentReportModel, 1000, 2);
+  const reports = new NumberedWriter(IncidentReportModel, caseIndex, 'receivedAt');
   const identities = new Writer(ReporterIdentityModel, 1000, 1);
   const notices = new Writer(ReportNoticeModel, 1000, 1);
   const trackingCodes: string[] = [];
