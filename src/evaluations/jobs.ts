@@ -1,9 +1,9 @@
 import mongoose, { Schema, Types, type InferSchemaType } from 'mongoose';
 import type { Actor } from '../auth/actor.js';
 import { logger } from '../shared/logger.js';
-import { Forbidden, NotFound } from '../shared/errors.js';
+import { Conflict, Forbidden, NotFound } from '../shared/errors.js';
 import { PeriodModel, type Period } from './model.js';
-import { auditView, beginOpening, canManagePeriod, createMissingEvaluations, findPeriodOr404, periodToSync, recordPeriodFilled } from './periods.js';
+import { auditView, beginOpening, canManagePeriod, closePeriod as closeFilledPeriod, createMissingEvaluations, findPeriodOr404, periodToSync, recordPeriodFilled } from './periods.js';
 
 /**
  * Filling a period with evaluations in the background: opening a period for a whole province creates ~3,000 of them,
@@ -166,4 +166,11 @@ export async function periodJob(actor: Actor, periodId: string, jobId: string): 
   const job = await PeriodJobModel.findById(jobId).lean<PeriodJob>();
   if (!job || !job.periodId.equals(period._id)) throw new NotFound();
   return { period, job: view(await markIfInterrupted(job)) };
+}
+
+/** Closes a period, unless its evaluations are still being created (it would close half filled). */
+export async function closePeriod(actor: Actor, periodId: string, now = new Date()): Promise<Period> {
+  const period = await findPeriodOr404(periodId);
+  if (canManagePeriod(actor, period) && (await activeJobFor(period._id))) throw new Conflict('evaluations.errors.stillFilling');
+  return closeFilledPeriod(actor, periodId, now);
 }

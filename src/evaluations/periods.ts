@@ -126,7 +126,7 @@ async function transition(period: Period, to: Period['status'], set: Record<stri
 }
 
 /** How many evaluations are inserted per round (never one big write: FerretDB v1 may not answer large ones). */
-const INSERT_BATCH = 500;
+const INSERT_BATCH = 200;
 
 export interface Progress {
   done: number;

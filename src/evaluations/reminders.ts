@@ -1,4 +1,5 @@
 import type { Types } from 'mongoose';
+import { compareSortKeys } from '../shared/vietnamese.js';
 import type { Actor } from '../auth/actor.js';
 import { record } from '../audit/service.js';
 import { UserModel } from '../auth/model.js';
@@ -33,7 +34,7 @@ export async function overdueFor(actor: Actor, periodId: string, now = new Date(
   // The compact records of the period's unfinished evaluations (equalities only): the whole period, for the e-mails.
   await ensurePeriodRecords(period);
   const pending = await EvaluationResultModel.find({ periodId: period._id, finalised: 0 }).select('staffId staffName sortKey unitName unitPath selfSubmitted').lean();
-  pending.sort((a, b) => a.sortKey.localeCompare(b.sortKey));
+  pending.sort((a, b) => compareSortKeys(a.sortKey, b.sortKey));
   const item = (e: (typeof pending)[number]): OverdueItem => ({ id: String(e._id), staffId: e.staffId, staffName: e.staffName, unitName: e.unitName ?? '', unitPath: e.unitPath });
   return { period, selfAssessments: pending.filter((e) => !e.selfSubmitted).map(item), evaluations: pending.map(item) };
 }

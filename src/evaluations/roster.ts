@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { compareSortKeys } from '../shared/vietnamese.js';
 import type { Actor } from '../auth/actor.js';
 import { scopeRoots } from '../auth/actor.js';
 import { isCommuneLevel, unitsSnapshot, type UnitsSnapshot } from '../units/snapshot.js';
@@ -166,7 +167,7 @@ export async function rosterFor(actor: Actor, periodId: string, opts: RosterOpti
       }
     }
   }
-  shownRecords.sort((a, b) => a.sortKey.localeCompare(b.sortKey));
+  shownRecords.sort((a, b) => compareSortKeys(a.sortKey, b.sortKey));
 
   // Incident flags need a "Thực hiện tốt" rating: only people rated so are looked up, one equality query each.
   const outcomes = new Map(shownRecords.map((r) => [String(r._id), outcomeOf(r)]));

@@ -24,8 +24,8 @@ import { EvaluationResultModel, outcomeOf, RECORD_SHAPE, type EvaluationResult }
 import { vietnamYear } from './periods.js';
 
 export { vietnamYear } from './periods.js';
-export { createPeriod, openPeriod, closePeriod, reopenPeriod, syncPeriod, listPeriods, unitsForNewPeriod, findPeriodOr404 } from './periods.js';
-export { startOpening, startSync, periodJob, idle as jobsIdle } from './jobs.js';
+export { createPeriod, openPeriod, reopenPeriod, syncPeriod, listPeriods, unitsForNewPeriod, findPeriodOr404 } from './periods.js';
+export { startOpening, startSync, periodJob, closePeriod, idle as jobsIdle } from './jobs.js';
 
 /** A rating row as posted by a form: every field may be missing. */
 export type PostedRatings = Record<string, { level?: Level | undefined; comment?: string | undefined; reason?: string | undefined } | undefined>;

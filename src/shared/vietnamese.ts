@@ -42,3 +42,8 @@ export function vietnameseSortKey(fullName: string): string {
   const word = (w: string) => [...w.toLowerCase()].map(letterRank).join('');
   return [given, family, middle].map(word).join(' ');
 }
+
+/** Orders two sort keys (vietnameseSortKey) as the database does: code unit by code unit, never by locale. */
+export function compareSortKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
