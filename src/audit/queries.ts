@@ -6,7 +6,7 @@ import { formatDate, formatDateTime } from '../shared/format.js';
 import { PAGE_SIZE, pageInfo } from '../shared/pagination.js';
 import { foldForSearch } from '../shared/vietnamese.js';
 import { AuditEntryModel, type AuditEntry } from './model.js';
-import { actorDim, auditIndex, type SequenceSource } from './service.js';
+import { actorDim, auditIndex, dimOfField, type SequenceSource } from './service.js';
 import { unitsSnapshot } from '../units/snapshot.js';
 
 /**
@@ -172,7 +172,7 @@ export async function filterChoices(actor: Actor) {
   const roots = await distinctRoots(actor);
   if (!(await auditIndex.ensure(NUMBERING_WAIT_MS))) return legacyFilterChoices(actor);
   const counters = (await Promise.all(roots.map((_id) => auditIndex.countersWhere({ _id })))).flat();
-  const counted = Object.keys(Object.assign({}, ...counters.map((c) => c.n as Record<string, number>)));
+  const counted = Object.keys(Object.assign({}, ...counters.map((c) => c.n as Record<string, number>))).map(dimOfField);
   const values = (prefix: string) => [...new Set(counted.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)))].filter(Boolean).sort();
   return { objectTypes: values('t:'), actions: values('a:') };
 }

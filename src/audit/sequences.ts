@@ -17,7 +17,8 @@ import type { Model } from 'mongoose';
  */
 
 export const BUCKET = 25;
-const MARKER = '~numbered';
+// Bumped when the stored numbering changes shape (2: dimension fields escaped), so that older numberings are rebuilt.
+const MARKER = '~numbered-2';
 
 type Id = { toString(): string };
 type Lean = Record<string, unknown> & { _id: Id };
@@ -46,6 +47,13 @@ export interface SequenceOptions {
   /** Extra fields set on a counter document when a document is numbered in it (e.g. the actor's name). */
   counterFields?(scope: string, dim: string, doc: Lean): Record<string, unknown>;
 }
+
+/**
+ * A dimension as a field name of a counter document: dots (an action such as `selfAssessment.submit`) would make a
+ * nested path for `$inc` and are refused as keys by FerretDB, so they are written as `%2E` (and `%` as `%25`).
+ */
+export const dimField = (dim: string) => dim.replace(/%/g, '%25').replace(/\./g, '%2E').replace(/^\$/, '%24');
+export const dimOfField = (field: string) => field.replace(/%24/g, '$').replace(/%2E/g, '.').replace(/%25/g, '%');
 
 export const keyOf = (scope: string, dim: string, seq: number) => `${scope}|${dim}|${Math.floor((seq - 1) / BUCKET)}`;
 const bucketKey = (s: SequenceSource, bucket: number) => `${s.scope}|${s.dim}|${bucket}`;
@@ -100,11 +108,11 @@ export class SequenceIndex {
       try {
         await Promise.all(
           [...byCounter.entries()].map(async ([id, { scope, dims }]) => {
-            const inc = Object.fromEntries(dims.map((d) => [`n.${d}`, 1]));
+            const inc = Object.fromEntries(dims.map((d) => [`n.${dimField(d)}`, 1]));
             const extra = Object.assign({}, ...dims.map((d) => this.o.counterFields?.(scope, d, doc) ?? {}));
             const counter = await this.increment(id, scope, inc, extra);
             taken.push({ id, inc });
-            for (const d of dims) keys.push(keyOf(scope, d, (counter.n as Record<string, number>)[d]!));
+            for (const d of dims) keys.push(keyOf(scope, d, (counter.n as Record<string, number>)[dimField(d)]!));
           }),
         );
         const written = await write(keys);
@@ -210,7 +218,7 @@ export class SequenceIndex {
             const id = this.counterId(scope, dim);
             const c = counts.get(id) ?? { scope, n: {}, extra: {} };
             counts.set(id, c);
-            const seq = (c.n[dim] = (c.n[dim] ?? 0) + 1);
+            const seq = (c.n[dimField(dim)] = (c.n[dimField(dim)] ?? 0) + 1);
             Object.assign(c.extra, o.counterFields?.(scope, dim, d) ?? {});
             keys.push(keyOf(scope, dim, seq));
           }
@@ -252,7 +260,7 @@ export class SequenceIndex {
     const ids = [...new Set(sources.map((s) => this.counterId(s.scope, s.dim)))];
     const docs = await Promise.all(ids.map((id) => this.o.counters.findById(id).lean<Lean>()));
     const byId = new Map(ids.map((id, i) => [id, docs[i]]));
-    return sources.map((s) => ((byId.get(this.counterId(s.scope, s.dim))?.n as Record<string, number> | undefined)?.[s.dim] ?? 0));
+    return sources.map((s) => ((byId.get(this.counterId(s.scope, s.dim))?.n as Record<string, number> | undefined)?.[dimField(s.dim)] ?? 0));
   }
 
   /** Counter documents of a scope whose extra field equals a value (e.g. actors by a name key). */
