@@ -3,6 +3,7 @@ import type { Actor } from '../auth/actor.js';
 import { coversUnit, hasRole, scopeRoots } from '../auth/actor.js';
 import { UserModel } from '../auth/model.js';
 import { UnitModel } from '../units/model.js';
+import { outermostUnits, unitsSnapshot } from '../units/snapshot.js';
 import { record } from '../audit/service.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldErrors } from '../shared/errors.js';
 import { PAGE_SIZE, pageInfo } from '../shared/pagination.js';
@@ -16,7 +17,16 @@ export { importStaff, importTemplate } from './import.js';
 const MANAGERS = ['admin', 'head'] as const;
 
 export async function countActiveInScope(actor: Actor): Promise<number> {
-  return StaffModel.countDocuments({ unitPath: { $in: scopeRoots(actor, 'admin', 'head') }, active: true });
+  // One equality count per outermost root (FerretDB pushes equalities down, not $in).
+  const roots = await outermostUnits(scopeRoots(actor, 'admin', 'head'));
+  const counts = await Promise.all(roots.map((root) => StaffModel.countDocuments({ unitPath: root, active: true })));
+  return counts.reduce((a, b) => a + b, 0);
+}
+
+/** The filter of staff under the actor's grants: an equality when they have one root (nearly everyone). */
+async function scopeFilter(actor: Actor): Promise<Record<string, unknown>> {
+  const roots = await outermostUnits(scopeRoots(actor, ...MANAGERS));
+  return { unitPath: roots.length === 1 ? roots[0] : { $in: roots } };
 }
 
 /** The active staff working at or under a unit (a commune's are a few dozen), for the report form. */
@@ -47,9 +57,9 @@ export const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 export async function unitOptions(actor: Actor, opts: { openOnly?: boolean } = {}) {
   const roots = scopeRoots(actor, ...MANAGERS);
   if (!roots.length) return [];
-  const units = await UnitModel.find({ path: { $in: roots }, ...(opts.openOnly ? { effectiveTo: null } : {}) })
-    .select('name code parentId depth effectiveTo')
-    .lean();
+  const snapshot = await unitsSnapshot();
+  const inScope = new Map(roots.flatMap((r) => snapshot.subtree(r)).map((u) => [String(u._id), u]));
+  const units = [...inScope.values()].filter((u) => !opts.openOnly || !u.effectiveTo);
   const ids = new Set(units.map((u) => String(u._id)));
   const children = new Map<string, typeof units>();
   for (const u of units) {
@@ -69,9 +79,9 @@ export async function unitOptions(actor: Actor, opts: { openOnly?: boolean } = {
 
 export async function listStaff(actor: Actor, query: StaffListQuery) {
   assertManager(actor);
-  const filter: Record<string, unknown> = { unitPath: { $in: scopeRoots(actor, ...MANAGERS) } };
+  const filter: Record<string, unknown> = await scopeFilter(actor);
   if (query.unitId) {
-    const unit = await UnitModel.findById(query.unitId).select('path').lean();
+    const unit = Types.ObjectId.isValid(query.unitId) ? (await unitsSnapshot()).byId(query.unitId) : undefined;
     if (!unit || !coversUnit(actor, unit.path, ...MANAGERS)) throw new Forbidden();
     filter.unitPath = unit._id;
   }
@@ -103,9 +113,8 @@ export async function listStaff(actor: Actor, query: StaffListQuery) {
 }
 
 async function namesOfUnits(ids: Types.ObjectId[]): Promise<Map<string, string>> {
-  const unique = [...new Set(ids.map(String))];
-  const units = unique.length ? await UnitModel.find({ _id: { $in: unique } }).select('name').lean() : [];
-  return new Map(units.map((u) => [String(u._id), u.name]));
+  const snapshot = await unitsSnapshot();
+  return new Map(ids.map((id) => [String(id), snapshot.byId(id)?.name ?? '']));
 }
 
 function isOwnRecord(actor: Actor, staff: Pick<Staff, '_id' | 'userId'>): boolean {

@@ -56,3 +56,16 @@ export async function unitsByIds(ids: readonly (Types.ObjectId | string)[]): Pro
 }
 
 export const isCommuneLevel = (kind: string) => COMMUNE_KINDS.includes(kind as UnitKind);
+
+/** Of several units, those not inside another one of them (a scope's roots, each counted once). */
+export async function outermostUnits(ids: readonly Types.ObjectId[]): Promise<Types.ObjectId[]> {
+  const snapshot = await unitsSnapshot();
+  const wanted = new Set(ids.map(String));
+  const seen = new Set<string>();
+  return ids.filter((id) => {
+    const key = String(id);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return !(snapshot.byId(id)?.path ?? []).some((p) => String(p) !== key && wanted.has(String(p)));
+  });
+}
