@@ -1,4 +1,5 @@
 import type { Model } from 'mongoose';
+import { rememberedAcrossRequests } from '../shared/process-caches.js';
 
 /**
  * Positions in an append-ordered collection (the audit log, the reports inbox), so that a page newest-first reads only
@@ -18,7 +19,8 @@ import type { Model } from 'mongoose';
 
 export const BUCKET = 25;
 // Bumped when the stored numbering changes shape (2: dimension fields escaped), so that older numberings are rebuilt.
-const MARKER = '~numbered-2';
+export const NUMBERED_MARKER = '~numbered-2';
+const MARKER = NUMBERED_MARKER;
 
 type Id = { toString(): string };
 type Lean = Record<string, unknown> & { _id: Id };
@@ -75,7 +77,11 @@ export class SequenceIndex {
   /** The newest time numbered by this process. */
   private newest: number | null = null;
 
-  constructor(private readonly o: SequenceOptions) {}
+  constructor(private readonly o: SequenceOptions) {
+    rememberedAcrossRequests(() => {
+      if (!this.building) this.ready = null;
+    });
+  }
 
   private counterId(scope: string, dim: string): string {
     return this.o.ownDocument?.(dim) ? `${scope}|${dim}` : scope;
@@ -147,6 +153,8 @@ export class SequenceIndex {
 
   /** The numbered state, building it when missing; waits at most `waitMs` for a build (false: use another path). */
   async ensure(waitMs: number): Promise<boolean> {
+    // Once numbered in this process, only a renumbering started here (an out-of-order write) undoes it.
+    if (this.ready === true && !this.building) return true;
     if (!this.building && (await this.markerPresent())) {
       this.ready ??= true;
       return true;

@@ -4,7 +4,7 @@ import { AuditEntryModel, AuditSequenceModel } from './model.js';
 import { SequenceIndex } from './sequences.js';
 import type { Actor } from '../auth/actor.js';
 
-export { BUCKET, SequenceIndex, dimOfField, isDuplicateKey, type SequenceSource, type SequencePlan } from './sequences.js';
+export { BUCKET, NUMBERED_MARKER, SequenceIndex, dimOfField, isDuplicateKey, type SequenceSource, type SequencePlan } from './sequences.js';
 
 type Plain = Record<string, unknown>;
 

@@ -1,5 +1,6 @@
 import mongoose, { Schema, type Types } from 'mongoose';
 import { SequenceIndex, isDuplicateKey } from '../audit/service.js';
+import { rememberedAcrossRequests } from '../shared/process-caches.js';
 import { FINAL_STATUSES, IncidentReportModel, type IncidentReport, type ReportStatus } from './model.js';
 
 /**
@@ -113,8 +114,14 @@ export async function caseCounts(unitId: Types.ObjectId | string): Promise<UnitC
 }
 
 let counting: Promise<void> | null = null;
+/** The counters were found built by this process: the marker is not asked for again. */
+let counted = false;
 async function ensureCounted(): Promise<void> {
-  if (await ReportCounterModel.exists({ _id: COUNTED })) return;
+  if (counted) return;
+  if (await ReportCounterModel.exists({ _id: COUNTED })) {
+    counted = true;
+    return;
+  }
   counting ??= recountCases().finally(() => (counting = null));
   await counting;
 }
@@ -220,10 +227,21 @@ export async function hotBreaches(unitId: Types.ObjectId | string, window: Warni
 export const reportIdOfHit = reportOfHit;
 
 let breaching: Promise<void> | null = null;
+/** The window whose breaches this process found built. */
+let builtFor: string | null = null;
+rememberedAcrossRequests(() => {
+  counted = false;
+  builtFor = null;
+});
 async function ensureBreaches(window: WarningWindow): Promise<void> {
+  const key = `${window.threshold}/${window.days}`;
+  if (builtFor === key) return;
   const marker = await ReportBreachModel.findById(BREACHES_BUILT).lean<{ key: string }>();
   // The hot flags depend on the window: a changed setting flags them again.
-  if (marker?.key === `${window.threshold}/${window.days}`) return;
+  if (marker?.key === key) {
+    builtFor = key;
+    return;
+  }
   breaching ??= rebuildBreaches(window).finally(() => (breaching = null));
   await breaching;
 }

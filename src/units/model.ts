@@ -36,8 +36,12 @@ unitSchema.index({ searchName: 1 });
 const revisionSchema = new Schema({ _id: { type: String, required: true }, token: { type: String, required: true } }, { versionKey: false });
 export const UnitsRevisionModel = mongoose.model('UnitsRevision', revisionSchema, 'unitsrevisions');
 export const TREE_REVISION = 'tree';
+/** Counts this process's unit writes (once their revision token is written), so its own readers never wait. */
+export let localUnitWrites = 0;
+
 export async function bumpRevision(): Promise<void> {
   await UnitsRevisionModel.updateOne({ _id: TREE_REVISION }, { $set: { token: new mongoose.Types.ObjectId().toHexString() } }, { upsert: true });
+  localUnitWrites++;
 }
 unitSchema.post('save', bumpRevision);
 unitSchema.post('insertMany', bumpRevision);

@@ -1,6 +1,7 @@
 import type { Types } from 'mongoose';
 import { memoisedPerRequest } from '../shared/request-memo.js';
-import { bumpRevision, COMMUNE_KINDS, TREE_REVISION, UnitModel, UnitsRevisionModel, type Unit, type UnitKind } from './model.js';
+import { rememberedAcrossRequests } from '../shared/process-caches.js';
+import { bumpRevision, localUnitWrites, COMMUNE_KINDS, TREE_REVISION, UnitModel, UnitsRevisionModel, type Unit, type UnitKind } from './model.js';
 
 /**
  * The unit tree in memory, reloaded only when its revision token changes (one `_id` look-up per use). A province has
@@ -17,7 +18,14 @@ export interface UnitsSnapshot {
   all: readonly UnitInfo[];
 }
 
-let cached: { token: string; snapshot: UnitsSnapshot } | null = null;
+let cached: { token: string; snapshot: UnitsSnapshot; checkedAt: number; localWrites: number } | null = null;
+/**
+ * How long a checked snapshot is trusted without asking the database again: this process's own unit writes are seen
+ * at once (localUnitWrites); another process's (a second app instance) within this delay.
+ */
+const RECHECK_MS = 1000;
+
+rememberedAcrossRequests(() => (cached = null));
 
 function build(units: UnitInfo[]): UnitsSnapshot {
   const byId = new Map(units.map((u) => [String(u._id), u]));
@@ -36,8 +44,13 @@ export function unitsSnapshot(): Promise<UnitsSnapshot> {
 }
 
 async function currentSnapshot(): Promise<UnitsSnapshot> {
+  const localWrites = localUnitWrites;
+  if (cached && cached.localWrites === localWrites && Date.now() - cached.checkedAt < RECHECK_MS) return cached.snapshot;
   let revision = await UnitsRevisionModel.findById(TREE_REVISION).lean();
-  if (revision && cached?.token === revision.token) return cached.snapshot;
+  if (revision && cached?.token === revision.token) {
+    cached = { ...cached, checkedAt: Date.now(), localWrites };
+    return cached.snapshot;
+  }
   if (!revision) {
     // A database written before revisions existed (or emptied): start one, then read.
     await bumpRevision();
@@ -45,7 +58,7 @@ async function currentSnapshot(): Promise<UnitsSnapshot> {
   }
   const units = await UnitModel.find({}).select('name code kind parentId path depth effectiveFrom effectiveTo').lean<UnitInfo[]>();
   const snapshot = build(units);
-  cached = revision ? { token: revision.token, snapshot } : null;
+  cached = revision ? { token: revision.token, snapshot, checkedAt: Date.now(), localWrites } : null;
   return snapshot;
 }
 

@@ -1,7 +1,9 @@
+import { forgetProcessCaches } from '../../src/shared/process-caches.js';
 import mongoose from 'mongoose';
 
 /** Empties every collection: each suite starts from a clean database. */
 export async function clearDatabase(): Promise<void> {
   const collections = await mongoose.connection.db!.collections();
   for (const c of collections) await c.deleteMany({});
+  forgetProcessCaches();
 }

@@ -1,0 +1,14 @@
+/**
+ * What a process remembers about the database between requests (the unit tree, "this collection is numbered", "the
+ * counters are built"). Each such memory registers how to forget it, so that something that changes the database
+ * behind the models' back (a test emptying every collection) can make the process look again.
+ */
+const forgetters: (() => void)[] = [];
+
+export function rememberedAcrossRequests(forget: () => void): void {
+  forgetters.push(forget);
+}
+
+export function forgetProcessCaches(): void {
+  for (const forget of forgetters) forget();
+}
