@@ -36,6 +36,7 @@ const auditSequenceSchema = new Schema(
     scope: { type: String, default: '' },
     n: { type: Schema.Types.Mixed, default: {} },
     name: { type: String, default: '' },
+    names: { type: [String], default: [] },
     nameKeys: { type: [String], default: [] },
   },
   { versionKey: false, minimize: false },

@@ -6,7 +6,7 @@ import { formatDate, formatDateTime } from '../shared/format.js';
 import { PAGE_SIZE, pageInfo } from '../shared/pagination.js';
 import { foldForSearch } from '../shared/vietnamese.js';
 import { AuditEntryModel, type AuditEntry } from './model.js';
-import { actorDim, auditIndex, dimOfField, type SequenceSource } from './service.js';
+import { actorDim, auditIndex, dimOfField, wordStartPrefixes, type SequenceSource } from './service.js';
 import { unitsSnapshot } from '../units/snapshot.js';
 
 /**
@@ -24,7 +24,7 @@ function scopeFilter(actor: Actor) {
 export interface AuditFilter {
   objectType?: string;
   action?: string;
-  /** Part of the actor's name, with or without diacritics. */
+  /** The start of words of the actor's name as recorded ("van ph" finds "Lò Văn Phích", "hich" does not), with or without diacritics. */
   actorName?: string;
   /** Calendar days (UTC midnight, as parsed from dd/MM/yyyy), both inclusive, in the server's time zone. */
   from?: Date;
@@ -140,16 +140,20 @@ export async function searchAudit(actor: Actor, filter: AuditFilter, page: numbe
     const actors = (await Promise.all(roots.map((scope) => auditIndex.countersWhere({ scope, nameKeys: name })))).flat();
     const dims = new Map(actors.map((a) => [String(a._id), String(a._id).slice(String(a.scope).length + 1)]));
     if (!actors.length) return { entries: [], pager: pageInfo(1, 0) };
+    // An account recorded under several names: only its entries recorded under a matching name are shown.
+    const renamed = new Set(actors.filter((a) => ((a.names as string[] | undefined) ?? []).length > 1).map((a) => dims.get(String(a._id))!));
+    const recordedUnderName = (e: Record<string, unknown>) => !renamed.has(actorDim(e.actorId)) || wordStartPrefixes(String(e.actorName ?? '')).includes(name);
     if (actors.length <= MERGE_ACTORS) {
       sources = actors.map((a) => ({ scope: String(a.scope), dim: dims.get(String(a._id))! }));
       if (filter.objectType) pushdown.objectType = filter.objectType;
       if (filter.action) pushdown.action = filter.action;
+      if (renamed.size) test = recordedUnderName;
     } else {
       const wanted = new Set([...dims.values()]);
-      test = (e) => wanted.has(actorDim(e.actorId));
+      test = (e) => wanted.has(actorDim(e.actorId)) && recordedUnderName(e);
     }
   }
-  const result = await auditIndex.page({ sources, page, size: PAGE_SIZE, select: `${SELECT} actorId`, ...bounds(filter), pushdown, test });
+  const result = await auditIndex.page({ sources, page, size: PAGE_SIZE, select: `${SELECT} actorId actorName`, ...bounds(filter), pushdown, test });
   return { entries: (result.rows as unknown as AuditEntry[]).map(shape), pager: pageInfo(result.page, result.total) };
 }
 

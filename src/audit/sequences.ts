@@ -46,7 +46,7 @@ export interface SequenceOptions {
   plan(doc: Lean): SequencePlan;
   /** Dimensions kept in a counter document of their own (one per value, e.g. one per actor): `${scope}|${dim}`. */
   ownDocument?(dim: string): boolean;
-  /** Extra fields set on a counter document when a document is numbered in it (e.g. the actor's name). */
+  /** Extra fields set on a counter document when a document is numbered in it (e.g. the actor's name); arrays accumulate. */
   counterFields?(scope: string, dim: string, doc: Lean): Record<string, unknown>;
 }
 
@@ -140,7 +140,14 @@ export class SequenceIndex {
 
   /** $inc with upsert; a second upsert of a new counter may hit a duplicate key on FerretDB: then it is a plain update. */
   private async increment(id: string, scope: string, inc: Record<string, number>, extra: Record<string, unknown>): Promise<Lean> {
-    const update = { $inc: inc, $set: { scope, ...extra } };
+    // Array fields accumulate (e.g. every name an actor has had); scalars are replaced.
+    const arrays = Object.entries(extra).filter(([, v]) => Array.isArray(v));
+    const scalars = Object.fromEntries(Object.entries(extra).filter(([, v]) => !Array.isArray(v)));
+    const update = {
+      $inc: inc,
+      $set: { scope, ...scalars },
+      ...(arrays.length ? { $addToSet: Object.fromEntries(arrays.map(([k, v]) => [k, { $each: v as unknown[] }])) } : {}),
+    };
     for (let attempt = 0; ; attempt++) {
       try {
         const doc = await this.o.counters.findOneAndUpdate({ _id: id }, update, { upsert: true, returnDocument: 'after' }).lean<Lean>();
@@ -227,7 +234,9 @@ export class SequenceIndex {
             const c = counts.get(id) ?? { scope, n: {}, extra: {} };
             counts.set(id, c);
             const seq = (c.n[dimField(dim)] = (c.n[dimField(dim)] ?? 0) + 1);
-            Object.assign(c.extra, o.counterFields?.(scope, dim, d) ?? {});
+            for (const [k, v] of Object.entries(o.counterFields?.(scope, dim, d) ?? {})) {
+              c.extra[k] = Array.isArray(v) ? [...new Set([...((c.extra[k] as unknown[] | undefined) ?? []), ...v])] : v;
+            }
             keys.push(keyOf(scope, dim, seq));
           }
         }

@@ -60,7 +60,9 @@ export const auditIndex = new SequenceIndex({
       dims: ['all', `t:${String(e.objectType)}`, `a:${String(e.action)}`, `ta:${String(e.objectType)}:${String(e.action)}`, actorDim(e.actorId)],
     })),
   ownDocument: (dim) => dim.startsWith('u:'),
-  counterFields: (_scope, dim, e) => (dim.startsWith('u:') ? { name: String(e.actorName ?? ''), nameKeys: wordStartPrefixes(String(e.actorName ?? '')) } : {}),
+  // Every name the actor has been recorded under (a renamed account stays findable by its old name).
+  counterFields: (_scope, dim, e) =>
+    dim.startsWith('u:') ? { name: String(e.actorName ?? ''), names: [String(e.actorName ?? '')], nameKeys: wordStartPrefixes(String(e.actorName ?? '')) } : {},
 });
 
 export async function record(entry: {

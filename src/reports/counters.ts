@@ -1,6 +1,7 @@
 import mongoose, { Schema, type Types } from 'mongoose';
 import { SequenceIndex, isDuplicateKey } from '../audit/service.js';
 import { rememberedAcrossRequests } from '../shared/process-caches.js';
+import { vietnamDay } from '../holidays/working-days.js';
 import { FINAL_STATUSES, IncidentReportModel, type IncidentReport, type ReportStatus } from './model.js';
 
 /**
@@ -174,12 +175,16 @@ export const hitOf = (reportId: Types.ObjectId | string, day: Date) => `${String
 const dayOfHit = (hit: string) => new Date(`${hit.slice(hit.indexOf('@') + 1)}T00:00:00Z`);
 const reportOfHit = (hit: string) => hit.slice(0, hit.indexOf('@'));
 
-/** The hits of a breach key inside the window ending now (incidents between now − days and now). */
+/**
+ * The hits of a breach key inside the window ending today (incident days from today − days to today, on the
+ * Vietnamese calendar: an incident dated today counts from 00:00 in Vietnam, while it is still yesterday in UTC).
+ */
 export function hitsInWindow(hits: readonly string[], window: WarningWindow, now: Date): string[] {
-  const since = now.getTime() - window.days * 86_400_000;
+  const today = vietnamDay(now).getTime();
+  const since = today - window.days * 86_400_000;
   return hits.filter((h) => {
     const t = dayOfHit(h).getTime();
-    return t >= since && t <= now.getTime();
+    return t >= since && t <= today;
   });
 }
 
@@ -212,10 +217,14 @@ export interface BreachCandidate {
   hits: string[];
 }
 
-/** Breach keys flagged hot under a unit, with their hits; a flag that no longer holds is cleared on the way. */
-export async function hotBreaches(unitId: Types.ObjectId | string, window: WarningWindow, now = new Date()): Promise<BreachCandidate[]> {
+/**
+ * Breach keys flagged hot under a unit, with their hits; a flag that no longer holds is cleared on the way. With
+ * `all`, every key under the unit (hot or not): a reader of several units adds their hits up.
+ */
+export async function hotBreaches(unitId: Types.ObjectId | string, window: WarningWindow, now = new Date(), all = false): Promise<BreachCandidate[]> {
   await ensureBreaches(window);
-  const docs = await ReportBreachModel.find({ scope: String(unitId), hot: true }).lean<{ _id: string; key: string; hits: string[] }[]>();
+  const docs = await ReportBreachModel.find({ scope: String(unitId), ...(all ? {} : { hot: true }) }).lean<{ _id: string; key: string; hits: string[]; hot?: boolean }[]>();
+  if (all) return docs.filter((d) => d._id !== BREACHES_BUILT).map((d) => ({ key: d.key, hits: d.hits }));
   const out: BreachCandidate[] = [];
   for (const d of docs) {
     if (hitsInWindow(d.hits, window, now).length >= window.threshold) out.push({ key: d.key, hits: d.hits });
@@ -242,8 +251,10 @@ async function ensureBreaches(window: WarningWindow): Promise<void> {
     builtFor = key;
     return;
   }
+  builtFor = null;
   breaching ??= rebuildBreaches(window).finally(() => (breaching = null));
   await breaching;
+  builtFor = key;
 }
 
 /** Rebuilds the breach documents from the substantiated reports (idempotent). */

@@ -31,7 +31,8 @@ export async function earlyWarnings(actor: Actor, settings: ReportSettings, now 
   if (!roots.length) return [];
   const window = { threshold: settings.EARLY_WARNING_THRESHOLD, days: settings.EARLY_WARNING_WINDOW_DAYS };
   const [candidates, aboutMe] = await Promise.all([
-    Promise.all(roots.map((root) => hotBreaches(root, window, now))),
+    // One unit: its hot keys hold every hit. Several: a key may be hot in none of them but over the threshold in sum.
+    Promise.all(roots.map((root) => hotBreaches(root, window, now, roots.length > 1))),
     IncidentReportModel.find({ excludedUserIds: actor.userId }).select('_id').lean(),
   ]);
   const excluded = new Set(aboutMe.map((r) => String(r._id)));
