@@ -7,7 +7,7 @@ import { PAGE_SIZE, pageInfo } from '../shared/pagination.js';
 import { foldForSearch } from '../shared/vietnamese.js';
 import { AuditEntryModel, type AuditEntry } from './model.js';
 import { actorDim, auditIndex, dimOfField, wordStartPrefixes, type SequenceSource } from './service.js';
-import { unitsSnapshot } from '../units/snapshot.js';
+import { outermostUnits } from '../units/snapshot.js';
 
 /**
  * An administrator reads the entries whose unitPath contains a unit they administer. Every feature
@@ -107,9 +107,7 @@ const NUMBERING_WAIT_MS = 2000;
 async function distinctRoots(actor: Actor): Promise<string[]> {
   const roots = scopeRoots(actor, 'admin');
   if (!roots.length) throw new Forbidden();
-  const snapshot = await unitsSnapshot();
-  const ids = [...new Set(roots.map(String))];
-  return ids.filter((id) => !(snapshot.byId(id)?.path ?? []).some((p) => String(p) !== id && ids.includes(String(p))));
+  return (await outermostUnits(roots)).map(String);
 }
 
 function bounds(filter: AuditFilter): { from?: Date; to?: Date } {

@@ -1,5 +1,6 @@
 import type { Model } from 'mongoose';
 import { rememberedAcrossRequests } from '../shared/process-caches.js';
+import { SerialQueue } from '../shared/serial.js';
 
 /**
  * Positions in an append-ordered collection (the audit log, the reports inbox), so that a page newest-first reads only
@@ -60,17 +61,9 @@ export const dimOfField = (field: string) => field.replace(/%24/g, '$').replace(
 export const keyOf = (scope: string, dim: string, seq: number) => `${scope}|${dim}|${Math.floor((seq - 1) / BUCKET)}`;
 const bucketKey = (s: SequenceSource, bucket: number) => `${s.scope}|${s.dim}|${bucket}`;
 
-class Lock {
-  private tail: Promise<unknown> = Promise.resolve();
-  run<T>(f: () => Promise<T>): Promise<T> {
-    const next = this.tail.then(f, f);
-    this.tail = next.catch(() => undefined);
-    return next;
-  }
-}
 
 export class SequenceIndex {
-  private readonly lock = new Lock();
+  private readonly lock = new SerialQueue();
   /** null: not known in this process yet; false: not numbered (or a rebuild runs): writes are pending. */
   private ready: boolean | null = null;
   private building: Promise<void> | null = null;

@@ -1,6 +1,7 @@
 import mongoose, { Schema, type Types } from 'mongoose';
 import { SequenceIndex, isDuplicateKey } from '../audit/service.js';
 import { rememberedAcrossRequests } from '../shared/process-caches.js';
+import { SerialQueue } from '../shared/serial.js';
 import { vietnamDay } from '../holidays/working-days.js';
 import { FINAL_STATUSES, IncidentReportModel, type IncidentReport, type ReportStatus } from './model.js';
 
@@ -62,16 +63,8 @@ const reportCounterSchema = new Schema(
 const ReportCounterModel = mongoose.model('ReportCounter', reportCounterSchema, 'reportcounters');
 const COUNTED = '~counted';
 
-class Lock {
-  private tail: Promise<unknown> = Promise.resolve();
-  run<T>(f: () => Promise<T>): Promise<T> {
-    const next = this.tail.then(f, f);
-    this.tail = next.catch(() => undefined);
-    return next;
-  }
-}
 // One writer at a time in this process: FerretDB's updates are read-then-write, concurrent $inc could be lost there.
-const counterLock = new Lock();
+const counterLock = new SerialQueue();
 
 async function bump(id: string, inc: Record<string, number>): Promise<void> {
   if (!Object.keys(inc).length) return;

@@ -3,7 +3,7 @@ import { scopeRoots, type Actor } from '../auth/actor.js';
 import { vietnamDay } from '../holidays/working-days.js';
 import { pageInfo, PAGE_SIZE } from '../shared/pagination.js';
 import { compareUnits } from '../units/service.js';
-import { unitsSnapshot } from '../units/snapshot.js';
+import { outermostUnits, unitsSnapshot } from '../units/snapshot.js';
 import { caseCounts, caseIndex, OPEN_STATUSES, isOpen } from './counters.js';
 import { FINAL_STATUSES, IncidentReportModel, REPORT_STATUSES, type IncidentReport, type ReportStatus } from './model.js';
 
@@ -29,11 +29,7 @@ type Row = Pick<IncidentReport, '_id' | 'caseNumber' | 'status' | 'receivedAt' |
 
 /** The actor's head/admin roots, without those under another root. */
 export async function inboxRoots(actor: Actor): Promise<Types.ObjectId[]> {
-  const roots = scopeRoots(actor, 'head', 'admin');
-  const snapshot = await unitsSnapshot();
-  const ids = [...new Set(roots.map(String))];
-  const kept = ids.filter((id) => !(snapshot.byId(id)?.path ?? []).some((p) => String(p) !== id && ids.includes(String(p))));
-  return roots.filter((r, i) => kept.includes(String(r)) && roots.findIndex((x) => String(x) === String(r)) === i);
+  return outermostUnits(scopeRoots(actor, 'head', 'admin'));
 }
 
 /**
