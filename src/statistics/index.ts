@@ -1,7 +1,8 @@
 import { Types } from 'mongoose';
 import { onRecordsChanged } from '../shared/changes.js';
-import { isCommuneLevel, unitsSnapshot } from '../units/snapshot.js';
-import { FIGURES_SHAPE, FiguresModel, TokenModel, type StoredFigures, type UnitYearFigures } from './model.js';
+import { rememberedAcrossRequests } from '../shared/process-caches.js';
+import { isCommuneLevel, unitsSnapshot, type UnitsSnapshot } from '../units/snapshot.js';
+import { FIGURES_SHAPE, FiguresModel, RevisionModel, TokenModel, type StoredFigures, type UnitYearFigures } from './model.js';
 import { computeOwnFigures, type ReportingUnit } from './sources.js';
 
 /**
@@ -21,6 +22,15 @@ export interface ReportingUnitFigures {
 
 type Id = Types.ObjectId;
 const keyOf = (unitId: Id | string, year: number) => `${String(unitId)}:${year}`;
+const newToken = () => new Types.ObjectId().toHexString();
+
+/**
+ * Figures this process has read, per unit and year, with the root's revision and the unit tree they were read
+ * under: a province-wide page costs one `_id` look-up while nothing changed (instead of reading every commune's
+ * figures and tokens).
+ */
+const remembered = new Map<string, { revision: string | null; tree: UnitsSnapshot; list: ReportingUnitFigures[] }>();
+rememberedAcrossRequests(() => remembered.clear());
 
 /**
  * Call after writing a record that statistics count (evaluation, classification, report, rating, late dossier,
@@ -31,9 +41,11 @@ export async function recordChange(unitPath: readonly Id[], year: number): Promi
   if (!unit) return;
   await TokenModel.updateOne(
     { _id: keyOf(unit._id, year) },
-    { $set: { unitId: unit._id, unitPath: unit.path, year, token: new Types.ObjectId().toHexString() } },
+    { $set: { unitId: unit._id, unitPath: unit.path, year, token: newToken() } },
     { upsert: true },
   );
+  // After the unit's token: a reader that sees the new revision also sees the token.
+  await RevisionModel.updateOne({ _id: keyOf(unit.path[0]!, year) }, { $set: { token: newToken() } }, { upsert: true });
 }
 
 onRecordsChanged(async ({ unitPath, years }) => {
@@ -61,6 +73,20 @@ async function reportingUnitsUnder(root: Pick<ReportingUnit, '_id'>): Promise<Re
 
 /** Each reporting unit's figures for the year at or under `root`, fresh: stale or missing ones are recomputed. */
 export async function figuresUnder(root: Pick<ReportingUnit, '_id'>, year: number): Promise<ReportingUnitFigures[]> {
+  const tree = await unitsSnapshot();
+  const top = tree.byId(root._id)?.path[0] ?? root._id;
+  const key = keyOf(root._id, year);
+  // Read before the figures (not beside them), so figures read under a revision are at least that fresh.
+  const revision = (await RevisionModel.findById(keyOf(top, year)).lean())?.token ?? null;
+  const known = remembered.get(key);
+  if (known && known.revision === revision && known.tree === tree) return known.list;
+  const list = await readFigures(root, year);
+  remembered.set(key, { revision, tree, list });
+  return list;
+}
+
+/** The figures as stored, recomputing the stale or missing ones. */
+async function readFigures(root: Pick<ReportingUnit, '_id'>, year: number): Promise<ReportingUnitFigures[]> {
   // Tokens are read before anything is computed: a write that lands during the computation leaves its new token
   // behind, so those figures are recomputed on the next read instead of being taken as fresh.
   const [units, tokens, stored] = await Promise.all([
@@ -189,4 +215,5 @@ export async function forgetUnits(unitIds: readonly Id[]): Promise<void> {
     await FiguresModel.deleteMany({ unitPath: id });
     await TokenModel.deleteMany({ unitPath: id });
   }
+  await RevisionModel.updateMany({}, { $set: { token: newToken() } });
 }

@@ -1,3 +1,4 @@
+import { forgetProcessCaches } from '../../src/shared/process-caches.js';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { StaffModel } from '../../src/staff/model.js';
@@ -47,6 +48,16 @@ describe('statistics read model: figures per reporting unit and year', () => {
     expect(total.periods[`${year}-01`]).to.deep.equal({ total: 2, finalised: 2 });
     expect(total.evaluatedStaff).to.equal(2);
     expect(await stored().countDocuments({ year })).to.equal(list.length);
+  });
+
+  it('when nothing was recorded since a read, then the next read is answered from memory; a recorded change is read from the database again', async () => {
+    const first = await statistics.figuresUnder(w.province, year);
+    await stored().deleteMany({}); // behind the read model's back: only a read of the stored figures would notice
+    expect(await statistics.figuresUnder(w.province, year)).to.deep.equal(first);
+    expect(await stored().countDocuments({})).to.equal(0);
+    await statistics.recordChange(w.deskA.path, year);
+    expect(byName(await statistics.figuresUnder(w.province, year)).get(w.communeA.name)!.staff).to.equal(1);
+    expect(await stored().countDocuments({ year })).to.equal(first.length, 'every missing document computed again');
   });
 
   it('when a change is recorded for one commune, then only that commune is recomputed and the new record counts', async () => {
@@ -133,6 +144,7 @@ describe('statistics read model: the definitions the dashboard and the workbooks
     await evaluate(w, await person('Nguyễn Văn An', w.communeA), 1);
     await statistics.figuresUnder(w.province, year);
     await stored().updateMany({}, { $set: { shape: 1 }, $unset: { 'figures.substantiatedByCriterion': '' } });
+    forgetProcessCaches(); // a shape changes with a new version of the app: a process that starts afresh
     const a = await figuresOf(w.communeA.name);
     expect(a.substantiatedByCriterion).to.deep.equal({});
     expect((await stored().findOne({ unitName: w.communeA.name }))!.shape).to.be.greaterThan(1);
