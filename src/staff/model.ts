@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
+import { watchWrites } from '../shared/kept-in-memory.js';
 
 export const STAFF_CATEGORIES = ['canBo', 'congChuc', 'vienChuc', 'nguoiLaoDong'] as const;
 export const GENDERS = ['male', 'female', 'other'] as const;
@@ -44,6 +45,8 @@ staffSchema.index({ codeKey: 1 }, { unique: true });
 staffSchema.index({ sortKey: 1 });
 staffSchema.index({ unitId: 1 });
 staffSchema.index({ userId: 1 });
+/** Every write to staff sets a new revision (directory.ts keeps the list's rows in memory while it stays the same). */
+export const staffWrites = watchWrites(staffSchema, 'staff');
 
 export type Staff = InferSchemaType<typeof staffSchema> & { _id: Types.ObjectId };
 export const StaffModel = mongoose.model('Staff', staffSchema);

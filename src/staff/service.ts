@@ -9,6 +9,7 @@ import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldErrors } fro
 import { PAGE_SIZE, pageInfo } from '../shared/pagination.js';
 import { compareVietnamese, foldForSearch, vietnameseSortKey } from '../shared/vietnamese.js';
 import { StaffModel, staffCodeKey, type Staff } from './model.js';
+import { directoryRows } from './directory.js';
 import type { StaffEditInput, StaffInput, StaffListQuery } from './schemas.js';
 import { recordsChanged } from '../shared/changes.js';
 
@@ -17,16 +18,7 @@ export { importStaff, importTemplate } from './import.js';
 const MANAGERS = ['admin', 'head'] as const;
 
 export async function countActiveInScope(actor: Actor): Promise<number> {
-  // One equality count per outermost root (FerretDB pushes equalities down, not $in).
-  const roots = await outermostUnits(scopeRoots(actor, 'admin', 'head'));
-  const counts = await Promise.all(roots.map((root) => StaffModel.countDocuments({ unitPath: root, active: true })));
-  return counts.reduce((a, b) => a + b, 0);
-}
-
-/** The filter of staff under the actor's grants: an equality when they have one root (nearly everyone). */
-async function scopeFilter(actor: Actor): Promise<Record<string, unknown>> {
-  const roots = await outermostUnits(scopeRoots(actor, ...MANAGERS));
-  return { unitPath: roots.length === 1 ? roots[0] : { $in: roots } };
+  return (await directoryRows({ under: await outermostUnits(scopeRoots(actor, 'admin', 'head')), active: true })).length;
 }
 
 /** The active staff working at or under a unit (a commune's are a few dozen), for the report form. */
@@ -50,8 +42,6 @@ export async function staffNames(ids: readonly (Types.ObjectId | string)[]): Pro
 function assertManager(actor: Actor): void {
   if (!hasRole(actor, ...MANAGERS)) throw new Forbidden();
 }
-
-export const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Units the actor manages, in tree order, for the unit selects. */
 export async function unitOptions(actor: Actor, opts: { openOnly?: boolean } = {}) {
@@ -79,25 +69,21 @@ export async function unitOptions(actor: Actor, opts: { openOnly?: boolean } = {
 
 export async function listStaff(actor: Actor, query: StaffListQuery) {
   assertManager(actor);
-  const filter: Record<string, unknown> = await scopeFilter(actor);
+  let under = await outermostUnits(scopeRoots(actor, ...MANAGERS));
   if (query.unitId) {
     const unit = Types.ObjectId.isValid(query.unitId) ? (await unitsSnapshot()).byId(query.unitId) : undefined;
     if (!unit || !coversUnit(actor, unit.path, ...MANAGERS)) throw new Forbidden();
-    filter.unitPath = unit._id;
+    under = [unit._id];
   }
-  if (query.category) filter.category = query.category;
-  if (query.active) filter.active = query.active === 'true';
   const q = foldForSearch(query.q);
-  // searchName is stored folded, so the regex runs on plain lower-case ASCII-ish text.
-  if (q) filter.$or = [{ searchName: { $regex: escapeRegex(q) } }, { codeKey: query.q.trim().toUpperCase() }];
-
-  const pager = pageInfo(query.page, await StaffModel.countDocuments(filter));
-  const docs = await StaffModel.find(filter)
-    .select('fullName position unitId birthYear category active staffCode')
-    .sort({ sortKey: 1, _id: 1 })
-    .skip((pager.page - 1) * PAGE_SIZE)
-    .limit(PAGE_SIZE)
-    .lean();
+  const matching = await directoryRows({
+    under,
+    category: query.category || undefined,
+    active: query.active ? query.active === 'true' : undefined,
+    text: q ? { folded: q, code: query.q.trim().toUpperCase() } : undefined,
+  });
+  const pager = pageInfo(query.page, matching.length);
+  const docs = matching.slice((pager.page - 1) * PAGE_SIZE, pager.page * PAGE_SIZE);
   const unitNames = await namesOfUnits(docs.map((d) => d.unitId));
   const rows = docs.map((d) => ({
     id: String(d._id),

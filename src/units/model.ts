@@ -1,3 +1,4 @@
+import { watchWrites } from '../shared/kept-in-memory.js';
 import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
 
 export const UNIT_KINDS = ['province', 'district', 'commune', 'ward', 'township', 'office', 'desk'] as const;
@@ -29,24 +30,8 @@ unitSchema.index({ path: 1 });
 unitSchema.index({ parentId: 1 });
 unitSchema.index({ searchName: 1 });
 
-/**
- * Every write to units sets a new revision token (snapshot.ts keeps the tree in memory while the token stays the
- * same). As model middleware it covers services, the seed and test factories alike; only raw driver writes escape it.
- */
-const revisionSchema = new Schema({ _id: { type: String, required: true }, token: { type: String, required: true } }, { versionKey: false });
-export const UnitsRevisionModel = mongoose.model('UnitsRevision', revisionSchema, 'unitsrevisions');
-export const TREE_REVISION = 'tree';
-/** Counts this process's unit writes (once their revision token is written), so its own readers never wait. */
-export let localUnitWrites = 0;
-
-export async function bumpRevision(): Promise<void> {
-  await UnitsRevisionModel.updateOne({ _id: TREE_REVISION }, { $set: { token: new mongoose.Types.ObjectId().toHexString() } }, { upsert: true });
-  localUnitWrites++;
-}
-unitSchema.post('save', bumpRevision);
-unitSchema.post('insertMany', bumpRevision);
-unitSchema.post('bulkWrite', bumpRevision);
-unitSchema.post(['updateOne', 'updateMany', 'deleteOne', 'deleteMany', 'findOneAndUpdate', 'findOneAndDelete', 'replaceOne'], bumpRevision);
+/** Every write to units sets a new revision (snapshot.ts keeps the tree in memory while it stays the same). */
+export const unitWrites = watchWrites(unitSchema, 'units');
 
 export type Unit = InferSchemaType<typeof unitSchema> & { _id: Types.ObjectId };
 export const UnitModel = mongoose.model('Unit', unitSchema);

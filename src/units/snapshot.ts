@@ -1,7 +1,6 @@
 import type { Types } from 'mongoose';
-import { memoisedPerRequest } from '../shared/request-memo.js';
-import { rememberedAcrossRequests } from '../shared/process-caches.js';
-import { bumpRevision, localUnitWrites, COMMUNE_KINDS, TREE_REVISION, UnitModel, UnitsRevisionModel, type Unit, type UnitKind } from './model.js';
+import { keptInMemory } from '../shared/kept-in-memory.js';
+import { unitWrites, COMMUNE_KINDS, UnitModel, type Unit, type UnitKind } from './model.js';
 
 /**
  * The unit tree in memory, reloaded only when its revision token changes (one `_id` look-up per use). A province has
@@ -18,14 +17,8 @@ export interface UnitsSnapshot {
   all: readonly UnitInfo[];
 }
 
-let cached: { token: string; snapshot: UnitsSnapshot; checkedAt: number; localWrites: number } | null = null;
-/**
- * How long a checked snapshot is trusted without asking the database again: this process's own unit writes are seen
- * at once (localUnitWrites); another process's (a second app instance) within this delay.
- */
+/** How long a checked tree is trusted without asking the database again (another process's writes show within it). */
 const RECHECK_MS = 1000;
-
-rememberedAcrossRequests(() => (cached = null));
 
 function build(units: UnitInfo[]): UnitsSnapshot {
   const byId = new Map(units.map((u) => [String(u._id), u]));
@@ -39,28 +32,11 @@ function build(units: UnitInfo[]): UnitsSnapshot {
   };
 }
 
-export function unitsSnapshot(): Promise<UnitsSnapshot> {
-  return memoisedPerRequest('units.snapshot', currentSnapshot);
-}
-
-async function currentSnapshot(): Promise<UnitsSnapshot> {
-  const localWrites = localUnitWrites;
-  if (cached && cached.localWrites === localWrites && Date.now() - cached.checkedAt < RECHECK_MS) return cached.snapshot;
-  let revision = await UnitsRevisionModel.findById(TREE_REVISION).lean();
-  if (revision && cached?.token === revision.token) {
-    cached = { ...cached, checkedAt: Date.now(), localWrites };
-    return cached.snapshot;
-  }
-  if (!revision) {
-    // A database written before revisions existed (or emptied): start one, then read.
-    await bumpRevision();
-    revision = await UnitsRevisionModel.findById(TREE_REVISION).lean();
-  }
-  const units = await UnitModel.find({}).select('name code kind parentId path depth effectiveFrom effectiveTo').lean<UnitInfo[]>();
-  const snapshot = build(units);
-  cached = revision ? { token: revision.token, snapshot, checkedAt: Date.now(), localWrites } : null;
-  return snapshot;
-}
+export const unitsSnapshot: () => Promise<UnitsSnapshot> = keptInMemory(
+  unitWrites,
+  async () => build(await UnitModel.find({}).select('name code kind parentId path depth effectiveFrom effectiveTo').lean<UnitInfo[]>()),
+  RECHECK_MS,
+);
 
 /** Units by id, from the snapshot; unknown ids are left out. */
 export async function unitsByIds(ids: readonly (Types.ObjectId | string)[]): Promise<UnitInfo[]> {

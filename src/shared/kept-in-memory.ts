@@ -1,0 +1,86 @@
+import mongoose, { type Schema } from 'mongoose';
+import { rememberedAcrossRequests } from './process-caches.js';
+import { memoisedPerRequest } from './request-memo.js';
+
+/**
+ * A small collection read by many pages (the unit tree, the staff directory) kept in each process's memory and read
+ * again only when it changed: every write through its model sets a new revision token (model middleware, so
+ * services, the seed and test factories alike; only raw driver writes escape it), and a reader compares the token
+ * with one `_id` look-up.
+ */
+
+const revisionSchema = new mongoose.Schema({ _id: { type: String, required: true }, token: { type: String, required: true } }, { versionKey: false });
+const RevisionModel = mongoose.model('CollectionRevision', revisionSchema, 'collectionrevisions');
+
+export interface WatchedCollection {
+  readonly name: string;
+  /** This process's writes so far (counted once their token is written), so its own readers never wait. */
+  readonly localWrites: number;
+  bump(): Promise<void>;
+}
+
+/** Call on the schema before its model is compiled. */
+export function watchWrites(schema: Schema, name: string): WatchedCollection {
+  const watched = {
+    name,
+    localWrites: 0,
+    async bump() {
+      await RevisionModel.updateOne({ _id: name }, { $set: { token: new mongoose.Types.ObjectId().toHexString() } }, { upsert: true });
+      watched.localWrites++;
+    },
+  };
+  const bump = () => watched.bump();
+  schema.post('save', bump);
+  schema.post('insertMany', bump);
+  schema.post('bulkWrite', bump);
+  schema.post(['updateOne', 'updateMany', 'deleteOne', 'deleteMany', 'findOneAndUpdate', 'findOneAndDelete', 'replaceOne'], bump);
+  return watched;
+}
+
+/**
+ * What `load` makes of the collection, remembered while its revision stays the same. A copy checked less than
+ * `recheckMs` ago is trusted without asking (this process's own writes are seen at once; another process's within
+ * that delay). Concurrent readers of a stale copy share one load.
+ */
+export function keptInMemory<T>(watched: WatchedCollection, load: () => Promise<T>, recheckMs: number): () => Promise<T> {
+  let cached: { token: string; value: T; checkedAt: number; localWrites: number } | null = null;
+  let loading: { token: string; value: Promise<T> } | null = null;
+  rememberedAcrossRequests(() => {
+    cached = null;
+    loading = null;
+  });
+
+  async function current(): Promise<T> {
+    const localWrites = watched.localWrites;
+    if (cached && cached.localWrites === localWrites && Date.now() - cached.checkedAt < recheckMs) return cached.value;
+    let revision = await RevisionModel.findById(watched.name).lean();
+    if (!revision) {
+      // A database written before revisions existed (or emptied): start one.
+      await watched.bump();
+      revision = await RevisionModel.findById(watched.name).lean();
+    }
+    const token = revision!.token;
+    if (cached?.token === token) {
+      cached = { ...cached, checkedAt: Date.now(), localWrites };
+      return cached.value;
+    }
+    if (loading?.token !== token) {
+      const value = load();
+      const mine = (loading = { token, value });
+      value.then(
+        (v) => {
+          // Only the newest load is kept (a load started under an older token may finish last).
+          if (loading !== mine) return;
+          loading = null;
+          cached = { token, value: v, checkedAt: Date.now(), localWrites };
+        },
+        () => {
+          if (loading === mine) loading = null;
+        },
+      );
+    }
+    return loading!.value;
+  }
+
+  return () => memoisedPerRequest(`kept-in-memory.${watched.name}`, current);
+}
