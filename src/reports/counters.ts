@@ -1,4 +1,4 @@
-import mongoose, { Schema, type Types } from 'mongoose';
+import mongoose, { Schema, Types } from 'mongoose';
 import { SequenceIndex, isDuplicateKey } from '../audit/service.js';
 import { rememberedAcrossRequests } from '../shared/process-caches.js';
 import { SerialQueue } from '../shared/serial.js';
@@ -50,6 +50,8 @@ export const caseIndex = new SequenceIndex({
 
 // ---------- cases by status, open cases by person ----------
 
+const newToken = () => new Types.ObjectId().toHexString();
+
 const reportCounterSchema = new Schema(
   {
     _id: { type: String, required: true },
@@ -57,6 +59,8 @@ const reportCounterSchema = new Schema(
     s: { type: Schema.Types.Mixed, default: {} },
     /** Open cases handled under this unit, by the staff member they are about. */
     o: { type: Schema.Types.Mixed, default: {} },
+    /** Replaced by every change of these counts: what a reader remembers them by. */
+    t: { type: String, default: '' },
   },
   { versionKey: false, minimize: false },
 );
@@ -69,10 +73,10 @@ const counterLock = new SerialQueue();
 async function bump(id: string, inc: Record<string, number>): Promise<void> {
   if (!Object.keys(inc).length) return;
   try {
-    await ReportCounterModel.updateOne({ _id: id }, { $inc: inc }, { upsert: true });
+    await ReportCounterModel.updateOne({ _id: id }, { $inc: inc, $set: { t: newToken() } }, { upsert: true });
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
-    await ReportCounterModel.updateOne({ _id: id }, { $inc: inc });
+    await ReportCounterModel.updateOne({ _id: id }, { $inc: inc, $set: { t: newToken() } });
   }
 }
 
@@ -99,12 +103,14 @@ export async function countCase(before: Counted | null, after: Counted): Promise
 export interface UnitCaseCounts {
   byStatus: Record<string, number>;
   openByStaff: Record<string, number>;
+  /** Changes whenever the counts do. */
+  token: string;
 }
 
 export async function caseCounts(unitId: Types.ObjectId | string): Promise<UnitCaseCounts> {
   await ensureCounted();
-  const doc = await ReportCounterModel.findById(String(unitId)).lean<{ s?: Record<string, number>; o?: Record<string, number> }>();
-  return { byStatus: doc?.s ?? {}, openByStaff: doc?.o ?? {} };
+  const doc = await ReportCounterModel.findById(String(unitId)).lean<{ s?: Record<string, number>; o?: Record<string, number>; t?: string }>();
+  return { byStatus: doc?.s ?? {}, openByStaff: doc?.o ?? {}, token: doc?.t ?? '' };
 }
 
 let counting: Promise<void> | null = null;
@@ -134,7 +140,7 @@ export async function recountCases(): Promise<void> {
   }
   await counterLock.run(async () => {
     await ReportCounterModel.deleteMany({});
-    const docs = [...counts.entries()].map(([_id, c]) => ({ _id, ...c }));
+    const docs = [...counts.entries()].map(([_id, c]) => ({ _id, ...c, t: newToken() }));
     for (let i = 0; i < docs.length; i += 1000) await ReportCounterModel.insertMany(docs.slice(i, i + 1000));
     await ReportCounterModel.create({ _id: COUNTED });
   });

@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import { hasRole, scopeRoots, type Actor } from '../auth/actor.js';
 import { UserModel } from '../auth/model.js';
 import * as audit from '../audit/service.js';
+import { rememberedAcrossRequests } from '../shared/process-caches.js';
 import { compareVietnameseNames } from '../shared/vietnamese.js';
 import { StaffModel } from '../staff/model.js';
 import { staffNames } from '../staff/service.js';
@@ -69,33 +70,48 @@ export interface ReportGroup {
 export async function reportGroups(actor: Actor): Promise<ReportGroup[]> {
   const roots = await inboxRoots(actor);
   if (!roots.length) return [];
-  const candidates = (await Promise.all(roots.map(async (root) => Object.entries((await caseCounts(root)).openByStaff).filter(([, n]) => n > 1).map(([staffId]) => ({ root, staffId }))))).flat();
-  const found = await Promise.all(
-    candidates
-      .filter((c) => !(actor.staffId && c.staffId === String(actor.staffId)))
-      .map((c) => IncidentReportModel.find({ staffId: new Types.ObjectId(c.staffId), handlerUnitPath: c.root }).select('caseNumber status staffId staffName anonymous receivedAt excludedUserIds').lean<IncidentReport[]>()),
-  );
   const seen = new Set<string>();
-  const open = found
+  const open = (await Promise.all(roots.map(openCasesOfRepeatedPeople)))
     .flat()
-    .filter((r) => !FINAL_STATUSES.includes(r.status as ReportStatus) && !r.excludedUserIds.some((id) => id.equals(actor.userId)) && !seen.has(String(r._id)) && seen.add(String(r._id)))
-    .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
-  const byStaff = new Map<string, IncidentReport[]>();
-  for (const r of open) byStaff.set(String(r.staffId), [...(byStaff.get(String(r.staffId)) ?? []), r]);
-  const grouped = [...byStaff.entries()].filter(([, rs]) => rs.length > 1);
-  if (!grouped.length) return [];
-  const identities = (await Promise.all(grouped.flatMap(([, rs]) => rs.map((r) => ReporterIdentityModel.findOne({ reportId: r._id }).select('reportId userId staffId name phone email').lean())))).filter((i) => i != null);
-  // Only a key is derived from the identity here; nothing of it leaves this function.
-  const keyOf = new Map(identities.map((i) => [String(i.reportId), i.userId ? `u${String(i.userId)}` : `c${(i.phone || i.email || i.name).toLowerCase()}`]));
-  return grouped
-    .map(([staffId, rs]) => ({
+    .filter(({ report: r }) => !(actor.staffId && String(r.staffId) === String(actor.staffId)) && !r.excludedUserIds.some((id) => id.equals(actor.userId)) && !seen.has(String(r._id)) && seen.add(String(r._id)))
+    .sort((a, b) => a.report.receivedAt.getTime() - b.report.receivedAt.getTime());
+  const byStaff = new Map<string, typeof open>();
+  for (const c of open) byStaff.set(String(c.report.staffId), [...(byStaff.get(String(c.report.staffId)) ?? []), c]);
+  return [...byStaff.entries()]
+    .filter(([, cs]) => cs.length > 1)
+    .map(([staffId, cs]) => ({
       staffId,
-      staffName: rs[0]!.staffName,
-      reports: rs.map((r) => ({ id: String(r._id), caseNumber: r.caseNumber, status: r.status })),
-      reporterCount: new Set(rs.map((r) => keyOf.get(String(r._id)) ?? `a${String(r._id)}`)).size,
+      staffName: cs[0]!.report.staffName,
+      reports: cs.map(({ report: r }) => ({ id: String(r._id), caseNumber: r.caseNumber, status: r.status })),
+      reporterCount: new Set(cs.map((c) => c.reporterKey)).size,
     }))
-    .filter((g) => !(actor.staffId && g.staffId === String(actor.staffId)))
     .sort((a, b) => compareVietnameseNames(a.staffName, b.staffName));
+}
+
+type OpenCase = { report: IncidentReport; reporterKey: string };
+/** Per handling unit, the open cases of people with two or more, remembered until the unit's case counts change. */
+const repeatedByRoot = new Map<string, { token: string; cases: OpenCase[] }>();
+rememberedAcrossRequests(() => repeatedByRoot.clear());
+
+async function openCasesOfRepeatedPeople(root: Types.ObjectId): Promise<OpenCase[]> {
+  const counts = await caseCounts(root);
+  const known = repeatedByRoot.get(String(root));
+  if (known && known.token === counts.token) return known.cases;
+  const people = Object.entries(counts.openByStaff).filter(([, n]) => n > 1).map(([staffId]) => new Types.ObjectId(staffId));
+  const reports = (
+    await Promise.all(
+      people.map((staffId) => IncidentReportModel.find({ staffId, handlerUnitPath: root }).select('caseNumber status staffId staffName anonymous receivedAt excludedUserIds').lean<IncidentReport[]>()),
+    )
+  )
+    .flat()
+    .filter((r) => !FINAL_STATUSES.includes(r.status as ReportStatus));
+  const identities = (await Promise.all(reports.map((r) => ReporterIdentityModel.findOne({ reportId: r._id }).select('reportId userId staffId name phone email').lean()))).filter((i) => i != null);
+  // Only a key is derived from the identity here (named reporters counted once each, every anonymous report as one
+  // more); nothing of it leaves this module.
+  const keyOf = new Map(identities.map((i) => [String(i.reportId), i.userId ? `u${String(i.userId)}` : `c${(i.phone || i.email || i.name).toLowerCase()}`]));
+  const cases = reports.map((report) => ({ report, reporterKey: keyOf.get(String(report._id)) ?? `a${String(report._id)}` }));
+  repeatedByRoot.set(String(root), { token: counts.token, cases });
+  return cases;
 }
 
 export interface EvaluationChange {

@@ -21,10 +21,11 @@ const RECHECK_MS = 1000;
 
 const directory = keptInMemory(
   staffWrites,
-  async (): Promise<readonly DirectoryRow[]> => {
+  async (): Promise<{ rows: readonly DirectoryRow[]; byId: ReadonlyMap<string, DirectoryRow> }> => {
     const docs = await StaffModel.find({}).select(FIELDS).lean<(Staff & { _id: Types.ObjectId })[]>();
     const rows = docs.map(({ unitPath, ...d }) => ({ ...d, unitIds: new Set(unitPath.map(String)) }));
-    return rows.sort((a, b) => compareSortKeys(a.sortKey, b.sortKey) || compareSortKeys(String(a._id), String(b._id)));
+    rows.sort((a, b) => compareSortKeys(a.sortKey, b.sortKey) || compareSortKeys(String(a._id), String(b._id)));
+    return { rows, byId: new Map(rows.map((r) => [String(r._id), r])) };
   },
   RECHECK_MS,
 );
@@ -42,11 +43,17 @@ export interface DirectoryFilter {
 export async function directoryRows(filter: DirectoryFilter): Promise<DirectoryRow[]> {
   const under = filter.under.map(String);
   const { category, active, text } = filter;
-  return (await directory()).filter(
+  return (await directory()).rows.filter(
     (r) =>
       under.some((u) => r.unitIds.has(u)) &&
       (category === undefined || r.category === category) &&
       (active === undefined || r.active === active) &&
       (!text || r.searchName.includes(text.folded) || r.codeKey === text.code),
   );
+}
+
+/** Rows by id; unknown ids are left out. */
+export async function directoryRowsById(ids: readonly (Types.ObjectId | string)[]): Promise<Map<string, DirectoryRow>> {
+  const { byId } = await directory();
+  return new Map(ids.map(String).flatMap((id) => (byId.has(id) ? [[id, byId.get(id)!] as const] : [])));
 }

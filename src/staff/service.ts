@@ -9,7 +9,7 @@ import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldErrors } fro
 import { PAGE_SIZE, pageInfo } from '../shared/pagination.js';
 import { compareVietnamese, foldForSearch, vietnameseSortKey } from '../shared/vietnamese.js';
 import { StaffModel, staffCodeKey, type Staff } from './model.js';
-import { directoryRows } from './directory.js';
+import { directoryRows, directoryRowsById } from './directory.js';
 import type { StaffEditInput, StaffInput, StaffListQuery } from './schemas.js';
 import { recordsChanged } from '../shared/changes.js';
 
@@ -32,11 +32,9 @@ export async function activeStaffMember(staffId: Types.ObjectId, unitId: Types.O
   return staff && staff.active && staff.unitPath.some((id) => id.equals(unitId)) ? { _id: staff._id, fullName: staff.fullName, position: staff.position } : null;
 }
 
-/** Full names by id (one _id look-up each: FerretDB does not push $in down). */
+/** Full names by id, from the directory; unknown ids are left out. */
 export async function staffNames(ids: readonly (Types.ObjectId | string)[]): Promise<Map<string, string>> {
-  const unique = [...new Set(ids.map(String))].filter((id) => Types.ObjectId.isValid(id));
-  const rows = await Promise.all(unique.map((id) => StaffModel.findById(id).select('fullName').lean()));
-  return new Map(rows.filter((r) => r != null).map((r) => [String(r._id), r.fullName]));
+  return new Map([...(await directoryRowsById(ids))].map(([id, row]) => [id, row.fullName]));
 }
 
 function assertManager(actor: Actor): void {

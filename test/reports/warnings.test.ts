@@ -59,6 +59,10 @@ describe('early warning, grouping and the retaliation watch', () => {
     await fileAbout(w, { staffId: String(w.binh._id) });
     const groups = await reportGroups(await asActor(w.headA._id));
     expect(groups.map((g) => [g.staffName, g.reports.length, g.reporterCount])).to.deep.equal([['Quàng Thị Lan', 3, 2]]);
+    // A case filed after that read is seen by the next one (the groups are remembered only while the counts stay).
+    await fileAbout(w, { staffId: String(w.binh._id) });
+    const after = await reportGroups(await asActor(w.headA._id));
+    expect(after.map((g) => [g.staffName, g.reports.length, g.reporterCount])).to.deep.equal([['Lường Văn Bình', 2, 2], ['Quàng Thị Lan', 3, 2]]);
   });
 
   it('when a head lowers the evaluation of a colleague who reported them, then the province is flagged; raising it or another head does not', async () => {
