@@ -1,3 +1,4 @@
+import { watchWrites } from '../shared/kept-in-memory.js';
 import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
 
 const localisedText = {
@@ -45,6 +46,8 @@ const codeVersionSchema = new Schema(
 );
 codeVersionSchema.index({ provinceId: 1, versionNumber: 1 }, { unique: true });
 codeVersionSchema.index({ provinceId: 1, effectiveFrom: -1, versionNumber: -1 });
+/** Every write sets a new revision: the published versions are kept in memory while it stays the same. */
+export const codeWrites = watchWrites(codeVersionSchema, 'codeVersions');
 
 export type CodeVersion = InferSchemaType<typeof codeVersionSchema> & { _id: Types.ObjectId };
 export type Criterion = CodeVersion['criteria'][number];

@@ -6,7 +6,8 @@ import { unitsByIds } from '../units/snapshot.js';
 import * as audit from '../audit/service.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldErrors } from '../shared/errors.js';
 import { todayUtc } from '../shared/format.js';
-import { CodeVersionModel, type CodeVersion } from './model.js';
+import { keptInMemory } from '../shared/kept-in-memory.js';
+import { codeWrites, CodeVersionModel, type CodeVersion } from './model.js';
 import { catalogueErrors } from './rules.js';
 import { officialCatalogue, type LocalisedText } from './official.js';
 
@@ -34,8 +35,44 @@ export async function provinceOf(actor: Actor): Promise<Types.ObjectId | null> {
  * effective the same day the one published last. Dates are calendar days (UTC midnight).
  */
 export async function versionInForce(provinceId: Types.ObjectId, on: Date = todayUtc()): Promise<CodeVersion | null> {
-  const versions = await CodeVersionModel.find({ provinceId, effectiveFrom: { $lte: on } }).sort({ effectiveFrom: -1, versionNumber: -1 }).limit(1).lean();
-  return (versions[0] as CodeVersion | undefined) ?? null;
+  return (await versionsOf(provinceId)).find((v) => v.effectiveFrom.getTime() <= on.getTime()) ?? null;
+}
+
+/**
+ * Every published version, kept in memory while none is published (a few per province; read by most pages). The
+ * objects are shared between requests: read them, never change them.
+ */
+const publishedVersions = keptInMemory(codeWrites, async () => (await CodeVersionModel.find({}).lean()) as CodeVersion[], 1000);
+
+/** A province's versions, the latest effective date first (the same day: the one published last). */
+async function versionsOf(provinceId: Types.ObjectId): Promise<CodeVersion[]> {
+  return (await publishedVersions())
+    .filter((v) => v.provinceId.equals(provinceId))
+    .sort((a, b) => b.effectiveFrom.getTime() - a.effectiveFrom.getTime() || b.versionNumber - a.versionNumber);
+}
+
+/** A published version by id, or null. */
+export async function publishedVersion(id: Types.ObjectId): Promise<CodeVersion | null> {
+  return (await publishedVersions()).find((v) => v._id.equals(id)) ?? null;
+}
+
+export interface YearCriterion {
+  code: string;
+  name: string;
+}
+
+/** The criteria a year's figures are shown under: the version in force at the year's end leads; codes only older versions had follow. */
+export async function criteriaOfYear(provinceId: Types.ObjectId, year: number): Promise<YearCriterion[]> {
+  const yearEnd = Date.UTC(year + 1, 0, 1);
+  const out: YearCriterion[] = [];
+  const seen = new Set<string>();
+  for (const v of (await versionsOf(provinceId)).filter((v) => v.effectiveFrom.getTime() < yearEnd))
+    for (const c of [...v.criteria].sort((a, b) => a.order - b.order))
+      if (!seen.has(c.code)) {
+        seen.add(c.code);
+        out.push({ code: c.code, name: c.name?.vi ?? c.code });
+      }
+  return out;
 }
 
 export async function currentVersionFor(actor: Actor, on: Date = todayUtc()): Promise<CodeVersion | null> {

@@ -1,6 +1,6 @@
 import { coversUnit, scopeRoots, type Actor } from '../auth/actor.js';
 import { CLASSIFICATION_LEVELS } from '../evaluations/model.js';
-import { criteriaOf } from '../exports/yearly-data.js';
+import { criteriaOfYear } from '../code/service.js';
 import { REPORT_STATUSES } from '../reports/model.js';
 import type { ReportSettings } from '../reports/settings.js';
 import { earlyWarnings, type EarlyWarning } from '../reports/warnings.js';
@@ -91,7 +91,7 @@ export async function dashboard(actor: Actor, unitId: string, year: number, thre
   if (!coversUnit(actor, unit.path, 'head', 'admin')) throw new Forbidden();
   const [perUnit, criteria, allWarnings] = await Promise.all([
     statistics.figuresUnder(unit, year),
-    criteriaOf(unit.path[0]!, year),
+    criteriaOfYear(unit.path[0]!, year),
     earlyWarnings(actor, warningSettings, now),
   ]);
   const f = statistics.sumFigures(perUnit.map((u) => u.figures));

@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import { CodeVersionModel } from '../code/model.js';
+import { criteriaOfYear, type YearCriterion } from '../code/service.js';
 import { ClassificationModel, CLASSIFICATION_LEVELS, LEVEL_SCORE, PeriodModel } from '../evaluations/model.js';
 import { EvaluationResultModel, scoresOf } from '../evaluations/results-store.js';
 import { IncidentReportModel } from '../reports/model.js';
@@ -23,10 +23,7 @@ const BATCH = 500;
 /** Documents between yields, so a long read never holds the event loop. */
 const YIELD_EVERY = 500;
 
-export interface CriterionInfo {
-  code: string;
-  name: string;
-}
+export type CriterionInfo = YearCriterion;
 export interface PeriodInfo {
   key: string;
   kind: 'monthly' | 'quarterly' | 'yearly';
@@ -191,22 +188,6 @@ function comparePeriods(a: PeriodInfo, b: PeriodInfo): number {
 }
 
 /** The criteria of the province's code in force in the year (older versions' extra codes after them). */
-export async function criteriaOf(provinceId: Types.ObjectId, year: number): Promise<CriterionInfo[]> {
-  const versions = await CodeVersionModel.find({ provinceId, effectiveFrom: { $lt: new Date(Date.UTC(year + 1, 0, 1)) } })
-    .select('versionNumber effectiveFrom criteria.code criteria.name criteria.order')
-    .lean();
-  versions.sort((a, b) => b.effectiveFrom.getTime() - a.effectiveFrom.getTime() || b.versionNumber - a.versionNumber);
-  // The version in force at the year's end leads; codes only older versions had follow.
-  const out: CriterionInfo[] = [];
-  const seen = new Set<string>();
-  for (const v of versions)
-    for (const c of [...v.criteria].sort((a, b) => a.order - b.order))
-      if (!seen.has(c.code)) {
-        seen.add(c.code);
-        out.push({ code: c.code, name: c.name?.vi ?? c.code });
-      }
-  return out;
-}
 
 function aliveDuring(u: Pick<Unit, 'effectiveFrom' | 'effectiveTo'>, year: number): boolean {
   return u.effectiveFrom < new Date(Date.UTC(year + 1, 0, 1)) && (!u.effectiveTo || u.effectiveTo > new Date(Date.UTC(year, 0, 1)));
@@ -248,7 +229,7 @@ export async function collectYear(root: Unit, year: number, opts: CollectOptions
 
   const periodDocs = await PeriodModel.find({ year, $or: [{ unitPath: root._id }, { unitId: { $in: root.path } }] }).select('periodKey').lean();
   const periods = [...new Set(periodDocs.map((p) => p.periodKey))].map(periodInfo).sort(comparePeriods);
-  const criteria = await criteriaOf(root.path[0]!, year);
+  const criteria = await criteriaOfYear(root.path[0]!, year);
   const data = new YearData(year, root, province?.name ?? root.name, criteria, periods, groups);
   const periodIndex = new Map(periods.map((p, i) => [p.key, i]));
   const criterionIndex = new Map(criteria.map((c, i) => [c.code, i]));

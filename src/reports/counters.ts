@@ -158,12 +158,22 @@ const reportBreachSchema = new Schema(
     hits: { type: [String], default: [] },
     /** Enough hits inside the early-warning window when last written (a reader checks again and clears it). */
     hot: { type: Boolean, default: false },
+    /** Only on the BREACHES_TOKEN document: replaced whenever hits are recorded or rebuilt. */
+    token: { type: String },
   },
   { versionKey: false },
 );
 reportBreachSchema.index({ scope: 1, hot: 1 });
 const ReportBreachModel = mongoose.model('ReportBreach', reportBreachSchema, 'reportbreaches');
 const BREACHES_BUILT = '~built';
+const BREACHES_TOKEN = '~token';
+
+async function breachesChanged(): Promise<void> {
+  await ReportBreachModel.updateOne({ _id: BREACHES_TOKEN }, { $set: { token: newToken() } }, { upsert: true });
+}
+
+/** Candidates read per unit, window and day, remembered while no hit was recorded anywhere. */
+const rememberedBreaches = new Map<string, { token: string | null; candidates: BreachCandidate[] }>();
 
 export interface WarningWindow {
   threshold: number;
@@ -209,6 +219,7 @@ export async function recordBreaches(report: Breaching, window: WarningWindow, n
       }),
     ),
   );
+  await breachesChanged();
 }
 
 export interface BreachCandidate {
@@ -222,8 +233,19 @@ export interface BreachCandidate {
  */
 export async function hotBreaches(unitId: Types.ObjectId | string, window: WarningWindow, now = new Date(), all = false): Promise<BreachCandidate[]> {
   await ensureBreaches(window);
+  const key = `${String(unitId)}|${all}|${window.threshold}/${window.days}|${vietnamDay(now).toISOString()}`;
+  const token = (await ReportBreachModel.findById(BREACHES_TOKEN).lean<{ token?: string }>())?.token ?? null;
+  const known = rememberedBreaches.get(key);
+  if (known && known.token === token) return known.candidates;
+  const candidates = await readBreaches(unitId, window, now, all);
+  if (rememberedBreaches.size > 10_000) rememberedBreaches.clear(); // days gone by
+  rememberedBreaches.set(key, { token, candidates });
+  return candidates;
+}
+
+async function readBreaches(unitId: Types.ObjectId | string, window: WarningWindow, now: Date, all: boolean): Promise<BreachCandidate[]> {
   const docs = await ReportBreachModel.find({ scope: String(unitId), ...(all ? {} : { hot: true }) }).lean<{ _id: string; key: string; hits: string[]; hot?: boolean }[]>();
-  if (all) return docs.filter((d) => d._id !== BREACHES_BUILT).map((d) => ({ key: d.key, hits: d.hits }));
+  if (all) return docs.filter((d) => d._id !== BREACHES_BUILT && d._id !== BREACHES_TOKEN).map((d) => ({ key: d.key, hits: d.hits }));
   const out: BreachCandidate[] = [];
   for (const d of docs) {
     if (hitsInWindow(d.hits, window, now).length >= window.threshold) out.push({ key: d.key, hits: d.hits });
@@ -240,6 +262,7 @@ let builtFor: string | null = null;
 rememberedAcrossRequests(() => {
   counted = false;
   builtFor = null;
+  rememberedBreaches.clear();
 });
 async function ensureBreaches(window: WarningWindow): Promise<void> {
   const key = `${window.threshold}/${window.days}`;
@@ -275,6 +298,7 @@ export async function rebuildBreaches(window: WarningWindow, now = new Date()): 
   const list = [...docs.values()];
   for (let i = 0; i < list.length; i += 1000) await ReportBreachModel.insertMany(list.slice(i, i + 1000));
   await ReportBreachModel.updateOne({ _id: BREACHES_BUILT }, { $set: { scope: '', key: `${window.threshold}/${window.days}`, hits: [], hot: false } }, { upsert: true });
+  await breachesChanged();
 }
 
 /** Start-up work (idempotent): numbers the inbox and builds the counters of a database written before they existed. */

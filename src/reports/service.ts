@@ -2,8 +2,8 @@ import crypto from 'node:crypto';
 import { Types } from 'mongoose';
 import { coversUnit, hasRole, type Actor } from '../auth/actor.js';
 import * as audit from '../audit/service.js';
-import { versionInForce } from '../code/service.js';
-import { CodeVersionModel, type CodeVersion } from '../code/model.js';
+import { publishedVersion, versionInForce } from '../code/service.js';
+import type { CodeVersion } from '../code/model.js';
 import { workingDaysFrom } from '../holidays/service.js';
 import { vietnamDay } from '../holidays/working-days.js';
 import { AppError, Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
@@ -284,7 +284,7 @@ export async function caseFor(actor: Actor, id: string): Promise<IncidentReport>
 }
 
 export async function criterionLabels(report: Pick<IncidentReport, 'codeVersionId'>): Promise<Map<string, { name: CodeVersion['criteria'][number]['name']; plain: string }>> {
-  const version = report.codeVersionId ? await CodeVersionModel.findById(report.codeVersionId).select('criteria').lean() : null;
+  const version = report.codeVersionId ? await publishedVersion(report.codeVersionId) : null;
   return new Map((version?.criteria ?? []).map((c) => [c.code, { name: c.name, plain: c.plainLabel?.vi || c.name?.vi || c.code }]));
 }
 
