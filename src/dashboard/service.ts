@@ -74,8 +74,9 @@ export async function dashboardUnits(actor: Actor): Promise<{ id: string; name: 
   if (!roots.length) return [];
   const tree = await unitsSnapshot();
   const kinds: readonly string[] = ['province', 'district', ...COMMUNE_KINDS];
-  const units = new Map(roots.flatMap((r) => tree.subtree(r)).filter((u) => kinds.includes(u.kind)).map((u) => [String(u._id), u]));
-  return [...units.values()]
+  return tree
+    .under(roots)
+    .filter((u) => kinds.includes(u.kind))
     .sort((a, b) => a.depth - b.depth || compareVietnamese(a.name, b.name))
     .map((u) => ({ id: String(u._id), name: u.name, depth: u.depth }));
 }

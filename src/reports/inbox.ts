@@ -145,6 +145,5 @@ export async function filterUnits(actor: Actor) {
   const roots = scopeRoots(actor, 'head', 'admin');
   if (!roots.length) return [];
   const snapshot = await unitsSnapshot();
-  const units = new Map(roots.flatMap((r) => snapshot.subtree(r)).map((u) => [String(u._id), u]));
-  return [...units.values()].sort(compareUnits).map((u) => ({ id: String(u._id), name: u.name }));
+  return snapshot.under(roots).sort(compareUnits).map((u) => ({ id: String(u._id), name: u.name }));
 }

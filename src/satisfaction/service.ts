@@ -96,7 +96,8 @@ async function managedDesk(actor: Actor, unitId: string): Promise<Unit> {
 export async function listDesks(actor: Actor) {
   const roots = scopeRoots(actor, ...MANAGERS);
   if (!roots.length) throw new Forbidden();
-  const desks = await UnitModel.find({ path: { $in: roots }, kind: { $in: RATEABLE_KINDS }, effectiveTo: null }).select('name code').lean();
+  const tree = await unitsSnapshot();
+  const desks = tree.under(roots).filter((u) => u.effectiveTo == null && RATEABLE_KINDS.includes(u.kind as UnitKind));
   const settings = await DeskSettingsModel.find({ unitId: { $in: desks.map((d) => d._id) } }).select('unitId scale').lean();
   const scaleById = new Map(settings.map((s) => [String(s.unitId), s.scale]));
   return desks
@@ -259,6 +260,7 @@ export async function satisfactionReport(actor: Actor, query: { unit: string; fr
 export async function reportUnitOptions(actor: Actor) {
   const roots = scopeRoots(actor, ...MANAGERS);
   if (!roots.length) return [];
-  const units = await UnitModel.find({ path: { $in: roots }, effectiveTo: null, kind: { $nin: RATEABLE_KINDS } }).select('name depth').lean();
+  const tree = await unitsSnapshot();
+  const units = tree.under(roots).filter((u) => u.effectiveTo == null && !RATEABLE_KINDS.includes(u.kind as UnitKind));
   return units.sort((a, b) => a.depth - b.depth || compareVietnamese(a.name, b.name)).map((u) => ({ id: String(u._id), name: u.name, depth: u.depth }));
 }

@@ -46,8 +46,7 @@ export async function unitOptions(actor: Actor, opts: { openOnly?: boolean } = {
   const roots = scopeRoots(actor, ...MANAGERS);
   if (!roots.length) return [];
   const snapshot = await unitsSnapshot();
-  const inScope = new Map(roots.flatMap((r) => snapshot.subtree(r)).map((u) => [String(u._id), u]));
-  const units = [...inScope.values()].filter((u) => !opts.openOnly || !u.effectiveTo);
+  const units = snapshot.under(roots).filter((u) => !opts.openOnly || !u.effectiveTo);
   const ids = new Set(units.map((u) => String(u._id)));
   const children = new Map<string, typeof units>();
   for (const u of units) {

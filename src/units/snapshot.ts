@@ -14,6 +14,8 @@ export interface UnitsSnapshot {
   byId(id: Types.ObjectId | string): UnitInfo | undefined;
   /** The unit and everything under it, in no particular order. */
   subtree(rootId: Types.ObjectId | string): UnitInfo[];
+  /** The units at or under any of these roots, each once. */
+  under(rootIds: readonly (Types.ObjectId | string)[]): UnitInfo[];
   all: readonly UnitInfo[];
 }
 
@@ -22,13 +24,15 @@ const RECHECK_MS = 1000;
 
 function build(units: UnitInfo[]): UnitsSnapshot {
   const byId = new Map(units.map((u) => [String(u._id), u]));
+  const under = (rootIds: readonly (Types.ObjectId | string)[]) => {
+    const roots = new Set(rootIds.map(String));
+    return units.filter((u) => u.path.some((p) => roots.has(String(p))));
+  };
   return {
     all: units,
     byId: (id) => byId.get(String(id)),
-    subtree: (rootId) => {
-      const root = String(rootId);
-      return units.filter((u) => u.path.some((p) => String(p) === root));
-    },
+    subtree: (rootId) => under([rootId]),
+    under,
   };
 }
 
