@@ -38,10 +38,9 @@ import autocannon from 'autocannon';
 import '../src/app.js'; // registers every model, so that ensureIndexes builds them all
 import { connectDatabase, disconnectDatabase, ensureIndexes } from '../src/db/connection.js';
 import { EMBEDDED_BACKENDS, freePort, startEmbeddedDb, type EmbeddedBackend, type EmbeddedDb } from '../src/db/embedded.js';
-import { vietnamDay } from '../src/holidays/working-days.js';
+import { formatDate, vietnamDay } from '../src/shared/dates.js';
 import { officialCatalogue } from '../src/code/official.js';
 import { createLogger } from '../src/shared/logger.js';
-import { formatDate } from '../src/shared/format.js';
 import { projectRoot } from '../src/shared/paths.js';
 import mongoose from 'mongoose';
 import { request, Session, snippet, TimeoutError, type Reply } from './http.js';

@@ -12,12 +12,12 @@ import { disagreements, resultsOf, statusOf } from '../src/evaluations/derive.js
 import { ClassificationModel, EvaluationModel, LEVEL_SCORE, PeriodModel, type EvaluationStatus, type Level } from '../src/evaluations/model.js';
 import { periodBounds } from '../src/evaluations/periods.js';
 import { EvaluationResultModel, resultRecordOf } from '../src/evaluations/results-store.js';
-import { addWorkingDays, vietnamDay } from '../src/holidays/working-days.js';
+import { addWorkingDays } from '../src/holidays/working-days.js';
+import { formatDate, vietnamDay } from '../src/shared/dates.js';
 import { breachKeysOf, IncidentReportModel, ReporterIdentityModel, ReportNoticeModel, type ReportStatus } from '../src/reports/model.js';
 import { hashOfIssued, newTrackingCode } from '../src/reports/tracking.js';
 import { caseIndex } from '../src/reports/counters.js';
 import { derivedRatingFields, RatingModel, type Level as RatingLevel } from '../src/satisfaction/model.js';
-import { formatDate } from '../src/shared/format.js';
 import { foldForSearch, vietnameseSortKey } from '../src/shared/vietnamese.js';
 import { StaffModel } from '../src/staff/model.js';
 import { UnitModel } from '../src/units/model.js';

@@ -1,3 +1,4 @@
+import { vietnamYear } from './shared/dates.js';
 import type { Config } from './config.js';
 import type { Logger } from 'pino';
 import { prepareAuditLog } from './audit/service.js';
@@ -26,5 +27,5 @@ export async function prepareDerivedData(config: Pick<Config, 'EARLY_WARNING_THR
   );
   await step('evaluation result records', () => repairResultRecordsWhere({}));
   await step('evaluation period tallies', () => buildAllPeriodCopies());
-  await step('statistics', () => statistics.warmUp(new Date(Date.now() + 7 * 3600_000).getUTCFullYear()));
+  await step('statistics', () => statistics.warmUp(vietnamYear()));
 }

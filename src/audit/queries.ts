@@ -2,7 +2,7 @@ import { isValidObjectId, Types } from 'mongoose';
 import type { Actor } from '../auth/actor.js';
 import { coversUnit, scopeRoots } from '../auth/actor.js';
 import { Forbidden, NotFound } from '../shared/errors.js';
-import { formatDate, formatDateTime } from '../shared/format.js';
+import { formatDate, formatDateTime, vietnamDayStart } from '../shared/dates.js';
 import { PAGE_SIZE, pageInfo } from '../shared/pagination.js';
 import { foldForSearch } from '../shared/vietnamese.js';
 import { AuditEntryModel, type AuditEntry } from './model.js';
@@ -50,22 +50,16 @@ export function loosePattern(text: string): string {
     .replace(/ /g, '\\s+');
 }
 
-function localDayStart(day: Date): Date {
-  return new Date(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate());
-}
 
 function queryOf(actor: Actor, filter: AuditFilter) {
   const query: Record<string, unknown> = scopeFilter(actor);
   if (filter.objectType) query.objectType = filter.objectType;
   if (filter.action) query.action = filter.action;
   if (filter.actorName) query.actorName = { $regex: loosePattern(filter.actorName), $options: 'i' };
+  const { from, to } = bounds(filter);
   const at: Record<string, Date> = {};
-  if (filter.from) at.$gte = localDayStart(filter.from);
-  if (filter.to) {
-    const end = localDayStart(filter.to);
-    end.setDate(end.getDate() + 1);
-    at.$lt = end;
-  }
+  if (from) at.$gte = from;
+  if (to) at.$lt = to;
   if (Object.keys(at).length) query.at = at;
   return query;
 }
@@ -110,14 +104,11 @@ async function distinctRoots(actor: Actor): Promise<string[]> {
   return (await outermostUnits(roots)).map(String);
 }
 
+/** The filter's days as moments: from 00:00 in Việt Nam on the first day to 00:00 after the last. */
 function bounds(filter: AuditFilter): { from?: Date; to?: Date } {
   const out: { from?: Date; to?: Date } = {};
-  if (filter.from) out.from = localDayStart(filter.from);
-  if (filter.to) {
-    const end = localDayStart(filter.to);
-    end.setDate(end.getDate() + 1);
-    out.to = end;
-  }
+  if (filter.from) out.from = vietnamDayStart(filter.from);
+  if (filter.to) out.to = vietnamDayStart(new Date(filter.to.getTime() + 86_400_000));
   return out;
 }
 

@@ -5,7 +5,7 @@ import { UnitModel } from '../units/model.js';
 import { unitsByIds } from '../units/snapshot.js';
 import * as audit from '../audit/service.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldErrors } from '../shared/errors.js';
-import { todayUtc } from '../shared/format.js';
+import { vietnamDay } from '../shared/dates.js';
 import { keptInMemory } from '../shared/kept-in-memory.js';
 import { codeWrites, CodeVersionModel, type CodeVersion } from './model.js';
 import { catalogueErrors } from './rules.js';
@@ -34,7 +34,7 @@ export async function provinceOf(actor: Actor): Promise<Types.ObjectId | null> {
  * The version in force on a date: the latest effective date that has come, and among versions
  * effective the same day the one published last. Dates are calendar days (UTC midnight).
  */
-export async function versionInForce(provinceId: Types.ObjectId, on: Date = todayUtc()): Promise<CodeVersion | null> {
+export async function versionInForce(provinceId: Types.ObjectId, on: Date = vietnamDay()): Promise<CodeVersion | null> {
   return (await versionsOf(provinceId)).find((v) => v.effectiveFrom.getTime() <= on.getTime()) ?? null;
 }
 
@@ -75,7 +75,7 @@ export async function criteriaOfYear(provinceId: Types.ObjectId, year: number): 
   return out;
 }
 
-export async function currentVersionFor(actor: Actor, on: Date = todayUtc()): Promise<CodeVersion | null> {
+export async function currentVersionFor(actor: Actor, on: Date = vietnamDay()): Promise<CodeVersion | null> {
   const provinceId = await provinceOf(actor);
   return provinceId ? versionInForce(provinceId, on) : null;
 }

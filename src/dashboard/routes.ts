@@ -1,3 +1,4 @@
+import { vietnamYear } from '../shared/dates.js';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Router } from 'express';
@@ -17,7 +18,7 @@ const query = z.object({
 });
 
 /** The current year in Vietnam (UTC+7). */
-const thisYear = (now = new Date()) => new Date(now.getTime() + 7 * 3600_000).getUTCFullYear();
+const thisYear = (now = new Date()) => vietnamYear(now);
 
 export function dashboardRouter(config: Config): Router {
   const router = Router();

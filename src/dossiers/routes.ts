@@ -3,7 +3,7 @@ import { actor, requireLogin, requireRole } from '../auth/guards.js';
 import { flash } from '../shared/flash.js';
 import { formPost } from '../shared/forms.js';
 import { pageNumber } from '../shared/pagination.js';
-import { formatDate } from '../shared/format.js';
+import { formatDate } from '../shared/dates.js';
 import { apologyLetterDocx, letterViewModel, LETTER_VIEW, PRINT_LAYOUT } from '../letters/service.js';
 import { SLIP_CHANNELS } from './model.js';
 import { apologySlipForm, dossierListQuery, lateDossierForm } from './schemas.js';

@@ -3,7 +3,7 @@ import { coversUnit, scopeRoots, type Actor } from '../auth/actor.js';
 import type { Role } from '../auth/model.js';
 import * as audit from '../audit/service.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldErrors } from '../shared/errors.js';
-import { formatDate, todayUtc } from '../shared/format.js';
+import { formatDate, vietnamDay } from '../shared/dates.js';
 import { pageInfo, PAGE_SIZE } from '../shared/pagination.js';
 import { COMMUNE_KINDS, UnitModel, type Unit, type UnitKind } from '../units/model.js';
 import { compareUnits } from '../units/service.js';
@@ -98,7 +98,7 @@ function slipErrors(dossier: LateDossier, input: ApologySlipInput, today: Date):
 export async function issueSlip(actor: Actor, id: string, input: ApologySlipInput, now = new Date()): Promise<void> {
   const dossier = await loadDossier(actor, id);
   if (dossier.slip) throw new Conflict('dossiers.errors.slipExists');
-  const errors = slipErrors(dossier, input, todayUtc(now));
+  const errors = slipErrors(dossier, input, vietnamDay(now));
   if (Object.keys(errors).length) throw new ValidationFailed(errors);
   const slip = { ...input, documentNumber: input.documentNumber ?? '', issuedBy: actor.userId };
   // One slip per dossier: the condition on `slip: null` makes a second, concurrent issue a no-op.

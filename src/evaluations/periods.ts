@@ -1,3 +1,4 @@
+import { vietnamYear } from '../shared/dates.js';
 import { Types } from 'mongoose';
 import type { Actor } from '../auth/actor.js';
 import { coversUnit, scopeRoots } from '../auth/actor.js';
@@ -289,7 +290,7 @@ export async function reopenPeriod(actor: Actor, periodId: string, reason: strin
 }
 
 /** "This year" on the Vietnamese calendar. */
-export const vietnamYear = (now = new Date()) => new Date(now.getTime() + 7 * 3600_000).getUTCFullYear();
+export { vietnamYear };
 
 const LIST_LIMIT = 200;
 

@@ -1,5 +1,5 @@
 import type { Language } from '../shared/i18n.js';
-import { formatDate, formatDateTime } from '../shared/format.js';
+import { formatDate, formatDateTime } from '../shared/dates.js';
 import type { HeadRating, SelfRating } from './model.js';
 import type { EvaluationPage } from './service.js';
 

@@ -4,7 +4,7 @@ import type { Actor } from '../auth/actor.js';
 import { record } from '../audit/service.js';
 import { UserModel } from '../auth/model.js';
 import { Conflict, Forbidden } from '../shared/errors.js';
-import { formatDate } from '../shared/format.js';
+import { formatDate } from '../shared/dates.js';
 import { translator } from '../shared/i18n.js';
 import type { Period } from './model.js';
 import { EvaluationResultModel } from './record-model.js';

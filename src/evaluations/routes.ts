@@ -76,7 +76,7 @@ export function evaluationsRouter(mail: MailSettings): Router {
 
   // GET /evaluations/periods/new
   router.get('/periods/new', manage, async (req, res) => {
-    res.render('evaluations/period-new', { ...(await newPeriodLocals(req, res)), values: { year: String(new Date().getFullYear()), kind: 'quarterly' } });
+    res.render('evaluations/period-new', { ...(await newPeriodLocals(req, res)), values: { year: String(evaluations.vietnamYear()), kind: 'quarterly' } });
   });
 
   // POST /evaluations/periods — create a draft period
@@ -180,7 +180,7 @@ export function evaluationsRouter(mail: MailSettings): Router {
   // GET /evaluations/classifications?unitId=&year= — a unit's people with their year's record
   router.get('/classifications', manage, async (req, res) => {
     const a = actor(req);
-    const year = req.query.year ? yearParam(req.query.year) : new Date().getFullYear();
+    const year = req.query.year ? yearParam(req.query.year) : evaluations.vietnamYear();
     const units = await classificationUnits(a);
     const unitId = typeof req.query.unitId === 'string' && req.query.unitId ? req.query.unitId : (units.find((u) => u.commune) ?? units[0])?.id;
     const rows = unitId ? await classificationList(a, unitId, year) : [];

@@ -1,3 +1,4 @@
+import { vietnamDay } from '../shared/dates.js';
 import type ExcelJS from 'exceljs';
 import type { TFunction } from 'i18next';
 import { CLASSIFICATION_LEVELS } from '../evaluations/model.js';
@@ -20,9 +21,9 @@ export function placeName(unitName: string): string {
 
 /** Decree 30/2020 date line: days under 10 and months 1–2 with a leading zero. */
 export function dateParts(d: Date): { day: string; month: string; year: string } {
-  const local = new Date(d.getTime() + 7 * 3600_000);
-  const month = local.getUTCMonth() + 1;
-  return { day: String(local.getUTCDate()).padStart(2, '0'), month: month <= 2 ? `0${month}` : String(month), year: String(local.getUTCFullYear()) };
+  const day = vietnamDay(d);
+  const month = day.getUTCMonth() + 1;
+  return { day: String(day.getUTCDate()).padStart(2, '0'), month: month <= 2 ? `0${month}` : String(month), year: String(day.getUTCFullYear()) };
 }
 
 export interface Heading {

@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import { actor, requireLogin, requireRole } from '../auth/guards.js';
 import { flash } from '../shared/flash.js';
 import { formPost } from '../shared/forms.js';
-import { isoDate } from '../shared/format.js';
+import { isoDate } from '../shared/dates.js';
 import { parseInput } from '../shared/validation.js';
 import * as holidays from './service.js';
 import { holidayForm, loadYearForm } from './schemas.js';

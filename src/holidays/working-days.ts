@@ -7,15 +7,6 @@ export type CalendarDayKind = 'HOLIDAY' | 'WORKING_DAY';
 export type CalendarDay = Date | { date: Date; kind?: CalendarDayKind };
 
 const DAY_MS = 86_400_000;
-/** Việt Nam has no daylight saving time: its calendar day is UTC+7. */
-const VIETNAM_OFFSET_MS = 7 * 3_600_000;
-
-/** The calendar day (UTC midnight) a moment falls on in Việt Nam. */
-export function vietnamDay(at: Date): Date {
-  const shifted = new Date(at.getTime() + VIETNAM_OFFSET_MS);
-  return new Date(Date.UTC(shifted.getUTCFullYear(), shifted.getUTCMonth(), shifted.getUTCDate()));
-}
-
 const dayKey = (d: Date) => d.toISOString().slice(0, 10);
 
 interface Calendar {

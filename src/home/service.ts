@@ -1,10 +1,10 @@
+import { vietnamYear } from '../shared/dates.js';
 import type { Actor } from '../auth/actor.js';
 import { scopeRoots } from '../auth/actor.js';
 import { unitsByIds, unitsSnapshot } from '../units/snapshot.js';
 import * as code from '../code/service.js';
 import * as statistics from '../statistics/index.js';
 
-const vietnamYear = (now: Date) => new Date(now.getTime() + 7 * 3600_000).getUTCFullYear();
 
 export async function overviewFor(actor: Actor, now = new Date()) {
   const unitIds = [...new Set(actor.roles.map((g) => String(g.unitId)))];

@@ -2,7 +2,7 @@ import mongoose, { Schema, Types } from 'mongoose';
 import { SequenceIndex, isDuplicateKey } from '../audit/service.js';
 import { rememberedAcrossRequests } from '../shared/process-caches.js';
 import { SerialQueue } from '../shared/serial.js';
-import { vietnamDay } from '../holidays/working-days.js';
+import { vietnamDay } from '../shared/dates.js';
 import { FINAL_STATUSES, IncidentReportModel, type IncidentReport, type ReportStatus } from './model.js';
 
 /**

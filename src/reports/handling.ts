@@ -1,9 +1,8 @@
 import type { Actor } from '../auth/actor.js';
 import * as audit from '../audit/service.js';
 import { workingDaysFrom } from '../holidays/service.js';
-import { vietnamDay } from '../holidays/working-days.js';
+import { formatDate, vietnamDay } from '../shared/dates.js';
 import { Conflict, Forbidden, ValidationFailed } from '../shared/errors.js';
-import { formatDate } from '../shared/format.js';
 import { evaluationFor } from './evaluation-link.js';
 import { FINAL_STATUSES, FINDINGS, IncidentReportModel, breachKeysOf, ReportNoticeModel, type IncidentReport, type RemedyKind, type ReportStatus } from './model.js';
 import { AUDIT_TYPE, caseFor, isSubject, loadCase } from './service.js';

@@ -1,6 +1,6 @@
 import type { Types } from 'mongoose';
 import { scopeRoots, type Actor } from '../auth/actor.js';
-import { vietnamDay } from '../holidays/working-days.js';
+import { vietnamDay } from '../shared/dates.js';
 import { pageInfo, PAGE_SIZE } from '../shared/pagination.js';
 import { compareUnits } from '../units/service.js';
 import { outermostUnits, unitsSnapshot } from '../units/snapshot.js';

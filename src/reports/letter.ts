@@ -1,9 +1,8 @@
 import type { Actor } from '../auth/actor.js';
 import * as audit from '../audit/service.js';
-import { vietnamDay } from '../holidays/working-days.js';
+import { formatDate, vietnamDay } from '../shared/dates.js';
 import { apologyLetterDocx, issuingAuthorityName, placeNameOf, type ApologyLetterData } from '../letters/service.js';
 import { Conflict } from '../shared/errors.js';
-import { formatDate } from '../shared/format.js';
 import { UnitModel } from '../units/model.js';
 import { IncidentReportModel, ReporterIdentityModel, type IncidentReport } from './model.js';
 import { AUDIT_TYPE, caseFor, criterionLabels } from './service.js';

@@ -5,7 +5,7 @@ import * as audit from '../audit/service.js';
 import { publishedVersion, versionInForce } from '../code/service.js';
 import type { CodeVersion } from '../code/model.js';
 import { workingDaysFrom } from '../holidays/service.js';
-import { vietnamDay } from '../holidays/working-days.js';
+import { vietnamDay } from '../shared/dates.js';
 import { AppError, Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
 import { compareVietnamese, compareVietnameseNames } from '../shared/vietnamese.js';
 import * as staffService from '../staff/service.js';

@@ -1,3 +1,4 @@
+import { vietnamDay } from '../shared/dates.js';
 import type { Logger } from 'pino';
 import type { Types } from 'mongoose';
 import { UnitModel } from '../units/model.js';
@@ -51,7 +52,7 @@ function momentIn(rng: Rng, year: number, month0: number, now: Date): Date {
     const day = 1 + Math.floor(rng() * days);
     const minutes = 30 + Math.floor(rng() * 570); // from 00:30 UTC (07:30 in Vietnam)
     const at = new Date(Date.UTC(year, month0, day, 0, minutes));
-    const weekday = new Date(at.getTime() + 7 * 3600_000).getUTCDay();
+    const weekday = vietnamDay(at).getUTCDay();
     if (weekday !== 0 && weekday !== 6 && at <= now) return at;
   }
   return new Date(Math.min(Date.UTC(year, month0, 1, 1), now.getTime()));

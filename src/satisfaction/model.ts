@@ -1,3 +1,4 @@
+import { vietnamMonth } from '../shared/dates.js';
 import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
 
 /** The five answers of the national survey scale (SIPAS); the 3-level scale uses three of them. */
@@ -54,10 +55,8 @@ ratingSchema.index({ officerId: 1, periodKey: 1 });
 
 /** Month of a moment in Vietnam's time zone (UTC+7, no daylight saving): a rating at 06:30 on the 1st belongs to that month. */
 export function periodOf(at: Date): { year: number; month: number; periodKey: string } {
-  const local = new Date(at.getTime() + 7 * 3600_000);
-  const year = local.getUTCFullYear();
-  const month = local.getUTCMonth() + 1;
-  return { year, month, periodKey: `${year}-${String(month).padStart(2, '0')}` };
+  const { year, month, key } = vietnamMonth(at);
+  return { year, month, periodKey: key };
 }
 
 export function derivedRatingFields(level: Level, ratedAt: Date) {

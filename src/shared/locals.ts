@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { translator, isLanguage, type Language } from './i18n.js';
 import { takeFlash } from './flash.js';
-import { formatDate, formatDateTime, isoDate } from './format.js';
+import { formatDate, formatDateTime, isoDate } from './dates.js';
 import { csrfToken } from './csrf.js';
 import { hasRole } from '../auth/actor.js';
 

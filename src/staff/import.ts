@@ -1,3 +1,4 @@
+import { vietnamYear } from '../shared/dates.js';
 import ExcelJS from 'exceljs';
 import { Types } from 'mongoose';
 import type { TFunction } from 'i18next';
@@ -101,7 +102,7 @@ export async function importStaff(actor: Actor, buffer: Buffer): Promise<ImportR
   const imported = good.length - failedIndexes.size;
   if (imported > 0) {
     const paths = good.filter((_, i) => !failedIndexes.has(i)).map((g) => g.doc.unitPath as Types.ObjectId[]);
-    const year = new Date(Date.now() + 7 * 3600_000).getUTCFullYear();
+    const year = vietnamYear();
     for (const path of new Map(paths.map((p) => [p.map(String).join('/'), p])).values()) await recordsChanged(path, year);
     await record({ actor, objectType: 'staff', objectId: batchId, action: 'import', after: { imported, rejectedRows: new Set(errors.map((e) => e.row)).size }, unitPath: commonPrefix(paths) });
   }

@@ -1,3 +1,4 @@
+import { vietnamYear } from '../shared/dates.js';
 import { z } from 'zod';
 import { checkbox, objectId, optionalText, requiredText } from '../shared/validation.js';
 import { foldForSearch } from '../shared/vietnamese.js';
@@ -6,7 +7,7 @@ import { staffMessages } from './messages.js';
 
 export const MIN_BIRTH_YEAR = 1940;
 export const MIN_AGE = 15;
-export const maxBirthYear = (now = new Date()) => now.getFullYear() - MIN_AGE;
+export const maxBirthYear = (now = new Date()) => vietnamYear(now) - MIN_AGE;
 
 const birthYear = z.preprocess(
   (v) => (typeof v === 'string' && /^\s*\d{4}\s*$/.test(v) ? Number(v) : v),

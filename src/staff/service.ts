@@ -1,3 +1,4 @@
+import { vietnamYear } from '../shared/dates.js';
 import { Types } from 'mongoose';
 import type { Actor } from '../auth/actor.js';
 import { coversUnit, hasRole, scopeRoots } from '../auth/actor.js';
@@ -263,4 +264,4 @@ export async function followUnitPaths(unitIds: Types.ObjectId[]): Promise<void> 
 }
 
 /** Staff counts are today's roster: a change to it touches this year's figures. */
-const thisYear = () => new Date(Date.now() + 7 * 3600_000).getUTCFullYear();
+const thisYear = () => vietnamYear();

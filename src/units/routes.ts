@@ -3,7 +3,7 @@ import { actor, requireLogin, requireRole } from '../auth/guards.js';
 import { Forbidden, ValidationFailed } from '../shared/errors.js';
 import { flash } from '../shared/flash.js';
 import { formPost } from '../shared/forms.js';
-import { formatDate, todayUtc } from '../shared/format.js';
+import { formatDate, vietnamDay } from '../shared/dates.js';
 import { UNIT_KINDS } from './model.js';
 import { closeFormSchema, createUnitSchema, mergeFormSchema, splitFormSchema, updateUnitSchema } from './schemas.js';
 import * as units from './service.js';
@@ -61,7 +61,7 @@ export function unitsRouter(): Router {
   // GET /units/new
   router.get('/new', admin, async (req, res) => {
     const parentId = typeof req.query.parent === 'string' ? req.query.parent : '';
-    res.render('units/form', { ...(await newLocals(req, res)), values: { parentId, effectiveFrom: formatDate(todayUtc()) } });
+    res.render('units/form', { ...(await newLocals(req, res)), values: { parentId, effectiveFrom: formatDate(vietnamDay()) } });
   });
 
   // POST /units

@@ -3,7 +3,7 @@ import { coversUnit, hasRole, scopeRoots, type Actor } from '../auth/actor.js';
 import type { Role } from '../auth/model.js';
 import * as audit from '../audit/service.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
-import { todayUtc } from '../shared/format.js';
+import { vietnamDay } from '../shared/dates.js';
 import { compareVietnamese, foldForSearch } from '../shared/vietnamese.js';
 import * as staff from '../staff/service.js';
 import { COMMUNE_KINDS, UNIT_KINDS, UnitChangeModel, UnitModel, type Unit, type UnitChange, type UnitKind } from './model.js';
@@ -317,7 +317,7 @@ export async function updateUnit(actor: Actor, id: string, input: { version: num
   if (result.matchedCount === 0) throw new Conflict();
   const after = (await UnitModel.findById(unit._id).lean<Unit>())!;
   if (unit.name !== after.name || unit.code !== after.code) {
-    await UnitChangeModel.create({ kind: 'rename', effectiveDate: todayUtc(), subjectId: unit._id, actorId: actor.userId, oldName: unit.name, newName: after.name, oldCode: unit.code, newCode: after.code });
+    await UnitChangeModel.create({ kind: 'rename', effectiveDate: vietnamDay(), subjectId: unit._id, actorId: actor.userId, oldName: unit.name, newName: after.name, oldCode: unit.code, newCode: after.code });
   }
   await recordUnit(actor, 'update', unit, after);
   return after;

@@ -1,3 +1,4 @@
+import { vietnamMoment } from '../../src/shared/dates.js';
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { clearDatabase } from '../helpers/db.js';
@@ -35,9 +36,9 @@ describe('audit log browser', () => {
   it('when an admin opens the log, then entries of their province show newest first with before → after, and other provinces stay hidden', async () => {
     const other = await makeProvince();
     const otherAdmin = await makeUser({ displayName: 'Người Tỉnh Khác', roles: [{ role: 'admin', unit: other.province }] });
-    await entry({ by: admin, objectType: 'unit', action: 'rename', unitPath: units.communeA.path, at: new Date(2026, 0, 10, 9), before: { name: 'Xã Thanh Luông' }, after: { name: 'Xã Thanh Nưa' } });
-    await entry({ by: admin, objectType: 'codeVersion', action: 'publish', unitPath: [units.province._id], at: new Date(2026, 1, 20, 9), after: { title: 'Phiên bản 2' } });
-    await entry({ by: otherAdmin, objectType: 'unit', action: 'rename', unitPath: other.communeA.path, at: new Date(2026, 1, 1, 9), after: { name: 'Bí mật tỉnh khác' } });
+    await entry({ by: admin, objectType: 'unit', action: 'rename', unitPath: units.communeA.path, at: vietnamMoment(2026, 1, 10, 9), before: { name: 'Xã Thanh Luông' }, after: { name: 'Xã Thanh Nưa' } });
+    await entry({ by: admin, objectType: 'codeVersion', action: 'publish', unitPath: [units.province._id], at: vietnamMoment(2026, 2, 20, 9), after: { title: 'Phiên bản 2' } });
+    await entry({ by: otherAdmin, objectType: 'unit', action: 'rename', unitPath: other.communeA.path, at: vietnamMoment(2026, 2, 1, 9), after: { name: 'Bí mật tỉnh khác' } });
 
     const res = await (await adminAgent()).get('/audit');
     expect(res.status).to.equal(200);
@@ -51,9 +52,9 @@ describe('audit log browser', () => {
 
   it('when the admin filters by object type, action, actor name and dates, then only matching entries show', async () => {
     const clerk = await makeUser({ displayName: 'Lò Văn Phích', roles: [{ role: 'admin', unit: units.province }] });
-    await entry({ by: admin, objectType: 'unit', action: 'rename', unitPath: units.communeA.path, at: new Date(2026, 0, 10, 9), after: { name: 'MUC-UNIT-JAN' } });
-    await entry({ by: clerk, objectType: 'staff', action: 'update', unitPath: units.deskA.path, at: new Date(2026, 0, 15, 23, 30), after: { position: 'MUC-STAFF-JAN' } });
-    await entry({ by: admin, objectType: 'staff', action: 'create', unitPath: units.communeB.path, at: new Date(2026, 2, 1, 8), after: { position: 'MUC-STAFF-MAR' } });
+    await entry({ by: admin, objectType: 'unit', action: 'rename', unitPath: units.communeA.path, at: vietnamMoment(2026, 1, 10, 9), after: { name: 'MUC-UNIT-JAN' } });
+    await entry({ by: clerk, objectType: 'staff', action: 'update', unitPath: units.deskA.path, at: vietnamMoment(2026, 1, 15, 23, 30), after: { position: 'MUC-STAFF-JAN' } });
+    await entry({ by: admin, objectType: 'staff', action: 'create', unitPath: units.communeB.path, at: vietnamMoment(2026, 3, 1, 8), after: { position: 'MUC-STAFF-MAR' } });
     const agent = await adminAgent();
     const shown = (text: string) => ['MUC-UNIT-JAN', 'MUC-STAFF-JAN', 'MUC-STAFF-MAR'].filter((m) => text.includes(m));
 
@@ -83,7 +84,7 @@ describe('audit log browser', () => {
   });
 
   it('when there are more entries than a page, then they are paginated', async () => {
-    for (let i = 0; i < 27; i++) await entry({ by: admin, objectType: 'unit', action: 'update', unitPath: units.communeA.path, at: new Date(2026, 0, 1 + i, 9), after: { name: `Trang-${String(i).padStart(2, '0')}` } });
+    for (let i = 0; i < 27; i++) await entry({ by: admin, objectType: 'unit', action: 'update', unitPath: units.communeA.path, at: vietnamMoment(2026, 1, 1 + i, 9), after: { name: `Trang-${String(i).padStart(2, '0')}` } });
     const agent = await adminAgent();
     const first = await agent.get('/audit?objectType=unit');
     const second = await agent.get('/audit?objectType=unit&page=2');
@@ -95,9 +96,9 @@ describe('audit log browser', () => {
 
   it('when the admin opens the history of one object, then every change to it shows, newest first', async () => {
     const unitId = units.communeA._id;
-    await entry({ by: admin, objectType: 'unit', objectId: unitId, action: 'create', unitPath: units.communeA.path, at: new Date(2025, 0, 1, 8), after: { name: 'Xã Thanh Luông' } });
-    await entry({ by: admin, objectType: 'unit', objectId: unitId, action: 'rename', unitPath: units.communeA.path, at: new Date(2025, 6, 1, 8), before: { name: 'Xã Thanh Luông' }, after: { name: 'Xã Thanh Nưa' } });
-    await entry({ by: admin, objectType: 'unit', action: 'rename', unitPath: units.communeB.path, at: new Date(2025, 6, 1, 8), after: { name: 'Đơn vị khác' } });
+    await entry({ by: admin, objectType: 'unit', objectId: unitId, action: 'create', unitPath: units.communeA.path, at: vietnamMoment(2025, 1, 1, 8), after: { name: 'Xã Thanh Luông' } });
+    await entry({ by: admin, objectType: 'unit', objectId: unitId, action: 'rename', unitPath: units.communeA.path, at: vietnamMoment(2025, 7, 1, 8), before: { name: 'Xã Thanh Luông' }, after: { name: 'Xã Thanh Nưa' } });
+    await entry({ by: admin, objectType: 'unit', action: 'rename', unitPath: units.communeB.path, at: vietnamMoment(2025, 7, 1, 8), after: { name: 'Đơn vị khác' } });
     const agent = await adminAgent();
     const res = await agent.get(`/audit/unit/${String(unitId)}`);
     expect(res.status).to.equal(200);
@@ -111,14 +112,14 @@ describe('audit log browser', () => {
   it("when an admin asks for another province's object history, then 403", async () => {
     const other = await makeProvince();
     const otherAdmin = await makeUser({ roles: [{ role: 'admin', unit: other.province }] });
-    const objectId = await entry({ by: otherAdmin, objectType: 'codeVersion', action: 'publish', unitPath: [other.province._id], at: new Date(2026, 0, 1) });
+    const objectId = await entry({ by: otherAdmin, objectType: 'codeVersion', action: 'publish', unitPath: [other.province._id], at: vietnamMoment(2026, 1, 1) });
     expect((await (await adminAgent()).get(`/audit/codeVersion/${String(objectId)}`)).status).to.equal(403);
   });
 
   it('when a unit head or a staff member opens the log, then 403', async () => {
     const head = await makeUser({ roles: [{ role: 'head', unit: units.communeA }] });
     const staff = await makeUser({ roles: [{ role: 'staff', unit: units.communeA }] });
-    const objectId = await entry({ by: admin, objectType: 'unit', action: 'rename', unitPath: units.communeA.path, at: new Date(2026, 0, 1) });
+    const objectId = await entry({ by: admin, objectType: 'unit', action: 'rename', unitPath: units.communeA.path, at: vietnamMoment(2026, 1, 1) });
     for (const user of [head, staff]) {
       const agent = agentFor(testApp());
       await login(agent, user.username);

@@ -1,3 +1,4 @@
+import { vietnamMoment, vietnamDayStart, vietnamDay } from '../../src/shared/dates.js';
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { clearDatabase } from '../helpers/db.js';
@@ -44,10 +45,10 @@ const NGUYEN_HUU = ['An', 'Bảo', 'Cường', 'Dũng', 'Giang', 'Hải', 'Khán
 /** Name searches made of whole words or word beginnings (the "inside a word" case is its own test). */
 const NAME_QUERIES = ['nguyen', 'Nguyễn Hữu', 'nguyen huu lo', 'nguyen thi', 'NGUYỄN VĂN', 'lo van', 'phich', 'Đặng Đình', 'đức', 'thi', 'van', 'hoa', 'system', 'sys', 'giang a de', 'zzz'];
 
-/** Midnight of the calendar day in the server's time zone, as the page reads a dd/MM/yyyy bound. */
-const localDayStart = (day: Date) => new Date(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate());
-/** A calendar day as the route parses dd/MM/yyyy: UTC midnight. */
-const calendarDay = (at: Date) => new Date(Date.UTC(at.getFullYear(), at.getMonth(), at.getDate()));
+/** 00:00 in Việt Nam of a calendar day, as the page reads a dd/MM/yyyy bound. */
+const localDayStart = vietnamDayStart;
+/** The calendar day of a moment in Việt Nam (UTC midnight, as the route parses dd/MM/yyyy). */
+const calendarDay = vietnamDay;
 const newestFirst = (a: Entry, b: Entry) => b.at.getTime() - a.at.getTime() || String(b._id).localeCompare(String(a._id));
 const oldestFirst = (a: Entry, b: Entry) => -newestFirst(a, b);
 
@@ -57,11 +58,7 @@ function referenceRows(all: readonly Entry[], actor: Actor, filter: AuditFilter)
   const name = filter.actorName ? foldForSearch(filter.actorName) : '';
   const from = filter.from ? localDayStart(filter.from).getTime() : -Infinity;
   let to = Infinity;
-  if (filter.to) {
-    const end = localDayStart(filter.to);
-    end.setDate(end.getDate() + 1);
-    to = end.getTime();
-  }
+  if (filter.to) to = localDayStart(new Date(filter.to.getTime() + DAY)).getTime();
   return all
     .filter((e) => e.unitPath.some((u) => roots.has(String(u))))
     .filter((e) => !filter.objectType || e.objectType === filter.objectType)
@@ -198,8 +195,7 @@ async function dateInWriteOrder(rnd: SeededRandom, objectIds: readonly Types.Obj
     if (r < 0.05) {
       // same instant as the previous entry: the order is then the _id's
     } else if (r < 0.1) {
-      const d = new Date(t);
-      t = new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1).getTime(); // local midnight
+      t = vietnamDayStart(new Date(vietnamDay(new Date(t)).getTime() + DAY)).getTime(); // the next midnight in Việt Nam
     } else if (r < 0.5) t += rnd.int(1, 90) * 60_000;
     else if (r < 0.88) t += rnd.int(2, 11) * 3_600_000;
     else t += rnd.int(1, 3) * DAY;
@@ -222,7 +218,7 @@ describe('audit log pages read through the numbering, against a reference over t
     await prepareAuditLog(); // an empty log, numbered: every entry below is numbered as it is written
     writers = await makeWriters(tree, [...NAMED_WRITERS, ...NGUYEN_HUU]);
     const ids = await recordRandomEntries(rnd, tree, [...writers, null, null, null], 280);
-    await dateInWriteOrder(rnd, ids, new Date(2026, 0, 5, 7, 30));
+    await dateInWriteOrder(rnd, ids, vietnamMoment(2026, 1, 5, 7, 30));
     all = await loadLog();
     const reader = async (key: string, roles: { role: 'admin' | 'head'; unit: Unit }[]) => (readers[key] = actorOf(await makeUser({ displayName: `Đọc ${key}`, roles })));
     await reader('province', [{ role: 'admin', unit: tree.P }]);
@@ -268,11 +264,7 @@ describe('audit log pages read through the numbering, against a reference over t
     const days = [...new Set(inScope.map((e) => calendarDay(e.at).getTime()))].sort((a, b) => a - b).map((t) => new Date(t));
     // days whose start and end both fall inside a bucket of the province's sequence (not between two buckets)
     const olderThan = (t: number) => inScope.filter((e) => e.at.getTime() < t).length;
-    const nextDayStart = (d: Date) => {
-      const end = localDayStart(d);
-      end.setDate(end.getDate() + 1);
-      return end.getTime();
-    };
+    const nextDayStart = (d: Date) => localDayStart(new Date(d.getTime() + DAY)).getTime();
     const cutting = days.filter((d) => olderThan(localDayStart(d).getTime()) % BUCKET !== 0 && olderThan(nextDayStart(d)) % BUCKET !== 0);
     expect(cutting.length).to.be.greaterThan(10);
     const mismatches: Mismatch[] = [];
@@ -375,7 +367,7 @@ describe('audit log renumbered from scratch', function () {
   it('when the entries were dated out of write order and the log is rebuilt, then the keys follow the new time order and the pages equal the reference', async () => {
     const ids = await recordRandomEntries(rnd, tree, [...writers, null], 160);
     // dates in an order unrelated to the numbers handed out at write time
-    await dateInWriteOrder(rnd, rnd.shuffle(ids), new Date(2025, 5, 1, 8));
+    await dateInWriteOrder(rnd, rnd.shuffle(ids), vietnamMoment(2025, 6, 1, 8));
     await auditIndex.rebuild();
     await expectNumberedInOrder();
     expectNoMismatch(await compareSome());
@@ -383,7 +375,7 @@ describe('audit log renumbered from scratch', function () {
 
   it('when entries are recorded while the log is being rebuilt, then all end numbered in time order (none pending) and the pages equal the reference', async () => {
     const ids = await recordRandomEntries(rnd, tree, [...writers, null], 160);
-    await dateInWriteOrder(rnd, rnd.shuffle(ids), new Date(2025, 5, 1, 8));
+    await dateInWriteOrder(rnd, rnd.shuffle(ids), vietnamMoment(2025, 6, 1, 8));
     let rebuilt = false;
     const building = auditIndex.rebuild().then(() => (rebuilt = true));
     let duringRebuild = 0;

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { addWorkingDays, isWorkingDay, vietnamDay, workingDaysBetween } from '../../src/holidays/working-days.js';
+import { addWorkingDays, isWorkingDay, workingDaysBetween } from '../../src/holidays/working-days.js';
+import { vietnamDay } from '../../src/shared/dates.js';
 import { VIETNAM_HOLIDAYS } from '../../src/holidays/vietnam.js';
 
 const day = (iso: string) => new Date(`${iso}T00:00:00Z`);

@@ -8,7 +8,7 @@ import { BUCKET } from '../../src/audit/service.js';
 import { scopeRoots, type Actor } from '../../src/auth/actor.js';
 import { UserModel } from '../../src/auth/model.js';
 import { actorOf } from '../../src/auth/service.js';
-import { vietnamDay } from '../../src/holidays/working-days.js';
+import { vietnamDay } from '../../src/shared/dates.js';
 import { caseCounts, prepareReports, rebuildBreaches } from '../../src/reports/counters.js';
 import { addRemedy, extendDeadline, submitExplanation, transition } from '../../src/reports/handling.js';
 import { listCases, type InboxFilters } from '../../src/reports/inbox.js';
