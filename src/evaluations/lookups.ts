@@ -65,10 +65,3 @@ export async function unitsById(ids: readonly Types.ObjectId[]): Promise<Map<str
   const units = await unitsByIds(ids);
   return new Map(units.map((u) => [String(u._id), { _id: u._id, name: u.name, kind: u.kind, path: u.path }]));
 }
-
-/** `fn` over the items, `limit` at a time, results in order: many small equality queries instead of one `$in`. */
-export async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = [];
-  for (let i = 0; i < items.length; i += limit) out.push(...(await Promise.all(items.slice(i, i + limit).map(fn))));
-  return out;
-}

@@ -11,7 +11,8 @@ import { COPIES_READY, EvaluationModel, PeriodModel, type Evaluation, type Perio
 import { announce, insertResultRecords, repairResultRecords, RESULT_SOURCE_FIELDS } from './results-store.js';
 import type { Source } from './record-model.js';
 import { recountTally, touchTallies } from './tallies.js';
-import { mapLimited, reportingUnitOn, unitsById, type UnitInfo } from './lookups.js';
+import { mapLimited } from '../shared/batches.js';
+import { reportingUnitOn, unitsById, type UnitInfo } from './lookups.js';
 
 const DAY = 86_400_000;
 

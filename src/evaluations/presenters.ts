@@ -44,6 +44,6 @@ export function evaluationView(page: EvaluationPage, lang: Language) {
     period: page.period,
     rows,
     amendments,
-    incidents: page.incidents.map((i) => ({ id: String(i._id), trackingCode: i.trackingCode, date: formatDate(i.occurredAt), criteria: i.criterionCodes.join(', '), linked: linked.has(String(i._id)) })),
+    incidents: page.incidents.map((i) => ({ id: String(i._id), caseNumber: i.caseNumber, date: formatDate(i.occurredAt), criteria: i.criterionCodes.join(', '), linked: linked.has(String(i._id)) })),
   };
 }

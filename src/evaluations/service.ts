@@ -18,7 +18,7 @@ import { catalogueOf, type CatalogueInfo } from './lookups.js';
 import { endExclusive } from './periods.js';
 import { disagreements, resultsOf, statusOf } from './derive.js';
 import { checkRetaliation } from '../reports/warnings.js';
-import { substantiatedIncidents, type SubstantiatedIncident } from './incidents.js';
+import { substantiatedIncidents, type SubstantiatedIncident } from '../reports/findings.js';
 import { markCopied, saveResultRecord } from './results-store.js';
 import { EvaluationResultModel, outcomeOf, RECORD_SHAPE, type EvaluationResult } from './record-model.js';
 import { vietnamYear } from './periods.js';

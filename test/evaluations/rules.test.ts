@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { clearDatabase } from '../helpers/db.js';
-import { agentFor, login, submitForm, testApp, type Agent } from '../helpers/app.js';
+import { agentFor, login, submitForm, testApp, testConfig, type Agent } from '../helpers/app.js';
 import { EvaluationModel, PeriodModel } from '../../src/evaluations/model.js';
-import { INCIDENT_COLLECTION } from '../../src/evaluations/incidents.js';
+import { IncidentReportModel } from '../../src/reports/model.js';
+import { fileReport } from '../../src/reports/service.js';
 import { makeStaff } from '../helpers/factories.js';
 import { allRated, evaluationOf, finishJob, makeWorld, openPeriodVia, type World } from './world.js';
 
@@ -140,20 +141,21 @@ describe('evaluations: permissions and integrity', () => {
     expect((await submitForm(lan, '/evaluations', `${page}/self`, { version: '1', action: 'submit', ...allRated('DONE') })).status).to.equal(409);
   });
 
-  it('when a criterion is rated "Thực hiện tốt" beside a substantiated incident on it in the period, then the roster flags it', async () => {
-    await mongoose.connection.collection(INCIDENT_COLLECTION).insertOne({
-      staffId: w.lan._id,
-      criterionCodes: ['L2'],
-      occurredAt: new Date(Date.UTC(2026, 1, 10)),
-      substantiated: true,
-      trackingCode: 'PA-2026-0001',
-    });
+  it('when a criterion is rated "Thực hiện tốt" beside a substantiated incident on it in the period, then the head sees its case number and the roster flags it', async () => {
+    // A citizen's report about Lan, filed through the reports service, then found substantiated on L2.
+    const { report } = await fileReport(
+      { unitId: String(w.communeA._id), staffId: String(w.lan._id), criterionCodes: ['L2'], occurredOn: new Date(Date.UTC(2026, 1, 10)), description: 'Cán bộ nói trống không với tôi.' },
+      { source: 'CITIZEN', anonymous: true },
+      testConfig(),
+      new Date(Date.UTC(2026, 1, 11)),
+    );
+    await IncidentReportModel.updateOne({ _id: report._id }, { $set: { status: 'SUBSTANTIATED', substantiated: true, confirmedCriterionCodes: ['L2'] } });
     const headA = await as(w.headA.username);
     const ev = await evaluationOf(w.lan._id);
     const page = `/evaluations/${String(ev._id)}`;
     const form = await headA.get(page);
-    expect(form.text).to.contain('PA-2026-0001');
-    const incidentId = String((await mongoose.connection.collection(INCIDENT_COLLECTION).findOne({}))!._id);
+    expect(form.text).to.contain(report.caseNumber, 'the head sees the case number');
+    const incidentId = String(report._id);
     const res = await submitForm(headA, page, `${page}/evaluate`, { version: '0', action: 'save', ...allRated('GOOD'), linkedReportIds: incidentId });
     expect(res.status).to.equal(302);
     expect((await EvaluationModel.findById(ev._id).lean())!.headEvaluation.linkedReportIds.map(String)).to.deep.equal([incidentId]);
