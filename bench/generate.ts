@@ -1,3 +1,4 @@
+import { seededRandom } from '../src/shared/seeded-random.js';
 import crypto from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Types } from 'mongoose';
@@ -7,7 +8,7 @@ import { ClassificationModel, EvaluationModel, PeriodModel } from '../src/evalua
 import { EvaluationResultModel, resultRecordOf } from '../src/evaluations/results-store.js';
 import { IncidentReportModel, REPORT_STATUSES } from '../src/reports/model.js';
 import { RatingModel } from '../src/satisfaction/model.js';
-import { foldForSearch, vietnameseSortKey } from '../src/shared/vietnamese.js';
+import { foldForSearch, vietnameseSortKey } from '../src/shared/text.js';
 import { StaffModel } from '../src/staff/model.js';
 import { UnitModel } from '../src/units/model.js';
 
@@ -28,17 +29,6 @@ const GIVEN = ['An', 'Ánh', 'Bình', 'Chung', 'Dũng', 'Đức', 'Giang', 'Hà'
 const CODES = officialCatalogue.criteria.map((c) => c.code);
 const LEVEL = ['NOT_DONE', 'DONE', 'GOOD'] as const;
 
-/** Small, fast, seeded: the same data every run. */
-export function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Inserts in batches, `parallel` of them in flight: the database encodes one while it stores another. */
 async function inBatches<T>(docs: Iterable<T>, insert: (batch: T[]) => Promise<unknown>, size = 5000, parallel = 1): Promise<void> {
@@ -67,7 +57,7 @@ export async function generate(size: Size): Promise<{ provinceId: Types.ObjectId
     seconds[phase] = Math.round(performance.now() - since) / 1000;
     since = performance.now();
   };
-  const random = rng(20260101 + size.staff);
+  const random = seededRandom(20260101 + size.staff);
   const pick = <T>(arr: readonly T[]) => arr[Math.floor(random() * arr.length)]!;
   const now = new Date();
   const provinceId = new Types.ObjectId();

@@ -18,10 +18,10 @@ import { breachKeysOf, IncidentReportModel, ReporterIdentityModel, ReportNoticeM
 import { hashOfIssued, newTrackingCode } from '../src/reports/tracking.js';
 import { caseIndex } from '../src/reports/counters.js';
 import { derivedRatingFields, RatingModel, type Level as RatingLevel } from '../src/satisfaction/model.js';
-import { foldForSearch, vietnameseSortKey } from '../src/shared/vietnamese.js';
+import { foldForSearch, vietnameseSortKey } from '../src/shared/text.js';
 import { StaffModel } from '../src/staff/model.js';
 import { UnitModel } from '../src/units/model.js';
-import { rng } from './generate.js';
+import { seededRandom as rng } from '../src/shared/seeded-random.js';
 
 /**
  * A whole province with years of monthly evaluations, written straight into the collections with insertMany in

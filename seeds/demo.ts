@@ -8,7 +8,8 @@ import { CodeVersionModel } from '../src/code/model.js';
 import { createUser } from '../src/auth/service.js';
 import { officialCatalogue } from '../src/code/official.js';
 import { buildDienBienTree, CURRENT_COMMUNES, DISTRICTS, PROVINCE, type UnitDoc } from './units-dienbien.js';
-import { generateCommuneStaff, generateFormerStaff, seededRandom, type StaffDoc } from './staff-generator.js';
+import { generateCommuneStaff, generateFormerStaff, type StaffDoc } from './staff-generator.js';
+import { seededRandom } from '../src/shared/seeded-random.js';
 
 /** Shared by every demo login; the README tells users to change it. */
 export const DEMO_PASSWORD = 'CongBoc@2026';

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import type { STAFF_CATEGORIES, EDUCATION_LEVELS, POLITICAL_THEORY_LEVELS, GENDERS } from '../src/staff/model.js';
-import { foldForSearch, vietnameseSortKey } from '../src/shared/vietnamese.js';
+import { foldForSearch, vietnameseSortKey } from '../src/shared/text.js';
 import type { PeopleMix, UnitDoc } from './units-dienbien.js';
 
 export interface StaffDoc {
@@ -19,17 +19,6 @@ export interface StaffDoc {
   active: boolean;
 }
 
-/** mulberry32: a tiny seeded generator, so every run of the seed produces the same people. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rng = () => number;
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)]!;

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import type { UnitKind, UnitChangeKind } from '../src/units/model.js';
-import { foldForSearch } from '../src/shared/vietnamese.js';
+import { foldForSearch } from '../src/shared/text.js';
 
 /** Who mostly works in a commune: drives the mix of names the staff generator draws from. */
 export type PeopleMix = 'thai' | 'hmong' | 'kinh' | 'mixed';

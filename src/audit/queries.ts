@@ -4,7 +4,7 @@ import { coversUnit, scopeRoots } from '../auth/actor.js';
 import { Forbidden, NotFound } from '../shared/errors.js';
 import { formatDate, formatDateTime, vietnamDayStart } from '../shared/dates.js';
 import { PAGE_SIZE, pageInfo } from '../shared/pagination.js';
-import { foldForSearch } from '../shared/vietnamese.js';
+import { foldForSearch } from '../shared/text.js';
 import { AuditEntryModel, type AuditEntry } from './model.js';
 import { actorDim, auditIndex, dimOfField, wordStartPrefixes, type SequenceSource } from './service.js';
 import { outermostUnits } from '../units/snapshot.js';

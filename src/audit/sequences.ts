@@ -1,3 +1,4 @@
+import { isDuplicateKey } from '../db/errors.js';
 import type { Model } from 'mongoose';
 import { rememberedAcrossRequests } from '../shared/process-caches.js';
 import { SerialQueue } from '../shared/serial.js';
@@ -146,7 +147,7 @@ export class SequenceIndex {
         const doc = await this.o.counters.findOneAndUpdate({ _id: id }, update, { upsert: true, returnDocument: 'after' }).lean<Lean>();
         if (doc) return doc;
       } catch (err) {
-        if ((err as { code?: number }).code !== 11000 || attempt > 2) throw err;
+        if (!isDuplicateKey(err) || attempt > 2) throw err;
       }
     }
   }
@@ -415,4 +416,3 @@ async function inBatches<T>(items: readonly T[], parallel: number, f: (item: T) 
   );
 }
 
-export const isDuplicateKey = (err: unknown) => (err as { code?: number })?.code === 11000;

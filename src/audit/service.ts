@@ -1,10 +1,10 @@
 import type { Types } from 'mongoose';
-import { foldForSearch } from '../shared/vietnamese.js';
+import { foldForSearch } from '../shared/text.js';
 import { AuditEntryModel, AuditSequenceModel } from './model.js';
 import { SequenceIndex } from './sequences.js';
 import type { Actor } from '../auth/actor.js';
 
-export { BUCKET, NUMBERED_MARKER, SequenceIndex, dimOfField, isDuplicateKey, type SequenceSource, type SequencePlan } from './sequences.js';
+export { BUCKET, NUMBERED_MARKER, SequenceIndex, dimOfField, type SequenceSource, type SequencePlan } from './sequences.js';
 
 type Plain = Record<string, unknown>;
 

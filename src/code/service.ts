@@ -1,3 +1,4 @@
+import { isDuplicateKey } from '../db/errors.js';
 import { isValidObjectId, Types } from 'mongoose';
 import type { Actor } from '../auth/actor.js';
 import { coversUnit } from '../auth/actor.js';
@@ -174,7 +175,7 @@ export async function publishVersion(actor: Actor, input: PublishVersionInput): 
       });
       return version;
     } catch (err) {
-      if ((err as { code?: unknown }).code !== 11000) throw err;
+      if (!isDuplicateKey(err)) throw err;
     }
   }
   throw new Conflict('code.versionConflict');

@@ -6,7 +6,7 @@ import type { ReportSettings } from '../reports/settings.js';
 import { earlyWarnings, type EarlyWarning } from '../reports/warnings.js';
 import { Forbidden } from '../shared/errors.js';
 import * as statistics from '../statistics/index.js';
-import { compareVietnamese } from '../shared/vietnamese.js';
+import { compareVietnamese } from '../shared/text.js';
 import { COMMUNE_KINDS } from '../units/model.js';
 import { unitsByIds, unitsSnapshot } from '../units/snapshot.js';
 import { findUnitOr404 } from '../units/service.js';

@@ -1,3 +1,4 @@
+import { isDuplicateKey } from '../db/errors.js';
 import { Types } from 'mongoose';
 import type { Actor } from '../auth/actor.js';
 import { coversUnit, scopeRoots } from '../auth/actor.js';
@@ -186,7 +187,7 @@ export async function decideClassification(actor: Actor, staffId: string, year: 
     try {
       saved = (await ClassificationModel.create({ staffId: staff._id, year, ...fields })).toObject() as Classification;
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) throw new Conflict('evaluations.errors.stale');
+      if (isDuplicateKey(err)) throw new Conflict('evaluations.errors.stale');
       throw err;
     }
   }

@@ -1,3 +1,4 @@
+import { seededRandom } from '../shared/seeded-random.js';
 import type { Logger } from 'pino';
 import type { Types } from 'mongoose';
 import { UnitModel } from '../units/model.js';
@@ -9,17 +10,6 @@ import { createMissingEvaluations, periodBounds } from './periods.js';
 import { disagreements, resultsOf, statusOf } from './derive.js';
 import { saveResultRecords } from './results-store.js';
 
-/** Deterministic pseudo-random numbers (mulberry32): the demo is the same on every machine. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const REASONS = [
   'Công dân phản ánh chưa chào hỏi khi tiếp nhận hồ sơ',

@@ -1,3 +1,4 @@
+import { isDuplicateKey } from '../db/errors.js';
 import { vietnamYear } from '../shared/dates.js';
 import { Types } from 'mongoose';
 import type { Actor } from '../auth/actor.js';
@@ -109,7 +110,7 @@ export async function createPeriod(actor: Actor, input: NewPeriodInput): Promise
       createdBy: actor.userId,
     });
   } catch (err) {
-    if ((err as { code?: number }).code === 11000) throw new ValidationFailed({ number: 'evaluations.validation.periodExists' });
+    if (isDuplicateKey(err)) throw new ValidationFailed({ number: 'evaluations.validation.periodExists' });
     throw err;
   }
   const period = doc.toObject() as Period;

@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import { compareSortKeys } from '../shared/vietnamese.js';
+import { compareSortKeys } from '../shared/text.js';
 import type { Actor } from '../auth/actor.js';
 import { record } from '../audit/service.js';
 import { UserModel } from '../auth/model.js';

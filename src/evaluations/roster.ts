@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { compareSortKeys } from '../shared/vietnamese.js';
+import { compareSortKeys } from '../shared/text.js';
 import type { Actor } from '../auth/actor.js';
 import { scopeRoots } from '../auth/actor.js';
 import { isCommuneLevel, unitsSnapshot, type UnitsSnapshot } from '../units/snapshot.js';

@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import { coversUnit, hasRole, scopeRoots, type Actor } from '../auth/actor.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
 import type { Language } from '../shared/i18n.js';
-import { compareVietnamese } from '../shared/vietnamese.js';
+import { compareVietnamese } from '../shared/text.js';
 import { findUnitOr404 } from '../units/service.js';
 import { COMMUNE_KINDS, UnitModel, type Unit } from '../units/model.js';
 import * as jobs from './jobs.js';

@@ -6,7 +6,7 @@ import { IncidentReportModel } from '../reports/model.js';
 import { RatingModel } from '../satisfaction/model.js';
 import { StaffModel } from '../staff/model.js';
 import { COMMUNE_KINDS, UnitModel, type Unit, type UnitKind } from '../units/model.js';
-import { compareVietnamese } from '../shared/vietnamese.js';
+import { compareVietnamese } from '../shared/text.js';
 import * as statistics from '../statistics/index.js';
 
 /**

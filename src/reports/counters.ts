@@ -1,5 +1,6 @@
 import mongoose, { Schema, Types } from 'mongoose';
-import { SequenceIndex, isDuplicateKey } from '../audit/service.js';
+import { SequenceIndex } from '../audit/service.js';
+import { isDuplicateKey } from '../db/errors.js';
 import { rememberedAcrossRequests } from '../shared/process-caches.js';
 import { SerialQueue } from '../shared/serial.js';
 import { vietnamDay } from '../shared/dates.js';

@@ -1,3 +1,4 @@
+import { seededRandom } from '../shared/seeded-random.js';
 import type { Logger } from 'pino';
 import type { Types } from 'mongoose';
 import type { Actor } from '../auth/actor.js';
@@ -372,17 +373,6 @@ const MINUTE = 60_000;
 /** Việt Nam is UTC+7: 07:00 there is midnight UTC. */
 const VN_MORNING = 0;
 
-/** mulberry32: the same demo on every machine for the same day. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function loadActors(): Promise<Record<ActorKey, Actor> | null> {
   const keys: ActorKey[] = ['admin', 'truongxa', 'truongxa2', 'canbo'];

@@ -1,3 +1,4 @@
+import { foldForSearch } from '../shared/text.js';
 import { Router, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { actor, requireLogin, requireRole } from '../auth/guards.js';
@@ -82,13 +83,13 @@ export function reportsRouter(config: Config): Router {
     const form = await reports.reportFormFor(unitId);
     const q = (str(req.query.q) ?? '').trim();
     const units = form ? [] : await reports.reportableUnits();
-    const folded = q ? q.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/gi, 'd').toLowerCase() : '';
+    const folded = foldForSearch(q);
     return {
       layout: PUBLIC_LAYOUT,
       title: res.locals.t('reports.public.title'),
       form,
       q,
-      units: folded ? units.filter((u) => u.name.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/gi, 'd').toLowerCase().includes(folded)) : units,
+      units: folded ? units.filter((u) => foldForSearch(u.name).includes(folded)) : units,
     };
   }
 

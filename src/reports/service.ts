@@ -1,3 +1,4 @@
+import { isDuplicateKey } from '../db/errors.js';
 import crypto from 'node:crypto';
 import { Types } from 'mongoose';
 import { coversUnit, hasRole, type Actor } from '../auth/actor.js';
@@ -7,7 +8,7 @@ import type { CodeVersion } from '../code/model.js';
 import { workingDaysFrom } from '../holidays/service.js';
 import { vietnamDay } from '../shared/dates.js';
 import { AppError, Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
-import { compareVietnamese, compareVietnameseNames } from '../shared/vietnamese.js';
+import { compareVietnamese, compareVietnameseNames } from '../shared/text.js';
 import * as staffService from '../staff/service.js';
 import { COMMUNE_KINDS, type UnitKind } from '../units/model.js';
 import { unitsSnapshot, type UnitInfo } from '../units/snapshot.js';
@@ -83,7 +84,6 @@ function caseNumber(kind: ReportKind, year: number): string {
   return `${kind === 'TO_CAO' ? 'TC' : 'PA'}-${year}-${suffix}`;
 }
 
-const isDuplicateKey = (err: unknown) => (err as { code?: number })?.code === 11000;
 
 /** Checks the report against the tree and the code in force; returns what the case stores about it. */
 async function resolveSubject(input: ReportInput, now: Date) {

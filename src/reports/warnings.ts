@@ -3,7 +3,7 @@ import { hasRole, scopeRoots, type Actor } from '../auth/actor.js';
 import { UserModel } from '../auth/model.js';
 import * as audit from '../audit/service.js';
 import { rememberedAcrossRequests } from '../shared/process-caches.js';
-import { compareVietnameseNames } from '../shared/vietnamese.js';
+import { compareVietnameseNames } from '../shared/text.js';
 import { StaffModel } from '../staff/model.js';
 import { staffNames } from '../staff/service.js';
 import { unitsSnapshot } from '../units/snapshot.js';

@@ -1,3 +1,4 @@
+import { seededRandom } from '../shared/seeded-random.js';
 import { vietnamDay } from '../shared/dates.js';
 import type { Logger } from 'pino';
 import type { Types } from 'mongoose';
@@ -6,17 +7,6 @@ import { StaffModel } from '../staff/model.js';
 import { versionInForce } from '../code/service.js';
 import { DeskSettingsModel, RatingModel, derivedRatingFields, periodOf, type Level } from './model.js';
 
-/** A small seeded generator (mulberry32): the demo is the same on every machine for the same day. */
-export function demoRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEED = 20250701;
 const MONTHS = 6;
@@ -76,7 +66,7 @@ export async function seedSatisfactionDemo(logger: Logger, now = new Date()): Pr
     logger.info('satisfaction ratings already present: demo skipped');
     return { ratings: 0, desks: 0 };
   }
-  const rng = demoRandom(SEED);
+  const rng = seededRandom(SEED);
   const desks = await UnitModel.find({ kind: 'desk', effectiveTo: null }).select('code path parentId').sort({ code: 1 }).lean();
   const parents = await UnitModel.find({ _id: { $in: desks.map((d) => d.parentId) } }).select('code').lean();
   const parentCode = new Map(parents.map((p) => [String(p._id), p.code]));

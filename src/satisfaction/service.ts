@@ -4,7 +4,7 @@ import { coversUnit, scopeRoots, type Actor } from '../auth/actor.js';
 import type { Role } from '../auth/model.js';
 import * as audit from '../audit/service.js';
 import { Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
-import { compareVietnamese } from '../shared/vietnamese.js';
+import { compareVietnamese } from '../shared/text.js';
 import { UnitModel, type Unit, type UnitKind } from '../units/model.js';
 import { StaffModel } from '../staff/model.js';
 import { versionInForce } from '../code/service.js';

@@ -1,6 +1,6 @@
 import type { Types } from 'mongoose';
 import { keptInMemory } from '../shared/kept-in-memory.js';
-import { compareSortKeys } from '../shared/vietnamese.js';
+import { compareSortKeys } from '../shared/text.js';
 import { StaffModel, staffWrites, type Staff } from './model.js';
 
 /**

@@ -7,7 +7,7 @@ import { coversUnit, hasRole } from '../auth/actor.js';
 import { UnitModel } from '../units/model.js';
 import { record } from '../audit/service.js';
 import { Forbidden, ValidationFailed } from '../shared/errors.js';
-import { foldForSearch, vietnameseSortKey } from '../shared/vietnamese.js';
+import { foldForSearch, vietnameseSortKey } from '../shared/text.js';
 import { EDUCATION_LEVELS, GENDERS, POLITICAL_THEORY_LEVELS, STAFF_CATEGORIES, StaffModel, staffCodeKey } from './model.js';
 import { IMPORT_COLUMNS, MIN_BIRTH_YEAR, importRow, type ImportField, type ImportRow } from './schemas.js';
 import { recordsChanged } from '../shared/changes.js';

@@ -1,7 +1,7 @@
 import { vietnamYear } from '../shared/dates.js';
 import { z } from 'zod';
 import { checkbox, objectId, optionalText, requiredText } from '../shared/validation.js';
-import { foldForSearch } from '../shared/vietnamese.js';
+import { foldForSearch } from '../shared/text.js';
 import { EDUCATION_LEVELS, GENDERS, POLITICAL_THEORY_LEVELS, STAFF_CATEGORIES } from './model.js';
 import { staffMessages } from './messages.js';
 

@@ -1,3 +1,4 @@
+import { isDuplicateKey } from '../db/errors.js';
 import { vietnamYear } from '../shared/dates.js';
 import { Types } from 'mongoose';
 import type { Actor } from '../auth/actor.js';
@@ -8,7 +9,7 @@ import { outermostUnits, unitsSnapshot } from '../units/snapshot.js';
 import { record } from '../audit/service.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldErrors } from '../shared/errors.js';
 import { PAGE_SIZE, pageInfo } from '../shared/pagination.js';
-import { compareVietnamese, foldForSearch, vietnameseSortKey } from '../shared/vietnamese.js';
+import { compareVietnamese, foldForSearch, vietnameseSortKey } from '../shared/text.js';
 import { StaffModel, staffCodeKey, type Staff } from './model.js';
 import { directoryRows, directoryRowsById } from './directory.js';
 import type { StaffEditInput, StaffInput, StaffListQuery } from './schemas.js';
@@ -233,7 +234,7 @@ export async function createStaff(actor: Actor, input: StaffInput): Promise<stri
   try {
     await StaffModel.create({ _id, ...fields });
   } catch (err) {
-    if ((err as { code?: number }).code === 11000) throw new ValidationFailed({ staffCode: 'staff.validation.staffCodeTaken' });
+    if (isDuplicateKey(err)) throw new ValidationFailed({ staffCode: 'staff.validation.staffCodeTaken' });
     throw err;
   }
   await syncLoginLink(_id, null, fields.userId);

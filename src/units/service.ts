@@ -1,10 +1,11 @@
+import { isDuplicateKey } from '../db/errors.js';
 import { Types } from 'mongoose';
 import { coversUnit, hasRole, scopeRoots, type Actor } from '../auth/actor.js';
 import type { Role } from '../auth/model.js';
 import * as audit from '../audit/service.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
 import { vietnamDay } from '../shared/dates.js';
-import { compareVietnamese, foldForSearch } from '../shared/vietnamese.js';
+import { compareVietnamese, escapeRegex, foldForSearch } from '../shared/text.js';
 import * as staff from '../staff/service.js';
 import { COMMUNE_KINDS, UNIT_KINDS, UnitChangeModel, UnitModel, type Unit, type UnitChange, type UnitKind } from './model.js';
 import * as statistics from '../statistics/index.js';
@@ -190,10 +191,6 @@ export async function successorsOf(unitId: Id): Promise<UnitSummary[]> {
   return [...found.values()].sort(compareUnits).map((u) => summary(u, now));
 }
 
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /** For pickers: substring match on the folded name or a code prefix, prefix matches first. */
 export async function searchUnits(query: string, opts: { limit?: number; includeClosed?: boolean } = {}): Promise<{ id: string; name: string; code: string }[]> {
   const q = foldForSearch(query).slice(0, 100);
@@ -242,9 +239,6 @@ async function parentFor(actor: Actor, parentId: Id, field: string): Promise<Uni
   return parent;
 }
 
-function isDuplicateKey(err: unknown): boolean {
-  return (err as { code?: number })?.code === 11000;
-}
 
 function snapshot(u: Unit): Record<string, unknown> {
   return {

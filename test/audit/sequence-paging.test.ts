@@ -13,7 +13,7 @@ import { auditIndex, BUCKET, dimOfField, NUMBERED_MARKER, prepareAuditLog, recor
 import type { Unit } from '../../src/units/model.js';
 import { PAGE_SIZE } from '../../src/shared/pagination.js';
 import { updateLogin } from '../../src/users/service.js';
-import { foldForSearch } from '../../src/shared/vietnamese.js';
+import { foldForSearch } from '../../src/shared/text.js';
 
 /**
  * The audit log's pages read through write-time numbering (src/audit/sequences.ts). These tests write a log through

@@ -3,7 +3,7 @@ import { UnitModel, type Unit, type UnitKind } from '../../src/units/model.js';
 import { StaffModel, type Staff } from '../../src/staff/model.js';
 import { createUser } from '../../src/auth/service.js';
 import type { Role } from '../../src/auth/model.js';
-import { foldForSearch, vietnameseSortKey } from '../../src/shared/vietnamese.js';
+import { foldForSearch, vietnameseSortKey } from '../../src/shared/text.js';
 import { CodeVersionModel } from '../../src/code/model.js';
 import { officialCatalogue } from '../../src/code/official.js';
 

@@ -1,3 +1,4 @@
+import { seededRandom as generator } from '../../src/shared/seeded-random.js';
 /**
  * A small deterministic random source for property-style tests: the same seed gives the same data and the same
  * filter combinations on every run, so a failure names a case that can be replayed.
@@ -14,16 +15,9 @@ export interface SeededRandom {
   shuffle<T>(items: readonly T[]): T[];
 }
 
-/** mulberry32: tiny, fast and good enough to spread test data. */
+/** Helpers for property-style tests over the project's seeded generator. */
 export function seededRandom(seed: number): SeededRandom {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = generator(seed);
   const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
   const shuffle = <T>(items: readonly T[]): T[] => {
     const out = [...items];

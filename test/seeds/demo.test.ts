@@ -7,7 +7,7 @@ import { StaffModel } from '../../src/staff/model.js';
 import { UserModel } from '../../src/auth/model.js';
 import { CodeVersionModel } from '../../src/code/model.js';
 import { seedDemo, seedIfEmpty, DEMO_PASSWORD, CODE_TITLE } from '../../seeds/demo.js';
-import { vietnameseSortKey } from '../../src/shared/vietnamese.js';
+import { vietnameseSortKey } from '../../src/shared/text.js';
 
 const quiet = createLogger('silent');
 const REFORM = new Date(Date.UTC(2025, 6, 1)).getTime();

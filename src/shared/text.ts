@@ -18,6 +18,11 @@ export function compareVietnamese(a: string, b: string): number {
   return collator.compare(a, b);
 }
 
+/** The text as a literal inside a regular expression. */
+export function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** Lower case, diacritics removed, đ → d: what search matches against. */
 export function foldForSearch(s: string): string {
   return s.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'd').toLowerCase().replace(/\s+/g, ' ').trim();
