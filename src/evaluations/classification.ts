@@ -4,7 +4,7 @@ import type { Actor } from '../auth/actor.js';
 import { coversUnit, scopeRoots } from '../auth/actor.js';
 import { record } from '../audit/service.js';
 import { StaffModel } from '../staff/model.js';
-import { isCommuneLevel, unitsSnapshot } from '../units/snapshot.js';
+import { isCommuneLevel, unitsSnapshot, isAliveAt } from '../units/snapshot.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
 import { ClassificationModel, type Classification, type ClassificationLevel } from './model.js';
 import { conductPoints, ruleSetFor, suggestLevel, withinOutstandingCap, type ConductSummary, type RuleSet, type Suggestion } from './classification-rules.js';
@@ -211,7 +211,7 @@ export interface ClassificationListRow {
 export async function classificationUnits(actor: Actor): Promise<{ id: string; name: string; commune: boolean }[]> {
   const roots = scopeRoots(actor, 'head', 'admin');
   const units = (await unitsSnapshot()).all.filter(
-    (u) => !u.effectiveTo && (roots.some((r) => r.equals(u._id)) || (isCommuneLevel(u.kind) && u.path.some((p) => roots.some((r) => r.equals(p))))),
+    (u) => isAliveAt(u) && (roots.some((r) => r.equals(u._id)) || (isCommuneLevel(u.kind) && u.path.some((p) => roots.some((r) => r.equals(p))))),
   );
   return [...units]
     .sort((a, b) => a.depth - b.depth || a.name.localeCompare(b.name, 'vi'))

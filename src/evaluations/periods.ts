@@ -6,7 +6,7 @@ import { coversUnit, scopeRoots } from '../auth/actor.js';
 import { record } from '../audit/service.js';
 import { versionInForce } from '../code/service.js';
 import { StaffModel } from '../staff/model.js';
-import { unitsSnapshot } from '../units/snapshot.js';
+import { unitsSnapshot, isAliveAt, isDesk } from '../units/snapshot.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
 import { COPIES_READY, EvaluationModel, PeriodModel, type Evaluation, type Period, type PeriodKind } from './model.js';
 import { announce, insertResultRecords, repairResultRecords, RESULT_SOURCE_FIELDS } from './results-store.js';
@@ -324,7 +324,7 @@ export async function unitsForNewPeriod(actor: Actor): Promise<{ id: string; nam
   const roots = scopeRoots(actor, 'admin', 'head');
   if (roots.length === 0) return [];
   const units = (await unitsSnapshot()).all.filter(
-    (u) => u.path.some((p) => roots.some((r) => r.equals(p))) && !u.effectiveTo && !['desk', 'office'].includes(u.kind),
+    (u) => u.path.some((p) => roots.some((r) => r.equals(p))) && isAliveAt(u) && !isDesk(u.kind),
   );
   return [...units]
     .sort((a, b) => a.path.map(String).join('/').localeCompare(b.path.map(String).join('/')))

@@ -1,3 +1,4 @@
+import { isAliveDuringYear } from '../units/snapshot.js';
 import type { Types } from 'mongoose';
 import { criteriaOfYear, type YearCriterion } from '../code/service.js';
 import { ClassificationModel, CLASSIFICATION_LEVELS, LEVEL_SCORE, PeriodModel } from '../evaluations/model.js';
@@ -189,9 +190,6 @@ function comparePeriods(a: PeriodInfo, b: PeriodInfo): number {
 
 /** The criteria of the province's code in force in the year (older versions' extra codes after them). */
 
-function aliveDuring(u: Pick<Unit, 'effectiveFrom' | 'effectiveTo'>, year: number): boolean {
-  return u.effectiveFrom < new Date(Date.UTC(year + 1, 0, 1)) && (!u.effectiveTo || u.effectiveTo > new Date(Date.UTC(year, 0, 1)));
-}
 
 export interface CollectOptions {
   /** Keep the incident rows (the commune workbook lists them); the province workbook only counts. */
@@ -219,11 +217,11 @@ export async function collectYear(root: Unit, year: number, opts: CollectOptions
   };
   const groupIds = new Map<string, string>();
   for (const u of units) groupIds.set(String(u._id), String(groupUnitOf(u)._id));
-  const alive = units.filter((u) => COMMUNE_KINDS.includes(u.kind as UnitKind) && aliveDuring(u, year)).map((u) => String(u._id));
+  const alive = units.filter((u) => COMMUNE_KINDS.includes(u.kind as UnitKind) && isAliveDuringYear(u, year)).map((u) => String(u._id));
   // Above commune level the root only gathers staff of its own offices (visibleGroups drops it when empty).
   const groupUnits = [...new Set([...alive, ...groupIds.values()])].map((id) => byId.get(id)!).filter(Boolean);
   groupUnits.sort((a, b) => compareVietnamese(a.name, b.name));
-  const groups: GroupInfo[] = groupUnits.map((u) => ({ id: String(u._id), name: u.name, code: u.code, kind: u.kind as UnitKind, alive: aliveDuring(u, year) }));
+  const groups: GroupInfo[] = groupUnits.map((u) => ({ id: String(u._id), name: u.name, code: u.code, kind: u.kind as UnitKind, alive: isAliveDuringYear(u, year) }));
   const groupIndex = new Map(groups.map((g, i) => [g.id, i]));
   const groupOfUnit = (unitId: unknown): number => groupIndex.get(groupIds.get(String(unitId)) ?? '') ?? -1;
 

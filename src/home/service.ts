@@ -1,7 +1,7 @@
 import { vietnamYear } from '../shared/dates.js';
 import type { Actor } from '../auth/actor.js';
 import { scopeRoots } from '../auth/actor.js';
-import { unitsByIds, unitsSnapshot } from '../units/snapshot.js';
+import { unitsByIds, unitsSnapshot, isAliveAt } from '../units/snapshot.js';
 import * as code from '../code/service.js';
 import * as statistics from '../statistics/index.js';
 
@@ -23,7 +23,7 @@ async function countsUnder(roots: Parameters<typeof statistics.figuresUnder>[0][
   const openUnits = new Set<string>();
   for (const root of roots) {
     for (const u of await statistics.figuresUnder({ _id: root }, vietnamYear(now))) staffByUnit.set(u.unitId, u.figures.activeStaff);
-    for (const u of (await unitsSnapshot()).subtree(root)) if (!u.effectiveTo) openUnits.add(String(u._id));
+    for (const u of (await unitsSnapshot()).subtree(root)) if (isAliveAt(u, now)) openUnits.add(String(u._id));
   }
   return { activeStaff: [...staffByUnit.values()].reduce((a, b) => a + b, 0), activeUnits: openUnits.size };
 }

@@ -11,7 +11,7 @@ import { AppError, Conflict, Forbidden, NotFound, ValidationFailed } from '../sh
 import { compareVietnamese, compareVietnameseNames } from '../shared/text.js';
 import * as staffService from '../staff/service.js';
 import { COMMUNE_KINDS, type UnitKind } from '../units/model.js';
-import { unitsSnapshot, type UnitInfo } from '../units/snapshot.js';
+import { unitsSnapshot, type UnitInfo, isAliveAt, isDesk } from '../units/snapshot.js';
 import { caseIndex, countCase } from './counters.js';
 import { evaluationFor } from './evaluation-link.js';
 import { FINAL_STATUSES, IncidentReportModel, ReporterIdentityModel, type IncidentReport, type ReportKind, type ReportStatus } from './model.js';
@@ -40,18 +40,16 @@ export type Reporter =
   | { source: 'CITIZEN'; anonymous: false; name: string; phone?: string; email?: string }
   | { source: 'PEER'; actor: Actor; kind: ReportKind; anonymous: boolean; phone?: string; address?: string };
 
-const DESK_KINDS: UnitKind[] = ['desk', 'office'];
 
 function oid(id: string | undefined): Types.ObjectId | null {
   return id && /^[0-9a-f]{24}$/i.test(id) ? new Types.ObjectId(id) : null;
 }
 
-const isAlive = (u: Pick<UnitInfo, 'effectiveTo'>, at: Date) => u.effectiveTo == null || u.effectiveTo.getTime() > at.getTime();
 
 /** The commune-level units a citizen can report about, by name (from the unit tree in memory). */
 export async function reportableUnits(now = new Date()) {
   const snapshot = await unitsSnapshot();
-  const units = snapshot.all.filter((u) => COMMUNE_KINDS.includes(u.kind as UnitKind) && isAlive(u, now));
+  const units = snapshot.all.filter((u) => COMMUNE_KINDS.includes(u.kind as UnitKind) && isAliveAt(u, now));
   return units
     .map((u) => ({ id: String(u._id), name: u.name, province: snapshot.byId(u.path[0]!)?.name ?? '' }))
     .sort((a, b) => compareVietnamese(a.name, b.name) || compareVietnamese(a.province, b.province));
@@ -61,7 +59,7 @@ async function reportableUnit(id: string | undefined, now: Date): Promise<UnitIn
   const _id = oid(id);
   if (!_id) return null;
   const unit = (await unitsSnapshot()).byId(_id);
-  return unit && COMMUNE_KINDS.includes(unit.kind as UnitKind) && isAlive(unit, now) ? unit : null;
+  return unit && COMMUNE_KINDS.includes(unit.kind as UnitKind) && isAliveAt(unit, now) ? unit : null;
 }
 
 /** Everything the report form needs once a unit is chosen: its desks, its staff, the criteria in force. */
@@ -69,7 +67,7 @@ export async function reportFormFor(unitId: string | undefined, now = new Date()
   const unit = await reportableUnit(unitId, now);
   if (!unit) return null;
   const [snapshot, staff, version] = await Promise.all([unitsSnapshot(), staffService.activeStaffUnder(unit._id), versionInForce(unit.path[0]!, vietnamDay(now))]);
-  const desks = snapshot.subtree(unit._id).filter((u) => DESK_KINDS.includes(u.kind as UnitKind) && isAlive(u, now));
+  const desks = snapshot.subtree(unit._id).filter((u) => isDesk(u.kind) && isAliveAt(u, now));
   return {
     unit: { id: String(unit._id), name: unit.name },
     desks: desks.map((d) => ({ id: String(d._id), name: d.name })).sort((a, b) => compareVietnamese(a.name, b.name)),
@@ -93,7 +91,7 @@ async function resolveSubject(input: ReportInput, now: Date) {
   let desk: UnitInfo | null = null;
   if (input.deskId) {
     const found = oid(input.deskId) ? (await unitsSnapshot()).byId(input.deskId) : undefined;
-    desk = found && found.path.some((id) => id.equals(unit._id)) && DESK_KINDS.includes(found.kind as UnitKind) ? found : null;
+    desk = found && found.path.some((id) => id.equals(unit._id)) && isDesk(found.kind) ? found : null;
     if (!desk) errors.deskId = 'validation.invalidChoice';
   }
   let staff = null;

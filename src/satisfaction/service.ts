@@ -5,17 +5,16 @@ import type { Role } from '../auth/model.js';
 import * as audit from '../audit/service.js';
 import { Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
 import { compareVietnamese } from '../shared/text.js';
-import { UnitModel, type Unit, type UnitKind } from '../units/model.js';
+import { DESK_KINDS, UnitModel, type Unit, type UnitKind } from '../units/model.js';
 import { StaffModel } from '../staff/model.js';
 import { versionInForce } from '../code/service.js';
 import { DeskSettingsModel, RatingModel, SCALES, periodOf, type Level, type ScaleSize } from './model.js';
 import type { RatingInput } from './schemas.js';
 import { recordsChanged } from '../shared/changes.js';
 import * as statistics from '../statistics/index.js';
-import { isCommuneLevel, unitsSnapshot } from '../units/snapshot.js';
+import { isCommuneLevel, unitsSnapshot, isAliveAt, isDesk } from '../units/snapshot.js';
 
 /** Units a kiosk can stand in front of: the one-stop desks (and offices that receive citizens). */
-const RATEABLE_KINDS: readonly UnitKind[] = ['desk', 'office'];
 const MANAGERS: Role[] = ['admin', 'head'];
 /** The longest period one report page covers, so a table stays readable and the query bounded. */
 const MAX_MONTHS = 24;
@@ -23,7 +22,7 @@ const MAX_MONTHS = 24;
 const isId = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{24}$/i.test(v);
 
 async function openDeskByCode(code: string): Promise<Unit> {
-  const unit = await UnitModel.findOne({ code, kind: { $in: RATEABLE_KINDS } }).lean<Unit>();
+  const unit = await UnitModel.findOne({ code, kind: { $in: DESK_KINDS } }).lean<Unit>();
   if (!unit || (unit.effectiveTo && unit.effectiveTo <= new Date())) throw new NotFound();
   return unit;
 }
@@ -87,7 +86,7 @@ export async function submitRating(deskCode: string, input: RatingInput, now = n
 async function managedDesk(actor: Actor, unitId: string): Promise<Unit> {
   if (!isId(unitId)) throw new NotFound();
   const unit = await UnitModel.findById(unitId).lean<Unit>();
-  if (!unit || !RATEABLE_KINDS.includes(unit.kind as UnitKind)) throw new NotFound();
+  if (!unit || !isDesk(unit.kind)) throw new NotFound();
   if (!coversUnit(actor, unit.path, ...MANAGERS)) throw new Forbidden();
   return unit;
 }
@@ -97,7 +96,7 @@ export async function listDesks(actor: Actor) {
   const roots = scopeRoots(actor, ...MANAGERS);
   if (!roots.length) throw new Forbidden();
   const tree = await unitsSnapshot();
-  const desks = tree.under(roots).filter((u) => u.effectiveTo == null && RATEABLE_KINDS.includes(u.kind as UnitKind));
+  const desks = tree.under(roots).filter((u) => isAliveAt(u) && isDesk(u.kind));
   const settings = await DeskSettingsModel.find({ unitId: { $in: desks.map((d) => d._id) } }).select('unitId scale').lean();
   const scaleById = new Map(settings.map((s) => [String(s.unitId), s.scale]));
   return desks
@@ -261,6 +260,6 @@ export async function reportUnitOptions(actor: Actor) {
   const roots = scopeRoots(actor, ...MANAGERS);
   if (!roots.length) return [];
   const tree = await unitsSnapshot();
-  const units = tree.under(roots).filter((u) => u.effectiveTo == null && !RATEABLE_KINDS.includes(u.kind as UnitKind));
+  const units = tree.under(roots).filter((u) => isAliveAt(u) && !isDesk(u.kind));
   return units.sort((a, b) => a.depth - b.depth || compareVietnamese(a.name, b.name)).map((u) => ({ id: String(u._id), name: u.name, depth: u.depth }));
 }

@@ -5,7 +5,7 @@ import type { Actor } from '../auth/actor.js';
 import { coversUnit, hasRole, scopeRoots } from '../auth/actor.js';
 import { UserModel } from '../auth/model.js';
 import { UnitModel } from '../units/model.js';
-import { outermostUnits, unitsSnapshot } from '../units/snapshot.js';
+import { outermostUnits, unitsSnapshot, isAliveAt } from '../units/snapshot.js';
 import { record } from '../audit/service.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldErrors } from '../shared/errors.js';
 import { PAGE_SIZE, pageInfo } from '../shared/pagination.js';
@@ -48,7 +48,7 @@ export async function unitOptions(actor: Actor, opts: { openOnly?: boolean } = {
   const roots = scopeRoots(actor, ...MANAGERS);
   if (!roots.length) return [];
   const snapshot = await unitsSnapshot();
-  const units = snapshot.under(roots).filter((u) => !opts.openOnly || !u.effectiveTo);
+  const units = snapshot.under(roots).filter((u) => !opts.openOnly || isAliveAt(u));
   const ids = new Set(units.map((u) => String(u._id)));
   const children = new Map<string, typeof units>();
   for (const u of units) {

@@ -5,6 +5,8 @@ export const UNIT_KINDS = ['province', 'district', 'commune', 'ward', 'township'
 export type UnitKind = (typeof UNIT_KINDS)[number];
 /** Kinds that count as a commune-level unit (xã, phường, thị trấn). */
 export const COMMUNE_KINDS: readonly UnitKind[] = ['commune', 'ward', 'township'];
+/** Units that serve the public face to face under a commune: where ratings and late dossiers are recorded. */
+export const DESK_KINDS: readonly UnitKind[] = ['desk', 'office'];
 
 const unitSchema = new Schema(
   {

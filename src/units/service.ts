@@ -1,3 +1,4 @@
+import { isAliveAt } from './snapshot.js';
 import { isDuplicateKey } from '../db/errors.js';
 import { Types } from 'mongoose';
 import { coversUnit, hasRole, scopeRoots, type Actor } from '../auth/actor.js';
@@ -185,7 +186,7 @@ export async function successorsOf(unitId: Id): Promise<UnitSummary[]> {
       if (seen.has(id)) continue;
       seen.add(id);
       if (u.successorIds.length > 0) frontier.push(...u.successorIds.map(String).filter((s) => !seen.has(s)));
-      else if (!u.effectiveTo || u.effectiveTo > now) found.set(id, u);
+      else if (isAliveAt(u, now)) found.set(id, u);
     }
   }
   return [...found.values()].sort(compareUnits).map((u) => summary(u, now));

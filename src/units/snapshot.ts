@@ -1,6 +1,6 @@
 import type { Types } from 'mongoose';
 import { keptInMemory } from '../shared/kept-in-memory.js';
-import { unitWrites, COMMUNE_KINDS, UnitModel, type Unit, type UnitKind } from './model.js';
+import { unitWrites, COMMUNE_KINDS, DESK_KINDS, UnitModel, type Unit, type UnitKind } from './model.js';
 
 /**
  * The unit tree in memory, reloaded only when its revision token changes (one `_id` look-up per use). A province has
@@ -49,6 +49,17 @@ export async function unitsByIds(ids: readonly (Types.ObjectId | string)[]): Pro
 }
 
 export const isCommuneLevel = (kind: string) => COMMUNE_KINDS.includes(kind as UnitKind);
+export const isDesk = (kind: string) => DESK_KINDS.includes(kind as UnitKind);
+
+/** Not closed at this moment: no end date, or one still to come (a closure dated later acts only then). */
+export function isAliveAt(u: { effectiveTo?: Date | null }, at: Date = new Date()): boolean {
+  return u.effectiveTo == null || u.effectiveTo.getTime() > at.getTime();
+}
+
+/** Alive at some time in the year (Vietnamese calendar year, days as UTC midnight). */
+export function isAliveDuringYear(u: { effectiveFrom: Date; effectiveTo?: Date | null }, year: number): boolean {
+  return u.effectiveFrom.getTime() < Date.UTC(year + 1, 0, 1) && (u.effectiveTo == null || u.effectiveTo.getTime() > Date.UTC(year, 0, 1));
+}
 
 /** Of several units, those not inside another one of them (a scope's roots, each counted once). */
 export async function outermostUnits(ids: readonly Types.ObjectId[]): Promise<Types.ObjectId[]> {
