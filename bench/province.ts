@@ -17,7 +17,7 @@ import { formatDate, vietnamDay } from '../src/shared/dates.js';
 import { breachKeysOf, IncidentReportModel, ReporterIdentityModel, ReportNoticeModel, type ReportStatus } from '../src/reports/model.js';
 import { hashOfIssued, newTrackingCode } from '../src/reports/tracking.js';
 import { caseIndex } from '../src/reports/counters.js';
-import { derivedRatingFields, RatingModel, type Level as RatingLevel } from '../src/satisfaction/model.js';
+import { derivedRatingFields, RatingModel, type RatingLevel } from '../src/satisfaction/model.js';
 import { foldForSearch, vietnameseSortKey } from '../src/shared/text.js';
 import { StaffModel } from '../src/staff/model.js';
 import { UnitModel } from '../src/units/model.js';

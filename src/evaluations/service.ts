@@ -37,7 +37,7 @@ export async function findEvaluationOr404(id: string): Promise<Evaluation> {
   return evaluation as Evaluation;
 }
 
-async function periodOf(evaluation: Evaluation): Promise<Period> {
+async function periodOfEvaluation(evaluation: Evaluation): Promise<Period> {
   const period = await PeriodModel.findById(evaluation.periodId).lean();
   if (!period) throw new NotFound();
   return period as Period;
@@ -85,7 +85,7 @@ export interface SelfAssessmentInput {
 export async function saveSelfAssessment(actor: Actor, evaluationId: string, input: SelfAssessmentInput, now = new Date()): Promise<Evaluation> {
   const evaluation = await findEvaluationOr404(evaluationId);
   if (!isOwner(actor, evaluation)) throw new Forbidden('evaluations.errors.onlyOwnSelfAssessment');
-  assertWritable(await periodOf(evaluation));
+  assertWritable(await periodOfEvaluation(evaluation));
   if (evaluation.selfAssessment.submittedAt || evaluation.status === 'FINALISED') throw new Conflict('evaluations.errors.selfAlreadySubmitted');
 
   const { criteria } = await catalogueOf(evaluation.codeVersionId);
@@ -165,7 +165,7 @@ export async function incidentsForEvaluation(evaluation: Evaluation, period: Per
 export async function saveHeadEvaluation(actor: Actor, evaluationId: string, input: HeadEvaluationInput, now = new Date()): Promise<Evaluation> {
   const evaluation = await findEvaluationOr404(evaluationId);
   if (!canEvaluate(actor, evaluation)) throw new Forbidden('evaluations.errors.onlyHeadEvaluates');
-  const period = await periodOf(evaluation);
+  const period = await periodOfEvaluation(evaluation);
   assertWritable(period);
   if (evaluation.status === 'FINALISED') throw new Conflict('evaluations.errors.finalisedUseAmend');
 
@@ -224,7 +224,7 @@ export interface AmendmentInput {
 export async function amendEvaluation(actor: Actor, evaluationId: string, input: AmendmentInput, now = new Date()): Promise<Evaluation> {
   const evaluation = await findEvaluationOr404(evaluationId);
   if (!canEvaluate(actor, evaluation)) throw new Forbidden('evaluations.errors.onlyHeadEvaluates');
-  assertWritable(await periodOf(evaluation));
+  assertWritable(await periodOfEvaluation(evaluation));
   if (evaluation.status !== 'FINALISED') throw new Conflict('evaluations.errors.notFinalised');
 
   const catalogue = await catalogueOf(evaluation.codeVersionId);
@@ -279,7 +279,7 @@ export async function evaluationPage(actor: Actor, evaluationId: string): Promis
   // Someone above the unit who is also the person (a chairman's own record) may read but not evaluate.
   const reader = owner || evaluator || coversUnit(actor, evaluation.unitPath, 'head', 'admin');
   if (!reader) throw new Forbidden();
-  const [period] = await Promise.all([periodOf(evaluation), healCopies(evaluation)]);
+  const [period] = await Promise.all([periodOfEvaluation(evaluation), healCopies(evaluation)]);
   const open = period.status === 'OPEN';
   const submitted = !!evaluation.selfAssessment.submittedAt;
   return {

@@ -1,3 +1,4 @@
+import { vietnamMonth } from '../shared/dates.js';
 import { seededRandom } from '../shared/seeded-random.js';
 import { vietnamDay } from '../shared/dates.js';
 import type { Logger } from 'pino';
@@ -5,7 +6,7 @@ import type { Types } from 'mongoose';
 import { UnitModel } from '../units/model.js';
 import { StaffModel } from '../staff/model.js';
 import { versionInForce } from '../code/service.js';
-import { DeskSettingsModel, RatingModel, derivedRatingFields, periodOf, type Level } from './model.js';
+import { DeskSettingsModel, RatingModel, derivedRatingFields, type RatingLevel } from './model.js';
 
 
 const SEED = 20250701;
@@ -30,7 +31,7 @@ const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * i
 
 /** The month `back` months before `now`'s month (Vietnam time), as UTC year and 0-based month. */
 function monthBefore(now: Date, back: number): { year: number; month0: number } {
-  const { year, month } = periodOf(now);
+  const { year, month } = vietnamMonth(now);
   const d = new Date(Date.UTC(year, month - 1 - back, 1));
   return { year: d.getUTCFullYear(), month0: d.getUTCMonth() };
 }
@@ -48,11 +49,11 @@ function momentIn(rng: Rng, year: number, month0: number, now: Date): Date {
   return new Date(Math.min(Date.UTC(year, month0, 1, 1), now.getTime()));
 }
 
-function satisfiedLevel(rng: Rng): Level {
+function satisfiedLevel(rng: Rng): RatingLevel {
   return rng() < 0.6 ? 'VERY_SATISFIED' : 'SATISFIED';
 }
 
-function unsatisfiedLevel(rng: Rng, scale: 3 | 5): Level {
+function unsatisfiedLevel(rng: Rng, scale: 3 | 5): RatingLevel {
   if (scale === 3) return 'DISSATISFIED';
   return pick(rng, ['NEUTRAL', 'NEUTRAL', 'DISSATISFIED', 'VERY_DISSATISFIED'] as const);
 }

@@ -2,12 +2,12 @@ import { vietnamMonth } from '../shared/dates.js';
 import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
 
 /** The five answers of the national survey scale (SIPAS); the 3-level scale uses three of them. */
-export const LEVELS = ['VERY_SATISFIED', 'SATISFIED', 'NEUTRAL', 'DISSATISFIED', 'VERY_DISSATISFIED'] as const;
-export type Level = (typeof LEVELS)[number];
-export const SCALES = { 3: ['VERY_SATISFIED', 'SATISFIED', 'DISSATISFIED'], 5: [...LEVELS] } as const satisfies Record<number, readonly Level[]>;
+export const RATING_LEVELS = ['VERY_SATISFIED', 'SATISFIED', 'NEUTRAL', 'DISSATISFIED', 'VERY_DISSATISFIED'] as const;
+export type RatingLevel = (typeof RATING_LEVELS)[number];
+export const SCALES = { 3: ['VERY_SATISFIED', 'SATISFIED', 'DISSATISFIED'], 5: [...RATING_LEVELS] } as const satisfies Record<number, readonly RatingLevel[]>;
 export type ScaleSize = keyof typeof SCALES;
 /** "Satisfied" means one of the top two answers on either scale: Rất hài lòng or Hài lòng. */
-export const SATISFIED_LEVELS: readonly Level[] = ['VERY_SATISFIED', 'SATISFIED'];
+export const SATISFIED_LEVELS: readonly RatingLevel[] = ['VERY_SATISFIED', 'SATISFIED'];
 
 /** Per-desk settings of the rating kiosk, kept apart from the unit tree. */
 const deskSettingsSchema = new Schema(
@@ -32,7 +32,7 @@ const ratingSchema = new Schema(
     unitId: { type: Schema.Types.ObjectId, ref: 'Unit', required: true },
     unitPath: { type: [Schema.Types.ObjectId], required: true },
     officerId: { type: Schema.Types.ObjectId, ref: 'Staff', default: null },
-    level: { type: String, enum: LEVELS, required: true },
+    level: { type: String, enum: RATING_LEVELS, required: true },
     scale: { type: Number, enum: [3, 5], required: true },
     satisfied: { type: Number, enum: [0, 1], required: true },
     /** Codes of the criteria the citizen said went wrong, from codeVersionId. */
@@ -47,20 +47,20 @@ const ratingSchema = new Schema(
   { timestamps: false },
 );
 ratingSchema.pre('validate', function () {
-  if (this.level && this.ratedAt) Object.assign(this, derivedRatingFields(this.level as Level, this.ratedAt));
+  if (this.level && this.ratedAt) Object.assign(this, derivedRatingFields(this.level as RatingLevel, this.ratedAt));
 });
 ratingSchema.index({ unitPath: 1, periodKey: 1 });
 ratingSchema.index({ unitId: 1, periodKey: 1 });
 ratingSchema.index({ officerId: 1, periodKey: 1 });
 
-/** Month of a moment in Vietnam's time zone (UTC+7, no daylight saving): a rating at 06:30 on the 1st belongs to that month. */
-export function periodOf(at: Date): { year: number; month: number; periodKey: string } {
+/** The month a rating counts in: its moment's month in Việt Nam (a rating at 06:30 on the 1st belongs to that month). */
+function ratingMonth(at: Date) {
   const { year, month, key } = vietnamMonth(at);
   return { year, month, periodKey: key };
 }
 
-export function derivedRatingFields(level: Level, ratedAt: Date) {
-  return { satisfied: SATISFIED_LEVELS.includes(level) ? 1 : 0, ...periodOf(ratedAt) };
+export function derivedRatingFields(level: RatingLevel, ratedAt: Date) {
+  return { satisfied: SATISFIED_LEVELS.includes(level) ? 1 : 0, ...ratingMonth(ratedAt) };
 }
 
 export type Rating = InferSchemaType<typeof ratingSchema> & { _id: Types.ObjectId };

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { optionalText } from '../shared/validation.js';
-import { LEVELS } from './model.js';
+import { RATING_LEVELS } from './model.js';
 
 export const COMMENT_MAX = 500;
 const asList = (v: unknown) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]);
 
 /** The kiosk form. The officer comes from the QR code: a bad or foreign id is dropped, never shown as an error. */
 export const ratingForm = z.object({
-  level: z.enum(LEVELS, { message: 'satisfaction.errors.level' }),
+  level: z.enum(RATING_LEVELS, { message: 'satisfaction.errors.level' }),
   criteria: z.preprocess(asList, z.array(z.string().trim().max(10)).max(20)),
   comment: optionalText(COMMENT_MAX),
   officer: z.preprocess((v) => (typeof v === 'string' && /^[0-9a-f]{24}$/i.test(v) ? v : undefined), z.string().optional()),

@@ -1,3 +1,4 @@
+import { vietnamMonth } from '../shared/dates.js';
 import { Types } from 'mongoose';
 import QRCode from 'qrcode';
 import { coversUnit, scopeRoots, type Actor } from '../auth/actor.js';
@@ -8,7 +9,7 @@ import { compareVietnamese } from '../shared/text.js';
 import { DESK_KINDS, UnitModel, type Unit, type UnitKind } from '../units/model.js';
 import { StaffModel } from '../staff/model.js';
 import { versionInForce } from '../code/service.js';
-import { DeskSettingsModel, RatingModel, SCALES, periodOf, type Level, type ScaleSize } from './model.js';
+import { DeskSettingsModel, RatingModel, SCALES, type RatingLevel, type ScaleSize } from './model.js';
 import type { RatingInput } from './schemas.js';
 import { recordsChanged } from '../shared/changes.js';
 import * as statistics from '../statistics/index.js';
@@ -48,7 +49,7 @@ export async function kiosk(deskCode: string, officerId?: string) {
   const [scale, officer, code] = await Promise.all([scaleOf(desk._id), officerAt(desk, officerId), versionInForce(desk.path[0]!)]);
   return {
     desk: { code: desk.code, name: desk.name },
-    levels: [...SCALES[scale]] as Level[],
+    levels: [...SCALES[scale]] as RatingLevel[],
     officer,
     criteria: (code?.criteria ?? [])
       .slice()
@@ -61,7 +62,7 @@ export async function kiosk(deskCode: string, officerId?: string) {
 export async function submitRating(deskCode: string, input: RatingInput, now = new Date()): Promise<boolean> {
   const desk = await openDeskByCode(deskCode);
   const [scale, officer, code] = await Promise.all([scaleOf(desk._id), officerAt(desk, input.officer), versionInForce(desk.path[0]!)]);
-  if (!(SCALES[scale] as readonly Level[]).includes(input.level)) throw new ValidationFailed({ level: 'satisfaction.errors.level' });
+  if (!(SCALES[scale] as readonly RatingLevel[]).includes(input.level)) throw new ValidationFailed({ level: 'satisfaction.errors.level' });
   const known = new Set((code?.criteria ?? []).map((c) => c.code));
   const criteria = [...new Set(input.criteria)];
   if (criteria.some((c) => !known.has(c))) throw new ValidationFailed({ criteria: 'validation.invalidChoice' });
@@ -168,7 +169,7 @@ function shiftMonth(key: string, by: number): string {
 
 /** The period asked for, or the last six months; reversed bounds are swapped, long ones cut to MAX_MONTHS. */
 export function normalisePeriod(from: string | undefined, to: string | undefined, now = new Date()) {
-  let end = to ?? periodOf(now).periodKey;
+  let end = to ?? vietnamMonth(now).key;
   let start = from ?? shiftMonth(end, -5);
   if (start > end) [start, end] = [end, start];
   if (shiftMonth(start, MAX_MONTHS - 1) < end) start = shiftMonth(end, -(MAX_MONTHS - 1));

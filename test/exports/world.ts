@@ -5,7 +5,7 @@ import { officialCatalogue } from '../../src/code/official.js';
 import { ClassificationModel, EvaluationModel, PeriodModel, type ClassificationLevel } from '../../src/evaluations/model.js';
 import { saveResultRecord } from '../../src/evaluations/results-store.js';
 import { IncidentReportModel, type ReportStatus } from '../../src/reports/model.js';
-import { RatingModel, type Level } from '../../src/satisfaction/model.js';
+import { RatingModel, type RatingLevel } from '../../src/satisfaction/model.js';
 import type { Staff } from '../../src/staff/model.js';
 import type { Unit } from '../../src/units/model.js';
 import { makeProvince, makeStaff } from '../helpers/factories.js';
@@ -149,7 +149,7 @@ export async function report(
 export async function rate(desk: Unit, month: number, year: number, satisfied: number, unsatisfied: number) {
   const docs = [];
   for (let i = 0; i < satisfied + unsatisfied; i++) {
-    const level: Level = i < satisfied ? 'SATISFIED' : 'DISSATISFIED';
+    const level: RatingLevel = i < satisfied ? 'SATISFIED' : 'DISSATISFIED';
     docs.push({ unitId: desk._id, unitPath: desk.path, level, scale: 3, ratedAt: new Date(Date.UTC(year, month - 1, 15, 3)) });
   }
   await RatingModel.insertMany(docs);

@@ -1,19 +1,20 @@
+import { vietnamMonth } from '../../src/shared/dates.js';
 import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { clearDatabase } from '../helpers/db.js';
 import { agentFor, csrfFrom, login, submitForm, testApp, type Agent } from '../helpers/app.js';
 import { makeProvince, makeStaff, makeUnit, makeUser } from '../helpers/factories.js';
 import { makeCodeVersion } from '../helpers/factories.js';
-import { DeskSettingsModel, RatingModel, periodOf, type Level } from '../../src/satisfaction/model.js';
+import { DeskSettingsModel, RatingModel, type RatingLevel } from '../../src/satisfaction/model.js';
 import { satisfactionRate } from '../../src/satisfaction/service.js';
 import { logSink } from '../helpers/log-sink.js';
 import { AuditEntryModel } from '../../src/audit/model.js';
 
 /** Ratings written as the kiosk writes them (derived fields computed by the model), at a given moment. */
-async function storeRatings(desk: { _id: Types.ObjectId; path: Types.ObjectId[] }, levels: Level[], at: Date, scale: 3 | 5 = 3) {
+async function storeRatings(desk: { _id: Types.ObjectId; path: Types.ObjectId[] }, levels: RatingLevel[], at: Date, scale: 3 | 5 = 3) {
   await RatingModel.insertMany(levels.map((level) => ({ unitId: desk._id, unitPath: desk.path, level, scale, ratedAt: at })));
 }
-const times = (n: number, level: Level): Level[] => Array.from({ length: n }, () => level);
+const times = (n: number, level: RatingLevel): RatingLevel[] => Array.from({ length: n }, () => level);
 
 describe('satisfaction ratings at the one-stop desk', () => {
   let units: Awaited<ReturnType<typeof makeProvince>>;
@@ -46,7 +47,7 @@ describe('satisfaction ratings at the one-stop desk', () => {
 
   it('when a desk uses the 5-level scale, then only the top two answers count as satisfied and the kiosk offers all five', async () => {
     await DeskSettingsModel.create({ unitId: units.deskA._id, scale: 5 });
-    const firstMonth = periodOf(new Date()).periodKey;
+    const firstMonth = vietnamMonth(new Date()).key;
     const agent = agentFor(testApp());
     const page = await agent.get(kioskPath());
     expect(page.status).to.equal(200);
@@ -54,7 +55,7 @@ describe('satisfaction ratings at the one-stop desk', () => {
     for (const level of ['VERY_SATISFIED', 'SATISFIED', 'NEUTRAL', 'NEUTRAL', 'DISSATISFIED', 'VERY_DISSATISFIED']) {
       expect((await rate(agent, { level })).status).to.equal(303);
     }
-    const result = await satisfactionRate(units.deskA._id, firstMonth, periodOf(new Date()).periodKey);
+    const result = await satisfactionRate(units.deskA._id, firstMonth, vietnamMonth(new Date()).key);
     expect(result).to.deep.equal({ total: 6, satisfied: 2, rate: 33.3 });
     expect(await RatingModel.countDocuments({ scale: 5 })).to.equal(6);
   });
