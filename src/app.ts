@@ -10,6 +10,7 @@ import { logger as defaultLogger } from './shared/logger.js';
 import type { Logger } from 'pino';
 import type { Connection } from 'mongoose';
 import { viewLocals } from './shared/locals.js';
+import { userLocals } from './auth/guards.js';
 import { csrfProtection } from './shared/csrf.js';
 import { errorHandler, notFoundHandler } from './shared/error-handler.js';
 import { sessionMiddleware } from './auth/sessions.js';
@@ -78,6 +79,7 @@ export function createApp(config: Config, deps: { logger?: Logger; healthConnect
   app.use(passport.initialize());
   app.use(passport.session());
   app.use(viewLocals(config.DEFAULT_LANGUAGE));
+  app.use(userLocals);
   app.use(expressLayouts);
   app.use(csrfProtection);
 

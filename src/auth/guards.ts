@@ -37,3 +37,11 @@ declare module 'express-session' {
     returnTo?: string;
   }
 }
+
+/** The signed-in user for every view, and which menus they get (the server checks every route again). */
+export function userLocals(req: Request, res: Response, next: NextFunction): void {
+  res.locals.currentUser = req.user ?? null;
+  res.locals.isAdmin = req.user ? hasRole(req.user, 'admin') : false;
+  res.locals.isHead = req.user ? hasRole(req.user, 'head', 'admin') : false;
+  next();
+}

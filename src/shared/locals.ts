@@ -3,7 +3,6 @@ import { translator, isLanguage, type Language } from './i18n.js';
 import { takeFlash } from './flash.js';
 import { formatDate, formatDateTime, isoDate } from './dates.js';
 import { csrfToken } from './csrf.js';
-import { hasRole } from '../auth/actor.js';
 
 /** Vietnamese unless the visitor switched: browsers' Accept-Language is deliberately not followed. */
 export function languageOf(req: Request, fallback: Language): Language {
@@ -11,15 +10,12 @@ export function languageOf(req: Request, fallback: Language): Language {
   return isLanguage(fromSession) ? fromSession : fallback;
 }
 
-/** What every view may use: the translator, the signed-in user, flash messages, the CSRF token, formatters. */
+/** What every view may use: the translator, flash messages, the CSRF token, formatters (the signed-in user: auth's userLocals). */
 export function viewLocals(defaultLanguage: Language) {
   return (req: Request, res: Response, next: NextFunction) => {
     const lang = languageOf(req, defaultLanguage);
     res.locals.lang = lang;
     res.locals.t = translator(lang);
-    res.locals.currentUser = req.user ?? null;
-    res.locals.isAdmin = req.user ? hasRole(req.user, 'admin') : false;
-    res.locals.isHead = req.user ? hasRole(req.user, 'head', 'admin') : false;
     res.locals.currentPath = req.originalUrl;
     res.locals.flash = req.session ? takeFlash(req) : [];
     res.locals.csrfToken = req.session ? csrfToken(req) : '';
