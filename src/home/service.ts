@@ -5,7 +5,6 @@ import { unitsByIds, unitsSnapshot, isAliveAt } from '../units/snapshot.js';
 import * as code from '../code/service.js';
 import * as statistics from '../statistics/index.js';
 
-
 export async function overviewFor(actor: Actor, now = new Date()) {
   const unitIds = [...new Set(actor.roles.map((g) => String(g.unitId)))];
   const nameOf = new Map((await unitsByIds(unitIds)).map((u) => [String(u._id), u.name]));
@@ -20,10 +19,9 @@ export async function overviewFor(actor: Actor, now = new Date()) {
 /** Staff from the statistics read model, units from the in-memory tree; nested roots are counted once. */
 async function countsUnder(roots: Parameters<typeof statistics.figuresUnder>[0]['_id'][], now: Date) {
   const staffByUnit = new Map<string, number>();
-  const openUnits = new Set<string>();
   for (const root of roots) {
     for (const u of await statistics.figuresUnder({ _id: root }, vietnamYear(now))) staffByUnit.set(u.unitId, u.figures.activeStaff);
-    for (const u of (await unitsSnapshot()).subtree(root)) if (isAliveAt(u, now)) openUnits.add(String(u._id));
   }
-  return { activeStaff: [...staffByUnit.values()].reduce((a, b) => a + b, 0), activeUnits: openUnits.size };
+  const activeUnits = (await unitsSnapshot()).under(roots).filter((u) => isAliveAt(u, now)).length;
+  return { activeStaff: [...staffByUnit.values()].reduce((a, b) => a + b, 0), activeUnits };
 }

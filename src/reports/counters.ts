@@ -1,6 +1,7 @@
 import mongoose, { Schema, Types } from 'mongoose';
 import { SequenceIndex } from '../audit/service.js';
 import { isDuplicateKey } from '../db/errors.js';
+import { readRevision, replaceRevision } from '../shared/kept-in-memory.js';
 import { rememberedAcrossRequests } from '../shared/process-caches.js';
 import { SerialQueue } from '../shared/serial.js';
 import { vietnamDay } from '../shared/dates.js';
@@ -159,19 +160,15 @@ const reportBreachSchema = new Schema(
     hits: { type: [String], default: [] },
     /** Enough hits inside the early-warning window when last written (a reader checks again and clears it). */
     hot: { type: Boolean, default: false },
-    /** Only on the BREACHES_TOKEN document: replaced whenever hits are recorded or rebuilt. */
-    token: { type: String },
   },
   { versionKey: false },
 );
 reportBreachSchema.index({ scope: 1, hot: 1 });
 const ReportBreachModel = mongoose.model('ReportBreach', reportBreachSchema, 'reportbreaches');
 const BREACHES_BUILT = '~built';
-const BREACHES_TOKEN = '~token';
-
-async function breachesChanged(): Promise<void> {
-  await ReportBreachModel.updateOne({ _id: BREACHES_TOKEN }, { $set: { token: newToken() } }, { upsert: true });
-}
+/** Replaced whenever hits are recorded or rebuilt. */
+const BREACHES_REVISION = 'reportBreaches';
+const breachesChanged = () => replaceRevision(BREACHES_REVISION);
 
 /** Candidates read per unit, window and day, remembered while no hit was recorded anywhere. */
 const rememberedBreaches = new Map<string, { token: string | null; candidates: BreachCandidate[] }>();
@@ -235,7 +232,7 @@ export interface BreachCandidate {
 export async function hotBreaches(unitId: Types.ObjectId | string, window: WarningWindow, now = new Date(), all = false): Promise<BreachCandidate[]> {
   await ensureBreaches(window);
   const key = `${String(unitId)}|${all}|${window.threshold}/${window.days}|${vietnamDay(now).toISOString()}`;
-  const token = (await ReportBreachModel.findById(BREACHES_TOKEN).lean<{ token?: string }>())?.token ?? null;
+  const token = await readRevision(BREACHES_REVISION);
   const known = rememberedBreaches.get(key);
   if (known && known.token === token) return known.candidates;
   const candidates = await readBreaches(unitId, window, now, all);
@@ -246,7 +243,7 @@ export async function hotBreaches(unitId: Types.ObjectId | string, window: Warni
 
 async function readBreaches(unitId: Types.ObjectId | string, window: WarningWindow, now: Date, all: boolean): Promise<BreachCandidate[]> {
   const docs = await ReportBreachModel.find({ scope: String(unitId), ...(all ? {} : { hot: true }) }).lean<{ _id: string; key: string; hits: string[]; hot?: boolean }[]>();
-  if (all) return docs.filter((d) => d._id !== BREACHES_BUILT && d._id !== BREACHES_TOKEN).map((d) => ({ key: d.key, hits: d.hits }));
+  if (all) return docs.filter((d) => d._id !== BREACHES_BUILT).map((d) => ({ key: d.key, hits: d.hits }));
   const out: BreachCandidate[] = [];
   for (const d of docs) {
     if (hitsInWindow(d.hits, window, now).length >= window.threshold) out.push({ key: d.key, hits: d.hits });

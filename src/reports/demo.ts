@@ -373,7 +373,6 @@ const MINUTE = 60_000;
 /** Việt Nam is UTC+7: 07:00 there is midnight UTC. */
 const VN_MORNING = 0;
 
-
 async function loadActors(): Promise<Record<ActorKey, Actor> | null> {
   const keys: ActorKey[] = ['admin', 'truongxa', 'truongxa2', 'canbo'];
   const users = await UserModel.find({ username: { $in: keys } }).select('username displayName staffId roles').lean();

@@ -40,11 +40,9 @@ export type Reporter =
   | { source: 'CITIZEN'; anonymous: false; name: string; phone?: string; email?: string }
   | { source: 'PEER'; actor: Actor; kind: ReportKind; anonymous: boolean; phone?: string; address?: string };
 
-
 function oid(id: string | undefined): Types.ObjectId | null {
   return id && /^[0-9a-f]{24}$/i.test(id) ? new Types.ObjectId(id) : null;
 }
-
 
 /** The commune-level units a citizen can report about, by name (from the unit tree in memory). */
 export async function reportableUnits(now = new Date()) {
@@ -81,7 +79,6 @@ function caseNumber(kind: ReportKind, year: number): string {
   const suffix = Array.from({ length: 6 }, () => alphabet[crypto.randomInt(alphabet.length)]).join('');
   return `${kind === 'TO_CAO' ? 'TC' : 'PA'}-${year}-${suffix}`;
 }
-
 
 /** Checks the report against the tree and the code in force; returns what the case stores about it. */
 async function resolveSubject(input: ReportInput, now: Date) {

@@ -24,7 +24,7 @@ const isId = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{24
 
 async function openDeskByCode(code: string): Promise<Unit> {
   const unit = await UnitModel.findOne({ code, kind: { $in: DESK_KINDS } }).lean<Unit>();
-  if (!unit || (unit.effectiveTo && unit.effectiveTo <= new Date())) throw new NotFound();
+  if (!unit || !isAliveAt(unit)) throw new NotFound();
   return unit;
 }
 

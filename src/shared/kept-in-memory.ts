@@ -12,6 +12,20 @@ import { memoisedPerRequest } from './request-memo.js';
 const revisionSchema = new mongoose.Schema({ _id: { type: String, required: true }, token: { type: String, required: true } }, { versionKey: false });
 const RevisionModel = mongoose.model('CollectionRevision', revisionSchema, 'collectionrevisions');
 
+/**
+ * Gives the named revision a fresh random value. Random rather than `$inc`: two writers racing on the embedded engine
+ * (which can lose one of two increments) still leave a value no reader saw before their writes. Read models other
+ * than whole collections (per-province statistics, early-warning breaches) use the same revisions.
+ */
+export async function replaceRevision(name: string): Promise<void> {
+  await RevisionModel.updateOne({ _id: name }, { $set: { token: new mongoose.Types.ObjectId().toHexString() } }, { upsert: true });
+}
+
+/** The named revision's value, or null when none was ever set (one `_id` look-up). */
+export async function readRevision(name: string): Promise<string | null> {
+  return (await RevisionModel.findById(name).lean())?.token ?? null;
+}
+
 export interface WatchedCollection {
   readonly name: string;
   /** This process's writes so far (counted once their token is written), so its own readers never wait. */
@@ -25,7 +39,7 @@ export function watchWrites(schema: Schema, name: string): WatchedCollection {
     name,
     localWrites: 0,
     async bump() {
-      await RevisionModel.updateOne({ _id: name }, { $set: { token: new mongoose.Types.ObjectId().toHexString() } }, { upsert: true });
+      await replaceRevision(name);
       watched.localWrites++;
     },
   };
@@ -53,13 +67,12 @@ export function keptInMemory<T>(watched: WatchedCollection, load: () => Promise<
   async function current(): Promise<T> {
     const localWrites = watched.localWrites;
     if (cached && cached.localWrites === localWrites && Date.now() - cached.checkedAt < recheckMs) return cached.value;
-    let revision = await RevisionModel.findById(watched.name).lean();
-    if (!revision) {
+    let token = await readRevision(watched.name);
+    if (token === null) {
       // A database written before revisions existed (or emptied): start one.
       await watched.bump();
-      revision = await RevisionModel.findById(watched.name).lean();
+      token = (await readRevision(watched.name))!;
     }
-    const token = revision!.token;
     if (cached?.token === token) {
       cached = { ...cached, checkedAt: Date.now(), localWrites };
       return cached.value;

@@ -1,8 +1,9 @@
 import { Types } from 'mongoose';
 import { onRecordsChanged } from '../shared/changes.js';
+import { readRevision, replaceRevision } from '../shared/kept-in-memory.js';
 import { rememberedAcrossRequests } from '../shared/process-caches.js';
 import { isCommuneLevel, unitsSnapshot, type UnitsSnapshot } from '../units/snapshot.js';
-import { FIGURES_SHAPE, FiguresModel, RevisionModel, TokenModel, type StoredFigures, type UnitYearFigures } from './model.js';
+import { FIGURES_SHAPE, FiguresModel, TokenModel, type StoredFigures, type UnitYearFigures } from './model.js';
 import { computeOwnFigures, type ReportingUnit } from './sources.js';
 
 /**
@@ -23,9 +24,11 @@ export interface ReportingUnitFigures {
 type Id = Types.ObjectId;
 const keyOf = (unitId: Id | string, year: number) => `${String(unitId)}:${year}`;
 const newToken = () => new Types.ObjectId().toHexString();
+/** Replaced by every change recorded in the province (any year) and by reorganisations touching it. */
+const provinceRevision = (provinceId: Id | string) => `statistics:${String(provinceId)}`;
 
 /**
- * Figures this process has read, per unit and year, with the root's revision and the unit tree they were read
+ * Figures this process has read, per unit and year, with the province's revision and the unit tree they were read
  * under: a province-wide page costs one `_id` look-up while nothing changed (instead of reading every commune's
  * figures and tokens).
  */
@@ -45,7 +48,7 @@ export async function recordChange(unitPath: readonly Id[], year: number): Promi
     { upsert: true },
   );
   // After the unit's token: a reader that sees the new revision also sees the token.
-  await RevisionModel.updateOne({ _id: keyOf(unit.path[0]!, year) }, { $set: { token: newToken() } }, { upsert: true });
+  await replaceRevision(provinceRevision(unit.path[0]!));
 }
 
 onRecordsChanged(async ({ unitPath, years }) => {
@@ -77,7 +80,7 @@ export async function figuresUnder(root: Pick<ReportingUnit, '_id'>, year: numbe
   const top = tree.byId(root._id)?.path[0] ?? root._id;
   const key = keyOf(root._id, year);
   // Read before the figures (not beside them), so figures read under a revision are at least that fresh.
-  const revision = (await RevisionModel.findById(keyOf(top, year)).lean())?.token ?? null;
+  const revision = await readRevision(provinceRevision(top));
   const known = remembered.get(key);
   if (known && known.revision === revision && known.tree === tree) return known.list;
   const list = await readFigures(root, year);
@@ -215,5 +218,7 @@ export async function forgetUnits(unitIds: readonly Id[]): Promise<void> {
     await FiguresModel.deleteMany({ unitPath: id });
     await TokenModel.deleteMany({ unitPath: id });
   }
-  await RevisionModel.updateMany({}, { $set: { token: newToken() } });
+  const tree = await unitsSnapshot();
+  const provinces = new Set(unitIds.map((id) => String(tree.byId(id)?.path[0] ?? id)));
+  for (const provinceId of provinces) await replaceRevision(provinceRevision(provinceId));
 }

@@ -40,20 +40,6 @@ const tokenSchema = new Schema(
 );
 tokenSchema.index({ unitPath: 1, year: 1 });
 
-/**
- * Per tree root (a province) and year, a value every recorded change replaces: a process that has read a root's
- * figures under one value answers from memory until it changes. A fresh random value rather than `$inc`, so two
- * writers racing on the embedded engine (which can lose one of two increments) still leave a value no reader saw
- * before their writes.
- */
-const revisionSchema = new Schema(
-  {
-    _id: { type: String, required: true },
-    token: { type: String, required: true },
-  },
-  { versionKey: false },
-);
-
 export interface StoredFigures {
   _id: string;
   unitId: Types.ObjectId;
@@ -126,4 +112,3 @@ export interface UnitYearFigures {
 
 export const FiguresModel = mongoose.model('StatisticsFigures', figuresSchema, 'statisticsfigures');
 export const TokenModel = mongoose.model('StatisticsToken', tokenSchema, 'statisticstokens');
-export const RevisionModel = mongoose.model('StatisticsRevision', revisionSchema, 'statisticsrevisions');
