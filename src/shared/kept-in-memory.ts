@@ -1,4 +1,5 @@
 import mongoose, { type Schema } from 'mongoose';
+import { isDuplicateKey } from '../db/errors.js';
 import { rememberedAcrossRequests } from './process-caches.js';
 import { memoisedPerRequest } from './request-memo.js';
 
@@ -18,7 +19,14 @@ const RevisionModel = mongoose.model('CollectionRevision', revisionSchema, 'coll
  * than whole collections (per-province statistics, early-warning breaches) use the same revisions.
  */
 export async function replaceRevision(name: string): Promise<void> {
-  await RevisionModel.updateOne({ _id: name }, { $set: { token: new mongoose.Types.ObjectId().toHexString() } }, { upsert: true });
+  const set = { $set: { token: new mongoose.Types.ObjectId().toHexString() } };
+  try {
+    await RevisionModel.updateOne({ _id: name }, set, { upsert: true });
+  } catch (err) {
+    // Two first writers raced to create it: it exists now.
+    if (!isDuplicateKey(err)) throw err;
+    await RevisionModel.updateOne({ _id: name }, set);
+  }
 }
 
 /** The named revision's value, or null when none was ever set (one `_id` look-up). */
