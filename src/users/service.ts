@@ -25,14 +25,26 @@ async function checkedGrants(actor: Actor, roles: RoleInput[]) {
   });
 }
 
+/**
+ * An administrator manages a login only when every one of its roles lies in their subtree: a commune administrator
+ * must not reset the password of a province administrator who also works in that commune. A login without roles
+ * belongs to no unit, so only an administrator of a top-level unit (the province) manages it.
+ */
+async function managesEveryRole(actor: Actor, roles: readonly { unitId: Types.ObjectId }[]): Promise<boolean> {
+  if (roles.length === 0) {
+    const own = await unitsByIds(scopeRoots(actor, 'admin'));
+    return own.some((u) => u.depth === 0);
+  }
+  const units = await unitsByIds(roles.map((g) => g.unitId));
+  return units.length === new Set(roles.map((g) => String(g.unitId))).size && units.every((u) => coversUnit(actor, u.path, 'admin'));
+}
+
 async function userInScope(actor: Actor, id: string): Promise<User> {
   assertAdmin(actor);
   if (!Types.ObjectId.isValid(id)) throw new NotFound();
   const user = await UserModel.findById(id).lean();
   if (!user) throw new NotFound();
-  const units = await unitsByIds(user.roles.map((g) => g.unitId));
-  const inScope = units.length === 0 || units.some((u) => coversUnit(actor, u.path, 'admin'));
-  if (!inScope) throw new Forbidden();
+  if (!(await managesEveryRole(actor, user.roles))) throw new Forbidden();
   return user as User;
 }
 

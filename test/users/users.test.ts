@@ -90,4 +90,33 @@ describe('login accounts', () => {
     expect(ok.status).to.equal(302);
     await login(agentFor(testApp()), user.username, 'MotMatKhauDai-1');
   });
+  it('when a commune administrator acts on a province administrator who also works in that commune, then 403 and the login is unchanged', async () => {
+    const provinceAdmin = await makeUser({ username: 'giamdocso', roles: [{ role: 'admin', unit: units.province }, { role: 'staff', unit: units.communeA }] });
+    const communeAdmin = await makeUser({ username: 'quantrixa', roles: [{ role: 'admin', unit: units.communeA }] });
+    const before = await UserModel.findById(provinceAdmin._id).lean();
+    const agent = agentFor(testApp());
+    await login(agent, communeAdmin.username);
+    expect((await agent.get(`/users/${provinceAdmin._id}/edit`)).status).to.equal(403);
+    const reset = await submitForm(agent, '/users', `/users/${provinceAdmin._id}/password`, { password: 'ChiemQuyen-2026', confirmPassword: 'ChiemQuyen-2026' });
+    expect(reset.status).to.equal(403);
+    const strip = await submitForm(agent, '/users', `/users/${provinceAdmin._id}`, {
+      displayName: 'Bị tước quyền', email: '', active: 'on', 'roles[0][role]': 'staff', 'roles[0][unitId]': String(units.communeA._id),
+    });
+    expect(strip.status).to.equal(403);
+    expect((await submitForm(agent, '/users', `/users/${provinceAdmin._id}/unlock`, {})).status).to.equal(403);
+    const after = await UserModel.findById(provinceAdmin._id).lean();
+    expect(after!.passwordHash).to.equal(before!.passwordHash);
+    expect(after!.roles.map((g) => g.role)).to.deep.equal(['admin', 'staff']);
+    expect(after!.displayName).to.equal(before!.displayName);
+  });
+
+  it('when a login has no role, then only an administrator of the province opens it', async () => {
+    const roleless = await makeUser({ username: 'khongvaitro', roles: [] });
+    const communeAdmin = await makeUser({ username: 'quantrixa', roles: [{ role: 'admin', unit: units.communeA }] });
+    const commune = agentFor(testApp());
+    await login(commune, communeAdmin.username);
+    expect((await commune.get(`/users/${roleless._id}/edit`)).status).to.equal(403);
+    const province = await asAdmin();
+    expect((await province.get(`/users/${roleless._id}/edit`)).status).to.equal(200);
+  });
 });
