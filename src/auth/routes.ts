@@ -8,8 +8,17 @@ import { translator } from '../shared/i18n.js';
 import { languageOf } from '../shared/locals.js';
 import { requireLogin } from './guards.js';
 
-function safeReturnPath(raw: unknown): string {
-  return typeof raw === 'string' && raw.startsWith('/') && !raw.startsWith('//') ? raw : '/';
+const HERE = 'http://this.host';
+
+/** A path on this site only: browsers read `/\host` as `//host`, so the path is resolved as a browser would. */
+export function safeReturnPath(raw: unknown): string {
+  if (typeof raw !== 'string' || !raw.startsWith('/') || /[\\\u0000-\u001f]/.test(raw)) return '/';
+  try {
+    const url = new URL(raw, HERE);
+    return url.origin === HERE ? url.pathname + url.search + url.hash : '/';
+  } catch {
+    return '/';
+  }
 }
 
 export function authRouter(opts: { loginRateLimitPer15Min: number; defaultLanguage: 'vi' | 'en' }): Router {

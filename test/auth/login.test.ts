@@ -107,4 +107,13 @@ describe('login and sessions', () => {
     expect(res.text).to.contain('Wrong username or password.'.slice(0, 0) + 'Log in');
     expect(res.text).to.contain('<html lang="en">');
   });
+  it('when the language switch is given a way back off this site, then it returns to the home page; a path here is kept', async () => {
+    const agent = agentFor(testApp());
+    for (const back of ['/%5Cevil.example/', '//evil.example/', '/%09/evil.example', 'https://evil.example/', '/\\evil.example']) {
+      const res = await agent.get(`/lang/en?back=${back}`);
+      expect(res.status, back).to.equal(302);
+      expect(res.headers.location, back).to.equal('/');
+    }
+    expect((await agent.get('/lang/vi?back=/tra-cuu%3Fx%3D1')).headers.location).to.equal('/tra-cuu?x=1');
+  });
 });
