@@ -1,6 +1,6 @@
 import { isDuplicateKey } from '../db/errors.js';
 import type { Model } from 'mongoose';
-import { rememberedAcrossRequests } from '../shared/process-caches.js';
+import { finishedInBackground, rememberedAcrossRequests } from '../shared/process-caches.js';
 import { SerialQueue } from '../shared/serial.js';
 
 /**
@@ -70,11 +70,16 @@ export class SequenceIndex {
   private building: Promise<void> | null = null;
   /** The newest time numbered by this process. */
   private newest: number | null = null;
+  /** Appended documents waiting for their numbers, in the order of their time field. */
+  private queue: { doc: Lean; inserted: Promise<unknown> }[] = [];
+  private draining: Promise<void> | null = null;
 
   constructor(private readonly o: SequenceOptions) {
     rememberedAcrossRequests(() => {
       if (!this.building) this.ready = null;
+      this.newest = null;
     });
+    finishedInBackground(() => this.settled());
   }
 
   private counterId(scope: string, dim: string): string {
@@ -86,50 +91,115 @@ export class SequenceIndex {
   }
 
   /**
-   * Writes one document with its numbers: `write` receives the keys to store (null while the collection is not yet
-   * numbered: then store the pending flag instead). When the write fails, the numbers are taken back.
+   * Writes one document now and numbers it soon after, in the background: a request waits for its insert only, and
+   * the numbers of everything written meanwhile are handed out together (one counter update per counter, not per
+   * document). The document is stored pending; readers wait for the numbering through `ensure`. Documents are
+   * numbered in the order `append` was called, which must be the order of their time field.
    */
-  async write<T>(doc: Lean, write: (keys: string[] | null) => Promise<T>): Promise<T> {
-    return this.lock.run(async () => {
-      if (this.ready === null) this.ready = await this.markerPresent();
-      if (!this.ready) return write(null);
+  async append<T>(doc: Lean, insert: () => Promise<T>): Promise<T> {
+    const inserted = insert();
+    this.queue.push({ doc, inserted });
+    this.numberSoon();
+    return inserted;
+  }
+
+  private numberSoon(): void {
+    this.draining ??= (async () => {
+      while (this.queue.length > 0) await this.lock.run(() => this.numberQueued());
+    })().finally(() => {
+      this.draining = null;
+    });
+  }
+
+  /** Resolves when every document appended so far is numbered (or left pending for a rebuild). */
+  async settled(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  /** Under the lock: numbers the queued documents whose insert succeeded, oldest first. */
+  private async numberQueued(): Promise<void> {
+    const taken = this.queue.splice(0);
+    const outcomes = await Promise.allSettled(taken.map((q) => q.inserted));
+    const time = (d: Lean) => (d[this.o.timeField] as Date | undefined)?.getTime() ?? 0;
+    const docs = taken
+      .filter((_, i) => outcomes[i]!.status === 'fulfilled')
+      .map((q) => q.doc)
+      .sort((a, b) => time(a) - time(b) || String(a._id).localeCompare(String(b._id)));
+    if (docs.length === 0) return;
+    if (this.ready === null) this.ready = await this.markerPresent().catch(() => null);
+    // Not numbered yet, or a rebuild runs: they stay pending, and the rebuild numbers them.
+    if (!this.ready) return;
+    try {
+      await this.numberInOrder(docs);
+    } catch {
+      // Counters may have moved without every key written: the next reader renumbers from the documents.
+      await this.forgetNumbering();
+    }
+  }
+
+  private async numberInOrder(docs: readonly Lean[]): Promise<void> {
+    const o = this.o;
+    const wanted = new Map<string, { scope: string; inc: Map<string, number>; extra: Record<string, unknown> }>();
+    const plans = docs.map((doc) => {
       const plan = this.o.plan(doc);
-      const taken: { id: string; inc: Record<string, number> }[] = [];
-      const keys: string[] = [];
-      const byCounter = new Map<string, { scope: string; dims: string[] }>();
       for (const { scope, dims } of plan) {
         for (const dim of dims) {
           const id = this.counterId(scope, dim);
-          const entry = byCounter.get(id) ?? { scope, dims: [] };
-          entry.dims.push(dim);
-          byCounter.set(id, entry);
+          const c = wanted.get(id) ?? { scope, inc: new Map<string, number>(), extra: {} as Record<string, unknown> };
+          wanted.set(id, c);
+          c.inc.set(dim, (c.inc.get(dim) ?? 0) + 1);
+          for (const [k, v] of Object.entries(o.counterFields?.(scope, dim, doc) ?? {})) {
+            c.extra[k] = Array.isArray(v) ? [...new Set([...((c.extra[k] as unknown[] | undefined) ?? []), ...v])] : v;
+          }
         }
       }
-      try {
-        await Promise.all(
-          [...byCounter.entries()].map(async ([id, { scope, dims }]) => {
-            const inc = Object.fromEntries(dims.map((d) => [`n.${dimField(d)}`, 1]));
-            const extra = Object.assign({}, ...dims.map((d) => this.o.counterFields?.(scope, d, doc) ?? {}));
-            const counter = await this.increment(id, scope, inc, extra);
-            taken.push({ id, inc });
-            for (const d of dims) keys.push(keyOf(scope, d, (counter.n as Record<string, number>)[dimField(d)]!));
-          }),
-        );
-        const written = await write(keys);
-        // Numbers follow time: a document older than one already numbered (a seed writing the past) has them out of
-        // order, so the collection is renumbered on its next read.
-        const t = (doc[this.o.timeField] as Date | undefined)?.getTime();
-        if (t != null && this.newest != null && t < this.newest) {
-          await this.o.counters.deleteOne({ _id: MARKER });
-          this.ready = null;
-        }
-        if (t != null) this.newest = Math.max(this.newest ?? t, t);
-        return written;
-      } catch (err) {
-        await Promise.all(taken.map((t) => this.o.counters.updateOne({ _id: t.id }, { $inc: Object.fromEntries(Object.keys(t.inc).map((k) => [k, -1])) })));
-        throw err;
-      }
+      return plan;
     });
+    // The first number of this batch in each sequence: the counter after the increment, less the batch's count.
+    const next = new Map<string, number>();
+    await Promise.all(
+      [...wanted.entries()].map(async ([id, c]) => {
+        const inc = Object.fromEntries([...c.inc.entries()].map(([dim, n]) => [`n.${dimField(dim)}`, n]));
+        const counter = await this.increment(id, c.scope, inc, c.extra);
+        for (const [dim, n] of c.inc) next.set(`${c.scope}|${dim}`, (counter.n as Record<string, number>)[dimField(dim)]! - n + 1);
+      }),
+    );
+    const keyed = docs.map((doc, i) => ({
+      _id: doc._id,
+      keys: plans[i]!.flatMap(({ scope, dims }) =>
+        dims.map((dim) => {
+          const seq = next.get(`${scope}|${dim}`)!;
+          next.set(`${scope}|${dim}`, seq + 1);
+          return keyOf(scope, dim, seq);
+        }),
+      ),
+    }));
+    await inBatches(keyed, 8, (k) => o.docs.updateOne({ _id: k._id }, { $set: { [o.keysField]: k.keys, [o.pendingField]: false } }));
+    // Numbers follow time: a document older than one already numbered (a seed writing the past) has them out of
+    // order, so the collection is renumbered on its next read.
+    const times = docs.map((d) => (d[o.timeField] as Date | undefined)?.getTime()).filter((t): t is number => t != null);
+    if (times.length === 0) return;
+    if (this.newest != null && Math.min(...times) < this.newest) await this.forgetNumbering();
+    this.newest = Math.max(this.newest ?? -Infinity, ...times);
+  }
+
+  /** Start-up work: numbers what a stopped process wrote and had not numbered yet. */
+  async numberLeftPending(): Promise<number> {
+    const o = this.o;
+    return this.lock.run(async () => {
+      if (!(this.ready ?? (this.ready = await this.markerPresent()))) return 0;
+      const stored = await o.docs.find({ [o.pendingField]: true }).select(`_id ${o.timeField} ${o.planFields}`).lean<Lean[]>();
+      const queued = new Set(this.queue.map((q) => String(q.doc._id)));
+      const time = (d: Lean) => (d[o.timeField] as Date | undefined)?.getTime() ?? 0;
+      const left = stored.filter((d) => !queued.has(String(d._id))).sort((a, b) => time(a) - time(b) || String(a._id).localeCompare(String(b._id)));
+      if (left.length > 0) await this.numberInOrder(left);
+      return left.length;
+    });
+  }
+
+  private async forgetNumbering(): Promise<void> {
+    await this.o.counters.deleteOne({ _id: MARKER }).catch(() => undefined);
+    this.ready = null;
   }
 
   /** $inc with upsert; a second upsert of a new counter may hit a duplicate key on FerretDB: then it is a plain update. */
@@ -154,6 +224,7 @@ export class SequenceIndex {
 
   /** The numbered state, building it when missing; waits at most `waitMs` for a build (false: use another path). */
   async ensure(waitMs: number): Promise<boolean> {
+    await this.settled();
     // Once numbered in this process, only a renumbering started here (an out-of-order write) undoes it.
     if (this.ready === true && !this.building) return true;
     if (!this.building && (await this.markerPresent())) {
@@ -202,8 +273,13 @@ export class SequenceIndex {
     log?.(`rewriting the keys of ${changed.length} documents`);
     await inBatches(changed, 8, (c) => o.docs.updateOne({ _id: c._id }, { $set: { [o.keysField]: c.keys, [o.pendingField]: false } }));
     await this.lock.run(async () => {
-      // Written while the keys above were rewritten: numbered after everything else.
-      const pending = await o.docs.find({ [o.pendingField]: true }).select(`_id ${o.timeField} ${o.planFields}`).lean<Lean[]>();
+      // Written while the keys above were rewritten: numbered after everything else. Documents still queued for
+      // numbering are the queue's, which runs after this.
+      const taken = this.queue.splice(0);
+      await Promise.allSettled(taken.map((q) => q.inserted));
+      const stored = await o.docs.find({ [o.pendingField]: true }).select(`_id ${o.timeField} ${o.planFields}`).lean<Lean[]>();
+      const queued = new Set(this.queue.map((q) => String(q.doc._id)));
+      const pending = stored.filter((d) => !queued.has(String(d._id)));
       pending.sort((a, b) => time(a) - time(b) || String(a._id).localeCompare(String(b._id)));
       const late = pending.map((d) => ({ _id: d._id, keys: numberDoc(d) }));
       await o.counters.deleteMany({ _id: { $ne: MARKER } });

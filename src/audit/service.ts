@@ -1,4 +1,4 @@
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { foldForSearch } from '../shared/text.js';
 import { AuditEntryModel, AuditSequenceModel } from './model.js';
 import { SequenceIndex } from './sequences.js';
@@ -84,11 +84,12 @@ export async function record(entry: {
     changes: diff(entry.before ?? null, entry.after ?? null),
     unitPath: entry.unitPath,
   };
-  // Stamped under the numbering lock, so that the log's order and its numbers agree.
-  await auditIndex.write({ _id: '', ...doc }, (keys) => AuditEntryModel.create({ ...doc, at: new Date(), seqKeys: keys ?? [], seqPending: keys == null }));
+  const stored = { _id: new Types.ObjectId(), ...doc, at: new Date(), seqKeys: [], seqPending: true };
+  await auditIndex.append(stored, () => AuditEntryModel.create(stored));
 }
 
 /** Start-up work (idempotent): numbers an audit log written before the numbering existed. */
 export async function prepareAuditLog(log?: (msg: string) => void): Promise<void> {
   if (!(await auditIndex.ensure(0))) await auditIndex.rebuild(log);
+  else await auditIndex.numberLeftPending();
 }

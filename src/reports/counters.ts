@@ -302,6 +302,7 @@ export async function rebuildBreaches(window: WarningWindow, now = new Date()): 
 /** Start-up work (idempotent): numbers the inbox and builds the counters of a database written before they existed. */
 export async function prepareReports(window: WarningWindow, log?: (msg: string) => void): Promise<void> {
   if (!(await caseIndex.ensure(0))) await caseIndex.rebuild(log);
+  else await caseIndex.numberLeftPending();
   await ensureCounted();
   await ensureBreaches(window);
 }

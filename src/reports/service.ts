@@ -110,7 +110,8 @@ async function resolveSubject(input: ReportInput, now: Date) {
  * Files a report and returns it with its tracking code (shown once; only its hash is kept).
  * Anonymous reports store no identity at all; named ones keep it in ReporterIdentity, apart from the case.
  */
-export async function fileReport(input: ReportInput, reporter: Reporter, settings: ReportSettings, now = new Date()) {
+export async function fileReport(input: ReportInput, reporter: Reporter, settings: ReportSettings, filedAt?: Date) {
+  const now = filedAt ?? new Date();
   const { unit, desk, staff, version, codes } = await resolveSubject(input, now);
   const kind: ReportKind = reporter.source === 'PEER' ? reporter.kind : 'PHAN_ANH';
   // A denunciation is never anonymous: the law handles anonymous ones as feedback at most.
@@ -159,10 +160,21 @@ export async function fileReport(input: ReportInput, reporter: Reporter, setting
   for (let attempt = 0; ; attempt++) {
     const trackingCode = newTrackingCode();
     try {
-      // Numbered in the inbox of every unit on the handler's path as it is written (counters.ts).
-      const doc = await caseIndex.write({ _id: '', ...base }, (seqKeys) =>
-        IncidentReportModel.create({ ...base, caseNumber: caseNumber(kind, base.year), trackingHash: hashOfIssued(trackingCode), seqKeys: seqKeys ?? [], seqPending: seqKeys == null }),
-      );
+      // Numbered in the inbox of every unit on the handler's path soon after it is written (counters.ts), in the
+      // order of receipt: a live report is stamped as it is appended.
+      const receivedAt = filedAt ?? new Date();
+      const stored = {
+        ...base,
+        _id: new Types.ObjectId(),
+        receivedAt,
+        stageStartedAt: receivedAt,
+        history: [{ from: null, to: 'RECEIVED', at: receivedAt, note: '' }],
+        caseNumber: caseNumber(kind, base.year),
+        trackingHash: hashOfIssued(trackingCode),
+        seqKeys: [],
+        seqPending: true,
+      };
+      const doc = await caseIndex.append(stored, () => IncidentReportModel.create(stored));
       const report = doc.toObject() as IncidentReport;
       await countCase(null, report);
       await recordsChanged(report.unitPath, report.year);

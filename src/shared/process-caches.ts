@@ -12,3 +12,14 @@ export function rememberedAcrossRequests(forget: () => void): void {
 export function forgetProcessCaches(): void {
   for (const forget of forgetters) forget();
 }
+
+const settlers: (() => Promise<void>)[] = [];
+
+/** Work a process finishes after answering (numbering written entries): waited for before shutdown or a reset. */
+export function finishedInBackground(settle: () => Promise<void>): void {
+  settlers.push(settle);
+}
+
+export async function settleBackgroundWork(): Promise<void> {
+  await Promise.all(settlers.map((settle) => settle()));
+}

@@ -1,5 +1,6 @@
 import { vietnamMoment, vietnamDayStart, vietnamDay } from '../../src/shared/dates.js';
 import { expect } from 'chai';
+import { settleBackgroundWork } from '../../src/shared/process-caches.js';
 import { Types } from 'mongoose';
 import { clearDatabase } from '../helpers/db.js';
 import { makeUnit, makeUser } from '../helpers/factories.js';
@@ -96,6 +97,7 @@ async function loadLog(): Promise<Entry[]> {
 
 /** Asserts that every entry is numbered (no pending flag) with the keys of its rank, and every counter holds its count. */
 async function expectNumberedInOrder(): Promise<void> {
+  await settleBackgroundWork(); // entries are numbered just after they are written
   const all = await loadLog();
   const expected = expectedNumbering(all);
   expect(all.filter((e) => e.seqPending).map((e) => String(e._id)), 'entries left pending').to.deep.equal([]);
@@ -369,6 +371,20 @@ describe('audit log renumbered from scratch', function () {
     // dates in an order unrelated to the numbers handed out at write time
     await dateInWriteOrder(rnd, rnd.shuffle(ids), vietnamMoment(2025, 6, 1, 8));
     await auditIndex.rebuild();
+    await expectNumberedInOrder();
+    expectNoMismatch(await compareSome());
+  });
+
+  it('when a stopped process left entries written but not numbered, then start-up numbers them after the others and the pages equal the reference', async () => {
+    await recordRandomEntries(rnd, tree, [...writers, null], 60);
+    await settleBackgroundWork();
+    // What a process stopped between an entry's insert and its numbering leaves behind.
+    const left = Array.from({ length: 7 }, (_, i) => ({
+      _id: new Types.ObjectId(), actorId: null, actorName: 'system', objectType: 'unit', objectId: new Types.ObjectId(), action: 'update',
+      changes: [], unitPath: tree.A1.path, at: new Date(Date.now() + 1000 + i), seqKeys: [], seqPending: true,
+    }));
+    await AuditEntryModel.collection.insertMany(left);
+    await prepareAuditLog();
     await expectNumberedInOrder();
     expectNoMismatch(await compareSome());
   });
