@@ -1,5 +1,5 @@
 import { foldForSearch } from '../shared/text.js';
-import { Router, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { actor, requireLogin, requireRole } from '../auth/guards.js';
 import { hasRole } from '../auth/actor.js';
@@ -54,6 +54,15 @@ function takeReceipt(req: Request) {
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
+/**
+ * A reporter's requests leave no user id in the request log: who filed, followed or looked up a case is known only
+ * from the protected identity record (and an anonymous reporter from nothing at all).
+ */
+function reporterUnnamedInLog(_req: Request, res: Response, next: NextFunction): void {
+  res.locals.omitUserFromLog = true;
+  next();
+}
+
 export function reportsRouter(config: Config): Router {
   const settings: ReportSettings = config;
   const router = Router();
@@ -92,6 +101,9 @@ export function reportsRouter(config: Config): Router {
       units: folded ? units.filter((u) => foldForSearch(u.name).includes(folded)) : units,
     };
   }
+
+  router.use(['/phan-anh', '/tra-cuu', '/reports/receipt', '/reports/mine'], reporterUnnamedInLog);
+  router.post('/reports', reporterUnnamedInLog);
 
   // GET /phan-anh — choose the unit, then the report form (?unit= and ?staff= may come from a QR code)
   router.get('/phan-anh', async (req, res) => {
@@ -207,8 +219,6 @@ export function reportsRouter(config: Config): Router {
       view: 'reports/new',
       locals: peerFormLocals,
       submit: async (req, res, input) => {
-        // An anonymous peer report must not be traceable through the request log either.
-        if (input.anonymous) res.locals.omitUserFromLog = true;
         const reporter: reports.Reporter = { source: 'PEER', actor: actor(req), kind: input.kind, anonymous: input.anonymous, phone: input.phone, address: input.address };
         const { report, trackingCode } = await reports.fileReport(input, reporter, settings);
         req.session.reportReceipt = { code: trackingCode, caseNumber: report.caseNumber, receivedAt: report.receivedAt.toISOString() };

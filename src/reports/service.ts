@@ -180,7 +180,8 @@ export async function fileReport(input: ReportInput, reporter: Reporter, setting
       await recordsChanged(report.unitPath, report.year);
       if (!anonymous) await storeIdentity(report._id, reporter);
       await audit.record({
-        actor: reporter.source === 'PEER' && !anonymous ? reporter.actor : null,
+        // Never the reporter: their identity is seen only through the audited identity view (Luật Tố cáo Art. 9).
+        actor: null,
         objectType: AUDIT_TYPE,
         objectId: report._id,
         action: 'create',

@@ -29,12 +29,16 @@ describe('peer reports and reporter confidentiality', () => {
     w = await makeWorld();
   });
 
-  it('when a colleague files a denunciation, then the head sees no identity, and the administrator does with every look audited', async () => {
+  it('when a colleague files a denunciation, then neither the head, the audit log nor the request log names them, and the administrator sees them with every look audited', async () => {
     const nam = await as(w.namUser.username);
+    const logMark = logSink.mark();
     const res = await filePeer(nam, w, { kind: 'TO_CAO', address: 'Bản Na Hai, xã Thanh Nưa', phone: '0987654321' });
     expect(res.status).to.equal(302);
     const receipt = await nam.get('/reports/receipt');
     expect(receipt.text).to.match(/data-tracking-code>[0-9A-Z]{4}-/);
+    const reporterLines = logSink.since(logMark).split('\n').filter((line) => /"url":"\/reports(\/receipt)?"/.test(line));
+    expect(reporterLines, 'request lines of the filing and the receipt').to.have.length(2);
+    for (const line of reporterLines) expect(line).not.to.contain(String(w.namUser._id));
     const report = (await IncidentReportModel.findOne({}).lean())!;
     expect(report.kind).to.equal('TO_CAO');
     expect(report.source).to.equal('PEER');
@@ -50,7 +54,7 @@ describe('peer reports and reporter confidentiality', () => {
     expect(casePage.text).to.contain('Danh tính người gửi được bảo mật');
     expect((await head.get(`/reports/${report._id}/reporter`)).status).to.equal(403);
     const createAudit = (await AuditEntryModel.findOne({ objectId: report._id, action: 'create' }).lean())!;
-    expect(JSON.stringify(createAudit.changes)).not.to.contain('Bản Na Hai');
+    expect(JSON.stringify(createAudit)).not.to.contain('Bản Na Hai').and.not.to.contain('Trần Văn Nam').and.not.to.contain(String(w.namUser._id));
 
     const admin = await as(w.admin.username);
     for (let i = 0; i < 2; i++) {
