@@ -6,6 +6,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import ExcelJS from 'exceljs';
 import mongoose from 'mongoose';
 import { buildWorkbook } from '../src/exports/build.js';
+import { registerMessages } from '../src/catalogues.js';
 import { ClassificationModel } from '../src/evaluations/model.js';
 import { EvaluationResultModel } from '../src/evaluations/results-store.js';
 import { IncidentReportModel } from '../src/reports/model.js';
@@ -77,6 +78,7 @@ async function bareWrite(file: string, rows: number, width: number): Promise<voi
 }
 
 async function main() {
+  registerMessages();
   await mongoose.connect(uri, { dbName });
   const year = Number(process.env.BENCH_YEAR);
   if (mode === 'export') {

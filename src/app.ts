@@ -1,3 +1,4 @@
+import { registerMessages } from './catalogues.js';
 import express from 'express';
 import helmet from 'helmet';
 import path from 'node:path';
@@ -35,6 +36,7 @@ import { requestMemoMiddleware } from './shared/request-memo.js';
 /** Builds the Express app; no side effects beyond the returned object (the database must be connected). */
 export function createApp(config: Config, deps: { logger?: Logger; healthConnection?: Connection } = {}): express.Express {
   const logger = deps.logger ?? defaultLogger;
+  registerMessages();
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);

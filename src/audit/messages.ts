@@ -1,4 +1,5 @@
-export const auditMessages = {
+import { catalogue } from '../shared/i18n.js';
+export const auditMessages = catalogue({
   vi: {
     audit: {
       title: 'Nhật ký thay đổi',
@@ -51,4 +52,4 @@ export const auditMessages = {
       fields: { title: 'Title', legalBasis: 'Legal basis', effectiveFrom: 'In force from', effectiveTo: 'In force until', versionNumber: 'Version number', name: 'Name', code: 'Code', group: 'Group', criterion: 'Criterion' },
     },
   },
-};
+});

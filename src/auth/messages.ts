@@ -1,4 +1,5 @@
-export const authMessages = {
+import { catalogue } from '../shared/i18n.js';
+export const authMessages = catalogue({
   vi: {
     auth: {
       title: 'Đăng nhập', username: 'Tên đăng nhập', password: 'Mật khẩu', submit: 'Đăng nhập',
@@ -15,4 +16,4 @@ export const authMessages = {
       intro: 'For civil servants, public employees and administrators. Citizens do not need to log in.',
     },
   },
-};
+});

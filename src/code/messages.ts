@@ -1,4 +1,5 @@
-export const codeMessages = {
+import { catalogue } from '../shared/i18n.js';
+export const codeMessages = catalogue({
   vi: {
     code: {
       title: 'Bộ quy tắc ứng xử',
@@ -105,4 +106,4 @@ export const codeMessages = {
       },
     },
   },
-};
+});

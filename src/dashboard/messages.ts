@@ -1,4 +1,5 @@
-export const dashboardMessages = {
+import { catalogue } from '../shared/i18n.js';
+export const dashboardMessages = catalogue({
   vi: {
     dashboard: {
       title: 'Bảng theo dõi',
@@ -153,4 +154,4 @@ export const dashboardMessages = {
       },
     },
   },
-};
+});

@@ -1,5 +1,6 @@
+import { catalogue } from '../shared/i18n.js';
 // The letters module has no router of its own; its few interface strings live here.
-export const dossierMessages = {
+export const dossierMessages = catalogue({
   vi: {
     dossiers: {
       title: 'Hồ sơ trễ hạn và phiếu xin lỗi',
@@ -100,4 +101,4 @@ export const dossierMessages = {
       downloadDocx: 'Download as Word (.docx)',
     },
   },
-};
+});

@@ -1,4 +1,5 @@
-export const evaluationMessages = {
+import { catalogue } from '../shared/i18n.js';
+export const evaluationMessages = catalogue({
   vi: {
     evaluations: {
       title: 'Đánh giá thực hiện quy tắc ứng xử',
@@ -487,4 +488,4 @@ export const evaluationMessages = {
       },
     },
   },
-};
+});

@@ -1,4 +1,5 @@
-export const exportMessages = {
+import { catalogue } from '../shared/i18n.js';
+export const exportMessages = catalogue({
   vi: {
     exports: {
       title: 'Xuất báo cáo tuân thủ hằng năm',
@@ -263,4 +264,4 @@ export const exportMessages = {
       },
     },
   },
-};
+});

@@ -1,4 +1,5 @@
-export const holidayMessages = {
+import { catalogue } from '../shared/i18n.js';
+export const holidayMessages = catalogue({
   vi: {
     holidays: {
       title: 'Lịch nghỉ lễ, Tết',
@@ -53,4 +54,4 @@ export const holidayMessages = {
       errors: { dateTaken: 'This date is already in the calendar.', noData: 'No holiday data for this year yet.' },
     },
   },
-};
+});

@@ -1,4 +1,5 @@
-export const reportMessages = {
+import { catalogue } from '../shared/i18n.js';
+export const reportMessages = catalogue({
   vi: {
     reports: {
       nav: 'Phản ánh',
@@ -231,4 +232,4 @@ export const reportMessages = {
       },
     },
   },
-};
+});

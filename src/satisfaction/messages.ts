@@ -1,4 +1,5 @@
-export const satisfactionMessages = {
+import { catalogue } from '../shared/i18n.js';
+export const satisfactionMessages = catalogue({
   vi: {
     satisfaction: {
       levels: { VERY_SATISFIED: 'Rất hài lòng', SATISFIED: 'Hài lòng', NEUTRAL: 'Bình thường', DISSATISFIED: 'Không hài lòng', VERY_DISSATISFIED: 'Rất không hài lòng' },
@@ -107,4 +108,4 @@ export const satisfactionMessages = {
       },
     },
   },
-};
+});

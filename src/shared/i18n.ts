@@ -1,31 +1,26 @@
 import i18next, { type TFunction } from 'i18next';
 import { commonMessages } from './messages.js';
-import { authMessages } from '../auth/messages.js';
-import { unitMessages } from '../units/messages.js';
-import { staffMessages } from '../staff/messages.js';
-import { codeMessages } from '../code/messages.js';
-import { auditMessages } from '../audit/messages.js';
-import { evaluationMessages } from '../evaluations/messages.js';
-import { userMessages } from '../users/messages.js';
-import { reportMessages } from '../reports/messages.js';
-import { satisfactionMessages } from '../satisfaction/messages.js';
-import { dossierMessages } from '../dossiers/messages.js';
-import { holidayMessages } from '../holidays/messages.js';
-import { exportMessages } from '../exports/messages.js';
-import { dashboardMessages } from '../dashboard/messages.js';
 
 export const LANGUAGES = ['vi', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 export type Catalogue = { vi: Record<string, unknown>; en: Record<string, unknown> };
 
-const catalogues: Catalogue[] = [commonMessages, authMessages, unitMessages, staffMessages, codeMessages, auditMessages, evaluationMessages, userMessages, reportMessages, satisfactionMessages, dossierMessages, holidayMessages, exportMessages, dashboardMessages];
+/** The English texts have exactly the Vietnamese keys: a missing or extra key fails the type check. */
+type SameKeys<T> = { [K in keyof T]: T[K] extends string ? string : SameKeys<T[K]> };
 
+/** A feature's message catalogue, Vietnamese first. */
+export function catalogue<V extends Record<string, unknown>>(texts: { vi: V; en: NoInfer<SameKeys<V>> }): { vi: V; en: SameKeys<V> } {
+  return texts;
+}
+
+const registered: Catalogue[] = [commonMessages];
+
+/** Every registered catalogue merged; each owns its top-level keys, and a clash would silently drop texts. */
 export function mergedResources(): { vi: Record<string, unknown>; en: Record<string, unknown> } {
   const vi: Record<string, unknown> = {};
   const en: Record<string, unknown> = {};
-  for (const c of catalogues) {
-    // Each feature owns its top-level keys; a clash would silently drop texts.
+  for (const c of registered) {
     for (const key of Object.keys(c.vi)) if (key in vi) throw new Error(`i18n: "${key}" is defined by two catalogues`);
     Object.assign(vi, c.vi);
     Object.assign(en, c.en);
@@ -34,17 +29,27 @@ export function mergedResources(): { vi: Record<string, unknown>; en: Record<str
 }
 
 const instance = i18next.createInstance();
-const resources = mergedResources();
 // Resources are inline and initAsync is off, so init completes synchronously (no top-level await).
 void instance.init({
   lng: 'vi',
   fallbackLng: 'vi',
   supportedLngs: [...LANGUAGES],
-  resources: { vi: { translation: resources.vi }, en: { translation: resources.en } },
+  // Copies: i18next merges later bundles into the objects it was given.
+  resources: { vi: { translation: structuredClone(commonMessages.vi) }, en: { translation: structuredClone(commonMessages.en) } },
   interpolation: { escapeValue: false }, // EJS escapes on output
   returnNull: false,
   initAsync: false,
 } as Parameters<typeof instance.init>[0]);
+
+/** Adds the features' catalogues (the app registers them at start; registering one twice does nothing). */
+export function registerCatalogues(catalogues: readonly Catalogue[]): void {
+  const fresh = catalogues.filter((c) => !registered.includes(c));
+  if (fresh.length === 0) return;
+  registered.push(...fresh);
+  const { vi, en } = mergedResources();
+  instance.addResourceBundle('vi', 'translation', structuredClone(vi), true, true);
+  instance.addResourceBundle('en', 'translation', structuredClone(en), true, true);
+}
 
 export function translator(lang: Language): TFunction {
   return instance.getFixedT(lang);

@@ -1,4 +1,5 @@
-export const staffMessages = {
+import { catalogue } from '../shared/i18n.js';
+export const staffMessages = catalogue({
   vi: {
     staff: {
       title: 'Danh sách cán bộ, công chức',
@@ -151,4 +152,4 @@ export const staffMessages = {
       },
     },
   },
-};
+});

@@ -1,4 +1,5 @@
-export const unitMessages = {
+import { catalogue } from '../shared/i18n.js';
+export const unitMessages = catalogue({
   vi: {
     units: {
       title: 'Đơn vị hành chính',
@@ -219,4 +220,4 @@ export const unitMessages = {
       },
     },
   },
-};
+});

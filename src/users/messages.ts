@@ -1,4 +1,5 @@
-export const userMessages = {
+import { catalogue } from '../shared/i18n.js';
+export const userMessages = catalogue({
   vi: {
     users: {
       title: 'Tài khoản đăng nhập', email: 'Thư điện tử', emailHint: 'Để nhận nhắc việc và thông báo. Có thể để trống.', new: 'Tạo tài khoản', edit: 'Sửa tài khoản', username: 'Tên đăng nhập', displayName: 'Tên hiển thị',
@@ -37,4 +38,4 @@ export const userMessages = {
       },
     },
   },
-};
+});

@@ -1,6 +1,10 @@
 import mongoose from 'mongoose';
 import { connectDatabase, ensureIndexes } from '../../src/db/connection.js';
 import { startThrowawayDb } from './database-server.js';
+import { registerMessages } from '../../src/catalogues.js';
+
+// Services that render texts (workbooks, reminders) are called without an app in many tests.
+registerMessages();
 
 // One real database server per test run: the embedded FerretDB on a throw-away directory, or any server
 // (a real MongoDB included) named by TEST_MONGODB_URI.

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import path from 'node:path';
 import { mergedResources, translator } from '../../src/shared/i18n.js';
+import { registerMessages } from '../../src/catalogues.js';
 import { projectRoot } from '../../src/shared/paths.js';
 
 function keysOf(obj: Record<string, unknown>, prefix = ''): string[] {
@@ -17,6 +18,7 @@ function viewFiles(dir: string): string[] {
 }
 
 describe('the i18n catalogue', () => {
+  registerMessages();
   const { vi, en } = mergedResources();
 
   it('has the same keys in Vietnamese and English, none empty', () => {

@@ -1,0 +1,19 @@
+import { auditMessages } from './audit/messages.js';
+import { authMessages } from './auth/messages.js';
+import { codeMessages } from './code/messages.js';
+import { dashboardMessages } from './dashboard/messages.js';
+import { dossierMessages } from './dossiers/messages.js';
+import { evaluationMessages } from './evaluations/messages.js';
+import { exportMessages } from './exports/messages.js';
+import { holidayMessages } from './holidays/messages.js';
+import { reportMessages } from './reports/messages.js';
+import { satisfactionMessages } from './satisfaction/messages.js';
+import { staffMessages } from './staff/messages.js';
+import { unitMessages } from './units/messages.js';
+import { userMessages } from './users/messages.js';
+import { registerCatalogues } from './shared/i18n.js';
+
+/** Every feature's messages: registered by the app at start, and by any tool that renders texts without it. */
+export function registerMessages(): void {
+  registerCatalogues([auditMessages, authMessages, codeMessages, dashboardMessages, dossierMessages, evaluationMessages, exportMessages, holidayMessages, reportMessages, satisfactionMessages, staffMessages, unitMessages, userMessages]);
+}
