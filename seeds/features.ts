@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import { seedSatisfactionDemo } from '../src/satisfaction/demo.js';
-import { seedDossiersDemo } from '../src/dossiers/demo.js';
-import { seedReportsDemo } from '../src/reports/demo.js';
-import { seedEvaluationsDemo } from '../src/evaluations/demo.js';
+import { seedSatisfactionDemo } from './demo-satisfaction.js';
+import { seedDossiersDemo } from './demo-dossiers.js';
+import { seedReportsDemo } from './demo-reports.js';
+import { seedEvaluationsDemo } from './demo-evaluations.js';
 
 /** Each feature's own demo data, run after the units, staff, logins and code of conduct exist. */
 export async function seedFeatureDemos(logger: Logger, now = new Date()): Promise<void> {

@@ -26,7 +26,8 @@ import { auditRouter } from './audit/routes.js';
 import { evaluationsRouter } from './evaluations/routes.js';
 import { usersRouter, accountRouter } from './users/routes.js';
 import { reportsRouter } from './reports/routes.js';
-import { satisfactionRouter } from './satisfaction/routes.js';
+import { citizenReportsRouter } from './reports/citizen-routes.js';
+import { kioskRouter, satisfactionRouter } from './satisfaction/routes.js';
 import { dossiersRouter } from './dossiers/routes.js';
 import { holidaysRouter } from './holidays/routes.js';
 import { exportsRouter } from './exports/routes.js';
@@ -34,6 +35,14 @@ import { dashboardRouter } from './dashboard/routes.js';
 import { requestMemoMiddleware } from './shared/request-memo.js';
 
 /** Builds the Express app; no side effects beyond the returned object (the database must be connected). */
+/** What citizens use without an account: the report form and case look-up, the desk's rating kiosk. */
+function citizenPages(config: Config): express.Router {
+  const router = express.Router();
+  router.use(citizenReportsRouter(config));
+  router.use(kioskRouter());
+  return router;
+}
+
 export function createApp(config: Config, deps: { logger?: Logger; healthConnection?: Connection } = {}): express.Express {
   const logger = deps.logger ?? defaultLogger;
   registerMessages();
@@ -96,11 +105,11 @@ export function createApp(config: Config, deps: { logger?: Logger; healthConnect
   app.use('/account', accountRouter());
   app.use('/exports', exportsRouter(config));
   app.use('/dashboard', dashboardRouter(config));
-  // These routers hold both public (citizen) and signed-in routes, so each declares its own full paths and guards.
-  app.use(reportsRouter(config));
-  app.use(satisfactionRouter());
-  app.use(dossiersRouter());
-  app.use(holidaysRouter());
+  app.use('/reports', reportsRouter(config));
+  app.use('/satisfaction', satisfactionRouter());
+  app.use('/dossiers', dossiersRouter());
+  app.use('/holidays', holidaysRouter());
+  app.use(citizenPages(config));
 
   app.use(notFoundHandler);
   app.use(errorHandler(config.NODE_ENV === 'development'));

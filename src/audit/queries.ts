@@ -1,13 +1,14 @@
-import { isValidObjectId, Types } from 'mongoose';
-import type { Actor } from '../auth/actor.js';
-import { coversUnit, scopeRoots } from '../auth/actor.js';
+import { isId } from '../shared/ids.js';
+import { Types } from 'mongoose';
+import type { Actor } from '../auth/index.js';
+import { coversUnit, scopeRoots } from '../auth/index.js';
 import { Forbidden, NotFound } from '../shared/errors.js';
 import { formatDate, formatDateTime, vietnamDayStart } from '../shared/dates.js';
 import { PAGE_SIZE, pageInfo } from '../shared/pagination.js';
 import { foldForSearch } from '../shared/text.js';
 import { AuditEntryModel, type AuditEntry } from './model.js';
 import { actorDim, auditIndex, dimOfField, wordStartPrefixes, type SequenceSource } from './service.js';
-import { outermostUnits } from '../units/snapshot.js';
+import { outermostUnits } from '../units/index.js';
 
 /**
  * An administrator reads the entries whose unitPath contains a unit they administer. Every feature
@@ -183,7 +184,7 @@ async function legacyFilterChoices(actor: Actor) {
 /** Every entry about one object that lies in the administrator's scope, newest first. */
 export async function objectHistory(actor: Actor, objectType: string, objectId: string) {
   scopeFilter(actor);
-  if (!isValidObjectId(objectId)) throw new NotFound();
+  if (!isId(objectId)) throw new NotFound();
   const entries = await AuditEntryModel.find({ objectType, objectId }).select(`${SELECT} unitPath`).sort({ at: -1, _id: -1 }).lean<AuditEntry[]>();
   if (!entries.length) throw new NotFound();
   const visible = entries.filter((e) => coversUnit(actor, e.unitPath ?? [], 'admin'));

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { actor, requireLogin, requireRole } from '../auth/guards.js';
+import { actor, requireLogin, requireRole } from '../auth/index.js';
 import { pageNumber } from '../shared/pagination.js';
 import { fieldErrorsOf, optionalDateInput, optionalText } from '../shared/validation.js';
 import { filterChoices, objectHistory, searchAudit } from './queries.js';

@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import { foldForSearch } from '../shared/text.js';
 import { AuditEntryModel, AuditSequenceModel } from './model.js';
 import { SequenceIndex } from './sequences.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../auth/index.js';
 
 export { BUCKET, NUMBERED_MARKER, SequenceIndex, dimOfField, type SequenceSource, type SequencePlan } from './sequences.js';
 

@@ -1,3 +1,4 @@
+import { isId } from '../shared/ids.js';
 import { Types } from 'mongoose';
 import { UserModel, type User, type Role } from './model.js';
 import { hashPassword, verifyPassword, decoyPasswordHash } from './passwords.js';
@@ -20,7 +21,7 @@ export function actorOf(user: Pick<User, '_id' | 'displayName' | 'staffId' | 'ro
 }
 
 export async function findActor(userId: string): Promise<Actor | null> {
-  if (!Types.ObjectId.isValid(userId)) return null;
+  if (!isId(userId)) return null;
   const user = await UserModel.findById(userId).select('displayName staffId roles active').lean();
   return user && user.active ? actorOf(user) : null;
 }

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { actor, requireLogin, requireRole } from '../auth/guards.js';
+import { actor, requireLogin, requireRole } from '../auth/index.js';
 import { flash } from '../shared/flash.js';
 import { formPost } from '../shared/forms.js';
 import * as code from './service.js';

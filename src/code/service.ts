@@ -1,10 +1,10 @@
+import { isId } from '../shared/ids.js';
 import { isDuplicateKey } from '../db/errors.js';
-import { isValidObjectId, Types } from 'mongoose';
-import type { Actor } from '../auth/actor.js';
-import { coversUnit } from '../auth/actor.js';
-import { UnitModel } from '../units/model.js';
-import { unitsByIds } from '../units/snapshot.js';
-import * as audit from '../audit/service.js';
+import { Types } from 'mongoose';
+import type { Actor } from '../auth/index.js';
+import { coversUnit } from '../auth/index.js';
+import { unitById, unitsByIds } from '../units/index.js';
+import * as audit from '../audit/index.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldErrors } from '../shared/errors.js';
 import { vietnamDay } from '../shared/dates.js';
 import { keptInMemory } from '../shared/kept-in-memory.js';
@@ -102,7 +102,7 @@ export async function listVersions(actor: Actor) {
 
 /** One version, readable by anyone whose grants lie in its province. */
 export async function getVersion(actor: Actor, id: string | Types.ObjectId): Promise<CodeVersion> {
-  if (!isValidObjectId(id)) throw new NotFound();
+  if (!isId(id)) throw new NotFound();
   const version = (await CodeVersionModel.findById(id).lean()) as CodeVersion | null;
   if (!version) throw new NotFound();
   const provinces = await provincesOf(actor);
@@ -131,7 +131,7 @@ export interface PublishVersionInput {
 export async function publishVersion(actor: Actor, input: PublishVersionInput): Promise<CodeVersion> {
   const provinceId = input.provinceId ? new Types.ObjectId(String(input.provinceId)) : await provinceOf(actor);
   if (!provinceId || !coversUnit(actor, [provinceId], 'admin')) throw new Forbidden();
-  const province = await UnitModel.findById(provinceId).select('parentId').lean();
+  const province = await unitById(provinceId);
   if (!province || province.parentId != null) throw new NotFound();
 
   const title = input.title.trim();

@@ -1,9 +1,10 @@
+import { isId } from '../shared/ids.js';
 import { vietnamYear } from '../shared/dates.js';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Router } from 'express';
 import { z } from 'zod';
-import { actor, requireLogin, requireRole } from '../auth/guards.js';
+import { actor, requireLogin, requireRole } from '../auth/index.js';
 import type { Config } from '../config.js';
 import { NotFound } from '../shared/errors.js';
 import { parseInput } from '../shared/validation.js';
@@ -13,7 +14,7 @@ import * as service from './service.js';
 const chartJsFile = path.join(path.dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
 
 const query = z.object({
-  unit: z.string().regex(/^[0-9a-f]{24}$/i).optional().catch(undefined),
+  unit: z.string().refine(isId).optional().catch(undefined),
   year: z.coerce.number().int().min(2000).max(2100).optional().catch(undefined),
 });
 

@@ -1,15 +1,15 @@
-import { coversUnit, scopeRoots, type Actor } from '../auth/actor.js';
-import { CLASSIFICATION_LEVELS } from '../evaluations/model.js';
-import { criteriaOfYear } from '../code/service.js';
-import { REPORT_STATUSES } from '../reports/model.js';
-import type { ReportSettings } from '../reports/settings.js';
-import { earlyWarnings, type EarlyWarning } from '../reports/warnings.js';
+import { coversUnit, scopeRoots, type Actor } from '../auth/index.js';
+import { CLASSIFICATION_LEVELS } from '../evaluations/index.js';
+import { criteriaOfYear } from '../code/index.js';
+import { REPORT_STATUSES } from '../reports/index.js';
+import type { ReportSettings } from '../reports/index.js';
+import { earlyWarnings, type EarlyWarning } from '../reports/index.js';
 import { Forbidden } from '../shared/errors.js';
 import * as statistics from '../statistics/index.js';
 import { compareVietnamese } from '../shared/text.js';
-import { COMMUNE_KINDS } from '../units/model.js';
-import { unitsByIds, unitsSnapshot } from '../units/snapshot.js';
-import { findUnitOr404 } from '../units/service.js';
+import { COMMUNE_KINDS } from '../units/index.js';
+import { unitsByIds, unitsSnapshot } from '../units/index.js';
+import { findUnitOr404 } from '../units/index.js';
 
 /**
  * Figures for a unit and its subtree in one year, summed from the statistics read model (one small document per

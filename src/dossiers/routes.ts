@@ -1,10 +1,10 @@
 import { Router, type Request, type Response } from 'express';
-import { actor, requireLogin, requireRole } from '../auth/guards.js';
+import { actor, requireLogin, requireRole } from '../auth/index.js';
 import { flash } from '../shared/flash.js';
 import { formPost } from '../shared/forms.js';
 import { pageNumber } from '../shared/pagination.js';
 import { formatDate } from '../shared/dates.js';
-import { apologyLetterDocx, letterViewModel, LETTER_VIEW, PRINT_LAYOUT } from '../letters/service.js';
+import { apologyLetterDocx, letterViewModel, LETTER_VIEW, PRINT_LAYOUT } from '../letters/index.js';
 import { SLIP_CHANNELS } from './model.js';
 import { apologySlipForm, dossierListQuery, lateDossierForm } from './schemas.js';
 import * as service from './service.js';
@@ -12,11 +12,13 @@ import * as service from './service.js';
 const keeper = requireRole(...service.DOSSIER_ROLES);
 const safeFileName = (s: string) => s.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 60);
 
+/** Mounted at /dossiers: signed-in desk staff, heads and administrators only. */
 export function dossiersRouter(): Router {
   const router = Router();
+  router.use(requireLogin, keeper);
 
   // GET /dossiers — the register of late dossiers and their apology slips
-  router.get('/dossiers', requireLogin, keeper, async (req, res) => {
+  router.get('/', async (req, res) => {
     const query = dossierListQuery.parse(req.query);
     const [list, units] = await Promise.all([service.listDossiers(actor(req), query, pageNumber(req.query.page)), service.unitOptions(actor(req))]);
     const baseQuery = new URLSearchParams({ unit: query.unit, year: query.year ? String(query.year) : '', withoutSlip: query.withoutSlip ? '1' : '' }).toString();
@@ -30,15 +32,12 @@ export function dossiersRouter(): Router {
   });
 
   // GET /dossiers/new
-  router.get('/dossiers/new', requireLogin, keeper, async (req, res) => {
+  router.get('/new', async (req, res) => {
     res.render('dossiers/new', { ...(await newLocals(req, res)), values: { unitId: typeof req.query.unit === 'string' ? req.query.unit : '' } });
   });
 
   // POST /dossiers
-  router.post(
-    '/dossiers',
-    requireLogin,
-    keeper,
+  router.post('/',
     formPost({
       schema: lateDossierForm,
       view: 'dossiers/new',
@@ -57,17 +56,14 @@ export function dossiersRouter(): Router {
   };
 
   // GET /dossiers/:id — the dossier, its slip or the form to issue one
-  router.get('/dossiers/:id', requireLogin, keeper, async (req, res) => {
+  router.get('/:id', async (req, res) => {
     const locals = await showLocals(req, res);
     const values = { channel: 'PAPER', issuedDate: formatDate(new Date()), signerName: '', signerTitle: '' };
     res.render('dossiers/show', { ...locals, values });
   });
 
   // POST /dossiers/:id/slip — issue the "Phiếu xin lỗi và hẹn lại ngày trả kết quả"
-  router.post(
-    '/dossiers/:id/slip',
-    requireLogin,
-    keeper,
+  router.post('/:id/slip',
     formPost({
       schema: apologySlipForm,
       view: 'dossiers/show',
@@ -81,7 +77,7 @@ export function dossiersRouter(): Router {
   );
 
   // GET /dossiers/:id/slip — the printable slip
-  router.get('/dossiers/:id/slip', requireLogin, keeper, async (req, res) => {
+  router.get('/:id/slip', async (req, res) => {
     const id = String(req.params.id);
     const { data, dossierNumber } = await service.slipLetter(actor(req), id);
     res.render(LETTER_VIEW, {
@@ -94,7 +90,7 @@ export function dossiersRouter(): Router {
   });
 
   // GET /dossiers/:id/slip.docx
-  router.get('/dossiers/:id/slip.docx', requireLogin, keeper, async (req, res) => {
+  router.get('/:id/slip.docx', async (req, res) => {
     const { data, dossierNumber } = await service.slipLetter(actor(req), String(req.params.id));
     res.type('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
     res.attachment(`phieu-xin-loi-${safeFileName(dossierNumber)}.docx`);

@@ -1,3 +1,4 @@
+import { isId } from '../shared/ids.js';
 import { z } from 'zod';
 import { dateInput, objectId, optionalObjectId, optionalText, requiredText } from '../shared/validation.js';
 import { SLIP_CHANNELS } from './model.js';
@@ -27,7 +28,7 @@ export const apologySlipForm = z.object({
 export type ApologySlipInput = z.infer<typeof apologySlipForm>;
 
 export const dossierListQuery = z.object({
-  unit: z.preprocess((v) => (typeof v === 'string' && /^[0-9a-f]{24}$/i.test(v) ? v : ''), z.string()),
+  unit: z.preprocess((v) => (isId(v) ? v : ''), z.string()),
   year: z.preprocess((v) => (typeof v === 'string' && /^\d{4}$/.test(v) ? Number(v) : undefined), z.number().int().min(2000).max(2100).optional()),
   withoutSlip: z.preprocess((v) => v === '1' || v === 'on', z.boolean()),
 });

@@ -1,14 +1,14 @@
+import { isId } from '../shared/ids.js';
 import { Types } from 'mongoose';
-import { coversUnit, scopeRoots, type Actor } from '../auth/actor.js';
-import type { Role } from '../auth/model.js';
-import * as audit from '../audit/service.js';
+import { coversUnit, scopeRoots, type Actor } from '../auth/index.js';
+import type { Role } from '../auth/index.js';
+import * as audit from '../audit/index.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldErrors } from '../shared/errors.js';
 import { formatDate, vietnamDay } from '../shared/dates.js';
 import { pageInfo, PAGE_SIZE } from '../shared/pagination.js';
-import { COMMUNE_KINDS, UnitModel, type Unit, type UnitKind } from '../units/model.js';
-import { compareUnits } from '../units/service.js';
-import { StaffModel } from '../staff/model.js';
-import { issuingAuthorityName, placeNameOf, type ApologyLetterData } from '../letters/service.js';
+import { COMMUNE_KINDS, compareUnits, unitById, unitsByIds, unitsUnder, type UnitInfo, type UnitKind } from '../units/index.js';
+import { activeStaffUnder, staffMember } from '../staff/index.js';
+import { issuingAuthorityName, placeNameOf, type ApologyLetterData } from '../letters/index.js';
 import { LateDossierModel, type LateDossier, type SlipChannel } from './model.js';
 import type { ApologySlipInput, DossierListQuery, LateDossierInput } from './schemas.js';
 import { recordsChanged } from '../shared/changes.js';
@@ -18,11 +18,10 @@ export const DOSSIER_ROLES: Role[] = ['admin', 'head', 'staff'];
 /** Dossiers are received by communes and their desks, not by the province or a (former) district. */
 const RECEIVING_KINDS: readonly UnitKind[] = [...COMMUNE_KINDS, 'office', 'desk'];
 
-const isId = (id: unknown): id is string => typeof id === 'string' && /^[0-9a-f]{24}$/i.test(id);
 
-async function loadUnitInScope(actor: Actor, id: string): Promise<Unit> {
+async function loadUnitInScope(actor: Actor, id: string): Promise<UnitInfo> {
   if (!isId(id)) throw new NotFound();
-  const unit = await UnitModel.findById(id).lean<Unit>();
+  const unit = await unitById(id);
   if (!unit) throw new NotFound();
   if (!coversUnit(actor, unit.path, ...DOSSIER_ROLES)) throw new Forbidden();
   return unit;
@@ -42,7 +41,7 @@ async function loadDossier(actor: Actor, id: string): Promise<LateDossier> {
 export async function unitOptions(actor: Actor) {
   const roots = scopeRoots(actor, ...DOSSIER_ROLES);
   if (!roots.length) return [];
-  const units = await UnitModel.find({ path: { $in: roots }, kind: { $in: RECEIVING_KINDS }, effectiveTo: null }).select('name code kind').lean();
+  const units = (await unitsUnder(roots)).filter((u) => RECEIVING_KINDS.includes(u.kind) && u.effectiveTo == null);
   return units.sort(compareUnits).map((u) => ({ id: String(u._id), name: u.name, code: u.code }));
 }
 
@@ -50,7 +49,7 @@ export async function unitOptions(actor: Actor) {
 export async function staffOptions(actor: Actor) {
   const roots = scopeRoots(actor, ...DOSSIER_ROLES);
   if (!roots.length) return [];
-  const staff = await StaffModel.find({ unitPath: { $in: roots }, active: true }).select('fullName position').sort({ sortKey: 1 }).limit(1000).lean();
+  const staff = await activeStaffUnder(roots, { limit: 1000 });
   return staff.map((s) => ({ id: String(s._id), name: s.position ? `${s.fullName} — ${s.position}` : s.fullName }));
 }
 
@@ -62,7 +61,7 @@ export async function recordLateDossier(actor: Actor, input: LateDossierInput): 
   if (!RECEIVING_KINDS.includes(unit.kind as UnitKind) || unit.effectiveTo) errors.unitId = 'dossiers.errors.unitNotReceiving';
   let handlingStaffName = '';
   if (input.handlingStaffId) {
-    const staff = await StaffModel.findById(input.handlingStaffId).select('fullName unitPath').lean();
+    const staff = await staffMember(input.handlingStaffId);
     if (!staff || !coversUnit(actor, staff.unitPath, ...DOSSIER_ROLES)) errors.handlingStaffId = 'dossiers.errors.staffOutOfScope';
     else handlingStaffName = staff.fullName;
   }
@@ -210,7 +209,7 @@ export async function slipLetter(actor: Actor, id: string): Promise<{ data: Apol
   const dossier = await loadDossier(actor, id);
   if (!dossier.slip) throw new NotFound('dossiers.errors.noSlip');
   const slip = dossier.slip;
-  const ancestors = await UnitModel.find({ _id: { $in: dossier.unitPath } }).select('name kind depth').lean();
+  const ancestors = await unitsByIds(dossier.unitPath);
   ancestors.sort((a, b) => a.depth - b.depth);
   const unit = ancestors.find((u) => u._id.equals(dossier.unitId)) ?? { name: dossier.unitName, kind: 'desk' };
   const commune = [...ancestors].reverse().find((u) => COMMUNE_KINDS.includes(u.kind as UnitKind));

@@ -1,14 +1,15 @@
+import { isId } from '../shared/ids.js';
 import { isDuplicateKey } from '../db/errors.js';
 import { Types } from 'mongoose';
-import type { Actor } from '../auth/actor.js';
-import { coversUnit, scopeRoots } from '../auth/actor.js';
-import { record } from '../audit/service.js';
-import { StaffModel } from '../staff/model.js';
-import { isCommuneLevel, unitsSnapshot, isAliveAt } from '../units/snapshot.js';
+import type { Actor } from '../auth/index.js';
+import { coversUnit, scopeRoots } from '../auth/index.js';
+import { record } from '../audit/index.js';
+import { activeStaffUnder, staffMember } from '../staff/index.js';
+import { isCommuneLevel, unitsSnapshot, isAliveAt } from '../units/index.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
 import { ClassificationModel, type Classification, type ClassificationLevel } from './model.js';
 import { conductPoints, ruleSetFor, suggestLevel, withinOutstandingCap, type ConductSummary, type RuleSet, type Suggestion } from './classification-rules.js';
-import { substantiatedIncidents } from '../reports/findings.js';
+import { substantiatedIncidents } from '../reports/index.js';
 import { mapLimited } from '../shared/batches.js';
 import { reportingUnitOn, unitsById } from './lookups.js';
 import type { CriterionTally } from './tallies.js';
@@ -80,8 +81,8 @@ async function othersCounts(reportingUnitId: Types.ObjectId, year: number, excep
 }
 
 async function staffInScope(actor: Actor, staffId: string) {
-  if (!Types.ObjectId.isValid(staffId)) throw new NotFound();
-  const staff = await StaffModel.findById(staffId).select('fullName sortKey unitId unitPath position').lean();
+  if (!isId(staffId)) throw new NotFound();
+  const staff = await staffMember(staffId);
   if (!staff) throw new NotFound();
   if (!coversUnit(actor, staff.unitPath, 'head', 'admin')) throw new Forbidden();
   return staff;
@@ -220,11 +221,11 @@ export async function classificationUnits(actor: Actor): Promise<{ id: string; n
 
 /** Everyone active in a unit with their year's record and classification; the unit must be in scope. */
 export async function classificationList(actor: Actor, unitId: string, year: number): Promise<ClassificationListRow[]> {
-  if (!Types.ObjectId.isValid(unitId)) throw new NotFound();
+  if (!isId(unitId)) throw new NotFound();
   const unit = (await unitsSnapshot()).byId(unitId);
   if (!unit) throw new NotFound();
   if (!coversUnit(actor, unit.path, 'head', 'admin')) throw new Forbidden();
-  const staff = await StaffModel.find({ unitPath: unit._id, active: true }).select('fullName position sortKey').sort({ sortKey: 1 }).limit(500).lean();
+  const staff = await activeStaffUnder(unit._id, { limit: 500 });
   const records = await yearRecords(staff.map((s) => s._id), year);
   // One `{staffId, year}` look-up per person (the unique index): `staffId: {$in}` would read the province's year.
   const decisions = await mapLimited(staff, PARALLEL, (s) => ClassificationModel.findOne({ staffId: s._id, year }).select('staffId level suggestedLevel').lean());

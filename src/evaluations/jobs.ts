@@ -1,5 +1,6 @@
+import { isId } from '../shared/ids.js';
 import mongoose, { Schema, Types, type InferSchemaType } from 'mongoose';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../auth/index.js';
 import { logger } from '../shared/logger.js';
 import { Conflict, Forbidden, NotFound } from '../shared/errors.js';
 import { PeriodModel, type Period } from './model.js';
@@ -162,7 +163,7 @@ export async function startSync(actor: Actor, periodId: string): Promise<JobView
 export async function periodJob(actor: Actor, periodId: string, jobId: string): Promise<{ period: Period; job: JobView }> {
   const period = await findPeriodOr404(periodId);
   if (!canManagePeriod(actor, period)) throw new Forbidden();
-  if (!Types.ObjectId.isValid(jobId)) throw new NotFound();
+  if (!isId(jobId)) throw new NotFound();
   const job = await PeriodJobModel.findById(jobId).lean<PeriodJob>();
   if (!job || !job.periodId.equals(period._id)) throw new NotFound();
   return { period, job: view(await markIfInterrupted(job)) };

@@ -1,6 +1,6 @@
 import type { Types } from 'mongoose';
-import { CodeVersionModel } from '../code/model.js';
-import { isCommuneLevel, unitsByIds } from '../units/snapshot.js';
+import { publishedVersion } from '../code/index.js';
+import { isCommuneLevel, unitsByIds } from '../units/index.js';
 import { NotFound } from '../shared/errors.js';
 
 export interface CriterionInfo {
@@ -24,10 +24,7 @@ export function catalogueOf(codeVersionId: Types.ObjectId): Promise<CatalogueInf
   const key = String(codeVersionId);
   let entry = catalogues.get(key);
   if (!entry) {
-    entry = CodeVersionModel.findById(codeVersionId)
-      .select('versionNumber title groups criteria')
-      .lean()
-      .then((v) => {
+    entry = publishedVersion(codeVersionId).then((v) => {
         if (!v) throw new NotFound();
         return {
           versionNumber: v.versionNumber,

@@ -1,12 +1,13 @@
+import { isId } from '../shared/ids.js';
 import { isDuplicateKey } from '../db/errors.js';
 import { vietnamYear } from '../shared/dates.js';
 import { Types } from 'mongoose';
-import type { Actor } from '../auth/actor.js';
-import { coversUnit, scopeRoots } from '../auth/actor.js';
-import { record } from '../audit/service.js';
-import { versionInForce } from '../code/service.js';
-import { StaffModel } from '../staff/model.js';
-import { unitsSnapshot, isAliveAt, isDesk } from '../units/snapshot.js';
+import type { Actor } from '../auth/index.js';
+import { coversUnit, scopeRoots } from '../auth/index.js';
+import { record } from '../audit/index.js';
+import { versionInForce } from '../code/index.js';
+import { activeStaffUnder } from '../staff/index.js';
+import { unitsSnapshot, isAliveAt, isDesk } from '../units/index.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
 import { COPIES_READY, EvaluationModel, PeriodModel, type Evaluation, type Period, type PeriodKind } from './model.js';
 import { announce, insertResultRecords, repairResultRecords, RESULT_SOURCE_FIELDS } from './results-store.js';
@@ -61,7 +62,7 @@ export async function canSeePeriod(actor: Actor, period: Pick<Period, 'unitPath'
 }
 
 export async function findPeriodOr404(id: string): Promise<Period> {
-  if (!Types.ObjectId.isValid(id)) throw new NotFound();
+  if (!isId(id)) throw new NotFound();
   const period = await PeriodModel.findById(id).lean();
   if (!period) throw new NotFound();
   return period as Period;
@@ -80,7 +81,7 @@ export interface NewPeriodInput {
 }
 
 export async function createPeriod(actor: Actor, input: NewPeriodInput): Promise<Period> {
-  const unit = Types.ObjectId.isValid(input.unitId) ? (await unitsSnapshot()).byId(input.unitId) : undefined;
+  const unit = isId(input.unitId) ? (await unitsSnapshot()).byId(input.unitId) : undefined;
   if (!unit || unit.effectiveTo) throw new ValidationFailed({ unitId: 'validation.invalidChoice' });
   if (!coversUnit(actor, unit.path, 'admin', 'head')) throw new Forbidden();
   const max = input.kind === 'monthly' ? 12 : input.kind === 'quarterly' ? 4 : 1;
@@ -161,7 +162,7 @@ function duplicateIndexes(err: unknown): Set<number> {
  * readers meanwhile (or after a crash) recount them instead of trusting figures that miss the new evaluations.
  */
 export async function createMissingEvaluations(period: Period, onProgress?: (p: Progress) => Promise<void> | void): Promise<number> {
-  const staff = await StaffModel.find({ unitPath: period.unitId, active: true }).select('fullName sortKey position unitId unitPath').lean();
+  const staff = await activeStaffUnder(period.unitId);
   // Evaluations with this key (an equality FerretDB pushes down): none when the period is new.
   const covered = new Set(staff.map((s) => String(s._id)));
   const existing = (await EvaluationModel.find({ periodKey: period.periodKey }).select(RESULT_SOURCE_FIELDS).lean<Source[]>()).filter((e) => covered.has(String(e.staffId)));

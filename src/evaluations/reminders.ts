@@ -1,8 +1,8 @@
 import type { Types } from 'mongoose';
 import { compareSortKeys } from '../shared/text.js';
-import type { Actor } from '../auth/actor.js';
-import { record } from '../audit/service.js';
-import { UserModel } from '../auth/model.js';
+import type { Actor } from '../auth/index.js';
+import { record } from '../audit/index.js';
+import { accountsOfStaff, accountsWithRoleOn } from '../auth/index.js';
 import { Conflict, Forbidden } from '../shared/errors.js';
 import { formatDate } from '../shared/dates.js';
 import { translator } from '../shared/i18n.js';
@@ -10,7 +10,7 @@ import type { Period } from './model.js';
 import { EvaluationResultModel } from './record-model.js';
 import { ensurePeriodRecords } from './results-store.js';
 import { canManagePeriod, findPeriodOr404, isPastDeadline } from './periods.js';
-import type { Mailer } from '../notifications/mailer.js';
+import type { Mailer } from '../notifications/index.js';
 
 export interface OverdueItem {
   id: string;
@@ -59,7 +59,7 @@ export async function sendReminders(actor: Actor, periodId: string, mailer: Mail
   const periodLabel = `${period.periodKey} — ${period.unitName}`;
   const deadline = formatDate(period.deadline);
 
-  const staffUsers = await UserModel.find({ staffId: { $in: overdue.selfAssessments.map((e) => e.staffId) }, active: true }).select('email language staffId').lean();
+  const staffUsers = await accountsOfStaff(overdue.selfAssessments.map((e) => e.staffId), { activeOnly: true });
   const reached = new Set(staffUsers.map((u) => String(u.staffId)));
   withoutAddress += overdue.selfAssessments.filter((e) => !reached.has(String(e.staffId))).length;
   for (const u of staffUsers) {
@@ -73,8 +73,8 @@ export async function sendReminders(actor: Actor, periodId: string, mailer: Mail
   }
 
   // Heads hold a grant on a unit of the person's path; each gets one message listing their people.
-  const pathUnits = [...new Set(overdue.evaluations.flatMap((e) => e.unitPath.map(String)))];
-  const heads = await UserModel.find({ 'roles.unitId': { $in: pathUnits }, active: true }).select('email language roles staffId').lean();
+  const pathUnits = [...new Map(overdue.evaluations.flatMap((e) => e.unitPath).map((id) => [String(id), id])).values()];
+  const heads = await accountsWithRoleOn(pathUnits, { activeOnly: true });
   for (const head of heads) {
     const grants = head.roles.filter((g) => g.role === 'head').map((g) => String(g.unitId));
     const people = overdue.evaluations.filter((e) => e.unitPath.some((id) => grants.includes(String(id))) && !(head.staffId && e.staffId.equals(head.staffId)));

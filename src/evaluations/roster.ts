@@ -1,12 +1,13 @@
+import { isId } from '../shared/ids.js';
 import { Types } from 'mongoose';
 import { compareSortKeys } from '../shared/text.js';
-import type { Actor } from '../auth/actor.js';
-import { scopeRoots } from '../auth/actor.js';
-import { isCommuneLevel, unitsSnapshot, type UnitsSnapshot } from '../units/snapshot.js';
+import type { Actor } from '../auth/index.js';
+import { scopeRoots } from '../auth/index.js';
+import { isCommuneLevel, unitsSnapshot, type UnitsSnapshot } from '../units/index.js';
 import { Forbidden, NotFound } from '../shared/errors.js';
 import type { EvaluationStatus, Period } from './model.js';
 import { canManagePeriod, canSeePeriod, endExclusive, findPeriodOr404, isPastDeadline } from './periods.js';
-import { substantiatedIncidents } from '../reports/findings.js';
+import { substantiatedIncidents } from '../reports/index.js';
 import { EvaluationResultModel, outcomeOf, type EvaluationResult } from './record-model.js';
 import { ensurePeriodCopies, ensurePeriodRecords } from './results-store.js';
 import { addUp, countRecords, rebuildPeriodTallies, talliesUnder, type CriterionTally, type PeriodTally, type StatusCounts } from './tallies.js';
@@ -91,7 +92,7 @@ async function scopeOf(actor: Actor, unitId: string | undefined): Promise<{ root
   const pathOf = (id: Types.ObjectId) => units.byId(id)?.path ?? [id];
   const roots = [...new Map(grants.map((g) => [String(g), g])).values()].filter((r) => !grants.some((o) => !o.equals(r) && pathOf(r).some((p) => p.equals(o))));
   if (!unitId) return { roots, picked: null };
-  if (!Types.ObjectId.isValid(unitId)) throw new NotFound();
+  if (!isId(unitId)) throw new NotFound();
   const unit = units.byId(unitId);
   if (!unit) throw new NotFound();
   if (!roots.some((r) => unit.path.some((p) => p.equals(r)))) throw new Forbidden();

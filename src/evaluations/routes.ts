@@ -1,6 +1,6 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { ZodType } from 'zod';
-import { actor, requireLogin, requireRole } from '../auth/guards.js';
+import { actor, requireLogin, requireRole } from '../auth/index.js';
 import { Conflict, NotFound } from '../shared/errors.js';
 import { flash } from '../shared/flash.js';
 import { formPost } from '../shared/forms.js';
@@ -10,7 +10,7 @@ import * as evaluations from './service.js';
 import { completionByUnit, rosterFor } from './roster.js';
 import { sendReminders } from './reminders.js';
 import { classificationList, classificationPage, classificationUnits, decideClassification, myClassifications } from './classification.js';
-import { createMailer, type MailSettings } from '../notifications/mailer.js';
+import { createMailer, type MailSettings } from '../notifications/index.js';
 import { evaluationView } from './presenters.js';
 import { canReopenPeriod } from './periods.js';
 import { catalogueOf } from './lookups.js';

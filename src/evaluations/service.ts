@@ -1,7 +1,8 @@
+import { isId } from '../shared/ids.js';
 import { Types } from 'mongoose';
-import type { Actor } from '../auth/actor.js';
-import { coversUnit, hasRole } from '../auth/actor.js';
-import { record } from '../audit/service.js';
+import type { Actor } from '../auth/index.js';
+import { coversUnit, hasRole } from '../auth/index.js';
+import { record } from '../audit/index.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldErrors } from '../shared/errors.js';
 import {
   EvaluationModel,
@@ -17,8 +18,8 @@ import {
 import { catalogueOf, type CatalogueInfo } from './lookups.js';
 import { endExclusive } from './periods.js';
 import { disagreements, resultsOf, statusOf } from './derive.js';
-import { checkRetaliation } from '../reports/warnings.js';
-import { substantiatedIncidents, type SubstantiatedIncident } from '../reports/findings.js';
+import { checkRetaliation } from '../reports/index.js';
+import { substantiatedIncidents, type SubstantiatedIncident } from '../reports/index.js';
 import { markCopied, saveResultRecord } from './results-store.js';
 import { EvaluationResultModel, outcomeOf, RECORD_SHAPE, type EvaluationResult } from './record-model.js';
 import { vietnamYear } from './periods.js';
@@ -31,7 +32,7 @@ export { startOpening, startSync, periodJob, closePeriod, idle as jobsIdle } fro
 export type PostedRatings = Record<string, { level?: Level | undefined; comment?: string | undefined; reason?: string | undefined } | undefined>;
 
 export async function findEvaluationOr404(id: string): Promise<Evaluation> {
-  if (!Types.ObjectId.isValid(id)) throw new NotFound();
+  if (!isId(id)) throw new NotFound();
   const evaluation = await EvaluationModel.findById(id).lean();
   if (!evaluation) throw new NotFound();
   return evaluation as Evaluation;

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { Types } from 'mongoose';
 import { translator, type Language } from '../shared/i18n.js';
-import { COMMUNE_KINDS, type Unit, type UnitKind } from '../units/model.js';
+import { COMMUNE_KINDS, type UnitInfo as Unit, type UnitKind } from '../units/index.js';
 import { writeCommuneWorkbook } from './commune-workbook.js';
 import type { ExportKind } from './model.js';
 import { writeProvinceWorkbook } from './province-workbook.js';

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import type ExcelJS from 'exceljs';
 import type { TFunction } from 'i18next';
-import { CLASSIFICATION_LEVELS } from '../evaluations/model.js';
+import { CLASSIFICATION_LEVELS } from '../evaluations/index.js';
 import * as statistics from '../statistics/index.js';
 import { dataSheetOptions, noSuppression, placeName, writeHeading, writeStaffSheet } from './sheets.js';
 import { col, commitSheet, createWriter, Pacer, pageSetup, ratio, STYLE, sum, writeRow } from './xlsx.js';

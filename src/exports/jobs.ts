@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { finished } from 'node:stream/promises';
 import path from 'node:path';
 import { logger } from '../shared/logger.js';
-import { UnitModel, type Unit } from '../units/model.js';
+import { unitById } from '../units/index.js';
 import { buildWorkbook } from './build.js';
 import { ExportJobModel, type ExportJob } from './model.js';
 import type { ExportSettings } from './settings.js';
@@ -59,7 +59,7 @@ export async function runJob(id: string, settings: ExportSettings): Promise<void
   };
   let out: fs.WriteStream | null = null;
   try {
-    const unit = await UnitModel.findById(job.unitId).lean<Unit>();
+    const unit = await unitById(job.unitId);
     if (!unit) throw new Error('unit gone');
     out = fs.createWriteStream(partPath);
     const done = finished(out);

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import type ExcelJS from 'exceljs';
-import { CLASSIFICATION_LEVELS } from '../evaluations/model.js';
+import { CLASSIFICATION_LEVELS } from '../evaluations/index.js';
 import * as statistics from '../statistics/index.js';
 import { type WorkbookOptions } from './commune-workbook.js';
 import { dataSheetOptions, placeName, suppressBelow, writeHeading, writeStaffSheet } from './sheets.js';

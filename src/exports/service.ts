@@ -1,10 +1,11 @@
+import { isId } from '../shared/ids.js';
 import { Types } from 'mongoose';
-import { coversUnit, hasRole, scopeRoots, type Actor } from '../auth/actor.js';
+import { coversUnit, hasRole, scopeRoots, type Actor } from '../auth/index.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
 import type { Language } from '../shared/i18n.js';
 import { compareVietnamese } from '../shared/text.js';
-import { findUnitOr404 } from '../units/service.js';
-import { COMMUNE_KINDS, UnitModel, type Unit } from '../units/model.js';
+import { findUnitOr404 } from '../units/index.js';
+import { COMMUNE_KINDS, unitsUnder, type UnitInfo } from '../units/index.js';
 import * as jobs from './jobs.js';
 import type { ExportSettings } from './settings.js';
 import { ExportJobModel, type ExportJob, type ExportKind } from './model.js';
@@ -13,7 +14,7 @@ import { workbookFileName } from './xlsx.js';
 import { kindOf } from './build.js';
 
 /** A commune's workbook is for its head (or the province above); the province's is for administrators only. */
-export function assertCanExport(actor: Actor, unit: Unit): ExportKind {
+export function assertCanExport(actor: Actor, unit: UnitInfo): ExportKind {
   const kind = kindOf(unit);
   if (!kind) throw new ValidationFailed({ unit: 'exports.errors.unitKind' });
   if (kind === 'PROVINCE' && !coversUnit(actor, unit.path, 'admin')) throw new Forbidden('exports.errors.provinceAdminOnly');
@@ -25,9 +26,7 @@ export function assertCanExport(actor: Actor, unit: Unit): ExportKind {
 export async function exportableUnits(actor: Actor): Promise<{ id: string; name: string; kind: ExportKind }[]> {
   const roots = scopeRoots(actor, 'head', 'admin');
   if (!roots.length) return [];
-  const units = await UnitModel.find({ path: { $in: roots }, kind: { $in: ['province', ...COMMUNE_KINDS] } })
-    .select('name kind parentId path effectiveTo')
-    .lean<Unit[]>();
+  const units = (await unitsUnder(roots)).filter((u) => u.kind === 'province' || COMMUNE_KINDS.includes(u.kind));
   return units
     .filter((u) => kindOf(u) && (kindOf(u) === 'COMMUNE' || coversUnit(actor, u.path, 'admin')))
     .map((u) => ({ id: String(u._id), name: u.name, kind: kindOf(u)! }))
@@ -53,7 +52,7 @@ export async function requestExport(actor: Actor, input: ExportInput, lang: Lang
 
 /** A job, for the person who asked for it; a job cut off by a restart is reported as failed. */
 export async function jobFor(actor: Actor, id: string): Promise<ExportJob> {
-  if (!Types.ObjectId.isValid(id) || !/^[0-9a-f]{24}$/i.test(id)) throw new NotFound();
+  if (!isId(id)) throw new NotFound();
   const job = await ExportJobModel.findById(id).lean<ExportJob>();
   if (!job) throw new NotFound();
   if (!job.requestedBy.equals(actor.userId)) throw new Forbidden();

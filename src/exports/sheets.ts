@@ -1,7 +1,7 @@
 import { vietnamDay } from '../shared/dates.js';
 import type ExcelJS from 'exceljs';
 import type { TFunction } from 'i18next';
-import { CLASSIFICATION_LEVELS } from '../evaluations/model.js';
+import { CLASSIFICATION_LEVELS } from '../evaluations/index.js';
 import { col, Pacer, pageSetup, STYLE, sum, writeRow } from './xlsx.js';
 import { verdictOf, type PeriodInfo, type YearData } from './yearly-data.js';
 

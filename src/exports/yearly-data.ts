@@ -1,12 +1,11 @@
-import { isAliveDuringYear } from '../units/snapshot.js';
+import { isAliveDuringYear } from '../units/index.js';
 import type { Types } from 'mongoose';
-import { criteriaOfYear, type YearCriterion } from '../code/service.js';
-import { ClassificationModel, CLASSIFICATION_LEVELS, LEVEL_SCORE, PeriodModel } from '../evaluations/model.js';
-import { EvaluationResultModel, scoresOf } from '../evaluations/results-store.js';
-import { IncidentReportModel } from '../reports/model.js';
-import { RatingModel } from '../satisfaction/model.js';
-import { StaffModel } from '../staff/model.js';
-import { COMMUNE_KINDS, UnitModel, type Unit, type UnitKind } from '../units/model.js';
+import { criteriaOfYear, type YearCriterion } from '../code/index.js';
+import { CLASSIFICATION_LEVELS, classificationsOfYearUnder, LEVEL_SCORE, periodKeysOfYear, resultsOfYearUnder, scoresOf } from '../evaluations/index.js';
+import { casesOfYearUnder } from '../reports/index.js';
+import { ratingsOfYear } from '../satisfaction/index.js';
+import { staffUnder } from '../staff/index.js';
+import { COMMUNE_KINDS, unitById, unitsUnder, type UnitInfo as Unit, type UnitKind } from '../units/index.js';
 import { compareVietnamese } from '../shared/text.js';
 import * as statistics from '../statistics/index.js';
 
@@ -206,9 +205,9 @@ export interface CollectOptions {
  * then one cursor per big collection for the per-person detail.
  */
 export async function collectYear(root: Unit, year: number, opts: CollectOptions = {}): Promise<YearData> {
-  const units = await UnitModel.find({ path: root._id }).select('name code kind path effectiveFrom effectiveTo').lean<Unit[]>();
+  const units = await unitsUnder([root._id]);
   const byId = new Map(units.map((u) => [String(u._id), u]));
-  const province = await UnitModel.findById(root.path[0]).select('name').lean();
+  const province = await unitById(root.path[0]);
   // A group is the commune-level unit a unit lies in; above commune level, the unit just under the root. Each of the
   // statistics' reporting units (a commune, or a unit under no commune) thus falls in exactly one group.
   const groupUnitOf = (u: Unit): Unit => {
@@ -225,8 +224,7 @@ export async function collectYear(root: Unit, year: number, opts: CollectOptions
   const groupIndex = new Map(groups.map((g, i) => [g.id, i]));
   const groupOfUnit = (unitId: unknown): number => groupIndex.get(groupIds.get(String(unitId)) ?? '') ?? -1;
 
-  const periodDocs = await PeriodModel.find({ year, $or: [{ unitPath: root._id }, { unitId: { $in: root.path } }] }).select('periodKey').lean();
-  const periods = [...new Set(periodDocs.map((p) => p.periodKey))].map(periodInfo).sort(comparePeriods);
+  const periods = [...new Set(await periodKeysOfYear(root, year))].map(periodInfo).sort(comparePeriods);
   const criteria = await criteriaOfYear(root.path[0]!, year);
   const data = new YearData(year, root, province?.name ?? root.name, criteria, periods, groups);
   const periodIndex = new Map(periods.map((p, i) => [p.key, i]));
@@ -244,7 +242,7 @@ export async function collectYear(root: Unit, year: number, opts: CollectOptions
   progress('read', 1, phases);
 
   read += await each(
-    StaffModel.find({ unitPath: root._id }).select('fullName sortKey position unitId active').lean().cursor({ batchSize: BATCH }),
+    staffUnder(root._id),
     (s) => {
       const unit = byId.get(String(s.unitId));
       const id = String(s._id);
@@ -258,10 +256,7 @@ export async function collectYear(root: Unit, year: number, opts: CollectOptions
   // statistics count them (active people are listed where they are now).
   const latestRoster = new Map<number, string>();
   read += await each(
-    EvaluationResultModel.find({ year, unitPath: root._id })
-      .select('staffId staffName sortKey position unitId unitName reportingUnitId periodKey finalised criteria scores')
-      .lean()
-      .cursor({ batchSize: BATCH }),
+    resultsOfYearUnder(root._id, year),
     (e) => {
       const id = String(e.staffId);
       let i = staffIndex.get(id);
@@ -291,7 +286,7 @@ export async function collectYear(root: Unit, year: number, opts: CollectOptions
   progress('read', 3, phases);
 
   const levelIndex = new Map<string, number>(CLASSIFICATION_LEVELS.map((l, i) => [l, i + 1]));
-  read += await each(ClassificationModel.find({ year, unitPath: root._id }).select('staffId level').lean().cursor({ batchSize: BATCH }), (c) => {
+  read += await each(classificationsOfYearUnder(root._id, year), (c) => {
     const i = staffIndex.get(String(c.staffId));
     if (i !== undefined) data.classification[i] = levelIndex.get(c.level) ?? 0;
   });
@@ -299,14 +294,7 @@ export async function collectYear(root: Unit, year: number, opts: CollectOptions
 
   const viewer = opts.viewerUserId ? String(opts.viewerUserId) : null;
   read += await each(
-    IncidentReportModel.find({ year, unitPath: root._id })
-      .select(
-        opts.incidentRows
-          ? 'staffId substantiated confirmedCriterionCodes caseNumber occurredAt receivedAt staffName unitName criterionCodes status remedies.kind letterSentAt excludedUserIds'
-          : 'staffId substantiated confirmedCriterionCodes',
-      )
-      .lean()
-      .cursor({ batchSize: BATCH }),
+    casesOfYearUnder(root._id, year, { rows: opts.incidentRows ?? false }),
     (r) => {
       const i = r.substantiated && r.staffId ? staffIndex.get(String(r.staffId)) : undefined;
       if (i !== undefined) {
@@ -336,7 +324,7 @@ export async function collectYear(root: Unit, year: number, opts: CollectOptions
   progress('read', 5, phases);
 
   if (opts.desks) {
-    read += await each(RatingModel.find({ year, unitPath: root._id }).select('unitId month satisfied').lean().cursor({ batchSize: BATCH }), (r) => {
+    read += await each(ratingsOfYear({ under: root._id }, year).cursor({ batchSize: BATCH }), (r) => {
       const m = r.month - 1;
       if (m < 0 || m > 11) return;
       const key = String(r.unitId);

@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import { actor, requireLogin, requireRole } from '../auth/guards.js';
+import { actor, requireLogin, requireRole } from '../auth/index.js';
 import { flash } from '../shared/flash.js';
 import { formPost } from '../shared/forms.js';
 import { isoDate } from '../shared/dates.js';
@@ -16,12 +16,13 @@ function yearOf(req: Request): number {
 
 const kindOptions = (t: (k: string) => string) => HOLIDAY_KINDS.map((k) => ({ value: k, label: t(`holidays.kinds.${k}`) }));
 
+/** Mounted at /holidays: administrators only. */
 export function holidaysRouter(): Router {
   const router = Router();
-  const admin = [requireLogin, requireRole('admin')];
+  router.use(requireLogin, requireRole('admin'));
 
   // GET /holidays?year= — the calendar of one year, with the form to add a day
-  router.get('/holidays', ...admin, async (req, res) => {
+  router.get('/', async (req, res) => {
     const year = yearOf(req);
     const [rows, years] = await Promise.all([holidays.listHolidays(actor(req), year), holidays.yearsInCalendar()]);
     res.render('holidays/index', {
@@ -36,9 +37,7 @@ export function holidaysRouter(): Router {
   });
 
   // POST /holidays — add a day
-  router.post(
-    '/holidays',
-    ...admin,
+  router.post('/',
     formPost({
       schema: holidayForm,
       view: 'holidays/index',
@@ -55,7 +54,7 @@ export function holidaysRouter(): Router {
   );
 
   // POST /holidays/load — add the bundled Vietnamese holidays of a year
-  router.post('/holidays/load', ...admin, async (req, res) => {
+  router.post('/load', async (req, res) => {
     const { year } = parseInput(loadYearForm, req.body ?? {});
     const added = await holidays.loadVietnamYear(actor(req), year);
     flash(req, 'success', 'holidays.loaded', { count: added, year });
@@ -63,7 +62,7 @@ export function holidaysRouter(): Router {
   });
 
   // GET /holidays/:id/edit
-  router.get('/holidays/:id/edit', ...admin, async (req, res) => {
+  router.get('/:id/edit', async (req, res) => {
     const h = await holidays.getHoliday(actor(req), String(req.params.id));
     res.render('holidays/edit', {
       title: res.locals.t('holidays.editTitle'),
@@ -74,9 +73,7 @@ export function holidaysRouter(): Router {
   });
 
   // POST /holidays/:id — save changes
-  router.post(
-    '/holidays/:id',
-    ...admin,
+  router.post('/:id',
     formPost({
       schema: holidayForm,
       view: 'holidays/edit',
@@ -90,7 +87,7 @@ export function holidaysRouter(): Router {
   );
 
   // POST /holidays/:id/delete
-  router.post('/holidays/:id/delete', ...admin, async (req, res) => {
+  router.post('/:id/delete', async (req, res) => {
     const h = await holidays.getHoliday(actor(req), String(req.params.id));
     await holidays.deleteHoliday(actor(req), String(req.params.id));
     flash(req, 'success', 'holidays.deleted');

@@ -1,7 +1,8 @@
+import { isId } from '../shared/ids.js';
 import { Types } from 'mongoose';
-import type { Actor } from '../auth/actor.js';
-import { hasRole } from '../auth/actor.js';
-import * as audit from '../audit/service.js';
+import type { Actor } from '../auth/index.js';
+import { hasRole } from '../auth/index.js';
+import * as audit from '../audit/index.js';
 import { Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
 import { HolidayModel, type Holiday } from './model.js';
 import type { HolidayInput } from './schemas.js';
@@ -40,7 +41,7 @@ export async function yearsInCalendar(): Promise<number[]> {
 
 export async function getHoliday(actor: Actor, id: string): Promise<Holiday> {
   assertAdmin(actor);
-  if (!Types.ObjectId.isValid(id)) throw new NotFound();
+  if (!isId(id)) throw new NotFound();
   const h = await HolidayModel.findById(id).lean();
   if (!h) throw new NotFound();
   return h as Holiday;

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { requireLogin, actor } from '../auth/guards.js';
+import { requireLogin, actor } from '../auth/index.js';
 import { overviewFor } from './service.js';
 
 export function homeRouter(): Router {

@@ -1,8 +1,8 @@
 import { vietnamYear } from '../shared/dates.js';
-import type { Actor } from '../auth/actor.js';
-import { scopeRoots } from '../auth/actor.js';
-import { unitsByIds, unitsSnapshot, isAliveAt } from '../units/snapshot.js';
-import * as code from '../code/service.js';
+import type { Actor } from '../auth/index.js';
+import { scopeRoots } from '../auth/index.js';
+import { unitsByIds, unitsSnapshot, isAliveAt } from '../units/index.js';
+import * as code from '../code/index.js';
 import * as statistics from '../statistics/index.js';
 
 export async function overviewFor(actor: Actor, now = new Date()) {

@@ -1,5 +1,5 @@
 import mongoose, { Schema, Types } from 'mongoose';
-import { SequenceIndex } from '../audit/service.js';
+import { SequenceIndex } from '../audit/index.js';
 import { isDuplicateKey } from '../db/errors.js';
 import { readRevision, replaceRevision } from '../shared/kept-in-memory.js';
 import { rememberedAcrossRequests } from '../shared/process-caches.js';

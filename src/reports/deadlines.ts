@@ -1,10 +1,10 @@
 import type { Types } from 'mongoose';
-import * as audit from '../audit/service.js';
-import { UserModel } from '../auth/model.js';
-import { createMailer, type Mailer } from '../notifications/mailer.js';
+import * as audit from '../audit/index.js';
+import { accountsWithRoleOn } from '../auth/index.js';
+import { createMailer, type Mailer } from '../notifications/index.js';
 import { formatDate, vietnamDay } from '../shared/dates.js';
 import { logger } from '../shared/logger.js';
-import { unitsSnapshot, type UnitInfo } from '../units/snapshot.js';
+import { unitsSnapshot, type UnitInfo } from '../units/index.js';
 import { OPEN_STATUSES } from './counters.js';
 import { FINAL_STATUSES, IncidentReportModel, ReportNoticeModel, type IncidentReport, type ReportStatus } from './model.js';
 import { AUDIT_TYPE } from './service.js';
@@ -69,7 +69,7 @@ async function leadersOf(unit: Pick<UnitInfo, '_id'> | null, excluded: readonly 
   // No $elemMatch on FerretDB v1: match the unit, then check the role of that very grant here. (A dotted path is not
   // pushed down either: the accounts are read once per unit and run.)
   let found = cache.get(String(unit._id));
-  if (!found) cache.set(String(unit._id), (found = UserModel.find({ active: true, 'roles.unitId': unit._id }).select('_id email displayName roles').lean<Leader[]>().exec()));
+  if (!found) cache.set(String(unit._id), (found = accountsWithRoleOn([unit._id], { activeOnly: true })));
   const users = await found;
   return users.filter(
     (u) => u.roles.some((g) => String(g.unitId) === String(unit._id) && (g.role === 'head' || g.role === 'admin')) && !excluded.some((id) => String(id) === String(u._id)),

@@ -1,9 +1,9 @@
-import type { Actor } from '../auth/actor.js';
-import * as audit from '../audit/service.js';
-import { workingDaysFrom } from '../holidays/service.js';
+import type { Actor } from '../auth/index.js';
+import * as audit from '../audit/index.js';
+import { workingDaysFrom } from '../holidays/index.js';
 import { formatDate, vietnamDay } from '../shared/dates.js';
 import { Conflict, Forbidden, ValidationFailed } from '../shared/errors.js';
-import { evaluationFor } from './evaluation-link.js';
+import { evaluationFor } from '../evaluations/index.js';
 import { FINAL_STATUSES, FINDINGS, IncidentReportModel, breachKeysOf, ReportNoticeModel, type IncidentReport, type RemedyKind, type ReportStatus } from './model.js';
 import { AUDIT_TYPE, caseFor, isSubject, loadCase } from './service.js';
 import type { ReportSettings } from './settings.js';

@@ -1,9 +1,9 @@
 import type { Types } from 'mongoose';
-import { scopeRoots, type Actor } from '../auth/actor.js';
+import { scopeRoots, type Actor } from '../auth/index.js';
 import { vietnamDay } from '../shared/dates.js';
 import { pageInfo, PAGE_SIZE } from '../shared/pagination.js';
-import { compareUnits } from '../units/service.js';
-import { outermostUnits, unitsSnapshot } from '../units/snapshot.js';
+import { compareUnits } from '../units/index.js';
+import { outermostUnits, unitsSnapshot } from '../units/index.js';
 import { caseCounts, caseIndex, OPEN_STATUSES, isOpen } from './counters.js';
 import { FINAL_STATUSES, IncidentReportModel, REPORT_STATUSES, type IncidentReport, type ReportStatus } from './model.js';
 

@@ -1,9 +1,9 @@
-import type { Actor } from '../auth/actor.js';
-import * as audit from '../audit/service.js';
+import type { Actor } from '../auth/index.js';
+import * as audit from '../audit/index.js';
 import { formatDate, vietnamDay } from '../shared/dates.js';
-import { apologyLetterDocx, issuingAuthorityName, placeNameOf, type ApologyLetterData } from '../letters/service.js';
+import { apologyLetterDocx, issuingAuthorityName, placeNameOf, type ApologyLetterData } from '../letters/index.js';
 import { Conflict } from '../shared/errors.js';
-import { UnitModel } from '../units/model.js';
+import { unitById } from '../units/index.js';
 import { IncidentReportModel, ReporterIdentityModel, type IncidentReport } from './model.js';
 import { AUDIT_TYPE, caseFor, criterionLabels } from './service.js';
 import type { LetterInput } from './schemas.js';
@@ -54,8 +54,8 @@ export async function letterData(actor: Actor, id: string): Promise<ApologyLette
   assertApology(report);
   const l = report.letter;
   if (!l?.documentNumber || !l.date) throw new Conflict('reports.errors.letterNotDrafted');
-  const unit = await UnitModel.findById(report.reportingUnitId).select('name kind parentId').lean();
-  const parent = unit?.parentId ? await UnitModel.findById(unit.parentId).select('name kind').lean() : null;
+  const unit = await unitById(report.reportingUnitId);
+  const parent = unit?.parentId ? await unitById(unit.parentId) : null;
   return {
     issuingUnitName: unit ? issuingAuthorityName(unit) : report.unitName,
     parentUnitName: parent ? issuingAuthorityName(parent) : undefined,

@@ -1,10 +1,10 @@
 import { foldForSearch } from '../shared/text.js';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { actor, requireLogin, requireRole } from '../auth/guards.js';
-import { hasRole } from '../auth/actor.js';
+import { actor, requireLogin, requireRole } from '../auth/index.js';
+import { hasRole } from '../auth/index.js';
 import type { Config } from '../config.js';
-import { LETTER_VIEW, PRINT_LAYOUT, letterViewModel } from '../letters/service.js';
+import { LETTER_VIEW, PRINT_LAYOUT, letterViewModel } from '../letters/index.js';
 import { flash } from '../shared/flash.js';
 import { formPost } from '../shared/forms.js';
 import { pageNumber } from '../shared/pagination.js';
@@ -32,169 +32,16 @@ import {
   transitionForm,
 } from './schemas.js';
 
-declare module 'express-session' {
-  interface SessionData {
-    /** The receipt of the report just filed in this session (the code is shown only here). */
-    reportReceipt?: { code: string; caseNumber: string; receivedAt: string };
-    /** The case opened by a tracking code in this session: follow-up pages need no code in the URL. */
-    trackedReportId?: string;
-  }
-}
+import { reportSubmitLimiter, reporterUnnamedInLog, str, takeReceipt } from './route-support.js';
 
-const PUBLIC_LAYOUT = 'layouts/public';
-/** The honeypot: hidden from people, filled in by bots. */
-const HONEYPOT = 'website';
-
-/** The receipt leaves the session as it is shown: the code then exists nowhere but on the reporter's screen. */
-function takeReceipt(req: Request) {
-  const receipt = req.session.reportReceipt ?? null;
-  delete req.session.reportReceipt;
-  return receipt;
-}
-
-const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-
-/**
- * A reporter's requests leave no user id in the request log: who filed, followed or looked up a case is known only
- * from the protected identity record (and an anonymous reporter from nothing at all).
- */
-function reporterUnnamedInLog(_req: Request, res: Response, next: NextFunction): void {
-  res.locals.omitUserFromLog = true;
-  next();
-}
-
+/** Mounted at /reports: signed-in staff file peer reports; heads and administrators handle cases. */
 export function reportsRouter(config: Config): Router {
   const settings: ReportSettings = config;
   const router = Router();
-
-  // Client addresses are used by the limiters in memory only; nothing stores or logs them.
-  const submitLimiter = rateLimit({
-    windowMs: 60 * 60_000,
-    limit: settings.REPORT_RATE_LIMIT_PER_HOUR,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (req, res) =>
-      res.status(429).render('errors/error', { layout: req.user ? 'layouts/main' : PUBLIC_LAYOUT, title: res.locals.t('errors.badRequest'), message: res.locals.t('errors.tooMany'), status: 429, requestId: '', stack: undefined }),
-  });
-  const lookupLimiter = rateLimit({
-    windowMs: 15 * 60_000,
-    limit: settings.REPORT_LOOKUP_RATE_LIMIT_PER_15_MIN,
-    skipSuccessfulRequests: true,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (_req, res) => res.status(429).render('public/track', { layout: PUBLIC_LAYOUT, title: res.locals.t('reports.track.title'), values: {}, errors: {}, formError: 'reports.track.tooMany' }),
-  });
-
-  // ---------- citizens (no login) ----------
-
-  async function citizenFormLocals(req: Request, res: Response) {
-    const unitId = str(req.body?.unitId) ?? str(req.query.unit);
-    const form = await reports.reportFormFor(unitId);
-    const q = (str(req.query.q) ?? '').trim();
-    const units = form ? [] : await reports.reportableUnits();
-    const folded = foldForSearch(q);
-    return {
-      layout: PUBLIC_LAYOUT,
-      title: res.locals.t('reports.public.title'),
-      form,
-      q,
-      units: folded ? units.filter((u) => foldForSearch(u.name).includes(folded)) : units,
-    };
-  }
-
-  router.use(['/phan-anh', '/tra-cuu', '/reports/receipt', '/reports/mine'], reporterUnnamedInLog);
-  router.post('/reports', reporterUnnamedInLog);
-
-  // GET /phan-anh — choose the unit, then the report form (?unit= and ?staff= may come from a QR code)
-  router.get('/phan-anh', async (req, res) => {
-    const locals = await citizenFormLocals(req, res);
-    res.render('public/report', { ...locals, values: { identity: 'anonymous', staffId: str(req.query.staff) ?? '', deskId: str(req.query.desk) ?? '' } });
-  });
-
-  // POST /phan-anh — file a citizen report
-  router.post('/phan-anh', submitLimiter, async (req, res, next) => {
-    if (typeof req.body?.[HONEYPOT] === 'string' && req.body[HONEYPOT].trim() !== '') {
-      // Answer a bot as if it had worked, and keep nothing.
-      return res.render('public/received', { layout: PUBLIC_LAYOUT, title: res.locals.t('reports.public.received') });
-    }
-    return citizenSubmit(req, res, next);
-  });
-  const citizenSubmit = formPost({
-    schema: citizenReportForm,
-    view: 'public/report',
-    locals: citizenFormLocals,
-    submit: async (req, res, input) => {
-      const reporter: reports.Reporter =
-        input.identity === 'named' ? { source: 'CITIZEN', anonymous: false, name: input.name!, phone: input.phone, email: input.email } : { source: 'CITIZEN', anonymous: true };
-      const { report, trackingCode } = await reports.fileReport(input, reporter, settings);
-      req.session.reportReceipt = { code: trackingCode, caseNumber: report.caseNumber, receivedAt: report.receivedAt.toISOString() };
-      req.session.trackedReportId = String(report._id);
-      res.redirect('/phan-anh/bien-nhan');
-    },
-  });
-
-  // GET /phan-anh/bien-nhan — the receipt with the tracking code, to print or save (shown once)
-  router.get('/phan-anh/bien-nhan', (req, res) => {
-    res.render('public/receipt', { layout: PUBLIC_LAYOUT, title: res.locals.t('reports.receipt.title'), receipt: takeReceipt(req) });
-  });
-
-  // GET /tra-cuu — the look-up form
-  router.get('/tra-cuu', (_req, res) => {
-    res.render('public/track', { layout: PUBLIC_LAYOUT, title: res.locals.t('reports.track.title'), values: {}, errors: {} });
-  });
-
-  // POST /tra-cuu — open a case by its code (POST, so the code never appears in a logged URL)
-  router.post('/tra-cuu', lookupLimiter, async (req, res) => {
-    const render = (status: number, formError: string) =>
-      res.status(status).render('public/track', { layout: PUBLIC_LAYOUT, title: res.locals.t('reports.track.title'), values: {}, errors: {}, formError });
-    const parsed = trackForm.safeParse(req.body ?? {});
-    if (!parsed.success) return render(404, 'reports.track.notFound');
-    try {
-      const report = await reports.findByTrackingCode(parsed.data.code, settings);
-      req.session.trackedReportId = String(report._id);
-      res.redirect('/tra-cuu/ho-so');
-    } catch (err) {
-      if (err instanceof reports.TrackingExpired) return render(410, 'reports.track.expired');
-      if (err instanceof NotFound) return render(404, 'reports.track.notFound');
-      throw err;
-    }
-  });
-
-  async function trackedLocals(req: Request, res: Response) {
-    const id = req.session.trackedReportId;
-    if (!id) throw new NotFound('reports.track.notFound');
-    return { layout: PUBLIC_LAYOUT, title: res.locals.t('reports.track.title'), view: await reports.trackingView(id, settings), formAction: '/tra-cuu/ho-so/tin-nhan' };
-  }
-
-  // GET /tra-cuu/ho-so — status and messages of the case opened in this session
-  router.get('/tra-cuu/ho-so', async (req, res) => {
-    if (!req.session.trackedReportId) return res.redirect('/tra-cuu');
-    res.render('public/case', await trackedLocals(req, res));
-  });
-
-  // POST /tra-cuu/ho-so/tin-nhan — the reporter adds a message or details
-  router.post(
-    '/tra-cuu/ho-so/tin-nhan',
-    formPost({
-      schema: messageForm,
-      view: 'public/case',
-      locals: trackedLocals,
-      submit: async (req, res, input) => {
-        const id = req.session.trackedReportId;
-        if (!id) throw new NotFound('reports.track.notFound');
-        await reports.addReporterMessage(id, input.text, settings);
-        flash(req, 'success', 'reports.track.sent');
-        res.redirect('/tra-cuu/ho-so');
-      },
-    }),
-  );
-
-  // POST /tra-cuu/thoat — forget the case in this session
-  router.post('/tra-cuu/thoat', (req, res) => {
-    delete req.session.trackedReportId;
-    delete req.session.reportReceipt;
-    res.redirect('/tra-cuu');
-  });
+  router.use(requireLogin);
+  router.use(['/receipt', '/mine'], reporterUnnamedInLog);
+  router.post('/', reporterUnnamedInLog);
+  const submitLimiter = reportSubmitLimiter(settings);
 
   // ---------- staff: peer reports ----------
 
@@ -205,14 +52,13 @@ export function reportsRouter(config: Config): Router {
   }
 
   // GET /reports/new — file a peer report
-  router.get('/reports/new', requireLogin, async (req, res) => {
+  router.get('/new', async (req, res) => {
     res.render('reports/new', { ...(await peerFormLocals(req, res)), values: { kind: 'PHAN_ANH', staffId: str(req.query.staff) ?? '' } });
   });
 
   // POST /reports — file it (the identity goes to ReporterIdentity unless anonymous)
   router.post(
-    '/reports',
-    requireLogin,
+    '/',
     submitLimiter,
     formPost({
       schema: peerReportForm,
@@ -228,24 +74,24 @@ export function reportsRouter(config: Config): Router {
   );
 
   // GET /reports/receipt — the peer's receipt (the tracking code serves anonymous peers too)
-  router.get('/reports/receipt', requireLogin, (req, res) => {
+  router.get('/receipt', (req, res) => {
     res.render('public/receipt', { title: res.locals.t('reports.receipt.title'), receipt: takeReceipt(req) });
   });
 
   // GET /reports/mine — the named reports I filed
-  router.get('/reports/mine', requireLogin, async (req, res) => {
+  router.get('/mine', async (req, res) => {
     res.render('reports/mine', { title: res.locals.t('reports.peer.mine'), rows: await reports.myReports(actor(req)) });
   });
 
   // GET /reports/mine/:id — one of them, as its reporter sees it
-  router.get('/reports/mine/:id', requireLogin, async (req, res) => {
+  router.get('/mine/:id', async (req, res) => {
     res.render('public/case', { title: res.locals.t('reports.track.title'), view: await reports.myReport(actor(req), String(req.params.id), settings), formAction: null });
   });
 
   // ---------- the person reported about ----------
 
   // GET /reports/notices — requests for explanations and escalations addressed to me
-  router.get('/reports/notices', requireLogin, async (req, res) => {
+  router.get('/notices', async (req, res) => {
     const notices = await handling.noticesFor(actor(req));
     const cases = await reports.caseNumbers(notices.map((n) => n.reportId));
     res.render('reports/notices', { title: res.locals.t('reports.notices.title'), notices: notices.map((n) => ({ ...n, caseNumber: cases.get(String(n.reportId)) ?? '' })) });
@@ -258,15 +104,14 @@ export function reportsRouter(config: Config): Router {
   }
 
   // GET /reports/explanations/:id — the allegation and the explanation form (for the subject only)
-  router.get('/reports/explanations/:id', requireLogin, async (req, res) => {
+  router.get('/explanations/:id', async (req, res) => {
     const locals = await explanationLocals(req, res);
     res.render('reports/explanation', { ...locals, values: { text: locals.view.explanation?.text ?? '' } });
   });
 
   // POST /reports/explanations/:id — submit the explanation (giải trình)
   router.post(
-    '/reports/explanations/:id',
-    requireLogin,
+    '/explanations/:id',
     formPost({
       schema: explanationForm,
       view: 'reports/explanation',
@@ -280,10 +125,10 @@ export function reportsRouter(config: Config): Router {
   );
 
   // ---------- handling (heads and the province) ----------
-  const handlers = [requireLogin, requireRole('head', 'admin')];
+  const handlers = [requireRole('head', 'admin')];
 
   // GET /reports — the inbox with filters, early warnings, groups and (for the province) the retaliation watch
-  router.get('/reports', ...handlers, async (req, res) => {
+  router.get('/', ...handlers, async (req, res) => {
     const a = actor(req);
     const q = inboxQuery.parse(req.query);
     const filters = {
@@ -328,7 +173,7 @@ export function reportsRouter(config: Config): Router {
   }
 
   // GET /reports/:id — the case
-  router.get('/reports/:id', ...handlers, async (req, res) => {
+  router.get('/:id', ...handlers, async (req, res) => {
     res.render('reports/show', await caseLocals(req, res));
   });
 
@@ -345,20 +190,20 @@ export function reportsRouter(config: Config): Router {
     });
 
   // POST /reports/:id/transition — the next step, with a note
-  router.post('/reports/:id/transition', ...handlers, caseAction(transitionForm, (req, input) => handling.transition(actor(req), String(req.params.id), input, settings), 'reports.flash.transitioned'));
+  router.post('/:id/transition', ...handlers, caseAction(transitionForm, (req, input) => handling.transition(actor(req), String(req.params.id), input, settings), 'reports.flash.transitioned'));
   // POST /reports/:id/replies — a reply the reporter reads
-  router.post('/reports/:id/replies', ...handlers, caseAction(messageForm, (req, input) => handling.addReply(actor(req), String(req.params.id), input.text), 'reports.flash.replied'));
+  router.post('/:id/replies', ...handlers, caseAction(messageForm, (req, input) => handling.addReply(actor(req), String(req.params.id), input.text), 'reports.flash.replied'));
   // POST /reports/:id/notes — an internal note
-  router.post('/reports/:id/notes', ...handlers, caseAction(messageForm, (req, input) => handling.addNote(actor(req), String(req.params.id), input.text), 'reports.flash.noted'));
+  router.post('/:id/notes', ...handlers, caseAction(messageForm, (req, input) => handling.addNote(actor(req), String(req.params.id), input.text), 'reports.flash.noted'));
   // POST /reports/:id/extend — more working days for the current step
-  router.post('/reports/:id/extend', ...handlers, caseAction(extendForm, (req, input) => handling.extendDeadline(actor(req), String(req.params.id), input), 'reports.flash.extended'));
+  router.post('/:id/extend', ...handlers, caseAction(extendForm, (req, input) => handling.extendDeadline(actor(req), String(req.params.id), input), 'reports.flash.extended'));
   // POST /reports/:id/remedies — record a remedy
-  router.post('/reports/:id/remedies', ...handlers, caseAction(remedyForm, (req, input) => handling.addRemedy(actor(req), String(req.params.id), { kind: input.kind, note: input.note ?? '' }), 'reports.flash.remedyAdded'));
+  router.post('/:id/remedies', ...handlers, caseAction(remedyForm, (req, input) => handling.addRemedy(actor(req), String(req.params.id), { kind: input.kind, note: input.note ?? '' }), 'reports.flash.remedyAdded'));
   // POST /reports/:id/letter-sent — the apology letter went out
-  router.post('/reports/:id/letter-sent', ...handlers, caseAction(letterSentForm, (req, input) => handling.markLetterSent(actor(req), String(req.params.id), input.sentOn), 'reports.flash.letterSent'));
+  router.post('/:id/letter-sent', ...handlers, caseAction(letterSentForm, (req, input) => handling.markLetterSent(actor(req), String(req.params.id), input.sentOn), 'reports.flash.letterSent'));
 
   // GET /reports/:id/reporter — who filed it: province administrator only, every look audited
-  router.get('/reports/:id/reporter', requireLogin, requireRole('admin'), async (req, res) => {
+  router.get('/:id/reporter', requireRole('admin'), async (req, res) => {
     const { report, identity } = await reports.reporterIdentity(actor(req), String(req.params.id));
     res.render('reports/reporter', { title: res.locals.t('reports.reporterPage.title', { number: report.caseNumber }), report, identity });
   });
@@ -371,14 +216,14 @@ export function reportsRouter(config: Config): Router {
   }
 
   // GET /reports/:id/letter — the letter form (a first draft written from the case)
-  router.get('/reports/:id/letter', ...handlers, async (req, res) => {
+  router.get('/:id/letter', ...handlers, async (req, res) => {
     const locals = await letterLocals(req, res);
     res.render('reports/letter', { ...locals, values: locals.draft });
   });
 
   // POST /reports/:id/letter — save the letter
   router.post(
-    '/reports/:id/letter',
+    '/:id/letter',
     ...handlers,
     formPost({
       schema: letterForm,
@@ -393,14 +238,14 @@ export function reportsRouter(config: Config): Router {
   );
 
   // GET /reports/:id/letter/print — the printable letter (Decree 30/2020 layout)
-  router.get('/reports/:id/letter/print', ...handlers, async (req, res) => {
+  router.get('/:id/letter/print', ...handlers, async (req, res) => {
     const data = await letters.letterData(actor(req), String(req.params.id));
     const id = String(req.params.id);
     res.render(LETTER_VIEW, { layout: PRINT_LAYOUT, title: data.subject, letter: letterViewModel(data), backHref: `/reports/${id}/letter`, docxHref: `/reports/${id}/letter.docx` });
   });
 
   // GET /reports/:id/letter.docx — the same letter as a Word file
-  router.get('/reports/:id/letter.docx', ...handlers, async (req, res) => {
+  router.get('/:id/letter.docx', ...handlers, async (req, res) => {
     const { buffer, fileName } = await letters.letterDocx(actor(req), String(req.params.id));
     res.type('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
     res.attachment(fileName);

@@ -1,6 +1,6 @@
 import type { Types } from 'mongoose';
-import { UserModel } from '../auth/model.js';
-import { unitsSnapshot, type UnitInfo } from '../units/snapshot.js';
+import { accountsOfStaff } from '../auth/index.js';
+import { unitsSnapshot, type UnitInfo } from '../units/index.js';
 
 /**
  * Conflict of interest: a case is handled by the reported unit unless the person reported about holds
@@ -12,7 +12,7 @@ export async function handlerFor(reportingUnit: UnitInfo, subjectStaffId: Types.
   excludedUserIds: Types.ObjectId[];
 }> {
   if (!subjectStaffId) return { handlerUnit: reportingUnit, conflictOfInterest: false, excludedUserIds: [] };
-  const accounts = await UserModel.find({ staffId: subjectStaffId }).select('_id roles').lean();
+  const accounts = await accountsOfStaff(subjectStaffId);
   const ledUnitIds = new Set(accounts.flatMap((u) => u.roles.filter((g) => g.role === 'head' || g.role === 'admin').map((g) => String(g.unitId))));
   const leads = (u: UnitInfo) => u.path.some((id) => ledUnitIds.has(String(id)));
 

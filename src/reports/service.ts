@@ -1,19 +1,20 @@
+import { idOrNull } from '../shared/ids.js';
 import { isDuplicateKey } from '../db/errors.js';
 import crypto from 'node:crypto';
 import { Types } from 'mongoose';
-import { coversUnit, hasRole, type Actor } from '../auth/actor.js';
-import * as audit from '../audit/service.js';
-import { publishedVersion, versionInForce } from '../code/service.js';
-import type { CodeVersion } from '../code/model.js';
-import { workingDaysFrom } from '../holidays/service.js';
+import { coversUnit, hasRole, type Actor } from '../auth/index.js';
+import * as audit from '../audit/index.js';
+import { publishedVersion, versionInForce } from '../code/index.js';
+import type { CodeVersion } from '../code/index.js';
+import { workingDaysFrom } from '../holidays/index.js';
 import { vietnamDay } from '../shared/dates.js';
 import { AppError, Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
 import { compareVietnamese, compareVietnameseNames } from '../shared/text.js';
-import * as staffService from '../staff/service.js';
-import { COMMUNE_KINDS, type UnitKind } from '../units/model.js';
-import { unitsSnapshot, type UnitInfo, isAliveAt, isDesk } from '../units/snapshot.js';
+import * as staffService from '../staff/index.js';
+import { COMMUNE_KINDS, type UnitKind } from '../units/index.js';
+import { unitsSnapshot, type UnitInfo, isAliveAt, isDesk } from '../units/index.js';
 import { caseIndex, countCase } from './counters.js';
-import { evaluationFor } from './evaluation-link.js';
+import { evaluationFor } from '../evaluations/index.js';
 import { FINAL_STATUSES, IncidentReportModel, ReporterIdentityModel, type IncidentReport, type ReportKind, type ReportStatus } from './model.js';
 import { handlerFor } from './routing.js';
 import type { ReportSettings } from './settings.js';
@@ -41,7 +42,7 @@ export type Reporter =
   | { source: 'PEER'; actor: Actor; kind: ReportKind; anonymous: boolean; phone?: string; address?: string };
 
 function oid(id: string | undefined): Types.ObjectId | null {
-  return id && /^[0-9a-f]{24}$/i.test(id) ? new Types.ObjectId(id) : null;
+  return idOrNull(id);
 }
 
 /** The commune-level units a citizen can report about, by name (from the unit tree in memory). */

@@ -1,12 +1,12 @@
 import { Types } from 'mongoose';
-import { hasRole, scopeRoots, type Actor } from '../auth/actor.js';
-import { UserModel } from '../auth/model.js';
-import * as audit from '../audit/service.js';
+import { hasRole, scopeRoots, type Actor } from '../auth/index.js';
+import { accountsOfStaff, findAccount } from '../auth/index.js';
+import * as audit from '../audit/index.js';
 import { rememberedAcrossRequests } from '../shared/process-caches.js';
 import { compareVietnameseNames } from '../shared/text.js';
-import { StaffModel } from '../staff/model.js';
-import { staffNames } from '../staff/service.js';
-import { unitsSnapshot } from '../units/snapshot.js';
+import { staffMember } from '../staff/index.js';
+import { staffNames } from '../staff/index.js';
+import { unitsSnapshot } from '../units/index.js';
 import { caseCounts, hitsInWindow, hotBreaches, reportIdOfHit } from './counters.js';
 import { inboxRoots } from './inbox.js';
 import { FINAL_STATUSES, IncidentReportModel, ReporterIdentityModel, RetaliationFlagModel, type IncidentReport, type ReportStatus } from './model.js';
@@ -131,9 +131,9 @@ export interface EvaluationChange {
  */
 export async function checkRetaliation(change: EvaluationChange) {
   if (change.scoreAfter >= change.scoreBefore) return null;
-  const evaluator = await UserModel.findById(change.evaluatorUserId).select('displayName staffId').lean();
+  const evaluator = await findAccount(change.evaluatorUserId);
   if (!evaluator) return null;
-  const reporterAccounts = await UserModel.find({ staffId: change.staffId }).select('_id').lean();
+  const reporterAccounts = await accountsOfStaff(change.staffId);
   // Equality look-ups only ($or and $in are not pushed down by FerretDB): the person's filings, then each report.
   const filed = (
     await Promise.all([
@@ -148,7 +148,7 @@ export async function checkRetaliation(change: EvaluationChange) {
     (r) => r != null && (r.excludedUserIds.some((id) => id.equals(evaluator._id)) || (evaluator.staffId != null && r.staffId != null && r.staffId.equals(evaluator.staffId))),
   ) as { _id: Types.ObjectId; provinceId: Types.ObjectId }[];
   if (!aboutEvaluator.length) return null;
-  const staff = await StaffModel.findById(change.staffId).select('fullName').lean();
+  const staff = await staffMember(change.staffId);
   const flag = await RetaliationFlagModel.create({
     provinceId: aboutEvaluator[0]!.provinceId,
     evaluatorUserId: evaluator._id,

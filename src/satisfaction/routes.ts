@@ -1,11 +1,11 @@
 import crypto from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import { actor, requireLogin, requireRole } from '../auth/guards.js';
+import { actor, requireLogin, requireRole } from '../auth/index.js';
 import { flash } from '../shared/flash.js';
 import { formPost } from '../shared/forms.js';
 import { parseInput } from '../shared/validation.js';
-import { PRINT_LAYOUT } from '../letters/service.js';
+import { PRINT_LAYOUT } from '../letters/index.js';
 import { COMMENT_MAX, deskSettingsForm, ratingForm, reportQuery } from './schemas.js';
 import * as service from './service.js';
 
@@ -44,7 +44,8 @@ function deviceLimiter(opts: Required<SatisfactionRouterOptions>) {
 
 const officerQuery = (req: Request) => (typeof req.query.officer === 'string' ? req.query.officer : undefined);
 
-export function satisfactionRouter(options: SatisfactionRouterOptions = {}): Router {
+/** The public rating kiosk (/danh-gia/…): no login, a rate limit per device. */
+export function kioskRouter(options: SatisfactionRouterOptions = {}): Router {
   const router = Router();
   const limiter = deviceLimiter({ ratingsPerDevice: options.ratingsPerDevice ?? 12, windowMinutes: options.windowMinutes ?? 10 });
 
@@ -87,20 +88,28 @@ export function satisfactionRouter(options: SatisfactionRouterOptions = {}): Rou
     });
   });
 
+  return router;
+}
+
+/** Mounted at /satisfaction: heads and administrators of the desks' units. */
+export function satisfactionRouter(): Router {
+  const router = Router();
+  router.use(requireLogin, manager);
+
   // GET /satisfaction — the satisfaction rate per desk and month (?unit=&from=YYYY-MM&to=YYYY-MM)
-  router.get('/satisfaction', requireLogin, manager, async (req, res) => {
+  router.get('/', async (req, res) => {
     const query = reportQuery.parse(req.query);
     const [report, units] = await Promise.all([service.satisfactionReport(actor(req), query), service.reportUnitOptions(actor(req))]);
     res.render('satisfaction/report', { title: res.locals.t('satisfaction.report.title'), report, units });
   });
 
   // GET /satisfaction/desks — the desks' kiosks, scales and QR codes
-  router.get('/satisfaction/desks', requireLogin, manager, async (req, res) => {
+  router.get('/desks', async (req, res) => {
     res.render('satisfaction/desks', { title: res.locals.t('satisfaction.desks.title'), desks: await service.listDesks(actor(req)) });
   });
 
   // POST /satisfaction/desks/:id/scale
-  router.post('/satisfaction/desks/:id/scale', requireLogin, manager, async (req, res) => {
+  router.post('/desks/:id/scale', async (req, res) => {
     const input = parseInput(deskSettingsForm, req.body ?? {});
     await service.setScale(actor(req), String(req.params.id), input.scale);
     flash(req, 'success', 'satisfaction.desks.scaleSaved');
@@ -108,7 +117,7 @@ export function satisfactionRouter(options: SatisfactionRouterOptions = {}): Rou
   });
 
   // GET /satisfaction/desks/:id/qr — printable QR codes for the desk and each officer
-  router.get('/satisfaction/desks/:id/qr', requireLogin, manager, async (req, res) => {
+  router.get('/desks/:id/qr', async (req, res) => {
     const sheet = await service.qrSheet(actor(req), String(req.params.id), `${req.protocol}://${req.get('host')}`);
     res.render('satisfaction/qr', { layout: PRINT_LAYOUT, title: res.locals.t('satisfaction.qr.title', { name: sheet.desk.name }), ...sheet, backHref: '/satisfaction/desks' });
   });

@@ -1,3 +1,4 @@
+import { isId } from '../shared/ids.js';
 import { z } from 'zod';
 import { optionalText } from '../shared/validation.js';
 import { RATING_LEVELS } from './model.js';
@@ -10,7 +11,7 @@ export const ratingForm = z.object({
   level: z.enum(RATING_LEVELS, { message: 'satisfaction.errors.level' }),
   criteria: z.preprocess(asList, z.array(z.string().trim().max(10)).max(20)),
   comment: optionalText(COMMENT_MAX),
-  officer: z.preprocess((v) => (typeof v === 'string' && /^[0-9a-f]{24}$/i.test(v) ? v : undefined), z.string().optional()),
+  officer: z.preprocess((v) => (isId(v) ? v : undefined), z.string().optional()),
   /** Honeypot: hidden from people, filled in by some robots. */
   website: z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string()),
 });

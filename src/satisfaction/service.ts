@@ -1,29 +1,30 @@
+import { isId } from '../shared/ids.js';
 import { vietnamMonth } from '../shared/dates.js';
 import { Types } from 'mongoose';
 import QRCode from 'qrcode';
-import { coversUnit, scopeRoots, type Actor } from '../auth/actor.js';
-import type { Role } from '../auth/model.js';
-import * as audit from '../audit/service.js';
+import { coversUnit, scopeRoots, type Actor } from '../auth/index.js';
+import type { Role } from '../auth/index.js';
+import * as audit from '../audit/index.js';
 import { Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
 import { compareVietnamese } from '../shared/text.js';
-import { DESK_KINDS, UnitModel, type Unit, type UnitKind } from '../units/model.js';
-import { StaffModel } from '../staff/model.js';
-import { versionInForce } from '../code/service.js';
+import { DESK_KINDS, unitById, type UnitInfo as Unit, type UnitKind } from '../units/index.js';
+import { activeStaffUnder, staffMember } from '../staff/index.js';
+import { versionInForce } from '../code/index.js';
 import { DeskSettingsModel, RatingModel, SCALES, type RatingLevel, type ScaleSize } from './model.js';
 import type { RatingInput } from './schemas.js';
 import { recordsChanged } from '../shared/changes.js';
 import * as statistics from '../statistics/index.js';
-import { isCommuneLevel, unitsSnapshot, isAliveAt, isDesk } from '../units/snapshot.js';
+import { isCommuneLevel, unitsByIds, unitsSnapshot, isAliveAt, isDesk } from '../units/index.js';
 
 /** Units a kiosk can stand in front of: the one-stop desks (and offices that receive citizens). */
 const MANAGERS: Role[] = ['admin', 'head'];
 /** The longest period one report page covers, so a table stays readable and the query bounded. */
 const MAX_MONTHS = 24;
 
-const isId = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{24}$/i.test(v);
 
 async function openDeskByCode(code: string): Promise<Unit> {
-  const unit = await UnitModel.findOne({ code, kind: { $in: DESK_KINDS } }).lean<Unit>();
+  const found = (await unitsSnapshot()).byCode(code);
+  const unit = found && DESK_KINDS.includes(found.kind) ? found : null;
   if (!unit || !isAliveAt(unit)) throw new NotFound();
   return unit;
 }
@@ -36,7 +37,8 @@ async function scaleOf(unitId: Types.ObjectId): Promise<ScaleSize> {
 /** An officer named by a QR code counts only if they serve at this desk (or in the unit around it). */
 async function officerAt(desk: Unit, officerId: string | undefined) {
   if (!isId(officerId)) return null;
-  const staff = await StaffModel.findOne({ _id: officerId, active: true }).select('fullName position unitPath').lean();
+  const found = await staffMember(officerId);
+  const staff = found?.active ? found : null;
   if (!staff) return null;
   const serves = staff.unitPath.some((id) => id.equals(desk._id) || (desk.parentId != null && id.equals(desk.parentId)));
   return serves ? { id: String(staff._id), name: staff.fullName, position: staff.position } : null;
@@ -44,11 +46,20 @@ async function officerAt(desk: Unit, officerId: string | undefined) {
 
 // ---------- the public kiosk ----------
 
+/** The public report form, opened with the desk's commune, the desk and (from an officer's card) the officer chosen. */
+async function reportFormPath(desk: Unit, officerId: Types.ObjectId | null): Promise<string> {
+  const commune = (await unitsByIds(desk.path)).find((u) => isCommuneLevel(u.kind));
+  const query = new URLSearchParams({ unit: String(commune?._id ?? desk._id), desk: String(desk._id) });
+  if (officerId) query.set('staff', String(officerId));
+  return `/phan-anh?${query.toString()}`;
+}
+
 export async function kiosk(deskCode: string, officerId?: string) {
   const desk = await openDeskByCode(deskCode);
   const [scale, officer, code] = await Promise.all([scaleOf(desk._id), officerAt(desk, officerId), versionInForce(desk.path[0]!)]);
   return {
     desk: { code: desk.code, name: desk.name },
+    reportHref: await reportFormPath(desk, officer ? new Types.ObjectId(officer.id) : null),
     levels: [...SCALES[scale]] as RatingLevel[],
     officer,
     criteria: (code?.criteria ?? [])
@@ -86,7 +97,7 @@ export async function submitRating(deskCode: string, input: RatingInput, now = n
 
 async function managedDesk(actor: Actor, unitId: string): Promise<Unit> {
   if (!isId(unitId)) throw new NotFound();
-  const unit = await UnitModel.findById(unitId).lean<Unit>();
+  const unit = await unitById(unitId);
   if (!unit || !isDesk(unit.kind)) throw new NotFound();
   if (!coversUnit(actor, unit.path, ...MANAGERS)) throw new Forbidden();
   return unit;
@@ -123,11 +134,11 @@ async function qrSvg(url: string): Promise<string> {
  */
 export async function qrSheet(actor: Actor, unitId: string, baseUrl: string) {
   const desk = await managedDesk(actor, unitId);
-  const officers = await StaffModel.find({ unitPath: desk._id, active: true }).select('fullName position').sort({ sortKey: 1 }).lean();
+  const officers = await activeStaffUnder(desk._id);
   const code = encodeURIComponent(desk.code);
   const card = async (officer: { _id: Types.ObjectId; fullName: string; position: string } | null) => {
     const rateUrl = `${baseUrl}/danh-gia/${code}${officer ? `?officer=${String(officer._id)}` : ''}`;
-    const reportUrl = `${baseUrl}/phan-anh?unit=${code}${officer ? `&officer=${String(officer._id)}` : ''}`;
+    const reportUrl = `${baseUrl}${await reportFormPath(desk, officer?._id ?? null)}`;
     return {
       officerName: officer?.fullName ?? '',
       position: officer?.position ?? '',
@@ -184,7 +195,7 @@ async function reportUnit(actor: Actor, unitId: string): Promise<Unit> {
     unitId = String(root);
   }
   if (!isId(unitId)) throw new NotFound();
-  const unit = await UnitModel.findById(unitId).lean<Unit>();
+  const unit = await unitById(unitId);
   if (!unit) throw new NotFound();
   if (!coversUnit(actor, unit.path, ...MANAGERS)) throw new Forbidden();
   return unit;

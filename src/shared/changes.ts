@@ -23,3 +23,29 @@ export async function recordsChanged(unitPath: readonly Types.ObjectId[], ...yea
   const unique = [...new Set(years)];
   for (const listener of listeners) await listener({ unitPath, years: unique });
 }
+
+/**
+ * "The unit tree changed": units re-parented, merged or closed. Heard by the features that copy a unit's path into
+ * their records (staff) and by read models (statistics), so that units need not know them.
+ */
+type UnitsListener = (unitIds: readonly Types.ObjectId[]) => Promise<void>;
+const subtreeMovedListeners: UnitsListener[] = [];
+const unitsChangedListeners: UnitsListener[] = [];
+
+/** These units now sit under a new parent (their `path` was rewritten): records copying the path follow. */
+export function onSubtreeMoved(listener: UnitsListener): void {
+  subtreeMovedListeners.push(listener);
+}
+
+export async function subtreeMoved(unitIds: readonly Types.ObjectId[]): Promise<void> {
+  for (const listener of subtreeMovedListeners) await listener(unitIds);
+}
+
+/** Figures under these units must be computed again (after any records have followed their paths). */
+export function onUnitsChanged(listener: UnitsListener): void {
+  unitsChangedListeners.push(listener);
+}
+
+export async function unitsChanged(unitIds: readonly Types.ObjectId[]): Promise<void> {
+  for (const listener of unitsChangedListeners) await listener(unitIds);
+}

@@ -1,3 +1,4 @@
+import { isId } from './ids.js';
 import { z, type ZodType } from 'zod';
 import { ValidationFailed, type FieldErrors } from './errors.js';
 
@@ -42,7 +43,7 @@ export const formText = (max = 200) => z.string().trim().max(max);
 export const requiredText = (max = 200) => z.string().trim().min(1).max(max);
 export const optionalText = (max = 200) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().max(max).optional());
-export const objectId = z.string().regex(/^[0-9a-f]{24}$/i, 'validation.invalid');
+export const objectId = z.string().refine(isId, 'validation.invalid');
 export const optionalObjectId = z.preprocess((v) => (v === '' ? undefined : v), objectId.optional());
 export const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === '1' || v === true, z.boolean());
 /** dd/MM/yyyy as typed by a Vietnamese user, or yyyy-MM-dd from a date input. */

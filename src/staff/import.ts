@@ -2,10 +2,10 @@ import { vietnamYear } from '../shared/dates.js';
 import ExcelJS from 'exceljs';
 import { Types } from 'mongoose';
 import type { TFunction } from 'i18next';
-import type { Actor } from '../auth/actor.js';
-import { coversUnit, hasRole } from '../auth/actor.js';
-import { UnitModel } from '../units/model.js';
-import { record } from '../audit/service.js';
+import type { Actor } from '../auth/index.js';
+import { coversUnit, hasRole } from '../auth/index.js';
+import { unitsSnapshot } from '../units/index.js';
+import { record } from '../audit/index.js';
 import { Forbidden, ValidationFailed } from '../shared/errors.js';
 import { foldForSearch, vietnameseSortKey } from '../shared/text.js';
 import { EDUCATION_LEVELS, GENDERS, POLITICAL_THEORY_LEVELS, STAFF_CATEGORIES, StaffModel, staffCodeKey } from './model.js';
@@ -52,10 +52,7 @@ export async function importStaff(actor: Actor, buffer: Buffer): Promise<ImportR
     }
   }
 
-  const units = await UnitModel.find({ code: { $in: [...new Set(parsed.map((p) => p.data.unitCode))] } })
-    .select('code path effectiveTo')
-    .lean();
-  const unitByCode = new Map(units.map((u) => [u.code, u]));
+  const tree = await unitsSnapshot();
   const codes = parsed.map((p) => p.data.staffCode.toUpperCase()).filter(Boolean);
   const taken = new Set((await StaffModel.find({ codeKey: { $in: codes } }).select('codeKey').lean()).map((s) => s.codeKey));
 
@@ -64,7 +61,7 @@ export async function importStaff(actor: Actor, buffer: Buffer): Promise<ImportR
   const seenCodes = new Set<string>();
   for (const { row, data } of parsed) {
     const before = errors.length;
-    const unit = unitByCode.get(data.unitCode);
+    const unit = tree.byCode(data.unitCode);
     if (!unit) fail(row, 'unitCode', 'staff.validation.unitUnknown');
     else if (!coversUnit(actor, unit.path, 'admin', 'head')) fail(row, 'unitCode', 'staff.validation.unitOutOfScope');
     else if (unit.effectiveTo) fail(row, 'unitCode', 'staff.validation.unitClosed');

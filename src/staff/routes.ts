@@ -1,6 +1,6 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import multer from 'multer';
-import { actor, requireLogin, requireRole } from '../auth/guards.js';
+import { actor, requireLogin, requireRole } from '../auth/index.js';
 import { csrfAfterUpload } from '../shared/csrf.js';
 import { ValidationFailed, NotFound } from '../shared/errors.js';
 import { flash } from '../shared/flash.js';

@@ -1,19 +1,19 @@
+import { isId } from '../shared/ids.js';
 import { isDuplicateKey } from '../db/errors.js';
 import { vietnamYear } from '../shared/dates.js';
 import { Types } from 'mongoose';
-import type { Actor } from '../auth/actor.js';
-import { coversUnit, hasRole, scopeRoots } from '../auth/actor.js';
-import { UserModel } from '../auth/model.js';
-import { UnitModel } from '../units/model.js';
-import { outermostUnits, unitsSnapshot, isAliveAt } from '../units/snapshot.js';
-import { record } from '../audit/service.js';
+import type { Actor } from '../auth/index.js';
+import { coversUnit, hasRole, scopeRoots } from '../auth/index.js';
+import { accountByUsername, findAccount, linkStaff, unlinkStaff } from '../auth/index.js';
+import { outermostUnits, unitById, unitsByIds, unitsSnapshot, isAliveAt } from '../units/index.js';
+import { record } from '../audit/index.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldErrors } from '../shared/errors.js';
 import { PAGE_SIZE, pageInfo } from '../shared/pagination.js';
 import { compareVietnamese, foldForSearch, vietnameseSortKey } from '../shared/text.js';
 import { StaffModel, staffCodeKey, type Staff } from './model.js';
 import { directoryRows, directoryRowsById } from './directory.js';
 import type { StaffEditInput, StaffInput, StaffListQuery } from './schemas.js';
-import { recordsChanged } from '../shared/changes.js';
+import { onSubtreeMoved, recordsChanged } from '../shared/changes.js';
 
 export { importStaff, importTemplate } from './import.js';
 
@@ -21,11 +21,6 @@ const MANAGERS = ['admin', 'head'] as const;
 
 export async function countActiveInScope(actor: Actor): Promise<number> {
   return (await directoryRows({ under: await outermostUnits(scopeRoots(actor, 'admin', 'head')), active: true })).length;
-}
-
-/** The active staff working at or under a unit (a commune's are a few dozen), for the report form. */
-export async function activeStaffUnder(unitId: Types.ObjectId): Promise<{ _id: Types.ObjectId; fullName: string; position: string }[]> {
-  return StaffModel.find({ unitPath: unitId, active: true }).select('fullName position').lean();
 }
 
 /** One active staff member working at or under a unit, or null. */
@@ -70,7 +65,7 @@ export async function listStaff(actor: Actor, query: StaffListQuery) {
   assertManager(actor);
   let under = await outermostUnits(scopeRoots(actor, ...MANAGERS));
   if (query.unitId) {
-    const unit = Types.ObjectId.isValid(query.unitId) ? (await unitsSnapshot()).byId(query.unitId) : undefined;
+    const unit = isId(query.unitId) ? (await unitsSnapshot()).byId(query.unitId) : undefined;
     if (!unit || !coversUnit(actor, unit.path, ...MANAGERS)) throw new Forbidden();
     under = [unit._id];
   }
@@ -107,7 +102,7 @@ function isOwnRecord(actor: Actor, staff: Pick<Staff, '_id' | 'userId'>): boolea
 }
 
 async function loadVisible(actor: Actor, id: string) {
-  if (!Types.ObjectId.isValid(id)) throw new NotFound();
+  if (!isId(id)) throw new NotFound();
   const staff = await StaffModel.findById(id).lean();
   if (!staff) throw new NotFound();
   const canManage = coversUnit(actor, staff.unitPath, ...MANAGERS);
@@ -119,8 +114,8 @@ async function loadVisible(actor: Actor, id: string) {
 export async function getStaff(actor: Actor, id: string) {
   const { staff, canManage } = await loadVisible(actor, id);
   const [unit, login] = await Promise.all([
-    UnitModel.findById(staff.unitId).select('name code').lean(),
-    staff.userId ? UserModel.findById(staff.userId).select('username').lean() : null,
+    unitById(staff.unitId),
+    staff.userId ? findAccount(staff.userId) : null,
   ]);
   return {
     id: String(staff._id),
@@ -152,7 +147,7 @@ export async function ownStaffId(actor: Actor): Promise<string | null> {
 export async function staffForEdit(actor: Actor, id: string) {
   const { staff, canManage } = await loadVisible(actor, id);
   if (!canManage) throw new Forbidden();
-  const login = staff.userId ? await UserModel.findById(staff.userId).select('username').lean() : null;
+  const login = staff.userId ? await findAccount(staff.userId) : null;
   return {
     fullName: staff.fullName,
     position: staff.position,
@@ -172,7 +167,7 @@ export async function staffForEdit(actor: Actor, id: string) {
 /** Checks that would need the database; all problems are reported together. */
 async function checkWrite(actor: Actor, input: StaffInput, staffId: Types.ObjectId) {
   const errors: FieldErrors = {};
-  const unit = await UnitModel.findById(input.unitId).select('path effectiveTo').lean();
+  const unit = await unitById(input.unitId);
   if (!unit) errors.unitId = 'staff.validation.unitUnknown';
   else if (!coversUnit(actor, unit.path, ...MANAGERS)) throw new Forbidden();
   else if (unit.effectiveTo) errors.unitId = 'staff.validation.unitClosed';
@@ -208,10 +203,10 @@ async function checkWrite(actor: Actor, input: StaffInput, staffId: Types.Object
 
 /** A login may be linked when it works in the actor's units and is not someone else's. */
 async function findLinkableLogin(actor: Actor, username: string, staffId: Types.ObjectId): Promise<Types.ObjectId | string> {
-  const user = await UserModel.findOne({ username }).select('roles staffId').lean();
+  const user = await accountByUsername(username);
   if (!user) return 'staff.validation.usernameUnknown';
   const grantUnits = user.roles.map((g) => g.unitId);
-  const inScope = grantUnits.length && (await UnitModel.countDocuments({ _id: { $in: grantUnits }, path: { $in: scopeRoots(actor, ...MANAGERS) } }));
+  const inScope = (await unitsByIds(grantUnits)).some((u) => coversUnit(actor, u.path, ...MANAGERS));
   if (!inScope) return 'staff.validation.usernameUnknown';
   if (user.staffId && String(user.staffId) !== String(staffId)) return 'staff.validation.usernameTaken';
   if (await StaffModel.exists({ userId: user._id, _id: { $ne: staffId } })) return 'staff.validation.usernameTaken';
@@ -220,8 +215,8 @@ async function findLinkableLogin(actor: Actor, username: string, staffId: Types.
 
 /** Second, idempotent step (no transactions): the login points back at its staff record, so the actor knows who they are. */
 async function syncLoginLink(staffId: Types.ObjectId, previousUserId: Types.ObjectId | null, userId: Types.ObjectId | null) {
-  if (previousUserId && String(previousUserId) !== String(userId)) await UserModel.updateOne({ _id: previousUserId, staffId }, { $set: { staffId: null } });
-  if (userId) await UserModel.updateOne({ _id: userId, staffId: null }, { $set: { staffId } });
+  if (previousUserId && String(previousUserId) !== String(userId)) await unlinkStaff(previousUserId, staffId);
+  if (userId) await linkStaff(userId, staffId);
 }
 
 const AUDITED = ['fullName', 'position', 'unitId', 'birthYear', 'gender', 'category', 'educationLevel', 'politicalTheoryLevel', 'staffCode', 'active', 'userId'] as const;
@@ -257,8 +252,10 @@ export async function updateStaff(actor: Actor, id: string, input: StaffEditInpu
 }
 
 /** After units move in the tree, the staff working in them follow: their stored unitPath is refreshed. Idempotent. */
-export async function followUnitPaths(unitIds: Types.ObjectId[]): Promise<void> {
-  const units = await UnitModel.find({ _id: { $in: unitIds } }).select('path').lean();
+onSubtreeMoved((unitIds) => followUnitPaths(unitIds));
+
+async function followUnitPaths(unitIds: readonly Types.ObjectId[]): Promise<void> {
+  const units = await unitsByIds(unitIds);
   const ops = units.map((u) => ({ updateMany: { filter: { unitId: u._id }, update: { $set: { unitPath: u.path } } } }));
   if (ops.length) await StaffModel.bulkWrite(ops, { ordered: false });
   for (const u of units) await recordsChanged(u.path, thisYear());

@@ -1,8 +1,8 @@
 import { Types } from 'mongoose';
-import { onRecordsChanged } from '../shared/changes.js';
+import { onRecordsChanged, onUnitsChanged } from '../shared/changes.js';
 import { readRevision, replaceRevision } from '../shared/kept-in-memory.js';
 import { rememberedAcrossRequests } from '../shared/process-caches.js';
-import { isCommuneLevel, unitsSnapshot, type UnitsSnapshot } from '../units/snapshot.js';
+import { isCommuneLevel, unitsSnapshot, type UnitsSnapshot } from '../units/index.js';
 import { FIGURES_SHAPE, FiguresModel, TokenModel, type StoredFigures, type UnitYearFigures } from './model.js';
 import { computeOwnFigures, type ReportingUnit } from './sources.js';
 
@@ -210,10 +210,12 @@ export async function warmUp(year: number): Promise<number> {
 }
 
 /**
- * Call after a reorganisation moved, merged or closed these units: their figures (and those of everything under
- * them) are dropped, to be recomputed with the new tree on the next read.
+ * After a reorganisation moved, merged or closed these units: their figures (and those of everything under them)
+ * are dropped, to be recomputed with the new tree on the next read.
  */
-export async function forgetUnits(unitIds: readonly Id[]): Promise<void> {
+onUnitsChanged((unitIds) => forgetUnits(unitIds));
+
+async function forgetUnits(unitIds: readonly Id[]): Promise<void> {
   for (const id of unitIds) {
     await FiguresModel.deleteMany({ unitPath: id });
     await TokenModel.deleteMany({ unitPath: id });

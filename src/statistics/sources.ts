@@ -1,14 +1,14 @@
 import type { Types } from 'mongoose';
-import { ClassificationModel, LEVEL_SCORE } from '../evaluations/model.js';
-import { EvaluationResultModel, scoresOf } from '../evaluations/results-store.js';
-import { LateDossierModel } from '../dossiers/model.js';
-import { IncidentReportModel } from '../reports/model.js';
-import { RatingModel } from '../satisfaction/model.js';
-import { StaffModel } from '../staff/model.js';
-import { COMMUNE_KINDS, type UnitKind } from '../units/model.js';
+import { classificationsCountedBy, LEVEL_SCORE, resultsCountedBy, scoresOf } from '../evaluations/index.js';
+import { lateDossiersOfYear } from '../dossiers/index.js';
+import { casesCountedBy } from '../reports/index.js';
+import { ratingsOfYear } from '../satisfaction/index.js';
+import { staffCountedBy, staffMember } from '../staff/index.js';
+import { COMMUNE_KINDS, type UnitKind } from '../units/index.js';
+import type { RecordsOf } from '../shared/records-of.js';
 import type { UnitYearFigures } from './model.js';
 
-// The one place that reads other features' records for the statistics (issue 9 turns these into their public reads).
+// The one place that reads other features' records for the statistics, through each feature's readers.
 // Every query is an equality on indexed top-level fields and returns one reporting unit's records of one year.
 
 export interface ReportingUnit {
@@ -19,8 +19,8 @@ export interface ReportingUnit {
 }
 
 /** A commune owns everything under it; any other reporting unit owns only what sits on it directly. */
-function ownedBy(unit: ReportingUnit): Record<string, unknown> {
-  return COMMUNE_KINDS.includes(unit.kind) ? { unitPath: unit._id } : { unitId: unit._id };
+function ownedBy(unit: ReportingUnit): RecordsOf {
+  return COMMUNE_KINDS.includes(unit.kind) ? { under: unit._id } : { on: unit._id };
 }
 
 const bump = (map: Record<string, number>, key: string | number, by = 1) => (map[key] = (map[key] ?? 0) + by);
@@ -32,12 +32,12 @@ export async function computeOwnFigures(unit: ReportingUnit, year: number): Prom
   const owned = ownedBy(unit);
   const [staff, results, reports, ratings, classes, dossiers] = await Promise.all([
     // Active or not: people who left still count for a year in which the unit evaluated them.
-    StaffModel.find(owned).select('birthYear active').lean(),
-    EvaluationResultModel.find({ reportingUnitId: unit._id, year }).select('staffId periodKey finalised criteria scores').lean(),
-    IncidentReportModel.find({ ...owned, year }).select('month status criterionCodes confirmedCriterionCodes substantiated staffId').lean(),
-    RatingModel.find({ ...owned, year }).select('unitId month satisfied').lean(),
-    ClassificationModel.find({ reportingUnitId: unit._id, year }).select('staffId level').lean(),
-    LateDossierModel.find({ ...owned, year }).select('breachesApology').lean(),
+    staffCountedBy(owned),
+    resultsCountedBy(unit._id, year),
+    casesCountedBy(owned, year),
+    ratingsOfYear(owned, year),
+    classificationsCountedBy(unit._id, year),
+    lateDossiersOfYear(owned, year),
   ]);
 
   const figures: UnitYearFigures = {
@@ -97,7 +97,7 @@ export async function computeOwnFigures(unit: ReportingUnit, year: number): Prom
   const elsewhere = [...rostered].filter((id) => !ownedIds.has(id));
   for (let i = 0; i < elsewhere.length; i += LOOKUP_CONCURRENCY) {
     const slice = elsewhere.slice(i, i + LOOKUP_CONCURRENCY);
-    const found = await Promise.all(slice.map((id) => StaffModel.findById(id).select('birthYear active').lean()));
+    const found = await Promise.all(slice.map((id) => staffMember(id)));
     slice.forEach((id, k) => {
       const s = found[k];
       if (!s || s.active === false) counted.set(id, s?.birthYear ?? 0);

@@ -1,15 +1,15 @@
+import { isId } from '../shared/ids.js';
+import { subtreeMoved, unitsChanged } from '../shared/changes.js';
 import { isAliveAt } from './snapshot.js';
 import { isDuplicateKey } from '../db/errors.js';
 import { Types } from 'mongoose';
-import { coversUnit, hasRole, scopeRoots, type Actor } from '../auth/actor.js';
-import type { Role } from '../auth/model.js';
-import * as audit from '../audit/service.js';
+import { coversUnit, hasRole, scopeRoots, type Actor } from '../auth/index.js';
+import type { Role } from '../auth/index.js';
+import * as audit from '../audit/index.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
 import { vietnamDay } from '../shared/dates.js';
 import { compareVietnamese, escapeRegex, foldForSearch } from '../shared/text.js';
-import * as staff from '../staff/service.js';
 import { COMMUNE_KINDS, UNIT_KINDS, UnitChangeModel, UnitModel, type Unit, type UnitChange, type UnitKind } from './model.js';
-import * as statistics from '../statistics/index.js';
 
 type Id = Types.ObjectId | string;
 
@@ -54,7 +54,7 @@ function aliveFilter(at: Date) {
 }
 
 export async function findUnitOr404(id: Id): Promise<Unit> {
-  if (!Types.ObjectId.isValid(id) || !/^[0-9a-f]{24}$/i.test(String(id))) throw new NotFound();
+  if (!isId(id)) throw new NotFound();
   const unit = await UnitModel.findById(id).lean<Unit>();
   if (!unit) throw new NotFound();
   return unit;
@@ -233,7 +233,7 @@ async function assertCodeFree(code: string, field: string, exceptId?: Types.Obje
 
 /** The parent of a new unit: must exist, be alive and lie in the administrator's scope. */
 async function parentFor(actor: Actor, parentId: Id, field: string): Promise<Unit> {
-  const parent = Types.ObjectId.isValid(parentId) ? await UnitModel.findById(parentId).lean<Unit>() : null;
+  const parent = isId(parentId) ? await UnitModel.findById(parentId).lean<Unit>() : null;
   if (!parent) throw new ValidationFailed({ [field]: 'units.errors.parentRequired' });
   assertAdminOf(actor, parent);
   if (parent.effectiveTo && parent.effectiveTo <= new Date()) throw new ValidationFailed({ [field]: 'units.errors.parentClosed' });
@@ -401,7 +401,7 @@ export async function closeUnit(actor: Actor, input: { unitId: Id; effectiveDate
   assertAfterStart(unit, input.effectiveDate);
   let successor: Unit | null = null;
   if (input.successorId) {
-    successor = Types.ObjectId.isValid(input.successorId) ? await UnitModel.findById(input.successorId).lean<Unit>() : null;
+    successor = isId(input.successorId) ? await UnitModel.findById(input.successorId).lean<Unit>() : null;
     if (!successor || successor.effectiveTo || successor.path.some((id) => id.equals(unit._id))) throw new ValidationFailed({ successorId: 'units.errors.successorInvalid' });
     assertAdminOf(actor, successor);
   } else if (await UnitModel.exists({ parentId: unit._id, ...aliveFilter(input.effectiveDate) })) {
@@ -440,7 +440,7 @@ async function applyChange(actor: Actor | null, change: UnitChange): Promise<voi
       for (const child of children) await moveSubtree(actor, child, heir, change.effectiveDate);
     }
   }
-  await statistics.forgetUnits([...from, ...to]);
+  await unitsChanged([...from, ...to]);
   const before = await UnitModel.find({ _id: { $in: from }, effectiveTo: null }).lean<Unit[]>();
   if (before.length === 0) return;
   await UnitModel.updateMany({ _id: { $in: before.map((u) => u._id) }, effectiveTo: null }, { $set: { effectiveTo: change.effectiveDate, successorIds: to }, $inc: { version: 1 } });
@@ -467,8 +467,8 @@ async function moveSubtree(actor: Actor | null, unit: Unit, newParent: Unit, eff
   if (ops.length) await UnitModel.bulkWrite(ops, { ordered: true });
   const path = rewrite(unit);
   await UnitModel.updateOne({ _id: unit._id }, { $set: { parentId: newParent._id, path, depth: path.length - 1 }, $inc: { version: 1 } });
-  await staff.followUnitPaths(subtree.map((u) => u._id));
-  await statistics.forgetUnits([unit._id, ...(unit.parentId ? [unit.parentId] : []), newParent._id]);
+  await subtreeMoved(subtree.map((u) => u._id));
+  await unitsChanged([unit._id, ...(unit.parentId ? [unit.parentId] : []), newParent._id]);
   const after = (await UnitModel.findById(unit._id).lean<Unit>())!;
   await UnitChangeModel.create({ kind: 'move', effectiveDate, subjectId: unit._id, fromUnitIds: unit.parentId ? [unit.parentId] : [], toUnitIds: [newParent._id], actorId: actor?.userId ?? null });
   await recordUnit(actor, 'move', unit, after);

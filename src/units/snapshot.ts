@@ -8,10 +8,11 @@ import { unitWrites, COMMUNE_KINDS, DESK_KINDS, UnitModel, type Unit, type UnitK
  * pages ask this snapshot instead of the collection.
  */
 
-export type UnitInfo = Pick<Unit, '_id' | 'name' | 'code' | 'kind' | 'parentId' | 'path' | 'depth' | 'effectiveFrom' | 'effectiveTo'>;
+export type UnitInfo = Pick<Unit, '_id' | 'name' | 'code' | 'kind' | 'parentId' | 'path' | 'depth' | 'effectiveFrom' | 'effectiveTo' | 'predecessorIds'>;
 
 export interface UnitsSnapshot {
   byId(id: Types.ObjectId | string): UnitInfo | undefined;
+  byCode(code: string): UnitInfo | undefined;
   /** The unit and everything under it, in no particular order. */
   subtree(rootId: Types.ObjectId | string): UnitInfo[];
   /** The units at or under any of these roots, each once. */
@@ -24,6 +25,7 @@ const RECHECK_MS = 1000;
 
 function build(units: UnitInfo[]): UnitsSnapshot {
   const byId = new Map(units.map((u) => [String(u._id), u]));
+  const byCode = new Map(units.map((u) => [u.code, u]));
   const under = (rootIds: readonly (Types.ObjectId | string)[]) => {
     const roots = new Set(rootIds.map(String));
     return units.filter((u) => u.path.some((p) => roots.has(String(p))));
@@ -31,6 +33,7 @@ function build(units: UnitInfo[]): UnitsSnapshot {
   return {
     all: units,
     byId: (id) => byId.get(String(id)),
+    byCode: (code) => byCode.get(code),
     subtree: (rootId) => under([rootId]),
     under,
   };
@@ -38,9 +41,20 @@ function build(units: UnitInfo[]): UnitsSnapshot {
 
 export const unitsSnapshot: () => Promise<UnitsSnapshot> = keptInMemory(
   unitWrites,
-  async () => build(await UnitModel.find({}).select('name code kind parentId path depth effectiveFrom effectiveTo').lean<UnitInfo[]>()),
+  async () => build(await UnitModel.find({}).select('name code kind parentId path depth effectiveFrom effectiveTo predecessorIds').lean<UnitInfo[]>()),
   RECHECK_MS,
 );
+
+/** One unit by id (any value: a malformed id finds nothing). */
+export async function unitById(id: unknown): Promise<UnitInfo | null> {
+  if (id == null || (typeof id !== 'string' && typeof id !== 'object')) return null;
+  return (await unitsSnapshot()).byId(String(id)) ?? null;
+}
+
+/** The units at or under any of these roots. */
+export async function unitsUnder(rootIds: readonly (Types.ObjectId | string)[]): Promise<UnitInfo[]> {
+  return (await unitsSnapshot()).under(rootIds);
+}
 
 /** Units by id, from the snapshot; unknown ids are left out. */
 export async function unitsByIds(ids: readonly (Types.ObjectId | string)[]): Promise<UnitInfo[]> {

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
-import { requireLogin, requireRole, actor } from '../auth/guards.js';
-import { ROLES } from '../auth/model.js';
+import { requireLogin, requireRole, actor } from '../auth/index.js';
+import { ROLES } from '../auth/index.js';
 import { formPost } from '../shared/forms.js';
 import { flash } from '../shared/flash.js';
 import { createUserForm, updateUserForm, resetPasswordForm, changePasswordForm } from './schemas.js';

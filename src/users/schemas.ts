@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES } from '../auth/model.js';
+import { ROLES } from '../auth/index.js';
 import { checkbox, objectId, optionalObjectId, requiredText } from '../shared/validation.js';
 
 export const password = z.string().min(10, 'validation.passwordTooShort').max(200);

@@ -1,12 +1,11 @@
+import { isId } from '../shared/ids.js';
 import { Types } from 'mongoose';
-import { UserModel, type Role, type User } from '../auth/model.js';
-import { hashPassword, verifyPassword } from '../auth/passwords.js';
-import { coversUnit, hasRole, scopeRoots, type Actor } from '../auth/actor.js';
-import { UnitModel } from '../units/model.js';
-import { unitsByIds } from '../units/snapshot.js';
-import { StaffModel } from '../staff/model.js';
+import { coversUnit, hasRole, scopeRoots, type Account, type Actor, type Role } from '../auth/index.js';
+import * as accounts from '../auth/index.js';
+import { compareUnits, unitById, unitsByIds, unitsUnder } from '../units/index.js';
+import { linkLogin, staffMember } from '../staff/index.js';
 import { Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
-import * as audit from '../audit/service.js';
+import * as audit from '../audit/index.js';
 
 type RoleInput = { role: Role; unitId: string };
 
@@ -39,32 +38,29 @@ async function managesEveryRole(actor: Actor, roles: readonly { unitId: Types.Ob
   return units.length === new Set(roles.map((g) => String(g.unitId))).size && units.every((u) => coversUnit(actor, u.path, 'admin'));
 }
 
-async function userInScope(actor: Actor, id: string): Promise<User> {
+async function userInScope(actor: Actor, id: string): Promise<Account> {
   assertAdmin(actor);
-  if (!Types.ObjectId.isValid(id)) throw new NotFound();
-  const user = await UserModel.findById(id).lean();
+  if (!isId(id)) throw new NotFound();
+  const user = await accounts.findAccount(id);
   if (!user) throw new NotFound();
   if (!(await managesEveryRole(actor, user.roles))) throw new Forbidden();
-  return user as User;
+  return user;
 }
 
 /** Audit entries of a login sit under the unit of its first role, so that unit's administrators see them. */
-async function homeUnitPath(user: Pick<User, 'roles'>): Promise<Types.ObjectId[]> {
+async function homeUnitPath(user: Pick<Account, 'roles'>): Promise<Types.ObjectId[]> {
   const first = user.roles[0];
   if (!first) return [];
-  return (await UnitModel.findById(first.unitId).select('path').lean())?.path ?? [];
+  return (await unitById(first.unitId))?.path ?? [];
 }
 
-const publicFields = (u: User) => ({ displayName: u.displayName, email: u.email ?? '', active: u.active, roles: u.roles.map((g) => ({ role: g.role, unitId: String(g.unitId) })) });
+const publicFields = (u: Account) => ({ displayName: u.displayName, email: u.email ?? '', active: u.active, roles: u.roles.map((g) => ({ role: g.role, unitId: String(g.unitId) })) });
 
 export async function listUsers(actor: Actor) {
   assertAdmin(actor);
-  const unitsInScope = await UnitModel.find({ path: { $in: scopeRoots(actor, 'admin') } }).select('name').lean();
+  const unitsInScope = await unitsUnder(scopeRoots(actor, 'admin'));
   const nameOf = new Map(unitsInScope.map((u) => [String(u._id), u.name]));
-  const users = await UserModel.find({ 'roles.unitId': { $in: unitsInScope.map((u) => u._id) } })
-    .select('username displayName roles active lockedUntil lastLoginAt staffId')
-    .sort({ username: 1 })
-    .lean();
+  const users = await accounts.accountsWithRoleOn(unitsInScope.map((u) => u._id));
   const now = new Date();
   return users.map((u) => ({
     id: String(u._id),
@@ -78,7 +74,7 @@ export async function listUsers(actor: Actor) {
 }
 
 export async function unitChoices(actor: Actor) {
-  const units = await UnitModel.find({ path: { $in: scopeRoots(actor, 'admin') }, effectiveTo: null }).select('name depth').sort({ depth: 1, name: 1 }).lean();
+  const units = (await unitsUnder(scopeRoots(actor, 'admin'))).filter((u) => u.effectiveTo == null).sort((a, b) => a.depth - b.depth || compareUnits(a, b));
   return units.map((u) => ({ value: String(u._id), label: u.name }));
 }
 
@@ -90,18 +86,18 @@ export async function getUser(actor: Actor, id: string) {
 export async function createLogin(actor: Actor, input: { username: string; displayName: string; email: string; password: string; staffId?: string; roles: RoleInput[] }) {
   assertAdmin(actor);
   const roles = await checkedGrants(actor, input.roles);
-  if (await UserModel.exists({ username: input.username })) throw new ValidationFailed({ username: 'users.errors.usernameTaken' });
+  if (await accounts.usernameTaken(input.username)) throw new ValidationFailed({ username: 'users.errors.usernameTaken' });
   let staffId: Types.ObjectId | null = null;
   if (input.staffId) {
-    const staff = await StaffModel.findById(input.staffId).select('unitPath userId').lean();
+    const staff = await staffMember(input.staffId);
     if (!staff || !coversUnit(actor, staff.unitPath, 'admin')) throw new ValidationFailed({ staffId: 'users.errors.staffNotFound' });
     if (staff.userId) throw new ValidationFailed({ staffId: 'users.errors.staffHasLogin' });
     staffId = staff._id;
   }
-  const created = await UserModel.create({ username: input.username, displayName: input.displayName, email: input.email, passwordHash: await hashPassword(input.password), roles, staffId });
+  const created = await accounts.createAccount({ username: input.username, displayName: input.displayName, email: input.email, password: input.password, roles, staffId });
   // Second, idempotent step (no transactions): link the staff record back to its login.
-  if (staffId) await StaffModel.updateOne({ _id: staffId, userId: null }, { $set: { userId: created._id } });
-  await audit.record({ actor, objectType: 'user', objectId: created._id, action: 'create', after: { username: input.username, ...publicFields(created.toObject() as User) }, unitPath: await homeUnitPath(created) });
+  if (staffId) await linkLogin(staffId, created._id);
+  await audit.record({ actor, objectType: 'user', objectId: created._id, action: 'create', after: { username: input.username, ...publicFields(created) }, unitPath: await homeUnitPath(created) });
   return String(created._id);
 }
 
@@ -109,27 +105,27 @@ export async function updateLogin(actor: Actor, id: string, input: { displayName
   const before = await userInScope(actor, id);
   if (String(before._id) === String(actor.userId) && !input.active) throw new ValidationFailed({ active: 'users.errors.cannotDeactivateSelf' });
   const roles = await checkedGrants(actor, input.roles);
-  await UserModel.updateOne({ _id: before._id }, { $set: { displayName: input.displayName, email: input.email, active: input.active, roles } });
-  const after = (await UserModel.findById(before._id).lean()) as User;
+  await accounts.updateAccount(before._id, { displayName: input.displayName, email: input.email, active: input.active, roles });
+  const after = (await accounts.findAccount(before._id))!;
   await audit.record({ actor, objectType: 'user', objectId: before._id, action: 'update', before: publicFields(before), after: publicFields(after), unitPath: await homeUnitPath(after) });
 }
 
 export async function resetPassword(actor: Actor, id: string, password: string) {
   const user = await userInScope(actor, id);
-  await UserModel.updateOne({ _id: user._id }, { $set: { passwordHash: await hashPassword(password), failedLogins: 0, lockedUntil: null } });
+  await accounts.setPassword(user._id, password, { unlock: true });
   await audit.record({ actor, objectType: 'user', objectId: user._id, action: 'resetPassword', unitPath: await homeUnitPath(user) });
 }
 
 export async function unlock(actor: Actor, id: string) {
   const user = await userInScope(actor, id);
-  await UserModel.updateOne({ _id: user._id }, { $set: { failedLogins: 0, lockedUntil: null } });
+  await accounts.clearLockout(user._id);
   await audit.record({ actor, objectType: 'user', objectId: user._id, action: 'unlock', unitPath: await homeUnitPath(user) });
 }
 
 export async function changeOwnPassword(actor: Actor, currentPassword: string, newPassword: string) {
-  const user = await UserModel.findById(actor.userId).lean();
+  const user = await accounts.findAccount(actor.userId);
   if (!user) throw new NotFound();
-  if (!(await verifyPassword(user.passwordHash, currentPassword))) throw new ValidationFailed({ currentPassword: 'users.errors.wrongPassword' });
-  await UserModel.updateOne({ _id: user._id }, { $set: { passwordHash: await hashPassword(newPassword) } });
+  if (!(await accounts.passwordMatches(user._id, currentPassword))) throw new ValidationFailed({ currentPassword: 'users.errors.wrongPassword' });
+  await accounts.setPassword(user._id, newPassword, { unlock: false });
   await audit.record({ actor, objectType: 'user', objectId: user._id, action: 'changePassword', unitPath: await homeUnitPath(user) });
 }

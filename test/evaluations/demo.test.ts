@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { clearDatabase } from '../helpers/db.js';
 import { makeStaff } from '../helpers/factories.js';
 import { createLogger } from '../../src/shared/logger.js';
-import { seedEvaluationsDemo } from '../../src/evaluations/demo.js';
+import { seedEvaluationsDemo } from '../../seeds/demo-evaluations.js';
 import { EvaluationModel, PeriodModel } from '../../src/evaluations/model.js';
 import { makeWorld } from './world.js';
 

@@ -3,7 +3,7 @@ import { clearDatabase } from '../helpers/db.js';
 import { settings } from './world.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { seedDemo } from '../../seeds/demo.js';
-import { seedReportsDemo } from '../../src/reports/demo.js';
+import { seedReportsDemo } from '../../seeds/demo-reports.js';
 import { REPORT_STATUSES, IncidentReportModel, ReporterIdentityModel, ReportNoticeModel, type IncidentReport } from '../../src/reports/model.js';
 import { letterDocx } from '../../src/reports/letter.js';
 import { earlyWarnings } from '../../src/reports/warnings.js';

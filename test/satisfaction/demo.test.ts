@@ -3,9 +3,9 @@ import { pino } from 'pino';
 import { clearDatabase } from '../helpers/db.js';
 import { makeStaff, makeUnit } from '../helpers/factories.js';
 import { RatingModel, DeskSettingsModel } from '../../src/satisfaction/model.js';
-import { seedSatisfactionDemo } from '../../src/satisfaction/demo.js';
+import { seedSatisfactionDemo } from '../../seeds/demo-satisfaction.js';
 import { satisfactionRate, normalisePeriod } from '../../src/satisfaction/service.js';
-import { seedDossiersDemo } from '../../src/dossiers/demo.js';
+import { seedDossiersDemo } from '../../seeds/demo-dossiers.js';
 import { lateDossierSummary } from '../../src/dossiers/service.js';
 
 const quiet = pino({ level: 'silent' });

@@ -202,6 +202,23 @@ describe('satisfaction pages for heads: the rate table, scales and QR codes', ()
     expect(page.text).to.contain(`/danh-gia/${units.deskA.code}?officer=${lan._id}`);
     expect(page.text).to.contain('Quàng Thị Lan');
     expect(page.text).not.to.match(/<script(?![^>]*src="\/public\/js\/)/);
+    // The officer's report card opens the citizen's form with the commune, the desk and the officer chosen.
+    const reportPath = `/phan-anh?unit=${units.communeA._id}&amp;desk=${units.deskA._id}&amp;staff=${lan._id}`;
+    expect(page.text).to.contain(reportPath);
+    const form = await agentFor(testApp()).get(reportPath.replace(/&amp;/g, '&'));
+    expect(form.status).to.equal(200);
+    expect(form.text).to.contain(`value="${units.deskA._id}" selected`);
+    expect(form.text).to.contain(`value="${lan._id}" selected`);
+    expect(form.text).to.contain(`name="unitId" value="${units.communeA._id}"`);
+  });
+
+  it('when a citizen follows the kiosk’s report link, then the form opens with the commune and the desk chosen', async () => {
+    const kiosk = await agentFor(testApp()).get(`/danh-gia/${units.deskA.code}`);
+    const href = /<a href="([^"]*\/phan-anh\?[^"]*)"/.exec(kiosk.text)?.[1]?.replace(/&amp;/g, '&');
+    expect(href).to.equal(`/phan-anh?unit=${units.communeA._id}&desk=${units.deskA._id}`);
+    const form = await agentFor(testApp()).get(href!);
+    expect(form.text).to.contain(`value="${units.deskA._id}" selected`);
+    expect(form.text).to.contain(`name="unitId" value="${units.communeA._id}"`);
   });
 
   it('when the head switches a desk to the 5-level scale, then the kiosk offers five levels and the change is audited', async () => {

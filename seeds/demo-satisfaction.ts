@@ -1,12 +1,12 @@
-import { vietnamMonth } from '../shared/dates.js';
-import { seededRandom } from '../shared/seeded-random.js';
-import { vietnamDay } from '../shared/dates.js';
+import { vietnamMonth } from '../src/shared/dates.js';
+import { seededRandom } from '../src/shared/seeded-random.js';
+import { vietnamDay } from '../src/shared/dates.js';
 import type { Logger } from 'pino';
 import type { Types } from 'mongoose';
-import { UnitModel } from '../units/model.js';
-import { StaffModel } from '../staff/model.js';
-import { versionInForce } from '../code/service.js';
-import { DeskSettingsModel, RatingModel, derivedRatingFields, type RatingLevel } from './model.js';
+import { UnitModel } from '../src/units/model.js';
+import { StaffModel } from '../src/staff/model.js';
+import { versionInForce } from '../src/code/index.js';
+import { DeskSettingsModel, RatingModel, derivedRatingFields, type RatingLevel } from '../src/satisfaction/model.js';
 
 
 const SEED = 20250701;

@@ -1,20 +1,20 @@
-import { seededRandom } from '../shared/seeded-random.js';
+import { seededRandom } from '../src/shared/seeded-random.js';
 import type { Logger } from 'pino';
 import type { Types } from 'mongoose';
-import type { Actor } from '../auth/actor.js';
-import { UserModel } from '../auth/model.js';
-import { actorOf } from '../auth/service.js';
-import { calendarBetween } from '../holidays/service.js';
-import { addWorkingDays, type CalendarDay } from '../holidays/working-days.js';
-import { vietnamDay } from '../shared/dates.js';
-import { StaffModel } from '../staff/model.js';
-import { UnitModel } from '../units/model.js';
-import { escalateOverdue } from './deadlines.js';
-import { addNote, addRemedy, addReply, extendDeadline, markLetterSent, submitExplanation, transition } from './handling.js';
-import { letterDraft, saveLetter } from './letter.js';
-import { IncidentReportModel, ReporterIdentityModel, type RemedyKind, type ReportKind, type ReportStatus } from './model.js';
-import { addReporterMessage, fileReport, type Reporter } from './service.js';
-import { defaultReportSettings, type ReportSettings } from './settings.js';
+import type { Actor } from '../src/auth/index.js';
+import { UserModel } from '../src/auth/model.js';
+import { actorOf } from '../src/auth/index.js';
+import { calendarBetween } from '../src/holidays/index.js';
+import { addWorkingDays, type CalendarDay } from '../src/holidays/index.js';
+import { vietnamDay } from '../src/shared/dates.js';
+import { StaffModel } from '../src/staff/model.js';
+import { UnitModel } from '../src/units/model.js';
+import { escalateOverdue } from '../src/reports/deadlines.js';
+import { addNote, addRemedy, addReply, extendDeadline, markLetterSent, submitExplanation, transition } from '../src/reports/handling.js';
+import { letterDraft, saveLetter } from '../src/reports/letter.js';
+import { IncidentReportModel, ReporterIdentityModel, type RemedyKind, type ReportKind, type ReportStatus } from '../src/reports/model.js';
+import { addReporterMessage, fileReport, type Reporter } from '../src/reports/service.js';
+import { defaultReportSettings, type ReportSettings } from '../src/reports/settings.js';
 
 /** The demo logins (seeds/demo.ts) that act on the cases. */
 type ActorKey = 'admin' | 'truongxa' | 'truongxa2' | 'canbo';

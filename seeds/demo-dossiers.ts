@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { Types } from 'mongoose';
-import { UnitModel } from '../units/model.js';
-import { StaffModel } from '../staff/model.js';
-import { LateDossierModel, type SlipChannel } from './model.js';
+import { UnitModel } from '../src/units/model.js';
+import { StaffModel } from '../src/staff/model.js';
+import { LateDossierModel, type SlipChannel } from '../src/dossiers/model.js';
 
 interface DemoDossier {
   commune: string;

@@ -1,14 +1,14 @@
-import { seededRandom } from '../shared/seeded-random.js';
+import { seededRandom } from '../src/shared/seeded-random.js';
 import type { Logger } from 'pino';
 import type { Types } from 'mongoose';
-import { UnitModel } from '../units/model.js';
-import { UserModel } from '../auth/model.js';
-import { versionInForce } from '../code/service.js';
-import { EvaluationModel, LEVEL_SCORE, PeriodModel, type Evaluation, type HeadRating, type Level, type Period, type SelfRating } from './model.js';
-import { catalogueOf } from './lookups.js';
-import { createMissingEvaluations, periodBounds } from './periods.js';
-import { disagreements, resultsOf, statusOf } from './derive.js';
-import { saveResultRecords } from './results-store.js';
+import { UnitModel } from '../src/units/model.js';
+import { UserModel } from '../src/auth/model.js';
+import { versionInForce } from '../src/code/index.js';
+import { EvaluationModel, LEVEL_SCORE, PeriodModel, type Evaluation, type HeadRating, type Level, type Period, type SelfRating } from '../src/evaluations/model.js';
+import { catalogueOf } from '../src/evaluations/lookups.js';
+import { createMissingEvaluations, periodBounds } from '../src/evaluations/periods.js';
+import { disagreements, resultsOf, statusOf } from '../src/evaluations/derive.js';
+import { saveResultRecords } from '../src/evaluations/results-store.js';
 
 
 const REASONS = [

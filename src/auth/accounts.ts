@@ -1,0 +1,72 @@
+import type { Types } from 'mongoose';
+import { hashPassword, verifyPassword } from './passwords.js';
+import { UserModel, type Role, type User } from './model.js';
+
+/** What other features read and change of login accounts; the password hash never leaves auth. */
+
+export type Account = Omit<User, 'passwordHash'>;
+type Id = Types.ObjectId | string;
+const WITHOUT_HASH = '-passwordHash';
+
+export async function findAccount(id: Id): Promise<Account | null> {
+  return UserModel.findById(id).select(WITHOUT_HASH).lean<Account>();
+}
+
+export async function usernameTaken(username: string): Promise<boolean> {
+  return (await UserModel.exists({ username })) != null;
+}
+
+export async function accountByUsername(username: string): Promise<Account | null> {
+  return UserModel.findOne({ username }).select(WITHOUT_HASH).lean<Account>();
+}
+
+/** Accounts holding a role on any of these units (not under them), active ones only unless asked. */
+export async function accountsWithRoleOn(unitIds: readonly Types.ObjectId[], opts: { activeOnly?: boolean } = {}): Promise<Account[]> {
+  const filter: Record<string, unknown> = { 'roles.unitId': unitIds.length === 1 ? unitIds[0] : { $in: unitIds } };
+  if (opts.activeOnly) filter.active = true;
+  return UserModel.find(filter).select(WITHOUT_HASH).sort({ username: 1 }).lean<Account[]>();
+}
+
+/** The accounts of staff members (a person may have more than one). */
+export async function accountsOfStaff(staffIds: Types.ObjectId | readonly Types.ObjectId[], opts: { activeOnly?: boolean } = {}): Promise<Account[]> {
+  const ids = Array.isArray(staffIds) ? staffIds : [staffIds as Types.ObjectId];
+  const filter: Record<string, unknown> = { staffId: ids.length === 1 ? ids[0] : { $in: ids } };
+  if (opts.activeOnly) filter.active = true;
+  return UserModel.find(filter).select(WITHOUT_HASH).lean<Account[]>();
+}
+
+export async function createAccount(input: { username: string; displayName: string; email: string; password: string; roles: { role: Role; unitId: Types.ObjectId }[]; staffId: Types.ObjectId | null }): Promise<Account> {
+  const { password, ...fields } = input;
+  const created = await UserModel.create({ ...fields, passwordHash: await hashPassword(password) });
+  const { passwordHash: _hash, ...account } = created.toObject() as User;
+  return account;
+}
+
+export async function updateAccount(id: Types.ObjectId, fields: { displayName: string; email: string; active: boolean; roles: { role: Role; unitId: Types.ObjectId }[] }): Promise<void> {
+  await UserModel.updateOne({ _id: id }, { $set: fields });
+}
+
+/** Sets a new password; `unlock` also clears failed attempts and a lockout (an administrator's reset). */
+export async function setPassword(id: Types.ObjectId, password: string, opts: { unlock: boolean }): Promise<void> {
+  const set: Record<string, unknown> = { passwordHash: await hashPassword(password) };
+  if (opts.unlock) Object.assign(set, { failedLogins: 0, lockedUntil: null });
+  await UserModel.updateOne({ _id: id }, { $set: set });
+}
+
+export async function passwordMatches(id: Types.ObjectId, password: string): Promise<boolean> {
+  const user = await UserModel.findById(id).select('passwordHash').lean();
+  return user != null && (await verifyPassword(user.passwordHash, password));
+}
+
+export async function clearLockout(id: Types.ObjectId): Promise<void> {
+  await UserModel.updateOne({ _id: id }, { $set: { failedLogins: 0, lockedUntil: null } });
+}
+
+/** Points an account at its staff record (only if it points at none), or takes that link away. */
+export async function linkStaff(userId: Types.ObjectId, staffId: Types.ObjectId): Promise<void> {
+  await UserModel.updateOne({ _id: userId, staffId: null }, { $set: { staffId } });
+}
+
+export async function unlinkStaff(userId: Types.ObjectId, staffId: Types.ObjectId): Promise<void> {
+  await UserModel.updateOne({ _id: userId, staffId }, { $set: { staffId: null } });
+}

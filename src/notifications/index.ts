@@ -1,0 +1,3 @@
+/** The public door of this feature: what other features may use. Its models and helpers stay private. */
+export { createMailer } from './mailer.js';
+export type { MailSettings, Mailer } from './mailer.js';

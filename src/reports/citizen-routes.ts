@@ -1,0 +1,139 @@
+import { Router, type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { Config } from '../config.js';
+import { flash } from '../shared/flash.js';
+import { formPost } from '../shared/forms.js';
+import { NotFound } from '../shared/errors.js';
+import { foldForSearch } from '../shared/text.js';
+import * as reports from './service.js';
+import type { ReportSettings } from './settings.js';
+import { citizenReportForm, messageForm, trackForm } from './schemas.js';
+import { PUBLIC_LAYOUT, reportSubmitLimiter, reporterUnnamedInLog, str, takeReceipt } from './route-support.js';
+
+/** The honeypot: hidden from people, filled in by bots. */
+const HONEYPOT = 'website';
+
+/** The citizen's side, no login: the report form (/phan-anh) and following a case with its code (/tra-cuu). */
+export function citizenReportsRouter(config: Config): Router {
+  const settings: ReportSettings = config;
+  const router = Router();
+  router.use(['/phan-anh', '/tra-cuu'], reporterUnnamedInLog);
+  const submitLimiter = reportSubmitLimiter(settings);
+  const lookupLimiter = rateLimit({
+    windowMs: 15 * 60_000,
+    limit: settings.REPORT_LOOKUP_RATE_LIMIT_PER_15_MIN,
+    skipSuccessfulRequests: true,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, res) => res.status(429).render('public/track', { layout: PUBLIC_LAYOUT, title: res.locals.t('reports.track.title'), values: {}, errors: {}, formError: 'reports.track.tooMany' }),
+  });
+
+
+  async function citizenFormLocals(req: Request, res: Response) {
+    const unitId = str(req.body?.unitId) ?? str(req.query.unit);
+    const form = await reports.reportFormFor(unitId);
+    const q = (str(req.query.q) ?? '').trim();
+    const units = form ? [] : await reports.reportableUnits();
+    const folded = foldForSearch(q);
+    return {
+      layout: PUBLIC_LAYOUT,
+      title: res.locals.t('reports.public.title'),
+      form,
+      q,
+      units: folded ? units.filter((u) => foldForSearch(u.name).includes(folded)) : units,
+    };
+  }
+
+  // GET /phan-anh — choose the unit, then the report form (?unit= and ?staff= may come from a QR code)
+  router.get('/phan-anh', async (req, res) => {
+    const locals = await citizenFormLocals(req, res);
+    res.render('public/report', { ...locals, values: { identity: 'anonymous', staffId: str(req.query.staff) ?? '', deskId: str(req.query.desk) ?? '' } });
+  });
+
+  // POST /phan-anh — file a citizen report
+  router.post('/phan-anh', submitLimiter, async (req, res, next) => {
+    if (typeof req.body?.[HONEYPOT] === 'string' && req.body[HONEYPOT].trim() !== '') {
+      // Answer a bot as if it had worked, and keep nothing.
+      return res.render('public/received', { layout: PUBLIC_LAYOUT, title: res.locals.t('reports.public.received') });
+    }
+    return citizenSubmit(req, res, next);
+  });
+  const citizenSubmit = formPost({
+    schema: citizenReportForm,
+    view: 'public/report',
+    locals: citizenFormLocals,
+    submit: async (req, res, input) => {
+      const reporter: reports.Reporter =
+        input.identity === 'named' ? { source: 'CITIZEN', anonymous: false, name: input.name!, phone: input.phone, email: input.email } : { source: 'CITIZEN', anonymous: true };
+      const { report, trackingCode } = await reports.fileReport(input, reporter, settings);
+      req.session.reportReceipt = { code: trackingCode, caseNumber: report.caseNumber, receivedAt: report.receivedAt.toISOString() };
+      req.session.trackedReportId = String(report._id);
+      res.redirect('/phan-anh/bien-nhan');
+    },
+  });
+
+  // GET /phan-anh/bien-nhan — the receipt with the tracking code, to print or save (shown once)
+  router.get('/phan-anh/bien-nhan', (req, res) => {
+    res.render('public/receipt', { layout: PUBLIC_LAYOUT, title: res.locals.t('reports.receipt.title'), receipt: takeReceipt(req) });
+  });
+
+  // GET /tra-cuu — the look-up form
+  router.get('/tra-cuu', (_req, res) => {
+    res.render('public/track', { layout: PUBLIC_LAYOUT, title: res.locals.t('reports.track.title'), values: {}, errors: {} });
+  });
+
+  // POST /tra-cuu — open a case by its code (POST, so the code never appears in a logged URL)
+  router.post('/tra-cuu', lookupLimiter, async (req, res) => {
+    const render = (status: number, formError: string) =>
+      res.status(status).render('public/track', { layout: PUBLIC_LAYOUT, title: res.locals.t('reports.track.title'), values: {}, errors: {}, formError });
+    const parsed = trackForm.safeParse(req.body ?? {});
+    if (!parsed.success) return render(404, 'reports.track.notFound');
+    try {
+      const report = await reports.findByTrackingCode(parsed.data.code, settings);
+      req.session.trackedReportId = String(report._id);
+      res.redirect('/tra-cuu/ho-so');
+    } catch (err) {
+      if (err instanceof reports.TrackingExpired) return render(410, 'reports.track.expired');
+      if (err instanceof NotFound) return render(404, 'reports.track.notFound');
+      throw err;
+    }
+  });
+
+  async function trackedLocals(req: Request, res: Response) {
+    const id = req.session.trackedReportId;
+    if (!id) throw new NotFound('reports.track.notFound');
+    return { layout: PUBLIC_LAYOUT, title: res.locals.t('reports.track.title'), view: await reports.trackingView(id, settings), formAction: '/tra-cuu/ho-so/tin-nhan' };
+  }
+
+  // GET /tra-cuu/ho-so — status and messages of the case opened in this session
+  router.get('/tra-cuu/ho-so', async (req, res) => {
+    if (!req.session.trackedReportId) return res.redirect('/tra-cuu');
+    res.render('public/case', await trackedLocals(req, res));
+  });
+
+  // POST /tra-cuu/ho-so/tin-nhan — the reporter adds a message or details
+  router.post(
+    '/tra-cuu/ho-so/tin-nhan',
+    formPost({
+      schema: messageForm,
+      view: 'public/case',
+      locals: trackedLocals,
+      submit: async (req, res, input) => {
+        const id = req.session.trackedReportId;
+        if (!id) throw new NotFound('reports.track.notFound');
+        await reports.addReporterMessage(id, input.text, settings);
+        flash(req, 'success', 'reports.track.sent');
+        res.redirect('/tra-cuu/ho-so');
+      },
+    }),
+  );
+
+  // POST /tra-cuu/thoat — forget the case in this session
+  router.post('/tra-cuu/thoat', (req, res) => {
+    delete req.session.trackedReportId;
+    delete req.session.reportReceipt;
+    res.redirect('/tra-cuu');
+  });
+
+  return router;
+}

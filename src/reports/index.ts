@@ -1,0 +1,8 @@
+/** The public door of this feature: what other features may use. Its models and helpers stay private. */
+export { substantiatedIncidents } from './findings.js';
+export type { SubstantiatedIncident } from './findings.js';
+export { REPORT_STATUSES } from './model.js';
+export { casesCountedBy, casesOfYearUnder } from './readers.js';
+export type { ReportSettings } from './settings.js';
+export { checkRetaliation, earlyWarnings } from './warnings.js';
+export type { EarlyWarning } from './warnings.js';

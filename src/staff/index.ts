@@ -1,0 +1,3 @@
+/** The public door of this feature: what other features may use. Its models and helpers stay private. */
+export { activeStaffMember, staffNames } from './service.js';
+export { activeStaffUnder, linkLogin, staffCountedBy, staffMember, staffUnder, type StaffMember } from './readers.js';

@@ -1,0 +1,47 @@
+import type { Types } from 'mongoose';
+import { recordsFilter, type RecordsOf } from '../shared/records-of.js';
+import { StaffModel } from './model.js';
+
+/** What other features read of staff records. */
+
+export interface StaffMember {
+  _id: Types.ObjectId;
+  fullName: string;
+  position: string;
+  sortKey: string;
+  unitId: Types.ObjectId;
+  unitPath: Types.ObjectId[];
+  active: boolean;
+  birthYear: number;
+  userId: Types.ObjectId | null;
+}
+
+/** One staff record, active or not (an `_id` look-up). */
+export async function staffMember(id: Types.ObjectId | string): Promise<StaffMember | null> {
+  return StaffModel.findById(id).select('fullName position sortKey unitId unitPath active birthYear userId').lean<StaffMember>();
+}
+
+/** Active staff at or under any of these units, as Vietnamese lists are ordered. */
+export async function activeStaffUnder(unitIds: Types.ObjectId | readonly Types.ObjectId[], opts: { limit?: number } = {}) {
+  const ids = Array.isArray(unitIds) ? unitIds : [unitIds as Types.ObjectId];
+  const query = StaffModel.find({ unitPath: ids.length === 1 ? ids[0] : { $in: ids }, active: true })
+    .select('fullName position sortKey unitId unitPath')
+    .sort({ sortKey: 1 });
+  if (opts.limit) query.limit(opts.limit);
+  return query.lean<Pick<StaffMember, '_id' | 'fullName' | 'position' | 'sortKey' | 'unitId' | 'unitPath'>[]>();
+}
+
+/** Everyone on the staff of a unit, active or not: what its figures count. */
+export function staffCountedBy(of: RecordsOf) {
+  return StaffModel.find(recordsFilter(of)).select('birthYear active').lean();
+}
+
+/** Everyone at or under a unit, active or not, as the yearly workbooks list them. */
+export function staffUnder(rootId: Types.ObjectId) {
+  return StaffModel.find({ unitPath: rootId }).select('fullName sortKey position unitId active').lean().cursor({ batchSize: 500 });
+}
+
+/** Second, idempotent step of creating a login for a staff record (no transactions): the record points at it. */
+export async function linkLogin(staffId: Types.ObjectId, userId: Types.ObjectId): Promise<void> {
+  await StaffModel.updateOne({ _id: staffId, userId: null }, { $set: { userId } });
+}

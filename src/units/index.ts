@@ -1,0 +1,6 @@
+/** The public door of this feature: what other features may use. Its models and helpers stay private. */
+export { COMMUNE_KINDS, DESK_KINDS } from './model.js';
+export type { Unit, UnitKind } from './model.js';
+export { compareUnits, findUnitOr404 } from './service.js';
+export { isAliveAt, isAliveDuringYear, isCommuneLevel, isDesk, outermostUnits, unitById, unitsByIds, unitsSnapshot, unitsUnder } from './snapshot.js';
+export type { UnitInfo, UnitsSnapshot } from './snapshot.js';
