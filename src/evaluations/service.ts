@@ -66,9 +66,9 @@ async function saveVersioned(evaluation: Evaluation, expectedVersion: number, up
   // `copyPending` marks the evaluation until its compact copies are written (no transaction): a crash between the
   // writes leaves the mark, which the start-up repair finds with one equality query (results-store.ts).
   const set = { ...((update.$set as Record<string, unknown> | undefined) ?? {}), copyPending: 1 };
-  const res = await EvaluationModel.updateOne({ _id: evaluation._id, version: expectedVersion }, { ...update, $set: set, $inc: { version: 1 } });
-  if (res.matchedCount === 0) throw new Conflict('evaluations.errors.stale');
-  const saved = (await EvaluationModel.findById(evaluation._id).lean()) as Evaluation;
+  // One round trip: the saved document comes back with the update.
+  const saved = await EvaluationModel.findOneAndUpdate({ _id: evaluation._id, version: expectedVersion }, { ...update, $set: set, $inc: { version: 1 } }, { returnDocument: 'after' }).lean<Evaluation>();
+  if (!saved) throw new Conflict('evaluations.errors.stale');
   await saveResultRecord(saved);
   await markCopied([saved]);
   return saved;
