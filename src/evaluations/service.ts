@@ -339,8 +339,8 @@ export async function myEvaluations(actor: Actor, year?: number): Promise<MyEval
 /** How many years back the page looks for the latest evaluations when this year and the last have none. */
 const LOOK_BACK_YEARS = 10;
 
-export async function myEvaluationsPage(actor: Actor, year?: number): Promise<{ rows: MyEvaluationRow[]; years: number[] }> {
-  const thisYear = vietnamYear();
+export async function myEvaluationsPage(actor: Actor, year?: number, now = new Date()): Promise<{ rows: MyEvaluationRow[]; years: number[] }> {
+  const thisYear = vietnamYear(now);
   let years = year ? [year] : [thisYear, thisYear - 1];
   if (!actor.staffId) return { rows: [], years };
   const staffId = actor.staffId;
