@@ -46,11 +46,12 @@ export async function updateAccount(id: Types.ObjectId, fields: { displayName: s
   await UserModel.updateOne({ _id: id }, { $set: fields });
 }
 
-/** Sets a new password; `unlock` also clears failed attempts and a lockout (an administrator's reset). */
+/** Sets a new password and ends the account's sessions; `unlock` also clears failed attempts and a lockout (an administrator's reset). */
 export async function setPassword(id: Types.ObjectId, password: string, opts: { unlock: boolean }): Promise<void> {
   const set: Record<string, unknown> = { passwordHash: await hashPassword(password) };
   if (opts.unlock) Object.assign(set, { failedLogins: 0, lockedUntil: null });
-  await UserModel.updateOne({ _id: id }, { $set: set });
+  // Every session signed in with the old password ends (passport.ts compares the epoch).
+  await UserModel.updateOne({ _id: id }, { $set: set, $inc: { sessionEpoch: 1 } });
 }
 
 export async function passwordMatches(id: Types.ObjectId, password: string): Promise<boolean> {

@@ -7,6 +7,8 @@ export interface Actor {
   displayName: string;
   staffId: Types.ObjectId | null;
   roles: { role: Role; unitId: Types.ObjectId }[];
+  /** The account's session epoch when this actor was read: a session remembers it (passport.ts). */
+  sessionEpoch?: number;
 }
 
 export function hasRole(actor: Actor, ...roles: Role[]): boolean {

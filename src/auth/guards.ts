@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { Forbidden } from '../shared/errors.js';
 import { hasRole, type Actor } from './actor.js';
+import { findActor } from './service.js';
 import type { Role } from './model.js';
 
 declare global {
@@ -44,4 +45,14 @@ export function userLocals(req: Request, res: Response, next: NextFunction): voi
   res.locals.isAdmin = req.user ? hasRole(req.user, 'admin') : false;
   res.locals.isHead = req.user ? hasRole(req.user, 'head', 'admin') : false;
   next();
+}
+
+/**
+ * Signs this browser in again with the account as it is now: after the user changed their own password (which ended
+ * every session of the account), the session they did it from carries on.
+ */
+export async function renewSignIn(req: Request): Promise<void> {
+  const fresh = req.user ? await findActor(String(req.user.userId)) : null;
+  if (!fresh) return;
+  await new Promise<void>((resolve, reject) => req.login(fresh, (err) => (err ? reject(err) : resolve())));
 }

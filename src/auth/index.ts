@@ -1,7 +1,7 @@
 /** The public door of this feature: what other features may use. Its models and helpers stay private. */
 export { coversUnit, hasRole, scopeRoots } from './actor.js';
 export type { Actor } from './actor.js';
-export { actor, requireLogin, requireRole } from './guards.js';
+export { actor, renewSignIn, requireLogin, requireRole } from './guards.js';
 export { ROLES } from './model.js';
 export { accountByUsername, accountsOfStaff, accountsWithRoleOn, clearLockout, createAccount, findAccount, linkStaff, passwordMatches, setPassword, unlinkStaff, updateAccount, usernameTaken, type Account } from './accounts.js';
 export type { Role, User } from './model.js';

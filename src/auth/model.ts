@@ -24,6 +24,8 @@ const userSchema = new Schema(
     lockedUntil: { type: Date, default: null },
     lastLoginAt: { type: Date, default: null },
     language: { type: String, enum: ['vi', 'en'], default: 'vi' },
+    /** Raised when the password changes: sessions signed in under an older value end (passport.ts). */
+    sessionEpoch: { type: Number, default: 0 },
   },
   { timestamps: true },
 );

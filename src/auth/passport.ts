@@ -14,10 +14,14 @@ export function configurePassport(policy: LockoutPolicy): passport.PassportStati
       }
     }),
   );
-  passport.serializeUser((user, done) => done(null, String(user.userId)));
-  passport.deserializeUser(async (id: string, done) => {
+  // A session holds the account and its session epoch ("id.epoch"); a password change raises the epoch, which ends
+  // every session signed in before it (the account is read on every request anyway: no extra look-up).
+  passport.serializeUser((user, done) => done(null, `${String(user.userId)}.${user.sessionEpoch ?? 0}`));
+  passport.deserializeUser(async (serialized: string, done) => {
     try {
-      done(null, (await findActor(id)) ?? false);
+      const [id = '', epoch = '0'] = String(serialized).split('.');
+      const actor = await findActor(id);
+      done(null, actor && (actor.sessionEpoch ?? 0) === Number(epoch) ? actor : false);
     } catch (err) {
       done(err);
     }

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { requireLogin, requireRole, actor } from '../auth/index.js';
+import { renewSignIn, requireLogin, requireRole, actor } from '../auth/index.js';
 import { ROLES } from '../auth/index.js';
 import { formPost } from '../shared/forms.js';
 import { flash } from '../shared/flash.js';
@@ -109,6 +109,8 @@ export function accountRouter(): Router {
       locals,
       submit: async (req, res, input) => {
         await users.changeOwnPassword(actor(req), input.currentPassword, input.newPassword);
+        // The change ended every session of the account; this one carries on.
+        await renewSignIn(req);
         flash(req, 'success', 'users.passwordChanged');
         res.redirect('/');
       },

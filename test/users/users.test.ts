@@ -119,4 +119,30 @@ describe('login accounts', () => {
     const province = await asAdmin();
     expect((await province.get(`/users/${roleless._id}/edit`)).status).to.equal(200);
   });
+  it('when a user changes their own password, then their other sessions end and the one they changed it from carries on', async () => {
+    const user = await makeUser({ roles: [{ role: 'staff', unit: units.communeA }] });
+    const here = agentFor(testApp());
+    const elsewhere = agentFor(testApp());
+    await login(here, user.username);
+    await login(elsewhere, user.username);
+    expect((await elsewhere.get('/account/password')).status).to.equal(200);
+    const changed = await submitForm(here, '/account/password', '/account/password', { currentPassword: 'Matkhau@2026', newPassword: 'MotMatKhauDai-2', confirmPassword: 'MotMatKhauDai-2' });
+    expect(changed.status).to.equal(302);
+    expect((await here.get('/account/password')).status).to.equal(200);
+    const ended = await elsewhere.get('/account/password');
+    expect(ended.status).to.equal(302);
+    expect(ended.headers.location).to.equal('/login');
+  });
+
+  it('when an administrator resets a password, then every session of that user ends', async () => {
+    const user = await makeUser({ roles: [{ role: 'staff', unit: units.communeA }] });
+    const theirs = agentFor(testApp());
+    await login(theirs, user.username);
+    expect((await theirs.get('/account/password')).status).to.equal(200);
+    const admin = await asAdmin();
+    const reset = await submitForm(admin, `/users/${user._id}/edit`, `/users/${user._id}/password`, { password: 'TamThoi-2026-x', confirmPassword: 'TamThoi-2026-x' });
+    expect(reset.status).to.equal(302);
+    expect((await theirs.get('/account/password')).headers.location).to.equal('/login');
+    await login(agentFor(testApp()), user.username, 'TamThoi-2026-x');
+  });
 });
