@@ -2,6 +2,7 @@ import { isId } from '../shared/ids.js';
 import { Types } from 'mongoose';
 import { UserModel, type User, type Role } from './model.js';
 import { hashPassword, verifyPassword, decoyPasswordHash } from './passwords.js';
+import { SerialQueue } from '../shared/serial.js';
 import type { Actor } from './actor.js';
 
 export type LoginResult = { ok: true; actor: Actor } | { ok: false; reason: 'invalid' | 'locked'; lockedUntil?: Date };
@@ -27,9 +28,31 @@ export async function findActor(userId: string): Promise<Actor | null> {
   return user && user.active ? actorOf(user) : null;
 }
 
+/**
+ * Attempts on one account are checked one at a time in this process: parallel wrong passwords would otherwise all
+ * read the same failure count and all be checked, past the lockout.
+ */
+const attemptsByAccount = new Map<string, { queue: SerialQueue; waiting: number }>();
+
+async function oneAttemptAtATime<T>(username: string, attempt: () => Promise<T>): Promise<T> {
+  const entry = attemptsByAccount.get(username) ?? { queue: new SerialQueue(), waiting: 0 };
+  attemptsByAccount.set(username, entry);
+  entry.waiting++;
+  try {
+    return await entry.queue.run(attempt);
+  } finally {
+    if (--entry.waiting === 0) attemptsByAccount.delete(username);
+  }
+}
+
 /** Checks a password; repeated failures lock the account for a while, whoever is trying. */
-export async function login(username: string, password: string, policy: LockoutPolicy, now = new Date()): Promise<LoginResult> {
-  const user = await UserModel.findOne({ username: username.trim().toLowerCase() }).lean();
+export async function login(username: string, password: string, policy: LockoutPolicy, now?: Date): Promise<LoginResult> {
+  const name = username.trim().toLowerCase();
+  return oneAttemptAtATime(name, () => checkLogin(name, password, policy, now ?? new Date()));
+}
+
+async function checkLogin(username: string, password: string, policy: LockoutPolicy, now: Date): Promise<LoginResult> {
+  const user = await UserModel.findOne({ username }).lean();
   if (!user || !user.active) {
     await verifyPassword(await decoyPasswordHash(), password);
     return { ok: false, reason: 'invalid' };

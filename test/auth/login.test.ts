@@ -40,6 +40,17 @@ describe('login and sessions', () => {
     expect((await agent.get('/')).status).to.equal(302);
   });
 
+  it('when twelve wrong passwords arrive at once, then only four are checked as wrong, the rest find the account locked, and so does the right one', async () => {
+    const user = await makeUser({ roles: [{ role: 'staff', unit: units.communeA }] });
+    const agent = agentFor(testApp({ LOGIN_MAX_ATTEMPTS: '5', LOGIN_LOCK_MINUTES: '15', LOGIN_RATE_LIMIT_PER_15_MIN: '1000' }));
+    const _csrf = await csrfFrom(agent, '/login');
+    const statuses = await Promise.all(Array.from({ length: 12 }, () => agent.post('/login').type('form').send({ _csrf, username: user.username, password: 'wrong' }).then((r) => r.status)));
+    expect(statuses.filter((s) => s === 401)).to.have.length(4);
+    expect(statuses.filter((s) => s === 423)).to.have.length(8);
+    const right = await agent.post('/login').type('form').send({ _csrf, username: user.username, password: DEFAULT_PASSWORD });
+    expect(right.status).to.equal(423);
+  });
+
   it('when the password is wrong five times, then the account is locked even for the right password', async () => {
     const user = await makeUser({ roles: [{ role: 'staff', unit: units.communeA }] });
     const agent = agentFor(testApp({ LOGIN_MAX_ATTEMPTS: '5', LOGIN_LOCK_MINUTES: '15' }));
