@@ -30,6 +30,10 @@ async function drain(settings: ExportSettings): Promise<void> {
   for (let id = queue.shift(); id; id = queue.shift()) {
     try {
       await runJob(id, settings);
+    } catch (err) {
+      // The database went away mid-job (even the failure could not be recorded): the job is marked interrupted when
+      // its heartbeat goes stale; the process and the next jobs carry on.
+      logger.error({ err, exportJobId: id }, 'export job could not be finished');
     } finally {
       known.delete(id);
     }
@@ -46,7 +50,6 @@ export async function runJob(id: string, settings: ExportSettings): Promise<void
   if (claimed.modifiedCount !== 1) return;
   const job = await ExportJobModel.findById(id).lean<ExportJob>();
   if (!job) return;
-  await fs.promises.mkdir(settings.dir, { recursive: true });
   const finalPath = path.join(settings.dir, `${id}.xlsx`);
   const partPath = `${finalPath}.part`;
   let lastWrite = 0;
@@ -59,9 +62,11 @@ export async function runJob(id: string, settings: ExportSettings): Promise<void
   };
   let out: fs.WriteStream | null = null;
   try {
+    await privateFolder(settings.dir);
     const unit = await unitById(job.unitId);
     if (!unit) throw new Error('unit gone');
-    out = fs.createWriteStream(partPath);
+    // Workbooks hold personal data: readable by this account only.
+    out = fs.createWriteStream(partPath, { mode: 0o600 });
     const done = finished(out);
     done.catch(() => {});
     await buildWorkbook(job.kind, unit, job.year, out, { lang: job.lang === 'en' ? 'en' : 'vi', viewerUserId: job.requestedBy, settings, onProgress });
@@ -77,6 +82,12 @@ export async function runJob(id: string, settings: ExportSettings): Promise<void
     await pending;
     await ExportJobModel.updateOne({ _id: id }, { $set: { status: 'FAILED', errorKey: 'exports.errors.internal', finishedAt: new Date() } });
   }
+}
+
+/** The export folder, created for this account only (and made so if it was not). */
+async function privateFolder(dir: string): Promise<void> {
+  await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+  await fs.promises.chmod(dir, 0o700);
 }
 
 export async function markIfInterrupted(job: ExportJob, now = new Date()): Promise<ExportJob> {

@@ -1,4 +1,4 @@
-import os from 'node:os';
+import { projectRoot } from '../shared/paths.js';
 import path from 'node:path';
 import type { Config } from '../config.js';
 
@@ -12,7 +12,8 @@ export interface ExportSettings {
 export function exportSettingsFrom(config: Pick<Config, 'SUPPRESS_BELOW' | 'EXPORT_DIR' | 'EXPORT_RETENTION_HOURS'>): ExportSettings {
   return {
     suppressBelow: config.SUPPRESS_BELOW,
-    dir: config.EXPORT_DIR ? path.resolve(config.EXPORT_DIR) : path.join(os.tmpdir(), 'congboc-exports'),
+    // Not a shared temporary folder: another account there could read the workbooks or plant the folder first.
+    dir: config.EXPORT_DIR ? path.resolve(config.EXPORT_DIR) : path.join(projectRoot, 'data', 'exports'),
     retentionHours: config.EXPORT_RETENTION_HOURS,
   };
 }

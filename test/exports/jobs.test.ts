@@ -6,7 +6,8 @@ import { Types } from 'mongoose';
 import * as XLSX from 'xlsx';
 import * as jobs from '../../src/exports/jobs.js';
 import { ExportJobModel } from '../../src/exports/model.js';
-import { agentFor, login, submitForm, testApp, type Agent } from '../helpers/app.js';
+import { agentFor, login, submitForm, testApp, testConfig, type Agent } from '../helpers/app.js';
+import { exportSettingsFrom } from '../../src/exports/settings.js';
 import { clearDatabase } from '../helpers/db.js';
 import { makeUser } from '../helpers/factories.js';
 import { evaluate, exportWorld, person, type ExportWorld } from './world.js';
@@ -63,6 +64,30 @@ describe('exports: background jobs and who may export what', () => {
     expect(wb.SheetNames[0]).to.equal('Tổng hợp');
     const done = await headA.get(res.headers.location!);
     expect(done.text).to.contain(`${status.downloadUrl}`).and.not.to.contain('http-equiv="refresh"');
+  });
+
+  it('when a workbook is written, then it and its folder are readable by the app’s account only', async () => {
+    const res = await submitForm(headA, '/exports', '/exports', { unit: String(w.communeA._id), year: '2026' });
+    expect((await finished(headA, res.headers.location!)).status).to.equal('DONE');
+    const job = (await ExportJobModel.findOne({ status: 'DONE' }).lean())!;
+    expect((await fs.promises.stat(job.filePath!)).mode & 0o077, 'file').to.equal(0);
+    expect((await fs.promises.stat(path.dirname(job.filePath!))).mode & 0o077, 'folder').to.equal(0);
+  });
+
+  it('when a job cannot even be claimed (a malformed id), then the queue logs it and the next job still runs, with no unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const listener = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', listener);
+    try {
+      jobs.enqueue('not-an-id', exportSettingsFrom(testConfig()));
+      const res = await submitForm(headA, '/exports', '/exports', { unit: String(w.communeA._id), year: '2026' });
+      expect((await finished(headA, res.headers.location!)).status).to.equal('DONE');
+      // Let any rejection of the settled work reach the process's handler before looking.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).to.deep.equal([]);
+    } finally {
+      process.off('unhandledRejection', listener);
+    }
   });
 
   it('when a head asks for another commune, then 403 and no job is queued', async () => {
