@@ -90,6 +90,7 @@ async function main() {
     LOGIN_RATE_LIMIT_PER_15_MIN: raised,
     REPORT_RATE_LIMIT_PER_HOUR: raised,
     REPORT_LOOKUP_RATE_LIMIT_PER_15_MIN: raised,
+    KIOSK_RATINGS_PER_10_MIN: raised,
   });
   const app = createApp(config, { logger: createLogger('silent') });
   // What src/server.ts starts in the background at start-up, awaited here so that pages are measured in the steady

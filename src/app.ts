@@ -39,7 +39,7 @@ import { requestMemoMiddleware } from './shared/request-memo.js';
 function citizenPages(config: Config): express.Router {
   const router = express.Router();
   router.use(citizenReportsRouter(config));
-  router.use(kioskRouter());
+  router.use(kioskRouter(config.KIOSK_RATINGS_PER_10_MIN));
   return router;
 }
 

@@ -39,6 +39,7 @@ const schema = z.object({
   EXPLANATION_DAYS: z.coerce.number().int().min(1).max(30).default(5),
   REPORT_RATE_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(10),
   REPORT_LOOKUP_RATE_LIMIT_PER_15_MIN: z.coerce.number().int().min(1).default(10),
+  KIOSK_RATINGS_PER_10_MIN: z.coerce.number().int().min(1).default(30),
   REPORT_TRACKING_DAYS_AFTER_CLOSE: z.coerce.number().int().min(1).max(3650).default(180),
   EARLY_WARNING_THRESHOLD: z.coerce.number().int().min(2).max(100).default(2),
   EARLY_WARNING_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(180),

@@ -22,7 +22,7 @@ export const satisfactionMessages = catalogue({
         back: 'Quay lại trang đánh giá',
       },
       tooMany: {
-        body: 'Thiết bị này đã gửi nhiều đánh giá trong thời gian ngắn. Vui lòng thử lại sau ít phút.',
+        body: 'Thiết bị hoặc mạng này đã gửi nhiều đánh giá trong thời gian ngắn. Vui lòng thử lại sau ít phút.',
       },
       report: {
         title: 'Tỷ lệ hài lòng',
@@ -76,7 +76,7 @@ export const satisfactionMessages = catalogue({
         back: 'Back to the rating page',
       },
       tooMany: {
-        body: 'This device has sent many ratings in a short time. Please try again in a few minutes.',
+        body: 'This device or network has sent many ratings in a short time. Please try again in a few minutes.',
       },
       report: {
         title: 'Satisfaction rate',

@@ -14,27 +14,23 @@ const manager = requireRole('admin', 'head');
 /** Seconds the thank-you page waits before the kiosk is ready for the next citizen. */
 const THANK_YOU_SECONDS = 8;
 
-export interface SatisfactionRouterOptions {
-  /** Ratings one device may send per window: a kiosk serves one citizen after another, a phone should not stuff the box. */
-  ratingsPerDevice?: number;
-  windowMinutes?: number;
-}
+const KIOSK_WINDOW_MINUTES = 10;
 
 /**
- * A device is its network address and browser signature, hashed with a key that lives only in this
- * process: the limiter's memory holds no address, and nothing needs a cookie the device could drop.
+ * Ratings per network address, hashed with a key that lives only in this process: the limiter's memory holds no
+ * address, and nothing the client sends (a cookie, its browser signature) can give it a fresh allowance.
  */
-function deviceLimiter(opts: Required<SatisfactionRouterOptions>) {
+function addressLimiter(ratingsPerWindow: number) {
   const key = crypto.randomBytes(32);
   return rateLimit({
-    windowMs: opts.windowMinutes * 60_000,
-    limit: opts.ratingsPerDevice,
+    windowMs: KIOSK_WINDOW_MINUTES * 60_000,
+    limit: ratingsPerWindow,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     keyGenerator: (req: Request) =>
       crypto
         .createHmac('sha256', key)
-        .update(`${ipKeyGenerator(req.ip ?? '')}|${req.get('user-agent') ?? ''}`)
+        .update(ipKeyGenerator(req.ip ?? ''))
         .digest('base64url'),
     handler: (req: Request, res: Response) => {
       res.status(429).render('satisfaction/too-many', { layout: KIOSK_LAYOUT, title: res.locals.t('satisfaction.kiosk.title'), deskCode: String(req.params.deskCode ?? '') });
@@ -44,10 +40,10 @@ function deviceLimiter(opts: Required<SatisfactionRouterOptions>) {
 
 const officerQuery = (req: Request) => (typeof req.query.officer === 'string' ? req.query.officer : undefined);
 
-/** The public rating kiosk (/danh-gia/…): no login, a rate limit per device. */
-export function kioskRouter(options: SatisfactionRouterOptions = {}): Router {
+/** The public rating kiosk (/danh-gia/…): no login, a rate limit per network address. */
+export function kioskRouter(ratingsPer10Minutes: number): Router {
   const router = Router();
-  const limiter = deviceLimiter({ ratingsPerDevice: options.ratingsPerDevice ?? 12, windowMinutes: options.windowMinutes ?? 10 });
+  const limiter = addressLimiter(ratingsPer10Minutes);
 
   const kioskLocals = async (req: Request, res: Response, officerId?: string) => {
     const data = await service.kiosk(String(req.params.deskCode), officerId);

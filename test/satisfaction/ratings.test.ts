@@ -121,20 +121,20 @@ describe('satisfaction ratings at the one-stop desk', () => {
     expect(await RatingModel.countDocuments()).to.equal(1);
   });
 
-  it('when one device sends more ratings than the limit, then it gets 429 and the extra ones are not stored, while another device still can rate', async () => {
-    const agent = agentFor(testApp());
+  it('when one network address sends more ratings than the limit, then it gets 429 whatever browser it claims to be, nothing extra is stored, and another address still can rate', async () => {
+    const agent = agentFor(testApp({ TRUST_PROXY: '1', KIOSK_RATINGS_PER_10_MIN: '12' }));
     const _csrf = await csrfFrom(agent, kioskPath());
+    const rate = (address: string, browser: string) =>
+      agent.post(kioskPath()).set('X-Forwarded-For', address).set('User-Agent', browser).type('form').send({ _csrf, level: 'VERY_SATISFIED' });
     const statuses: number[] = [];
-    for (let i = 0; i < 13; i++) {
-      statuses.push((await agent.post(kioskPath()).set('User-Agent', 'PhoneA').type('form').send({ _csrf, level: 'VERY_SATISFIED' })).status);
-    }
+    for (let i = 0; i < 13; i++) statuses.push((await rate('203.0.113.7', `Phone-${i}`)).status);
     expect(statuses.slice(0, 12).every((s) => s === 303)).to.equal(true);
     expect(statuses[12]).to.equal(429);
-    const limited = await agent.post(kioskPath()).set('User-Agent', 'PhoneA').type('form').send({ _csrf, level: 'VERY_SATISFIED' });
-    expect(limited.text).to.contain('Thiết bị này đã gửi nhiều đánh giá');
+    const limited = await rate('203.0.113.7', 'YetAnotherBrowser');
+    expect(limited.status).to.equal(429);
+    expect(limited.text).to.contain('Thiết bị hoặc mạng này đã gửi nhiều đánh giá');
     expect(await RatingModel.countDocuments()).to.equal(12);
-    const other = await agent.post(kioskPath()).set('User-Agent', 'PhoneB').type('form').send({ _csrf, level: 'SATISFIED' });
-    expect(other.status).to.equal(303);
+    expect((await rate('198.51.100.20', 'Phone-0')).status).to.equal(303);
   });
 
   it('when the desk code is unknown or the desk has closed, then 404', async () => {
