@@ -14,7 +14,7 @@ import { viewLocals } from './shared/locals.js';
 import { userLocals } from './auth/guards.js';
 import { csrfProtection } from './shared/csrf.js';
 import { errorHandler, notFoundHandler } from './shared/error-handler.js';
-import { sessionMiddleware } from './auth/sessions.js';
+import { sessionMiddleware, sessionStoredBeforeRedirect } from './auth/sessions.js';
 import { configurePassport } from './auth/passport.js';
 import { authRouter } from './auth/routes.js';
 import { healthRouter } from './health/routes.js';
@@ -86,6 +86,7 @@ export function createApp(config: Config, deps: { logger?: Logger; healthConnect
   app.use(express.urlencoded({ extended: true, limit: '200kb', parameterLimit: 2000 }));
   app.use(requestMemoMiddleware);
   app.use(sessionMiddleware(config));
+  app.use(sessionStoredBeforeRedirect);
   const passport = configurePassport({ maxAttempts: config.LOGIN_MAX_ATTEMPTS, lockMinutes: config.LOGIN_LOCK_MINUTES });
   app.use(passport.initialize());
   app.use(passport.session());

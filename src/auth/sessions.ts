@@ -1,3 +1,4 @@
+import type { NextFunction, Request, Response } from 'express';
 import session from 'express-session';
 import MongoStore from 'connect-mongo';
 import mongoose from 'mongoose';
@@ -39,4 +40,18 @@ export function startSessionSweeper(everyMs = 10 * 60_000): () => void {
   const timer = setInterval(() => void sweepExpiredSessions().catch(() => undefined), everyMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/**
+ * Post → redirect → get, made safe: express-session stores a changed session while the response is already on its
+ * way, so a browser following a redirect could read the session before the write (a lost receipt, flash message or
+ * language). Every redirect therefore waits until the session is stored.
+ */
+export function sessionStoredBeforeRedirect(req: Request, res: Response, next: NextFunction): void {
+  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+  res.redirect = ((...args: unknown[]) => {
+    if (!req.session) return redirect(...args);
+    req.session.save((err) => (err ? next(err) : redirect(...args)));
+  }) as Response['redirect'];
+  next();
 }

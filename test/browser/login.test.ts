@@ -36,4 +36,21 @@ describe('in a real browser', function () {
     expect(await page.textContent('h1')).to.equal('Log in');
     await page.close();
   });
+  it('when the language is switched back and forth twenty times with other requests in flight, then every page after a switch speaks the language chosen', async () => {
+    const context = await site.browser.newContext();
+    const page = await context.newPage();
+    const tab = await context.newPage(); // a second tab of the same browser, loading pages meanwhile
+    await page.goto(`${site.url}/login`);
+    await tab.goto(`${site.url}/login`);
+    const seen: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const lang = i % 2 === 0 ? 'en' : 'vi';
+      const inFlight = tab.evaluate(() => fetch('/login').then((r) => r.status));
+      await page.goto(`${site.url}/lang/${lang}?back=/login`);
+      seen.push(`${lang}:${await page.getAttribute('html', 'lang')}`);
+      await inFlight;
+    }
+    expect(seen.filter((s) => s.split(':')[0] !== s.split(':')[1])).to.deep.equal([]);
+    await context.close();
+  });
 });
