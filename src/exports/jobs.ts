@@ -84,9 +84,12 @@ export async function runJob(id: string, settings: ExportSettings): Promise<void
   }
 }
 
-/** The export folder, created for this account only (and made so if it was not). */
+/**
+ * The export folder, for this account only (made so if it was not). Only the folder itself: its parents (./data holds
+ * the embedded database, which another system user must be able to enter) keep the usual mode.
+ */
 async function privateFolder(dir: string): Promise<void> {
-  await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+  await fs.promises.mkdir(dir, { recursive: true });
   await fs.promises.chmod(dir, 0o700);
 }
 

@@ -66,12 +66,19 @@ describe('exports: background jobs and who may export what', () => {
     expect(done.text).to.contain(`${status.downloadUrl}`).and.not.to.contain('http-equiv="refresh"');
   });
 
-  it('when a workbook is written, then it and its folder are readable by the app’s account only', async () => {
-    const res = await submitForm(headA, '/exports', '/exports', { unit: String(w.communeA._id), year: '2026' });
-    expect((await finished(headA, res.headers.location!)).status).to.equal('DONE');
+  it('when a workbook is written, then it and its folder are readable by the app’s account only, and the folders above keep the usual mode', async () => {
+    // A folder that does not exist yet, as ./data/exports on a fresh machine.
+    const root = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'congboc-exportdir-'));
+    const agent = agentFor(testApp({ EXPORT_DIR: path.join(root, 'data', 'exports') }));
+    await login(agent, headAUser.username);
+    const res = await submitForm(agent, '/exports', '/exports', { unit: String(w.communeA._id), year: '2026' });
+    expect((await finished(agent, res.headers.location!)).status).to.equal('DONE');
     const job = (await ExportJobModel.findOne({ status: 'DONE' }).lean())!;
     expect((await fs.promises.stat(job.filePath!)).mode & 0o077, 'file').to.equal(0);
     expect((await fs.promises.stat(path.dirname(job.filePath!))).mode & 0o077, 'folder').to.equal(0);
+    // Its parent keeps the usual mode: the embedded database's system user must still enter ./data.
+    expect((await fs.promises.stat(path.join(root, 'data'))).mode & 0o005, 'parent').to.equal(0o005);
+    await fs.promises.rm(root, { recursive: true, force: true });
   });
 
   it('when a job cannot even be claimed (a malformed id), then the queue logs it and the next job still runs, with no unhandled rejection', async () => {
