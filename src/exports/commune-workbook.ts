@@ -4,7 +4,7 @@ import type { TFunction } from 'i18next';
 import { CLASSIFICATION_LEVELS } from '../evaluations/index.js';
 import * as statistics from '../statistics/index.js';
 import { dataSheetOptions, noSuppression, placeName, writeHeading, writeStaffSheet } from './sheets.js';
-import { col, commitSheet, createWriter, Pacer, pageSetup, ratio, STYLE, sum, writeRow } from './xlsx.js';
+import { columnSum, commitSheet, createWriter, Pacer, pageSetup, ratio, STYLE, writeRow } from './xlsx.js';
 import type { YearData } from './yearly-data.js';
 
 export interface WorkbookOptions {
@@ -111,7 +111,7 @@ export async function writeCommuneWorkbook(data: YearData, stream: Writable, opt
   });
   const last = first + C - 1;
   const totalRow = last + 1;
-  const colSum = (c: number, value: number) => sum(`${col(c)}${first}:${col(c)}${Math.max(first, last)}`, value);
+  const colSum = (c: number, value: number) => columnSum(c, first, last, value);
   writeRow(
     summary,
     [
@@ -185,8 +185,9 @@ async function writeIncidentsSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, data:
     );
     await pacer.row();
   }
-  const last = Math.max(3 + n, 4);
-  writeRow(ws, ['', { formula: `COUNTA(B4:B${last})`, result: n }, '', '', t('exports.workbook.total')], (c) => (c === 2 ? STYLE.totalInteger : c === 5 ? STYLE.bold : undefined));
+  // No cases: a plain 0, as a range clamped to row 4 would count the total itself.
+  const count = n > 0 ? { formula: `COUNTA(B4:B${3 + n})`, result: n } : 0;
+  writeRow(ws, ['', count, '', '', t('exports.workbook.total')], (c) => (c === 2 ? STYLE.totalInteger : c === 5 ? STYLE.bold : undefined));
   ws.autoFilter = { from: { row: 3, column: 1 }, to: { row: Math.max(3 + n, 3), column: keys.length } };
   await commitSheet(wb, ws);
 }
@@ -217,10 +218,9 @@ async function writeSatisfactionSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, da
       r++;
       await pacer.row();
     }
-  const last = Math.max(r - 1, 4);
   writeRow(
     ws,
-    [t('exports.workbook.total'), '', sum(`C4:C${last}`, ratings), sum(`D4:D${last}`, satisfied), ratio(`D${r}`, `C${r}`, satisfied, ratings)],
+    [t('exports.workbook.total'), '', columnSum(3, 4, r - 1, ratings), columnSum(4, 4, r - 1, satisfied), ratio(`D${r}`, `C${r}`, satisfied, ratings)],
     (c) => (c === 1 ? STYLE.bold : c === 3 || c === 4 ? STYLE.totalInteger : c === 5 ? STYLE.totalPercent : undefined),
   );
   ws.autoFilter = { from: { row: 3, column: 1 }, to: { row: Math.max(r - 1, 3), column: 5 } };

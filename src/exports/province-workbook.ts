@@ -4,7 +4,7 @@ import { CLASSIFICATION_LEVELS } from '../evaluations/index.js';
 import * as statistics from '../statistics/index.js';
 import { type WorkbookOptions } from './commune-workbook.js';
 import { dataSheetOptions, placeName, suppressBelow, writeHeading, writeStaffSheet } from './sheets.js';
-import { col, commitSheet, createWriter, Pacer, pageSetup, ratio, sheetNamer, STYLE, sum, writeRow } from './xlsx.js';
+import { col, columnSum, commitSheet, createWriter, Pacer, pageSetup, ratio, sheetNamer, STYLE, writeRow } from './xlsx.js';
 import { visibleGroups, type YearData } from './yearly-data.js';
 
 export interface ProvinceWorkbookOptions extends WorkbookOptions {
@@ -111,11 +111,11 @@ export async function writeProvinceWorkbook(data: YearData, stream: Writable, op
     r++;
   }
   // The province row: counts as SUM formulas over the rows above (their results the read model's sums), rates over them.
-  const last = Math.max(r - 1, first);
+  const last = r - 1;
   const totals = statistics.sumFigures(shown.map((g) => data.figures[g]!));
-  const totalRow: unknown[] = ['', t('exports.workbook.provinceTotal'), ...cellsOf(totals, r, (k, n) => sum(`${col(k)}${first}:${col(k)}${last}`, n))];
+  const totalRow: unknown[] = ['', t('exports.workbook.provinceTotal'), ...cellsOf(totals, r, (k, n) => columnSum(k, first, last, n))];
   writeRow(ws, totalRow, (k) => (k === 2 ? STYLE.bold : styleOf(k) === STYLE.percent ? STYLE.totalPercent : k >= 3 ? STYLE.totalInteger : undefined));
-  ws.autoFilter = { from: { row: 8, column: 1 }, to: { row: last, column: width } };
+  ws.autoFilter = { from: { row: 8, column: 1 }, to: { row: Math.max(last, 8), column: width } };
   await commitSheet(wb, ws);
 
   // One sheet per commune with people, in the summary's order.

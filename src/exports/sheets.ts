@@ -2,7 +2,7 @@ import { vietnamDay } from '../shared/dates.js';
 import type ExcelJS from 'exceljs';
 import type { TFunction } from 'i18next';
 import { CLASSIFICATION_LEVELS } from '../evaluations/index.js';
-import { col, Pacer, pageSetup, STYLE, sum, writeRow } from './xlsx.js';
+import { columnSum, Pacer, pageSetup, rowSum, STYLE, writeRow } from './xlsx.js';
 import { verdictOf, type PeriodInfo, type YearData } from './yearly-data.js';
 
 /** A count as printed: small report counts become "<N" when a threshold applies. */
@@ -141,7 +141,6 @@ export async function writeStaffSheet(ws: ExcelJS.Worksheet, data: YearData, sta
   const stride = data.scoreStride;
   const classLabels = CLASSIFICATION_LEVELS.map((l) => t(`exports.workbook.classification.${l}`));
   const verdictLabels = new Map(['GOOD', 'COMPLIANT', 'BREACHED', 'NOT_EVALUATED'].map((v) => [v, t(`exports.workbook.verdict.${v}`)]));
-  const incRange = (r: number) => `${col(incStart)}${r}:${col(incStart + C - 1)}${r}`;
   const rowStyle = (c: number) => (c >= incStart && c <= breachCol ? STYLE.integer : undefined);
   const firstRow = 5;
   let r = firstRow;
@@ -163,7 +162,7 @@ export async function writeStaffSheet(ws: ExcelJS.Worksheet, data: YearData, sta
       incidents += v;
       values[incStart - 1 + k] = opts.suppress(v);
     }
-    values[incTotal - 1] = plain ? sum(incRange(r), incidents) : opts.suppress(incidents);
+    values[incTotal - 1] = plain ? rowSum(r, incStart, incStart + C - 1, incidents) : opts.suppress(incidents);
     values[breachCol - 1] = data.breaches[i];
     const level = data.classification[i]!;
     values[classCol - 1] = level ? classLabels[level - 1] : null;
@@ -181,11 +180,11 @@ export async function writeStaffSheet(ws: ExcelJS.Worksheet, data: YearData, sta
     let n = 0;
     for (const i of staff) n += data.incidents[i * C + k]!;
     all += n;
-    totals[incStart - 1 + k] = plain ? sum(`${col(incStart + k)}${firstRow}:${col(incStart + k)}${Math.max(last, firstRow)}`, n) : opts.suppress(n);
+    totals[incStart - 1 + k] = plain ? columnSum(incStart + k, firstRow, last, n) : opts.suppress(n);
   }
   for (const i of staff) breaches += data.breaches[i]!;
-  totals[incTotal - 1] = plain ? sum(`${col(incTotal)}${firstRow}:${col(incTotal)}${Math.max(last, firstRow)}`, all) : opts.suppress(all);
-  totals[breachCol - 1] = sum(`${col(breachCol)}${firstRow}:${col(breachCol)}${Math.max(last, firstRow)}`, breaches);
+  totals[incTotal - 1] = plain ? columnSum(incTotal, firstRow, last, all) : opts.suppress(all);
+  totals[breachCol - 1] = columnSum(breachCol, firstRow, last, breaches);
   writeRow(ws, totals, (c) => (c === 2 ? STYLE.bold : c >= incStart && c <= breachCol ? STYLE.totalInteger : undefined));
   ws.autoFilter = { from: { row: 4, column: 1 }, to: { row: Math.max(last, 4), column: width } };
 }

@@ -91,7 +91,20 @@ export function ratio(numeratorCell: string, denominatorCell: string, numerator:
   return { formula: `IF(${denominatorCell}>0,${numeratorCell}/${denominatorCell},"")`, result: denominator > 0 ? numerator / denominator : '' } as ExcelJS.CellFormulaValue;
 }
 
-export function sum(range: string, result: number): ExcelJS.CellFormulaValue {
+/**
+ * The total of a column's rows first…last: a SUM formula with its result, or a plain 0 when there are no rows
+ * (last < first). A range clamped to one row instead would be the total's own cell, a circular reference.
+ */
+export function columnSum(column: number, first: number, last: number, result: number): ExcelJS.CellFormulaValue | number {
+  return last < first ? 0 : sum(`${col(column)}${first}:${col(column)}${last}`, result);
+}
+
+/** The total of a row's columns first…last, the same way: a plain 0 when there are no columns. */
+export function rowSum(row: number, first: number, last: number, result: number): ExcelJS.CellFormulaValue | number {
+  return last < first ? 0 : sum(`${col(first)}${row}:${col(last)}${row}`, result);
+}
+
+function sum(range: string, result: number): ExcelJS.CellFormulaValue {
   return { formula: `SUM(${range})`, result } as ExcelJS.CellFormulaValue;
 }
 

@@ -1,0 +1,98 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const SOFFICE = process.env.SOFFICE_BIN ?? '/usr/bin/soffice';
+
+/** LibreOffice's first start on a fresh profile can take 30+ s on a busy machine; later ones a few seconds. */
+export const LIBREOFFICE_TIMEOUT_MS = 180_000;
+
+// By default LibreOffice shows an .xlsx's cached formula results; this makes it recalculate every formula on load.
+const RECALCULATE_ON_LOAD = `<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+`;
+
+// Comma-separated, double-quoted, UTF-8, from line 1; raw values (not as formatted), results (not formulas);
+// the last token (-1) writes every sheet to its own file, "<file>-<sheet>.csv".
+const CSV_EVERY_SHEET = 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1';
+
+/** A sheet as LibreOffice computed it: rows of cell texts, row 1 first (errors read "Err:522", "#REF!", …). */
+export type Grid = string[][];
+
+export interface Recalculator {
+  /** Opens each workbook in LibreOffice, recalculates every formula, and returns each one's sheets by name. */
+  recalculate(workbooks: Record<string, Buffer>): Promise<Record<string, Map<string, Grid>>>;
+  /** Removes the profile and files of this run. */
+  dispose(): void;
+}
+
+/** Headless LibreOffice with a throw-away user profile of its own, so parallel runs do not share one. */
+export function throwawayLibreOffice(): Recalculator {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'congboc-soffice-'));
+  fs.mkdirSync(path.join(root, 'profile', 'user'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'profile', 'user', 'registrymodifications.xcu'), RECALCULATE_ON_LOAD);
+  let runs = 0;
+  return {
+    async recalculate(workbooks) {
+      const dir = path.join(root, `run-${++runs}`);
+      const outDir = path.join(dir, 'out');
+      fs.mkdirSync(outDir, { recursive: true });
+      const names = Object.keys(workbooks);
+      const inputs = names.map((name) => {
+        const file = path.join(dir, `${name}.xlsx`);
+        fs.writeFileSync(file, workbooks[name]!);
+        return file;
+      });
+      const args = [`-env:UserInstallation=file://${path.join(root, 'profile')}`, '--headless', '--norestore', '--nolockcheck', '--convert-to', CSV_EVERY_SHEET, '--outdir', outDir, ...inputs];
+      await promisify(execFile)(SOFFICE, args, { timeout: LIBREOFFICE_TIMEOUT_MS - 10_000 });
+      const written = fs.readdirSync(outDir);
+      const out: Record<string, Map<string, Grid>> = {};
+      for (const name of names) {
+        const prefix = `${name}-`;
+        const sheets = written.filter((f) => f.startsWith(prefix) && f.endsWith('.csv'));
+        if (!sheets.length) throw new Error(`LibreOffice wrote no sheet of ${name}.xlsx (files: ${written.join(', ')})`);
+        out[name] = new Map(sheets.map((f) => [f.slice(prefix.length, -'.csv'.length), parseCsv(fs.readFileSync(path.join(outDir, f), 'utf8'))]));
+      }
+      return out;
+    },
+    dispose() {
+      fs.rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** RFC 4180: fields split on commas; a quoted field may hold commas, line breaks and doubled quotes. */
+export function parseCsv(text: string): Grid {
+  const rows: Grid = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else if (ch !== '\r') field += ch;
+  }
+  if (field || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}
