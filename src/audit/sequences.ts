@@ -120,11 +120,10 @@ export class SequenceIndex {
   private async numberQueued(): Promise<void> {
     const taken = this.queue.splice(0);
     const outcomes = await Promise.allSettled(taken.map((q) => q.inserted));
-    const time = (d: Lean) => (d[this.o.timeField] as Date | undefined)?.getTime() ?? 0;
     const docs = taken
       .filter((_, i) => outcomes[i]!.status === 'fulfilled')
       .map((q) => q.doc)
-      .sort((a, b) => time(a) - time(b) || String(a._id).localeCompare(String(b._id)));
+      .sort(this.oldestFirst);
     if (docs.length === 0) return;
     if (this.ready === null) this.ready = await this.markerPresent().catch(() => null);
     // Not numbered yet, or a rebuild runs: they stay pending, and the rebuild numbers them.
@@ -174,7 +173,7 @@ export class SequenceIndex {
         }),
       ),
     }));
-    await inBatches(keyed, 8, (k) => o.docs.updateOne({ _id: k._id }, { $set: { [o.keysField]: k.keys, [o.pendingField]: false } }));
+    await this.storeKeys(keyed);
     // Numbers follow time: a document older than one already numbered (a seed writing the past) has them out of
     // order, so the collection is renumbered on its next read.
     const times = docs.map((d) => (d[o.timeField] as Date | undefined)?.getTime()).filter((t): t is number => t != null);
@@ -188,13 +187,30 @@ export class SequenceIndex {
     const o = this.o;
     return this.lock.run(async () => {
       if (!(this.ready ?? (this.ready = await this.markerPresent()))) return 0;
-      const stored = await o.docs.find({ [o.pendingField]: true }).select(`_id ${o.timeField} ${o.planFields}`).lean<Lean[]>();
-      const queued = new Set(this.queue.map((q) => String(q.doc._id)));
-      const time = (d: Lean) => (d[o.timeField] as Date | undefined)?.getTime() ?? 0;
-      const left = stored.filter((d) => !queued.has(String(d._id))).sort((a, b) => time(a) - time(b) || String(a._id).localeCompare(String(b._id)));
+      const left = await this.storedPendingNotQueued();
       if (left.length > 0) await this.numberInOrder(left);
       return left.length;
     });
+  }
+
+  /** Pending documents in the collection that the queue will not number, oldest first. */
+  private async storedPendingNotQueued(): Promise<Lean[]> {
+    const o = this.o;
+    const stored = await o.docs.find({ [o.pendingField]: true }).select(`_id ${o.timeField} ${o.planFields}`).lean<Lean[]>();
+    const queued = new Set(this.queue.map((q) => String(q.doc._id)));
+    return stored.filter((d) => !queued.has(String(d._id))).sort(this.oldestFirst);
+  }
+
+  /** (time, _id) order: the order numbers are handed out in. */
+  private readonly oldestFirst = (a: Lean, b: Lean): number => {
+    const time = (d: Lean) => (d[this.o.timeField] as Date | undefined)?.getTime() ?? 0;
+    return time(a) - time(b) || String(a._id).localeCompare(String(b._id));
+  };
+
+  /** Writes each document's keys and clears its pending flag. */
+  private storeKeys(keyed: readonly { _id: Id; keys: string[] }[]): Promise<void> {
+    const o = this.o;
+    return inBatches(keyed, 8, (k) => o.docs.updateOne({ _id: k._id }, { $set: { [o.keysField]: k.keys, [o.pendingField]: false } }));
   }
 
   private async forgetNumbering(): Promise<void> {
@@ -260,8 +276,7 @@ export class SequenceIndex {
     });
     const docs = await o.docs.find({}).select(`_id ${o.timeField} ${o.keysField} ${o.pendingField} ${o.planFields}`).lean<Lean[]>();
     log?.(`read ${docs.length} documents`);
-    const time = (d: Lean) => (d[o.timeField] as Date | undefined)?.getTime() ?? 0;
-    docs.sort((a, b) => time(a) - time(b) || String(a._id).localeCompare(String(b._id)));
+    docs.sort(this.oldestFirst);
     const numbering = this.numbering();
     const numberDoc = (d: Lean) => numbering.keysOf(d);
     const changed: { _id: Id; keys: string[] }[] = [];
@@ -271,20 +286,16 @@ export class SequenceIndex {
       if (d[o.pendingField] || stored.length !== keys.length || stored.some((k, i) => k !== keys[i])) changed.push({ _id: d._id, keys });
     }
     log?.(`rewriting the keys of ${changed.length} documents`);
-    await inBatches(changed, 8, (c) => o.docs.updateOne({ _id: c._id }, { $set: { [o.keysField]: c.keys, [o.pendingField]: false } }));
+    await this.storeKeys(changed);
     await this.lock.run(async () => {
       // Written while the keys above were rewritten: numbered after everything else. Documents still queued for
       // numbering are the queue's, which runs after this.
       const taken = this.queue.splice(0);
       await Promise.allSettled(taken.map((q) => q.inserted));
-      const stored = await o.docs.find({ [o.pendingField]: true }).select(`_id ${o.timeField} ${o.planFields}`).lean<Lean[]>();
-      const queued = new Set(this.queue.map((q) => String(q.doc._id)));
-      const pending = stored.filter((d) => !queued.has(String(d._id)));
-      pending.sort((a, b) => time(a) - time(b) || String(a._id).localeCompare(String(b._id)));
-      const late = pending.map((d) => ({ _id: d._id, keys: numberDoc(d) }));
+      const late = (await this.storedPendingNotQueued()).map((d) => ({ _id: d._id, keys: numberDoc(d) }));
       await o.counters.deleteMany({ _id: { $ne: MARKER } });
       await this.storeCounters(numbering.counterDocs());
-      await inBatches(late, 8, (c) => o.docs.updateOne({ _id: c._id }, { $set: { [o.keysField]: c.keys, [o.pendingField]: false } }));
+      await this.storeKeys(late);
       await o.counters.updateOne({ _id: MARKER }, { $set: { scope: '', at: new Date() } }, { upsert: true });
       this.ready = true;
     });

@@ -1,3 +1,4 @@
+import { staffMember } from './readers.js';
 import { isId } from '../shared/ids.js';
 import { isDuplicateKey } from '../db/errors.js';
 import { vietnamYear } from '../shared/dates.js';
@@ -25,7 +26,7 @@ export async function countActiveInScope(actor: Actor): Promise<number> {
 
 /** One active staff member working at or under a unit, or null. */
 export async function activeStaffMember(staffId: Types.ObjectId, unitId: Types.ObjectId): Promise<{ _id: Types.ObjectId; fullName: string; position: string } | null> {
-  const staff = await StaffModel.findById(staffId).select('fullName position unitPath active').lean();
+  const staff = await staffMember(staffId);
   return staff && staff.active && staff.unitPath.some((id) => id.equals(unitId)) ? { _id: staff._id, fullName: staff.fullName, position: staff.position } : null;
 }
 
