@@ -18,17 +18,30 @@ export function sessionMiddleware(config: Config) {
     rolling: true,
     proxy: config.TRUST_PROXY > 0,
     cookie: { httpOnly: true, sameSite: 'lax', secure: config.cookieSecure, maxAge: ttlSeconds * 1000 },
-    store: MongoStore.create({
-      client: mongoose.connection.getClient(),
-      dbName: config.DB_NAME,
-      collectionName: SESSION_COLLECTION,
-      ttl: ttlSeconds,
-      autoRemove: 'disabled',
-      stringify: false,
-      // A session's expiry slides at most once every 5 minutes instead of being written on every request.
-      touchAfter: 300,
-    }),
+    store: savingCopies(
+      MongoStore.create({
+        client: mongoose.connection.getClient(),
+        dbName: config.DB_NAME,
+        collectionName: SESSION_COLLECTION,
+        ttl: ttlSeconds,
+        autoRemove: 'disabled',
+        stringify: false,
+        // A session's expiry slides at most once every 5 minutes instead of being written on every request.
+        touchAfter: 300,
+      }),
+    ),
   });
+}
+
+/**
+ * connect-mongo's `set` deletes `lastModified` from the session it is given. Given the live session, that makes a
+ * session saved before a redirect (sessionStoredBeforeRedirect) look changed again when the response ends, so it was
+ * written twice. It is given a copy instead (the same enumerable fields, so the same document).
+ */
+function savingCopies(store: MongoStore): MongoStore {
+  const set = store.set.bind(store);
+  store.set = (sid, sess, callback) => set(sid, { ...sess }, callback);
+  return store;
 }
 
 export async function sweepExpiredSessions(now = new Date()): Promise<number> {

@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
+import { watchWrites } from '../shared/kept-in-memory.js';
 
 export const PERIOD_KINDS = ['monthly', 'quarterly', 'yearly'] as const;
 export type PeriodKind = (typeof PERIOD_KINDS)[number];
@@ -70,6 +71,8 @@ periodSchema.index({ unitPath: 1, year: 1 });
 periodSchema.index({ unitId: 1, year: 1 });
 
 export type Period = InferSchemaType<typeof periodSchema> & { _id: Types.ObjectId };
+/** Pages read periods from a copy kept in memory (periods.ts `keptPeriod`); every write through the model renews it. */
+export const periodWrites = watchWrites(periodSchema, 'evaluationPeriods');
 export const PeriodModel = mongoose.model('EvaluationPeriod', periodSchema);
 
 const selfRatingSchema = new Schema(

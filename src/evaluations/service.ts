@@ -16,7 +16,7 @@ import {
   type SelfRating,
 } from './model.js';
 import { catalogueOf, type CatalogueInfo } from './lookups.js';
-import { endExclusive } from './periods.js';
+import { endExclusive, keptPeriod } from './periods.js';
 import { disagreements, resultsOf, statusOf } from './derive.js';
 import { checkRetaliation } from '../reports/index.js';
 import { substantiatedIncidents, type SubstantiatedIncident } from '../reports/index.js';
@@ -361,9 +361,7 @@ export async function myEvaluationsPage(actor: Actor, year?: number, now = new D
     list = await read(years);
   }
   const periodIds = [...new Set(list.map((r) => String(r.periodId)))];
-  const periods = new Map(
-    (await Promise.all(periodIds.map((id) => PeriodModel.findById(id).select('status deadline kind startDate').lean()))).filter((p) => !!p).map((p) => [String(p._id), p]),
-  );
+  const periods = new Map((await Promise.all(periodIds.map(keptPeriod))).filter((p) => !!p).map((p) => [String(p._id), p]));
   const start = (r: MineRecord) => periods.get(String(r.periodId))?.startDate.getTime() ?? 0;
   const rows = list
     .sort((a, b) => start(b) - start(a) || b.periodKey.localeCompare(a.periodKey))

@@ -6,6 +6,7 @@ import { compareUnits } from '../units/index.js';
 import { outermostUnits, unitsSnapshot } from '../units/index.js';
 import { caseCounts, caseIndex, OPEN_STATUSES, isOpen } from './counters.js';
 import { FINAL_STATUSES, IncidentReportModel, REPORT_STATUSES, type IncidentReport, type ReportStatus } from './model.js';
+import { casesKeptFrom } from './readers.js';
 
 export const AGE_FILTERS = ['7', '30', '90'] as const;
 
@@ -97,7 +98,7 @@ export async function listCases(actor: Actor, filters: InboxFilters, now = new D
 /** Cases about the actor in their scope (as the subject or one of the subject's accounts): kept out of their inbox. */
 async function aboutActor(actor: Actor, roots: readonly Types.ObjectId[]): Promise<Set<string>> {
   const found = await Promise.all([
-    IncidentReportModel.find({ excludedUserIds: actor.userId }).select('handlerUnitPath').lean(),
+    casesKeptFrom(actor.userId),
     actor.staffId ? IncidentReportModel.find({ staffId: actor.staffId }).select('handlerUnitPath').lean() : [],
   ]);
   return new Set(

@@ -1,6 +1,12 @@
 import type { Types } from 'mongoose';
+import { memoisedPerRequest } from '../shared/request-memo.js';
 import { recordsFilter, type RecordsOf } from '../shared/records-of.js';
 import { IncidentReportModel } from './model.js';
+
+/** Cases a user is kept away from (about them or their accounts): asked once per request, however many parts need it. */
+export function casesKeptFrom(userId: Types.ObjectId): Promise<{ _id: Types.ObjectId; handlerUnitPath: Types.ObjectId[] }[]> {
+  return memoisedPerRequest(`reports.keptFrom.${String(userId)}`, () => IncidentReportModel.find({ excludedUserIds: userId }).select('handlerUnitPath').lean().exec());
+}
 
 /** What the statistics and the yearly workbooks read of cases. */
 

@@ -10,6 +10,7 @@ import { unitsSnapshot } from '../units/index.js';
 import { caseCounts, hitsInWindow, hotBreaches, reportIdOfHit } from './counters.js';
 import { inboxRoots } from './inbox.js';
 import { FINAL_STATUSES, IncidentReportModel, ReporterIdentityModel, RetaliationFlagModel, type IncidentReport, type ReportStatus } from './model.js';
+import { casesKeptFrom } from './readers.js';
 import { AUDIT_TYPE } from './service.js';
 import type { ReportSettings } from './settings.js';
 
@@ -34,7 +35,7 @@ export async function earlyWarnings(actor: Actor, settings: ReportSettings, now 
   const [candidates, aboutMe] = await Promise.all([
     // One unit: its hot keys hold every hit. Several: a key may be hot in none of them but over the threshold in sum.
     Promise.all(roots.map((root) => hotBreaches(root, window, now, roots.length > 1))),
-    IncidentReportModel.find({ excludedUserIds: actor.userId }).select('_id').lean(),
+    casesKeptFrom(actor.userId),
   ]);
   const excluded = new Set(aboutMe.map((r) => String(r._id)));
   const hitsByKey = new Map<string, Set<string>>();

@@ -64,6 +64,8 @@ export function watchWrites(schema: Schema, name: string): WatchedCollection {
  * `recheckMs` ago is trusted without asking (this process's own writes are seen at once; another process's within
  * that delay). Concurrent readers of a stale copy share one load.
  */
+let instances = 0;
+
 export function keptInMemory<T>(watched: WatchedCollection, load: () => Promise<T>, recheckMs: number): () => Promise<T> {
   let cached: { token: string; value: T; checkedAt: number; localWrites: number } | null = null;
   let loading: { token: string; value: Promise<T> } | null = null;
@@ -103,5 +105,35 @@ export function keptInMemory<T>(watched: WatchedCollection, load: () => Promise<
     return loading!.value;
   }
 
-  return () => memoisedPerRequest(`kept-in-memory.${watched.name}`, current);
+  const key = `kept-in-memory.${watched.name}.${++instances}`;
+  return () => memoisedPerRequest(key, current);
+}
+
+/**
+ * Documents of a watched collection remembered one by one, by `_id`, while its revision stays the same (the same
+ * checks as `keptInMemory`): a page that shows many of them (a person's periods) asks once for the revision instead of
+ * once per document. What is handed out is frozen, as every request shares it.
+ */
+export function keptById<T extends object>(watched: WatchedCollection, loadOne: (id: string) => Promise<T | null>, recheckMs: number, capacity = 5000) {
+  let known = new Map<string, Promise<Readonly<T> | null>>();
+  const revision = keptInMemory(watched, async () => {
+    known = new Map();
+    return null;
+  }, recheckMs);
+  rememberedAcrossRequests(() => {
+    known = new Map();
+  });
+
+  return async function byId(id: string): Promise<Readonly<T> | null> {
+    await revision();
+    const held = known;
+    let doc = held.get(id);
+    if (!doc) {
+      if (held.size >= capacity) held.clear();
+      doc = loadOne(id).then((d) => (d ? Object.freeze(d) : null));
+      held.set(id, doc);
+      doc.catch(() => held.get(id) === doc && held.delete(id));
+    }
+    return doc;
+  };
 }

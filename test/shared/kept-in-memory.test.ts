@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { clearDatabase } from '../helpers/db.js';
-import { readRevision, replaceRevision } from '../../src/shared/kept-in-memory.js';
+import mongoose from 'mongoose';
+import { keptById, readRevision, replaceRevision, watchWrites } from '../../src/shared/kept-in-memory.js';
 
 describe('revisions of what processes keep in memory', () => {
   beforeEach(clearDatabase);
@@ -17,5 +18,43 @@ describe('revisions of what processes keep in memory', () => {
     const first = await readRevision('changes');
     await replaceRevision('changes');
     expect(await readRevision('changes')).to.be.a('string').and.not.equal(first);
+  });
+});
+
+describe('documents kept in memory by _id', () => {
+  beforeEach(clearDatabase);
+
+  const schema = new mongoose.Schema({ name: String }, { versionKey: false });
+  const writes = watchWrites(schema, 'keptByIdTest');
+  const Things = mongoose.model('KeptByIdThing', schema, 'keptbyidthings');
+
+  it('when the same documents are asked for again and nothing changed, then they are not read again, and they cannot be changed in place', async () => {
+    const [a, b] = await Things.create([{ name: 'a' }, { name: 'b' }]);
+    let loads = 0;
+    const thing = keptById(writes, async (id) => { loads++; return Things.findById(id).lean<{ name: string }>(); }, 60_000);
+    expect((await thing(String(a!._id)))?.name).to.equal('a');
+    expect((await thing(String(b!._id)))?.name).to.equal('b');
+    expect((await thing(String(a!._id)))?.name).to.equal('a');
+    expect(loads).to.equal(2);
+    const held = (await thing(String(a!._id)))!;
+    expect(() => Object.assign(held, { name: 'changed' })).to.throw(TypeError);
+  });
+
+  it('when this process writes to the collection, then the next read shows the change', async () => {
+    const [a] = await Things.create([{ name: 'before' }]);
+    const thing = keptById(writes, (id) => Things.findById(id).lean<{ name: string }>(), 60_000);
+    expect((await thing(String(a!._id)))?.name).to.equal('before');
+    await Things.updateOne({ _id: a!._id }, { $set: { name: 'after' } });
+    expect((await thing(String(a!._id)))?.name).to.equal('after');
+  });
+
+  it('when another process changed the collection, then the change is seen once the recheck delay has passed', async () => {
+    const [a] = await Things.create([{ name: 'before' }]);
+    const thing = keptById(writes, (id) => Things.findById(id).lean<{ name: string }>(), 0);
+    expect((await thing(String(a!._id)))?.name).to.equal('before');
+    // Another process: a raw write that this process's models do not see, then that process's new revision.
+    await Things.collection.updateOne({ _id: a!._id }, { $set: { name: 'after' } });
+    await replaceRevision('keptByIdTest');
+    expect((await thing(String(a!._id)))?.name).to.equal('after');
   });
 });
