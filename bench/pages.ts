@@ -26,6 +26,7 @@
  *   BENCH_DUMP=dir           write each page's last serial answer there (to look at what was measured)
  *   BENCH_OUT=file           where the markdown goes (default bench/RESULTS-pages.md)
  *   BENCH_TRACE_MS=n         the app logs every database command slower than n ms to stderr (a query trace)
+ *   BENCH_CPU_PROF=dir       the app's process writes a V8 CPU profile there when it stops (open in Chrome DevTools)
  *   BENCH_WARMUP=0           start measuring without the app's start-up work (statistics of the current year)
  *   EMBEDDED_DB_BACKEND      sqlite | postgresql (default: the app's default); BENCH_DATA_DIR, FERRETDB_BIN
  */
@@ -139,7 +140,7 @@ function poolsByHead(items: PoolItem[]): Map<string, PoolItem[]> {
 
 async function startApp(ds: Dataset, uri: string): Promise<void> {
   const child = fork(path.join(here, 'pages-server.ts'), [uri, ds.dbName], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...(env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${env.BENCH_CPU_PROF}`] : [])],
     env: { ...env, NODE_ENV: 'production' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -2,6 +2,7 @@ import { isDuplicateKey } from '../db/errors.js';
 import type { Model } from 'mongoose';
 import { finishedInBackground, rememberedAcrossRequests } from '../shared/process-caches.js';
 import { SerialQueue } from '../shared/serial.js';
+import { keptByKey, type WatchedCollection } from '../shared/kept-in-memory.js';
 
 /**
  * Positions in an append-ordered collection (the audit log, the reports inbox), so that a page newest-first reads only
@@ -50,6 +51,12 @@ export interface SequenceOptions {
   ownDocument?(dim: string): boolean;
   /** Extra fields set on a counter document when a document is numbered in it (e.g. the actor's name); arrays accumulate. */
   counterFields?(scope: string, dim: string, doc: Lean): Record<string, unknown>;
+  /**
+   * The numbered collection's revision (every write through its model renews it): given, a bucket once read is kept
+   * in memory until the collection changes. Worth it where documents are large and change seldom (cases: FerretDB
+   * decodes each whole, whatever the projection), not for a log written on every request.
+   */
+  watched?: WatchedCollection;
 }
 
 /**
@@ -74,7 +81,10 @@ export class SequenceIndex {
   private queue: { doc: Lean; inserted: Promise<unknown> }[] = [];
   private draining: Promise<void> | null = null;
 
+  private readonly keptBuckets: ((key: string, load: () => Promise<{ seq: number; doc: Lean }[]>) => Promise<readonly { seq: number; doc: Lean }[] | null>) | null;
+
   constructor(private readonly o: SequenceOptions) {
+    this.keptBuckets = o.watched ? keptByKey<{ seq: number; doc: Lean }[]>(o.watched, 1000, 1000) : null;
     rememberedAcrossRequests(() => {
       if (!this.building) this.ready = null;
       this.newest = null;
@@ -367,7 +377,15 @@ export class SequenceIndex {
   }
 
   /** The documents of one bucket, oldest first, each with its number. */
-  private async bucket(s: SequenceSource, bucket: number, select: string, pushdown: Record<string, unknown> = {}): Promise<{ seq: number; doc: Lean }[]> {
+  private async bucket(s: SequenceSource, bucket: number, select: string, pushdown: Record<string, unknown> = {}): Promise<readonly { seq: number; doc: Lean }[]> {
+    const read = () => this.readBucket(s, bucket, select, pushdown);
+    if (!this.keptBuckets) return read();
+    // Pushdown values are strings, numbers and ids: their JSON tells them apart well enough for a key.
+    const key = JSON.stringify([bucketKey(s, bucket), select, pushdown]);
+    return (await this.keptBuckets(key, async () => (await read()).map((r) => Object.freeze({ seq: r.seq, doc: Object.freeze(r.doc) }))))!;
+  }
+
+  private async readBucket(s: SequenceSource, bucket: number, select: string, pushdown: Record<string, unknown>): Promise<{ seq: number; doc: Lean }[]> {
     const o = this.o;
     const docs = await o.docs.find({ ...pushdown, [o.keysField]: bucketKey(s, bucket) }).select(`${select} ${o.timeField}`).lean<Lean[]>();
     const time = (d: Lean) => (d[o.timeField] as Date).getTime();

@@ -9,7 +9,7 @@ import { versionInForce } from '../code/index.js';
 import { activeStaffUnder } from '../staff/index.js';
 import { unitsSnapshot, isAliveAt, isDesk } from '../units/index.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
-import { keptById } from '../shared/kept-in-memory.js';
+import { keptByKey } from '../shared/kept-in-memory.js';
 import { COPIES_READY, EvaluationModel, PeriodModel, periodWrites, type Evaluation, type Period, type PeriodKind } from './model.js';
 import { announce, insertResultRecords, repairResultRecords, RESULT_SOURCE_FIELDS } from './results-store.js';
 import type { Source } from './record-model.js';
@@ -73,7 +73,8 @@ export async function findPeriodOr404(id: string): Promise<Period> {
  * A period as pages show it, from a copy kept in memory while no period changed (another process's change is seen
  * within a second). Read-only: services that change a period read it with `findPeriodOr404`.
  */
-export const keptPeriod = keptById<Period>(periodWrites, async (id) => (isId(id) ? PeriodModel.findById(id).lean<Period>() : null), 1000);
+const keptPeriods = keptByKey<Period>(periodWrites, 1000);
+export const keptPeriod = (id: string) => keptPeriods(id, async () => (isId(id) ? PeriodModel.findById(id).lean<Period>() : null));
 
 export function auditView(p: Period) {
   return { status: p.status, periodKey: p.periodKey, deadline: p.deadline, codeVersionId: p.codeVersionId, evaluationCount: p.evaluationCount };

@@ -7,7 +7,7 @@ import { isCommuneLevel, unitsSnapshot, type UnitsSnapshot } from '../units/inde
 import { Forbidden, NotFound } from '../shared/errors.js';
 import type { EvaluationStatus, Period } from './model.js';
 import { canManagePeriod, canSeePeriod, endExclusive, findPeriodOr404, isPastDeadline } from './periods.js';
-import { substantiatedIncidents, substantiatedIncidentsUnder } from '../reports/index.js';
+import { substantiatedIncidents } from '../reports/index.js';
 import { EvaluationResultModel, outcomeOf, type EvaluationResult } from './record-model.js';
 import { ensurePeriodCopies, ensurePeriodRecords } from './results-store.js';
 import { addUp, countRecords, rebuildPeriodTallies, talliesUnder, type CriterionTally, type PeriodTally, type StatusCounts } from './tallies.js';
@@ -170,21 +170,11 @@ export async function rosterFor(actor: Actor, periodId: string, opts: RosterOpti
   }
   shownRecords.sort((a, b) => compareSortKeys(a.sortKey, b.sortKey));
 
-  // Incident flags need a "Thực hiện tốt" rating: only people rated so are flagged. A commune's incidents are one
-  // query; above that level, one equality query per person rated so.
+  // Incident flags need a "Thực hiện tốt" rating: only people rated so are looked up, one equality query each.
   const outcomes = new Map(shownRecords.map((r) => [String(r._id), outcomeOf(r)]));
   const rated = shownRecords.filter((r) => outcomes.get(String(r._id))!.goodCodes.length > 0).map((r) => r.staffId);
-  const ratedIds = new Set(rated.map(String));
-  const from = period.startDate;
-  const to = endExclusive(period);
-  const incidents =
-    rated.length === 0
-      ? []
-      : roots.every(small)
-        ? (await Promise.all(roots.map((root) => substantiatedIncidentsUnder(root, from, to)))).flat().filter((i) => ratedIds.has(String(i.staffId)))
-        : await substantiatedIncidents(rated, from, to);
   const incidentCodes = new Map<string, Set<string>>();
-  for (const i of incidents) {
+  for (const i of await substantiatedIncidents(rated, period.startDate, endExclusive(period))) {
     const set = incidentCodes.get(String(i.staffId)) ?? new Set<string>();
     i.criterionCodes.forEach((c) => set.add(c));
     incidentCodes.set(String(i.staffId), set);

@@ -5,7 +5,7 @@ import { readRevision, replaceRevision } from '../shared/kept-in-memory.js';
 import { rememberedAcrossRequests } from '../shared/process-caches.js';
 import { SerialQueue } from '../shared/serial.js';
 import { vietnamDay } from '../shared/dates.js';
-import { FINAL_STATUSES, IncidentReportModel, type IncidentReport, type ReportStatus } from './model.js';
+import { caseWrites, FINAL_STATUSES, IncidentReportModel, type IncidentReport, type ReportStatus } from './model.js';
 
 /**
  * What the reports pages count, kept at write time so that no page reads the history to show a total:
@@ -48,6 +48,7 @@ export const caseIndex = new SequenceIndex({
   timeField: 'receivedAt',
   planFields: 'handlerUnitPath unitPath criterionCodes',
   plan: (doc) => casePlan(doc as unknown as Plannable),
+  watched: caseWrites,
 });
 
 // ---------- cases by status, open cases by person ----------

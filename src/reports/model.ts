@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
+import { watchWrites } from '../shared/kept-in-memory.js';
 
 export const REPORT_SOURCES = ['CITIZEN', 'PEER'] as const;
 /** PHAN_ANH: feedback, may be anonymous. TO_CAO: a formal denunciation, always named, identity kept secret. */
@@ -186,7 +187,8 @@ export function breachKeysOf(staffId: Types.ObjectId | null | undefined, deskId:
 }
 
 export type IncidentReport = InferSchemaType<typeof incidentReportSchema> & { _id: Types.ObjectId };
-/** The collection name is shared with src/evaluations/incidents.ts (it reads substantiated incidents). */
+/** Renewed by every write through the model: the inbox keeps the pages of cases it read until a case changes. */
+export const caseWrites = watchWrites(incidentReportSchema, 'incidentReports');
 export const IncidentReportModel = mongoose.model('IncidentReport', incidentReportSchema, 'incidentreports');
 
 /**

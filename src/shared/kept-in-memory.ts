@@ -110,11 +110,11 @@ export function keptInMemory<T>(watched: WatchedCollection, load: () => Promise<
 }
 
 /**
- * Documents of a watched collection remembered one by one, by `_id`, while its revision stays the same (the same
- * checks as `keptInMemory`): a page that shows many of them (a person's periods) asks once for the revision instead of
- * once per document. What is handed out is frozen, as every request shares it.
+ * Reads of a watched collection remembered one by one, by a key (a document's `_id`, a bucket of a sequence), while
+ * its revision stays the same (the same checks as `keptInMemory`): a page that shows many of them (a person's periods)
+ * asks once for the revision instead of once per read. What is handed out is frozen, as every request shares it.
  */
-export function keptById<T extends object>(watched: WatchedCollection, loadOne: (id: string) => Promise<T | null>, recheckMs: number, capacity = 5000) {
+export function keptByKey<T extends object>(watched: WatchedCollection, recheckMs: number, capacity = 5000) {
   let known = new Map<string, Promise<Readonly<T> | null>>();
   const revision = keptInMemory(watched, async () => {
     known = new Map();
@@ -124,15 +124,15 @@ export function keptById<T extends object>(watched: WatchedCollection, loadOne: 
     known = new Map();
   });
 
-  return async function byId(id: string): Promise<Readonly<T> | null> {
+  return async function byKey(key: string, load: () => Promise<T | null>): Promise<Readonly<T> | null> {
     await revision();
     const held = known;
-    let doc = held.get(id);
+    let doc = held.get(key);
     if (!doc) {
       if (held.size >= capacity) held.clear();
-      doc = loadOne(id).then((d) => (d ? Object.freeze(d) : null));
-      held.set(id, doc);
-      doc.catch(() => held.get(id) === doc && held.delete(id));
+      doc = load().then((d) => (d ? Object.freeze(d) : null));
+      held.set(key, doc);
+      doc.catch(() => held.get(key) === doc && held.delete(key));
     }
     return doc;
   };

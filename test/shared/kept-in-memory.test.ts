@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { clearDatabase } from '../helpers/db.js';
 import mongoose from 'mongoose';
-import { keptById, readRevision, replaceRevision, watchWrites } from '../../src/shared/kept-in-memory.js';
+import { keptByKey, readRevision, replaceRevision, watchWrites } from '../../src/shared/kept-in-memory.js';
 
 describe('revisions of what processes keep in memory', () => {
   beforeEach(clearDatabase);
@@ -21,7 +21,7 @@ describe('revisions of what processes keep in memory', () => {
   });
 });
 
-describe('documents kept in memory by _id', () => {
+describe('reads kept in memory by key', () => {
   beforeEach(clearDatabase);
 
   const schema = new mongoose.Schema({ name: String }, { versionKey: false });
@@ -31,7 +31,8 @@ describe('documents kept in memory by _id', () => {
   it('when the same documents are asked for again and nothing changed, then they are not read again, and they cannot be changed in place', async () => {
     const [a, b] = await Things.create([{ name: 'a' }, { name: 'b' }]);
     let loads = 0;
-    const thing = keptById(writes, async (id) => { loads++; return Things.findById(id).lean<{ name: string }>(); }, 60_000);
+    const kept = keptByKey<{ name: string }>(writes, 60_000);
+    const thing = (id: string) => kept(id, async () => { loads++; return Things.findById(id).lean<{ name: string }>(); });
     expect((await thing(String(a!._id)))?.name).to.equal('a');
     expect((await thing(String(b!._id)))?.name).to.equal('b');
     expect((await thing(String(a!._id)))?.name).to.equal('a');
@@ -42,7 +43,8 @@ describe('documents kept in memory by _id', () => {
 
   it('when this process writes to the collection, then the next read shows the change', async () => {
     const [a] = await Things.create([{ name: 'before' }]);
-    const thing = keptById(writes, (id) => Things.findById(id).lean<{ name: string }>(), 60_000);
+    const kept = keptByKey<{ name: string }>(writes, 60_000);
+    const thing = (id: string) => kept(id, () => Things.findById(id).lean<{ name: string }>().exec());
     expect((await thing(String(a!._id)))?.name).to.equal('before');
     await Things.updateOne({ _id: a!._id }, { $set: { name: 'after' } });
     expect((await thing(String(a!._id)))?.name).to.equal('after');
@@ -50,7 +52,8 @@ describe('documents kept in memory by _id', () => {
 
   it('when another process changed the collection, then the change is seen once the recheck delay has passed', async () => {
     const [a] = await Things.create([{ name: 'before' }]);
-    const thing = keptById(writes, (id) => Things.findById(id).lean<{ name: string }>(), 0);
+    const kept = keptByKey<{ name: string }>(writes, 0);
+    const thing = (id: string) => kept(id, () => Things.findById(id).lean<{ name: string }>().exec());
     expect((await thing(String(a!._id)))?.name).to.equal('before');
     // Another process: a raw write that this process's models do not see, then that process's new revision.
     await Things.collection.updateOne({ _id: a!._id }, { $set: { name: 'after' } });
