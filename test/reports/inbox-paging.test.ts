@@ -427,6 +427,20 @@ describe('reports inbox pages read through the numbering, against a reference ov
     }
     expectNoMismatch(mismatches);
   });
+
+  // Last: it changes the cases. Pages once read are kept in memory until a case changes (the sequence index's buckets).
+  it('when cases move on after every reader has read their inbox, then the next reads show the new statuses, as the reference', async () => {
+    for (const [who, actor] of Object.entries(readers)) expectNoMismatch(await compareInbox(all, who, actor, {}, at(0), base));
+    const received = all.filter((c) => c.status === 'RECEIVED').slice(0, 12);
+    expect(received.length, 'cases still received').to.be.greaterThan(5);
+    for (const c of received) await walk(w, c, 'UNDER_REVIEW');
+    const before = new Map(all.map((c) => [String(c._id), c.status]));
+    all = await loadCases();
+    expect(received.map((c) => [before.get(String(c._id)), all.find((a) => same(a._id, c._id))!.status])).to.deep.equal(received.map(() => ['RECEIVED', 'UNDER_REVIEW']));
+    const mismatches: Mismatch[] = [];
+    for (const [who, actor] of Object.entries(readers)) mismatches.push(...(await compareInbox(all, who, actor, {}, at(0), base)), ...(await compareInbox(all, who, actor, { status: 'UNDER_REVIEW' }, at(0), base)));
+    expectNoMismatch(mismatches);
+  });
 });
 
 describe('reports inbox when cases reach the numbering out of the order of their receipt', function () {
