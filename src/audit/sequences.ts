@@ -217,10 +217,15 @@ export class SequenceIndex {
     return time(a) - time(b) || String(a._id).localeCompare(String(b._id));
   };
 
-  /** Writes each document's keys and clears its pending flag. */
-  private storeKeys(keyed: readonly { _id: Id; keys: string[] }[]): Promise<void> {
+  /**
+   * Writes each document's keys and clears its pending flag. Through the driver, not the model: a watched collection's
+   * revision is renewed once for the batch instead of once per document (the model's hooks doubled the numbering's
+   * writes, and a backlog of filed cases was numbered half as fast).
+   */
+  private async storeKeys(keyed: readonly { _id: Id; keys: string[] }[]): Promise<void> {
     const o = this.o;
-    return inBatches(keyed, 8, (k) => o.docs.updateOne({ _id: k._id }, { $set: { [o.keysField]: k.keys, [o.pendingField]: false } }));
+    await inBatches(keyed, 8, (k) => o.docs.collection.updateOne({ _id: k._id as never }, { $set: { [o.keysField]: k.keys, [o.pendingField]: false } }));
+    if (keyed.length) await o.watched?.bump();
   }
 
   private async forgetNumbering(): Promise<void> {
