@@ -393,8 +393,7 @@ export class SequenceIndex {
   private async readBucket(s: SequenceSource, bucket: number, select: string, pushdown: Record<string, unknown>): Promise<{ seq: number; doc: Lean }[]> {
     const o = this.o;
     const docs = await o.docs.find({ ...pushdown, [o.keysField]: bucketKey(s, bucket) }).select(`${select} ${o.timeField}`).lean<Lean[]>();
-    const time = (d: Lean) => (d[o.timeField] as Date).getTime();
-    docs.sort((a, b) => time(a) - time(b) || String(a._id).localeCompare(String(b._id)));
+    docs.sort(this.oldestFirst);
     return docs.map((doc, i) => ({ seq: bucket * BUCKET + 1 + i, doc }));
   }
 

@@ -34,6 +34,9 @@ export async function readRevision(name: string): Promise<string | null> {
   return (await RevisionModel.findById(name).lean())?.token ?? null;
 }
 
+/** Tells apart the per-request memo of each kept copy (two may watch the same collection). */
+let instances = 0;
+
 export interface WatchedCollection {
   readonly name: string;
   /** This process's writes so far (counted once their token is written), so its own readers never wait. */
@@ -64,8 +67,6 @@ export function watchWrites(schema: Schema, name: string): WatchedCollection {
  * `recheckMs` ago is trusted without asking (this process's own writes are seen at once; another process's within
  * that delay). Concurrent readers of a stale copy share one load.
  */
-let instances = 0;
-
 export function keptInMemory<T>(watched: WatchedCollection, load: () => Promise<T>, recheckMs: number): () => Promise<T> {
   let cached: { token: string; value: T; checkedAt: number; localWrites: number } | null = null;
   let loading: { token: string; value: Promise<T> } | null = null;
@@ -115,18 +116,11 @@ export function keptInMemory<T>(watched: WatchedCollection, load: () => Promise<
  * asks once for the revision instead of once per read. What is handed out is frozen, as every request shares it.
  */
 export function keptByKey<T extends object>(watched: WatchedCollection, recheckMs: number, capacity = 5000) {
-  let known = new Map<string, Promise<Readonly<T> | null>>();
-  const revision = keptInMemory(watched, async () => {
-    known = new Map();
-    return null;
-  }, recheckMs);
-  rememberedAcrossRequests(() => {
-    known = new Map();
-  });
+  // The reads of one revision: a new, empty map whenever the revision changes.
+  const readsOfRevision = keptInMemory(watched, async () => new Map<string, Promise<Readonly<T> | null>>(), recheckMs);
 
   return async function byKey(key: string, load: () => Promise<T | null>): Promise<Readonly<T> | null> {
-    await revision();
-    const held = known;
+    const held = await readsOfRevision();
     let doc = held.get(key);
     if (!doc) {
       if (held.size >= capacity) held.clear();
