@@ -109,6 +109,24 @@ describe('exports: workbooks recalculated by LibreOffice', () => {
   });
   after(() => calc.dispose());
 
+  /**
+   * Inside a describe: empties the database, lets `setup` write the year and name the unit of each workbook, builds
+   * and recalculates them (on the returned object once built), and checks what must hold whatever the data.
+   */
+  function workbooksAfter<K extends ExportKind>(kinds: readonly K[], setup: () => Promise<Record<K, Unit>>): Record<K, Recalculated> {
+    const built = {} as Record<K, Recalculated>;
+    before(async function () {
+      this.timeout(LIBREOFFICE_TIMEOUT_MS);
+      await clearDatabase();
+      Object.assign(built, await buildAndRecalculate(calc, 2026, await setup()));
+    });
+    const books = () => kinds.map((k) => built[k]);
+    const named = kinds.map((k) => k.toLowerCase()).join(' or ');
+    it(`then no cell of the ${named} workbook shows an error`, () => expectNoErrors(...books()));
+    it('then every formula’s cached result is what LibreOffice recalculates', () => expectCachedResultsRecalculate(...books()));
+    return built;
+  }
+
   it('when a workbook’s cached results are wrong or circular, then the LibreOffice reader shows the recalculated values and the error', async function () {
     this.timeout(LIBREOFFICE_TIMEOUT_MS);
     const wb = new ExcelJS.Workbook();
@@ -124,32 +142,23 @@ describe('exports: workbooks recalculated by LibreOffice', () => {
   });
 
   describe('when a commune has no staff, no reports and no ratings in the year', () => {
-    let commune: Recalculated;
-    let province: Recalculated;
-
-    before(async function () {
-      this.timeout(LIBREOFFICE_TIMEOUT_MS);
-      await clearDatabase();
+    const books = workbooksAfter(['COMMUNE', 'PROVINCE'], async () => {
       const w = await exportWorld(2026);
-      ({ COMMUNE: commune, PROVINCE: province } = await buildAndRecalculate(calc, 2026, { COMMUNE: w.communeA, PROVINCE: w.province }));
+      return { COMMUNE: w.communeA, PROVINCE: w.province };
     });
 
-    it('then no cell of the commune or province workbook shows an error', () => expectNoErrors(commune, province));
-
-    it('then every formula’s cached result is what LibreOffice recalculates', () => expectCachedResultsRecalculate(commune, province));
-
     it('then the staff, incidents and satisfaction totals of the commune are 0', () => {
-      const staff = sheet(commune, 'Cán bộ');
+      const staff = sheet(books.COMMUNE, 'Cán bộ');
       const cols = staffColumns(staff);
       const totals = staff[4]!;
       expect(totals[1]).to.equal(TOTAL);
       expect([totals[cols.x1], totals[cols.incidents], totals[cols.breaches]]).to.deep.equal(['0', '0', '0']);
-      expect(sheet(commune, 'Phản ánh')[3]!.slice(1, 5)).to.deep.equal(['0', '', '', TOTAL]);
-      expect(sheet(commune, 'Hài lòng')[3]!.slice(0, 5)).to.deep.equal([TOTAL, '', '0', '0', '']);
+      expect(sheet(books.COMMUNE, 'Phản ánh')[3]!.slice(1, 5)).to.deep.equal(['0', '', '', TOTAL]);
+      expect(sheet(books.COMMUNE, 'Hài lòng')[3]!.slice(0, 5)).to.deep.equal([TOTAL, '', '0', '0', '']);
     });
 
     it('then the province row of the province summary is 0', () => {
-      const summary = sheet(province, 'Tổng hợp');
+      const summary = sheet(books.PROVINCE, 'Tổng hợp');
       const header = summary[7]!;
       const total = rowLabelled(summary, 1, 'Toàn tỉnh');
       expect(total[header.indexOf('Số CBCCVC')]).to.equal('0');
@@ -157,33 +166,24 @@ describe('exports: workbooks recalculated by LibreOffice', () => {
     });
 
     it('then the filters of the commune’s empty lists cover only their header row', async () => {
-      expect(await partXml(commune.buf, 'xl/worksheets/sheet2.xml')).to.match(/<autoFilter ref="A4:[A-Z]+4"/);
-      expect(await partXml(commune.buf, 'xl/worksheets/sheet3.xml')).to.match(/<autoFilter ref="A3:K3"/);
-      expect(await partXml(commune.buf, 'xl/worksheets/sheet4.xml')).to.match(/<autoFilter ref="A3:E3"/);
+      expect(await partXml(books.COMMUNE.buf, 'xl/worksheets/sheet2.xml')).to.match(/<autoFilter ref="A4:[A-Z]+4"/);
+      expect(await partXml(books.COMMUNE.buf, 'xl/worksheets/sheet3.xml')).to.match(/<autoFilter ref="A3:K3"/);
+      expect(await partXml(books.COMMUNE.buf, 'xl/worksheets/sheet4.xml')).to.match(/<autoFilter ref="A3:E3"/);
     });
   });
 
   describe('when a commune has one person, one report and one desk-month of ratings in the year', () => {
-    let commune: Recalculated;
-    let province: Recalculated;
-
-    before(async function () {
-      this.timeout(LIBREOFFICE_TIMEOUT_MS);
-      await clearDatabase();
+    const books = workbooksAfter(['COMMUNE', 'PROVINCE'], async () => {
       const w = await exportWorld(2026);
       const an = await person('Nguyễn Văn An', w.communeA, 1980);
       await evaluate(w, an, 3, { L1: 'NOT_DONE' });
       await report(w, { staff: an, criteria: ['X1'], confirmed: ['X1'], status: 'SUBSTANTIATED' });
       await rate(w.deskA, 3, 2026, 4, 1);
-      ({ COMMUNE: commune, PROVINCE: province } = await buildAndRecalculate(calc, 2026, { COMMUNE: w.communeA, PROVINCE: w.province }));
+      return { COMMUNE: w.communeA, PROVINCE: w.province };
     });
 
-    it('then no cell of the commune or province workbook shows an error', () => expectNoErrors(commune, province));
-
-    it('then every formula’s cached result is what LibreOffice recalculates', () => expectCachedResultsRecalculate(commune, province));
-
     it('then the commune’s staff totals equal the person’s row', () => {
-      const staff = sheet(commune, 'Cán bộ');
+      const staff = sheet(books.COMMUNE, 'Cán bộ');
       const cols = staffColumns(staff);
       const [an, totals] = [staff[4]!, staff[5]!];
       expect(an[1]).to.equal('Nguyễn Văn An');
@@ -194,14 +194,14 @@ describe('exports: workbooks recalculated by LibreOffice', () => {
     });
 
     it('then the commune’s incidents count is 1 and its satisfaction totals equal the desk-month’s row', () => {
-      expect(sheet(commune, 'Phản ánh')[4]!.slice(1, 5)).to.deep.equal(['1', '', '', TOTAL]);
-      const satisfaction = sheet(commune, 'Hài lòng');
+      expect(sheet(books.COMMUNE, 'Phản ánh')[4]!.slice(1, 5)).to.deep.equal(['1', '', '', TOTAL]);
+      const satisfaction = sheet(books.COMMUNE, 'Hài lòng');
       expect(satisfaction[3]!.slice(1, 5)).to.deep.equal(['03/2026', '5', '4', '80%']);
       expect(satisfaction[4]!.slice(0, 5)).to.deep.equal([TOTAL, '', '5', '4', '80%']);
     });
 
     it('then the province’s sheet of the commune totals its one person’s breaches', () => {
-      const staff = sheet(province, 'Xã Thanh Nưa');
+      const staff = sheet(books.PROVINCE, 'Xã Thanh Nưa');
       const cols = staffColumns(staff);
       expect(staff[4]![cols.breaches]).to.equal('1');
       expect(staff[5]![1]).to.equal(TOTAL);
@@ -210,12 +210,7 @@ describe('exports: workbooks recalculated by LibreOffice', () => {
   });
 
   describe('when communes have several people, reports and desk-months of ratings in the year', () => {
-    let commune: Recalculated;
-    let province: Recalculated;
-
-    before(async function () {
-      this.timeout(LIBREOFFICE_TIMEOUT_MS);
-      await clearDatabase();
+    const books = workbooksAfter(['COMMUNE', 'PROVINCE'], async () => {
       const w = await exportWorld(2026);
       const an = await person('Nguyễn Văn An', w.communeA, 1980);
       const anh = await person('Trần Thị Ánh', w.deskA, 1992);
@@ -231,34 +226,21 @@ describe('exports: workbooks recalculated by LibreOffice', () => {
       await report(w, { commune: w.communeB, staff: chu, criteria: ['X1'], confirmed: ['X1'], status: 'RESOLVED' });
       await rate(w.deskA, 3, 2026, 7, 2);
       await rate(w.deskA, 4, 2026, 0, 3);
-      ({ COMMUNE: commune, PROVINCE: province } = await buildAndRecalculate(calc, 2026, { COMMUNE: w.communeA, PROVINCE: w.province }));
+      return { COMMUNE: w.communeA, PROVINCE: w.province };
     });
-
-    it('then no cell of the commune or province workbook shows an error', () => expectNoErrors(commune, province));
-
-    it('then every formula’s cached result is what LibreOffice recalculates', () => expectCachedResultsRecalculate(commune, province));
   });
 
   describe('when the province has no code of conduct in force and a single commune with one person', () => {
-    let commune: Recalculated;
-    let province: Recalculated;
-
-    before(async function () {
-      this.timeout(LIBREOFFICE_TIMEOUT_MS);
-      await clearDatabase();
+    const books = workbooksAfter(['COMMUNE', 'PROVINCE'], async () => {
       const laiChau = await makeUnit({ name: 'Tỉnh Lai Châu', kind: 'province' });
       const namHang = await makeUnit({ name: 'Xã Nậm Hàng', kind: 'commune', parent: laiChau });
       await makeStaff({ fullName: 'Lò Văn Bình', unit: namHang });
-      ({ COMMUNE: commune, PROVINCE: province } = await buildAndRecalculate(calc, 2026, { COMMUNE: namHang, PROVINCE: laiChau }));
+      return { COMMUNE: namHang, PROVINCE: laiChau };
     });
 
-    it('then no cell of the commune or province workbook shows an error', () => expectNoErrors(commune, province));
-
-    it('then every formula’s cached result is what LibreOffice recalculates', () => expectCachedResultsRecalculate(commune, province));
-
     it('then the commune’s empty per-criterion table totals 0 and the person’s incident total is 0', () => {
-      expect(criterionTotals(sheet(commune, 'Tổng hợp'))).to.deep.equal(['0', '0', '0']);
-      const staff = sheet(commune, 'Cán bộ');
+      expect(criterionTotals(sheet(books.COMMUNE, 'Tổng hợp'))).to.deep.equal(['0', '0', '0']);
+      const staff = sheet(books.COMMUNE, 'Cán bộ');
       const cols = staffColumns(staff);
       expect(cols.x1).to.equal(-1);
       expect(staff[4]![1]).to.equal('Lò Văn Bình');
@@ -267,7 +249,7 @@ describe('exports: workbooks recalculated by LibreOffice', () => {
     });
 
     it('then the province row equals the one commune’s row', () => {
-      const summary = sheet(province, 'Tổng hợp');
+      const summary = sheet(books.PROVINCE, 'Tổng hợp');
       const header = summary[7]!;
       const [namHang, total] = [summary[8]!, summary[9]!];
       expect([namHang[1], total[1]]).to.deep.equal(['Xã Nậm Hàng', 'Toàn tỉnh']);
@@ -277,28 +259,20 @@ describe('exports: workbooks recalculated by LibreOffice', () => {
   });
 
   describe('when a province has no commune', () => {
-    let province: Recalculated;
-
-    before(async function () {
-      this.timeout(LIBREOFFICE_TIMEOUT_MS);
-      await clearDatabase();
+    const books = workbooksAfter(['PROVINCE'], async () => {
       const lonely = await makeUnit({ name: 'Tỉnh Lai Châu', kind: 'province' });
-      ({ PROVINCE: province } = await buildAndRecalculate(calc, 2026, { PROVINCE: lonely }));
+      return { PROVINCE: lonely };
     });
 
-    it('then no cell of the province workbook shows an error', () => expectNoErrors(province));
-
-    it('then every formula’s cached result is what LibreOffice recalculates', () => expectCachedResultsRecalculate(province));
-
     it('then the province row of the summary is 0', () => {
-      const summary = sheet(province, 'Tổng hợp');
+      const summary = sheet(books.PROVINCE, 'Tổng hợp');
       const total = summary[8]!;
       expect(total[1]).to.equal('Toàn tỉnh');
       expect(total[summary[7]!.indexOf('Số CBCCVC')]).to.equal('0');
     });
 
     it('then the summary’s filter covers only its header row', async () => {
-      expect(await partXml(province.buf, 'xl/worksheets/sheet1.xml')).to.match(/<autoFilter ref="A8:[A-Z]+8"/);
+      expect(await partXml(books.PROVINCE.buf, 'xl/worksheets/sheet1.xml')).to.match(/<autoFilter ref="A8:[A-Z]+8"/);
     });
   });
 });
