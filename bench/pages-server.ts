@@ -16,7 +16,7 @@ import { prepareDerivedData } from '../src/startup.js';
  * ones whose client gave up), so the bench can wait for the app to be idle between measurements.
  *
  * With BENCH_TRACE_MS=n, every database command slower than n ms is written to stderr (command, collection, duration,
- * filter): a query trace of the pages being measured.
+ * filter), each request's start marked by a `request` line: a query trace of the pages being measured.
  *
  *   argv: <mongodb uri> <database name>
  *   → { ready, appPort, barePort }; ← { cmd: 'idle', id } → { id, idle, waitedMs, busy }; ← { cmd: 'exit' }
@@ -104,6 +104,7 @@ async function main() {
   let busy = 0;
   const appServer = await listen((req, res) => {
     busy++;
+    if (traceMs > 0) process.stderr.write(`[trace ${dbName}] request ${req.method} ${req.url}\n`);
     let counted = true;
     const end = res.end.bind(res) as (...args: unknown[]) => http.ServerResponse;
     res.end = ((...args: unknown[]) => {

@@ -21,6 +21,8 @@ import { keptByKey, type WatchedCollection } from '../shared/kept-in-memory.js';
  */
 
 export const BUCKET = 25;
+/** Full buckets kept per index (the oldest dropped first): a few megabytes of audit entries. */
+const FULL_BUCKETS_KEPT = 400;
 // Bumped when the stored numbering changes shape (2: dimension fields escaped), so that older numberings are rebuilt.
 export const NUMBERED_MARKER = '~numbered-2';
 const MARKER = NUMBERED_MARKER;
@@ -82,12 +84,19 @@ export class SequenceIndex {
   private draining: Promise<void> | null = null;
 
   private readonly keptBuckets: ((key: string, load: () => Promise<{ seq: number; doc: Lean }[]>) => Promise<readonly { seq: number; doc: Lean }[] | null>) | null;
+  /**
+   * Full buckets of an unwatched collection (the audit log): a bucket holding all its BUCKET documents changes only
+   * when the collection is renumbered, which starts a new generation.
+   */
+  private fullBuckets = new Map<string, readonly { seq: number; doc: Lean }[]>();
+  private generation = 0;
 
   constructor(private readonly o: SequenceOptions) {
     this.keptBuckets = o.watched ? keptByKey<{ seq: number; doc: Lean }[]>(o.watched, 1000, 1000) : null;
     rememberedAcrossRequests(() => {
       if (!this.building) this.ready = null;
       this.newest = null;
+      this.newGeneration();
     });
     finishedInBackground(() => this.settled());
   }
@@ -229,8 +238,14 @@ export class SequenceIndex {
   }
 
   private async forgetNumbering(): Promise<void> {
+    this.newGeneration();
     await this.o.counters.deleteOne({ _id: MARKER }).catch(() => undefined);
     this.ready = null;
+  }
+
+  private newGeneration(): void {
+    this.generation++;
+    this.fullBuckets = new Map();
   }
 
   /** $inc with upsert; a second upsert of a new counter may hit a duplicate key on FerretDB: then it is a plain update. */
@@ -288,6 +303,7 @@ export class SequenceIndex {
     const o = this.o;
     await this.lock.run(async () => {
       this.ready = false;
+      this.newGeneration();
     });
     const docs = await o.docs.find({}).select(`_id ${o.timeField} ${o.keysField} ${o.pendingField} ${o.planFields}`).lean<Lean[]>();
     log?.(`read ${docs.length} documents`);
@@ -312,6 +328,7 @@ export class SequenceIndex {
       await this.storeCounters(numbering.counterDocs());
       await this.storeKeys(late);
       await o.counters.updateOne({ _id: MARKER }, { $set: { scope: '', at: new Date() } }, { upsert: true });
+      this.newGeneration();
       this.ready = true;
     });
     log?.('numbered');
@@ -384,10 +401,23 @@ export class SequenceIndex {
   /** The documents of one bucket, oldest first, each with its number. */
   private async bucket(s: SequenceSource, bucket: number, select: string, pushdown: Record<string, unknown> = {}): Promise<readonly { seq: number; doc: Lean }[]> {
     const read = () => this.readBucket(s, bucket, select, pushdown);
-    if (!this.keptBuckets) return read();
     // Pushdown values are strings, numbers and ids: their JSON tells them apart well enough for a key.
     const key = JSON.stringify([bucketKey(s, bucket), select, pushdown]);
+    if (!this.keptBuckets) return this.fullBucket(key, read);
     return (await this.keptBuckets(key, async () => (await read()).map((r) => Object.freeze({ seq: r.seq, doc: Object.freeze(r.doc) }))))!;
+  }
+
+  private async fullBucket(key: string, read: () => Promise<{ seq: number; doc: Lean }[]>): Promise<readonly { seq: number; doc: Lean }[]> {
+    const kept = this.fullBuckets.get(key);
+    if (kept) return kept;
+    const generation = this.generation;
+    const rows = await read();
+    // Fewer than BUCKET: still filling (or its keys still being written), or narrowed by a pushdown; read each time.
+    if (rows.length === BUCKET && generation === this.generation) {
+      if (this.fullBuckets.size >= FULL_BUCKETS_KEPT) this.fullBuckets.delete(this.fullBuckets.keys().next().value!);
+      this.fullBuckets.set(key, Object.freeze(rows.map((r) => Object.freeze({ seq: r.seq, doc: Object.freeze(r.doc) }))));
+    }
+    return rows;
   }
 
   private async readBucket(s: SequenceSource, bucket: number, select: string, pushdown: Record<string, unknown>): Promise<{ seq: number; doc: Lean }[]> {
