@@ -50,6 +50,14 @@ function bareApp(): express.Express {
   app.post('/bare', express.urlencoded({ extended: true, limit: '200kb' }), (req, res) => {
     res.redirect(302, `/bare?n=${Object.keys(req.body ?? {}).length}`);
   });
+  // The engine's floor for a form POST: one document inserted and read back by `_id`, then the redirect.
+  const floor = mongoose.connection.db!.collection('benchfloor');
+  app.post('/bare-db', express.urlencoded({ extended: true, limit: '200kb' }), async (req, res) => {
+    const doc = { _id: new mongoose.Types.ObjectId(), fields: Object.keys(req.body ?? {}).length, at: new Date() };
+    await floor.insertOne(doc);
+    const back = await floor.findOne({ _id: doc._id });
+    res.redirect(302, `/bare?n=${back?.fields ?? 0}`);
+  });
   return app;
 }
 

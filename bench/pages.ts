@@ -671,7 +671,22 @@ function table(head: string[], rows: string[][]): string {
   return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
-function report(results: Result[], datasets: Dataset[], backend: string, totalS: number): string {
+/**
+ * What the engine allows a form POST on this machine: the bare POST plus one insert and one `_id` look-up (two round
+ * trips; the app's POSTs make 15–25: session, record, derived copies, audit, statistics).
+ */
+async function engineFloor(ds: Dataset): Promise<{ rps: number; p99: number; bareRps: number }> {
+  log('engine floor: a bare POST writing one document');
+  const workers: PostWorker[] = Array.from({ length: S.connections }, () => {
+    const session = new Session(ds.bare, S.timeoutS * 1000);
+    return { session, next: async () => ({ path: '/bare-db', form: { version: '3', action: 'save', ...ratingsForm('reason', true) }, expectStatus: 302, expectLocation: '/bare' }) };
+  });
+  const r = await loopPost(workers);
+  workers.forEach((w) => w.session.close());
+  return { rps: r.rps, p99: r.p99 ?? 0, bareRps: bareCache.get('post')?.rps ?? 0 };
+}
+
+function report(results: Result[], datasets: Dataset[], backend: string, totalS: number, floor: { rps: number; p99: number; bareRps: number } | null = null): string {
   const main = datasets[0]!;
   const cpus = os.cpus();
   const pagesTable = table(
@@ -712,6 +727,7 @@ the app has finished every request it received. Targets (issue 8): p99 ≤ ${TAR
 ## Pages, ${main.name} of history
 
 ${pagesTable}
+${floor ? `\nEngine floor for form POSTs, same run: a bare POST that inserts one document and reads it back by \`_id\` (2 round trips) — ${floor.rps.toFixed(0)} req/s, p99 ${ms(floor.p99)}${floor.bareRps ? `, ${(floor.rps / floor.bareRps).toFixed(3)} of the bare POST` : ''}.\n` : ''}
 ${others.length ? `\n## History: ${main.name} against ${others.map((o) => o.name).join(', ')} (serial medians, requests alternating between the databases)\n\n${historyTable}\n` : ''}
 ${errorLines.length ? `\n## Errors (first few per page)\n\n${errorLines.join('\n')}\n` : ''}`;
 }
@@ -741,7 +757,8 @@ async function main() {
     for (const ds of datasets) await startApp(ds, db.uri);
     const results: Result[] = [];
     for (const page of pages) results.push(await measure(page, datasets));
-    const md = report(results, datasets, db.backend, (performance.now() - started) / 1000);
+    const floor = pages.some((p) => p.kind === 'post') ? await engineFloor(datasets[0]!) : null;
+    const md = report(results, datasets, db.backend, (performance.now() - started) / 1000, floor);
     process.stdout.write(`\n${md}`);
     fs.writeFileSync(S.out, md);
     log(`wrote ${path.relative(process.cwd(), S.out)}`);
