@@ -1,4 +1,4 @@
-import { isDuplicateKey } from '../db/errors.js';
+import { upserting } from '../db/errors.js';
 import type { Model } from 'mongoose';
 import { finishedInBackground, rememberedAcrossRequests } from '../shared/process-caches.js';
 import { SerialQueue } from '../shared/serial.js';
@@ -248,7 +248,7 @@ export class SequenceIndex {
     this.fullBuckets = new Map();
   }
 
-  /** $inc with upsert; a second upsert of a new counter may hit a duplicate key on FerretDB: then it is a plain update. */
+  /** $inc with upsert (a lost race to create a new counter is retried as a plain update). */
   private async increment(id: string, scope: string, inc: Record<string, number>, extra: Record<string, unknown>): Promise<Lean> {
     // Array fields accumulate (e.g. every name an actor has had); scalars are replaced.
     const arrays = Object.entries(extra).filter(([, v]) => Array.isArray(v));
@@ -258,14 +258,7 @@ export class SequenceIndex {
       $set: { scope, ...scalars },
       ...(arrays.length ? { $addToSet: Object.fromEntries(arrays.map(([k, v]) => [k, { $each: v as unknown[] }])) } : {}),
     };
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const doc = await this.o.counters.findOneAndUpdate({ _id: id }, update, { upsert: true, returnDocument: 'after' }).lean<Lean>();
-        if (doc) return doc;
-      } catch (err) {
-        if (!isDuplicateKey(err) || attempt > 2) throw err;
-      }
-    }
+    return (await upserting((upsert) => this.o.counters.findOneAndUpdate({ _id: id }, update, { upsert, returnDocument: 'after' }).lean<Lean>()))!;
   }
 
   /** The numbered state, building it when missing; waits at most `waitMs` for a build (false: use another path). */

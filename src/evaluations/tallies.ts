@@ -1,4 +1,5 @@
 import mongoose, { Schema, Types } from 'mongoose';
+import { upserting } from '../db/errors.js';
 import type { EvaluationStatus } from './model.js';
 import { EvaluationResultModel, outcomeOf, scoresOf, type EvaluationResult } from './record-model.js';
 
@@ -179,11 +180,8 @@ export async function touchTallies(records: readonly Touch[]): Promise<Map<strin
   const tokens = new Map<string, string>();
   for (const [key, r] of seen) {
     const token = new Types.ObjectId().toHexString();
-    await PeriodTallyModel.updateOne(
-      { _id: key },
-      { $set: { token, periodId: r.periodId, unitId: r.reportingUnitId, unitPath: reportingPathOf(r) } },
-      { upsert: true },
-    );
+    const set = { $set: { token, periodId: r.periodId, unitId: r.reportingUnitId, unitPath: reportingPathOf(r) } };
+    await upserting((upsert) => PeriodTallyModel.updateOne({ _id: key }, set, { upsert }));
     tokens.set(key, token);
   }
   return tokens;

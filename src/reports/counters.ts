@@ -1,6 +1,6 @@
 import mongoose, { Schema, Types } from 'mongoose';
 import { SequenceIndex } from '../audit/index.js';
-import { isDuplicateKey } from '../db/errors.js';
+import { upserting } from '../db/errors.js';
 import { readRevision, replaceRevision } from '../shared/kept-in-memory.js';
 import { rememberedAcrossRequests } from '../shared/process-caches.js';
 import { SerialQueue } from '../shared/serial.js';
@@ -75,12 +75,7 @@ const counterLock = new SerialQueue();
 
 async function bump(id: string, inc: Record<string, number>): Promise<void> {
   if (!Object.keys(inc).length) return;
-  try {
-    await ReportCounterModel.updateOne({ _id: id }, { $inc: inc, $set: { t: newToken() } }, { upsert: true });
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
-    await ReportCounterModel.updateOne({ _id: id }, { $inc: inc, $set: { t: newToken() } });
-  }
+  await upserting((upsert) => ReportCounterModel.updateOne({ _id: id }, { $inc: inc, $set: { t: newToken() } }, { upsert }));
 }
 
 type Counted = Pick<IncidentReport, 'handlerUnitPath' | 'status' | 'staffId'>;
@@ -205,14 +200,8 @@ export async function recordBreaches(report: Breaching, window: WarningWindow, n
     (report.unitPath ?? []).flatMap((unit) =>
       (report.breachKeys ?? []).map(async (key) => {
         const _id = `${String(unit)}|${key}`;
-        let doc: { hits: string[]; hot: boolean } | null = null;
-        for (let attempt = 0; !doc; attempt++) {
-          try {
-            doc = await ReportBreachModel.findOneAndUpdate({ _id }, { $set: { scope: String(unit), key }, $addToSet: { hits: hit } }, { upsert: true, returnDocument: 'after' }).lean<{ hits: string[]; hot: boolean }>();
-          } catch (err) {
-            if (!isDuplicateKey(err) || attempt > 2) throw err;
-          }
-        }
+        const update = { $set: { scope: String(unit), key }, $addToSet: { hits: hit } };
+        const doc = (await upserting((upsert) => ReportBreachModel.findOneAndUpdate({ _id }, update, { upsert, returnDocument: 'after' }).lean<{ hits: string[]; hot: boolean }>()))!;
         const hot = hitsInWindow(doc.hits, window, now).length >= window.threshold;
         if (hot !== doc.hot) await ReportBreachModel.updateOne({ _id }, { $set: { hot } });
       }),

@@ -1,6 +1,7 @@
 import { isId } from '../shared/ids.js';
 import { vietnamMonth } from '../shared/dates.js';
 import { Types } from 'mongoose';
+import { upserting } from '../db/errors.js';
 import QRCode from 'qrcode';
 import { coversUnit, scopeRoots, type Actor } from '../auth/index.js';
 import type { Role } from '../auth/index.js';
@@ -120,7 +121,7 @@ export async function setScale(actor: Actor, unitId: string, scale: 3 | 5): Prom
   const desk = await managedDesk(actor, unitId);
   const before = await scaleOf(desk._id);
   if (before === scale) return;
-  await DeskSettingsModel.updateOne({ unitId: desk._id }, { $set: { scale, updatedBy: actor.userId } }, { upsert: true });
+  await upserting((upsert) => DeskSettingsModel.updateOne({ unitId: desk._id }, { $set: { scale, updatedBy: actor.userId } }, { upsert }));
   await audit.record({ actor, objectType: 'deskSettings', objectId: desk._id, action: 'update', before: { scale: before }, after: { scale }, unitPath: desk.path });
 }
 

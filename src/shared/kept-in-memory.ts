@@ -1,5 +1,5 @@
 import mongoose, { type Schema } from 'mongoose';
-import { isDuplicateKey } from '../db/errors.js';
+import { upserting } from '../db/errors.js';
 import { rememberedAcrossRequests } from './process-caches.js';
 import { memoisedPerRequest } from './request-memo.js';
 
@@ -20,13 +20,7 @@ const RevisionModel = mongoose.model('CollectionRevision', revisionSchema, 'coll
  */
 export async function replaceRevision(name: string): Promise<void> {
   const set = { $set: { token: new mongoose.Types.ObjectId().toHexString() } };
-  try {
-    await RevisionModel.updateOne({ _id: name }, set, { upsert: true });
-  } catch (err) {
-    // Two first writers raced to create it: it exists now.
-    if (!isDuplicateKey(err)) throw err;
-    await RevisionModel.updateOne({ _id: name }, set);
-  }
+  await upserting((upsert) => RevisionModel.updateOne({ _id: name }, set, { upsert }));
 }
 
 /** The named revision's value, or null when none was ever set (one `_id` look-up). */

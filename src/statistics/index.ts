@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { upserting } from '../db/errors.js';
 import { onRecordsChanged, onUnitsChanged } from '../shared/changes.js';
 import { readRevision, replaceRevision } from '../shared/kept-in-memory.js';
 import { rememberedAcrossRequests } from '../shared/process-caches.js';
@@ -42,11 +43,8 @@ rememberedAcrossRequests(() => remembered.clear());
 export async function recordChange(unitPath: readonly Id[], year: number): Promise<void> {
   const unit = await reportingUnitOf(unitPath);
   if (!unit) return;
-  await TokenModel.updateOne(
-    { _id: keyOf(unit._id, year) },
-    { $set: { unitId: unit._id, unitPath: unit.path, year, token: newToken() } },
-    { upsert: true },
-  );
+  const set = { $set: { unitId: unit._id, unitPath: unit.path, year, token: newToken() } };
+  await upserting((upsert) => TokenModel.updateOne({ _id: keyOf(unit._id, year) }, set, { upsert }));
   // After the unit's token: a reader that sees the new revision also sees the token.
   await replaceRevision(provinceRevision(unit.path[0]!));
 }
@@ -110,11 +108,8 @@ async function readFigures(root: Pick<ReportingUnit, '_id'>, year: number): Prom
   for (const unit of stale) {
     const key = keyOf(unit._id, year);
     const figures = await computeOwnFigures(unit, year);
-    await FiguresModel.replaceOne(
-      { _id: key },
-      { _id: key, unitId: unit._id, unitPath: unit.path, unitName: unit.name, year, token: tokenOf.get(key) ?? null, shape: FIGURES_SHAPE, computedAt: new Date(), figures },
-      { upsert: true },
-    );
+    const stored = { _id: key, unitId: unit._id, unitPath: unit.path, unitName: unit.name, year, token: tokenOf.get(key) ?? null, shape: FIGURES_SHAPE, computedAt: new Date(), figures };
+    await upserting((upsert) => FiguresModel.replaceOne({ _id: key }, stored, { upsert }));
     out.push({ unitId: String(unit._id), unitName: unit.name, kind: unit.kind, figures });
   }
   return out;

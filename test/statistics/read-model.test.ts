@@ -60,6 +60,16 @@ describe('statistics read model: figures per reporting unit and year', () => {
     expect(await stored().countDocuments({ year })).to.equal(first.length, 'every missing document computed again');
   });
 
+  it('when many changes of a commune and year nobody recorded before arrive at once (first kiosk ratings of a year), then every one is recorded without an error and the figures are recomputed', async () => {
+    await statistics.figuresUnder(w.province, year + 1);
+    const outcomes = await Promise.allSettled(Array.from({ length: 12 }, () => statistics.recordChange(w.deskA.path, year + 1)));
+    expect(outcomes.filter((o) => o.status === 'rejected').map((o) => String((o as PromiseRejectedResult).reason))).to.deep.equal([]);
+    const tokens = await mongoose.connection.db!.collection('statisticstokens').find({ _id: `${String(w.communeA._id)}:${year + 1}` as never }).toArray();
+    expect(tokens).to.have.length(1);
+    const figures = await stored().findOne({ _id: `${String(w.communeA._id)}:${year + 1}` as never });
+    expect(figures?.token, 'the stored figures were computed before the changes').to.not.equal(tokens[0]!.token);
+  });
+
   it('when a change is recorded for one commune, then only that commune is recomputed and the new record counts', async () => {
     await statistics.figuresUnder(w.province, year);
     const before = new Map((await stored().find({ year }).toArray()).map((d) => [d.unitName, (d.computedAt as Date).getTime()]));
