@@ -9,7 +9,7 @@ import { buildWorkbook } from '../src/exports/build.js';
 import { registerMessages } from '../src/catalogues.js';
 import { ClassificationModel } from '../src/evaluations/model.js';
 import { EvaluationResultModel } from '../src/evaluations/results-store.js';
-import { IncidentReportModel } from '../src/reports/model.js';
+import { IncidentReportModel } from '../src/incidents/model.js';
 import { RatingModel } from '../src/satisfaction/model.js';
 import { StaffModel } from '../src/staff/model.js';
 import { UnitModel, type Unit } from '../src/units/model.js';

@@ -40,7 +40,7 @@ import '../src/app.js'; // registers every model, so that ensureIndexes builds t
 import { connectDatabase, disconnectDatabase, ensureIndexes } from '../src/db/connection.js';
 import { EMBEDDED_BACKENDS, freePort, startEmbeddedDb, type EmbeddedBackend, type EmbeddedDb } from '../src/db/embedded.js';
 import { formatDate, vietnamDay } from '../src/shared/dates.js';
-import { officialCatalogue } from '../src/code/official.js';
+import { officialCatalogue } from '../src/conduct-code/official.js';
 import { createLogger } from '../src/shared/logger.js';
 import { projectRoot } from '../src/shared/paths.js';
 import mongoose from 'mongoose';

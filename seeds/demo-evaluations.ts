@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Types } from 'mongoose';
 import { UnitModel } from '../src/units/model.js';
 import { UserModel } from '../src/auth/model.js';
-import { versionInForce } from '../src/code/index.js';
+import { versionInForce } from '../src/conduct-code/index.js';
 import { EvaluationModel, LEVEL_SCORE, PeriodModel, type Evaluation, type HeadRating, type Level, type Period, type SelfRating } from '../src/evaluations/model.js';
 import { catalogueOf } from '../src/evaluations/lookups.js';
 import { createMissingEvaluations, periodBounds } from '../src/evaluations/periods.js';

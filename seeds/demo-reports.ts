@@ -9,12 +9,12 @@ import { addWorkingDays, type CalendarDay } from '../src/holidays/index.js';
 import { vietnamDay } from '../src/shared/dates.js';
 import { StaffModel } from '../src/staff/model.js';
 import { UnitModel } from '../src/units/model.js';
-import { escalateOverdue } from '../src/reports/deadlines.js';
-import { addNote, addRemedy, addReply, extendDeadline, markLetterSent, submitExplanation, transition } from '../src/reports/handling.js';
-import { letterDraft, saveLetter } from '../src/reports/letter.js';
-import { IncidentReportModel, ReporterIdentityModel, type RemedyKind, type ReportKind, type ReportStatus } from '../src/reports/model.js';
-import { addReporterMessage, fileReport, type Reporter } from '../src/reports/service.js';
-import { defaultReportSettings, type ReportSettings } from '../src/reports/settings.js';
+import { escalateOverdue } from '../src/incidents/deadlines.js';
+import { addNote, addRemedy, addReply, extendDeadline, markLetterSent, submitExplanation, transition } from '../src/incidents/handling.js';
+import { letterDraft, saveLetter } from '../src/incidents/letter.js';
+import { IncidentReportModel, ReporterIdentityModel, type RemedyKind, type ReportKind, type ReportStatus } from '../src/incidents/model.js';
+import { addReporterMessage, fileReport, type Reporter } from '../src/incidents/service.js';
+import { defaultReportSettings, type ReportSettings } from '../src/incidents/settings.js';
 
 /** The demo logins (seeds/demo.ts) that act on the cases. */
 type ActorKey = 'admin' | 'truongxa' | 'truongxa2' | 'canbo';

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Types } from 'mongoose';
 import { UnitModel } from '../src/units/model.js';
 import { StaffModel } from '../src/staff/model.js';
-import { versionInForce } from '../src/code/index.js';
+import { versionInForce } from '../src/conduct-code/index.js';
 import { DeskSettingsModel, RatingModel, derivedRatingFields, type RatingLevel } from '../src/satisfaction/model.js';
 
 

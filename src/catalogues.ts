@@ -1,12 +1,12 @@
 import { auditMessages } from './audit/messages.js';
 import { authMessages } from './auth/messages.js';
-import { codeMessages } from './code/messages.js';
+import { codeMessages } from './conduct-code/messages.js';
 import { dashboardMessages } from './dashboard/messages.js';
 import { dossierMessages } from './dossiers/messages.js';
 import { evaluationMessages } from './evaluations/messages.js';
 import { exportMessages } from './exports/messages.js';
 import { holidayMessages } from './holidays/messages.js';
-import { reportMessages } from './reports/messages.js';
+import { reportMessages } from './incidents/messages.js';
 import { satisfactionMessages } from './satisfaction/messages.js';
 import { staffMessages } from './staff/messages.js';
 import { unitMessages } from './units/messages.js';

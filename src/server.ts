@@ -7,7 +7,7 @@ import { startSessionSweeper } from './auth/sessions.js';
 import { createApp } from './app.js';
 import { seedIfEmpty } from '../seeds/demo.js';
 import { repairUnfinishedChanges } from './units/service.js';
-import { startEscalationJob } from './reports/deadlines.js';
+import { startEscalationJob } from './incidents/deadlines.js';
 import { startCleanup as startExportCleanup } from './exports/jobs.js';
 import { exportSettingsFrom } from './exports/settings.js';
 import { prepareDerivedData } from './startup.js';

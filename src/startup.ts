@@ -2,7 +2,7 @@ import { vietnamYear } from './shared/dates.js';
 import type { Config } from './config.js';
 import type { Logger } from 'pino';
 import { prepareAuditLog } from './audit/service.js';
-import { prepareReports } from './reports/counters.js';
+import { prepareReports } from './incidents/counters.js';
 import { buildAllPeriodCopies, repairResultRecordsWhere } from './evaluations/results-store.js';
 import * as statistics from './statistics/index.js';
 

@@ -16,7 +16,7 @@ import { outermostUnits } from '../units/index.js';
  * so one membership test scopes the log; an entry recorded without a unitPath belongs to no
  * province and is shown to no one here.
  */
-function scopeFilter(actor: Actor) {
+function entriesInScope(actor: Actor) {
   const roots = scopeRoots(actor, 'admin');
   if (!roots.length) throw new Forbidden();
   return { unitPath: { $in: roots } };
@@ -53,7 +53,7 @@ export function loosePattern(text: string): string {
 
 
 function queryOf(actor: Actor, filter: AuditFilter) {
-  const query: Record<string, unknown> = scopeFilter(actor);
+  const query: Record<string, unknown> = entriesInScope(actor);
   if (filter.objectType) query.objectType = filter.objectType;
   if (filter.action) query.action = filter.action;
   if (filter.actorName) query.actorName = { $regex: loosePattern(filter.actorName), $options: 'i' };
@@ -172,7 +172,7 @@ export async function filterChoices(actor: Actor) {
 }
 
 async function legacyFilterChoices(actor: Actor) {
-  const match = scopeFilter(actor);
+  const match = entriesInScope(actor);
   const distinct = async (field: 'objectType' | 'action') => {
     const groups = await AuditEntryModel.aggregate<{ _id: string }>([{ $match: match }, { $group: { _id: `$${field}`, n: { $sum: 1 } } }]);
     return groups.map((g) => g._id).filter(Boolean).sort();
@@ -183,7 +183,7 @@ async function legacyFilterChoices(actor: Actor) {
 
 /** Every entry about one object that lies in the administrator's scope, newest first. */
 export async function objectHistory(actor: Actor, objectType: string, objectId: string) {
-  scopeFilter(actor);
+  entriesInScope(actor);
   if (!isId(objectId)) throw new NotFound();
   const entries = await AuditEntryModel.find({ objectType, objectId }).select(`${SELECT} unitPath`).sort({ at: -1, _id: -1 }).lean<AuditEntry[]>();
   if (!entries.length) throw new NotFound();

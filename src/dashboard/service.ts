@@ -1,9 +1,9 @@
 import { coversUnit, scopeRoots, type Actor } from '../auth/index.js';
 import { CLASSIFICATION_LEVELS } from '../evaluations/index.js';
-import { criteriaOfYear } from '../code/index.js';
-import { REPORT_STATUSES } from '../reports/index.js';
-import type { ReportSettings } from '../reports/index.js';
-import { earlyWarnings, type EarlyWarning } from '../reports/index.js';
+import { criteriaOfYear } from '../conduct-code/index.js';
+import { REPORT_STATUSES } from '../incidents/index.js';
+import type { ReportSettings } from '../incidents/index.js';
+import { earlyWarnings, type EarlyWarning } from '../incidents/index.js';
 import { Forbidden } from '../shared/errors.js';
 import * as statistics from '../statistics/index.js';
 import { compareVietnamese } from '../shared/text.js';

@@ -152,7 +152,8 @@ export async function getDossier(actor: Actor, id: string) {
   return display(await loadDossier(actor, id));
 }
 
-async function scopeFilter(actor: Actor, unitId: string): Promise<Types.ObjectId[]> {
+/** The units whose dossiers are listed: the one asked for (checked to be in scope), else every root of the actor's scope. */
+async function unitsListed(actor: Actor, unitId: string): Promise<Types.ObjectId[]> {
   if (unitId) return [(await loadUnitInScope(actor, unitId))._id];
   const roots = scopeRoots(actor, ...DOSSIER_ROLES);
   if (!roots.length) throw new Forbidden();
@@ -160,7 +161,7 @@ async function scopeFilter(actor: Actor, unitId: string): Promise<Types.ObjectId
 }
 
 export async function listDossiers(actor: Actor, query: DossierListQuery, page: number) {
-  const scope = await scopeFilter(actor, query.unit);
+  const scope = await unitsListed(actor, query.unit);
   const filter: Record<string, unknown> = { unitPath: { $in: scope } };
   if (query.year) filter.year = query.year;
   if (query.withoutSlip) filter.breachesApology = 1;

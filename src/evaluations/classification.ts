@@ -9,7 +9,7 @@ import { isCommuneLevel, unitsSnapshot, isAliveAt } from '../units/index.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
 import { ClassificationModel, type Classification, type ClassificationLevel } from './model.js';
 import { conductPoints, ruleSetFor, suggestLevel, withinOutstandingCap, type ConductSummary, type RuleSet, type Suggestion } from './classification-rules.js';
-import { substantiatedIncidents } from '../reports/index.js';
+import { substantiatedIncidents } from '../incidents/index.js';
 import { mapLimited } from '../shared/batches.js';
 import { reportingUnitOn, unitsById } from './lookups.js';
 import type { CriterionTally } from './tallies.js';

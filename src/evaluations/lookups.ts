@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import { publishedVersion } from '../code/index.js';
+import { publishedVersion } from '../conduct-code/index.js';
 import { isCommuneLevel, unitsByIds } from '../units/index.js';
 import { NotFound } from '../shared/errors.js';
 

@@ -5,7 +5,7 @@ import { Types } from 'mongoose';
 import type { Actor } from '../auth/index.js';
 import { coversUnit, scopeRoots } from '../auth/index.js';
 import { record } from '../audit/index.js';
-import { versionInForce } from '../code/index.js';
+import { versionInForce } from '../conduct-code/index.js';
 import { activeStaffUnder } from '../staff/index.js';
 import { unitsSnapshot, isAliveAt, isDesk } from '../units/index.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';

@@ -7,7 +7,7 @@ import { isCommuneLevel, unitsSnapshot, type UnitsSnapshot } from '../units/inde
 import { Forbidden, NotFound } from '../shared/errors.js';
 import type { EvaluationStatus, Period } from './model.js';
 import { canManagePeriod, canSeePeriod, endExclusive, findPeriodOr404, isPastDeadline } from './periods.js';
-import { substantiatedIncidents } from '../reports/index.js';
+import { substantiatedIncidents } from '../incidents/index.js';
 import { EvaluationResultModel, outcomeOf, type EvaluationResult } from './record-model.js';
 import { ensurePeriodCopies, ensurePeriodRecords } from './results-store.js';
 import { addUp, countRecords, rebuildPeriodTallies, talliesUnder, type CriterionTally, type PeriodTally, type StatusCounts } from './tallies.js';

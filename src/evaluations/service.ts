@@ -18,8 +18,8 @@ import {
 import { catalogueOf, type CatalogueInfo } from './lookups.js';
 import { endExclusive, keptPeriod } from './periods.js';
 import { disagreements, resultsOf, statusOf } from './derive.js';
-import { checkRetaliation } from '../reports/index.js';
-import { substantiatedIncidents, type SubstantiatedIncident } from '../reports/index.js';
+import { checkRetaliation } from '../incidents/index.js';
+import { substantiatedIncidents, type SubstantiatedIncident } from '../incidents/index.js';
 import { markCopied, saveResultRecord } from './results-store.js';
 import { EvaluationResultModel, outcomeOf, RECORD_SHAPE, type EvaluationResult } from './record-model.js';
 import { vietnamYear } from './periods.js';

@@ -1,8 +1,8 @@
 import { isAliveDuringYear } from '../units/index.js';
 import type { Types } from 'mongoose';
-import { criteriaOfYear, type YearCriterion } from '../code/index.js';
+import { criteriaOfYear, type YearCriterion } from '../conduct-code/index.js';
 import { CLASSIFICATION_LEVELS, classificationsOfYearUnder, LEVEL_SCORE, periodKeysOfYear, resultsOfYearUnder, scoresOf } from '../evaluations/index.js';
-import { casesOfYearUnder } from '../reports/index.js';
+import { casesOfYearUnder } from '../incidents/index.js';
 import { ratingsOfYear } from '../satisfaction/index.js';
 import { staffUnder } from '../staff/index.js';
 import { COMMUNE_KINDS, unitById, unitsUnder, type UnitInfo as Unit, type UnitKind } from '../units/index.js';

@@ -2,7 +2,7 @@ import { vietnamYear } from '../shared/dates.js';
 import type { Actor } from '../auth/index.js';
 import { scopeRoots } from '../auth/index.js';
 import { unitsByIds, unitsSnapshot, isAliveAt } from '../units/index.js';
-import * as code from '../code/index.js';
+import * as code from '../conduct-code/index.js';
 import * as statistics from '../statistics/index.js';
 
 export async function overviewFor(actor: Actor, now = new Date()) {

@@ -10,7 +10,7 @@ import { Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
 import { compareVietnamese } from '../shared/text.js';
 import { DESK_KINDS, unitById, type UnitInfo as Unit, type UnitKind } from '../units/index.js';
 import { activeStaffUnder, staffMember } from '../staff/index.js';
-import { versionInForce } from '../code/index.js';
+import { versionInForce } from '../conduct-code/index.js';
 import { DeskSettingsModel, RatingModel, SCALES, type RatingLevel, type ScaleSize } from './model.js';
 import type { RatingInput } from './schemas.js';
 import { recordsChanged } from '../shared/changes.js';

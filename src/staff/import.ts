@@ -11,9 +11,13 @@ import { foldForSearch, vietnameseSortKey } from '../shared/text.js';
 import { EDUCATION_LEVELS, GENDERS, POLITICAL_THEORY_LEVELS, STAFF_CATEGORIES, StaffModel, staffCodeKey } from './model.js';
 import { IMPORT_COLUMNS, MIN_BIRTH_YEAR, importRow, type ImportField, type ImportRow } from './schemas.js';
 import { recordsChanged } from '../shared/changes.js';
+import { repackWithin, UnpackRefused } from './unpacked-upload.js';
 
 export const IMPORT_MAX_BYTES = 2 * 1024 * 1024;
 export const IMPORT_MAX_ROWS = 5000;
+/** What an upload may unpack to (a sheet of 5,000 rows is a few megabytes), and how many parts it may have. */
+const IMPORT_MAX_UNPACKED_BYTES = 40 * 1024 * 1024;
+const IMPORT_MAX_PARTS = 500;
 
 export interface ImportError {
   row: number;
@@ -112,9 +116,16 @@ async function firstSheet(buffer: Buffer): Promise<ExcelJS.Worksheet> {
   if (buffer.length > IMPORT_MAX_BYTES) throw fileError('staff.import.tooLarge', 413);
   // Every .xlsx is a zip archive; anything else (CSV, old .xls, images) is refused before parsing.
   if (buffer.subarray(0, 4).toString('binary') !== 'PK\x03\x04') throw fileError('staff.import.notXlsx', 415);
+  let repacked: Uint8Array;
+  try {
+    repacked = repackWithin(buffer, { maxBytes: IMPORT_MAX_UNPACKED_BYTES, maxEntries: IMPORT_MAX_PARTS });
+  } catch (err) {
+    if (err instanceof UnpackRefused && err.reason !== 'unreadable') throw fileError('staff.import.tooMuchData', 413);
+    throw fileError('staff.import.unreadable');
+  }
   const workbook = new ExcelJS.Workbook();
   try {
-    await workbook.xlsx.load(buffer as unknown as ExcelJS.Buffer);
+    await workbook.xlsx.load(Buffer.from(repacked.buffer, repacked.byteOffset, repacked.byteLength) as unknown as ExcelJS.Buffer);
   } catch {
     throw fileError('staff.import.unreadable');
   }
@@ -132,12 +143,14 @@ function readRows(sheet: ExcelJS.Worksheet): { row: number; cells: Record<Import
   if (columns.some((c) => c.required && !c.col)) throw fileError('staff.import.badHeader');
 
   const rows: { row: number; cells: Record<ImportField, string> }[] = [];
-  for (let r = 2; r <= sheet.rowCount; r++) {
+  // Only the rows the sheet has: a single cell in row 1,048,576 must not make a million empty rows.
+  sheet.eachRow({ includeEmpty: false }, (_row, r) => {
+    if (r < 2) return;
     const cells = Object.fromEntries(columns.map((c) => [c.field, c.col ? cellText(sheet, r, c.col) : ''])) as Record<ImportField, string>;
-    if (Object.values(cells).every((v) => v === '')) continue;
+    if (Object.values(cells).every((v) => v === '')) return;
     rows.push({ row: r, cells });
     if (rows.length > IMPORT_MAX_ROWS) throw fileError('staff.import.tooManyRows', 413);
-  }
+  });
   if (!rows.length) throw fileError('staff.import.noRows');
   return rows;
 }

@@ -1,7 +1,7 @@
 import type { Types } from 'mongoose';
 import { classificationsCountedBy, LEVEL_SCORE, resultsCountedBy, scoresOf } from '../evaluations/index.js';
 import { lateDossiersOfYear } from '../dossiers/index.js';
-import { casesCountedBy } from '../reports/index.js';
+import { casesCountedBy } from '../incidents/index.js';
 import { ratingsOfYear } from '../satisfaction/index.js';
 import { staffCountedBy, staffMember } from '../staff/index.js';
 import { COMMUNE_KINDS, type UnitKind } from '../units/index.js';

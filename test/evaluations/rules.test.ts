@@ -3,8 +3,8 @@ import mongoose from 'mongoose';
 import { clearDatabase } from '../helpers/db.js';
 import { agentFor, login, submitForm, testApp, testConfig, type Agent } from '../helpers/app.js';
 import { EvaluationModel, PeriodModel } from '../../src/evaluations/model.js';
-import { IncidentReportModel } from '../../src/reports/model.js';
-import { fileReport } from '../../src/reports/service.js';
+import { IncidentReportModel } from '../../src/incidents/model.js';
+import { fileReport } from '../../src/incidents/service.js';
 import { makeStaff } from '../helpers/factories.js';
 import { allRated, evaluationOf, finishJob, makeWorld, openPeriodVia, type World } from './world.js';
 

@@ -1,9 +1,6 @@
 import { Types } from 'mongoose';
-import { officialCatalogue } from '../../src/code/official.js';
-import { UserModel } from '../../src/auth/model.js';
+import { officialCatalogue } from '../../src/conduct-code/official.js';
 import { EvaluationModel, type Evaluation } from '../../src/evaluations/model.js';
-import { actorOf } from '../../src/auth/service.js';
-import { makeProvince, makeStaff, makeUser } from '../helpers/factories.js';
 import { makeCodeVersion } from '../helpers/factories.js';
 import { submitForm, type Agent } from '../helpers/app.js';
 import { idle as periodJobsIdle } from '../../src/evaluations/jobs.js';
@@ -12,26 +9,7 @@ export const CODES = officialCatalogue.criteria.map((c) => c.code);
 
 export const publishCode = makeCodeVersion;
 
-/** A province with two communes, its code, an administrator, a head per commune and staff with logins. */
-export async function makeWorld() {
-  const units = await makeProvince();
-  const code = await publishCode(units.province);
-  const admin = await makeUser({ displayName: 'Quản trị Sở Nội vụ', roles: [{ role: 'admin', unit: units.province }] });
-  const chairA = await makeStaff({ fullName: 'Lò Văn Phích', unit: units.communeA, position: 'Chủ tịch UBND xã' });
-  const headA = await makeUser({ displayName: 'Lò Văn Phích', roles: [{ role: 'head', unit: units.communeA }, { role: 'staff', unit: units.communeA }], staffId: chairA._id });
-  const headB = await makeUser({ displayName: 'Giàng A Dế', roles: [{ role: 'head', unit: units.communeB }] });
-  const lan = await makeStaff({ fullName: 'Quàng Thị Lan', unit: units.deskA, position: 'Công chức một cửa' });
-  const lanUser = await makeUser({ displayName: 'Quàng Thị Lan', roles: [{ role: 'staff', unit: units.communeA }], staffId: lan._id });
-  await UserModel.updateOne({ _id: lanUser._id }, { $set: { email: 'lan@thanhnua.example.vn' } });
-  const binh = await makeStaff({ fullName: 'Lường Văn Bình', unit: units.communeA });
-  const mai = await makeStaff({ fullName: 'Vàng Thị Mai', unit: units.communeB });
-  const maiUser = await makeUser({ displayName: 'Vàng Thị Mai', roles: [{ role: 'staff', unit: units.communeB }], staffId: mai._id });
-  await makeStaff({ fullName: 'Người Đã Nghỉ', unit: units.communeA, active: false });
-  return { ...units, code, admin, headA, headB, chairA, lan, lanUser, binh, mai, maiUser };
-}
-export type World = Awaited<ReturnType<typeof makeWorld>>;
-
-export const asActor = async (userId: Types.ObjectId) => actorOf((await UserModel.findById(userId).lean())!);
+export { asActor, makeWorld, type World } from '../helpers/world.js';
 
 export function allRated(level: string, extra: Record<string, Record<string, string>> = {}): Record<string, string> {
   const fields: Record<string, string> = {};

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
-import { IncidentReportModel } from '../../src/reports/model.js';
+import { IncidentReportModel } from '../../src/incidents/model.js';
 import { RatingModel } from '../../src/satisfaction/model.js';
 import { StaffModel } from '../../src/staff/model.js';
 import { clearDatabase } from '../helpers/db.js';

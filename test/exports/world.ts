@@ -1,10 +1,10 @@
 import crypto from 'node:crypto';
 import { Types } from 'mongoose';
-import { CodeVersionModel } from '../../src/code/model.js';
-import { officialCatalogue } from '../../src/code/official.js';
+import { CodeVersionModel } from '../../src/conduct-code/model.js';
+import { officialCatalogue } from '../../src/conduct-code/official.js';
 import { ClassificationModel, EvaluationModel, PeriodModel, type ClassificationLevel } from '../../src/evaluations/model.js';
 import { saveResultRecord } from '../../src/evaluations/results-store.js';
-import { IncidentReportModel, type ReportStatus } from '../../src/reports/model.js';
+import { IncidentReportModel, type ReportStatus } from '../../src/incidents/model.js';
 import { RatingModel, type RatingLevel } from '../../src/satisfaction/model.js';
 import type { Staff } from '../../src/staff/model.js';
 import type { Unit } from '../../src/units/model.js';

@@ -4,8 +4,8 @@ import { StaffModel, type Staff } from '../../src/staff/model.js';
 import { createUser } from '../../src/auth/service.js';
 import type { Role } from '../../src/auth/model.js';
 import { foldForSearch, vietnameseSortKey } from '../../src/shared/text.js';
-import { CodeVersionModel } from '../../src/code/model.js';
-import { officialCatalogue } from '../../src/code/official.js';
+import { CodeVersionModel } from '../../src/conduct-code/model.js';
+import { officialCatalogue } from '../../src/conduct-code/official.js';
 
 let counter = 0;
 const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;

@@ -5,7 +5,7 @@ import { createLogger } from '../../src/shared/logger.js';
 import { UnitModel, UnitChangeModel } from '../../src/units/model.js';
 import { StaffModel } from '../../src/staff/model.js';
 import { UserModel } from '../../src/auth/model.js';
-import { CodeVersionModel } from '../../src/code/model.js';
+import { CodeVersionModel } from '../../src/conduct-code/model.js';
 import { seedDemo, seedIfEmpty, DEMO_PASSWORD, CODE_TITLE } from '../../seeds/demo.js';
 import { vietnameseSortKey } from '../../src/shared/text.js';
 

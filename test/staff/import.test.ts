@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
+import { unzipSync, zipSync } from 'fflate';
 import { agentFor, csrfFrom, login, testApp, type Agent } from '../helpers/app.js';
 import { clearDatabase } from '../helpers/db.js';
 import { makeProvince, makeStaff, makeUser } from '../helpers/factories.js';
@@ -108,6 +109,38 @@ describe('staff import from .xlsx', () => {
     const res = await upload(Buffer.alloc(2 * 1024 * 1024 + 10, 0x50));
     expect(res.status).to.equal(413);
     expect(res.text).to.contain('Tệp vượt quá 2 MB.');
+  });
+
+  it('when a small file unpacks to far more than a staff list (a zip bomb), then 413 with a message, and nothing is stored', async () => {
+    const plain = await workbook([['Nguyễn Văn An', 'Chủ tịch UBND xã', units.communeA.code, 1975, 'Nam', 'Cán bộ', 'Đại học', 'Cao cấp', '']]);
+    const parts = unzipSync(new Uint8Array(plain));
+    const sheetName = Object.keys(parts).find((n) => n.startsWith('xl/worksheets/') && n.endsWith('.xml'))!;
+    // 64 MB of spaces before the sheet's root element: still well-formed XML, and about 64 KB once deflated.
+    const sheet = new TextDecoder().decode(parts[sheetName]);
+    const root = sheet.indexOf('<worksheet');
+    const [head, rest] = [new TextEncoder().encode(sheet.slice(0, root)), new TextEncoder().encode(sheet.slice(root))];
+    const padded = new Uint8Array(head.length + 64 * 1024 * 1024 + rest.length).fill(0x20);
+    padded.set(head, 0);
+    padded.set(rest, padded.length - rest.length);
+    const bomb = Buffer.from(zipSync({ ...parts, [sheetName]: padded }, { level: 9 }));
+    expect(bomb.length, 'the bomb is small enough to pass the 2 MB limit').to.be.lessThan(2 * 1024 * 1024);
+    const res = await upload(bomb);
+    expect(res.status).to.equal(413);
+    expect(res.text).to.contain('Tệp chứa quá nhiều dữ liệu khi giải nén');
+    expect(await StaffModel.countDocuments()).to.equal(0);
+  });
+
+  it('when a sheet has one stray cell in its last row (1,048,576), then the rows with data are read and the stray row is reported, not a million empty rows', async () => {
+    const wb = new ExcelJS.Workbook();
+    const sheet = wb.addWorksheet('Danh sách');
+    sheet.addRow(HEADERS);
+    sheet.addRow(['Nguyễn Văn An', 'Chủ tịch UBND xã', units.communeA.code, 1975, 'Nam', 'Cán bộ', 'Đại học', 'Cao cấp', '']);
+    sheet.getCell('A1048576').value = 'x';
+    const res = await upload(Buffer.from(await wb.xlsx.writeBuffer()));
+    expect(res.status).to.equal(200);
+    expect(res.text).to.contain('Đã nhập 1 người; 4 lỗi.');
+    expect([...new Set(errorRows(res.text).map((r) => r[0]))]).to.deep.equal([1048576]);
+    expect(await StaffModel.countDocuments()).to.equal(1);
   });
 
   it('when the header row does not match the template, then 422 and nothing is stored', async () => {

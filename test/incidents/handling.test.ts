@@ -3,8 +3,8 @@ import JSZip from 'jszip';
 import { clearDatabase } from '../helpers/db.js';
 import { agentFor, login, submitForm, testApp, type Agent } from '../helpers/app.js';
 import { AuditEntryModel } from '../../src/audit/model.js';
-import { IncidentReportModel, ReportNoticeModel } from '../../src/reports/model.js';
-import { trackingView } from '../../src/reports/service.js';
+import { IncidentReportModel, ReportNoticeModel } from '../../src/incidents/model.js';
+import { trackingView } from '../../src/incidents/service.js';
 import { fileAbout, makeWorld, settings, type World } from './world.js';
 
 async function as(username: string): Promise<Agent> {

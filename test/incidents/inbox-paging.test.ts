@@ -9,20 +9,20 @@ import { scopeRoots, type Actor } from '../../src/auth/actor.js';
 import { UserModel } from '../../src/auth/model.js';
 import { actorOf } from '../../src/auth/service.js';
 import { vietnamDay } from '../../src/shared/dates.js';
-import { caseCounts, prepareReports, rebuildBreaches } from '../../src/reports/counters.js';
-import { addRemedy, extendDeadline, submitExplanation, transition } from '../../src/reports/handling.js';
-import { listCases, type InboxFilters } from '../../src/reports/inbox.js';
-import { FINAL_STATUSES, IncidentReportModel, REPORT_STATUSES, type IncidentReport, type ReportStatus } from '../../src/reports/model.js';
-import { fileReport, type Reporter } from '../../src/reports/service.js';
-import type { ReportSettings } from '../../src/reports/settings.js';
-import { earlyWarnings } from '../../src/reports/warnings.js';
+import { caseCounts, prepareReports, rebuildBreaches } from '../../src/incidents/counters.js';
+import { addRemedy, extendDeadline, submitExplanation, transition } from '../../src/incidents/handling.js';
+import { listCases, type InboxFilters } from '../../src/incidents/inbox.js';
+import { FINAL_STATUSES, IncidentReportModel, REPORT_STATUSES, type IncidentReport, type ReportStatus } from '../../src/incidents/model.js';
+import { fileReport, type Reporter } from '../../src/incidents/service.js';
+import type { ReportSettings } from '../../src/incidents/settings.js';
+import { earlyWarnings } from '../../src/incidents/warnings.js';
 import { PAGE_SIZE } from '../../src/shared/pagination.js';
 import { StaffModel, type Staff } from '../../src/staff/model.js';
 import type { Unit } from '../../src/units/model.js';
 import { updateLogin } from '../../src/users/service.js';
 
 /**
- * The reports inbox and the early warnings read counters kept at write time (src/reports/counters.ts). These tests
+ * The reports inbox and the early warnings read counters kept at write time (src/incidents/counters.ts). These tests
  * file and handle cases through the reports services (fileReport, transition, submitExplanation, addRemedy,
  * extendDeadline), then compare the pages and the warnings with references computed here from the whole
  * collection, with the rules the pages had before the counters: the cases whose handler's path holds one of the

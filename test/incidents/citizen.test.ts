@@ -3,8 +3,8 @@ import mongoose from 'mongoose';
 import { clearDatabase } from '../helpers/db.js';
 import { agentFor, csrfFrom, testApp, type Agent } from '../helpers/app.js';
 import { logSink } from '../helpers/log-sink.js';
-import { IncidentReportModel, ReporterIdentityModel } from '../../src/reports/model.js';
-import { hashOfTyped } from '../../src/reports/tracking.js';
+import { IncidentReportModel, ReporterIdentityModel } from '../../src/incidents/model.js';
+import { hashOfTyped } from '../../src/incidents/tracking.js';
 import { makeWorld, settings, type World } from './world.js';
 
 const today = () => new Date().toISOString().slice(0, 10);

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { clearDatabase } from '../helpers/db.js';
 import { agentFor, csrfFrom, login, testApp, type Agent } from '../helpers/app.js';
 import { AuditEntryModel } from '../../src/audit/model.js';
-import { IncidentReportModel, ReporterIdentityModel } from '../../src/reports/model.js';
+import { IncidentReportModel, ReporterIdentityModel } from '../../src/incidents/model.js';
 import { makeWorld, type World } from './world.js';
 import { logSink } from '../helpers/log-sink.js';
 

@@ -41,7 +41,7 @@ async function newVersionPage(req: Request, res: Response) {
   const a = actor(req);
   const from = typeof req.query.from === 'string' ? await code.getVersion(a, req.query.from) : await code.latestVersion(a);
   const provinceId = await code.provinceOf(a);
-  res.render('code/new', {
+  res.render('conduct-code/new', {
     title: res.locals.t('code.publish.title'),
     baseNumber: from?.versionNumber ?? null,
     fromOfficial: !from,
@@ -58,7 +58,7 @@ export function codeRouter(): Router {
   router.get('/', async (req, res) => {
     const a = actor(req);
     const [current, versions] = await Promise.all([code.currentVersionFor(a), code.listVersions(a)]);
-    res.render('code/index', { title: res.locals.t('code.title'), current, grouped: current ? code.groupedCriteria(current) : [], versions });
+    res.render('conduct-code/index', { title: res.locals.t('code.title'), current, grouped: current ? code.groupedCriteria(current) : [], versions });
   });
 
   // GET /code/versions/new — the publishing form, filled in from the latest version (or ?from=<id>)
@@ -89,7 +89,7 @@ export function codeRouter(): Router {
   // GET /code/versions/:id — one version, as published
   router.get('/versions/:id', async (req, res) => {
     const version = await code.getVersion(actor(req), req.params.id);
-    res.render('code/show', {
+    res.render('conduct-code/show', {
       title: res.locals.t('code.versionHeading', { number: version.versionNumber, title: version.title }),
       version,
       grouped: code.groupedCriteria(version),

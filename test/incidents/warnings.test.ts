@@ -6,8 +6,8 @@ import { expect } from 'chai';
 import type { Types } from 'mongoose';
 import { clearDatabase } from '../helpers/db.js';
 import { agentFor, login, testApp } from '../helpers/app.js';
-import { IncidentReportModel, RetaliationFlagModel, breachKeysOf } from '../../src/reports/model.js';
-import { checkRetaliation, earlyWarnings, reportGroups } from '../../src/reports/warnings.js';
+import { IncidentReportModel, RetaliationFlagModel, breachKeysOf } from '../../src/incidents/model.js';
+import { checkRetaliation, earlyWarnings, reportGroups } from '../../src/incidents/warnings.js';
 import { asActor, fileAbout, makeWorld, settings, type World } from './world.js';
 
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000);

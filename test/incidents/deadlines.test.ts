@@ -2,10 +2,10 @@ import { expect } from 'chai';
 import { clearDatabase } from '../helpers/db.js';
 import { UserModel } from '../../src/auth/model.js';
 import { loadVietnamYear } from '../../src/holidays/service.js';
-import { IncidentReportModel, ReportNoticeModel } from '../../src/reports/model.js';
-import { escalateOverdue } from '../../src/reports/deadlines.js';
-import { extendDeadline, transition } from '../../src/reports/handling.js';
-import { listCases } from '../../src/reports/inbox.js';
+import { IncidentReportModel, ReportNoticeModel } from '../../src/incidents/model.js';
+import { escalateOverdue } from '../../src/incidents/deadlines.js';
+import { extendDeadline, transition } from '../../src/incidents/handling.js';
+import { listCases } from '../../src/incidents/inbox.js';
 import type { Mailer, OutgoingMail } from '../../src/notifications/mailer.js';
 import { asActor, fileAbout, makeWorld, settings, type World } from './world.js';
 

@@ -53,7 +53,7 @@ export function reportsRouter(config: Config): Router {
 
   // GET /reports/new — file a peer report
   router.get('/new', async (req, res) => {
-    res.render('reports/new', { ...(await peerFormLocals(req, res)), values: { kind: 'PHAN_ANH', staffId: str(req.query.staff) ?? '' } });
+    res.render('incidents/new', { ...(await peerFormLocals(req, res)), values: { kind: 'PHAN_ANH', staffId: str(req.query.staff) ?? '' } });
   });
 
   // POST /reports — file it (the identity goes to ReporterIdentity unless anonymous)
@@ -80,7 +80,7 @@ export function reportsRouter(config: Config): Router {
 
   // GET /reports/mine — the named reports I filed
   router.get('/mine', async (req, res) => {
-    res.render('reports/mine', { title: res.locals.t('reports.peer.mine'), rows: await reports.myReports(actor(req)) });
+    res.render('incidents/mine', { title: res.locals.t('reports.peer.mine'), rows: await reports.myReports(actor(req)) });
   });
 
   // GET /reports/mine/:id — one of them, as its reporter sees it
@@ -94,7 +94,7 @@ export function reportsRouter(config: Config): Router {
   router.get('/notices', async (req, res) => {
     const notices = await handling.noticesFor(actor(req));
     const cases = await reports.caseNumbers(notices.map((n) => n.reportId));
-    res.render('reports/notices', { title: res.locals.t('reports.notices.title'), notices: notices.map((n) => ({ ...n, caseNumber: cases.get(String(n.reportId)) ?? '' })) });
+    res.render('incidents/notices', { title: res.locals.t('reports.notices.title'), notices: notices.map((n) => ({ ...n, caseNumber: cases.get(String(n.reportId)) ?? '' })) });
   });
 
   async function explanationLocals(req: Request, res: Response) {
@@ -106,7 +106,7 @@ export function reportsRouter(config: Config): Router {
   // GET /reports/explanations/:id — the allegation and the explanation form (for the subject only)
   router.get('/explanations/:id', async (req, res) => {
     const locals = await explanationLocals(req, res);
-    res.render('reports/explanation', { ...locals, values: { text: locals.view.explanation?.text ?? '' } });
+    res.render('incidents/explanation', { ...locals, values: { text: locals.view.explanation?.text ?? '' } });
   });
 
   // POST /reports/explanations/:id — submit the explanation (giải trình)
@@ -141,7 +141,7 @@ export function reportsRouter(config: Config): Router {
     };
     const [list, units, warnings, groups, flags] = await Promise.all([listCases(a, filters), filterUnits(a), earlyWarnings(a, settings), reportGroups(a), retaliationFlags(a)]);
     const baseQuery = new URLSearchParams(Object.entries({ status: q.status ?? '', criterion: q.criterion ?? '', unit: q.unit ?? '', age: q.age ?? '', overdue: q.overdue ?? '' }).filter(([, v]) => v)).toString();
-    res.render('reports/index', {
+    res.render('incidents/index', {
       title: res.locals.t('reports.inbox.title'),
       ...list,
       units,
@@ -174,7 +174,7 @@ export function reportsRouter(config: Config): Router {
 
   // GET /reports/:id — the case
   router.get('/:id', ...handlers, async (req, res) => {
-    res.render('reports/show', await caseLocals(req, res));
+    res.render('incidents/show', await caseLocals(req, res));
   });
 
   const caseAction = <T>(schema: ZodType<T>, act: (req: Request, input: T) => Promise<void>, flashKey: string) =>
@@ -205,7 +205,7 @@ export function reportsRouter(config: Config): Router {
   // GET /reports/:id/reporter — who filed it: province administrator only, every look audited
   router.get('/:id/reporter', requireRole('admin'), async (req, res) => {
     const { report, identity } = await reports.reporterIdentity(actor(req), String(req.params.id));
-    res.render('reports/reporter', { title: res.locals.t('reports.reporterPage.title', { number: report.caseNumber }), report, identity });
+    res.render('incidents/reporter', { title: res.locals.t('reports.reporterPage.title', { number: report.caseNumber }), report, identity });
   });
 
   // ---------- apology letter ----------
@@ -218,7 +218,7 @@ export function reportsRouter(config: Config): Router {
   // GET /reports/:id/letter — the letter form (a first draft written from the case)
   router.get('/:id/letter', ...handlers, async (req, res) => {
     const locals = await letterLocals(req, res);
-    res.render('reports/letter', { ...locals, values: locals.draft });
+    res.render('incidents/letter', { ...locals, values: locals.draft });
   });
 
   // POST /reports/:id/letter — save the letter

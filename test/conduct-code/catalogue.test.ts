@@ -3,10 +3,10 @@ import { clearDatabase } from '../helpers/db.js';
 import { agentFor, csrfFrom, login, submitForm, testApp } from '../helpers/app.js';
 import { makeProvince, makeUser } from '../helpers/factories.js';
 import { actorOf } from '../../src/auth/service.js';
-import { CodeVersionModel } from '../../src/code/model.js';
+import { CodeVersionModel } from '../../src/conduct-code/model.js';
 import { AuditEntryModel } from '../../src/audit/model.js';
-import { officialCatalogue } from '../../src/code/official.js';
-import { getVersion, publishOfficial, publishVersion, versionInForce } from '../../src/code/service.js';
+import { officialCatalogue } from '../../src/conduct-code/official.js';
+import { getVersion, publishOfficial, publishVersion, versionInForce } from '../../src/conduct-code/service.js';
 import { Forbidden } from '../../src/shared/errors.js';
 
 const day = (y: number, m: number, d: number) => new Date(Date.UTC(y, m - 1, d));
