@@ -113,6 +113,6 @@ export function createApp(config: Config, deps: { logger?: Logger; healthConnect
   app.use(citizenPages(config));
 
   app.use(notFoundHandler);
-  app.use(errorHandler(config.NODE_ENV === 'development'));
+  app.use(errorHandler());
   return app;
 }

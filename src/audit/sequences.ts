@@ -1,3 +1,4 @@
+import { oneWriterPerDocument } from '../db/one-writer.js';
 import { upserting } from '../db/errors.js';
 import type { Model } from 'mongoose';
 import { finishedInBackground, rememberedAcrossRequests } from '../shared/process-caches.js';
@@ -233,7 +234,9 @@ export class SequenceIndex {
    */
   private async storeKeys(keyed: readonly { _id: Id; keys: string[] }[]): Promise<void> {
     const o = this.o;
-    await inBatches(keyed, 8, (k) => o.docs.collection.updateOne({ _id: k._id as never }, { $set: { [o.keysField]: k.keys, [o.pendingField]: false } }));
+    const collection = o.docs.collection;
+    const write = (k: { _id: Id; keys: string[] }) => collection.updateOne({ _id: k._id as never }, { $set: { [o.keysField]: k.keys, [o.pendingField]: false } });
+    await inBatches(keyed, 8, (k) => oneWriterPerDocument(collection.collectionName, k._id, () => write(k)));
     if (keyed.length) await o.watched?.bump();
   }
 

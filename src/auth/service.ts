@@ -2,7 +2,7 @@ import { isId } from '../shared/ids.js';
 import { Types } from 'mongoose';
 import { UserModel, type User, type Role } from './model.js';
 import { hashPassword, verifyPassword, decoyPasswordHash } from './passwords.js';
-import { SerialQueue } from '../shared/serial.js';
+import { KeyedSerialQueue } from '../shared/serial.js';
 import type { Actor } from './actor.js';
 
 export type LoginResult = { ok: true; actor: Actor } | { ok: false; reason: 'invalid' | 'locked'; lockedUntil?: Date };
@@ -32,18 +32,8 @@ export async function findActor(userId: string): Promise<Actor | null> {
  * Attempts on one account are checked one at a time in this process: parallel wrong passwords would otherwise all
  * read the same failure count and all be checked, past the lockout.
  */
-const attemptsByAccount = new Map<string, { queue: SerialQueue; waiting: number }>();
-
-async function oneAttemptAtATime<T>(username: string, attempt: () => Promise<T>): Promise<T> {
-  const entry = attemptsByAccount.get(username) ?? { queue: new SerialQueue(), waiting: 0 };
-  attemptsByAccount.set(username, entry);
-  entry.waiting++;
-  try {
-    return await entry.queue.run(attempt);
-  } finally {
-    if (--entry.waiting === 0) attemptsByAccount.delete(username);
-  }
-}
+const attemptsByAccount = new KeyedSerialQueue();
+const oneAttemptAtATime = <T>(username: string, attempt: () => Promise<T>): Promise<T> => attemptsByAccount.run(username, attempt);
 
 /** Checks a password; repeated failures lock the account for a while, whoever is trying. */
 export async function login(username: string, password: string, policy: LockoutPolicy, now?: Date): Promise<LoginResult> {

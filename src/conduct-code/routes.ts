@@ -70,7 +70,7 @@ export function codeRouter(): Router {
     requireRole('admin'),
     formPost({
       schema: publishVersionSchema,
-      view: 'code/new',
+      view: 'conduct-code/new',
       locals: (req, res) => ({
         title: res.locals.t('code.publish.title'),
         baseNumber: null,

@@ -1,3 +1,4 @@
+import { oneWriterPerDocument } from '../db/one-writer.js';
 import { isId } from '../shared/ids.js';
 import { isDuplicateKey } from '../db/errors.js';
 import { vietnamYear } from '../shared/dates.js';
@@ -129,9 +130,8 @@ export async function createPeriod(actor: Actor, input: NewPeriodInput): Promise
 
 /** Moves the period from one status to another, or 409 when someone else moved it first. */
 async function transition(period: Period, to: Period['status'], set: Record<string, unknown>, push?: Record<string, unknown>): Promise<Period> {
-  const res = await PeriodModel.updateOne(
-    { _id: period._id, version: period.version, status: period.status },
-    { $set: { status: to, ...set }, $inc: { version: 1 }, ...(push ? { $push: push } : {}) },
+  const res = await oneWriterPerDocument(PeriodModel.collection.collectionName, period._id, () =>
+    PeriodModel.updateOne({ _id: period._id, version: period.version, status: period.status }, { $set: { status: to, ...set }, $inc: { version: 1 }, ...(push ? { $push: push } : {}) }),
   );
   if (res.matchedCount === 0) throw new Conflict('evaluations.errors.periodChanged');
   return (await PeriodModel.findById(period._id).lean()) as Period;
@@ -289,6 +289,11 @@ export async function closePeriod(actor: Actor, periodId: string, now = new Date
   const after = await transition(period, 'CLOSED', { closedAt: now });
   await record({ actor, objectType: 'period', objectId: period._id, action: 'close', before: auditView(period), after: auditView(after), unitPath: period.unitPath });
   return after;
+}
+
+/** For the form's `authorize`: a level above the period's unit. */
+export async function assertMayReopen(actor: Actor, periodId: string): Promise<void> {
+  if (!canReopenPeriod(actor, await findPeriodOr404(periodId))) throw new Forbidden('evaluations.errors.reopenHigherLevel');
 }
 
 export async function reopenPeriod(actor: Actor, periodId: string, reason: string, now = new Date()): Promise<Period> {

@@ -24,6 +24,7 @@ function versionedPost<T>(opts: {
   view: string;
   locals: (req: Request, res: Response) => Promise<Record<string, unknown>>;
   submit: (req: Request, res: Response, input: T) => Promise<void>;
+  authorize?: (req: Request) => Promise<unknown>;
 }): RequestHandler {
   const handler = formPost(opts);
   return async (req, res, next) => {
@@ -161,6 +162,7 @@ export function evaluationsRouter(mail: MailSettings): Router {
       schema: reopenSchema,
       view: 'evaluations/period',
       locals: periodLocals,
+      authorize: (req) => evaluations.assertMayReopen(actor(req), String(req.params.id)),
       submit: async (req, res, input) => {
         await evaluations.reopenPeriod(actor(req), String(req.params.id), input.reason);
         flash(req, 'success', 'evaluations.periods.reopened');
@@ -244,6 +246,7 @@ export function evaluationsRouter(mail: MailSettings): Router {
       schema: selfAssessmentSchema,
       view: 'evaluations/show',
       locals: evaluationLocals,
+      authorize: (req) => evaluations.assertMaySelfAssess(actor(req), String(req.params.id)),
       submit: async (req, res, input) => {
         await evaluations.saveSelfAssessment(actor(req), String(req.params.id), { ...input, submit: input.action === 'submit' });
         flash(req, 'success', input.action === 'submit' ? 'evaluations.flash.selfSubmitted' : 'evaluations.flash.selfSaved');
@@ -260,6 +263,7 @@ export function evaluationsRouter(mail: MailSettings): Router {
       schema: headEvaluationSchema,
       view: 'evaluations/show',
       locals: evaluationLocals,
+      authorize: (req) => evaluations.assertMayEvaluate(actor(req), String(req.params.id)),
       submit: async (req, res, input) => {
         const saved = await evaluations.saveHeadEvaluation(actor(req), String(req.params.id), input);
         flash(req, 'success', saved.finalised ? 'evaluations.flash.finalised' : 'evaluations.flash.evaluated');
@@ -274,6 +278,7 @@ export function evaluationsRouter(mail: MailSettings): Router {
     manage,
     versionedPost({
       schema: amendmentSchema,
+      authorize: (req) => evaluations.assertMayEvaluate(actor(req), String(req.params.id)),
       view: 'evaluations/show',
       locals: async (req, res) => ({ ...(await evaluationLocals(req, res)), amending: true }),
       submit: async (req, res, input) => {

@@ -1,3 +1,4 @@
+import { oneWriterPerDocument } from '../db/one-writer.js';
 import { isId } from '../shared/ids.js';
 import { Types } from 'mongoose';
 import type { Actor } from '../auth/index.js';
@@ -25,7 +26,7 @@ import { EvaluationResultModel, outcomeOf, RECORD_SHAPE, type EvaluationResult }
 import { vietnamYear } from './periods.js';
 
 export { vietnamYear } from './periods.js';
-export { createPeriod, openPeriod, reopenPeriod, syncPeriod, listPeriods, unitsForNewPeriod, findPeriodOr404 } from './periods.js';
+export { createPeriod, openPeriod, reopenPeriod, assertMayReopen, syncPeriod, listPeriods, unitsForNewPeriod, findPeriodOr404 } from './periods.js';
 export { startOpening, startSync, periodJob, closePeriod, idle as jobsIdle } from './jobs.js';
 
 /** A rating row as posted by a form: every field may be missing. */
@@ -67,11 +68,23 @@ async function saveVersioned(evaluation: Evaluation, expectedVersion: number, up
   // writes leaves the mark, which the start-up repair finds with one equality query (results-store.ts).
   const set = { ...((update.$set as Record<string, unknown> | undefined) ?? {}), copyPending: 1 };
   // One round trip: the saved document comes back with the update.
-  const saved = await EvaluationModel.findOneAndUpdate({ _id: evaluation._id, version: expectedVersion }, { ...update, $set: set, $inc: { version: 1 } }, { returnDocument: 'after' }).lean<Evaluation>();
+  const saved = await oneWriterPerDocument(EvaluationModel.collection.collectionName, evaluation._id, () =>
+    EvaluationModel.findOneAndUpdate({ _id: evaluation._id, version: expectedVersion }, { ...update, $set: set, $inc: { version: 1 } }, { returnDocument: 'after' }).lean<Evaluation>(),
+  );
   if (!saved) throw new Conflict('evaluations.errors.stale');
   await saveResultRecord(saved);
   await markCopied([saved]);
   return saved;
+}
+
+/** For a form's `authorize`: the person's own evaluation only. */
+export async function assertMaySelfAssess(actor: Actor, evaluationId: string): Promise<void> {
+  if (!isOwner(actor, await findEvaluationOr404(evaluationId))) throw new Forbidden('evaluations.errors.onlyOwnSelfAssessment');
+}
+
+/** For a form's `authorize`: the head of the person's unit or above, not the person. */
+export async function assertMayEvaluate(actor: Actor, evaluationId: string): Promise<void> {
+  if (!canEvaluate(actor, await findEvaluationOr404(evaluationId))) throw new Forbidden('evaluations.errors.onlyHeadEvaluates');
 }
 
 // ── Self-assessment ────────────────────────────────────────────────────────────────────────────

@@ -1,3 +1,4 @@
+import { updateCase } from './case-writes.js';
 import type { Types } from 'mongoose';
 import * as audit from '../audit/index.js';
 import { accountsWithRoleOn } from '../auth/index.js';
@@ -42,7 +43,7 @@ export async function escalateOverdue(now = new Date(), deps: { settings?: Repor
     const set: Record<string, unknown> = { overdue: 1, wasLate: 1 };
     if (target) Object.assign(set, { escalatedToUnitId: target._id, escalationLevel: report.escalationLevel + 1 });
     // Guarded by overdue: 0 so two runs at once escalate a case only once.
-    const write = await IncidentReportModel.updateOne({ _id: report._id, overdue: 0 }, { $set: set, $inc: { version: 1 } });
+    const write = await updateCase({ _id: report._id, overdue: 0 }, { $set: set, $inc: { version: 1 } });
     if (write.modifiedCount === 0) continue;
     await audit.record({
       actor: null,

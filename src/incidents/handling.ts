@@ -1,10 +1,11 @@
+import { updateCase } from './case-writes.js';
 import type { Actor } from '../auth/index.js';
 import * as audit from '../audit/index.js';
 import { workingDaysFrom } from '../holidays/index.js';
 import { formatDate, vietnamDay } from '../shared/dates.js';
 import { Conflict, Forbidden, ValidationFailed } from '../shared/errors.js';
 import { evaluationFor } from '../evaluations/index.js';
-import { FINAL_STATUSES, FINDINGS, IncidentReportModel, breachKeysOf, ReportNoticeModel, type IncidentReport, type RemedyKind, type ReportStatus } from './model.js';
+import { FINAL_STATUSES, FINDINGS, breachKeysOf, ReportNoticeModel, type IncidentReport, type RemedyKind, type ReportStatus } from './model.js';
 import { AUDIT_TYPE, caseFor, isSubject, loadCase } from './service.js';
 import type { ReportSettings } from './settings.js';
 import { recordsChanged } from '../shared/changes.js';
@@ -39,7 +40,7 @@ async function saveCase(report: IncidentReport, expectedVersion: number | undefi
   const version = expectedVersion ?? report.version;
   if (version !== report.version) throw new Conflict();
   const inc = { ...((update.$inc as Record<string, number>) ?? {}), version: 1 };
-  const result = await IncidentReportModel.updateOne({ _id: report._id, version }, { ...update, $inc: inc });
+  const result = await updateCase({ _id: report._id, version }, { ...update, $inc: inc });
   if (result.matchedCount === 0) throw new Conflict();
   await recordsChanged(report.unitPath, report.year);
 }
@@ -206,7 +207,7 @@ export async function submitExplanation(actor: Actor, id: string, text: string, 
   if (!isSubject(actor, report) || !report.explanation?.requestedAt) throw new Forbidden();
   const dueAt = report.explanation.dueAt;
   if (report.status !== 'UNDER_REVIEW' || !dueAt || vietnamDay(now).getTime() > dueAt.getTime()) throw new Conflict('reports.errors.explanationClosed');
-  await IncidentReportModel.updateOne({ _id: report._id }, { $set: { 'explanation.text': text, 'explanation.submittedAt': now }, $inc: { version: 1 } });
+  await updateCase({ _id: report._id }, { $set: { 'explanation.text': text, 'explanation.submittedAt': now }, $inc: { version: 1 } });
   await ReportNoticeModel.updateMany({ reportId: report._id, userId: actor.userId, readAt: null }, { $set: { readAt: now } });
   await audit.record({ actor, objectType: AUDIT_TYPE, objectId: report._id, action: 'explanation', after: { explanation: text }, unitPath: report.handlerUnitPath });
 }

@@ -1,10 +1,11 @@
+import { updateCase } from './case-writes.js';
 import type { Actor } from '../auth/index.js';
 import * as audit from '../audit/index.js';
 import { formatDate, vietnamDay } from '../shared/dates.js';
 import { apologyLetterDocx, issuingAuthorityName, placeNameOf, type ApologyLetterData } from '../letters/index.js';
 import { Conflict } from '../shared/errors.js';
 import { unitById } from '../units/index.js';
-import { IncidentReportModel, ReporterIdentityModel, type IncidentReport } from './model.js';
+import { ReporterIdentityModel, type IncidentReport } from './model.js';
 import { AUDIT_TYPE, caseFor, criterionLabels } from './service.js';
 import type { LetterInput } from './schemas.js';
 
@@ -44,7 +45,7 @@ export async function saveLetter(actor: Actor, id: string, input: LetterInput): 
   const report = await caseFor(actor, id);
   assertApology(report);
   const letter = { ...input, recipientAddress: input.recipientAddress ?? '' };
-  await IncidentReportModel.updateOne({ _id: report._id }, { $set: { letter }, $inc: { version: 1 } });
+  await updateCase({ _id: report._id }, { $set: { letter }, $inc: { version: 1 } });
   await audit.record({ actor, objectType: AUDIT_TYPE, objectId: report._id, action: 'letter', before: { letter: report.letter ?? null }, after: { letter }, unitPath: report.handlerUnitPath });
 }
 

@@ -62,7 +62,7 @@ export function reportsRouter(config: Config): Router {
     submitLimiter,
     formPost({
       schema: peerReportForm,
-      view: 'reports/new',
+      view: 'incidents/new',
       locals: peerFormLocals,
       submit: async (req, res, input) => {
         const reporter: reports.Reporter = { source: 'PEER', actor: actor(req), kind: input.kind, anonymous: input.anonymous, phone: input.phone, address: input.address };
@@ -114,7 +114,7 @@ export function reportsRouter(config: Config): Router {
     '/explanations/:id',
     formPost({
       schema: explanationForm,
-      view: 'reports/explanation',
+      view: 'incidents/explanation',
       locals: explanationLocals,
       submit: async (req, res, input) => {
         await handling.submitExplanation(actor(req), String(req.params.id), input.text);
@@ -180,7 +180,7 @@ export function reportsRouter(config: Config): Router {
   const caseAction = <T>(schema: ZodType<T>, act: (req: Request, input: T) => Promise<void>, flashKey: string) =>
     formPost<T>({
       schema,
-      view: 'reports/show',
+      view: 'incidents/show',
       locals: caseLocals,
       submit: async (req, res, input) => {
         await act(req, input);
@@ -227,7 +227,7 @@ export function reportsRouter(config: Config): Router {
     ...handlers,
     formPost({
       schema: letterForm,
-      view: 'reports/letter',
+      view: 'incidents/letter',
       locals: letterLocals,
       submit: async (req, res, input) => {
         await letters.saveLetter(actor(req), String(req.params.id), input);

@@ -1,3 +1,4 @@
+import { updateCase } from './case-writes.js';
 import { idOrNull } from '../shared/ids.js';
 import { isDuplicateKey } from '../db/errors.js';
 import crypto from 'node:crypto';
@@ -262,7 +263,7 @@ export async function addReporterMessage(reportId: string, text: string, setting
   if (!report) throw new NotFound('reports.track.notFound');
   assertTrackable(report, settings, now);
   if (FINAL_STATUSES.includes(report.status as ReportStatus)) throw new Conflict('reports.errors.caseClosed');
-  await IncidentReportModel.updateOne({ _id: report._id }, { $push: { messages: { at: now, author: 'REPORTER', byName: '', text } }, $inc: { version: 1 } });
+  await updateCase({ _id: report._id }, { $push: { messages: { at: now, author: 'REPORTER', byName: '', text } }, $inc: { version: 1 } });
   await audit.record({ actor: null, objectType: AUDIT_TYPE, objectId: report._id, action: 'reporterMessage', before: { messages: report.messages.length }, after: { messages: report.messages.length + 1 }, unitPath: report.handlerUnitPath });
 }
 

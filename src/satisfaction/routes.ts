@@ -106,6 +106,7 @@ export function satisfactionRouter(): Router {
 
   // POST /satisfaction/desks/:id/scale
   router.post('/desks/:id/scale', async (req, res) => {
+    await service.managedDesk(actor(req), String(req.params.id));
     const input = parseInput(deskSettingsForm, req.body ?? {});
     await service.setScale(actor(req), String(req.params.id), input.scale);
     flash(req, 'success', 'satisfaction.desks.scaleSaved');

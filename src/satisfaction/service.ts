@@ -96,7 +96,8 @@ export async function submitRating(deskCode: string, input: RatingInput, now = n
 
 // ---------- desk settings and QR codes (heads, province) ----------
 
-async function managedDesk(actor: Actor, unitId: string): Promise<Unit> {
+/** The desk, when the actor manages it (else 403, or 404 when there is no such desk). */
+export async function managedDesk(actor: Actor, unitId: string): Promise<Unit> {
   if (!isId(unitId)) throw new NotFound();
   const unit = await unitById(unitId);
   if (!unit || !isDesk(unit.kind)) throw new NotFound();

@@ -36,7 +36,8 @@ export function notFoundHandler(_req: Request, _res: Response, next: NextFunctio
   next(new NotFound());
 }
 
-export function errorHandler(showStack: boolean) {
+/** The error page: a message in the user's language and the request id; the stack goes to the log only, in every mode. */
+export function errorHandler() {
   // Express recognises error handlers by their four parameters.
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const { status, key, params } = classify(err);
@@ -54,7 +55,6 @@ export function errorHandler(showStack: boolean) {
       message: t(key, params),
       status,
       requestId,
-      stack: showStack && status >= 500 ? (err as Error)?.stack : undefined,
       fieldErrors: err instanceof ValidationFailed ? err.fieldErrors : {},
     };
     res.status(status);

@@ -7,7 +7,24 @@ import { parseInput } from './validation.js';
 const NEVER_ECHOED = new Set(['_csrf', 'password', 'currentPassword', 'newPassword', 'confirmPassword']);
 
 /**
- * A form POST: validate the body with the form's schema, run the use case, and on a validation
+ * What of a posted value can be shown again in a form: text, lists of text, and nested fields of those (ratings).
+ * A field posted as `title[toString]=x` arrives as an object whose `toString` is not a function, which a template
+ * cannot print; keys that name Object.prototype members are dropped.
+ */
+function echoable(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.filter((v) => typeof v === 'string');
+  if (value === null || typeof value !== 'object' || depth > 3) return undefined;
+  const kept = Object.entries(value)
+    .filter(([k]) => !(k in Object.prototype))
+    .map(([k, v]) => [k, echoable(v, depth + 1)] as const)
+    .filter(([, v]) => v !== undefined);
+  return kept.length ? Object.fromEntries(kept) : undefined;
+}
+
+/**
+ * A form POST: check that the actor may use the form on this object (`authorize`: 403 or 404 before anything in
+ * the body is read or echoed), validate the body with the form's schema, run the use case, and on a validation
  * failure (from the schema or the service) re-render the form with 422, the user's values and
  * messages beside the fields. Success is the use case's business (usually flash + redirect).
  */
@@ -16,14 +33,16 @@ export function formPost<T>(opts: {
   view: string;
   locals: (req: Request, res: Response) => Promise<Record<string, unknown>> | Record<string, unknown>;
   submit: (req: Request, res: Response, input: T) => Promise<void>;
+  authorize?: (req: Request) => Promise<unknown>;
 }): RequestHandler {
   return async (req, res) => {
+    await opts.authorize?.(req);
     try {
       const input = parseInput(opts.schema, req.body ?? {});
       await opts.submit(req, res, input);
     } catch (err) {
       if (!(err instanceof ValidationFailed)) throw err;
-      const values = Object.fromEntries(Object.entries((req.body ?? {}) as Record<string, unknown>).filter(([k]) => !NEVER_ECHOED.has(k)));
+      const values = (echoable(Object.fromEntries(Object.entries((req.body ?? {}) as Record<string, unknown>).filter(([k]) => !NEVER_ECHOED.has(k)))) ?? {}) as Record<string, unknown>;
       res.status(err.status).render(opts.view, { ...(await opts.locals(req, res)), values, errors: err.fieldErrors, formError: err.messageKey });
     }
   };

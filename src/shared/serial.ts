@@ -7,3 +7,19 @@ export class SerialQueue {
     return next;
   }
 }
+
+/** A queue per key: work on one key runs one at a time, in call order; other keys run alongside. */
+export class KeyedSerialQueue {
+  private readonly queues = new Map<string, { queue: SerialQueue; waiting: number }>();
+
+  async run<T>(key: string, f: () => Promise<T>): Promise<T> {
+    const entry = this.queues.get(key) ?? { queue: new SerialQueue(), waiting: 0 };
+    this.queues.set(key, entry);
+    entry.waiting++;
+    try {
+      return await entry.queue.run(f);
+    } finally {
+      if (--entry.waiting === 0) this.queues.delete(key);
+    }
+  }
+}

@@ -106,6 +106,7 @@ export function staffRouter(): Router {
       schema: staffEditForm,
       view: 'staff/form',
       locals: formLocals('edit'),
+      authorize: (req) => service.assertMayEdit(actor(req), String(req.params.id)),
       submit: async (req, res, input) => {
         await service.updateStaff(actor(req), String(req.params.id), input);
         flash(req, 'success', 'staff.updated');

@@ -1,3 +1,4 @@
+import { oneWriterPerDocument } from '../db/one-writer.js';
 import { staffMember } from './readers.js';
 import { isId } from '../shared/ids.js';
 import { isDuplicateKey } from '../db/errors.js';
@@ -109,6 +110,11 @@ async function loadVisible(actor: Actor, id: string) {
   const canManage = coversUnit(actor, staff.unitPath, ...MANAGERS);
   if (!canManage && !isOwnRecord(actor, staff)) throw new Forbidden();
   return { staff, canManage };
+}
+
+/** For the edit form's `authorize`: a manager whose scope holds the record. */
+export async function assertMayEdit(actor: Actor, id: string): Promise<void> {
+  if (!(await loadVisible(actor, id)).canManage) throw new Forbidden();
 }
 
 /** One record for display: managers see their scope, anyone sees their own record. */
@@ -244,7 +250,7 @@ export async function updateStaff(actor: Actor, id: string, input: StaffEditInpu
   if (!canManage) throw new Forbidden();
   if (staff.version !== input.version) throw new Conflict();
   const fields = await checkWrite(actor, input, staff._id);
-  const result = await StaffModel.updateOne({ _id: staff._id, version: input.version }, { $set: fields, $inc: { version: 1 } });
+  const result = await oneWriterPerDocument(StaffModel.collection.collectionName, staff._id, () => StaffModel.updateOne({ _id: staff._id, version: input.version }, { $set: fields, $inc: { version: 1 } }));
   if (result.matchedCount === 0) throw new Conflict();
   await syncLoginLink(staff._id, staff.userId ?? null, fields.userId);
   await recordsChanged(staff.unitPath, thisYear());

@@ -113,6 +113,20 @@ describe('evaluations: permissions and integrity', () => {
     expect(stored.headEvaluation.ratings.every((r) => r.level === 'DONE')).to.equal(true);
   });
 
+  it('when ten saves of one evaluation are sent at once from forms showing the same version, then exactly one is stored and the other nine get 409', async () => {
+    const heads = await Promise.all(Array.from({ length: 10 }, () => as(w.headA.username)));
+    const ev = await evaluationOf(w.lan._id);
+    const page = `/evaluations/${String(ev._id)}`;
+    const forms = await Promise.all(heads.map(async (agent) => ({ agent, _csrf: /name="_csrf" value="([^"]+)"/.exec((await agent.get(page)).text)![1]! })));
+    const levels = ['GOOD', 'DONE'];
+    const answers = await Promise.all(forms.map(({ agent, _csrf }, i) => agent.post(`${page}/evaluate`).type('form').send({ _csrf, version: '0', action: 'save', ...allRated(levels[i % 2]!) })));
+    expect(answers.map((a) => a.status).sort()).to.deep.equal([302, 409, 409, 409, 409, 409, 409, 409, 409, 409]);
+    const winner = levels[answers.findIndex((a) => a.status === 302) % 2]!;
+    const stored = await evaluationOf(w.lan._id);
+    expect(stored.version).to.equal(1);
+    expect(stored.headEvaluation.ratings.every((r) => r.level === winner), 'the stored ratings are the winner\'s').to.equal(true);
+  });
+
   it('when a criterion is rated "Chưa thực hiện" without a reason, then 422 with the message beside that field and the values kept', async () => {
     const headA = await as(w.headA.username);
     const ev = await evaluationOf(w.lan._id);

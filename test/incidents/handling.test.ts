@@ -25,6 +25,26 @@ describe('case handling', () => {
     w = await makeWorld();
   });
 
+  it('when ten moves of one case are sent at once from forms showing the same version (five to under review, five to closed), then exactly one wins, the others get 409, and the history holds that one move', async () => {
+    const { report } = await fileAbout(w, { staffId: String(w.binh._id) });
+    const id = String(report._id);
+    const heads = await Promise.all(Array.from({ length: 10 }, () => as(w.headA.username)));
+    const forms = await Promise.all(heads.map(async (agent) => ({ agent, _csrf: /name="_csrf" value="([^"]+)"/.exec((await agent.get(`/reports/${id}`)).text)![1]! })));
+    const version = (await IncidentReportModel.findById(id).lean())!.version;
+    const answers = await Promise.all(
+      forms.map(({ agent, _csrf }, i) => {
+        const to = i % 2 === 0 ? 'UNDER_REVIEW' : 'CLOSED';
+        return agent.post(`/reports/${id}/transition`).type('form').send({ _csrf, to, note: `Lần ${i}`, version: String(version) });
+      }),
+    );
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses).to.deep.equal([302, 409, 409, 409, 409, 409, 409, 409, 409, 409]);
+    const stored = (await IncidentReportModel.findById(id).lean())!;
+    expect(stored.history.map((h) => h.to)).to.deep.equal(['RECEIVED', stored.status]);
+    expect(stored.version).to.equal(version + 1);
+    expect(await AuditEntryModel.countDocuments({ objectType: 'report', objectId: stored._id, action: 'transition' })).to.equal(1);
+  });
+
   it('when the head walks a case through every step, then each change is kept with its note and audited, and illegal steps get 409', async () => {
     const { report } = await fileAbout(w, { staffId: String(w.binh._id) });
     const id = String(report._id);

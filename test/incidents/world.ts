@@ -1,13 +1,22 @@
 import { fileReport, type Reporter, type ReportInput } from '../../src/incidents/service.js';
-import { makeCodeVersion } from '../helpers/factories.js';
+import { makeCodeVersion, makeStaff, makeUser } from '../helpers/factories.js';
 import { testConfig } from '../helpers/app.js';
+import { makeWorld as makeBaseWorld } from '../helpers/world.js';
+export { asActor } from '../helpers/world.js';
 
 export const settings = testConfig();
 
 export const publishCode = makeCodeVersion;
 
-import type { World } from '../helpers/world.js';
-export { asActor, makeWorld, type World } from '../helpers/world.js';
+
+/** The test world, and a colleague of Thanh Nưa with a login who files peer reports. */
+export async function makeWorld() {
+  const w = await makeBaseWorld();
+  const nam = await makeStaff({ fullName: 'Trần Văn Nam', unit: w.communeA });
+  const namUser = await makeUser({ displayName: 'Trần Văn Nam', roles: [{ role: 'staff', unit: w.communeA }], staffId: nam._id });
+  return { ...w, nam, namUser };
+}
+export type World = Awaited<ReturnType<typeof makeWorld>>;
 
 export const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
 

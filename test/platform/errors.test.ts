@@ -1,3 +1,8 @@
+import express from 'express';
+import path from 'node:path';
+import supertest from 'supertest';
+import { errorHandler } from '../../src/shared/error-handler.js';
+import { projectRoot } from '../../src/shared/paths.js';
 import { UserModel } from '../../src/auth/model.js';
 import { expect } from 'chai';
 import { clearDatabase } from '../helpers/db.js';
@@ -16,6 +21,20 @@ describe('error pages', () => {
     expect(res.status).to.equal(404);
     expect(res.text).to.contain('Không tìm thấy trang hoặc dữ liệu bạn yêu cầu.');
     expect(res.text).not.to.match(/at .*\.(ts|js):\d+/);
+  });
+
+  it('when a request fails on the server, then the error page (one for every NODE_ENV) has no stack trace and no error text', async () => {
+    const app = express();
+    app.set('views', path.join(projectRoot, 'views'));
+    app.set('view engine', 'ejs');
+    app.get('/boom', () => {
+      throw new Error('secret detail of /srv/cong-boc');
+    });
+    app.use(errorHandler());
+    const res = await supertest(app).get('/boom').set('Accept', 'text/html');
+    expect(res.status).to.equal(500);
+    expect(res.text).not.to.match(/at .*\.(ts|js):\d+/);
+    expect(res.text).not.to.contain('secret detail');
   });
 
   it('when a staff member opens an administrators-only page, then 403 page', async () => {
