@@ -1,3 +1,6 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { clearDatabase } from '../helpers/db.js';
@@ -167,6 +170,75 @@ describe('citizen reports', () => {
       ['REPORTER', 'Tôi bổ sung: sự việc lúc 9 giờ sáng.'],
     ]);
     expect((await other.get('/tra-cuu/ho-so')).text).to.contain('Tôi bổ sung: sự việc lúc 9 giờ sáng.');
+  });
+
+  it('when twenty citizens file at once and each browser opens the receipt as soon as the redirect’s headers arrive, then every receipt shows its own code, and twenty look-ups at once each open the case of their code', async () => {
+    const app = testApp({ REPORT_RATE_LIMIT_PER_HOUR: '1000', REPORT_LOOKUP_RATE_LIMIT_PER_15_MIN: '1000' });
+    const server = http.createServer(app).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const cookieOf = (res: Response, before = '') => res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') || before;
+    let codes: string[];
+    try {
+      codes = await Promise.all(
+        Array.from({ length: 20 }, async (_, i) => {
+          const form = await fetch(`${base}/phan-anh?unit=${w.communeA._id}`);
+          let cookie = cookieOf(form);
+          const _csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
+          const body = new URLSearchParams({ _csrf, unitId: String(w.communeA._id), staffId: String(w.lan._id), occurredOn: today(), description: `Phản ánh số ${i}: cán bộ không chào hỏi người dân.` });
+          body.append('criterionCodes', 'X1');
+          // fetch resolves on the headers, as a browser follows a redirect before the body has ended.
+          const posted = await fetch(`${base}/phan-anh`, { method: 'POST', body, headers: { cookie }, redirect: 'manual' });
+          expect(posted.status, `report ${i}`).to.equal(302);
+          cookie = cookieOf(posted, cookie);
+          const receipt = await (await fetch(`${base}${posted.headers.get('location')}`, { headers: { cookie } })).text();
+          await posted.arrayBuffer();
+          const code = /data-tracking-code>([0-9A-Z-]+)</.exec(receipt)?.[1];
+          expect(code, `receipt ${i}`).to.be.a('string');
+          return code!;
+        }),
+      );
+    } finally {
+      server.close();
+    }
+    expect(new Set(codes).size).to.equal(20);
+    const pages = await Promise.all(
+      codes.map(async (code) => {
+        const agent = agentFor(app);
+        const _csrf = await csrfFrom(agent, '/tra-cuu');
+        const found = await agent.post('/tra-cuu').type('form').send({ _csrf, code });
+        expect(found.headers.location).to.equal('/tra-cuu/ho-so');
+        return (await agent.get('/tra-cuu/ho-so')).text;
+      }),
+    );
+    for (const [i, code] of codes.entries()) {
+      const report = (await IncidentReportModel.findOne({ trackingHash: hashOfTyped(code) }).lean())!;
+      expect(pages[i], `look-up ${i}`).to.contain(report.caseNumber);
+    }
+  });
+
+  it('when twenty browsers switch the language at once and open a page at once, then every page comes in the language chosen', async () => {
+    const server = http.createServer(testApp()).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const langs = await Promise.all(
+        Array.from({ length: 20 }, async (_, i) => {
+          const lang = i % 2 ? 'vi' : 'en';
+          const first = await fetch(`${base}/tra-cuu`);
+          const cookie = first.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+          await first.arrayBuffer();
+          const switched = await fetch(`${base}/lang/${lang}?back=/tra-cuu`, { headers: { cookie }, redirect: 'manual' });
+          const next = switched.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') || cookie;
+          const page = await (await fetch(`${base}${switched.headers.get('location')}`, { headers: { cookie: next } })).text();
+          await switched.arrayBuffer();
+          return [lang, /<html lang="([a-z]+)"/.exec(page)?.[1]];
+        }),
+      );
+      expect(langs.filter(([want, got]) => want !== got)).to.deep.equal([]);
+    } finally {
+      server.close();
+    }
   });
 
   it('when the code is wrong, then a clear 404 message; when the case was settled long ago, then 410', async () => {
