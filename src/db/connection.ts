@@ -4,9 +4,19 @@ import { ensureEngineIndexes, type PostgresConnection } from './pg-indexes.js';
 mongoose.set('strictQuery', true);
 // Indexes are built explicitly at start (syncIndexes), never lazily behind a request.
 mongoose.set('autoIndex', false);
+// Queries asked while the connection is down wait this long for it (then the page says 503).
+mongoose.set('bufferTimeoutMS', 5000);
+
+/**
+ * How soon a database that stops answering turns into an error (a 503 page) instead of a hang: the driver checks
+ * the server every 2 s and gives up on a check after 5 s, which also interrupts the requests waiting on it; a request
+ * finding no server waits 5 s for one. (A stopped server keeps its connections open, so without these a request
+ * would wait for it for ever.)
+ */
+export const connectionOptions = { serverSelectionTimeoutMS: 5000, heartbeatFrequencyMS: 2000, connectTimeoutMS: 5000 } as const;
 
 export async function connectDatabase(uri: string, dbName: string): Promise<typeof mongoose> {
-  await mongoose.connect(uri, { dbName, serverSelectionTimeoutMS: 10_000 });
+  await mongoose.connect(uri, { dbName, ...connectionOptions });
   await mongoose.connection.db!.admin().command({ ping: 1 });
   return mongoose;
 }

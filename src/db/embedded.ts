@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { EMBEDDED_BACKENDS, type EmbeddedBackend } from './backends.js';
 import { EmbeddedDbMissing } from './errors.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres.js';
-import { stopChild, stopOrphan } from './processes.js';
+import { keepRunning, stopChild, stopOrphan, type KeptRunning } from './processes.js';
 
 export { EmbeddedDbMissing };
 
@@ -66,10 +66,8 @@ export async function startEmbeddedDb(opts: EmbeddedDbOptions): Promise<Embedded
     fs.mkdirSync(dbDir, { recursive: true });
     storageArgs = ['--handler=sqlite', `--sqlite-url=file:${dbDir}`];
   }
-  let child: ChildProcess;
-  try {
-    if (await canConnect(opts.port)) throw new EmbeddedDbMissing(`Port ${opts.port} is already in use by another program: set EMBEDDED_DB_PORT to a free port.`);
-    child = spawn(
+  const launch = async () => {
+    const child = spawn(
       opts.bin,
       [...storageArgs, `--state-dir=${stateDir}`, `--listen-addr=127.0.0.1:${opts.port}`, '--telemetry=disable', '--debug-addr=-', '--log-level=error'],
       { env: { ...process.env, DO_NOT_TRACK: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
@@ -77,18 +75,24 @@ export async function startEmbeddedDb(opts: EmbeddedDbOptions): Promise<Embedded
     fs.writeFileSync(pidFile, `${child.pid}\n`);
     // "Listening on" is logged at info level only; the port accepting, then a ping from mongoose, is readiness.
     await waitUntilAccepting(child, opts.port, 60_000);
+    child.stderr?.on('data', (chunk: Buffer) => opts.logger.warn({ ferretdb: chunk.toString().trim() }, 'embedded database'));
+    return child;
+  };
+  let ferretdb: KeptRunning;
+  try {
+    if (await canConnect(opts.port)) throw new EmbeddedDbMissing(`Port ${opts.port} is already in use by another program: set EMBEDDED_DB_PORT to a free port.`);
+    ferretdb = await keepRunning('embedded FerretDB', launch, opts.logger);
   } catch (err) {
     await postgres?.stop();
     throw err;
   }
-  child.stderr?.on('data', (chunk: Buffer) => opts.logger.warn({ ferretdb: chunk.toString().trim() }, 'embedded database'));
   opts.logger.info({ port: opts.port, dataDir: opts.dataDir, backend }, 'embedded FerretDB started');
   return {
     uri: `mongodb://127.0.0.1:${opts.port}/?directConnection=true`,
     backend,
     postgres: postgres ? { socketDir: postgres.socketDir, user: postgres.user, database: postgres.database } : undefined,
     stop: async () => {
-      await stopChild(child);
+      await ferretdb.stop((child) => stopChild(child));
       fs.rmSync(pidFile, { force: true });
       await postgres?.stop();
     },

@@ -4,7 +4,7 @@ import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { EmbeddedDbMissing } from './errors.js';
-import { stopChild, stopOrphan } from './processes.js';
+import { keepRunning, stopChild, stopOrphan } from './processes.js';
 
 /** The PostgreSQL server that FerretDB's postgresql handler stores into: private to this app, on a Unix socket. */
 export interface EmbeddedPostgres {
@@ -62,35 +62,39 @@ export async function startEmbeddedPostgres(opts: {
   if (!fs.existsSync(path.join(pgDir, 'PG_VERSION'))) initdb(binDir, pgDir, owner);
   await stopOrphan(path.join(pgDir, 'postmaster.pid'), 'postgres', 'SIGINT', opts.logger);
 
-  const child = spawn(
-    path.join(binDir, 'postgres'),
-    [
-      '-D', pgDir,
-      // No TCP at all: only a Unix socket inside the data folder, which only its owner can enter.
-      '-c', "listen_addresses=",
-      '-c', `unix_socket_directories=${pgDir}`,
-      // FerretDB sends the field name as a bind parameter (`_jsonb -> $1 @> $2`); only a plan made with the values
-      // can match the field to an expression index, and pgx caches prepared statements, which would go generic.
-      '-c', 'plan_cache_mode=force_custom_plan',
-      '-c', `fsync=${opts.durable === false ? 'off' : 'on'}`,
-      '-c', `synchronous_commit=${opts.durable === false ? 'off' : 'on'}`,
-      // LOG lines (start, checkpoints, shutdown) rank above ERROR in this setting: only what stops the server is kept.
-      '-c', 'log_min_messages=fatal',
-      '-c', 'log_checkpoints=off',
-    ],
-    { ...owner, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  const keep = (c: Buffer) => (output = (output + c.toString()).slice(-4000));
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
   const connection = { host: pgDir, user: SUPERUSER };
-  await waitForPostgres(child, connection, () => output);
-  child.stderr?.on('data', (c: Buffer) => {
-    const line = c.toString().trim();
-    // Our own fast shutdown ends FerretDB's connections with a FATAL line; anything else is worth a warning.
-    if (!line.includes('due to administrator command')) opts.logger.warn({ postgres: line }, 'embedded PostgreSQL');
-  });
+  const launch = async () => {
+    const child = spawn(
+      path.join(binDir, 'postgres'),
+      [
+        '-D', pgDir,
+        // No TCP at all: only a Unix socket inside the data folder, which only its owner can enter.
+        '-c', "listen_addresses=",
+        '-c', `unix_socket_directories=${pgDir}`,
+        // FerretDB sends the field name as a bind parameter (`_jsonb -> $1 @> $2`); only a plan made with the values
+        // can match the field to an expression index, and pgx caches prepared statements, which would go generic.
+        '-c', 'plan_cache_mode=force_custom_plan',
+        '-c', `fsync=${opts.durable === false ? 'off' : 'on'}`,
+        '-c', `synchronous_commit=${opts.durable === false ? 'off' : 'on'}`,
+        // LOG lines (start, checkpoints, shutdown) rank above ERROR in this setting: only what stops the server is kept.
+        '-c', 'log_min_messages=fatal',
+        '-c', 'log_checkpoints=off',
+      ],
+      { ...owner, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    const keep = (c: Buffer) => (output = (output + c.toString()).slice(-4000));
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    await waitForPostgres(child, connection, () => output);
+    child.stderr?.on('data', (c: Buffer) => {
+      const line = c.toString().trim();
+      // Our own fast shutdown ends FerretDB's connections with a FATAL line; anything else is worth a warning.
+      if (!line.includes('due to administrator command')) opts.logger.warn({ postgres: line }, 'embedded PostgreSQL');
+    });
+    return child;
+  };
+  const server = await keepRunning('embedded PostgreSQL', launch, opts.logger);
   await createDatabaseOnce(connection);
   opts.logger.info({ pgDir }, 'embedded PostgreSQL started');
   return {
@@ -99,7 +103,7 @@ export async function startEmbeddedPostgres(opts: {
     database: DATABASE,
     ferretdbUrl: `postgres:///${DATABASE}?host=${encodeURIComponent(pgDir)}&user=${SUPERUSER}`,
     // SIGINT is PostgreSQL's "fast" shutdown: clients are disconnected, the data is checkpointed.
-    stop: () => stopChild(child, 'SIGINT', 30_000),
+    stop: () => server.stop((child) => stopChild(child, 'SIGINT', 30_000)),
   };
 }
 

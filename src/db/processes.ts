@@ -47,3 +47,60 @@ export async function stopOrphan(pidFile: string, name: string, signal: NodeJS.S
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** A child process kept running: started again when it exits without being asked to. */
+export interface KeptRunning {
+  /** Stops the current child (and any start under way) for good. */
+  stop(stopOne: (child: ChildProcess) => Promise<void>): Promise<void>;
+}
+
+/**
+ * Starts a server with `launch` (which resolves once it is ready) and starts it again whenever it exits unasked —
+ * killed, crashed — with the data it keeps on disk: the app's embedded servers come back by themselves, and the
+ * driver reconnects. Attempts back off from 1 s to 30 s while the server cannot start.
+ */
+export async function keepRunning(name: string, launch: () => Promise<ChildProcess>, logger: Logger): Promise<KeptRunning> {
+  let stopping = false;
+  let child = await launch();
+  let delay = 1000;
+  let timer: NodeJS.Timeout | null = null;
+  let relaunching: Promise<void> | null = null;
+
+  const watch = (c: ChildProcess) =>
+    c.once('exit', (code, signal) => {
+      if (stopping) return;
+      logger.error({ code, signal }, `${name} stopped unexpectedly: starting it again`);
+      schedule();
+    });
+  const schedule = () => {
+    timer = setTimeout(() => {
+      timer = null;
+      relaunching = (async () => {
+        try {
+          const next = await launch();
+          if (stopping) return void (await stopChildQuietly(next));
+          child = next;
+          delay = 1000;
+          watch(child);
+          logger.warn(`${name} started again`);
+        } catch (err) {
+          logger.error({ err }, `${name} could not be started again`);
+          delay = Math.min(delay * 2, 30_000);
+          if (!stopping) schedule();
+        }
+      })().finally(() => (relaunching = null));
+    }, delay);
+  };
+  watch(child);
+
+  return {
+    async stop(stopOne) {
+      stopping = true;
+      if (timer) clearTimeout(timer);
+      await relaunching;
+      await stopOne(child);
+    },
+  };
+}
+
+const stopChildQuietly = (child: ChildProcess) => stopChild(child).catch(() => undefined);

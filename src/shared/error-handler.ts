@@ -29,7 +29,9 @@ function classify(err: unknown): { status: number; key: string; params?: Record<
 
 function isDatabaseDown(err: unknown): boolean {
   const name = (err as Error)?.name ?? '';
-  return ['MongoServerSelectionError', 'MongoNetworkError', 'MongoNotConnectedError', 'MongoTopologyClosedError', 'MongooseServerSelectionError'].includes(name);
+  if (['MongoServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoNotConnectedError', 'MongoTopologyClosedError', 'MongooseServerSelectionError'].includes(name)) return true;
+  // Mongoose holds queries while it has no connection, then gives up with a plain error.
+  return name === 'MongooseError' && /buffering timed out/.test((err as Error).message);
 }
 
 export function notFoundHandler(_req: Request, _res: Response, next: NextFunction): void {

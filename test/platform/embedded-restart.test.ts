@@ -1,3 +1,7 @@
+import express from 'express';
+import supertest from 'supertest';
+import { connectionOptions } from '../../src/db/connection.js';
+import { errorHandler } from '../../src/shared/error-handler.js';
 import { expect } from 'chai';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -45,6 +49,77 @@ describe('restarting the embedded database after a crash', function () {
       expect(await again.db('restart').collection('kept').countDocuments({ n: 1 })).to.equal(1);
     } finally {
       await again.close();
+    }
+  });
+
+  it('when the embedded FerretDB and then its PostgreSQL are killed, then each is started again by itself and the data written before is read back', async () => {
+    const db = await start(await freePort());
+    const client = new MongoClient(db.uri, { serverSelectionTimeoutMS: 2000 });
+    try {
+      await client.db('restart').collection('kept').insertOne({ n: 1 });
+      const readBack = async () => {
+        const deadline = Date.now() + 90_000;
+        for (;;) {
+          try {
+            return await client.db('restart').collection('kept').countDocuments({ n: 1 });
+          } catch (err) {
+            if (Date.now() > deadline) throw err;
+            await new Promise((r) => setTimeout(r, 200));
+          }
+        }
+      };
+      const ferretPid = Number(fs.readFileSync(path.join(dataDir, 'ferretdb.pid'), 'utf8'));
+      process.kill(ferretPid, 'SIGKILL');
+      expect(await readBack(), 'after FerretDB was killed').to.equal(1);
+      expect(Number(fs.readFileSync(path.join(dataDir, 'ferretdb.pid'), 'utf8')), 'a new FerretDB').to.not.equal(ferretPid);
+      if (testBackend === 'postgresql') {
+        const postmaster = Number(fs.readFileSync(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+        process.kill(postmaster, 'SIGKILL');
+        expect(await readBack(), 'after PostgreSQL was killed').to.equal(1);
+      }
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('when the database stops answering (SIGSTOP), then a read with the app’s connection options fails instead of waiting, the error page says 503, and reads work again once it resumes', async function () {
+    const db = await start(await freePort());
+    const client = new MongoClient(db.uri, connectionOptions);
+    const ferretPid = Number(fs.readFileSync(path.join(dataDir, 'ferretdb.pid'), 'utf8'));
+    try {
+      await client.db('restart').collection('kept').insertOne({ n: 1 });
+      process.kill(ferretPid, 'SIGSTOP');
+      let failure: unknown = null;
+      try {
+        await client.db('restart').collection('kept').findOne({ n: 1 });
+      } catch (err) {
+        failure = err;
+      }
+      expect(failure, 'the read failed').to.be.instanceOf(Error);
+      const app = express();
+      app.use((req, _res, next) => {
+        req.log = createLogger('silent');
+        next();
+      });
+      app.get('/', () => {
+        throw failure;
+      });
+      app.use(errorHandler());
+      expect((await supertest(app).get('/').set('Accept', 'application/json')).status).to.equal(503);
+      process.kill(ferretPid, 'SIGCONT');
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        try {
+          expect(await client.db('restart').collection('kept').countDocuments({ n: 1 })).to.equal(1);
+          break;
+        } catch (err) {
+          if (Date.now() > deadline) throw err;
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }
+    } finally {
+      process.kill(ferretPid, 'SIGCONT');
+      await client.close();
     }
   });
 
