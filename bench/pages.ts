@@ -11,6 +11,9 @@
  * history column. Markdown to stdout and bench/RESULTS-pages.md.
  *
  * Environment:
+ *   BENCH_STRESS=1           `npm run bench:stress`: the public form (GET, POST), the tracking look-up, the kiosk POST, a
+ *                            head's roster and the province dashboard at 50 connections for 60 s each, on 1 year, to
+ *                            bench/RESULTS-stress.md (zero errors is the target)
  *   BENCH_QUICK=1            a small province (300 staff, 5 communes, 1 year), 3 s of load, 30 s of serial requests per
  *                            page at most, no load on pages slower than 5 s: for trying the bench out
  *   BENCH_PAGES=a,b          only pages whose id starts with one of these (ids: see the table), e.g. roster,home-admin
@@ -50,6 +53,16 @@ import { generateProvince, type PoolItem, type ProvinceFixtures } from './provin
 // ── Settings ─────────────────────────────────────────────────────────────────────────────────
 const env = process.env;
 const QUICK = env.BENCH_QUICK === '1';
+/** The stress run (`npm run bench:stress`): the public pages, the roster and the dashboard at 50 connections for 60 s. */
+const STRESS = env.BENCH_STRESS === '1';
+if (STRESS) {
+  env.BENCH_CONNECTIONS ||= '50';
+  env.BENCH_DURATION ||= '60';
+  env.BENCH_YEARS ||= '1';
+  env.BENCH_SERIAL ||= '3';
+  env.BENCH_PAGES ||= 'report-form,report-post,track-post,kiosk-post,roster,dashboard-province';
+  env.BENCH_OUT ||= path.join(projectRoot, 'bench', 'RESULTS-stress.md');
+}
 const num = (name: string, fallback: number) => (env[name] !== undefined && env[name] !== '' ? Number(env[name]) : fallback);
 const S = {
   staff: num('BENCH_STAFF', QUICK ? 300 : 3000),
@@ -707,7 +720,7 @@ function report(results: Result[], datasets: Dataset[], backend: string, totalS:
     .join('\n');
   return `# Page benchmark — province scale (issue 8)
 
-Command: \`${QUICK ? 'BENCH_QUICK=1 ' : ''}npm run bench:pages\`${S.pages.length ? ` (BENCH_PAGES=${S.pages.join(',')})` : ''}
+Command: \`${QUICK ? 'BENCH_QUICK=1 ' : ''}npm run ${STRESS ? 'bench:stress' : 'bench:pages'}\`${S.pages.length ? ` (BENCH_PAGES=${S.pages.join(',')})` : ''}
 Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · whole run ${Math.round(totalS)} s
 Machine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, load average at the end ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}, Node ${process.version}
 Database: embedded FerretDB v1.24.2 on **${backend}**, its own throw-away directory; the app in a child process (\`createApp\`, NODE_ENV=production, logging off, rate limits raised).
