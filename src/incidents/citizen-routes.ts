@@ -8,7 +8,8 @@ import { foldForSearch } from '../shared/text.js';
 import * as reports from './service.js';
 import type { ReportSettings } from './settings.js';
 import { citizenReportForm, messageForm, trackForm } from './schemas.js';
-import { PUBLIC_LAYOUT, reportSubmitLimiter, reporterUnnamedInLog, str, takeReceipt } from './route-support.js';
+import { PUBLIC_LAYOUT, reportSubmitLimiter, reporterUnnamedInLog, str } from './route-support.js';
+import { forgetReceipt, keepReceipt, receiptOf } from './sealed-receipt.js';
 
 /** The honeypot: hidden from people, filled in by bots. */
 const HONEYPOT = 'website';
@@ -66,15 +67,22 @@ export function citizenReportsRouter(config: Config): Router {
       const reporter: reports.Reporter =
         input.identity === 'named' ? { source: 'CITIZEN', anonymous: false, name: input.name!, phone: input.phone, email: input.email } : { source: 'CITIZEN', anonymous: true };
       const { report, trackingCode } = await reports.fileReport(input, reporter, settings);
-      req.session.reportReceipt = { code: trackingCode, caseNumber: report.caseNumber, receivedAt: report.receivedAt.toISOString() };
+      keepReceipt(req, res, { code: trackingCode, caseNumber: report.caseNumber, receivedAt: report.receivedAt.toISOString() }, '/phan-anh/bien-nhan', config.cookieSecure);
       req.session.trackedReportId = String(report._id);
       res.redirect('/phan-anh/bien-nhan');
     },
   });
 
-  // GET /phan-anh/bien-nhan — the receipt with the tracking code, to print or save (shown once)
+  // GET /phan-anh/bien-nhan — the receipt with the tracking code, to print or save (again after a reload, in this browser)
   router.get('/phan-anh/bien-nhan', (req, res) => {
-    res.render('public/receipt', { layout: PUBLIC_LAYOUT, title: res.locals.t('reports.receipt.title'), receipt: takeReceipt(req) });
+    res.set('Cache-Control', 'no-store');
+    res.render('public/receipt', { layout: PUBLIC_LAYOUT, title: res.locals.t('reports.receipt.title'), receipt: receiptOf(req), forgetAction: '/phan-anh/bien-nhan/xoa' });
+  });
+
+  // POST /phan-anh/bien-nhan/xoa — "I have saved the code": the receipt leaves the session and the browser
+  router.post('/phan-anh/bien-nhan/xoa', (req, res) => {
+    forgetReceipt(req, res, '/phan-anh/bien-nhan');
+    res.redirect('/phan-anh/bien-nhan');
   });
 
   // GET /tra-cuu — the look-up form
@@ -131,7 +139,7 @@ export function citizenReportsRouter(config: Config): Router {
   // POST /tra-cuu/thoat — forget the case in this session
   router.post('/tra-cuu/thoat', (req, res) => {
     delete req.session.trackedReportId;
-    delete req.session.reportReceipt;
+    forgetReceipt(req, res, '/phan-anh/bien-nhan');
     res.redirect('/tra-cuu');
   });
 

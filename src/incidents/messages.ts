@@ -33,8 +33,10 @@ export const reportMessages = catalogue({
       },
       receipt: {
         title: 'Biên nhận phản ánh', intro: 'Phản ánh của bạn đã được tiếp nhận.', code: 'Mã tra cứu', caseNumber: 'Số phản ánh', receivedAt: 'Thời điểm tiếp nhận',
-        keep: 'Hãy ghi lại, in hoặc lưu trang này. Mã tra cứu chỉ hiển thị một lần và là cách duy nhất để xem kết quả xử lý.',
+        keep: 'Hãy ghi lại, in hoặc lưu trang này. Mã tra cứu là cách duy nhất để xem kết quả xử lý; hệ thống không lưu mã ở dạng đọc được.',
         print: 'In trang này', track: 'Theo dõi phản ánh', gone: 'Không còn biên nhận để hiển thị. Nếu bạn đã ghi lại mã tra cứu, hãy dùng nó để theo dõi phản ánh.',
+        forgetHint: 'Biên nhận vẫn mở lại được trên trình duyệt này trong 24 giờ, kể cả khi tải lại trang. Khi đã ghi lại mã, hãy xoá biên nhận, nhất là trên máy dùng chung.',
+        forget: 'Tôi đã lưu mã — xoá biên nhận',
       },
       track: {
         title: 'Tra cứu phản ánh', intro: 'Nhập mã tra cứu ghi trên biên nhận (ví dụ: K7QM-3HTP-XW9D).', code: 'Mã tra cứu', submit: 'Tra cứu',
@@ -149,8 +151,10 @@ export const reportMessages = catalogue({
       },
       receipt: {
         title: 'Report receipt', intro: 'Your report has been received.', code: 'Tracking code', caseNumber: 'Report number', receivedAt: 'Received at',
-        keep: 'Write down, print or save this page. The tracking code is shown only once and is the only way to follow your report.',
+        keep: 'Write down, print or save this page. The tracking code is the only way to follow your report; the system does not keep it in readable form.',
         print: 'Print this page', track: 'Follow the report', gone: 'There is no receipt to show any more. If you noted the tracking code, use it to follow your report.',
+        forgetHint: 'This receipt can be opened again in this browser for 24 hours, even after a reload. Once you have noted the code, remove it, especially on a shared computer.',
+        forget: 'I have saved the code — remove the receipt',
       },
       track: {
         title: 'Follow a report', intro: 'Enter the tracking code from your receipt (for example K7QM-3HTP-XW9D).', code: 'Tracking code', submit: 'Look up',

@@ -4,8 +4,8 @@ import type { ReportSettings } from './settings.js';
 
 declare module 'express-session' {
   interface SessionData {
-    /** The receipt of the report just filed in this session (the code is shown only here). */
-    reportReceipt?: { code: string; caseNumber: string; receivedAt: string };
+    /** The receipt of the report just filed in this session, sealed (sealed-receipt.ts: the key is in a cookie). */
+    sealedReceipt?: string;
     /** The case opened by a tracking code in this session: follow-up pages need no code in the URL. */
     trackedReportId?: string;
   }
@@ -13,12 +13,6 @@ declare module 'express-session' {
 
 export const PUBLIC_LAYOUT = 'layouts/public';
 
-/** The receipt leaves the session as it is shown: the code then exists nowhere but on the reporter's screen. */
-export function takeReceipt(req: Request) {
-  const receipt = req.session.reportReceipt ?? null;
-  delete req.session.reportReceipt;
-  return receipt;
-}
 
 export const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 

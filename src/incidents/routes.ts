@@ -32,7 +32,8 @@ import {
   transitionForm,
 } from './schemas.js';
 
-import { reportSubmitLimiter, reporterUnnamedInLog, str, takeReceipt } from './route-support.js';
+import { reportSubmitLimiter, reporterUnnamedInLog, str } from './route-support.js';
+import { forgetReceipt, keepReceipt, receiptOf } from './sealed-receipt.js';
 
 /** Mounted at /reports: signed-in staff file peer reports; heads and administrators handle cases. */
 export function reportsRouter(config: Config): Router {
@@ -67,7 +68,7 @@ export function reportsRouter(config: Config): Router {
       submit: async (req, res, input) => {
         const reporter: reports.Reporter = { source: 'PEER', actor: actor(req), kind: input.kind, anonymous: input.anonymous, phone: input.phone, address: input.address };
         const { report, trackingCode } = await reports.fileReport(input, reporter, settings);
-        req.session.reportReceipt = { code: trackingCode, caseNumber: report.caseNumber, receivedAt: report.receivedAt.toISOString() };
+        keepReceipt(req, res, { code: trackingCode, caseNumber: report.caseNumber, receivedAt: report.receivedAt.toISOString() }, '/reports/receipt', config.cookieSecure);
         res.redirect('/reports/receipt');
       },
     }),
@@ -75,7 +76,14 @@ export function reportsRouter(config: Config): Router {
 
   // GET /reports/receipt — the peer's receipt (the tracking code serves anonymous peers too)
   router.get('/receipt', (req, res) => {
-    res.render('public/receipt', { title: res.locals.t('reports.receipt.title'), receipt: takeReceipt(req) });
+    res.set('Cache-Control', 'no-store');
+    res.render('public/receipt', { title: res.locals.t('reports.receipt.title'), receipt: receiptOf(req), forgetAction: '/reports/receipt/xoa' });
+  });
+
+  // POST /reports/receipt/xoa — "I have saved the code": the receipt leaves the session and the browser
+  router.post('/receipt/xoa', (req, res) => {
+    forgetReceipt(req, res, '/reports/receipt');
+    res.redirect('/reports/receipt');
   });
 
   // GET /reports/mine — the named reports I filed

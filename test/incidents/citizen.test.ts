@@ -71,6 +71,33 @@ describe('citizen reports', () => {
     }
   });
 
+  it('when the citizen reloads the receipt, then the code shows again while the database holds it nowhere readable; another browser never sees it; "I have saved the code" removes it', async () => {
+    const agent = agentFor(testApp());
+    const posted = await fileViaForm(agent, w);
+    expect(posted.status).to.equal(302);
+    const code = await receiptCode(agent);
+    const reloaded = await agent.get('/phan-anh/bien-nhan');
+    expect(reloaded.headers['cache-control']).to.contain('no-store');
+    expect(await receiptCode(agent), 'after a reload').to.equal(code);
+    const stored = await wholeDatabase();
+    for (const form of [code, code.replace(/-/g, '')]) expect(stored, 'the database').not.to.contain(form);
+
+    // Another browser with a copy of the session cookie, but not the key cookie, gets no receipt.
+    const sent = String((posted as unknown as { req: { getHeader(n: string): unknown } }).req.getHeader('cookie') ?? '');
+    const sessionCookie = sent.split(/;\s*/).find((c) => c.startsWith('congboc.sid='));
+    expect(sessionCookie, 'the session cookie sent with the report').to.be.a('string');
+    const thief = await agentFor(testApp()).get('/phan-anh/bien-nhan').set('Cookie', sessionCookie!);
+    expect(thief.text).not.to.contain(code);
+    expect(thief.text).to.contain('Không còn biên nhận để hiển thị');
+
+    const _csrf = await csrfFrom(agent, '/phan-anh/bien-nhan');
+    const forgotten = await agent.post('/phan-anh/bien-nhan/xoa').type('form').send({ _csrf });
+    expect(forgotten.status).to.equal(302);
+    const after = await agent.get('/phan-anh/bien-nhan');
+    expect(after.text).not.to.contain(code);
+    expect(after.text).to.contain('Không còn biên nhận để hiển thị');
+  });
+
   it('when a citizen opens the form, then communes are listed and searchable without diacritics, and a QR link pre-fills the person', async () => {
     const agent = agentFor(testApp());
     const all = await agent.get('/phan-anh');

@@ -46,6 +46,7 @@ const POLICY: Record<string, ActorName[]> = {
   'GET /phan-anh': ANYONE,
   'POST /phan-anh': ANYONE,
   'GET /phan-anh/bien-nhan': ANYONE,
+  'POST /phan-anh/bien-nhan/xoa': ANYONE,
   'GET /tra-cuu': ANYONE,
   'POST /tra-cuu': ANYONE,
   'GET /tra-cuu/ho-so': ANYONE,
@@ -124,6 +125,7 @@ const POLICY: Record<string, ActorName[]> = {
   'GET /reports/new': SIGNED_IN,
   'POST /reports': SIGNED_IN,
   'GET /reports/receipt': SIGNED_IN,
+  'POST /reports/receipt/xoa': SIGNED_IN,
   'GET /reports/mine': SIGNED_IN,
   // Only its reporter (none of these actors filed the case used here).
   'GET /reports/mine/:id': [],

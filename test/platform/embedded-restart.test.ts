@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import express from 'express';
 import supertest from 'supertest';
 import { connectionOptions } from '../../src/db/connection.js';
@@ -13,7 +15,14 @@ import { projectRoot } from '../../src/shared/paths.js';
 import { testBackend } from '../helpers/database-server.js';
 
 const bin = process.env.FERRETDB_BIN ?? path.join(projectRoot, '.ferretdb', 'ferretdb');
-const pidAlive = (pid: number) => fs.existsSync(`/proc/${pid}`);
+/** Running: a process that exited but was not reaped yet (a zombie: the orphan's new parent may never reap it) is not. */
+const pidAlive = (pid: number) => {
+  try {
+    return fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0] !== 'Z';
+  } catch {
+    return false;
+  }
+};
 
 describe('restarting the embedded database after a crash', function () {
   this.timeout(180_000);
@@ -35,13 +44,26 @@ describe('restarting the embedded database after a crash', function () {
   });
 
   it('when the servers of an earlier run are still running on the same data, then they are stopped and the new ones keep the data', async () => {
-    const first = await start(await freePort());
-    const client = new MongoClient(first.uri);
+    // An app in a process of its own, killed without stopping its servers, as a crash leaves them.
+    const app = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'test', 'helpers', 'embedded-db-process.ts'), dataDir, String(await freePort())], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    app.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    const [, uri] = (await new Promise<RegExpExecArray>((resolve, reject) => {
+      app.once('exit', (code) => reject(new Error(`the app process exited with ${code}: ${output}`)));
+      app.stdout.on('data', () => {
+        const ready = /ready (\S+)/.exec(output);
+        if (ready) resolve(ready);
+      });
+    }))!;
+    const client = new MongoClient(uri!);
     await client.db('restart').collection('kept').insertOne({ n: 1 });
     await client.close();
     const orphanPid = Number(fs.readFileSync(path.join(dataDir, 'ferretdb.pid'), 'utf8'));
+    app.kill('SIGKILL');
+    await once(app, 'exit');
+    expect(pidAlive(orphanPid), 'its FerretDB outlived it').to.equal(true);
 
-    // The earlier app died without stopping `first`: a new start on the same folder takes over.
+    // A new start on the same folder takes over.
     const second = await start(await freePort());
     expect(pidAlive(orphanPid), 'the orphaned FerretDB has exited').to.equal(false);
     const again = new MongoClient(second.uri);
@@ -89,6 +111,10 @@ describe('restarting the embedded database after a crash', function () {
     try {
       await client.db('restart').collection('kept').insertOne({ n: 1 });
       process.kill(ferretPid, 'SIGSTOP');
+      // The kernel has stopped it before the read is sent (state T in /proc).
+      const state = () => fs.readFileSync(`/proc/${ferretPid}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
+      for (let i = 0; state() !== 'T' && i < 100; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(state(), `FerretDB (pid ${ferretPid}, listening for ${db.uri}) is stopped`).to.equal('T');
       let failure: unknown = null;
       try {
         await client.db('restart').collection('kept').findOne({ n: 1 });
