@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import { AuditEntryModel } from '../../src/audit/model.js';
+import { PeriodModel } from '../../src/evaluations/model.js';
+import { openPeriodVia } from '../evaluations/world.js';
 import { StaffModel } from '../../src/staff/model.js';
 import { UnitModel } from '../../src/units/model.js';
 import { agentFor, login, testApp } from '../helpers/app.js';
@@ -39,6 +42,18 @@ describe('ten saves of one record at once', function () {
     const after = (await UnitModel.findById(w.communeA._id).lean())!;
     expect(after.version).to.equal(before.version + 1);
     expect(after.name).to.equal(`Xã Thanh Nưa ${answers.findIndex((a) => a.status === 302)}`);
+  });
+
+  it('when ten administrators close one open period, then one closes it, nine get 409, and the log holds one closing', async () => {
+    const admin = agentFor(testApp());
+    await login(admin, w.admin.username);
+    const periodId = await openPeriodVia(admin, { unitId: String(w.province._id) });
+    const page = `/evaluations/periods/${periodId}`;
+    const answers = await tenAtOnce(w.admin.username, page, `${page}/close`, () => ({}));
+    expect(answers.map((a) => a.status).sort()).to.deep.equal([302, 409, 409, 409, 409, 409, 409, 409, 409, 409]);
+    const period = (await PeriodModel.findById(periodId).lean())!;
+    expect(period.status).to.equal('CLOSED');
+    expect(await AuditEntryModel.countDocuments({ objectType: 'period', objectId: period._id, action: 'close' })).to.equal(1);
   });
 
   it('when ten heads save one staff record, then one position is stored with one new version, and nine get 409', async () => {
