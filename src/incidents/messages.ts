@@ -37,6 +37,7 @@ export const reportMessages = catalogue({
         print: 'In trang này', track: 'Theo dõi phản ánh', gone: 'Không còn biên nhận để hiển thị. Nếu bạn đã ghi lại mã tra cứu, hãy dùng nó để theo dõi phản ánh.',
         forgetHint: 'Biên nhận vẫn mở lại được trên trình duyệt này trong 24 giờ, kể cả khi tải lại trang. Khi đã ghi lại mã, hãy xoá biên nhận, nhất là trên máy dùng chung.',
         forget: 'Tôi đã lưu mã — xoá biên nhận',
+        copy: 'Sao chép mã', copied: 'Đã sao chép', copyFailed: 'Không sao chép được — hãy ghi lại mã',
       },
       track: {
         title: 'Tra cứu phản ánh', intro: 'Nhập mã tra cứu ghi trên biên nhận (ví dụ: K7QM-3HTP-XW9D).', code: 'Mã tra cứu', submit: 'Tra cứu',
@@ -155,6 +156,7 @@ export const reportMessages = catalogue({
         print: 'Print this page', track: 'Follow the report', gone: 'There is no receipt to show any more. If you noted the tracking code, use it to follow your report.',
         forgetHint: 'This receipt can be opened again in this browser for 24 hours, even after a reload. Once you have noted the code, remove it, especially on a shared computer.',
         forget: 'I have saved the code — remove the receipt',
+        copy: 'Copy the code', copied: 'Copied', copyFailed: 'Could not copy — please write the code down',
       },
       track: {
         title: 'Follow a report', intro: 'Enter the tracking code from your receipt (for example K7QM-3HTP-XW9D).', code: 'Tracking code', submit: 'Look up',
