@@ -236,7 +236,7 @@ export class SequenceIndex {
     const o = this.o;
     const collection = o.docs.collection;
     const write = (k: { _id: Id; keys: string[] }) => collection.updateOne({ _id: k._id as never }, { $set: { [o.keysField]: k.keys, [o.pendingField]: false } });
-    await inBatches(keyed, 8, (k) => oneWriterPerDocument(collection.collectionName, k._id, () => write(k)));
+    await inBatches(keyed, 8, (k) => oneWriterPerDocument(o.docs, k._id, () => write(k)));
     if (keyed.length) await o.watched?.bump();
   }
 

@@ -9,6 +9,6 @@ import { KeyedSerialQueue } from '../shared/serial.js';
  */
 const writes = new KeyedSerialQueue();
 
-export function oneWriterPerDocument<T>(collection: string, id: { toString(): string }, write: () => Promise<T>): Promise<T> {
-  return writes.run(`${collection}:${id.toString()}`, write);
+export function oneWriterPerDocument<T>(model: { collection: { collectionName: string } }, id: { toString(): string }, write: () => Promise<T>): Promise<T> {
+  return writes.run(`${model.collection.collectionName}:${id.toString()}`, write);
 }

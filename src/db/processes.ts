@@ -77,9 +77,9 @@ export async function keepRunning(name: string, launch: () => Promise<ChildProce
       timer = null;
       relaunching = (async () => {
         try {
-          const next = await launch();
-          if (stopping) return void (await stopChildQuietly(next));
-          child = next;
+          child = await launch();
+          // Stopped meanwhile: stop() stops this one, with its own signal.
+          if (stopping) return;
           delay = 1000;
           watch(child);
           logger.warn(`${name} started again`);
@@ -102,5 +102,3 @@ export async function keepRunning(name: string, launch: () => Promise<ChildProce
     },
   };
 }
-
-const stopChildQuietly = (child: ChildProcess) => stopChild(child).catch(() => undefined);

@@ -182,7 +182,7 @@ export async function decideClassification(actor: Actor, staffId: string, year: 
   let saved: Classification;
   if (existing) {
     if (existing.version !== input.version) throw new Conflict('evaluations.errors.stale');
-    const res = await oneWriterPerDocument(ClassificationModel.collection.collectionName, existing._id, () => ClassificationModel.updateOne({ _id: existing._id, version: input.version }, { $set: fields, $inc: { version: 1 } }));
+    const res = await oneWriterPerDocument(ClassificationModel, existing._id, () => ClassificationModel.updateOne({ _id: existing._id, version: input.version }, { $set: fields, $inc: { version: 1 } }));
     if (res.matchedCount === 0) throw new Conflict('evaluations.errors.stale');
     saved = (await ClassificationModel.findById(existing._id).lean()) as Classification;
   } else {

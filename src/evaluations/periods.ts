@@ -130,7 +130,7 @@ export async function createPeriod(actor: Actor, input: NewPeriodInput): Promise
 
 /** Moves the period from one status to another, or 409 when someone else moved it first. */
 async function transition(period: Period, to: Period['status'], set: Record<string, unknown>, push?: Record<string, unknown>): Promise<Period> {
-  const res = await oneWriterPerDocument(PeriodModel.collection.collectionName, period._id, () =>
+  const res = await oneWriterPerDocument(PeriodModel, period._id, () =>
     PeriodModel.updateOne({ _id: period._id, version: period.version, status: period.status }, { $set: { status: to, ...set }, $inc: { version: 1 }, ...(push ? { $push: push } : {}) }),
   );
   if (res.matchedCount === 0) throw new Conflict('evaluations.errors.periodChanged');

@@ -136,7 +136,7 @@ export async function repairResultRecords(evaluations: readonly Source[]): Promi
 /** Clears the "copies may be behind" mark of evaluations whose copies were just written (unless saved again since). */
 export async function markCopied(evaluations: readonly Pick<Source, '_id' | 'version'>[]): Promise<void> {
   for (const e of evaluations) {
-    await oneWriterPerDocument(EvaluationModel.collection.collectionName, e._id, () => EvaluationModel.updateOne({ _id: e._id, version: e.version ?? 0, copyPending: 1 }, { $set: { copyPending: 0 } }));
+    await oneWriterPerDocument(EvaluationModel, e._id, () => EvaluationModel.updateOne({ _id: e._id, version: e.version ?? 0, copyPending: 1 }, { $set: { copyPending: 0 } }));
   }
 }
 

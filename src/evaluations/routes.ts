@@ -1,9 +1,8 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import type { ZodType } from 'zod';
 import { actor, requireLogin, requireRole } from '../auth/index.js';
 import { Conflict, NotFound } from '../shared/errors.js';
 import { flash } from '../shared/flash.js';
-import { formPost } from '../shared/forms.js';
+import { formPost, type FormPostOptions } from '../shared/forms.js';
 import { CLASSIFICATION_LEVELS, LEVELS, PERIOD_KINDS } from './model.js';
 import { amendmentSchema, classificationSchema, headEvaluationSchema, newPeriodSchema, reopenSchema, selfAssessmentSchema } from './schemas.js';
 import * as evaluations from './service.js';
@@ -19,13 +18,7 @@ import { catalogueOf } from './lookups.js';
  * A form POST whose page shows a record that others may change at the same time: like formPost, and a
  * stale version re-renders the page with the latest data and a 409 message instead of overwriting.
  */
-function versionedPost<T>(opts: {
-  schema: ZodType<T>;
-  view: string;
-  locals: (req: Request, res: Response) => Promise<Record<string, unknown>>;
-  submit: (req: Request, res: Response, input: T) => Promise<void>;
-  authorize?: (req: Request) => Promise<unknown>;
-}): RequestHandler {
+function versionedPost<T>(opts: FormPostOptions<T>): RequestHandler {
   const handler = formPost(opts);
   return async (req, res, next) => {
     try {

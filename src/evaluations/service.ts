@@ -68,7 +68,7 @@ async function saveVersioned(evaluation: Evaluation, expectedVersion: number, up
   // writes leaves the mark, which the start-up repair finds with one equality query (results-store.ts).
   const set = { ...((update.$set as Record<string, unknown> | undefined) ?? {}), copyPending: 1 };
   // One round trip: the saved document comes back with the update.
-  const saved = await oneWriterPerDocument(EvaluationModel.collection.collectionName, evaluation._id, () =>
+  const saved = await oneWriterPerDocument(EvaluationModel, evaluation._id, () =>
     EvaluationModel.findOneAndUpdate({ _id: evaluation._id, version: expectedVersion }, { ...update, $set: set, $inc: { version: 1 } }, { returnDocument: 'after' }).lean<Evaluation>(),
   );
   if (!saved) throw new Conflict('evaluations.errors.stale');

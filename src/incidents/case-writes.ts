@@ -7,5 +7,5 @@ import { IncidentReportModel, type IncidentReport } from './model.js';
  * version the handler saw holds on FerretDB too, and a reporter's message cannot drop a handler's note.
  */
 export function updateCase(filter: { _id: Types.ObjectId } & Record<string, unknown>, update: UpdateQuery<IncidentReport>) {
-  return oneWriterPerDocument(IncidentReportModel.collection.collectionName, filter._id, () => IncidentReportModel.updateOne(filter, update));
+  return oneWriterPerDocument(IncidentReportModel, filter._id, () => IncidentReportModel.updateOne(filter, update));
 }

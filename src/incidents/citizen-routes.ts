@@ -9,7 +9,7 @@ import * as reports from './service.js';
 import type { ReportSettings } from './settings.js';
 import { citizenReportForm, messageForm, trackForm } from './schemas.js';
 import { PUBLIC_LAYOUT, reportSubmitLimiter, reporterUnnamedInLog, str } from './route-support.js';
-import { forgetReceipt, keepReceipt, receiptOf } from './sealed-receipt.js';
+import { forgetReceipt, keepReceipt, receiptPages } from './sealed-receipt.js';
 
 /** The honeypot: hidden from people, filled in by bots. */
 const HONEYPOT = 'website';
@@ -73,17 +73,9 @@ export function citizenReportsRouter(config: Config): Router {
     },
   });
 
-  // GET /phan-anh/bien-nhan — the receipt with the tracking code, to print or save (again after a reload, in this browser)
-  router.get('/phan-anh/bien-nhan', (req, res) => {
-    res.set('Cache-Control', 'no-store');
-    res.render('public/receipt', { layout: PUBLIC_LAYOUT, title: res.locals.t('reports.receipt.title'), receipt: receiptOf(req), forgetAction: '/phan-anh/bien-nhan/xoa' });
-  });
-
-  // POST /phan-anh/bien-nhan/xoa — "I have saved the code": the receipt leaves the session and the browser
-  router.post('/phan-anh/bien-nhan/xoa', (req, res) => {
-    forgetReceipt(req, res, '/phan-anh/bien-nhan');
-    res.redirect('/phan-anh/bien-nhan');
-  });
+  // GET /phan-anh/bien-nhan — the receipt with the tracking code, to print or save (again after a reload, in this
+  // browser); POST /phan-anh/bien-nhan/xoa — "I have saved the code"
+  receiptPages(router, '/phan-anh/bien-nhan', '/phan-anh/bien-nhan', { layout: PUBLIC_LAYOUT });
 
   // GET /tra-cuu — the look-up form
   router.get('/tra-cuu', (_req, res) => {

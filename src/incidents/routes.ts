@@ -33,7 +33,7 @@ import {
 } from './schemas.js';
 
 import { reportSubmitLimiter, reporterUnnamedInLog, str } from './route-support.js';
-import { forgetReceipt, keepReceipt, receiptOf } from './sealed-receipt.js';
+import { keepReceipt, receiptPages } from './sealed-receipt.js';
 
 /** Mounted at /reports: signed-in staff file peer reports; heads and administrators handle cases. */
 export function reportsRouter(config: Config): Router {
@@ -74,17 +74,8 @@ export function reportsRouter(config: Config): Router {
     }),
   );
 
-  // GET /reports/receipt — the peer's receipt (the tracking code serves anonymous peers too)
-  router.get('/receipt', (req, res) => {
-    res.set('Cache-Control', 'no-store');
-    res.render('public/receipt', { title: res.locals.t('reports.receipt.title'), receipt: receiptOf(req), forgetAction: '/reports/receipt/xoa' });
-  });
-
-  // POST /reports/receipt/xoa — "I have saved the code": the receipt leaves the session and the browser
-  router.post('/receipt/xoa', (req, res) => {
-    forgetReceipt(req, res, '/reports/receipt');
-    res.redirect('/reports/receipt');
-  });
+  // GET /reports/receipt — the peer's receipt (the tracking code serves anonymous peers too); POST …/xoa to remove it
+  receiptPages(router, '/receipt', '/reports/receipt');
 
   // GET /reports/mine — the named reports I filed
   router.get('/mine', async (req, res) => {

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Request, Response } from 'express';
+import type { Request, Response, Router } from 'express';
 
 /**
  * The receipt of a report just filed, kept so that a reload, a language switch or a printer dialog cannot lose it,
@@ -16,9 +16,10 @@ export interface Receipt {
 
 const KEY_COOKIE = 'cb_receipt';
 const KEY_MAX_AGE_MS = 24 * 3600_000;
-export const RECEIPT_PATHS = ['/phan-anh/bien-nhan', '/reports/receipt'] as const;
+const RECEIPT_PATHS = ['/phan-anh/bien-nhan', '/reports/receipt'] as const;
+type ReceiptPath = (typeof RECEIPT_PATHS)[number];
 
-export function seal(receipt: Receipt): { sealed: string; key: string } {
+function seal(receipt: Receipt): { sealed: string; key: string } {
   const key = crypto.randomBytes(32);
   const iv = crypto.randomBytes(12);
   const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
@@ -26,7 +27,7 @@ export function seal(receipt: Receipt): { sealed: string; key: string } {
   return { sealed: Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url'), key: key.toString('base64url') };
 }
 
-export function unseal(sealed: string, key: string): Receipt | null {
+function unseal(sealed: string, key: string): Receipt | null {
   try {
     const raw = Buffer.from(sealed, 'base64url');
     const decipher = crypto.createDecipheriv('aes-256-gcm', Buffer.from(key, 'base64url'), raw.subarray(0, 12));
@@ -39,14 +40,14 @@ export function unseal(sealed: string, key: string): Receipt | null {
 }
 
 /** Keeps the receipt of the report just filed: sealed in the session, its key in a cookie for the receipt page. */
-export function keepReceipt(req: Request, res: Response, receipt: Receipt, path: (typeof RECEIPT_PATHS)[number], secure: boolean): void {
+export function keepReceipt(req: Request, res: Response, receipt: Receipt, path: ReceiptPath, secure: boolean): void {
   const { sealed, key } = seal(receipt);
   req.session.sealedReceipt = sealed;
   res.cookie(KEY_COOKIE, key, { httpOnly: true, sameSite: 'strict', secure, path, maxAge: KEY_MAX_AGE_MS });
 }
 
 /** The receipt this browser may see, or null (none filed here, forgotten, or its key gone). */
-export function receiptOf(req: Request): Receipt | null {
+function receiptOf(req: Request): Receipt | null {
   const sealed = req.session.sealedReceipt;
   // The key is base64url: no decoding needed, so the header is only split.
   const key = (req.headers.cookie ?? '').split(/;\s*/).find((c) => c.startsWith(`${KEY_COOKIE}=`))?.slice(KEY_COOKIE.length + 1);
@@ -54,7 +55,22 @@ export function receiptOf(req: Request): Receipt | null {
 }
 
 /** Removes the receipt from the session and its key from the browser. */
-export function forgetReceipt(req: Request, res: Response, path: (typeof RECEIPT_PATHS)[number]): void {
+export function forgetReceipt(req: Request, res: Response, path: ReceiptPath): void {
   delete req.session.sealedReceipt;
   res.clearCookie(KEY_COOKIE, { path });
+}
+
+/**
+ * The receipt page (GET `route`, not cached) and its "I have saved the code" action (POST `route/xoa`), on a router
+ * whose gate applies to both; `path` is the page's address in the app, where the key cookie is sent.
+ */
+export function receiptPages(router: Router, route: string, path: ReceiptPath, locals: Record<string, unknown> = {}): void {
+  router.get(route, (req, res) => {
+    res.set('Cache-Control', 'no-store');
+    res.render('public/receipt', { ...locals, title: res.locals.t('reports.receipt.title'), receipt: receiptOf(req), forgetAction: `${path}/xoa` });
+  });
+  router.post(`${route}/xoa`, (req, res) => {
+    forgetReceipt(req, res, path);
+    res.redirect(path);
+  });
 }

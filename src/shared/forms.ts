@@ -28,13 +28,15 @@ function echoable(value: unknown, depth = 0): unknown {
  * failure (from the schema or the service) re-render the form with 422, the user's values and
  * messages beside the fields. Success is the use case's business (usually flash + redirect).
  */
-export function formPost<T>(opts: {
+export interface FormPostOptions<T> {
   schema: ZodType<T>;
   view: string;
   locals: (req: Request, res: Response) => Promise<Record<string, unknown>> | Record<string, unknown>;
   submit: (req: Request, res: Response, input: T) => Promise<void>;
   authorize?: (req: Request) => Promise<unknown>;
-}): RequestHandler {
+}
+
+export function formPost<T>(opts: FormPostOptions<T>): RequestHandler {
   return async (req, res) => {
     await opts.authorize?.(req);
     try {

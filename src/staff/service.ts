@@ -250,7 +250,7 @@ export async function updateStaff(actor: Actor, id: string, input: StaffEditInpu
   if (!canManage) throw new Forbidden();
   if (staff.version !== input.version) throw new Conflict();
   const fields = await checkWrite(actor, input, staff._id);
-  const result = await oneWriterPerDocument(StaffModel.collection.collectionName, staff._id, () => StaffModel.updateOne({ _id: staff._id, version: input.version }, { $set: fields, $inc: { version: 1 } }));
+  const result = await oneWriterPerDocument(StaffModel, staff._id, () => StaffModel.updateOne({ _id: staff._id, version: input.version }, { $set: fields, $inc: { version: 1 } }));
   if (result.matchedCount === 0) throw new Conflict();
   await syncLoginLink(staff._id, staff.userId ?? null, fields.userId);
   await recordsChanged(staff.unitPath, thisYear());

@@ -305,7 +305,7 @@ export async function updateUnit(actor: Actor, id: string, input: { version: num
   const changes = { code: input.code, name: input.name, searchName: foldForSearch(input.name), kind: input.kind, effectiveFrom: input.effectiveFrom, effectiveTo: input.effectiveTo ?? null };
   let result;
   try {
-    result = await oneWriterPerDocument(UnitModel.collection.collectionName, unit._id, () => UnitModel.updateOne({ _id: unit._id, version: input.version }, { $set: changes, $inc: { version: 1 } }));
+    result = await oneWriterPerDocument(UnitModel, unit._id, () => UnitModel.updateOne({ _id: unit._id, version: input.version }, { $set: changes, $inc: { version: 1 } }));
   } catch (err) {
     if (isDuplicateKey(err)) throw new ValidationFailed({ code: 'units.errors.codeTaken' });
     throw err;

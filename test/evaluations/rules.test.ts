@@ -6,6 +6,7 @@ import { EvaluationModel, PeriodModel } from '../../src/evaluations/model.js';
 import { IncidentReportModel } from '../../src/incidents/model.js';
 import { fileReport } from '../../src/incidents/service.js';
 import { makeStaff } from '../helpers/factories.js';
+import { tenAtOnce } from '../helpers/forms.js';
 import { allRated, evaluationOf, finishJob, makeWorld, openPeriodVia, type World } from './world.js';
 
 describe('evaluations: permissions and integrity', () => {
@@ -114,12 +115,10 @@ describe('evaluations: permissions and integrity', () => {
   });
 
   it('when ten saves of one evaluation are sent at once from forms showing the same version, then exactly one is stored and the other nine get 409', async () => {
-    const heads = await Promise.all(Array.from({ length: 10 }, () => as(w.headA.username)));
     const ev = await evaluationOf(w.lan._id);
     const page = `/evaluations/${String(ev._id)}`;
-    const forms = await Promise.all(heads.map(async (agent) => ({ agent, _csrf: /name="_csrf" value="([^"]+)"/.exec((await agent.get(page)).text)![1]! })));
     const levels = ['GOOD', 'DONE'];
-    const answers = await Promise.all(forms.map(({ agent, _csrf }, i) => agent.post(`${page}/evaluate`).type('form').send({ _csrf, version: '0', action: 'save', ...allRated(levels[i % 2]!) })));
+    const answers = await tenAtOnce(w.headA.username, page, `${page}/evaluate`, (i) => ({ version: '0', action: 'save', ...allRated(levels[i % 2]!) }));
     expect(answers.map((a) => a.status).sort()).to.deep.equal([302, 409, 409, 409, 409, 409, 409, 409, 409, 409]);
     const winner = levels[answers.findIndex((a) => a.status === 302) % 2]!;
     const stored = await evaluationOf(w.lan._id);

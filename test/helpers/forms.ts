@@ -1,3 +1,5 @@
+import { agentFor, login, testApp } from './app.js';
+
 /**
  * The fields a browser would send for the form posting to `action` on a page, as it stands: text, hidden and date
  * inputs, ticked boxes and chosen radios, selected options (or the first), textareas.
@@ -32,4 +34,21 @@ export function formFields(html: string, action: string): Record<string, string 
     if (name) add(name, unescape(body!));
   }
   return fields;
+}
+
+/**
+ * Ten browsers of one user load a page, then all send its form at once — each from the same version, with its own
+ * change to the fields — as colleagues saving the same record do.
+ */
+export async function tenAtOnce(username: string, page: string, action: string, change: (i: number) => Record<string, string | string[]>) {
+  const app = testApp();
+  const agents = await Promise.all(
+    Array.from({ length: 10 }, async () => {
+      const agent = agentFor(app);
+      await login(agent, username);
+      return agent;
+    }),
+  );
+  const forms = await Promise.all(agents.map(async (agent) => formFields((await agent.get(page)).text, action)));
+  return Promise.all(agents.map((agent, i) => agent.post(action).type('form').send({ ...forms[i], ...change(i) })));
 }

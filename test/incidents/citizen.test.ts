@@ -1,10 +1,8 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { once } from 'node:events';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { clearDatabase } from '../helpers/db.js';
 import { agentFor, csrfFrom, testApp, type Agent } from '../helpers/app.js';
+import { serve } from '../helpers/browser.js';
 import { logSink } from '../helpers/log-sink.js';
 import { IncidentReportModel, ReporterIdentityModel } from '../../src/incidents/model.js';
 import { hashOfTyped } from '../../src/incidents/tracking.js';
@@ -20,6 +18,9 @@ async function fileViaForm(agent: Agent, w: World, fields: Record<string, string
     .type('form')
     .send({ _csrf, unitId: String(w.communeA._id), staffId: String(w.lan._id), deskId: String(w.deskA._id), criterionCodes: ['X1', 'L3'], occurredOn: today(), description: 'Chị cán bộ không chào và không nghe tôi trình bày.', ...fields });
 }
+
+/** The cookies a response sets, as a browser sends them back (or the ones it had, when it sets none). */
+const cookieOf = (res: Response, before = '') => res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') || before;
 
 /** The tracking code shown on the receipt page. */
 async function receiptCode(agent: Agent): Promise<string> {
@@ -201,10 +202,8 @@ describe('citizen reports', () => {
 
   it('when twenty citizens file at once and each browser opens the receipt as soon as the redirect’s headers arrive, then every receipt shows its own code, and twenty look-ups at once each open the case of their code', async () => {
     const app = testApp({ REPORT_RATE_LIMIT_PER_HOUR: '1000', REPORT_LOOKUP_RATE_LIMIT_PER_15_MIN: '1000' });
-    const server = http.createServer(app).listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const cookieOf = (res: Response, before = '') => res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') || before;
+    const site = await serve(app);
+    const base = site.url;
     let codes: string[];
     try {
       codes = await Promise.all(
@@ -226,7 +225,7 @@ describe('citizen reports', () => {
         }),
       );
     } finally {
-      server.close();
+      await site.close();
     }
     expect(new Set(codes).size).to.equal(20);
     const pages = await Promise.all(
@@ -245,18 +244,17 @@ describe('citizen reports', () => {
   });
 
   it('when twenty browsers switch the language at once and open a page at once, then every page comes in the language chosen', async () => {
-    const server = http.createServer(testApp()).listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const site = await serve(testApp());
+    const base = site.url;
     try {
       const langs = await Promise.all(
         Array.from({ length: 20 }, async (_, i) => {
           const lang = i % 2 ? 'vi' : 'en';
           const first = await fetch(`${base}/tra-cuu`);
-          const cookie = first.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+          const cookie = cookieOf(first);
           await first.arrayBuffer();
           const switched = await fetch(`${base}/lang/${lang}?back=/tra-cuu`, { headers: { cookie }, redirect: 'manual' });
-          const next = switched.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') || cookie;
+          const next = cookieOf(switched, cookie);
           const page = await (await fetch(`${base}${switched.headers.get('location')}`, { headers: { cookie: next } })).text();
           await switched.arrayBuffer();
           return [lang, /<html lang="([a-z]+)"/.exec(page)?.[1]];
@@ -264,7 +262,7 @@ describe('citizen reports', () => {
       );
       expect(langs.filter(([want, got]) => want !== got)).to.deep.equal([]);
     } finally {
-      server.close();
+      await site.close();
     }
   });
 

@@ -6,6 +6,7 @@ import { AuditEntryModel } from '../../src/audit/model.js';
 import { IncidentReportModel, ReportNoticeModel } from '../../src/incidents/model.js';
 import { trackingView } from '../../src/incidents/service.js';
 import { fileAbout, makeWorld, settings, type World } from './world.js';
+import { tenAtOnce } from '../helpers/forms.js';
 
 async function as(username: string): Promise<Agent> {
   const agent = agentFor(testApp());
@@ -28,15 +29,8 @@ describe('case handling', () => {
   it('when ten moves of one case are sent at once from forms showing the same version (five to under review, five to closed), then exactly one wins, the others get 409, and the history holds that one move', async () => {
     const { report } = await fileAbout(w, { staffId: String(w.binh._id) });
     const id = String(report._id);
-    const heads = await Promise.all(Array.from({ length: 10 }, () => as(w.headA.username)));
-    const forms = await Promise.all(heads.map(async (agent) => ({ agent, _csrf: /name="_csrf" value="([^"]+)"/.exec((await agent.get(`/reports/${id}`)).text)![1]! })));
     const version = (await IncidentReportModel.findById(id).lean())!.version;
-    const answers = await Promise.all(
-      forms.map(({ agent, _csrf }, i) => {
-        const to = i % 2 === 0 ? 'UNDER_REVIEW' : 'CLOSED';
-        return agent.post(`/reports/${id}/transition`).type('form').send({ _csrf, to, note: `Lần ${i}`, version: String(version) });
-      }),
-    );
+    const answers = await tenAtOnce(w.headA.username, `/reports/${id}`, `/reports/${id}/transition`, (i) => ({ to: i % 2 === 0 ? 'UNDER_REVIEW' : 'CLOSED', note: `Lần ${i}` }));
     const statuses = answers.map((a) => a.status).sort();
     expect(statuses).to.deep.equal([302, 409, 409, 409, 409, 409, 409, 409, 409, 409]);
     const stored = (await IncidentReportModel.findById(id).lean())!;

@@ -6,7 +6,7 @@ import { StaffModel } from '../../src/staff/model.js';
 import { UnitModel } from '../../src/units/model.js';
 import { agentFor, login, testApp } from '../helpers/app.js';
 import { clearDatabase } from '../helpers/db.js';
-import { formFields } from '../helpers/forms.js';
+import { tenAtOnce } from '../helpers/forms.js';
 import { makeWorld, type World } from '../helpers/world.js';
 
 /**
@@ -21,19 +21,6 @@ describe('ten saves of one record at once', function () {
     await clearDatabase();
     w = await makeWorld();
   });
-
-  async function tenAtOnce(username: string, page: string, action: string, change: (i: number) => Record<string, string>) {
-    const app = testApp();
-    const agents = await Promise.all(
-      Array.from({ length: 10 }, async () => {
-        const agent = agentFor(app);
-        await login(agent, username);
-        return agent;
-      }),
-    );
-    const forms = await Promise.all(agents.map(async (agent) => formFields((await agent.get(page)).text, action)));
-    return Promise.all(agents.map((agent, i) => agent.post(action).type('form').send({ ...forms[i], ...change(i) })));
-  }
 
   it('when ten administrators save one unit, then one name is stored with one new version, and nine get 409', async () => {
     const before = (await UnitModel.findById(w.communeA._id).lean())!;
