@@ -1,8 +1,7 @@
 import { expect } from 'chai';
-import { clearDatabase } from '../helpers/db.js';
+import { loadDemo } from '../helpers/demo.js';
 import { settings } from './world.js';
 import { createLogger } from '../../src/shared/logger.js';
-import { seedDemo } from '../../seeds/demo.js';
 import { seedReportsDemo } from '../../seeds/demo-reports.js';
 import { REPORT_STATUSES, IncidentReportModel, ReporterIdentityModel, ReportNoticeModel, type IncidentReport } from '../../src/incidents/model.js';
 import { letterDocx } from '../../src/incidents/letter.js';
@@ -19,9 +18,8 @@ describe('reports demo', () => {
 
   before(async function () {
     this.timeout(90_000);
-    await clearDatabase();
-    await seedDemo(quiet);
-    // seedDemo runs it through seeds/features.ts; a second call must be harmless either way.
+    await loadDemo();
+    // The demo runs it through seeds/features.ts; a second call must be harmless either way.
     await seedReportsDemo(quiet, new Date(), settings);
     reports = await IncidentReportModel.find({}).lean<IncidentReport[]>();
   });

@@ -1,17 +1,15 @@
 import { expect } from 'chai';
 import { Types } from 'mongoose';
-import { seedDemo } from '../../seeds/demo.js';
 import { UserModel } from '../../src/auth/model.js';
 import { CodeVersionModel } from '../../src/conduct-code/model.js';
 import { LateDossierModel } from '../../src/dossiers/model.js';
 import { EvaluationModel, PeriodModel } from '../../src/evaluations/model.js';
 import { HolidayModel } from '../../src/holidays/model.js';
 import { IncidentReportModel } from '../../src/incidents/model.js';
-import { createLogger } from '../../src/shared/logger.js';
 import { StaffModel } from '../../src/staff/model.js';
 import { UnitModel } from '../../src/units/model.js';
 import { agentFor, csrfFrom, login, testApp, type Agent } from '../helpers/app.js';
-import { clearDatabase } from '../helpers/db.js';
+import { loadDemo } from '../helpers/demo.js';
 import { routesOf, type RouteEntry } from '../helpers/routes.js';
 import type { Express } from 'express';
 
@@ -181,7 +179,6 @@ const POLICY: Record<string, ActorName[]> = {
 /** Routes that change the session itself: asked with a session of their own, after the others. */
 const SESSION_ENDING = new Set(['POST /logout', 'POST /login']);
 
-const quiet = createLogger('silent');
 const unknownId = () => String(new Types.ObjectId());
 
 describe('access matrix: every route of the router × every kind of actor', function () {
@@ -202,10 +199,9 @@ describe('access matrix: every route of the router × every kind of actor', func
 
   before(async function () {
     this.timeout(300_000);
-    await clearDatabase();
     app = testApp({ REPORT_RATE_LIMIT_PER_HOUR: '100000', REPORT_LOOKUP_RATE_LIMIT_PER_15_MIN: '100000', KIOSK_RATINGS_PER_10_MIN: '100000' });
     routes = routesOf(app);
-    await seedDemo(quiet);
+    await loadDemo();
     const thanhNua = (await UnitModel.findOne({ code: 'DB-THANHNUA' }).lean())!;
     const desk = (await UnitModel.findOne({ parentId: thanhNua._id, kind: 'desk', effectiveTo: null }).lean())!;
     const [canbo, truongxa] = await Promise.all(['canbo', 'truongxa'].map((username) => UserModel.findOne({ username }).lean()));
