@@ -6,7 +6,7 @@ import { UserModel, type Role } from '../src/auth/model.js';
 import { hashPassword } from '../src/auth/passwords.js';
 import { CodeVersionModel } from '../src/conduct-code/model.js';
 import { officialCatalogue } from '../src/conduct-code/official.js';
-import { LateDossierModel } from '../src/dossiers/model.js';
+import { dossierAuditView as view, LateDossierModel } from '../src/dossiers/model.js';
 import { ruleSetFor } from '../src/evaluations/classification-rules.js';
 import { disagreements, resultsOf, statusOf } from '../src/evaluations/derive.js';
 import { ClassificationModel, EvaluationModel, LEVEL_SCORE, PeriodModel, type EvaluationStatus, type Level } from '../src/evaluations/model.js';
@@ -975,17 +975,6 @@ export async function generateProvince(opts: ProvinceOptions): Promise<ProvinceF
       handlingStaffId: handling._id,
       handlingStaffName: handling.fullName,
     };
-    const view = (d: typeof base & { slip: { newReturnDate: Date; channel: string } | null; breachesApology: number }) => ({
-      dossierNumber: d.dossierNumber,
-      procedureName: d.procedureName,
-      receivedDate: formatDate(d.receivedDate),
-      dueDate: formatDate(d.dueDate),
-      unitName: d.unitName,
-      handlingStaffName: d.handlingStaffName,
-      slipNewReturnDate: d.slip ? formatDate(d.slip.newReturnDate) : '',
-      slipChannel: d.slip?.channel ?? '',
-      breachesApology: d.breachesApology,
-    });
     const issuedDate = new Date(dueDate.getTime() + between(0, 2) * DAY);
     const slipAt = vnTime(issuedDate, 15);
     const slip =

@@ -1,6 +1,5 @@
-import { Types } from 'mongoose';
-import type { UnitKind, UnitChangeKind } from '../src/units/model.js';
-import { foldForSearch } from '../src/shared/text.js';
+import type { Types } from 'mongoose';
+import { newUnitFields, type UnitKind, type UnitChangeKind } from '../src/units/model.js';
 
 /** Who mostly works in a commune: drives the mix of names the staff generator draws from. */
 export type PeopleMix = 'thai' | 'hmong' | 'kinh' | 'mixed';
@@ -142,22 +141,7 @@ export function buildDienBienTree(): DienBienTree {
   const units: UnitDoc[] = [];
   const byCode = new Map<string, UnitDoc>();
   const add = (input: { code: string; name: string; kind: UnitKind; parent: UnitDoc | null; from: Date; to: Date | null }): UnitDoc => {
-    const _id = new Types.ObjectId();
-    const path = [...(input.parent?.path ?? []), _id];
-    const unit: UnitDoc = {
-      _id,
-      code: input.code,
-      name: input.name,
-      searchName: foldForSearch(input.name),
-      kind: input.kind,
-      parentId: input.parent?._id ?? null,
-      path,
-      depth: path.length - 1,
-      effectiveFrom: input.from,
-      effectiveTo: input.to,
-      successorIds: [],
-      predecessorIds: [],
-    };
+    const unit: UnitDoc = { ...newUnitFields({ ...input, effectiveFrom: input.from, effectiveTo: input.to }), successorIds: [], predecessorIds: [] };
     units.push(unit);
     byCode.set(unit.code, unit);
     return unit;

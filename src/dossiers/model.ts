@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
+import { formatDate } from '../shared/dates.js';
 
 export const SLIP_CHANNELS = ['PAPER', 'EMAIL', 'SMS'] as const;
 export type SlipChannel = (typeof SLIP_CHANNELS)[number];
@@ -58,3 +59,20 @@ lateDossierSchema.index({ unitId: 1, dueDate: -1 });
 export type LateDossier = InferSchemaType<typeof lateDossierSchema> & { _id: Types.ObjectId };
 export type ApologySlip = NonNullable<LateDossier['slip']>;
 export const LateDossierModel = mongoose.model('LateDossier', lateDossierSchema);
+
+/** What the audit log keeps of a late dossier. */
+export function dossierAuditView(
+  d: Pick<LateDossier, 'dossierNumber' | 'procedureName' | 'receivedDate' | 'dueDate' | 'unitName' | 'handlingStaffName' | 'breachesApology'> & { slip?: { newReturnDate: Date; channel: string } | null },
+) {
+  return {
+    dossierNumber: d.dossierNumber,
+    procedureName: d.procedureName,
+    receivedDate: formatDate(d.receivedDate),
+    dueDate: formatDate(d.dueDate),
+    unitName: d.unitName,
+    handlingStaffName: d.handlingStaffName,
+    slipNewReturnDate: d.slip ? formatDate(d.slip.newReturnDate) : '',
+    slipChannel: d.slip?.channel ?? '',
+    breachesApology: d.breachesApology,
+  };
+}

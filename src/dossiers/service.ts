@@ -9,7 +9,7 @@ import { pageInfo, PAGE_SIZE } from '../shared/pagination.js';
 import { COMMUNE_KINDS, compareUnits, unitById, unitsByIds, unitsUnder, type UnitInfo, type UnitKind } from '../units/index.js';
 import { activeStaffUnder, staffMember } from '../staff/index.js';
 import { issuingAuthorityName, placeNameOf, type ApologyLetterData } from '../letters/index.js';
-import { LateDossierModel, type LateDossier, type SlipChannel } from './model.js';
+import { dossierAuditView, LateDossierModel, type LateDossier, type SlipChannel } from './model.js';
 import type { ApologySlipInput, DossierListQuery, LateDossierInput } from './schemas.js';
 import { recordsChanged } from '../shared/changes.js';
 
@@ -80,7 +80,7 @@ export async function recordLateDossier(actor: Actor, input: LateDossierInput): 
     createdBy: actor.userId,
   });
   await recordsChanged(unit.path, doc.year);
-  await audit.record({ actor, objectType: 'lateDossier', objectId: doc._id, action: 'create', after: auditView(doc.toObject() as LateDossier), unitPath: unit.path });
+  await audit.record({ actor, objectType: 'lateDossier', objectId: doc._id, action: 'create', after: dossierAuditView(doc.toObject() as LateDossier), unitPath: unit.path });
   return String(doc._id);
 }
 
@@ -104,22 +104,9 @@ export async function issueSlip(actor: Actor, id: string, input: ApologySlipInpu
   const result = await LateDossierModel.updateOne({ _id: dossier._id, slip: null }, { $set: { slip, breachesApology: 0 } });
   if (result.matchedCount === 0) throw new Conflict('dossiers.errors.slipExists');
   await recordsChanged(dossier.unitPath, dossier.year);
-  await audit.record({ actor, objectType: 'lateDossier', objectId: dossier._id, action: 'issueSlip', before: auditView(dossier), after: auditView({ ...dossier, slip: slip as LateDossier['slip'], breachesApology: 0 }), unitPath: dossier.unitPath });
+  await audit.record({ actor, objectType: 'lateDossier', objectId: dossier._id, action: 'issueSlip', before: dossierAuditView(dossier), after: dossierAuditView({ ...dossier, slip: slip as LateDossier['slip'], breachesApology: 0 }), unitPath: dossier.unitPath });
 }
 
-function auditView(d: LateDossier) {
-  return {
-    dossierNumber: d.dossierNumber,
-    procedureName: d.procedureName,
-    receivedDate: formatDate(d.receivedDate),
-    dueDate: formatDate(d.dueDate),
-    unitName: d.unitName,
-    handlingStaffName: d.handlingStaffName,
-    slipNewReturnDate: d.slip ? formatDate(d.slip.newReturnDate) : '',
-    slipChannel: d.slip?.channel ?? '',
-    breachesApology: d.breachesApology,
-  };
-}
 
 // ---------- reading ----------
 

@@ -1,5 +1,6 @@
 import { watchWrites } from '../shared/kept-in-memory.js';
-import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
+import mongoose, { Schema, Types, type InferSchemaType } from 'mongoose';
+import { foldForSearch } from '../shared/text.js';
 
 export const UNIT_KINDS = ['province', 'district', 'commune', 'ward', 'township', 'office', 'desk'] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
@@ -37,6 +38,33 @@ export const unitWrites = watchWrites(unitSchema, 'units');
 
 export type Unit = InferSchemaType<typeof unitSchema> & { _id: Types.ObjectId };
 export const UnitModel = mongoose.model('Unit', unitSchema);
+
+export interface NewUnit {
+  code: string;
+  name: string;
+  kind: UnitKind;
+  parent: { _id: Types.ObjectId; path: Types.ObjectId[] } | null;
+  effectiveFrom: Date;
+  effectiveTo?: Date | null;
+}
+
+/** A unit's fields as stored, its place in the tree (path, depth) derived from its parent. */
+export function newUnitFields(input: NewUnit) {
+  const _id = new Types.ObjectId();
+  const path = [...(input.parent?.path ?? []), _id];
+  return {
+    _id,
+    code: input.code,
+    name: input.name,
+    searchName: foldForSearch(input.name),
+    kind: input.kind,
+    parentId: input.parent?._id ?? null,
+    path,
+    depth: path.length - 1,
+    effectiveFrom: input.effectiveFrom,
+    effectiveTo: input.effectiveTo ?? null,
+  };
+}
 
 export const UNIT_CHANGE_KINDS = ['create', 'rename', 'move', 'merge', 'split', 'close'] as const;
 export type UnitChangeKind = (typeof UNIT_CHANGE_KINDS)[number];

@@ -10,7 +10,7 @@ import * as audit from '../audit/index.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
 import { vietnamDay } from '../shared/dates.js';
 import { compareVietnamese, escapeRegex, foldForSearch } from '../shared/text.js';
-import { COMMUNE_KINDS, UNIT_KINDS, UnitChangeModel, UnitModel, type Unit, type UnitChange, type UnitKind } from './model.js';
+import { COMMUNE_KINDS, UNIT_KINDS, UnitChangeModel, UnitModel, newUnitFields, type NewUnit, type Unit, type UnitChange, type UnitKind } from './model.js';
 
 type Id = Types.ObjectId | string;
 
@@ -259,22 +259,9 @@ async function recordUnit(actor: Actor | null, action: string, before: Unit | nu
   await audit.record({ actor, objectType: 'unit', objectId: after._id, action, before: before ? snapshot(before) : null, after: snapshot(after), unitPath: after.path });
 }
 
-async function insertUnit(input: { code: string; name: string; kind: UnitKind; parent: Unit | null; effectiveFrom: Date; effectiveTo?: Date | null }, codeField: string): Promise<Unit> {
-  const _id = new Types.ObjectId();
-  const path = [...(input.parent?.path ?? []), _id];
+async function insertUnit(input: NewUnit, codeField: string): Promise<Unit> {
   try {
-    const doc = await UnitModel.create({
-      _id,
-      code: input.code,
-      name: input.name,
-      searchName: foldForSearch(input.name),
-      kind: input.kind,
-      parentId: input.parent?._id ?? null,
-      path,
-      depth: path.length - 1,
-      effectiveFrom: input.effectiveFrom,
-      effectiveTo: input.effectiveTo ?? null,
-    });
+    const doc = await UnitModel.create(newUnitFields(input));
     return doc.toObject() as Unit;
   } catch (err) {
     if (isDuplicateKey(err)) throw new ValidationFailed({ [codeField]: 'units.errors.codeTaken' });
