@@ -15,6 +15,8 @@ import type { ExportSettings } from './settings.js';
 
 const queue: string[] = [];
 const known = new Set<string>();
+/** Jobs this process gave up on while the database was away: shown as interrupted at once, not after STALE_MS. */
+const givenUp = new Set<string>();
 let active: Promise<void> | null = null;
 /** A job not touched for this long, and not in this process's queue, was cut off. */
 const STALE_MS = 2 * 60_000;
@@ -34,6 +36,7 @@ async function drain(settings: ExportSettings): Promise<void> {
       // The database went away mid-job (even the failure could not be recorded): the job is marked interrupted when
       // its heartbeat goes stale; the process and the next jobs carry on.
       logger.error({ err, exportJobId: id }, 'export job could not be finished');
+      givenUp.add(id);
     } finally {
       known.delete(id);
     }
@@ -95,11 +98,13 @@ async function privateFolder(dir: string): Promise<void> {
 
 export async function markIfInterrupted(job: ExportJob, now = new Date()): Promise<ExportJob> {
   if (job.status !== 'QUEUED' && job.status !== 'RUNNING') return job;
-  if (known.has(String(job._id))) return job;
+  const id = String(job._id);
+  if (known.has(id)) return job;
   const last = (job.heartbeatAt ?? job.createdAt).getTime();
-  if (now.getTime() - last < STALE_MS) return job;
+  if (!givenUp.has(id) && now.getTime() - last < STALE_MS) return job;
   const set = { status: 'FAILED' as const, errorKey: 'exports.errors.interrupted', finishedAt: now };
   await ExportJobModel.updateOne({ _id: job._id, status: job.status }, { $set: set });
+  givenUp.delete(id);
   return { ...job, ...set };
 }
 

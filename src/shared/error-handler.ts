@@ -28,8 +28,11 @@ function classify(err: unknown): { status: number; key: string; params?: Record<
 }
 
 function isDatabaseDown(err: unknown): boolean {
+  const { MongoNetworkError, MongoServerSelectionError, MongoNotConnectedError, MongoTopologyClosedError } = mongoose.mongo;
+  // Subclasses included: a pool cleared under a request when the server stopped answering is a network error too.
+  if ([MongoNetworkError, MongoServerSelectionError, MongoNotConnectedError, MongoTopologyClosedError].some((kind) => err instanceof kind)) return true;
   const name = (err as Error)?.name ?? '';
-  if (['MongoServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoNotConnectedError', 'MongoTopologyClosedError', 'MongooseServerSelectionError'].includes(name)) return true;
+  if (name === 'MongooseServerSelectionError') return true;
   // Mongoose holds queries while it has no connection, then gives up with a plain error.
   return name === 'MongooseError' && /buffering timed out/.test((err as Error).message);
 }
@@ -53,6 +56,10 @@ export function errorHandler() {
     const t = res.locals.t ?? translator('vi');
     const view = status === 403 ? 'errors/403' : status === 404 ? 'errors/404' : 'errors/error';
     const locals = {
+      // The request may have failed before the page locals were set (the session store being down): the page still
+      // needs its translator.
+      t,
+      lang: res.locals.lang ?? 'vi',
       title: t(status === 403 ? 'errors.forbiddenTitle' : status === 404 ? 'errors.notFoundTitle' : status >= 500 ? 'errors.serverTitle' : 'errors.badRequest'),
       message: t(key, params),
       status,

@@ -12,7 +12,7 @@ export const testBackend: EmbeddedBackend = process.env.EMBEDDED_DB_BACKEND === 
  * A real FerretDB (and PostgreSQL) on a free port and a throw-away folder. The folder may be entered (not read) by
  * others: as root, PostgreSQL runs as the `postgres` user, which must reach its data folder inside it.
  */
-export async function startThrowawayDb(prefix: string): Promise<{ db: EmbeddedDb; dispose(): Promise<void> }> {
+export async function startThrowawayDb(prefix: string): Promise<{ db: EmbeddedDb; dataDir: string; dispose(): Promise<void> }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   fs.chmodSync(dataDir, 0o711);
   try {
@@ -26,6 +26,7 @@ export async function startThrowawayDb(prefix: string): Promise<{ db: EmbeddedDb
     });
     return {
       db,
+      dataDir,
       async dispose() {
         await db.stop();
         fs.rmSync(dataDir, { recursive: true, force: true });

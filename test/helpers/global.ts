@@ -12,6 +12,8 @@ let server: Awaited<ReturnType<typeof startThrowawayDb>> | undefined;
 
 /** The embedded server of this run, or undefined when the suite runs against TEST_MONGODB_URI. */
 export const embeddedTestServer = () => server?.db;
+/** Its data folder (FerretDB's pid file is there). */
+export const embeddedTestDataDir = () => server?.dataDir;
 
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context) {
