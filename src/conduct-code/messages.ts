@@ -41,7 +41,7 @@ export const codeMessages = catalogue({
         submit: 'Công bố',
         published: 'Đã công bố phiên bản {{number}}.',
       },
-      versionConflict: 'Một phiên bản khác vừa được công bố cùng lúc. Vui lòng tải lại trang và thử lại.',
+      versionConflict: 'Một phiên bản khác đã được công bố sau khi bạn mở trang này. Vui lòng tải lại trang, xem phiên bản mới rồi thử lại.',
       validation: {
         codeFormat: 'Mã chỉ gồm chữ in hoa và chữ số, tối đa 10 ký tự.',
         duplicateCode: 'Mã tiêu chí này đã dùng ở dòng khác.',
@@ -94,7 +94,7 @@ export const codeMessages = catalogue({
         submit: 'Publish',
         published: 'Version {{number}} published.',
       },
-      versionConflict: 'Another version was published at the same moment. Please reload the page and try again.',
+      versionConflict: 'Another version was published after you opened this page. Please reload it, look at the new version and try again.',
       validation: {
         codeFormat: 'Codes are capital letters and digits, at most 10 characters.',
         duplicateCode: 'This criterion code is already used in another row.',

@@ -40,13 +40,13 @@ function rowsFrom(base: Pick<CodeVersion, 'groups' | 'criteria'> | typeof offici
 async function newVersionPage(req: Request, res: Response) {
   const a = actor(req);
   const from = typeof req.query.from === 'string' ? await code.getVersion(a, req.query.from) : await code.latestVersion(a);
-  const provinceId = await code.provinceOf(a);
+  const [provinceId, latest] = await Promise.all([code.provinceOf(a), code.latestVersion(a)]);
   res.render('conduct-code/new', {
     title: res.locals.t('code.publish.title'),
     baseNumber: from?.versionNumber ?? null,
     fromOfficial: !from,
     ...rowsFrom(from ?? officialCatalogue),
-    values: { provinceId: provinceId ? String(provinceId) : '', title: '', legalBasis: from?.legalBasis ?? officialCatalogue.legalBasis, effectiveFrom: '' },
+    values: { provinceId: provinceId ? String(provinceId) : '', latestSeen: String(latest?.versionNumber ?? 0), title: '', legalBasis: from?.legalBasis ?? officialCatalogue.legalBasis, effectiveFrom: '' },
   });
 }
 

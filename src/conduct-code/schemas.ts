@@ -44,6 +44,7 @@ const headingFields = z.object({
   title: requiredText(200),
   legalBasis: optionalText(500),
   effectiveFrom: dateInput,
+  latestSeen: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).max(1_000_000).optional()),
 });
 
 const catalogueRows = z
@@ -76,6 +77,7 @@ export const publishVersionSchema = z.intersection(headingFields, catalogueRows)
     provinceId: form.provinceId,
     title: form.title,
     legalBasis: form.legalBasis ?? '',
+    latestSeen: form.latestSeen,
     effectiveFrom: form.effectiveFrom,
     groups: form.groups.filter((g) => !isBlank(g)).map((g: GroupRow) => ({ code: g.code, name: { vi: g.nameVi, en: g.nameEn } })),
     criteria: form.criteria

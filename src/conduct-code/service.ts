@@ -125,6 +125,8 @@ export interface PublishVersionInput {
   effectiveFrom: Date;
   groups: { code: string; name: LocalisedText }[];
   criteria: { code: string; group: string; name: LocalisedText; plainLabel: LocalisedText; legalSource: string }[];
+  /** The number of the latest version when the publisher opened the form: a version published since is a conflict. */
+  latestSeen?: number;
 }
 
 /** Publishes the next version of a province's code. Published versions are never edited: records keep their version's id. */
@@ -158,9 +160,11 @@ export async function publishVersion(actor: Actor, input: PublishVersionInput): 
     publishedByName: actor.displayName,
   };
 
-  // The unique index (provinceId, versionNumber) settles two administrators publishing at once.
+  // The unique index (provinceId, versionNumber) settles two administrators publishing at once. One who saw an older
+  // latest version would publish over a colleague's change without having seen it: a conflict, not a retry.
   for (let attempt = 0; attempt < 2; attempt++) {
     const previous = (await CodeVersionModel.findOne({ provinceId }).sort({ versionNumber: -1 }).lean()) as CodeVersion | null;
+    if (input.latestSeen !== undefined && input.latestSeen !== (previous?.versionNumber ?? 0)) break;
     try {
       const created = await CodeVersionModel.create({ ...content, versionNumber: (previous?.versionNumber ?? 0) + 1 });
       const version = created.toObject() as CodeVersion;
@@ -176,6 +180,7 @@ export async function publishVersion(actor: Actor, input: PublishVersionInput): 
       return version;
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
+      if (input.latestSeen !== undefined) break;
     }
   }
   throw new Conflict('code.versionConflict');

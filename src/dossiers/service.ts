@@ -1,4 +1,5 @@
 import { isId } from '../shared/ids.js';
+import { oneWriterPerDocument } from '../db/one-writer.js';
 import { Types } from 'mongoose';
 import { coversUnit, scopeRoots, type Actor } from '../auth/index.js';
 import type { Role } from '../auth/index.js';
@@ -100,8 +101,9 @@ export async function issueSlip(actor: Actor, id: string, input: ApologySlipInpu
   const errors = slipErrors(dossier, input, vietnamDay(now));
   if (Object.keys(errors).length) throw new ValidationFailed(errors);
   const slip = { ...input, documentNumber: input.documentNumber ?? '', issuedBy: actor.userId };
-  // One slip per dossier: the condition on `slip: null` makes a second, concurrent issue a no-op.
-  const result = await LateDossierModel.updateOne({ _id: dossier._id, slip: null }, { $set: { slip, breachesApology: 0 } });
+  // One slip per dossier: the condition on `slip: null` makes a second, concurrent issue a no-op (one writer at a time,
+  // as FerretDB matches and writes in two steps).
+  const result = await oneWriterPerDocument(LateDossierModel, dossier._id, () => LateDossierModel.updateOne({ _id: dossier._id, slip: null }, { $set: { slip, breachesApology: 0 } }));
   if (result.matchedCount === 0) throw new Conflict('dossiers.errors.slipExists');
   await recordsChanged(dossier.unitPath, dossier.year);
   await audit.record({ actor, objectType: 'lateDossier', objectId: dossier._id, action: 'issueSlip', before: dossierAuditView(dossier), after: dossierAuditView({ ...dossier, slip: slip as LateDossier['slip'], breachesApology: 0 }), unitPath: dossier.unitPath });

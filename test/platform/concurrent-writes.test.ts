@@ -4,7 +4,9 @@ import { PeriodModel } from '../../src/evaluations/model.js';
 import { openPeriodVia } from '../evaluations/world.js';
 import { StaffModel } from '../../src/staff/model.js';
 import { UnitModel } from '../../src/units/model.js';
-import { agentFor, login, testApp } from '../helpers/app.js';
+import { agentFor, login, submitForm, testApp } from '../helpers/app.js';
+import { CodeVersionModel } from '../../src/conduct-code/model.js';
+import { LateDossierModel } from '../../src/dossiers/model.js';
 import { clearDatabase } from '../helpers/db.js';
 import { tenAtOnce } from '../helpers/forms.js';
 import { makeWorld, type World } from '../helpers/world.js';
@@ -41,6 +43,32 @@ describe('ten saves of one record at once', function () {
     const period = (await PeriodModel.findById(periodId).lean())!;
     expect(period.status).to.equal('CLOSED');
     expect(await AuditEntryModel.countDocuments({ objectType: 'period', objectId: period._id, action: 'close' })).to.equal(1);
+  });
+
+  it('when ten administrators publish a new version of the code from the same form, then one is published, nine get 409, and the log holds one publishing', async () => {
+    const answers = await tenAtOnce(w.admin.username, '/code/versions/new', '/code/versions', (i) => ({ title: `Bộ quy tắc 2027 — bản ${i}`, effectiveFrom: '01/01/2027' }));
+    expect(answers.map((a) => a.status).sort()).to.deep.equal([302, 409, 409, 409, 409, 409, 409, 409, 409, 409]);
+    const versions = await CodeVersionModel.find({ provinceId: w.province._id }).sort({ versionNumber: 1 }).lean();
+    expect(versions.map((v) => [v.versionNumber, v.title])).to.deep.equal([
+      [1, w.code.title],
+      [2, `Bộ quy tắc 2027 — bản ${answers.findIndex((a) => a.status === 302)}`],
+    ]);
+    expect(answers.find((a) => a.status === 409)!.text).to.contain('Một phiên bản khác đã được công bố sau khi bạn mở trang này');
+    expect(await AuditEntryModel.countDocuments({ objectType: 'codeVersion', action: 'publish' })).to.equal(1);
+  });
+
+  it('when ten heads issue the apology slip of one late dossier at once, then one slip is stored, nine get 409, and the log holds one issuing', async () => {
+    const head = agentFor(testApp());
+    await login(head, w.headA.username);
+    const recorded = await submitForm(head, '/dossiers/new', '/dossiers', { unitId: String(w.deskA._id), dossierNumber: 'H12.34-250301-0007', procedureName: 'Đăng ký kết hôn', applicantName: 'Lò Thị Minh', receivedDate: '03/03/2025', dueDate: '06/03/2025' });
+    expect(recorded.status).to.equal(302);
+    const id = recorded.headers.location!.split('/').pop()!;
+    const answers = await tenAtOnce(w.headA.username, `/dossiers/${id}`, `/dossiers/${id}/slip`, (i) => ({ reason: `Lý do ${i}`, newReturnDate: '10/03/2025', channel: 'SMS', signerName: 'Lò Văn Phích', signerTitle: 'Chủ tịch', issuedDate: '05/03/2025' }));
+    expect(answers.map((a) => a.status).sort()).to.deep.equal([302, 409, 409, 409, 409, 409, 409, 409, 409, 409]);
+    const dossier = (await LateDossierModel.findById(id).lean())!;
+    expect(dossier.slip!.reason).to.equal(`Lý do ${answers.findIndex((a) => a.status === 302)}`);
+    expect(dossier.breachesApology).to.equal(0);
+    expect(await AuditEntryModel.countDocuments({ objectType: 'lateDossier', objectId: dossier._id, action: 'issueSlip' })).to.equal(1);
   });
 
   it('when ten heads save one staff record, then one position is stored with one new version, and nine get 409', async () => {
