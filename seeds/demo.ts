@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import mongoose from 'mongoose';
 import { seedFeatureDemos } from './features.js';
+import { loadBundledYears } from '../src/holidays/index.js';
 import { UnitModel, UnitChangeModel } from '../src/units/model.js';
 import { StaffModel } from '../src/staff/model.js';
 import { UserModel, type Role } from '../src/auth/model.js';
@@ -43,6 +44,8 @@ function chairmanOf(staff: StaffDoc[], commune: UnitDoc): StaffDoc {
 /** Loads the Điện Biên demo: both unit trees, a few hundred staff, the code of conduct, one login per role. */
 export async function seedDemo(logger: Logger): Promise<DemoSummary> {
   const started = Date.now();
+  // The demo's deadlines count Tết as the app's first start does.
+  await loadBundledYears();
   const { units, changes, byCode } = buildDienBienTree();
   const staff = generateAllStaff(byCode);
   await UnitModel.insertMany(units);

@@ -30,6 +30,7 @@ import { citizenReportsRouter } from './incidents/citizen-routes.js';
 import { kioskRouter, satisfactionRouter } from './satisfaction/routes.js';
 import { dossiersRouter } from './dossiers/routes.js';
 import { holidaysRouter } from './holidays/routes.js';
+import { calendarGapLocals } from './holidays/index.js';
 import { exportsRouter } from './exports/routes.js';
 import { dashboardRouter } from './dashboard/routes.js';
 import { requestMemoMiddleware } from './shared/request-memo.js';
@@ -92,6 +93,7 @@ export function createApp(config: Config, deps: { logger?: Logger; healthConnect
   app.use(passport.session());
   app.use(viewLocals(config.DEFAULT_LANGUAGE));
   app.use(userLocals);
+  app.use(calendarGapLocals);
   app.use(expressLayouts);
   app.use(csrfProtection);
 

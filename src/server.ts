@@ -11,6 +11,7 @@ import { startEscalationJob } from './incidents/deadlines.js';
 import { startCleanup as startExportCleanup } from './exports/jobs.js';
 import { exportSettingsFrom } from './exports/settings.js';
 import { prepareDerivedData } from './startup.js';
+import { loadBundledYears } from './holidays/index.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -19,6 +20,8 @@ async function main(): Promise<void> {
   const database = await openDatabase(config, logger);
   const repaired = await repairUnfinishedChanges();
   if (repaired) logger.warn({ repaired }, 'finished unit reorganisations interrupted by a crash');
+  const calendarYears = await loadBundledYears();
+  if (calendarYears.length) logger.info({ years: calendarYears }, 'holiday calendar loaded from the bundled data');
   if (config.SEED_ON_EMPTY) await seedIfEmpty(logger);
 
   const stopSweeper = startSessionSweeper();

@@ -1,4 +1,4 @@
 /** The public door of this feature: what other features may use. Its models and helpers stay private. */
-export { calendarBetween, workingDaysFrom } from './service.js';
+export { calendarBetween, calendarGapLocals, loadBundledYears, workingDaysFrom } from './service.js';
 export { addWorkingDays } from './working-days.js';
 export type { CalendarDay } from './working-days.js';

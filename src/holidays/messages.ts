@@ -25,6 +25,8 @@ export const holidayMessages = catalogue({
       loaded: 'Đã thêm {{count}} ngày của năm {{year}}.',
       kinds: { HOLIDAY: 'Ngày nghỉ', WORKING_DAY: 'Ngày làm bù (cuối tuần đi làm)' },
       errors: { dateTaken: 'Ngày này đã có trong lịch.', noData: 'Chưa có dữ liệu ngày nghỉ cho năm này.' },
+      gapWarning: 'Lịch nghỉ lễ, Tết năm {{years}} chưa có ngày nào: các hạn tính theo ngày làm việc rơi vào năm đó mới chỉ trừ thứ Bảy, Chủ nhật.',
+      gapAction: 'Nhập lịch năm {{years}}',
     },
   },
   en: {
@@ -52,6 +54,8 @@ export const holidayMessages = catalogue({
       loaded: 'Added {{count}} days of {{year}}.',
       kinds: { HOLIDAY: 'Day off', WORKING_DAY: 'Make-up working day (weekend worked)' },
       errors: { dateTaken: 'This date is already in the calendar.', noData: 'No holiday data for this year yet.' },
+      gapWarning: 'The holiday calendar of {{years}} has no days yet: deadlines counted in working days that fall in that year skip weekends only.',
+      gapAction: 'Enter the {{years}} calendar',
     },
   },
 });

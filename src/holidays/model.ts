@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
+import { watchWrites } from '../shared/kept-in-memory.js';
 
 export const HOLIDAY_KINDS = ['HOLIDAY', 'WORKING_DAY'] as const;
 
@@ -17,6 +18,7 @@ const holidaySchema = new Schema(
 );
 holidaySchema.index({ date: 1 }, { unique: true });
 holidaySchema.index({ year: 1, date: 1 });
+export const holidayWrites = watchWrites(holidaySchema, 'holidays');
 
 export type Holiday = InferSchemaType<typeof holidaySchema> & { _id: Types.ObjectId };
 export const HolidayModel = mongoose.model('Holiday', holidaySchema);

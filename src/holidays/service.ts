@@ -1,13 +1,16 @@
+import type { NextFunction, Request, Response } from 'express';
 import { isId } from '../shared/ids.js';
 import { Types } from 'mongoose';
 import type { Actor } from '../auth/index.js';
 import { hasRole } from '../auth/index.js';
 import * as audit from '../audit/index.js';
 import { Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
-import { HolidayModel, type Holiday } from './model.js';
+import { HolidayModel, holidayWrites, type Holiday } from './model.js';
+import { keptInMemory } from '../shared/kept-in-memory.js';
+import { vietnamDay, vietnamYear } from '../shared/dates.js';
 import type { HolidayInput } from './schemas.js';
 import { addWorkingDays, type CalendarDay } from './working-days.js';
-import { VIETNAM_HOLIDAYS } from './vietnam.js';
+import { VIETNAM_HOLIDAYS, VIETNAM_HOLIDAY_YEARS } from './vietnam.js';
 
 function assertAdmin(actor: Actor): void {
   if (!hasRole(actor, 'admin')) throw new Forbidden();
@@ -37,6 +40,30 @@ export async function listHolidays(actor: Actor, year: number) {
 export async function yearsInCalendar(): Promise<number[]> {
   const rows = await HolidayModel.aggregate<{ _id: number }>([{ $group: { _id: '$year', n: { $sum: 1 } } }, { $sort: { _id: 1 } }]);
   return rows.map((r) => r._id);
+}
+
+const yearsKept = keptInMemory(holidayWrites, async () => new Set(await yearsInCalendar()), 1000);
+
+/**
+ * Loads the bundled holidays of every year the calendar has nothing for (a fresh install, or a new release bringing
+ * a new year), so deadlines count Tết from the first start. A year with any day in it is the administrator's.
+ */
+export async function loadBundledYears(): Promise<number[]> {
+  const present = await yearsKept();
+  const missing = VIETNAM_HOLIDAY_YEARS.filter((year) => !present.has(year));
+  for (const year of missing) await loadVietnamYear(null, year);
+  return missing;
+}
+
+/**
+ * The years whose deadlines people may be given now (this year; the next one from November, when 30 working days
+ * reach into it) that have no calendar: deadlines falling in them count weekends only.
+ */
+export async function yearsWithoutCalendar(now = new Date()): Promise<number[]> {
+  const year = vietnamYear(now);
+  const years = vietnamDay(now).getUTCMonth() >= 10 ? [year, year + 1] : [year];
+  const present = await yearsKept();
+  return years.filter((y) => !present.has(y));
 }
 
 export async function getHoliday(actor: Actor, id: string): Promise<Holiday> {
@@ -89,4 +116,10 @@ export async function loadVietnamYear(actor: Actor | null, year: number): Promis
     added++;
   }
   return added;
+}
+
+/** For signed-in pages: the years whose deadlines are being counted without a calendar (`calendarGaps`). */
+export async function calendarGapLocals(req: Request, res: Response, next: NextFunction): Promise<void> {
+  res.locals.calendarGaps = req.user ? await yearsWithoutCalendar() : [];
+  next();
 }
