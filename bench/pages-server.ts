@@ -91,6 +91,7 @@ async function main() {
   const config = loadConfig({
     NODE_ENV: 'production',
     SESSION_SECRET: 'bench-pages-secret-that-is-long-enough-0123456789',
+    PUBLIC_BASE_URL: 'http://127.0.0.1',
     COOKIE_SECURE: 'false',
     LOG_LEVEL: 'silent',
     DB_NAME: dbName,

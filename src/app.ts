@@ -109,7 +109,7 @@ export function createApp(config: Config, deps: { logger?: Logger; healthConnect
   app.use('/exports', exportsRouter(config));
   app.use('/dashboard', dashboardRouter(config));
   app.use('/reports', reportsRouter(config));
-  app.use('/satisfaction', satisfactionRouter());
+  app.use('/satisfaction', satisfactionRouter(config));
   app.use('/dossiers', dossiersRouter());
   app.use('/holidays', holidaysRouter());
   app.use(citizenPages(config));

@@ -8,6 +8,7 @@ import { parseInput } from '../shared/validation.js';
 import { PRINT_LAYOUT } from '../letters/index.js';
 import { COMMENT_MAX, deskSettingsForm, ratingForm, reportQuery } from './schemas.js';
 import * as service from './service.js';
+import type { Config } from '../config.js';
 
 export const KIOSK_LAYOUT = 'satisfaction/kiosk-layout';
 const manager = requireRole('admin', 'head');
@@ -88,7 +89,7 @@ export function kioskRouter(ratingsPer10Minutes: number): Router {
 }
 
 /** Mounted at /satisfaction: heads and administrators of the desks' units. */
-export function satisfactionRouter(): Router {
+export function satisfactionRouter(config: Pick<Config, 'PUBLIC_BASE_URL'>): Router {
   const router = Router();
   router.use(requireLogin, manager);
 
@@ -115,7 +116,9 @@ export function satisfactionRouter(): Router {
 
   // GET /satisfaction/desks/:id/qr — printable QR codes for the desk and each officer
   router.get('/desks/:id/qr', async (req, res) => {
-    const sheet = await service.qrSheet(actor(req), String(req.params.id), `${req.protocol}://${req.get('host')}`);
+    // The configured address, never the request's Host header (which the client chooses); the request's own address
+    // only on a development machine without one.
+    const sheet = await service.qrSheet(actor(req), String(req.params.id), config.PUBLIC_BASE_URL ?? `${req.protocol}://${req.get('host')}`);
     res.render('satisfaction/qr', { layout: PRINT_LAYOUT, title: res.locals.t('satisfaction.qr.title', { name: sheet.desk.name }), ...sheet, backHref: '/satisfaction/desks' });
   });
 

@@ -16,9 +16,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ SESSION_SECRET: 'short' })).to.throw(ConfigError, /SESSION_SECRET/);
   });
 
-  it('when running in production without a session secret, then start-up stops', () => {
+  it('when running in production without a session secret or the public address, then start-up stops', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).to.throw(ConfigError, /SESSION_SECRET is required/);
-    const prod = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) });
+    expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) })).to.throw(ConfigError, /PUBLIC_BASE_URL is required/);
+    expect(() => loadConfig({ PUBLIC_BASE_URL: 'javascript:alert(1)' })).to.throw(ConfigError, /^Invalid configuration: PUBLIC_BASE_URL/);
+    const prod = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), PUBLIC_BASE_URL: 'https://congboc.dienbien.gov.vn/' });
     expect(prod.cookieSecure).to.equal(true);
+    expect(prod.PUBLIC_BASE_URL).to.equal('https://congboc.dienbien.gov.vn');
   });
 });

@@ -212,6 +212,16 @@ describe('satisfaction pages for heads: the rate table, scales and QR codes', ()
     expect(form.text).to.contain(`name="unitId" value="${units.communeA._id}"`);
   });
 
+  it('when the public address is configured, then the QR codes lead there whatever Host header the request carried', async () => {
+    const head = await makeUser({ roles: [{ role: 'head', unit: units.communeA }] });
+    const agent = agentFor(testApp({ PUBLIC_BASE_URL: 'https://congboc.dienbien.gov.vn/' }));
+    await login(agent, head.username);
+    const page = await agent.get(`/satisfaction/desks/${units.deskA._id}/qr`).set('Host', 'attacker.example');
+    expect(page.status).to.equal(200);
+    expect(page.text).to.contain(`https://congboc.dienbien.gov.vn/danh-gia/${units.deskA.code}`);
+    expect(page.text).to.not.contain('attacker.example');
+  });
+
   it('when a citizen follows the kiosk’s report link, then the form opens with the commune and the desk chosen', async () => {
     const kiosk = await agentFor(testApp()).get(`/danh-gia/${units.deskA.code}`);
     const href = /<a href="([^"]*\/phan-anh\?[^"]*)"/.exec(kiosk.text)?.[1]?.replace(/&amp;/g, '&');
