@@ -34,6 +34,7 @@ export const dossierMessages = catalogue({
       channels: { PAPER: 'Bản giấy, trao tại bộ phận một cửa', EMAIL: 'Thư điện tử', SMS: 'Tin nhắn SMS' },
       errors: {
         dueBeforeReceived: 'Ngày hẹn trả không được trước ngày tiếp nhận.',
+        numberTaken: 'Hồ sơ có mã này đã được ghi nhận trễ hạn tại đơn vị này; mỗi hồ sơ chỉ ghi một lần.',
         newDateNotAfterDue: 'Ngày hẹn mới phải sau ngày hẹn trả kết quả cũ.',
         newDateNotAfterIssued: 'Ngày hẹn mới phải sau ngày lập phiếu.',
         issuedBeforeReceived: 'Ngày lập phiếu không được trước ngày tiếp nhận hồ sơ.',
@@ -84,6 +85,7 @@ export const dossierMessages = catalogue({
       channels: { PAPER: 'Paper, handed over at the desk', EMAIL: 'E-mail', SMS: 'SMS' },
       errors: {
         dueBeforeReceived: 'The due date cannot be before the date received.',
+        numberTaken: 'A late dossier with this number is already recorded at this unit; each dossier is recorded once.',
         newDateNotAfterDue: 'The new date must be after the original due date.',
         newDateNotAfterIssued: 'The new date must be after the date the slip is issued.',
         issuedBeforeReceived: 'The slip cannot be issued before the dossier was received.',

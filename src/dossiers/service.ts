@@ -67,18 +67,22 @@ export async function recordLateDossier(actor: Actor, input: LateDossierInput): 
     else handlingStaffName = staff.fullName;
   }
   if (Object.keys(errors).length) throw new ValidationFailed(errors);
-  const doc = await LateDossierModel.create({
-    dossierNumber: input.dossierNumber,
-    procedureName: input.procedureName,
-    applicantName: input.applicantName,
-    receivedDate: input.receivedDate,
-    dueDate: input.dueDate,
-    unitId: unit._id,
-    unitPath: unit.path,
-    unitName: unit.name,
-    handlingStaffId: input.handlingStaffId ? new Types.ObjectId(input.handlingStaffId) : null,
-    handlingStaffName,
-    createdBy: actor.userId,
+  // One record per dossier and desk (a second would count the same breach twice): checked and created one at a time.
+  const doc = await oneWriterPerDocument(LateDossierModel, `${String(unit._id)}:${input.dossierNumber}`, async () => {
+    if (await LateDossierModel.exists({ unitId: unit._id, dossierNumber: input.dossierNumber })) throw new ValidationFailed({ dossierNumber: 'dossiers.errors.numberTaken' });
+    return LateDossierModel.create({
+      dossierNumber: input.dossierNumber,
+      procedureName: input.procedureName,
+      applicantName: input.applicantName,
+      receivedDate: input.receivedDate,
+      dueDate: input.dueDate,
+      unitId: unit._id,
+      unitPath: unit.path,
+      unitName: unit.name,
+      handlingStaffId: input.handlingStaffId ? new Types.ObjectId(input.handlingStaffId) : null,
+      handlingStaffName,
+      createdBy: actor.userId,
+    });
   });
   await recordsChanged(unit.path, doc.year);
   await audit.record({ actor, objectType: 'lateDossier', objectId: doc._id, action: 'create', after: dossierAuditView(doc.toObject() as LateDossier), unitPath: unit.path });

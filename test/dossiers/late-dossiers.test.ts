@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { clearDatabase } from '../helpers/db.js';
 import { agentFor, login, submitForm, testApp, type Agent } from '../helpers/app.js';
-import { makeProvince, makeStaff, makeUser } from '../helpers/factories.js';
+import { makeProvince, makeStaff, makeUnit, makeUser } from '../helpers/factories.js';
 import { LateDossierModel } from '../../src/dossiers/model.js';
 import { lateDossiersWithoutSlip, lateDossierSummary } from '../../src/dossiers/service.js';
 import { AuditEntryModel } from '../../src/audit/model.js';
@@ -105,6 +105,20 @@ describe('late dossiers and their apology slips', () => {
     expect(res.text).to.contain('Ngày hẹn trả không được trước ngày tiếp nhận.');
     expect(res.text).to.contain('H12.34-250301-0007');
     expect(await LateDossierModel.countDocuments()).to.equal(0);
+  });
+
+  it('when the same dossier number is recorded twice at one desk, then the second is refused with 422 beside the number and counts no second breach; another desk may use it', async () => {
+    const agent = await signedIn('head');
+    await recordDossier(agent);
+    const again = await submitForm(agent, '/dossiers/new', '/dossiers', dossierFields({ applicantName: 'Lò Thị Minh (lần 2)' }));
+    expect(again.status).to.equal(422);
+    expect(again.text).to.contain('Hồ sơ có mã này đã được ghi nhận trễ hạn tại đơn vị này');
+    expect(again.text).to.contain('Lò Thị Minh (lần 2)');
+    expect(await LateDossierModel.countDocuments({ dossierNumber: 'H12.34-250301-0007' })).to.equal(1);
+    const deskB = await makeUnit({ name: 'Bộ phận một cửa Mường Nhé', kind: 'desk', parent: units.communeB });
+    const otherHead = await signedIn('head', units.communeB);
+    await recordDossier(otherHead, { unitId: String(deskB._id) });
+    expect(await LateDossierModel.countDocuments({ dossierNumber: 'H12.34-250301-0007' })).to.equal(2);
   });
 
   it('when a slip was already issued, then a second one is refused with 409 and the first is kept', async () => {

@@ -71,6 +71,13 @@ describe('ten saves of one record at once', function () {
     expect(await AuditEntryModel.countDocuments({ objectType: 'lateDossier', objectId: dossier._id, action: 'issueSlip' })).to.equal(1);
   });
 
+  it('when ten heads record the same late dossier at once, then one is stored and nine are told it is already recorded', async () => {
+    const fields = { unitId: String(w.deskA._id), dossierNumber: 'H12.34-250301-0009', procedureName: 'Chứng thực bản sao', applicantName: 'Lò Thị Minh', receivedDate: '03/03/2025', dueDate: '06/03/2025' };
+    const answers = await tenAtOnce(w.headA.username, '/dossiers/new', '/dossiers', () => fields);
+    expect(answers.map((a) => a.status).sort()).to.deep.equal([302, 422, 422, 422, 422, 422, 422, 422, 422, 422]);
+    expect(await LateDossierModel.countDocuments({ dossierNumber: 'H12.34-250301-0009' })).to.equal(1);
+  });
+
   it('when ten heads save one staff record, then one position is stored with one new version, and nine get 409', async () => {
     const before = (await StaffModel.findById(w.lan._id).lean())!;
     const answers = await tenAtOnce(w.headA.username, `/staff/${w.lan._id}/edit`, `/staff/${w.lan._id}`, (i) => ({ position: `Công chức một cửa ${i}` }));
