@@ -7,7 +7,7 @@ import { isCommuneLevel, unitsSnapshot, type UnitsSnapshot } from '../units/inde
 import { Forbidden, NotFound } from '../shared/errors.js';
 import type { EvaluationStatus, Period } from './model.js';
 import { canManagePeriod, canSeePeriod, endExclusive, findPeriodOr404, isPastDeadline } from './periods.js';
-import { substantiatedIncidents } from '../incidents/index.js';
+import { substantiatedIncidents, substantiatedIncidentsUnder } from '../incidents/index.js';
 import { EvaluationResultModel, outcomeOf, type EvaluationResult } from './record-model.js';
 import { ensurePeriodCopies, ensurePeriodRecords } from './results-store.js';
 import { addUp, countRecords, rebuildPeriodTallies, talliesUnder, type CriterionTally, type PeriodTally, type StatusCounts } from './tallies.js';
@@ -143,6 +143,9 @@ export async function rosterFor(actor: Actor, periodId: string, opts: RosterOpti
   const shownRecords: RowRecord[] = [];
   const figures: { counts: StatusCounts; tallies: CriterionTally[] }[] = [];
   const listed: PeriodTally[] = [];
+  // Units shown person by person, whose incidents are read per unit; people shown without their whole unit.
+  const wholeUnits: Types.ObjectId[] = [];
+  const ownPeople = new Set<string>();
   for (const root of roots) {
     const tallies = small(root) ? [] : (await talliesFor(period, root, units)).filter((t) => t.counts.total > 0);
     if (tallies.length <= 1 || sum(tallies, 'total') <= limit) {
@@ -152,6 +155,7 @@ export async function rosterFor(actor: Actor, periodId: string, opts: RosterOpti
       for (const r of fresh) records.set(String(r._id), r);
       shownRecords.push(...fresh);
       figures.push(countRecords(fresh));
+      wholeUnits.push(root);
     } else {
       // Too many people for one page: the reporting units, each with its tally; the unit's own people (those who
       // report to it directly) are listed below them.
@@ -164,17 +168,27 @@ export async function rosterFor(actor: Actor, periodId: string, opts: RosterOpti
           if (records.has(String(r._id))) continue;
           records.set(String(r._id), r);
           shownRecords.push(r);
+          ownPeople.add(String(r.staffId));
         }
       }
     }
   }
   shownRecords.sort((a, b) => compareSortKeys(a.sortKey, b.sortKey));
 
-  // Incident flags need a "Thực hiện tốt" rating: only people rated so are looked up, one equality query each.
+  // Incident flags need a "Thực hiện tốt" rating: only people rated so are looked up — per unit shown whole, else
+  // one equality query per person.
   const outcomes = new Map(shownRecords.map((r) => [String(r._id), outcomeOf(r)]));
   const rated = shownRecords.filter((r) => outcomes.get(String(r._id))!.goodCodes.length > 0).map((r) => r.staffId);
+  const ratedIds = new Set(rated.map(String));
+  const [from, to] = [period.startDate, endExclusive(period)];
+  const found = rated.length
+    ? [
+        ...(await Promise.all(wholeUnits.map((root) => substantiatedIncidentsUnder(root, from, to)))).flat(),
+        ...(await substantiatedIncidents(rated.filter((id) => ownPeople.has(String(id))), from, to)),
+      ]
+    : [];
   const incidentCodes = new Map<string, Set<string>>();
-  for (const i of await substantiatedIncidents(rated, period.startDate, endExclusive(period))) {
+  for (const i of found.filter((f) => ratedIds.has(String(f.staffId)))) {
     const set = incidentCodes.get(String(i.staffId)) ?? new Set<string>();
     i.criterionCodes.forEach((c) => set.add(c));
     incidentCodes.set(String(i.staffId), set);

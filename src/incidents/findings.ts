@@ -28,12 +28,36 @@ async function incidentsOf(staffId: Types.ObjectId, from: Date, to: Date): Promi
   const docs = await IncidentReportModel.find({ staffId, substantiated: true, occurredAt: { $gte: from, $lt: to } })
     .select('staffId caseNumber criterionCodes confirmedCriterionCodes occurredAt')
     .lean();
-  return docs.map((d) => ({
-    _id: d._id,
-    staffId: d.staffId!,
-    caseNumber: d.caseNumber,
-    // The finding's confirmed criteria when recorded, else the reported ones.
-    criterionCodes: d.confirmedCriterionCodes?.length ? d.confirmedCriterionCodes : d.criterionCodes,
-    occurredAt: d.occurredAt,
-  }));
+  return docs.map(substantiated);
+}
+
+type FoundDoc = Pick<SubstantiatedIncident, '_id' | 'caseNumber' | 'criterionCodes' | 'occurredAt'> & { staffId?: Types.ObjectId | null; confirmedCriterionCodes?: string[] };
+
+const substantiated = (d: FoundDoc): SubstantiatedIncident => ({
+  _id: d._id,
+  staffId: d.staffId!,
+  caseNumber: d.caseNumber,
+  // The finding's confirmed criteria when recorded, else the reported ones.
+  criterionCodes: d.confirmedCriterionCodes?.length ? d.confirmedCriterionCodes : d.criterionCodes,
+  occurredAt: d.occurredAt,
+});
+
+/**
+ * Substantiated incidents that happened in [from, to) about people of a unit (the unit they were reported in is it or
+ * under it): one equality query per month of the range (`unitPath`, `periodKey`, `substantiated`, pushed down and
+ * served by the engine index), so a roster asks once for its whole unit instead of once per person, whatever the
+ * years of history. A person reported in another unit before moving here is not among them.
+ */
+export async function substantiatedIncidentsUnder(unitId: Types.ObjectId, from: Date, to: Date): Promise<SubstantiatedIncident[]> {
+  const months: string[] = [];
+  for (let m = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), 1)); m < to; m = new Date(Date.UTC(m.getUTCFullYear(), m.getUTCMonth() + 1, 1)))
+    months.push(`${m.getUTCFullYear()}-${String(m.getUTCMonth() + 1).padStart(2, '0')}`);
+  const docs = (
+    await Promise.all(
+      months.map((periodKey) =>
+        IncidentReportModel.find({ unitPath: unitId, periodKey, substantiated: true }).select('staffId caseNumber criterionCodes confirmedCriterionCodes occurredAt').lean(),
+      ),
+    )
+  ).flat();
+  return docs.filter((d) => d.staffId && d.occurredAt >= from && d.occurredAt < to).map(substantiated);
 }

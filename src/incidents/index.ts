@@ -1,5 +1,5 @@
 /** The public door of this feature: what other features may use. Its models and helpers stay private. */
-export { substantiatedIncidents } from './findings.js';
+export { substantiatedIncidents, substantiatedIncidentsUnder } from './findings.js';
 export type { SubstantiatedIncident } from './findings.js';
 export { REPORT_STATUSES } from './model.js';
 export { casesCountedBy, casesOfYearUnder } from './readers.js';

@@ -176,6 +176,8 @@ incidentReportSchema.index({ unitPath: 1, year: 1 });
 // The statistics read model reads the reports of a unit that is under no commune by its own id.
 incidentReportSchema.index({ unitId: 1, year: 1 });
 incidentReportSchema.index({ staffId: 1, occurredAt: 1 });
+// A roster's incidents: a unit's substantiated reports of one month.
+incidentReportSchema.index({ unitPath: 1, periodKey: 1, substantiated: 1 });
 incidentReportSchema.index({ status: 1, dueAt: 1 });
 incidentReportSchema.index({ seqKeys: 1 });
 incidentReportSchema.index({ seqPending: 1 });
