@@ -44,13 +44,13 @@ function chairmanOf(staff: StaffDoc[], commune: UnitDoc): StaffDoc {
 /** Loads the Điện Biên demo: both unit trees, a few hundred staff, the code of conduct, one login per role. */
 export async function seedDemo(logger: Logger): Promise<DemoSummary> {
   const started = Date.now();
-  // The demo's deadlines count Tết as the app's first start does.
-  await loadBundledYears();
   const { units, changes, byCode } = buildDienBienTree();
   const staff = generateAllStaff(byCode);
   await UnitModel.insertMany(units);
   await UnitChangeModel.insertMany(changes);
   await StaffModel.insertMany(staff);
+  // The demo's deadlines count Tết as the app's first start does (after the province exists: its log lists the load).
+  await loadBundledYears();
 
   const province = byCode.get(PROVINCE.code)!;
   const thanhNua = byCode.get('DB-THANHNUA')!;

@@ -20,9 +20,9 @@ async function main(): Promise<void> {
   const database = await openDatabase(config, logger);
   const repaired = await repairUnfinishedChanges();
   if (repaired) logger.warn({ repaired }, 'finished unit reorganisations interrupted by a crash');
+  if (config.SEED_ON_EMPTY) await seedIfEmpty(logger);
   const calendarYears = await loadBundledYears();
   if (calendarYears.length) logger.info({ years: calendarYears }, 'holiday calendar loaded from the bundled data');
-  if (config.SEED_ON_EMPTY) await seedIfEmpty(logger);
 
   const stopSweeper = startSessionSweeper();
   const stopEscalation = startEscalationJob(config);

@@ -11,13 +11,15 @@ import { actorDim, auditIndex, dimOfField, wordStartPrefixes, type SequenceSourc
 import { outermostUnits } from '../units/index.js';
 
 /**
- * An administrator reads the entries whose unitPath contains a unit they administer. Every feature
- * records the unit's path (a province-level object such as a code version records [provinceId]),
- * so one membership test scopes the log; an entry recorded without a unitPath belongs to no
- * province and is shown to no one here.
+ * An administrator or a unit head reads the entries whose unitPath contains a unit they administer or head. Every
+ * feature records the unit's path (a province-level object such as a code version records [provinceId]), so one
+ * membership test scopes the log; an entry recorded without a unitPath belongs to no province and is shown to no one.
+ * A case about a head is handled a level up, so its entries are outside the head's own unit.
  */
+const READERS = ['head', 'admin'] as const;
+
 function entriesInScope(actor: Actor) {
-  const roots = scopeRoots(actor, 'admin');
+  const roots = scopeRoots(actor, ...READERS);
   if (!roots.length) throw new Forbidden();
   return { unitPath: { $in: roots } };
 }
@@ -74,7 +76,8 @@ export function displayValue(v: unknown): string {
   }
   if (v instanceof Types.ObjectId) return String(v);
   if (Array.isArray(v)) return v.map(displayValue).join(', ');
-  if (typeof v === 'object') return JSON.stringify(v);
+  // A nested record (a self-assessment, a reply) as "name: value" pairs rather than JSON.
+  if (typeof v === 'object') return Object.entries(v as Record<string, unknown>).filter(([, x]) => x != null && x !== '').map(([k, x]) => `${k}: ${displayValue(x)}`).join('; ');
   return String(v);
 }
 
@@ -100,7 +103,7 @@ const NUMBERING_WAIT_MS = 2000;
 
 /** The administrator's roots, without those under another root (their entries are already counted there). */
 async function distinctRoots(actor: Actor): Promise<string[]> {
-  const roots = scopeRoots(actor, 'admin');
+  const roots = scopeRoots(actor, ...READERS);
   if (!roots.length) throw new Forbidden();
   return (await outermostUnits(roots)).map(String);
 }
@@ -187,7 +190,7 @@ export async function objectHistory(actor: Actor, objectType: string, objectId: 
   if (!isId(objectId)) throw new NotFound();
   const entries = await AuditEntryModel.find({ objectType, objectId }).select(`${SELECT} unitPath`).sort({ at: -1, _id: -1 }).lean<AuditEntry[]>();
   if (!entries.length) throw new NotFound();
-  const visible = entries.filter((e) => coversUnit(actor, e.unitPath ?? [], 'admin'));
+  const visible = entries.filter((e) => coversUnit(actor, e.unitPath ?? [], ...READERS));
   if (!visible.length) throw new Forbidden();
   return visible.map(shape);
 }

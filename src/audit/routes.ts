@@ -19,9 +19,9 @@ const FILTER_FIELDS = ['objectType', 'action', 'actor', 'from', 'to'] as const;
 
 export function auditRouter(): Router {
   const router = Router();
-  router.use(requireLogin, requireRole('admin'));
+  router.use(requireLogin, requireRole('head', 'admin'));
 
-  // GET /audit — the log in the administrator's scope, filtered, newest first
+  // GET /audit — the log in the reader's scope (an administrator's or a head's units), filtered, newest first
   router.get('/', async (req, res) => {
     const a = actor(req);
     const values = Object.fromEntries(FILTER_FIELDS.map((f) => [f, typeof req.query[f] === 'string' ? req.query[f] : '']));

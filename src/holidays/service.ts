@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { isId } from '../shared/ids.js';
 import { Types } from 'mongoose';
 import type { Actor } from '../auth/index.js';
+import { unitsSnapshot } from '../units/index.js';
 import { hasRole } from '../auth/index.js';
 import * as audit from '../audit/index.js';
 import { Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
@@ -17,8 +18,12 @@ function assertAdmin(actor: Actor): void {
 }
 
 const plain = (h: Holiday) => ({ date: h.date, kind: h.kind, name: h.name, nameEn: h.nameEn, provisional: h.provisional });
-// The calendar is national: its audit entries belong to no unit.
 const AUDIT_TYPE = 'holiday';
+
+/** The calendar is national: its audit entries are listed under every province (the units with no parent). */
+async function calendarScope(): Promise<Types.ObjectId[]> {
+  return (await unitsSnapshot()).all.filter((u) => u.parentId == null).map((u) => u._id);
+}
 
 /** The calendar days between two dates (inclusive) that differ from a Monday–Friday week. */
 export async function calendarBetween(from: Date, to: Date): Promise<CalendarDay[]> {
@@ -84,7 +89,7 @@ export async function createHoliday(actor: Actor, input: HolidayInput): Promise<
   await assertDateFree(input.date);
   const doc = await HolidayModel.create({ ...input, nameEn: input.nameEn ?? '', year: input.date.getUTCFullYear() });
   const created = doc.toObject() as Holiday;
-  await audit.record({ actor, objectType: AUDIT_TYPE, objectId: created._id, action: 'create', after: plain(created), unitPath: [] });
+  await audit.record({ actor, objectType: AUDIT_TYPE, objectId: created._id, action: 'create', after: plain(created), unitPath: await calendarScope() });
   return created;
 }
 
@@ -93,13 +98,13 @@ export async function updateHoliday(actor: Actor, id: string, input: HolidayInpu
   await assertDateFree(input.date, before._id);
   const after = { ...input, nameEn: input.nameEn ?? '', year: input.date.getUTCFullYear() };
   await HolidayModel.updateOne({ _id: before._id }, { $set: after });
-  await audit.record({ actor, objectType: AUDIT_TYPE, objectId: before._id, action: 'update', before: plain(before), after: plain({ ...before, ...after }), unitPath: [] });
+  await audit.record({ actor, objectType: AUDIT_TYPE, objectId: before._id, action: 'update', before: plain(before), after: plain({ ...before, ...after }), unitPath: await calendarScope() });
 }
 
 export async function deleteHoliday(actor: Actor, id: string): Promise<void> {
   const before = await getHoliday(actor, id);
   await HolidayModel.deleteOne({ _id: before._id });
-  await audit.record({ actor, objectType: AUDIT_TYPE, objectId: before._id, action: 'delete', before: plain(before), unitPath: [] });
+  await audit.record({ actor, objectType: AUDIT_TYPE, objectId: before._id, action: 'delete', before: plain(before), unitPath: await calendarScope() });
 }
 
 /** Adds the bundled Vietnamese holidays of a year; days already in the calendar are left as they are. */
@@ -112,7 +117,7 @@ export async function loadVietnamYear(actor: Actor | null, year: number): Promis
     const date = new Date(`${d.date}T00:00:00Z`);
     if (await HolidayModel.exists({ date })) continue;
     const doc = await HolidayModel.create({ date, year, kind: d.kind, name: d.name.vi, nameEn: d.name.en, provisional: d.provisional ?? false });
-    await audit.record({ actor, objectType: AUDIT_TYPE, objectId: doc._id, action: 'create', after: plain(doc.toObject() as Holiday), unitPath: [] });
+    await audit.record({ actor, objectType: AUDIT_TYPE, objectId: doc._id, action: 'create', after: plain(doc.toObject() as Holiday), unitPath: await calendarScope() });
     added++;
   }
   return added;

@@ -1,3 +1,5 @@
+import { execSync } from 'node:child_process';
+import { translator } from '../../src/shared/i18n.js';
 import { vietnamMoment } from '../../src/shared/dates.js';
 import { expect } from 'chai';
 import { Types } from 'mongoose';
@@ -116,15 +118,54 @@ describe('audit log browser', () => {
     expect((await (await adminAgent()).get(`/audit/codeVersion/${String(objectId)}`)).status).to.equal(403);
   });
 
-  it('when a unit head or a staff member opens the log, then 403', async () => {
+  it('when a unit head opens the log, then they see the entries of their own unit only; a staff member gets 403', async () => {
     const head = await makeUser({ roles: [{ role: 'head', unit: units.communeA }] });
     const staff = await makeUser({ roles: [{ role: 'staff', unit: units.communeA }] });
-    const objectId = await entry({ by: admin, objectType: 'unit', action: 'rename', unitPath: units.communeA.path, at: vietnamMoment(2026, 1, 1) });
-    for (const user of [head, staff]) {
-      const agent = agentFor(testApp());
-      await login(agent, user.username);
-      expect((await agent.get('/audit')).status).to.equal(403);
-      expect((await agent.get(`/audit/unit/${String(objectId)}`)).status).to.equal(403);
+    const own = await entry({ by: admin, objectType: 'unit', action: 'rename', unitPath: units.communeA.path, at: vietnamMoment(2026, 1, 1), after: { name: 'MUC-OWN' } });
+    const neighbour = await entry({ by: admin, objectType: 'unit', action: 'rename', unitPath: units.communeB.path, at: vietnamMoment(2026, 1, 2), after: { name: 'MUC-NEIGHBOUR' } });
+    await entry({ by: admin, objectType: 'codeVersion', action: 'publish', unitPath: [units.province._id], at: vietnamMoment(2026, 1, 3), after: { title: 'MUC-PROVINCE' } });
+    const headAgent = agentFor(testApp());
+    await login(headAgent, head.username);
+    const log = await headAgent.get('/audit');
+    expect(log.status).to.equal(200);
+    expect(['MUC-OWN', 'MUC-NEIGHBOUR', 'MUC-PROVINCE'].filter((m) => log.text.includes(m))).to.deep.equal(['MUC-OWN']);
+    expect((await headAgent.get(`/audit/unit/${String(own)}`)).status).to.equal(200);
+    expect((await headAgent.get(`/audit/unit/${String(neighbour)}`)).status).to.equal(403);
+    const staffAgent = agentFor(testApp());
+    await login(staffAgent, staff.username);
+    expect((await staffAgent.get('/audit')).status).to.equal(403);
+    expect((await staffAgent.get(`/audit/unit/${String(own)}`)).status).to.equal(403);
+  });
+
+  it('when entries hold codes, yes/no and nested records, then the log shows them in words, not codes or JSON', async () => {
+    await entry({
+      by: admin,
+      objectType: 'report',
+      action: 'transition',
+      unitPath: units.communeA.path,
+      at: vietnamMoment(2026, 1, 1),
+      before: { status: 'UNDER_REVIEW', conflictOfInterest: true },
+      after: { status: 'SUBSTANTIATED', conflictOfInterest: false, finding: { note: 'MUC-NOTE', at: null } },
+    });
+    const text = (await (await adminAgent()).get('/audit')).text;
+    expect(text).to.contain('Phản ánh, tố cáo').and.contain('Chuyển trạng thái');
+    expect(text).to.contain('<del>Đang xác minh</del>').and.contain('<ins>Có cơ sở</ins>');
+    expect(text).to.contain('<del>Có</del>').and.contain('<ins>Không</ins>');
+    expect(text).to.contain('<ins>note: MUC-NOTE</ins>').and.not.contain('{&#34;note');
+  });
+
+  it('every record type and action the app writes to the log has a label in both languages', () => {
+    // The literal types and actions passed to the log by the services (read from the source, so a new one fails here).
+    const source = execSync("grep -rhoE --exclude=messages.ts --exclude=schemas.ts --exclude=routes.ts \"(AUDIT_TYPE = |objectType: )'[a-zA-Z]+'|action: [^,}]+|record(Unit|PeriodFilled)\\([^)]*'[a-zA-Z.]+'\" src", { encoding: 'utf8' });
+    const lines = source.split('\n');
+    const quoted = (line: string) => [...line.matchAll(/'([a-zA-Z.]+)'/g)].map((m) => m[1]!);
+    const types = [...new Set(lines.filter((l) => /^(AUDIT_TYPE|objectType)/.test(l)).flatMap(quoted))];
+    const actions = [...new Set(lines.filter((l) => /^(action|record)/.test(l)).flatMap(quoted))];
+    expect(types.length).to.be.above(8);
+    for (const lang of ['vi', 'en'] as const) {
+      const t = translator(lang);
+      const unlabelled = [...types.map((x) => `audit.objectTypes.${x}`), ...actions.map((a) => `audit.actions.${a}`)].filter((key) => t(key) === key);
+      expect(unlabelled, lang).to.deep.equal([]);
     }
   });
 
