@@ -15,6 +15,7 @@ import { letterDraft, saveLetter } from '../src/incidents/letter.js';
 import { IncidentReportModel, ReporterIdentityModel, type RemedyKind, type ReportKind, type ReportStatus } from '../src/incidents/model.js';
 import { addReporterMessage, fileReport, type Reporter } from '../src/incidents/service.js';
 import { defaultReportSettings, type ReportSettings } from '../src/incidents/settings.js';
+import type { Salutation } from '../src/letters/index.js';
 
 /** The demo logins (seeds/demo.ts) that act on the cases. */
 type ActorKey = 'admin' | 'truongxa' | 'truongxa2' | 'canbo';
@@ -35,7 +36,7 @@ type Step = { wd: number } & (
   | { t: 'explain'; by: ActorKey; text: string }
   | { t: 'extend'; by: ActorKey; days: number; reason: string }
   | { t: 'remedy'; by: ActorKey; kind: RemedyKind; note: string }
-  | { t: 'letter'; by: ActorKey; documentNumber: string; recipientName?: string; recipientAddress?: string; body?: string[] }
+  | { t: 'letter'; by: ActorKey; documentNumber: string; salutation: Salutation; recipientName?: string; recipientAddress?: string; body?: string[] }
   | { t: 'sent'; by: ActorKey }
 );
 
@@ -94,7 +95,8 @@ const CASES: DemoCase[] = [
         t: 'letter',
         by: 'admin',
         documentNumber: '18/TXL-UBND',
-        recipientName: 'Ông Quàng Văn Hậu',
+        salutation: 'Ông',
+        recipientName: 'Quàng Văn Hậu',
         recipientAddress: 'Bản Noong Ứng, xã Thanh Luông, huyện Điện Biên, tỉnh Điện Biên',
         body: [
           'Ngày 03/3/2025, Ông nộp hồ sơ đăng ký kết hôn (số H18.22-250303-0007) tại Bộ phận tiếp nhận và trả kết quả của UBND xã Thanh Luông, hẹn trả kết quả ngày 05/3/2025. Hồ sơ đã được trả chậm đến ngày 10/3/2025 mà đơn vị không gửi phiếu xin lỗi và hẹn lại ngày trả kết quả; khi Ông hỏi lý do, công chức tư pháp - hộ tịch đã có lời lẽ thiếu chuẩn mực, gây phiền hà cho Ông.',
@@ -182,7 +184,7 @@ const CASES: DemoCase[] = [
       { wd: 1, t: 'to', by: 'truongxa', to: 'UNDER_REVIEW', note: 'Kiểm tra hồ sơ trên hệ thống một cửa.' },
       { wd: 3, t: 'to', by: 'truongxa', to: 'SUBSTANTIATED', note: 'Hồ sơ trễ hạn, không lập phiếu xin lỗi và hẹn lại.' },
       { wd: 3, t: 'remedy', by: 'truongxa', kind: 'APOLOGY', note: 'Gửi thư xin lỗi ông Tâm.' },
-      { wd: 4, t: 'letter', by: 'truongxa', documentNumber: '07/TXL-UBND', recipientAddress: 'Bản Him Lam 2, xã Thanh Nưa, tỉnh Điện Biên' },
+      { wd: 4, t: 'letter', by: 'truongxa', documentNumber: '07/TXL-UBND', salutation: 'Ông', recipientAddress: 'Bản Him Lam 2, xã Thanh Nưa, tỉnh Điện Biên' },
     ],
   },
   {
@@ -449,6 +451,7 @@ async function runStep(step: Step, reportId: string, at: Date, actors: Record<Ac
       return saveLetter(actor, reportId, {
         documentNumber: step.documentNumber,
         date: vietnamDay(at),
+        salutation: step.salutation,
         recipientName: step.recipientName ?? values.recipientName,
         recipientAddress: step.recipientAddress ?? '',
         body: step.body ? step.body.join('\n\n') : values.body,

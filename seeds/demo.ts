@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import mongoose from 'mongoose';
 import { seedFeatureDemos } from './features.js';
+import { registerMessages } from '../src/catalogues.js';
 import { loadBundledYears } from '../src/holidays/index.js';
 import { UnitModel, UnitChangeModel } from '../src/units/model.js';
 import { StaffModel } from '../src/staff/model.js';
@@ -44,6 +45,8 @@ function chairmanOf(staff: StaffDoc[], commune: UnitDoc): StaffDoc {
 /** Loads the Điện Biên demo: both unit trees, a few hundred staff, the code of conduct, one login per role. */
 export async function seedDemo(logger: Logger): Promise<DemoSummary> {
   const started = Date.now();
+  // The demo drafts letters from the catalogues' wording, and the server seeds before the app registers them.
+  registerMessages();
   const { units, changes, byCode } = buildDienBienTree();
   const staff = generateAllStaff(byCode);
   await UnitModel.insertMany(units);

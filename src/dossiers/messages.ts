@@ -4,7 +4,7 @@ export const dossierMessages = catalogue({
   vi: {
     dossiers: {
       title: 'Hồ sơ trễ hạn và phiếu xin lỗi',
-      intro: 'Hồ sơ thủ tục hành chính trả kết quả trễ hạn phải có "Phiếu xin lỗi và hẹn lại ngày trả kết quả". Hồ sơ trễ hạn chưa có phiếu được tính là vi phạm tiêu chí X2 "Xin lỗi".',
+      intro: 'Hồ sơ thủ tục hành chính trả kết quả trễ hạn phải có “Phiếu xin lỗi và hẹn lại ngày trả kết quả”. Hồ sơ trễ hạn chưa có phiếu được tính là vi phạm tiêu chí X2 “Xin lỗi”.',
       newTitle: 'Ghi nhận hồ sơ trễ hạn',
       showTitle: 'Hồ sơ {{number}}',
       slipTitle: 'Phiếu xin lỗi — hồ sơ {{number}}',
@@ -28,9 +28,24 @@ export const dossierMessages = catalogue({
         unitId: 'Đơn vị tiếp nhận', dossierNumber: 'Mã hồ sơ / số biên nhận', procedureName: 'Tên thủ tục hành chính', applicantName: 'Họ tên người nộp hồ sơ',
         receivedDate: 'Ngày tiếp nhận', dueDate: 'Ngày hẹn trả kết quả', handlingStaffId: 'Cán bộ xử lý', year: 'Năm', status: 'Tình trạng',
         documentNumber: 'Số phiếu', reason: 'Lý do chậm trả kết quả', newReturnDate: 'Ngày hẹn trả kết quả mới', channel: 'Hình thức gửi phiếu',
-        signerName: 'Người ký', signerTitle: 'Chức vụ người ký', issuedDate: 'Ngày lập phiếu',
+        signerName: 'Người ký', signerTitle: 'Chức vụ người ký', issuedDate: 'Ngày lập phiếu', salutation: 'Xưng hô với người nộp hồ sơ',
       },
-      hints: { documentNumber: 'Để trống thì dùng mã hồ sơ (…/PXL).', signerTitle: 'Ví dụ: Chủ tịch, Giám đốc Trung tâm.' },
+      hints: {
+        documentNumber: 'Gợi ý số tiếp theo trong năm của đơn vị, dạng 01/PXL-TTPVHCC; để trống thì văn thư ghi số khi đóng dấu.',
+        signerTitle: 'Phiếu do {{issuer}} ban hành: người đứng đầu hoặc cấp phó ký.',
+      },
+      salutationNone: '— Chọn —',
+      salutations: { Ông: 'Ông', Bà: 'Bà' },
+      /** The slip's wording (Mẫu 04, Circular 01/2018/TT-VPCP): document text, always Vietnamese; "Ông/Bà" becomes the salutation chosen. */
+      slipText: {
+        received: 'Ngày {{received}}, {{issuer}} tiếp nhận giải quyết hồ sơ của Ông/Bà {{applicant}}, mã hồ sơ {{number}}.',
+        procedure: 'Nội dung yêu cầu giải quyết: {{procedure}}.',
+        due: 'Thời hạn giải quyết hồ sơ theo quy định: ngày {{due}}.',
+        late: 'Tuy nhiên đến nay, {{issuer}} chưa trả kết quả giải quyết hồ sơ cho Ông/Bà. Lý do: {{reason}}.',
+        apology: 'Sự chậm trễ này đã gây phiền hà cho Ông/Bà. {{issuer}} xin lỗi Ông/Bà và sẽ trả kết quả giải quyết hồ sơ cho Ông/Bà vào ngày {{newDate}}.',
+        closing: 'Mong nhận được sự thông cảm của Ông/Bà.',
+        channels: { PAPER: '(trao trực tiếp)', EMAIL: '(gửi qua thư điện tử)', SMS: '(gửi qua tin nhắn SMS)' },
+      },
       channels: { PAPER: 'Bản giấy, trao tại bộ phận một cửa', EMAIL: 'Thư điện tử', SMS: 'Tin nhắn SMS' },
       errors: {
         dueBeforeReceived: 'Ngày hẹn trả không được trước ngày tiếp nhận.',
@@ -43,6 +58,8 @@ export const dossierMessages = catalogue({
         staffOutOfScope: 'Cán bộ này không thuộc đơn vị bạn quản lý.',
         slipExists: 'Hồ sơ này đã có phiếu xin lỗi.',
         noSlip: 'Hồ sơ này chưa có phiếu xin lỗi.',
+        salutation: 'Vui lòng chọn Ông hoặc Bà.',
+        signerTitle: 'Chọn chức vụ người ký trong danh sách: người đứng đầu hoặc cấp phó của đơn vị ban hành phiếu.',
       },
     },
     letters: {
@@ -55,7 +72,7 @@ export const dossierMessages = catalogue({
   en: {
     dossiers: {
       title: 'Late dossiers and apology slips',
-      intro: 'An administrative dossier returned late needs an "apology slip with a new return date". A late dossier without a slip counts as a breach of X2 "Apologise".',
+      intro: 'An administrative dossier returned late needs an “apology slip with a new return date”. A late dossier without a slip counts as a breach of X2 “Apologise”.',
       newTitle: 'Record a late dossier',
       showTitle: 'Dossier {{number}}',
       slipTitle: 'Apology slip — dossier {{number}}',
@@ -79,9 +96,23 @@ export const dossierMessages = catalogue({
         unitId: 'Receiving unit', dossierNumber: 'Dossier / receipt number', procedureName: 'Administrative procedure', applicantName: 'Applicant’s full name',
         receivedDate: 'Received on', dueDate: 'Due date', handlingStaffId: 'Handling officer', year: 'Year', status: 'Status',
         documentNumber: 'Slip number', reason: 'Reason for the delay', newReturnDate: 'New return date', channel: 'Sent by',
-        signerName: 'Signed by', signerTitle: 'Signer’s title', issuedDate: 'Issued on',
+        signerName: 'Signed by', signerTitle: 'Signer’s title', issuedDate: 'Issued on', salutation: 'How to address the applicant',
       },
-      hints: { documentNumber: 'Leave empty to use the dossier number (…/PXL).', signerTitle: 'E.g. Chairman, Centre director.' },
+      hints: {
+        documentNumber: 'The unit’s next number of the year is suggested, as in 01/PXL-TTPVHCC; leave it empty for the clerk to number it when sealing.',
+        signerTitle: 'The slip is issued by {{issuer}}: its head or a deputy signs.',
+      },
+      salutationNone: '— Choose —',
+      salutations: { Ông: 'Ông (Mr)', Bà: 'Bà (Mrs, Ms)' },
+      slipText: {
+        received: 'On {{received}}, {{issuer}} received the dossier of {{applicant}}, number {{number}}.',
+        procedure: 'Request: {{procedure}}.',
+        due: 'Due by law on {{due}}.',
+        late: 'To date, {{issuer}} has not returned the result to you. Reason: {{reason}}.',
+        apology: 'We are sorry for the trouble this delay has caused you. {{issuer}} apologises and will return the result on {{newDate}}.',
+        closing: 'Thank you for your understanding.',
+        channels: { PAPER: '(handed over)', EMAIL: '(sent by e-mail)', SMS: '(sent by SMS)' },
+      },
       channels: { PAPER: 'Paper, handed over at the desk', EMAIL: 'E-mail', SMS: 'SMS' },
       errors: {
         dueBeforeReceived: 'The due date cannot be before the date received.',
@@ -94,6 +125,8 @@ export const dossierMessages = catalogue({
         staffOutOfScope: 'This person is not in a unit you manage.',
         slipExists: 'This dossier already has an apology slip.',
         noSlip: 'This dossier has no apology slip yet.',
+        salutation: 'Please choose Ông (Mr) or Bà (Mrs, Ms).',
+        signerTitle: 'Choose the signer’s title from the list: the head of the issuing unit or a deputy.',
       },
     },
     letters: {

@@ -11,6 +11,8 @@ const apologySlipSchema = new Schema(
     reason: { type: String, required: true, trim: true },
     newReturnDate: { type: Date, required: true },
     channel: { type: String, enum: SLIP_CHANNELS, required: true },
+    /** "Ông" or "Bà"; '' on slips issued before it was asked (printed neutrally). */
+    salutation: { type: String, default: '' },
     signerName: { type: String, required: true, trim: true },
     signerTitle: { type: String, required: true, trim: true },
     issuedDate: { type: Date, required: true },

@@ -4,7 +4,7 @@ import { flash } from '../shared/flash.js';
 import { formPost } from '../shared/forms.js';
 import { pageNumber } from '../shared/pagination.js';
 import { formatDate } from '../shared/dates.js';
-import { apologyLetterDocx, letterViewModel, LETTER_VIEW, PRINT_LAYOUT } from '../letters/index.js';
+import { apologyLetterDocx, letterViewModel, LETTER_VIEW, PRINT_LAYOUT, SALUTATIONS } from '../letters/index.js';
 import { SLIP_CHANNELS } from './model.js';
 import { apologySlipForm, dossierListQuery, lateDossierForm } from './schemas.js';
 import * as service from './service.js';
@@ -52,13 +52,14 @@ export function dossiersRouter(): Router {
 
   const showLocals = async (req: Request, res: Response) => {
     const dossier = await service.getDossier(actor(req), String(req.params.id));
-    return { title: res.locals.t('dossiers.showTitle', { number: dossier.dossierNumber }), dossier, channels: SLIP_CHANNELS };
+    const slipForm = await service.slipForm(actor(req), String(req.params.id));
+    return { title: res.locals.t('dossiers.showTitle', { number: dossier.dossierNumber }), dossier, channels: SLIP_CHANNELS, salutations: SALUTATIONS, slipForm };
   };
 
   // GET /dossiers/:id — the dossier, its slip or the form to issue one
   router.get('/:id', async (req, res) => {
     const locals = await showLocals(req, res);
-    const values = { channel: 'PAPER', issuedDate: formatDate(new Date()), signerName: '', signerTitle: '' };
+    const values = { channel: 'PAPER', issuedDate: formatDate(new Date()), documentNumber: locals.slipForm.suggestedNumber, salutation: '', signerName: '', signerTitle: locals.slipForm.signerTitles[0] };
     res.render('dossiers/show', { ...locals, values });
   });
 

@@ -2,6 +2,7 @@ import { isId } from '../shared/ids.js';
 import { z } from 'zod';
 import { dateInput, objectId, optionalObjectId, optionalText, requiredText } from '../shared/validation.js';
 import { SLIP_CHANNELS } from './model.js';
+import { SALUTATIONS } from '../letters/index.js';
 
 export const lateDossierForm = z
   .object({
@@ -21,6 +22,7 @@ export const apologySlipForm = z.object({
   reason: requiredText(1000),
   newReturnDate: dateInput,
   channel: z.enum(SLIP_CHANNELS, { message: 'validation.invalidChoice' }),
+  salutation: z.enum(SALUTATIONS, { message: 'dossiers.errors.salutation' }),
   signerName: requiredText(120),
   signerTitle: requiredText(120),
   issuedDate: dateInput,

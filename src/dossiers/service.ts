@@ -9,7 +9,8 @@ import { formatDate, vietnamDay } from '../shared/dates.js';
 import { pageInfo, PAGE_SIZE } from '../shared/pagination.js';
 import { COMMUNE_KINDS, compareUnits, unitById, unitsByIds, unitsUnder, type UnitInfo, type UnitKind } from '../units/index.js';
 import { activeStaffUnder, staffMember } from '../staff/index.js';
-import { issuingAuthorityName, placeNameOf, type ApologyLetterData } from '../letters/index.js';
+import { documentNumber, isSigningTitleOf, issuingBodyOf, placeNameOf, salutationOf, signingTitles, type ApologyLetterData, type IssuingBody } from '../letters/index.js';
+import { translator } from '../shared/i18n.js';
 import { dossierAuditView, LateDossierModel, type LateDossier, type SlipChannel } from './model.js';
 import type { ApologySlipInput, DossierListQuery, LateDossierInput } from './schemas.js';
 import { recordsChanged } from '../shared/changes.js';
@@ -103,6 +104,7 @@ export async function issueSlip(actor: Actor, id: string, input: ApologySlipInpu
   const dossier = await loadDossier(actor, id);
   if (dossier.slip) throw new Conflict('dossiers.errors.slipExists');
   const errors = slipErrors(dossier, input, vietnamDay(now));
+  if (!isSigningTitleOf((await slipIssuer(dossier)).issuer, input.signerTitle)) errors.signerTitle = 'dossiers.errors.signerTitle';
   if (Object.keys(errors).length) throw new ValidationFailed(errors);
   const slip = { ...input, documentNumber: input.documentNumber ?? '', issuedBy: actor.userId };
   // One slip per dossier: the condition on `slip: null` makes a second, concurrent issue a no-op (one writer at a time,
@@ -192,8 +194,41 @@ export async function lateDossiersWithoutSlip(unitScope: Scope, year: number): P
 
 // ---------- the slip as a document ----------
 
-const CHANNEL_NOTE: Record<SlipChannel, string> = { PAPER: 'trao trực tiếp', EMAIL: 'gửi qua thư điện tử', SMS: 'gửi qua tin nhắn SMS' };
+/** Document type in the slip's number ("01/PXL-TTPVHCC"). */
+const SLIP_TYPE = 'PXL';
 const noFinalStop = (s: string) => s.trim().replace(/[.;]+$/, '');
+
+type SlipIssuer = { issuer: IssuingBody; parentName?: string; placeName: string };
+
+/**
+ * The slip is issued by the unit that received the dossier, under its managing body. A slip signed before the
+ * titles were a choice by the commune's chairman ("Chủ tịch") is shown as the People's Committee's, the body they sign for.
+ */
+async function slipIssuer(dossier: LateDossier, signerTitle?: string): Promise<SlipIssuer> {
+  const ancestors = await unitsByIds(dossier.unitPath);
+  ancestors.sort((a, b) => a.depth - b.depth);
+  const at = (i: number) => ancestors[i];
+  const own = ancestors.findIndex((u) => u._id.equals(dossier.unitId));
+  const communeAt = ancestors.findLastIndex((u) => COMMUNE_KINDS.includes(u.kind as UnitKind));
+  const placeName = placeNameOf(at(communeAt)?.name ?? dossier.unitName);
+  const bodyAt = (i: number): SlipIssuer => ({ issuer: issuingBodyOf(at(i)!), parentName: i > 0 ? issuingBodyOf(at(i - 1)!).name : undefined, placeName });
+  if (own < 0) return { issuer: issuingBodyOf({ name: dossier.unitName, kind: 'desk' }), placeName };
+  const receiving = bodyAt(own);
+  if (signerTitle && communeAt >= 0 && !isSigningTitleOf(receiving.issuer, signerTitle) && isSigningTitleOf(bodyAt(communeAt).issuer, signerTitle)) return bodyAt(communeAt);
+  return receiving;
+}
+
+/** What the slip form offers: who issues it, the titles that may sign for them, and the unit's next number this year. */
+export async function slipForm(actor: Actor, id: string, now = new Date()) {
+  const dossier = await loadDossier(actor, id);
+  const { issuer } = await slipIssuer(dossier);
+  const year = vietnamDay(now).getUTCFullYear();
+  const issued = await LateDossierModel.countDocuments({
+    unitId: dossier.unitId,
+    'slip.issuedDate': { $gte: new Date(Date.UTC(year, 0, 1)), $lt: new Date(Date.UTC(year + 1, 0, 1)) },
+  });
+  return { issuerName: issuer.name, signerTitles: signingTitles(issuer), suggestedNumber: documentNumber(issued + 1, SLIP_TYPE, issuer) };
+}
 
 /**
  * The slip in the wording of the national form (Mẫu 04, Circular 01/2018/TT-VPCP). Official
@@ -203,34 +238,30 @@ export async function slipLetter(actor: Actor, id: string): Promise<{ data: Apol
   const dossier = await loadDossier(actor, id);
   if (!dossier.slip) throw new NotFound('dossiers.errors.noSlip');
   const slip = dossier.slip;
-  const ancestors = await unitsByIds(dossier.unitPath);
-  ancestors.sort((a, b) => a.depth - b.depth);
-  const unit = ancestors.find((u) => u._id.equals(dossier.unitId)) ?? { name: dossier.unitName, kind: 'desk' };
-  const commune = [...ancestors].reverse().find((u) => COMMUNE_KINDS.includes(u.kind as UnitKind));
-  const parent = ancestors.length > 1 ? ancestors[ancestors.length - 2] : undefined;
-  const issuer = issuingAuthorityName(unit);
-  const recipient = `Ông/Bà ${dossier.applicantName}`;
+  const { issuer, parentName, placeName } = await slipIssuer(dossier, slip.signerTitle);
+  const t = translator('vi');
+  const text = { issuer: issuer.name, applicant: dossier.applicantName, number: dossier.dossierNumber };
   const data: ApologyLetterData = {
-    issuingUnitName: issuer,
-    parentUnitName: parent ? issuingAuthorityName(parent) : undefined,
-    documentNumber: slip.documentNumber || `${dossier.dossierNumber}/PXL`,
-    placeName: placeNameOf(commune?.name ?? unit.name),
+    issuer,
+    parentName,
+    // Left blank for the clerk, who numbers the slip when sealing it.
+    documentNumber: slip.documentNumber || `${'\u00a0'.repeat(6)}/${documentNumber(1, SLIP_TYPE, issuer).split('/')[1]}`,
+    placeName,
     date: slip.issuedDate,
-    recipientName: recipient,
-    subject: `Hồ sơ số ${dossier.dossierNumber}`,
+    salutation: salutationOf(slip.salutation, ''),
+    recipientName: dossier.applicantName,
     documentTitle: 'Phiếu xin lỗi và hẹn lại ngày trả kết quả',
-    signerAuthority: '',
     signerTitle: slip.signerTitle,
     signerName: slip.signerName,
     bodyParagraphs: [
-      `Ngày ${formatDate(dossier.receivedDate)}, ${issuer} tiếp nhận giải quyết hồ sơ của ${recipient}, mã hồ sơ ${dossier.dossierNumber}.`,
-      `Nội dung yêu cầu giải quyết: ${noFinalStop(dossier.procedureName)}.`,
-      `Thời hạn giải quyết hồ sơ theo quy định: ngày ${formatDate(dossier.dueDate)}.`,
-      `Tuy nhiên đến nay, ${issuer} chưa trả kết quả giải quyết hồ sơ cho Ông/Bà. Lý do: ${noFinalStop(slip.reason)}.`,
-      `Sự chậm trễ này đã gây phiền hà cho Ông/Bà. ${issuer} xin lỗi Ông/Bà và sẽ trả kết quả giải quyết hồ sơ cho Ông/Bà vào ngày ${formatDate(slip.newReturnDate)}.`,
-      'Mong nhận được sự thông cảm của Ông/Bà./.',
+      t('dossiers.slipText.received', { ...text, received: formatDate(dossier.receivedDate) }),
+      t('dossiers.slipText.procedure', { procedure: noFinalStop(dossier.procedureName) }),
+      t('dossiers.slipText.due', { due: formatDate(dossier.dueDate) }),
+      t('dossiers.slipText.late', { ...text, reason: noFinalStop(slip.reason) }),
+      t('dossiers.slipText.apology', { ...text, newDate: formatDate(slip.newReturnDate) }),
+      t('dossiers.slipText.closing'),
     ],
-    copyTo: [`${recipient} (${CHANNEL_NOTE[slip.channel as SlipChannel]});`, 'Lưu: VT.'],
+    recipientCopyNote: t(`dossiers.slipText.channels.${slip.channel as SlipChannel}`),
   };
   return { data, dossierNumber: dossier.dossierNumber };
 }

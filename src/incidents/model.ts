@@ -150,6 +150,8 @@ const incidentReportSchema = new Schema(
     letter: {
       documentNumber: { type: String, default: '' },
       date: { type: Date, default: null },
+      /** "Ông" or "Bà", chosen by the handler; '' on letters drafted before it was asked (printed neutrally). */
+      salutation: { type: String, default: '' },
       recipientName: { type: String, default: '' },
       recipientAddress: { type: String, default: '' },
       body: { type: String, default: '' },

@@ -4,7 +4,7 @@ import { rateLimit } from 'express-rate-limit';
 import { actor, requireLogin, requireRole } from '../auth/index.js';
 import { hasRole } from '../auth/index.js';
 import type { Config } from '../config.js';
-import { LETTER_VIEW, PRINT_LAYOUT, letterViewModel } from '../letters/index.js';
+import { LETTER_VIEW, PRINT_LAYOUT, SALUTATIONS, letterViewModel } from '../letters/index.js';
 import { flash } from '../shared/flash.js';
 import { formPost } from '../shared/forms.js';
 import { pageNumber } from '../shared/pagination.js';
@@ -210,8 +210,8 @@ export function reportsRouter(config: Config): Router {
   // ---------- apology letter ----------
 
   async function letterLocals(req: Request, res: Response) {
-    const { report, values } = await letters.letterDraft(actor(req), String(req.params.id));
-    return { title: res.locals.t('reports.letter.title', { number: report.caseNumber }), report, draft: values };
+    const { report, values, issuerName, signerTitles } = await letters.letterDraft(actor(req), String(req.params.id));
+    return { title: res.locals.t('reports.letter.title', { number: report.caseNumber }), report, draft: values, issuerName, signerTitles, salutations: SALUTATIONS };
   }
 
   // GET /reports/:id/letter — the letter form (a first draft written from the case)
@@ -240,7 +240,7 @@ export function reportsRouter(config: Config): Router {
   router.get('/:id/letter/print', ...handlers, async (req, res) => {
     const data = await letters.letterData(actor(req), String(req.params.id));
     const id = String(req.params.id);
-    res.render(LETTER_VIEW, { layout: PRINT_LAYOUT, title: data.subject, letter: letterViewModel(data), backHref: `/reports/${id}/letter`, docxHref: `/reports/${id}/letter.docx` });
+    res.render(LETTER_VIEW, { layout: PRINT_LAYOUT, title: res.locals.t('reports.letter.printTitle', { number: data.documentNumber }), letter: letterViewModel(data), backHref: `/reports/${id}/letter`, docxHref: `/reports/${id}/letter.docx` });
   });
 
   // GET /reports/:id/letter.docx — the same letter as a Word file

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { checkbox, dateInput, objectId, optionalObjectId, optionalText, requiredText } from '../shared/validation.js';
 import { REMEDY_KINDS, REPORT_KINDS, REPORT_STATUSES } from './model.js';
+import { SALUTATIONS } from '../letters/index.js';
 
 /** A checkbox group arrives as nothing, one string or several. */
 const stringList = z.preprocess((v) => (v == null || v === '' ? [] : Array.isArray(v) ? v : [v]), z.array(z.string().trim().max(20)).max(50));
@@ -80,6 +81,7 @@ export const inboxQuery = z.object({
 export const letterForm = z.object({
   documentNumber: requiredText(60),
   date: dateInput,
+  salutation: z.enum(SALUTATIONS, { message: 'reports.errors.salutation' }),
   recipientName: requiredText(200),
   recipientAddress: optionalText(300),
   body: requiredText(6000),

@@ -13,33 +13,35 @@ import {
   TextRun,
   WidthType,
 } from 'docx';
+import { headingLines, signatureLines, type IssuingBody } from './issuers.js';
+import { addressed, addressee, curlyQuotes, withEndMark, type Salutation } from './wording.js';
 
 /**
- * What an apology letter (thư xin lỗi) or a late-dossier slip (phiếu xin lỗi) says. The optional
- * fields have defaults that suit a commune's letter; a slip sets its own title and signer authority.
+ * What an apology letter (thư xin lỗi) or a late-dossier slip (phiếu xin lỗi) says. Its texts may write "Ông/Bà"
+ * where the salutation goes: the output puts the chosen one there (or a neutral word for records made before it
+ * was asked), Vietnamese quotation marks, and the end mark "./.".
  */
 export type ApologyLetterData = {
-  issuingUnitName: string;
-  parentUnitName?: string;
+  issuer: IssuingBody;
+  /** The managing body (cơ quan chủ quản), its proper name; not printed above a People's Committee. */
+  parentName?: string;
   documentNumber: string;
   placeName: string;
   date: Date;
+  salutation: Salutation | '';
   recipientName: string;
   recipientAddress?: string;
-  subject: string;
   bodyParagraphs: string[];
+  /** One of signingTitles(issuer): the lines above the signature follow from it and the issuer. */
   signerTitle: string;
   signerName: string;
-  /** The document type line, upper-cased on output. Default: "Thư xin lỗi". */
+  /** The document type line, upper-cased on output. Default: "Thư xin lỗi". A titled document has no "V/v" line. */
   documentTitle?: string;
-  /** Above the signer's title, e.g. "TM. ỦY BAN NHÂN DÂN". Default: "TM. ỦY BAN NHÂN DÂN"; '' for none. */
-  signerAuthority?: string;
-  /** "Nơi nhận:" lines. Default: the recipient, then the archive ("Lưu: VT."). */
-  copyTo?: string[];
+  /** After the recipient in "Nơi nhận", e.g. how the document reaches them: "(gửi qua tin nhắn SMS)". */
+  recipientCopyNote?: string;
 };
 
 export const DEFAULT_DOCUMENT_TITLE = 'Thư xin lỗi';
-export const DEFAULT_SIGNER_AUTHORITY = 'TM. ỦY BAN NHÂN DÂN';
 export const NATIONAL_TITLE = 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM';
 export const NATIONAL_MOTTO = 'Độc lập - Tự do - Hạnh phúc';
 
@@ -60,42 +62,27 @@ export function formatAdministrativeDate(place: string, date: Date): string {
   return `${place}, ngày ${pad2(day)} tháng ${monthText} năm ${date.getUTCFullYear()}`;
 }
 
-/** "Xã Thanh Nưa" → "Thanh Nưa": the place name (địa danh) of a commune-level unit. */
-export function placeNameOf(unitName: string): string {
-  return unitName.replace(/^(xã|phường|thị trấn|tỉnh|thành phố|huyện|quận|thị xã)\s+/iu, '').trim();
-}
-
 const upper = (s: string) => s.toLocaleUpperCase('vi');
-const lowerFirst = (s: string) => s.charAt(0).toLocaleLowerCase('vi') + s.slice(1);
 
-/** The name a unit signs documents with: a commune or province acts as its People's Committee. */
-export function issuingAuthorityName(unit: { name: string; kind: string }): string {
-  return ['province', 'commune', 'ward', 'township', 'district'].includes(unit.kind) ? `Ủy ban nhân dân ${lowerFirst(unit.name)}` : unit.name;
-}
-
-function copyToLines(data: ApologyLetterData): string[] {
-  if (data.copyTo?.length) return data.copyTo;
-  return [`${data.recipientName};`, 'Lưu: VT.'];
-}
-
-/** Everything the printable page shows, already shaped (upper-casing, date line, defaults). */
+/** Everything the printable page and the .docx show, already shaped (upper-casing, salutation, date line, end mark). */
 export function letterViewModel(data: ApologyLetterData) {
+  const recipient = addressee(data.salutation, data.recipientName);
+  const paragraphs = data.bodyParagraphs.map((p) => curlyQuotes(addressed(p, data.salutation)));
   return {
-    parentUnit: data.parentUnitName ? upper(data.parentUnitName) : '',
-    issuingUnit: upper(data.issuingUnitName),
+    // A People's Committee is the state body of its place: its documents name no managing body above it.
+    parentLines: data.parentName && data.issuer.kind !== 'committee' ? headingLines(data.parentName) : [],
+    issuerLines: headingLines(data.issuer.name),
     numberLine: `Số: ${data.documentNumber}`,
     nationalTitle: NATIONAL_TITLE,
     nationalMotto: NATIONAL_MOTTO,
     dateLine: formatAdministrativeDate(data.placeName, data.date),
     title: upper(data.documentTitle ?? DEFAULT_DOCUMENT_TITLE),
-    subject: data.subject,
-    recipientLine: `Kính gửi: ${data.recipientName}`,
+    recipientLine: `Kính gửi: ${recipient}`,
     recipientAddress: data.recipientAddress ?? '',
-    bodyParagraphs: data.bodyParagraphs,
-    signerAuthority: upper(data.signerAuthority ?? DEFAULT_SIGNER_AUTHORITY),
-    signerTitle: upper(data.signerTitle),
+    bodyParagraphs: withEndMark(paragraphs),
+    signatureLines: signatureLines(data.issuer, data.signerTitle),
     signerName: data.signerName,
-    copyTo: copyToLines(data),
+    copyTo: [`${recipient}${data.recipientCopyNote ? ` ${data.recipientCopyNote}` : ''};`, 'Lưu: VT.'],
   };
 }
 
@@ -110,8 +97,15 @@ const NO_BORDER = { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' };
 const NO_BORDERS = { top: NO_BORDER, bottom: NO_BORDER, left: NO_BORDER, right: NO_BORDER, insideHorizontal: NO_BORDER, insideVertical: NO_BORDER };
 // A4 less the margins below (210 − 30 − 15 mm), in twips, shared by the two-column tables.
 const TEXT_WIDTH = mm(165);
-const LEFT_COL = Math.round(TEXT_WIDTH * 0.42);
-const RIGHT_COL = TEXT_WIDTH - LEFT_COL;
+/**
+ * The heading's columns. The national title, bold 13 pt, is about 96 mm of Times New Roman: its column leaves
+ * 101 mm of text so it stays on one line in Word and LibreOffice alike; 2 mm each side of the split is the gutter.
+ */
+const HEADING_LEFT = mm(62);
+const HEADING_RIGHT = TEXT_WIDTH - HEADING_LEFT;
+const GUTTER_HALF = mm(2);
+const SIGNATURE_LEFT = Math.round(TEXT_WIDTH * 0.45);
+const SIGNATURE_RIGHT = TEXT_WIDTH - SIGNATURE_LEFT;
 
 function line(text: string, opts: { size: number; bold?: boolean; italics?: boolean; underline?: boolean; align?: (typeof AlignmentType)[keyof typeof AlignmentType]; after?: number; before?: number }) {
   return new Paragraph({
@@ -124,24 +118,25 @@ function line(text: string, opts: { size: number; bold?: boolean; italics?: bool
 /** The short rule under the issuing unit's name (Decree 30, Appendix I: a line a third to a half as long). */
 const rule = (chars: number) => line('─'.repeat(chars), { size: 8 });
 
-function cell(width: number, children: Paragraph[]) {
-  return new TableCell({ width: { size: width, type: WidthType.DXA }, borders: NO_BORDERS, children });
+function cell(width: number, children: Paragraph[], margins: { left: number; right: number }) {
+  return new TableCell({ width: { size: width, type: WidthType.DXA }, borders: NO_BORDERS, margins: { ...margins, top: 0, bottom: 0 }, children });
 }
 
-function twoColumns(left: Paragraph[], right: Paragraph[]) {
+/** Two borderless columns filling the text width, a gutter between them and none on the outer edges. */
+function twoColumns(widths: [number, number], left: Paragraph[], right: Paragraph[]) {
   return new Table({
     width: { size: TEXT_WIDTH, type: WidthType.DXA },
-    columnWidths: [LEFT_COL, RIGHT_COL],
+    columnWidths: widths,
     layout: TableLayoutType.FIXED,
     borders: NO_BORDERS,
-    rows: [new TableRow({ children: [cell(LEFT_COL, left), cell(RIGHT_COL, right)] })],
+    rows: [new TableRow({ children: [cell(widths[0], left, { left: 0, right: GUTTER_HALF }), cell(widths[1], right, { left: GUTTER_HALF, right: 0 })] })],
   });
 }
 
 function heading(v: ReturnType<typeof letterViewModel>) {
   const left = [
-    ...(v.parentUnit ? [line(v.parentUnit, { size: 13 })] : []),
-    line(v.issuingUnit, { size: 13, bold: true }),
+    ...v.parentLines.map((l) => line(l, { size: 13 })),
+    ...v.issuerLines.map((l) => line(l, { size: 13, bold: true })),
     rule(12),
     line(v.numberLine, { size: 13, before: 80 }),
   ];
@@ -150,7 +145,7 @@ function heading(v: ReturnType<typeof letterViewModel>) {
     line(v.nationalMotto, { size: 14, bold: true, underline: true }),
     line(v.dateLine, { size: 14, italics: true, before: 240 }),
   ];
-  return twoColumns(left, right);
+  return twoColumns([HEADING_LEFT, HEADING_RIGHT], left, right);
 }
 
 function signature(v: ReturnType<typeof letterViewModel>) {
@@ -159,13 +154,12 @@ function signature(v: ReturnType<typeof letterViewModel>) {
     ...v.copyTo.map((c) => line(`- ${c}`, { size: 11, align: AlignmentType.LEFT })),
   ];
   const right = [
-    ...(v.signerAuthority ? [line(v.signerAuthority, { size: 14, bold: true })] : []),
-    line(v.signerTitle, { size: 14, bold: true }),
+    ...v.signatureLines.map((l) => line(l, { size: 14, bold: true })),
     // Room for the signature and the seal.
     line('', { size: 14, after: 1400 }),
     line(v.signerName, { size: 14, bold: true }),
   ];
-  return twoColumns(left, right);
+  return twoColumns([SIGNATURE_LEFT, SIGNATURE_RIGHT], left, right);
 }
 
 function body(v: ReturnType<typeof letterViewModel>) {
@@ -177,8 +171,7 @@ function body(v: ReturnType<typeof letterViewModel>) {
       children: [new TextRun({ text, font: FONT, size: pt(14) })],
     });
   return [
-    line(v.title, { size: 14, bold: true, before: 240 }),
-    line(v.subject, { size: 14, bold: true, after: 240 }),
+    line(v.title, { size: 14, bold: true, before: 360, after: 240 }),
     line(v.recipientLine, { size: 14, after: v.recipientAddress ? 0 : 240 }),
     ...(v.recipientAddress ? [line(v.recipientAddress, { size: 14, after: 240 })] : []),
     ...v.bodyParagraphs.map(paragraph),
@@ -192,7 +185,7 @@ export async function apologyLetterDocx(data: ApologyLetterData): Promise<Buffer
     children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ children: [PageNumber.CURRENT], font: FONT, size: pt(13) })] })],
   });
   const doc = new Document({
-    creator: v.issuingUnit,
+    creator: v.issuerLines.join(' '),
     title: `${v.title} ${v.numberLine}`,
     styles: { default: { document: { run: { font: FONT, size: pt(14) } } } },
     sections: [

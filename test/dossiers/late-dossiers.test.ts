@@ -6,7 +6,7 @@ import { makeProvince, makeStaff, makeUnit, makeUser } from '../helpers/factorie
 import { LateDossierModel } from '../../src/dossiers/model.js';
 import { lateDossiersWithoutSlip, lateDossierSummary } from '../../src/dossiers/service.js';
 import { AuditEntryModel } from '../../src/audit/model.js';
-import { readDocx } from '../letters/docx.js';
+import { docxAt } from '../letters/docx.js';
 
 describe('late dossiers and their apology slips', () => {
   let units: Awaited<ReturnType<typeof makeProvince>>;
@@ -42,8 +42,9 @@ describe('late dossiers and their apology slips', () => {
     reason: 'Hệ thống đăng ký hộ tịch điện tử gián đoạn.',
     newReturnDate: '10/03/2025',
     channel: 'SMS',
+    salutation: 'Bà',
     signerName: 'Lò Văn Phích',
-    signerTitle: 'Chủ tịch',
+    signerTitle: 'Trưởng bộ phận',
     issuedDate: '05/03/2025',
     ...over,
   });
@@ -169,42 +170,75 @@ describe('late dossiers and their apology slips', () => {
     expect(list.text).not.to.contain(`/dossiers/${withSlip}"`);
   });
 
-  it('when a slip is printed or downloaded, then it is the national form in Times New Roman with the dossier, the reason and the new date', async () => {
+  /** Thanh Nưa's one-stop centre, under the name the demo gives it (Decree 118/2025 capitalises "Phục vụ"). */
+  const centreOfThanhNua = () => makeUnit({ name: 'Trung tâm phục vụ hành chính công xã Thanh Nưa', kind: 'desk', parent: units.communeA });
+
+  it('when the centre issues a slip, then the form suggests its next number and offers its director’s titles, and the slip is the national form it signs', async () => {
+    const centre = await centreOfThanhNua();
     const agent = await signedIn('head');
-    const id = await recordDossier(agent);
+    const id = await recordDossier(agent, { unitId: String(centre._id) });
     expect((await agent.get(`/dossiers/${id}/slip`)).status).to.equal(404);
-    await submitForm(agent, `/dossiers/${id}`, `/dossiers/${id}/slip`, slipFields({ documentNumber: '07/PXL' }));
+    const form = await agent.get(`/dossiers/${id}`);
+    expect(form.text).to.contain('value="01/PXL-TTPVHCC"').and.contain('<option value="Giám đốc"').and.contain('<option value="Phó Giám đốc"').and.not.contain('<option value="Chủ tịch"');
+    expect(form.text).to.contain('Trung tâm Phục vụ hành chính công xã Thanh Nưa');
+    const issued = await submitForm(agent, `/dossiers/${id}`, `/dossiers/${id}/slip`, slipFields({ documentNumber: '01/PXL-TTPVHCC', signerTitle: 'Phó Giám đốc' }));
+    expect(issued.status, issued.text.slice(0, 300)).to.equal(302);
 
     const page = await agent.get(`/dossiers/${id}/slip`);
     expect(page.status).to.equal(200);
-    expect(page.text).to.contain('/public/css/print.css');
+    expect(page.text).to.contain('/public/css/print.css').and.contain('class="letter-nation-col"');
     expect(page.text).to.contain('PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ');
     expect(page.text).to.contain('Thanh Nưa, ngày 05 tháng 3 năm 2025');
 
-    const file = await agent.get(`/dossiers/${id}/slip.docx`).buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
-    expect(file.status).to.equal(200);
-    expect(file.headers['content-disposition']).to.contain('phieu-xin-loi-H12-34-250301-0007.docx');
-    const doc = await readDocx(file.body as Buffer);
+    const doc = await docxAt(agent, `/dossiers/${id}/slip.docx`);
+    expect(doc.res.headers['content-disposition']).to.contain('phieu-xin-loi-H12-34-250301-0007.docx');
     expect(doc.lines).to.include.members([
-      'XÃ THANH NƯA'.replace('XÃ', 'ỦY BAN NHÂN DÂN XÃ'),
-      'BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ',
-      'Số: 07/PXL',
+      'ỦY BAN NHÂN DÂN',
+      'XÃ THANH NƯA',
+      'TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG',
+      'Số: 01/PXL-TTPVHCC',
       'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
       'Độc lập - Tự do - Hạnh phúc',
       'Thanh Nưa, ngày 05 tháng 3 năm 2025',
       'PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ',
-      'Kính gửi: Ông/Bà Lò Thị Minh',
+      'Kính gửi: Bà Lò Thị Minh',
+      'Ngày 03/03/2025, Trung tâm Phục vụ hành chính công xã Thanh Nưa tiếp nhận giải quyết hồ sơ của Bà Lò Thị Minh, mã hồ sơ H12.34-250301-0007.',
       'Thời hạn giải quyết hồ sơ theo quy định: ngày 06/03/2025.',
-      'CHỦ TỊCH',
+      'Mong nhận được sự thông cảm của Bà./.',
+      'KT. GIÁM ĐỐC',
+      'PHÓ GIÁM ĐỐC',
       'Lò Văn Phích',
-      '- Ông/Bà Lò Thị Minh (gửi qua tin nhắn SMS);',
+      '- Bà Lò Thị Minh (gửi qua tin nhắn SMS);',
     ]);
+    // The centre issues it: no committee's collective signature, no "V/v", no unresolved salutation.
+    expect(doc.text).not.to.contain('TM. ỦY BAN NHÂN DÂN').and.not.to.contain('V/v').and.not.to.contain('Ông/Bà').and.not.to.contain('"');
     expect(doc.text).to.contain('Lý do: Hệ thống đăng ký hộ tịch điện tử gián đoạn.');
     expect(doc.text).to.contain('vào ngày 10/03/2025');
     expect(doc.documentXml).to.contain('w:ascii="Times New Roman"');
+  });
+
+  it('when a slip is signed with a title that is not the issuing unit’s, or without a salutation, then 422 beside the field and no slip', async () => {
+    const centre = await centreOfThanhNua();
+    const agent = await signedIn('head');
+    const id = await recordDossier(agent, { unitId: String(centre._id) });
+    const chairman = await submitForm(agent, `/dossiers/${id}`, `/dossiers/${id}/slip`, slipFields({ signerTitle: 'Chủ tịch' }));
+    expect(chairman.status).to.equal(422);
+    expect(chairman.text).to.contain('Chọn chức vụ người ký trong danh sách');
+    const noSalutation = await submitForm(agent, `/dossiers/${id}`, `/dossiers/${id}/slip`, slipFields({ signerTitle: 'Giám đốc', salutation: 'Ông/Bà' }));
+    expect(noSalutation.status).to.equal(422);
+    expect(noSalutation.text).to.contain('Vui lòng chọn Ông hoặc Bà.');
+    expect((await LateDossierModel.findById(id).lean())!.slip).to.equal(null);
+  });
+
+  it('when a slip issued before these rules was signed by the chairman at the centre, with no salutation or number, then it prints as the People’s Committee’s, neutrally, with the number left to the clerk', async () => {
+    const centre = await centreOfThanhNua();
+    const agent = await signedIn('head');
+    const id = await recordDossier(agent, { unitId: String(centre._id) });
+    const slip = { documentNumber: '', reason: 'Mất điện', newReturnDate: new Date(Date.UTC(2025, 2, 10)), channel: 'PAPER', signerName: 'Lò Văn Phích', signerTitle: 'Chủ tịch', issuedDate: new Date(Date.UTC(2025, 2, 5)) };
+    await LateDossierModel.updateOne({ _id: id }, { $set: { slip, breachesApology: 0 } });
+    const doc = await docxAt(agent, `/dossiers/${id}/slip.docx`);
+    expect(doc.lines).to.include.members(['ỦY BAN NHÂN DÂN', 'XÃ THANH NƯA', 'Kính gửi: Công dân Lò Thị Minh', 'TM. ỦY BAN NHÂN DÂN', 'CHỦ TỊCH', 'Mong nhận được sự thông cảm của công dân./.']);
+    expect(doc.text).to.contain('Ủy ban nhân dân xã Thanh Nưa tiếp nhận giải quyết hồ sơ').and.not.to.contain('Ông/Bà');
+    expect(doc.lines.find((l) => l.startsWith('Số:'))).to.match(/^Số:\s+\/PXL-UBND$/);
   });
 });

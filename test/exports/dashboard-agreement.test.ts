@@ -59,7 +59,7 @@ describe('exports: the workbooks’ summaries and the dashboard show the same fi
     const dossier = (n: string) => ({ unitId: String(w.deskA._id), dossierNumber: n, procedureName: 'Đăng ký khai sinh', applicantName: 'Lò Thị Minh', receivedDate: new Date(Date.UTC(year, 2, 2)), dueDate: new Date(Date.UTC(year, 2, 5)) });
     await recordLateDossier(actor, dossier('H12.34-260302-0001'));
     const slipped = await recordLateDossier(actor, dossier('H12.34-260302-0002'));
-    await issueSlip(actor, slipped, { reason: 'Mất điện', newReturnDate: new Date(Date.UTC(year, 2, 12)), channel: 'SMS', signerName: 'Lò Văn Phích', signerTitle: 'Chủ tịch', issuedDate: new Date(Date.UTC(year, 2, 6)) }, NOW);
+    await issueSlip(actor, slipped, { reason: 'Mất điện', newReturnDate: new Date(Date.UTC(year, 2, 12)), channel: 'SMS', salutation: 'Bà', signerName: 'Lò Văn Phích', signerTitle: 'Trưởng bộ phận', issuedDate: new Date(Date.UTC(year, 2, 6)) }, NOW);
     expect(await submitRating(w.deskA.code, { level: 'SATISFIED', criteria: [], website: '' }, NOW)).to.equal(true);
 
     province = await dashboard(actor, String(w.province._id), year, 3, testConfig(), NOW);

@@ -96,3 +96,32 @@ export function parseCsv(text: string): Grid {
   }
   return rows;
 }
+
+/**
+ * A Word document as LibreOffice Writer lays it out, read back by poppler: its PDF, and the PDF's text with the
+ * layout kept (`pdftotext -layout`), so a line that wraps in the document wraps here too.
+ */
+export async function laidOutByLibreOffice(docx: Buffer): Promise<{ pdf: Buffer; text: string }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'congboc-writer-'));
+  try {
+    const input = path.join(dir, 'document.docx');
+    fs.writeFileSync(input, docx);
+    const args = [`-env:UserInstallation=file://${path.join(dir, 'profile')}`, '--headless', '--norestore', '--nolockcheck', '--convert-to', 'pdf', '--outdir', dir, input];
+    await promisify(execFile)(SOFFICE, args, { timeout: LIBREOFFICE_TIMEOUT_MS - 10_000 });
+    const pdfFile = path.join(dir, 'document.pdf');
+    const { stdout } = await promisify(execFile)('pdftotext', ['-layout', pdfFile, '-'], { maxBuffer: 10_000_000 });
+    return { pdf: fs.readFileSync(pdfFile), text: stdout };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The first page of a PDF as a PNG (poppler's pdftoppm), for a person to look at. */
+export async function firstPagePng(pdf: Buffer, dpi = 80): Promise<Buffer> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'congboc-png-'));
+  fs.writeFileSync(path.join(dir, 'page.pdf'), pdf);
+  await promisify(execFile)('pdftoppm', ['-png', '-r', String(dpi), '-f', '1', '-l', '1', '-singlefile', path.join(dir, 'page.pdf'), path.join(dir, 'page')]);
+  const png = fs.readFileSync(path.join(dir, 'page.png'));
+  fs.rmSync(dir, { recursive: true, force: true });
+  return png;
+}

@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import JSZip from 'jszip';
 import { clearDatabase } from '../helpers/db.js';
 import { agentFor, login, submitForm, testApp, type Agent } from '../helpers/app.js';
 import { AuditEntryModel } from '../../src/audit/model.js';
@@ -7,6 +6,11 @@ import { IncidentReportModel, ReportNoticeModel } from '../../src/incidents/mode
 import { trackingView } from '../../src/incidents/service.js';
 import { fileAbout, makeWorld, settings, type World } from './world.js';
 import { tenAtOnce } from '../helpers/forms.js';
+import { UnitModel } from '../../src/units/model.js';
+import { docxAt } from '../letters/docx.js';
+
+/** A textarea's text as the browser shows it. */
+const decode = (html: string) => html.replace(/&#34;|&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
 async function as(username: string): Promise<Agent> {
   const agent = agentFor(testApp());
@@ -168,36 +172,80 @@ describe('case handling', () => {
 
     const form = await head.get(`/reports/${id}/letter`);
     expect(form.status).to.equal(200);
-    expect(form.text).to.contain('value="Ông/Bà Hoàng Văn Tỵ"').and.to.contain('000.00.12.H17-260105-0001');
+    expect(form.text).to.contain('value="Hoàng Văn Tỵ"').and.to.contain('000.00.12.H17-260105-0001');
     const saved = await submitForm(head, `/reports/${id}/letter`, `/reports/${id}/letter`, {
       documentNumber: '15/TXL-UBND',
       date: '05/02/2026',
-      recipientName: 'Ông Hoàng Văn Tỵ',
-      body: 'Đoạn thứ nhất của thư.\n\nThay mặt UBND xã, chúng tôi thành thật xin lỗi Ông.',
+      salutation: 'Ông',
+      recipientName: 'Hoàng Văn Tỵ',
+      body: 'Đoạn thứ nhất của thư.\n\nThay mặt UBND xã, chúng tôi thành thật xin lỗi Ông/Bà.',
       signerTitle: 'Chủ tịch',
       signerName: 'Lò Văn Phích',
     });
     expect(saved.status).to.equal(302);
+    expect((await IncidentReportModel.findById(id).lean())!.letter!.salutation).to.equal('Ông');
     const print = await head.get(`/reports/${id}/letter/print`);
     expect(print.status).to.equal(200);
-    expect(print.text).to.contain('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM').and.to.contain('Thanh Nưa, ngày 05 tháng 02 năm 2026');
+    expect(print.text).to.contain('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM').and.to.contain('Thanh Nưa, ngày 05 tháng 02 năm 2026').and.to.contain('Kính gửi: Ông Hoàng Văn Tỵ');
 
-    const docx = await head.get(`/reports/${id}/letter.docx`).buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
-    expect(docx.status).to.equal(200);
-    const xml = await (await JSZip.loadAsync(docx.body as Buffer)).file('word/document.xml')!.async('string');
-    const text = xml.replace(/<[^>]+>/g, '');
-    expect(text).to.contain('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM').and.to.contain('Thay mặt UBND xã, chúng tôi thành thật xin lỗi Ông.').and.to.contain('15/TXL-UBND');
-    expect(xml).to.contain('w:ascii="Times New Roman"');
+    const doc = await docxAt(head, `/reports/${id}/letter.docx`);
+    expect(doc.lines).to.include.members(['CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Kính gửi: Ông Hoàng Văn Tỵ', 'Thay mặt UBND xã, chúng tôi thành thật xin lỗi Ông./.', 'Số: 15/TXL-UBND', 'TM. ỦY BAN NHÂN DÂN', 'CHỦ TỊCH']);
+    expect(doc.text).not.to.contain('Ông/Bà').and.not.to.contain('V/v');
+    expect(doc.documentXml).to.contain('w:ascii="Times New Roman"');
 
     expect((await submitForm(head, `/reports/${id}`, `/reports/${id}/letter-sent`, { sentOn: '06/02/2026' })).status).to.equal(302);
     expect((await move(head, id, 'RESOLVED', 'Đã gửi thư xin lỗi')).status).to.equal(302);
     const done = (await IncidentReportModel.findById(id).lean())!;
     expect(done.status).to.equal('RESOLVED');
     expect(done.letterSentAt!.toISOString().slice(0, 10)).to.equal('2026-02-06');
+  });
+
+  /** A case about the desk of Thanh Nưa, substantiated, with these remedies recorded. */
+  async function substantiatedAtDesk(remedies: string[]): Promise<{ id: string; head: Agent }> {
+    const { report } = await fileAbout(w, { deskId: String(w.deskA._id), staffId: String(w.binh._id) }, { reporter: { source: 'CITIZEN', anonymous: false, name: 'Lường Văn Tâm' } });
+    const id = String(report._id);
+    const head = await as(w.headA.username);
+    await move(head, id, 'UNDER_REVIEW');
+    await move(head, id, 'SUBSTANTIATED', 'Có cơ sở');
+    for (const kind of remedies) expect((await submitForm(head, `/reports/${id}`, `/reports/${id}/remedies`, { kind, note: 'Ghi nhận' })).status).to.equal(302);
+    return { id, head };
+  }
+
+  it('when the first draft is written, then it names the desk by its proper name, quotes the criteria in curly quotes, suggests the next number, and states only the remedies recorded', async () => {
+    await UnitModel.updateOne({ _id: w.deskA._id }, { $set: { name: 'Trung tâm phục vụ hành chính công xã Thanh Nưa' } });
+    const apologyOnly = await substantiatedAtDesk(['APOLOGY']);
+    const draft = (await apologyOnly.head.get(`/reports/${apologyOnly.id}/letter`)).text;
+    const body = decode(/<textarea[^>]*name="body"[^>]*>([\s\S]*?)<\/textarea>/.exec(draft)![1]!);
+    expect(body).to.contain('tại Trung tâm Phục vụ hành chính công xã Thanh Nưa,').and.not.to.contain(' — ');
+    expect(body).to.match(/quy tắc ứng xử \(“[^”]+”(, “[^”]+”)*\)/).and.not.to.contain('"');
+    expect(body).to.contain('Ủy ban nhân dân xã Thanh Nưa xác định nội dung phản ánh là có cơ sở');
+    expect(body).not.to.match(/chấn chỉnh|nhắc nhở|kỷ luật|cam kết/);
+    expect(draft).to.contain(`value="01/TXL-UBND"`);
+
+    const withReminder = await substantiatedAtDesk(['APOLOGY', 'REMINDER_TRAINING']);
+    const second = decode(/<textarea[^>]*name="body"[^>]*>([\s\S]*?)<\/textarea>/.exec((await withReminder.head.get(`/reports/${withReminder.id}/letter`)).text)![1]!);
+    expect(second).to.contain('Ủy ban nhân dân xã Thanh Nưa đã nhắc nhở, bồi dưỡng cán bộ, công chức có liên quan.').and.not.to.contain('kỷ luật');
+  });
+
+  it('when the handler picks no salutation or a title that does not sign for the commune, then 422 beside the field and nothing is saved', async () => {
+    const { id, head } = await substantiatedAtDesk(['APOLOGY']);
+    const fields = { documentNumber: '01/TXL-UBND', date: '05/02/2026', salutation: 'Ông', recipientName: 'Lường Văn Tâm', body: 'Xin lỗi Ông/Bà.', signerTitle: 'Chủ tịch', signerName: 'Lò Văn Phích' };
+    const noSalutation = await submitForm(head, `/reports/${id}/letter`, `/reports/${id}/letter`, { ...fields, salutation: '' });
+    expect(noSalutation.status).to.equal(422);
+    expect(noSalutation.text).to.contain('Vui lòng chọn Ông hoặc Bà.');
+    const director = await submitForm(head, `/reports/${id}/letter`, `/reports/${id}/letter`, { ...fields, signerTitle: 'Giám đốc' });
+    expect(director.status).to.equal(422);
+    expect(director.text).to.contain('Chọn chức vụ người ký trong danh sách');
+    expect((await IncidentReportModel.findById(id).lean())!.letter!.documentNumber).to.equal('');
+  });
+
+  it('when a letter saved before the salutation was asked is printed, then it reads neutrally instead of “Ông/Bà”', async () => {
+    const { id, head } = await substantiatedAtDesk(['APOLOGY']);
+    const legacy = { documentNumber: '03/TXL-UBND', date: new Date(Date.UTC(2026, 1, 5)), recipientName: 'Ông/Bà Lường Văn Tâm', recipientAddress: '', body: 'Ông/Bà đã phản ánh. Chúng tôi xin lỗi Ông/Bà.', signerTitle: 'Chủ tịch', signerName: 'Lò Văn Phích' };
+    await IncidentReportModel.updateOne({ _id: id }, { $set: { letter: legacy } });
+    const doc = await docxAt(head, `/reports/${id}/letter.docx`);
+    expect(doc.lines).to.include.members(['Kính gửi: Công dân Lường Văn Tâm', 'Công dân đã phản ánh. Chúng tôi xin lỗi công dân./.']);
+    expect(doc.text).not.to.contain('Ông/Bà');
   });
 
   it('when the head replies and notes, then the reporter sees the reply but never the internal note', async () => {

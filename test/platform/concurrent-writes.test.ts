@@ -63,7 +63,7 @@ describe('ten saves of one record at once', function () {
     const recorded = await submitForm(head, '/dossiers/new', '/dossiers', { unitId: String(w.deskA._id), dossierNumber: 'H12.34-250301-0007', procedureName: 'Đăng ký kết hôn', applicantName: 'Lò Thị Minh', receivedDate: '03/03/2025', dueDate: '06/03/2025' });
     expect(recorded.status).to.equal(302);
     const id = recorded.headers.location!.split('/').pop()!;
-    const answers = await tenAtOnce(w.headA.username, `/dossiers/${id}`, `/dossiers/${id}/slip`, (i) => ({ reason: `Lý do ${i}`, newReturnDate: '10/03/2025', channel: 'SMS', signerName: 'Lò Văn Phích', signerTitle: 'Chủ tịch', issuedDate: '05/03/2025' }));
+    const answers = await tenAtOnce(w.headA.username, `/dossiers/${id}`, `/dossiers/${id}/slip`, (i) => ({ reason: `Lý do ${i}`, newReturnDate: '10/03/2025', channel: 'SMS', salutation: 'Bà', signerName: 'Lò Văn Phích', signerTitle: 'Trưởng bộ phận', issuedDate: '05/03/2025' }));
     expect(answers.map((a) => a.status).sort()).to.deep.equal([302, 409, 409, 409, 409, 409, 409, 409, 409, 409]);
     const dossier = (await LateDossierModel.findById(id).lean())!;
     expect(dossier.slip!.reason).to.equal(`Lý do ${answers.findIndex((a) => a.status === 302)}`);
