@@ -121,6 +121,7 @@ export const reportMessages = catalogue({
       notices: {
         title: 'Thông báo về phản ánh', empty: 'Không có thông báo.', EXPLANATION_REQUESTED: 'Đề nghị giải trình về phản ánh {{number}} trước ngày {{date}}',
         CASE_ESCALATED: 'Phản ánh {{number}} quá hạn xử lý, được báo lên đơn vị bạn', open: 'Xem',
+        CASE_REOPENED: 'Người gửi phản ánh {{number}} báo chưa được giải quyết: hồ sơ được mở lại, hạn xem xét {{date}}',
       },
       explanation: {
         title: 'Giải trình về phản ánh {{number}}', intro: 'Bạn được đề nghị giải trình về nội dung phản ánh dưới đây. Người gửi phản ánh không được tiết lộ.',
@@ -270,6 +271,7 @@ export const reportMessages = catalogue({
       notices: {
         title: 'Report notices', empty: 'No notices.', EXPLANATION_REQUESTED: 'Please explain report {{number}} by {{date}}',
         CASE_ESCALATED: 'Report {{number}} is overdue and was escalated to your unit', open: 'Open',
+        CASE_REOPENED: 'The reporter of {{number}} says it is not resolved: the case was reopened, review due {{date}}',
       },
       explanation: {
         title: 'Explanation for report {{number}}', intro: 'You are asked to explain the matter below. Who filed the report is not disclosed.',

@@ -235,9 +235,9 @@ reporterIdentitySchema.index({ userId: 1 });
 export type ReporterIdentity = InferSchemaType<typeof reporterIdentitySchema> & { _id: Types.ObjectId };
 export const ReporterIdentityModel = mongoose.model('ReporterIdentity', reporterIdentitySchema);
 
-export const NOTICE_KINDS = ['EXPLANATION_REQUESTED', 'CASE_ESCALATED'] as const;
+export const NOTICE_KINDS = ['EXPLANATION_REQUESTED', 'CASE_ESCALATED', 'CASE_REOPENED'] as const;
 
-/** In-app notices: the subject's request for an explanation, escalations for the level above. */
+/** In-app notices: the subject's request for an explanation, escalations for the level above, reopenings for the handler. */
 const reportNoticeSchema = new Schema(
   {
     userId: { type: Schema.Types.ObjectId, ref: 'User', required: true },

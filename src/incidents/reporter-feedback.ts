@@ -4,10 +4,12 @@ import { workingDaysFrom } from '../holidays/index.js';
 import { recordsChanged } from '../shared/changes.js';
 import { vietnamDay } from '../shared/dates.js';
 import { Conflict } from '../shared/errors.js';
+import { unitsSnapshot } from '../units/index.js';
 import { updateCase } from './case-writes.js';
 import { countCase } from './counters.js';
+import { leadersOf } from './deadlines.js';
 import { stageDays } from './handling.js';
-import type { FeedbackLevel, IncidentReport, ReportStatus } from './model.js';
+import { ReportNoticeModel, type FeedbackLevel, type IncidentReport, type ReportStatus } from './model.js';
 import { answerToSettlement, isSettled, reporterCase, settledAt, type ReporterAccess } from './reporter-case.js';
 import { AUDIT_TYPE } from './service.js';
 import type { ReportSettings } from './settings.js';
@@ -61,6 +63,7 @@ export async function reopenByReporter(access: ReporterAccess, reason: string, s
   });
   await countCase(report, { ...report, status: REOPENED_TO });
   await recordsChanged(report.unitPath, report.year);
+  await tellHandlers(report, now, dueAt);
   await audit.record({
     actor: null,
     objectType: AUDIT_TYPE,
@@ -70,4 +73,11 @@ export async function reopenByReporter(access: ReporterAccess, reason: string, s
     after: { status: REOPENED_TO, dueAt },
     unitPath: report.handlerUnitPath,
   });
+}
+
+/** The handling unit's heads (never the person concerned) find the reopened case among their notices. */
+async function tellHandlers(report: IncidentReport, now: Date, dueAt: Date | null): Promise<void> {
+  const unit = (await unitsSnapshot()).byId(report.handlerUnitId) ?? null;
+  const heads = await leadersOf(unit, report.excludedUserIds, new Map());
+  if (heads.length) await ReportNoticeModel.insertMany(heads.map((u) => ({ userId: u._id, reportId: report._id, kind: 'CASE_REOPENED', at: now, dueAt })));
 }

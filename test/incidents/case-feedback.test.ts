@@ -6,7 +6,7 @@ import { AuditEntryModel } from '../../src/audit/model.js';
 import { workingDaysFrom } from '../../src/holidays/index.js';
 import * as handling from '../../src/incidents/handling.js';
 import { caseCounts, recountCases } from '../../src/incidents/counters.js';
-import { IncidentReportModel } from '../../src/incidents/model.js';
+import { IncidentReportModel, ReportNoticeModel } from '../../src/incidents/model.js';
 import { vietnamDay } from '../../src/shared/dates.js';
 import * as statistics from '../../src/statistics/index.js';
 import { asActor, fileAbout, makeWorld, settings, type World } from './world.js';
@@ -132,6 +132,10 @@ describe("the reporter's questionnaire and 'not resolved'", () => {
     await recountCases();
     expect(await settledAndOpen()).to.deep.equal({ RESOLVED: 0, UNDER_REVIEW: 1 });
 
+    const notices = await ReportNoticeModel.find({ reportId: stored._id, kind: 'CASE_REOPENED' }).lean();
+    expect(notices.map((n) => String(n.userId))).to.deep.equal([String(w.headA._id)]);
+    expect(notices[0]!.dueAt!.getTime()).to.equal(stored.dueAt!.getTime());
+
     const page = await citizen.get('/tra-cuu/ho-so');
     expect(page.text).to.contain('Đã mở lại phản ánh; đơn vị xử lý sẽ xem xét tiếp.').and.to.contain('Bạn báo chưa được giải quyết, phản ánh được mở lại').and.to.contain('data-due-at');
     expect(page.text).not.to.contain('data-questionnaire').and.not.to.contain('data-finding');
@@ -139,6 +143,7 @@ describe("the reporter's questionnaire and 'not resolved'", () => {
 
     const head = agentFor(testApp());
     await login(head, w.headA.username);
+    expect((await head.get('/reports/notices')).text).to.contain(`Người gửi phản ánh ${report.caseNumber} báo chưa được giải quyết`);
     const handlerPage = await head.get(`/reports/${id}`);
     expect(handlerPage.text).to.contain(REASON).and.to.contain('Người gửi báo chưa được giải quyết, phản ánh được mở lại');
 
