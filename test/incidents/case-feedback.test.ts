@@ -35,6 +35,12 @@ describe("the reporter's questionnaire and 'not resolved'", () => {
     const reopen = await post(citizen, '/tra-cuu/ho-so/chua-giai-quyet', { reason: REASON });
     expect(reopen.status).to.equal(409);
     expect((await IncidentReportModel.findById(report._id).lean())!.feedback).to.deep.equal([]);
+
+    // A browser that opened no case cannot answer for one.
+    const stranger = agentFor(testApp());
+    const _csrf = await csrfFrom(stranger, '/tra-cuu');
+    expect((await stranger.post('/tra-cuu/ho-so/danh-gia').type('form').send({ _csrf, level: 'SATISFIED' })).status).to.equal(404);
+    expect((await stranger.post('/tra-cuu/ho-so/chua-giai-quyet').type('form').send({ _csrf, reason: REASON })).status).to.equal(404);
   });
 
   it('when the case is settled, then the reporter answers once (level and comment), a second answer gets 409, bad input 422, no token 403, and the audit names no one', async () => {
