@@ -55,6 +55,10 @@ export const dashboardMessages = catalogue({
         chartLabel: 'Biểu đồ cột chồng: số phản ánh theo tháng, chia theo trạng thái',
         month: 'Tháng',
         total: 'Tổng',
+        feedback: 'Người phản ánh đánh giá kết quả xử lý',
+        feedbackIntro: 'Ý kiến của người gửi khi phản ánh được giải quyết xong ("Bạn có hài lòng với kết quả xử lý?"); mỗi lần giải quyết một ý kiến.',
+        feedbackAnswer: 'Ý kiến', feedbackCount: 'Số ý kiến',
+        feedbackKinds: { satisfied: 'Hài lòng', neutral: 'Bình thường', dissatisfied: 'Không hài lòng', reopened: 'Chưa được giải quyết (mở lại)' },
       },
       satisfaction: {
         title: 'Mức độ hài lòng theo tháng',
@@ -132,6 +136,10 @@ export const dashboardMessages = catalogue({
         chartLabel: 'Stacked bar chart: reports per month, by status',
         month: 'Month',
         total: 'Total',
+        feedback: "Reporters' rating of the handling",
+        feedbackIntro: 'What reporters answered once their report was settled ("Are you satisfied with how your report was handled?"); one answer each time it is settled.',
+        feedbackAnswer: 'Answer', feedbackCount: 'Answers',
+        feedbackKinds: { satisfied: 'Satisfied', neutral: 'Neither', dissatisfied: 'Not satisfied', reopened: 'Not resolved (reopened)' },
       },
       satisfaction: {
         title: 'Satisfaction by month',

@@ -51,10 +51,14 @@ export interface Dashboard {
   completion: { periodKey: string; total: number; finalised: number; rate: number | null }[];
   heatmap: { unitName: string; cells: HeatCell[] }[];
   incidentsByMonth: { month: number; byStatus: Shown[]; total: Shown }[];
+  /** Reporters' answers to the questionnaire once their case was settled, suppressed like every report count. */
+  handlingFeedback: { kind: keyof statistics.HandlingFeedback; count: Shown }[];
   statuses: string[];
   satisfaction: { month: number; total: number; satisfied: number; rate: number | null }[];
   warnings: EarlyWarning[];
 }
+
+const HANDLING_FEEDBACK_KINDS = ['satisfied', 'neutral', 'dissatisfied', 'reopened'] as const;
 
 export const rate = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
 
@@ -161,6 +165,7 @@ export async function dashboard(actor: Actor, unitId: string, year: number, thre
     completion,
     heatmap,
     incidentsByMonth,
+    handlingFeedback: HANDLING_FEEDBACK_KINDS.map((kind) => ({ kind, count: suppress(f.handlingFeedback[kind] ?? 0, threshold) })),
     statuses,
     satisfaction,
     warnings: allWarnings.slice(0, 50),

@@ -9,6 +9,7 @@ import * as reports from './service.js';
 import type { ReportSettings } from './settings.js';
 import { citizenReportForm, messageForm, trackForm } from './schemas.js';
 import { PUBLIC_LAYOUT, reportSubmitLimiter, reporterUnnamedInLog, str } from './route-support.js';
+import { reporterCaseLocals, reporterCaseRoutes, type ReporterDoor } from './reporter-routes.js';
 import { forgetReceipt, keepReceipt, receiptPages } from './sealed-receipt.js';
 
 /** The honeypot: hidden from people, filled in by bots. */
@@ -99,17 +100,26 @@ export function citizenReportsRouter(config: Config): Router {
     }
   });
 
-  async function trackedLocals(req: Request, res: Response) {
-    const id = req.session.trackedReportId;
-    if (!id) throw new NotFound('reports.track.notFound');
-    return { layout: PUBLIC_LAYOUT, title: res.locals.t('reports.track.title'), view: await reports.trackingView(id, settings), formAction: '/tra-cuu/ho-so/tin-nhan' };
-  }
+  const trackedDoor: ReporterDoor = {
+    route: '/tra-cuu/ho-so',
+    href: () => '/tra-cuu/ho-so',
+    access: (req) => ({ trackedId: req.session.trackedReportId }),
+    slugs: { feedback: 'danh-gia', reopen: 'chua-giai-quyet', letter: 'thu-xin-loi' },
+    layout: PUBLIC_LAYOUT,
+    messageHref: () => '/tra-cuu/ho-so/tin-nhan',
+    canForget: true,
+    limiter: reportSubmitLimiter(settings),
+  };
+  const trackedLocals = reporterCaseLocals(trackedDoor, settings);
 
-  // GET /tra-cuu/ho-so — status and messages of the case opened in this session
+  // GET /tra-cuu/ho-so — the case opened in this session: its timeline, replies, finding, remedies, letter, questionnaire
   router.get('/tra-cuu/ho-so', async (req, res) => {
     if (!req.session.trackedReportId) return res.redirect('/tra-cuu');
-    res.render('public/case', await trackedLocals(req, res));
+    res.render('public/case', { ...(await trackedLocals(req, res)), values: {}, errors: {} });
   });
+
+  // POST /tra-cuu/ho-so/danh-gia, …/chua-giai-quyet; GET …/thu-xin-loi and …/thu-xin-loi.docx
+  reporterCaseRoutes(router, trackedDoor, settings);
 
   // POST /tra-cuu/ho-so/tin-nhan — the reporter adds a message or details
   router.post(

@@ -65,7 +65,7 @@ export async function escalateOverdue(now = new Date(), deps: { settings?: Repor
 /** The active accounts holding a head or admin grant on the unit itself (not the subject of the case). */
 type Leader = { _id: Types.ObjectId; email?: string | null; displayName: string; roles: { role: string; unitId: Types.ObjectId }[] };
 
-async function leadersOf(unit: Pick<UnitInfo, '_id'> | null, excluded: readonly Types.ObjectId[], cache: Map<string, Promise<Leader[]>>) {
+export async function leadersOf(unit: Pick<UnitInfo, '_id'> | null, excluded: readonly Types.ObjectId[], cache: Map<string, Promise<Leader[]>>) {
   if (!unit) return [];
   // No $elemMatch on FerretDB v1: match the unit, then check the role of that very grant here. (A dotted path is not
   // pushed down either: the accounts are read once per unit and run.)

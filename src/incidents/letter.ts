@@ -114,9 +114,13 @@ export async function saveLetter(actor: Actor, id: string, input: LetterInput): 
   await audit.record({ actor, objectType: AUDIT_TYPE, objectId: report._id, action: 'letter', before: { letter: report.letter ?? null }, after: { letter }, unitPath: report.handlerUnitPath });
 }
 
-/** The saved letter as the letters feature takes it. */
+/** The saved letter as the letters feature takes it, for a handler. */
 export async function letterData(actor: Actor, id: string): Promise<ApologyLetterData> {
-  const report = await caseFor(actor, id);
+  return letterDataOf(await caseFor(actor, id));
+}
+
+/** The saved letter of a case as the letters feature takes it (the issuing unit is the commune reported about). */
+export async function letterDataOf(report: IncidentReport): Promise<ApologyLetterData> {
   assertApology(report);
   const l = report.letter;
   if (!l?.documentNumber || !l.date) throw new Conflict('reports.errors.letterNotDrafted');
@@ -138,7 +142,9 @@ export async function letterData(actor: Actor, id: string): Promise<ApologyLette
 }
 
 export async function letterDocx(actor: Actor, id: string): Promise<{ buffer: Buffer; fileName: string }> {
-  const data = await letterData(actor, id);
-  const report = await caseFor(actor, id);
-  return { buffer: await apologyLetterDocx(data), fileName: `thu-xin-loi-${report.caseNumber}.docx` };
+  return letterDocxOf(await caseFor(actor, id));
+}
+
+export async function letterDocxOf(report: IncidentReport): Promise<{ buffer: Buffer; fileName: string }> {
+  return { buffer: await apologyLetterDocx(await letterDataOf(report)), fileName: `thu-xin-loi-${report.caseNumber}.docx` };
 }

@@ -50,6 +50,8 @@ const transitionSchema = new Schema(
     note: { type: String, default: '' },
     /** Whether the stage being left had passed its deadline. */
     late: { type: Boolean, default: false },
+    /** The reporter sent the settled case back ("chưa được giải quyết"): no user, no name. */
+    byReporter: { type: Boolean, default: false },
   },
   { _id: false },
 );
@@ -60,6 +62,23 @@ const remedySchema = new Schema(
     note: { type: String, default: '' },
     at: { type: Date, required: true },
     byName: { type: String, default: '' },
+  },
+  { _id: false },
+);
+
+/** The reporter's answer to "Bạn có hài lòng với kết quả xử lý?", or NOT_RESOLVED when they sent the case back. */
+export const FEEDBACK_LEVELS = ['SATISFIED', 'NEUTRAL', 'DISSATISFIED'] as const;
+export type FeedbackLevel = (typeof FEEDBACK_LEVELS)[number];
+export const FEEDBACK_ANSWERS = [...FEEDBACK_LEVELS, 'NOT_RESOLVED'] as const;
+export type FeedbackAnswer = (typeof FEEDBACK_ANSWERS)[number];
+
+const feedbackSchema = new Schema(
+  {
+    at: { type: Date, required: true },
+    /** The settlement answered (the case's closedAt then): one answer each time the case is settled. */
+    closedAt: { type: Date, required: true },
+    answer: { type: String, enum: FEEDBACK_ANSWERS, required: true },
+    comment: { type: String, default: '' },
   },
   { _id: false },
 );
@@ -159,6 +178,8 @@ const incidentReportSchema = new Schema(
       signerName: { type: String, default: '' },
     },
     letterSentAt: { type: Date, default: null },
+    /** The reporter's answers to the questionnaire, one per settlement (see feedbackSchema). */
+    feedback: { type: [feedbackSchema], default: [] },
 
     /** The subject's evaluation of the period the incident fell in, when one exists. */
     evaluationId: { type: Schema.Types.ObjectId, ref: 'Evaluation', default: null },
@@ -218,9 +239,9 @@ reporterIdentitySchema.index({ userId: 1 });
 export type ReporterIdentity = InferSchemaType<typeof reporterIdentitySchema> & { _id: Types.ObjectId };
 export const ReporterIdentityModel = mongoose.model('ReporterIdentity', reporterIdentitySchema);
 
-export const NOTICE_KINDS = ['EXPLANATION_REQUESTED', 'CASE_ESCALATED'] as const;
+export const NOTICE_KINDS = ['EXPLANATION_REQUESTED', 'CASE_ESCALATED', 'CASE_REOPENED'] as const;
 
-/** In-app notices: the subject's request for an explanation, escalations for the level above. */
+/** In-app notices: the subject's request for an explanation, escalations for the level above, reopenings for the handler. */
 const reportNoticeSchema = new Schema(
   {
     userId: { type: Schema.Types.ObjectId, ref: 'User', required: true },

@@ -34,6 +34,8 @@ import {
 
 import { reportSubmitLimiter, reporterUnnamedInLog, str } from './route-support.js';
 import { keepReceipt, receiptPages } from './sealed-receipt.js';
+import { myReports } from './reporter-case.js';
+import { reporterCaseLocals, reporterCaseRoutes, type ReporterDoor } from './reporter-routes.js';
 
 /** Mounted at /reports: signed-in staff file peer reports; heads and administrators handle cases. */
 export function reportsRouter(config: Config): Router {
@@ -79,13 +81,27 @@ export function reportsRouter(config: Config): Router {
 
   // GET /reports/mine — the named reports I filed
   router.get('/mine', async (req, res) => {
-    res.render('incidents/mine', { title: res.locals.t('reports.peer.mine'), rows: await reports.myReports(actor(req)) });
+    res.render('incidents/mine', { title: res.locals.t('reports.peer.mine'), rows: await myReports(actor(req)) });
   });
+
+  const mineDoor: ReporterDoor = {
+    route: '/mine/:id',
+    href: (req) => `/reports/mine/${String(req.params.id)}`,
+    access: (req) => ({ actor: actor(req), id: String(req.params.id) }),
+    slugs: { feedback: 'feedback', reopen: 'reopen', letter: 'letter' },
+    messageHref: null,
+    canForget: false,
+    limiter: submitLimiter,
+  };
+  const mineLocals = reporterCaseLocals(mineDoor, settings);
 
   // GET /reports/mine/:id — one of them, as its reporter sees it
   router.get('/mine/:id', async (req, res) => {
-    res.render('public/case', { title: res.locals.t('reports.track.title'), view: await reports.myReport(actor(req), String(req.params.id), settings), formAction: null });
+    res.render('public/case', { ...(await mineLocals(req, res)), values: {}, errors: {} });
   });
+
+  // POST /reports/mine/:id/feedback, …/reopen; GET …/letter and …/letter.docx
+  reporterCaseRoutes(router, mineDoor, settings);
 
   // ---------- the person reported about ----------
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checkbox, dateInput, objectId, optionalObjectId, optionalText, requiredText } from '../shared/validation.js';
-import { REMEDY_KINDS, REPORT_KINDS, REPORT_STATUSES } from './model.js';
+import { FEEDBACK_LEVELS, REMEDY_KINDS, REPORT_KINDS, REPORT_STATUSES } from './model.js';
 import { SALUTATIONS } from '../letters/index.js';
 
 /** A checkbox group arrives as nothing, one string or several. */
@@ -52,6 +52,10 @@ export type PeerReportInput = z.infer<typeof peerReportForm>;
 
 export const trackForm = z.object({ code: requiredText(40) });
 export const messageForm = z.object({ text: requiredText(2000) });
+
+/** The reporter's questionnaire once the case is settled, and "not resolved" with its reason. */
+export const feedbackForm = z.object({ level: z.enum(FEEDBACK_LEVELS, 'reports.caseView.levelNeeded'), comment: optionalText(1000) });
+export const reopenForm = z.object({ reason: z.string('reports.caseView.reasonNeeded').trim().min(1, 'reports.caseView.reasonNeeded').max(2000) });
 
 export const transitionForm = z.object({
   to: z.enum(REPORT_STATUSES),

@@ -230,31 +230,8 @@ export async function findByTrackingCode(raw: string, settings: ReportSettings, 
   return report;
 }
 
-function assertTrackable(report: IncidentReport, settings: ReportSettings, now: Date): void {
+export function assertTrackable(report: IncidentReport, settings: ReportSettings, now: Date): void {
   if (report.closedAt && now.getTime() - report.closedAt.getTime() > settings.REPORT_TRACKING_DAYS_AFTER_CLOSE * 86_400_000) throw new TrackingExpired();
-}
-
-/** What the reporter sees through the code: no handler notes, no identities, no subject account. */
-export async function trackingView(reportId: string, settings: ReportSettings, now = new Date()) {
-  const report = await IncidentReportModel.findById(oid(reportId)).lean<IncidentReport>();
-  if (!report) throw new NotFound('reports.track.notFound');
-  assertTrackable(report, settings, now);
-  const labels = await criterionLabels(report);
-  return {
-    caseNumber: report.caseNumber,
-    status: report.status,
-    receivedAt: report.receivedAt,
-    unitName: report.unitName,
-    staffName: report.staffName,
-    occurredAt: report.occurredAt,
-    place: report.place,
-    description: report.description,
-    dossierNumber: report.dossierNumber,
-    criteria: report.criterionCodes.map((c) => ({ code: c, label: labels.get(c)?.plain ?? c })),
-    messages: report.messages,
-    outcome: report.outcome,
-    closed: FINAL_STATUSES.includes(report.status as ReportStatus),
-  };
 }
 
 /** A message or more details from the reporter, through the code. */
@@ -308,21 +285,6 @@ export async function reporterIdentity(actor: Actor, id: string) {
   const identity = await ReporterIdentityModel.findOne({ reportId: report._id }).lean();
   await audit.record({ actor, objectType: AUDIT_TYPE, objectId: report._id, action: 'viewReporterIdentity', unitPath: report.handlerUnitPath });
   return { report, identity };
-}
-
-/** The named reports a staff member filed, newest first (anonymous ones are followed by their code). */
-export async function myReports(actor: Actor) {
-  const identities = await ReporterIdentityModel.find({ userId: actor.userId }).select('reportId').lean();
-  const rows = await Promise.all(identities.map((i) => IncidentReportModel.findById(i.reportId).select('caseNumber kind status receivedAt unitName staffName messages').lean()));
-  return rows.filter((r) => r != null).sort((a, b) => b.receivedAt.getTime() - a.receivedAt.getTime());
-}
-
-/** One of the reporter's own named reports, as the tracking page shows it. */
-export async function myReport(actor: Actor, id: string, settings: ReportSettings) {
-  const report = await loadCase(id);
-  const mine = await ReporterIdentityModel.exists({ reportId: report._id, userId: actor.userId });
-  if (!mine) throw new Forbidden();
-  return trackingView(String(report._id), settings);
 }
 
 /** Case numbers by id, for lists that only hold ids (notices). */

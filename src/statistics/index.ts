@@ -13,7 +13,7 @@ import { computeOwnFigures, type ReportingUnit } from './sources.js';
  * last change. See model.ts for the freshness rule.
  */
 
-export type { UnitYearFigures } from './model.js';
+export type { HandlingFeedback, UnitYearFigures } from './model.js';
 
 export interface ReportingUnitFigures {
   unitId: string;
@@ -119,7 +119,7 @@ async function readFigures(root: Pick<ReportingUnit, '_id'>, year: number): Prom
 export function emptyFigures(): UnitYearFigures {
   return {
     staff: 0, activeStaff: 0, under40: 0, periods: {}, results: {}, evaluatedStaff: 0, fullyCompliant: 0, reports: {}, reportsByCriterion: {},
-    substantiatedByCriterion: {}, ratings: {}, ratingsByDesk: {}, classification: {}, unclassified: 0, lateDossiers: 0, apologyBreaches: 0,
+    substantiatedByCriterion: {}, handlingFeedback: { satisfied: 0, neutral: 0, dissatisfied: 0, reopened: 0 }, ratings: {}, ratingsByDesk: {}, classification: {}, unclassified: 0, lateDossiers: 0, apologyBreaches: 0,
   };
 }
 
@@ -155,6 +155,8 @@ export function sumFigures(list: readonly UnitYearFigures[]): UnitYearFigures {
     for (const [m, byStatus] of Object.entries(f.reports)) addCounts((total.reports[m] ??= {}), byStatus);
     addCounts(total.reportsByCriterion, f.reportsByCriterion);
     addCounts(total.substantiatedByCriterion, f.substantiatedByCriterion);
+    const h = f.handlingFeedback;
+    if (h) for (const k of ['satisfied', 'neutral', 'dissatisfied', 'reopened'] as const) total.handlingFeedback[k] += h[k];
     for (const [m, r] of Object.entries(f.ratings)) {
       const t = (total.ratings[m] ??= { total: 0, satisfied: 0 });
       t.total += r.total;

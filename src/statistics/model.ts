@@ -53,7 +53,7 @@ export interface StoredFigures {
 }
 
 /** Bumped when UnitYearFigures gains or changes a figure: stored figures of another shape are recomputed. */
-export const FIGURES_SHAPE = 3;
+export const FIGURES_SHAPE = 4;
 
 /**
  * A reporting unit's own figures for one year: what the dashboard and the yearly workbooks' summaries show, one
@@ -98,6 +98,12 @@ export interface UnitYearFigures {
   reportsByCriterion: Record<string, number>;
   /** Substantiated reports per confirmed criterion (a report confirmed on two criteria counts once for each). */
   substantiatedByCriterion: Record<string, number>;
+  /**
+   * Reporters' answers to "Bạn có hài lòng với kết quả xử lý?" on the unit's reports of the year (by the incident's
+   * year, as `reports`): one per settlement, so a case reopened ("chưa được giải quyết") and settled again counts its
+   * reopening and then its rating.
+   */
+  handlingFeedback: HandlingFeedback;
   /** Ratings per month (1–12): all and satisfied. */
   ratings: Record<string, { total: number; satisfied: number }>;
   /** The same per rated desk (or unit) and month: the satisfaction report's rows. */
@@ -108,6 +114,13 @@ export interface UnitYearFigures {
   /** Late one-stop dossiers (by due date) and those among them with no apology slip ("Xin lỗi" breaches). */
   lateDossiers: number;
   apologyBreaches: number;
+}
+
+export interface HandlingFeedback {
+  satisfied: number;
+  neutral: number;
+  dissatisfied: number;
+  reopened: number;
 }
 
 export const FiguresModel = mongoose.model('StatisticsFigures', figuresSchema, 'statisticsfigures');

@@ -23,6 +23,8 @@ function ownedBy(unit: ReportingUnit): RecordsOf {
   return COMMUNE_KINDS.includes(unit.kind) ? { under: unit._id } : { on: unit._id };
 }
 
+const FEEDBACK_FIGURE = { SATISFIED: 'satisfied', NEUTRAL: 'neutral', DISSATISFIED: 'dissatisfied', NOT_RESOLVED: 'reopened' } as const;
+
 const bump = (map: Record<string, number>, key: string | number, by = 1) => (map[key] = (map[key] ?? 0) + by);
 
 /** Staff looked up one by one (`_id`): people the unit evaluated whose staff record now sits elsewhere. */
@@ -51,6 +53,7 @@ export async function computeOwnFigures(unit: ReportingUnit, year: number): Prom
     reports: {},
     reportsByCriterion: {},
     substantiatedByCriterion: {},
+    handlingFeedback: { satisfied: 0, neutral: 0, dissatisfied: 0, reopened: 0 },
     ratings: {},
     ratingsByDesk: {},
     classification: {},
@@ -110,6 +113,7 @@ export async function computeOwnFigures(unit: ReportingUnit, year: number): Prom
   for (const r of reports) {
     bump((figures.reports[r.month] ??= {}), r.status);
     for (const code of r.criterionCodes ?? []) bump(figures.reportsByCriterion, code);
+    for (const f of r.feedback ?? []) figures.handlingFeedback[FEEDBACK_FIGURE[f.answer]]++;
     if (!r.substantiated) continue;
     for (const code of r.confirmedCriterionCodes ?? []) bump(figures.substantiatedByCriterion, code);
     if (r.staffId) withIncidents.add(String(r.staffId));

@@ -3,7 +3,7 @@ import { clearDatabase } from '../helpers/db.js';
 import { agentFor, login, submitForm, testApp, type Agent } from '../helpers/app.js';
 import { AuditEntryModel } from '../../src/audit/model.js';
 import { IncidentReportModel, ReportNoticeModel } from '../../src/incidents/model.js';
-import { trackingView } from '../../src/incidents/service.js';
+import { reporterCase, reporterCaseView } from '../../src/incidents/reporter-case.js';
 import { fileAbout, makeWorld, settings, type World } from './world.js';
 import { tenAtOnce } from '../helpers/forms.js';
 import { UnitModel } from '../../src/units/model.js';
@@ -257,7 +257,7 @@ describe('case handling', () => {
     const stored = (await IncidentReportModel.findById(id).lean())!;
     expect(stored.messages.map((m) => m.text)).to.deep.equal(['Cảm ơn ông, chúng tôi đang xác minh.']);
     expect(stored.internalNotes.map((n) => n.text)).to.deep.equal(['Nội bộ: kiểm tra camera.']);
-    const view = await trackingView(id, settings);
+    const view = await reporterCaseView(await reporterCase({ trackedId: id }, settings));
     expect(JSON.stringify(view)).to.contain('đang xác minh').and.not.to.contain('camera');
   });
 });

@@ -65,7 +65,7 @@ describe('text that looks like markup or a formula is shown as text', function (
   it('when staff names hold markup or start like a formula, then the commune workbook has them as plain text cells, never formulas', async () => {
     await makeStaff({ fullName: SCRIPT_NAME, unit: w.communeA });
     await makeStaff({ fullName: FORMULA_NAME, unit: w.communeA });
-    const wb = readWorkbook(await workbookBuffer('commune', w.communeA, vietnamYear()));
+    const wb = readWorkbook(await workbookBuffer('COMMUNE', w.communeA, vietnamYear()));
     const cells = Object.values(wb.Sheets['Cán bộ']!).filter((c): c is XLSX.CellObject => typeof c === 'object' && c !== null && 'v' in c);
     const named = (text: string) => cells.filter((c) => c.v === text);
     for (const name of [SCRIPT_NAME, FORMULA_NAME]) {
