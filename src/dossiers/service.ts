@@ -129,6 +129,8 @@ function display(d: LateDossier) {
     unitName: d.unitName,
     handlingStaffName: d.handlingStaffName,
     breachesApology: d.breachesApology === 1,
+    // The slip is owed before the result falls due: one dated on or after the due date was sent late.
+    slipLate: d.slip != null && d.slip.issuedDate >= d.dueDate,
     slip: d.slip
       ? {
           documentNumber: d.slip.documentNumber,

@@ -122,6 +122,20 @@ describe('late dossiers and their apology slips', () => {
     expect(await LateDossierModel.countDocuments({ dossierNumber: 'H12.34-250301-0007' })).to.equal(2);
   });
 
+  it('when the slip is dated on or after the due date, then the list and the dossier flag it as late; one issued before is not flagged', async () => {
+    const agent = await signedIn('head');
+    const onTime = await recordDossier(agent);
+    const late = await recordDossier(agent, { dossierNumber: 'H12.34-250301-0008', dueDate: '04/03/2025' });
+    expect((await submitForm(agent, `/dossiers/${onTime}`, `/dossiers/${onTime}/slip`, slipFields())).status).to.equal(302);
+    expect((await submitForm(agent, `/dossiers/${late}`, `/dossiers/${late}/slip`, slipFields())).status).to.equal(302);
+    const list = await agent.get('/dossiers');
+    const rowOf = (number: string) => list.text.slice(list.text.indexOf(number), list.text.indexOf('</tr>', list.text.indexOf(number)));
+    expect(rowOf('H12.34-250301-0008')).to.contain('Phiếu lập muộn');
+    expect(rowOf('H12.34-250301-0007')).to.not.contain('Phiếu lập muộn');
+    expect((await agent.get(`/dossiers/${late}`)).text).to.contain('data-slip-late');
+    expect((await agent.get(`/dossiers/${onTime}`)).text).to.not.contain('data-slip-late');
+  });
+
   it('when a slip was already issued, then a second one is refused with 409 and the first is kept', async () => {
     const agent = await signedIn('head');
     const id = await recordDossier(agent);
