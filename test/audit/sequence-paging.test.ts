@@ -55,7 +55,8 @@ const oldestFirst = (a: Entry, b: Entry) => -newestFirst(a, b);
 
 /** The reference: one pass over the whole collection, as the page read it before the numbering. */
 function referenceRows(all: readonly Entry[], actor: Actor, filter: AuditFilter): Entry[] {
-  const roots = new Set(actor.roles.filter((g) => g.role === 'admin').map((g) => String(g.unitId)));
+  // Administrators and heads read the log of their units.
+  const roots = new Set(actor.roles.filter((g) => g.role === 'admin' || g.role === 'head').map((g) => String(g.unitId)));
   const name = filter.actorName ? foldForSearch(filter.actorName) : '';
   const from = filter.from ? localDayStart(filter.from).getTime() : -Infinity;
   let to = Infinity;
