@@ -124,6 +124,7 @@ export function citizenReportsRouter(config: Config): Router {
   // POST /tra-cuu/ho-so/tin-nhan — the reporter adds a message or details
   router.post(
     '/tra-cuu/ho-so/tin-nhan',
+    submitLimiter,
     formPost({
       schema: messageForm,
       view: 'public/case',

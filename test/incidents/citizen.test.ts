@@ -161,6 +161,22 @@ describe('citizen reports', () => {
     expect(await IncidentReportModel.countDocuments()).to.equal(limit);
   });
 
+  it('when one client sends more messages on a case than the hourly limit of public posts, then 429 and the extra is not stored', async () => {
+    const limit = settings.REPORT_RATE_LIMIT_PER_HOUR;
+    const agent = agentFor(testApp());
+    expect((await fileViaForm(agent, w)).status).to.equal(302);
+    const code = await receiptCode(agent);
+    const lookupToken = await csrfFrom(agent, '/tra-cuu');
+    const found = await agent.post('/tra-cuu').type('form').send({ _csrf: lookupToken, code });
+    expect(found.status).to.equal(302);
+    const _csrf = await csrfFrom(agent, '/tra-cuu/ho-so');
+    const statuses = [];
+    // The report used one post of the hour.
+    for (let i = 1; i <= limit; i++) statuses.push((await agent.post('/tra-cuu/ho-so/tin-nhan').type('form').send({ _csrf, text: `Bổ sung ${i}` })).status);
+    expect(statuses).to.deep.equal([...Array<number>(limit - 1).fill(302), 429]);
+    expect((await IncidentReportModel.findOne({}).lean())!.messages).to.have.length(limit - 1);
+  });
+
   it('when the text is too long, then 422 rather than a stored essay', async () => {
     const agent = agentFor(testApp());
     const res = await fileViaForm(agent, w, { description: 'a'.repeat(4001) });
