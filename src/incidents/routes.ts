@@ -42,7 +42,8 @@ export function reportsRouter(config: Config): Router {
   const settings: ReportSettings = config;
   const router = Router();
   router.use(requireLogin);
-  router.use(['/receipt', '/mine'], reporterUnnamedInLog);
+  // Opening the form too: the time someone opened it would point at the case filed a minute later.
+  router.use(['/new', '/receipt', '/mine'], reporterUnnamedInLog);
   router.post('/', reporterUnnamedInLog);
   const submitLimiter = reportSubmitLimiter(settings);
 

@@ -168,7 +168,8 @@ export async function checkRetaliation(change: EvaluationChange) {
     objectType: AUDIT_TYPE,
     objectId: flag._id,
     action: 'retaliationFlagged',
-    after: { evaluatorName: flag.evaluatorName, staffName: flag.staffName, scoreBefore: flag.scoreBefore, scoreAfter: flag.scoreAfter },
+    // Not the person who reported: the warning itself (province only) names them; the log never does.
+    after: { evaluatorName: flag.evaluatorName, scoreBefore: flag.scoreBefore, scoreAfter: flag.scoreAfter },
     unitPath: flag.provinceId ? [flag.provinceId] : [],
   });
   return flag.toObject();

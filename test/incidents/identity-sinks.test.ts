@@ -1,0 +1,114 @@
+import { expect } from 'chai';
+import mongoose from 'mongoose';
+import { AuditEntryModel } from '../../src/audit/model.js';
+import { UserModel } from '../../src/auth/model.js';
+import { checkRetaliation } from '../../src/incidents/index.js';
+import * as handling from '../../src/incidents/handling.js';
+import { escalateOverdue } from '../../src/incidents/deadlines.js';
+import { IncidentReportModel } from '../../src/incidents/model.js';
+import type { OutgoingMail } from '../../src/notifications/mailer.js';
+import { agentFor, csrfFrom, login, testApp, type Agent } from '../helpers/app.js';
+import { clearDatabase } from '../helpers/db.js';
+import { logSink } from '../helpers/log-sink.js';
+import { asActor, makeWorld, settings, type World } from './world.js';
+
+/**
+ * A denouncer's identity (Luật Tố cáo 2018 Art. 9) is seen only by the province, through the audited identity view:
+ * it is never written to the audit log, the request log, a notice or an e-mail — whatever happens to the case.
+ */
+
+const ADDRESS = 'Bản Na Hai, xã Thanh Nưa';
+const PHONE = '0987654321';
+
+async function as(username: string): Promise<Agent> {
+  const agent = agentFor(testApp());
+  await login(agent, username);
+  return agent;
+}
+
+/** Every document of the collections a notice can be written to, as text. */
+async function notices(): Promise<string> {
+  const names = (await mongoose.connection.db!.collections()).map((c) => c.collectionName).filter((n) => /notice|notification/i.test(n));
+  const parts = await Promise.all(names.map(async (n) => JSON.stringify(await mongoose.connection.db!.collection(n).find({}).toArray())));
+  return parts.join('\n');
+}
+
+describe('a denouncer’s identity in the audit log, the request log, notices and e-mails', function () {
+  this.timeout(120_000);
+  let w: World;
+  beforeEach(async () => {
+    await clearDatabase();
+    w = await makeWorld();
+  });
+
+  it('when a colleague’s denunciation goes through the whole handling, then no sink names them, their account or their contact', async () => {
+    const secrets = () => [w.namUser.displayName, String(w.namUser._id), String(w.nam._id), ADDRESS, PHONE];
+    const logMark = logSink.mark();
+    const nam = await as(w.namUser.username);
+    const _csrf = await csrfFrom(nam, `/reports/new?unit=${w.communeA._id}`);
+    const filed = await nam
+      .post('/reports')
+      .type('form')
+      .send({ _csrf, kind: 'TO_CAO', unitId: String(w.communeA._id), staffId: String(w.lan._id), criterionCodes: ['K5'], occurredOn: new Date().toISOString().slice(0, 10), description: 'Đồng chí nhận tiền để giải quyết hồ sơ nhanh.', address: ADDRESS, phone: PHONE });
+    expect(filed.status).to.equal(302);
+    await nam.get('/reports/receipt');
+    const report = (await IncidentReportModel.findOne({}).lean())!;
+    const id = String(report._id);
+
+    // The handling, by the head; the explanation, by the person reported about.
+    const head = await asActor(w.headA._id);
+    await handling.transition(head, id, { to: 'UNDER_REVIEW', note: 'Bắt đầu xác minh.' }, settings);
+    await handling.submitExplanation(await asActor(w.lanUser._id), id, 'Tôi không nhận tiền.');
+    await handling.addReply(head, id, 'Đơn vị đã tiếp nhận tố cáo.');
+    await handling.addNote(head, id, 'Đối chiếu sổ theo dõi hồ sơ.');
+    await handling.extendDeadline(head, id, { days: 5, reason: 'Cần thêm thời gian xác minh.' });
+    // Overdue later: the escalation job notifies and mails the leaders above.
+    await UserModel.updateOne({ _id: w.admin._id }, { $set: { email: 'sonoivu@dienbien.example.vn' } });
+    const mails: OutgoingMail[] = [];
+    await escalateOverdue(new Date(Date.now() + 120 * 86_400_000), { settings, mailer: { send: async (m) => void mails.push(m) } });
+    await handling.transition(head, id, { to: 'SUBSTANTIATED', note: 'Có cơ sở.', confirmedCodes: ['K5'] }, settings);
+    await handling.addRemedy(head, id, { kind: 'DISCIPLINE_REFERRAL', note: 'Đề nghị xem xét kỷ luật.' });
+    await handling.transition(head, id, { to: 'RESOLVED', note: 'Đã xử lý.' }, settings);
+
+    // The denouncer follows the case and answers; the province looks at who they are.
+    expect((await nam.get('/reports/mine')).status).to.equal(200);
+    const page = `/reports/mine/${id}`;
+    expect((await nam.get(page)).status).to.equal(200);
+    const answer = await nam.post(`${page}/feedback`).type('form').send({ _csrf: await csrfFrom(nam, page), level: 'SATISFIED', comment: 'Cảm ơn.' });
+    expect(answer.status).to.equal(302);
+    const admin = await as(w.admin.username);
+    expect((await admin.get(`/reports/${id}/reporter`)).text).to.contain(w.namUser.displayName);
+
+    const audit = JSON.stringify(await AuditEntryModel.find({}).lean());
+    const logged = logSink
+      .since(logMark)
+      .split('\n')
+      // Signing in is not about the case; every line after it is checked.
+      .filter((line) => !line.includes('"url":"/login"'))
+      .join('\n');
+    const noticed = await notices();
+    const mailed = JSON.stringify(mails);
+    expect(audit.length, 'the audit log recorded the handling').to.be.above(1000);
+    expect(noticed.length, 'notices were written').to.be.above(10);
+    expect(mails.length, 'the escalation mailed the province').to.be.above(0);
+    for (const secret of secrets()) {
+      expect(audit, `audit log holds ${secret}`).not.to.contain(secret);
+      expect(logged.split("\n").filter((l) => l.includes(secret)).map((l) => /"url":"[^"]*"/.exec(l)?.[0] ?? l.slice(0, 200)), `request log holds ${secret}`).to.deep.equal([]);
+      expect(noticed, `notices hold ${secret}`).not.to.contain(secret);
+      expect(mailed, `e-mails hold ${secret}`).not.to.contain(secret);
+    }
+  });
+
+  it('when a head lowers the evaluation of a colleague who denounced them, then the retaliation warning reaches the province without naming the denouncer in the audit log', async () => {
+    const nam = await as(w.namUser.username);
+    const _csrf = await csrfFrom(nam, `/reports/new?unit=${w.communeA._id}`);
+    await nam
+      .post('/reports')
+      .type('form')
+      .send({ _csrf, kind: 'TO_CAO', unitId: String(w.communeA._id), staffId: String(w.chairA._id), criterionCodes: ['K5'], occurredOn: new Date().toISOString().slice(0, 10), description: 'Chủ tịch xã gây khó khăn.', address: ADDRESS, phone: PHONE });
+    const flag = await checkRetaliation({ staffId: w.nam._id, evaluatorUserId: w.headA._id, scoreBefore: 80, scoreAfter: 60 });
+    expect(flag, 'the warning was raised').to.not.equal(null);
+    const audit = JSON.stringify(await AuditEntryModel.find({}).lean());
+    for (const secret of [w.namUser.displayName, String(w.namUser._id), String(w.nam._id), ADDRESS, PHONE]) expect(audit, `audit log holds ${secret}`).not.to.contain(secret);
+  });
+});
