@@ -49,6 +49,11 @@ const POLICY: Record<string, ActorName[]> = {
   'POST /tra-cuu': ANYONE,
   'GET /tra-cuu/ho-so': ANYONE,
   'POST /tra-cuu/ho-so/tin-nhan': ANYONE,
+  // The case opened by a code in this browser (none here: 404 for everyone).
+  'POST /tra-cuu/ho-so/danh-gia': ANYONE,
+  'POST /tra-cuu/ho-so/chua-giai-quyet': ANYONE,
+  'GET /tra-cuu/ho-so/thu-xin-loi': ANYONE,
+  'GET /tra-cuu/ho-so/thu-xin-loi.docx': ANYONE,
   'POST /tra-cuu/thoat': ANYONE,
   'GET /danh-gia/:deskCode': ANYONE,
   'POST /danh-gia/:deskCode': ANYONE,
@@ -127,6 +132,10 @@ const POLICY: Record<string, ActorName[]> = {
   'GET /reports/mine': SIGNED_IN,
   // Only its reporter (none of these actors filed the case used here).
   'GET /reports/mine/:id': [],
+  'POST /reports/mine/:id/feedback': [],
+  'POST /reports/mine/:id/reopen': [],
+  'GET /reports/mine/:id/letter': [],
+  'GET /reports/mine/:id/letter.docx': [],
   'GET /reports/notices': SIGNED_IN,
   // Only the person reported about, once asked for an explanation.
   'GET /reports/explanations/:id': [],
