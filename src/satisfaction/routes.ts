@@ -89,15 +89,15 @@ export function kioskRouter(ratingsPer10Minutes: number): Router {
 }
 
 /** Mounted at /satisfaction: heads and administrators of the desks' units. */
-export function satisfactionRouter(config: Pick<Config, 'PUBLIC_BASE_URL'>): Router {
+export function satisfactionRouter(config: Pick<Config, 'PUBLIC_BASE_URL' | 'SUPPRESS_BELOW'>): Router {
   const router = Router();
   router.use(requireLogin, manager);
 
   // GET /satisfaction — the satisfaction rate per desk and month (?unit=&from=YYYY-MM&to=YYYY-MM)
   router.get('/', async (req, res) => {
     const query = reportQuery.parse(req.query);
-    const [report, units] = await Promise.all([service.satisfactionReport(actor(req), query), service.reportUnitOptions(actor(req))]);
-    res.render('satisfaction/report', { title: res.locals.t('satisfaction.report.title'), report, units });
+    const [report, units] = await Promise.all([service.satisfactionReport(actor(req), query, config.SUPPRESS_BELOW), service.reportUnitOptions(actor(req))]);
+    res.render('satisfaction/report', { title: res.locals.t('satisfaction.report.title'), report, units, suppressBelow: config.SUPPRESS_BELOW });
   });
 
   // GET /satisfaction/desks — the desks' kiosks, scales and QR codes

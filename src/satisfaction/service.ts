@@ -13,6 +13,7 @@ import { activeStaffUnder, staffMember } from '../staff/index.js';
 import { versionInForce } from '../conduct-code/index.js';
 import { DeskSettingsModel, RatingModel, SCALES, type RatingLevel, type ScaleSize } from './model.js';
 import type { RatingInput } from './schemas.js';
+import { feedbackOfDesks } from './feedback.js';
 import { recordsChanged } from '../shared/changes.js';
 import * as statistics from '../statistics/index.js';
 import { isCommuneLevel, unitsByIds, unitsSnapshot, isAliveAt, isDesk } from '../units/index.js';
@@ -247,7 +248,7 @@ export async function satisfactionRate(unitId: Types.ObjectId, fromKey: string, 
 }
 
 /** The satisfaction rate of a unit (with the units it took over in a merger) per desk and month. */
-export async function satisfactionReport(actor: Actor, query: { unit: string; from?: string; to?: string }, now = new Date()) {
+export async function satisfactionReport(actor: Actor, query: { unit: string; from?: string; to?: string }, suppressBelow: number, now = new Date()) {
   const unit = await reportUnit(actor, query.unit);
   const period = normalisePeriod(query.from, query.to, now);
   const months = monthKeys(period.from, period.to);
@@ -266,7 +267,8 @@ export async function satisfactionReport(actor: Actor, query: { unit: string; fr
     .sort((a, b) => compareVietnamese(a.name, b.name));
   const monthTotals = months.map((key) => sum(deskIds.map((id) => at(id, key))));
   const overall = sum([...cells.values()]);
-  return { unit: { id: String(unit._id), name: unit.name }, period, months, rows, monthTotals, overall };
+  const feedback = await feedbackOfDesks(unit, months, suppressBelow);
+  return { unit: { id: String(unit._id), name: unit.name }, period, months, rows, monthTotals, overall, feedback };
 }
 
 /** Units the actor may pick on the report page: everything they manage that is still open, largest first (desks appear as rows of their commune). */

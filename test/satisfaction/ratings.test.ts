@@ -231,6 +231,28 @@ describe('satisfaction pages for heads: the rate table, scales and QR codes', ()
     expect(form.text).to.contain(`name="unitId" value="${units.communeA._id}"`);
   });
 
+  it('when citizens tick what went wrong and comment, then the head sees the ticks per desk and per officer (small numbers as "<3") and the latest comments, escaped', async () => {
+    const lan = await makeStaff({ fullName: 'Quàng Thị Lan', unit: units.deskA });
+    const binh = await makeStaff({ fullName: 'Lường Văn Bình', unit: units.deskA });
+    const at = (day: number) => new Date(Date.UTC(2025, 1, day, 3));
+    const rating = (over: Record<string, unknown>) => ({ unitId: units.deskA._id, unitPath: units.deskA.path, scale: 3, level: 'DISSATISFIED', ratedAt: at(10), ...over });
+    await RatingModel.insertMany([
+      ...Array.from({ length: 5 }, (_, i) => rating({ officerId: lan._id, criteria: ['X1'], comment: i === 4 ? 'Chờ lâu mới được tiếp.' : '', ratedAt: at(10 + i) })),
+      rating({ criteria: ['L2', 'X1'], comment: 'Không chào hỏi <b>ai cả</b>.', ratedAt: at(20) }),
+      rating({ officerId: binh._id, level: 'SATISFIED', ratedAt: at(21) }),
+    ]);
+    const page = await (await signedIn('head')).get(`/satisfaction?unit=${units.communeA._id}&from=2025-01&to=2025-03`);
+    const section = page.text.slice(page.text.indexOf(`data-desk-feedback="${units.deskA._id}"`));
+    expect(section).to.contain('7 lượt đánh giá');
+    expect(section).to.match(/X1 — [^:]+: <strong>6<\/strong>/);
+    expect(section).to.match(/L2 — [^:]+: <strong>&lt;3<\/strong>/);
+    const officerRow = (name: string) => section.slice(section.indexOf(`<th scope="row">${name}</th>`), section.indexOf('</tr>', section.indexOf(`<th scope="row">${name}</th>`)));
+    expect(officerRow('Quàng Thị Lan')).to.contain('<td class="num">5</td><td class="num">0</td><td class="num">5</td>');
+    expect(officerRow('Lường Văn Bình')).to.contain('<td class="num">&lt;3</td><td class="num">&lt;3</td><td class="num">0</td>');
+    expect(section.indexOf('Không chào hỏi &lt;b&gt;ai cả&lt;/b&gt;.'), 'newest comment first').to.be.greaterThan(-1).and.lessThan(section.indexOf('Chờ lâu mới được tiếp.'));
+    expect(section).to.not.contain('<b>ai cả</b>');
+  });
+
   it('when the head switches a desk to the 5-level scale, then the kiosk offers five levels and the change is audited', async () => {
     const agent = await signedIn('head');
     const list = await agent.get('/satisfaction/desks');
