@@ -1,3 +1,4 @@
+import { shownText } from '../shared/suppression.js';
 import { isId } from '../shared/ids.js';
 import { vietnamYear } from '../shared/dates.js';
 import { createRequire } from 'node:module';
@@ -47,7 +48,7 @@ export function dashboardRouter(config: Config): Router {
       units: await service.dashboardUnits(who),
       pct: (x: number | null) => (x === null ? '—' : percent.format(x)),
       ratio: service.rate,
-      shown: (v: service.Shown) => (typeof v === 'number' ? v.toLocaleString(locale) : `<${v.below}`),
+      shown: shownText(locale),
       // For the charts: numbers, with suppressed cells as gaps (null), never the hidden count.
       chartJson: JSON.stringify(chartData(data, res.locals.t)).replace(/</g, '\\u003c'),
     });

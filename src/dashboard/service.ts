@@ -17,11 +17,8 @@ import { findUnitOr404 } from '../units/index.js';
  * year as in the first.
  */
 
-/** A count as shown: below the threshold (but not zero) it is hidden, so reporters cannot be identified. */
-export type Shown = number | { below: number };
-export function suppress(n: number, threshold: number): Shown {
-  return n > 0 && n < threshold ? { below: threshold } : n;
-}
+import { suppress, type Shown } from '../shared/suppression.js';
+export type { Shown };
 
 export interface HeatCell {
   rate: number | null;

@@ -3,6 +3,7 @@ import { versionInForce } from '../conduct-code/index.js';
 import { staffNames } from '../staff/index.js';
 import { isDesk, unitsSnapshot, type UnitInfo } from '../units/index.js';
 import { RatingModel } from './model.js';
+import { suppress, type Shown } from '../shared/suppression.js';
 
 /**
  * What citizens told a desk beyond their rating: the criteria they ticked as "went wrong" and their comments, per desk
@@ -15,19 +16,15 @@ import { RatingModel } from './model.js';
 export const FEEDBACK_DESK_LIMIT = 6;
 const LATEST_COMMENTS = 10;
 
-export type Count = { n: number } | { below: number };
-
 export interface DeskFeedback {
   deskId: string;
   name: string;
   ratings: number;
   /** Criteria ticked as not right, most ticked first. */
-  ticks: { code: string; label: { vi: string; en: string }; count: Count }[];
-  officers: { name: string; ratings: Count; satisfied: Count; ticks: Count }[];
+  ticks: { code: string; label: { vi: string; en: string }; count: Shown }[];
+  officers: { name: string; ratings: Shown; satisfied: Shown; ticks: Shown }[];
   comments: { at: Date; officerName: string; text: string }[];
 }
-
-const shown = (n: number, threshold: number): Count => (n > 0 && n < threshold ? { below: threshold } : { n });
 
 interface RatingRow {
   officerId?: Types.ObjectId | null;
@@ -62,13 +59,13 @@ export async function feedbackOfDesks(unit: UnitInfo, months: readonly string[],
         deskId: String(desk._id),
         name: desk.name,
         ratings: rows.length,
-        ticks: [...ticked].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([code, n]) => ({ code, label: labels.get(code) ?? { vi: code, en: code }, count: shown(n, suppressBelow) })),
+        ticks: [...ticked].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([code, n]) => ({ code, label: labels.get(code) ?? { vi: code, en: code }, count: suppress(n, suppressBelow) })),
         officers: [...byOfficer]
           .map(([id, list]) => ({
             name: names.get(id) ?? '',
-            ratings: shown(list.length, suppressBelow),
-            satisfied: shown(list.filter((r) => r.satisfied === 1).length, suppressBelow),
-            ticks: shown(list.reduce((n, r) => n + (r.criteria?.length ?? 0), 0), suppressBelow),
+            ratings: suppress(list.length, suppressBelow),
+            satisfied: suppress(list.filter((r) => r.satisfied === 1).length, suppressBelow),
+            ticks: suppress(list.reduce((n, r) => n + (r.criteria?.length ?? 0), 0), suppressBelow),
           }))
           .sort((a, b) => a.name.localeCompare(b.name, 'vi')),
         comments: rows
