@@ -1,5 +1,6 @@
 import type { Types } from 'mongoose';
 import { mapLimited } from '../shared/batches.js';
+import { monthKeysBetween, vietnamMonth } from '../shared/dates.js';
 import { IncidentReportModel } from './model.js';
 
 /** What evaluations need of a substantiated report: the head sees it beside the criteria it confirmed. */
@@ -49,9 +50,8 @@ const substantiated = (d: FoundDoc): SubstantiatedIncident => ({
  * years of history. A person reported in another unit before moving here is not among them.
  */
 export async function substantiatedIncidentsUnder(unitId: Types.ObjectId, from: Date, to: Date): Promise<SubstantiatedIncident[]> {
-  const months: string[] = [];
-  for (let m = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), 1)); m < to; m = new Date(Date.UTC(m.getUTCFullYear(), m.getUTCMonth() + 1, 1)))
-    months.push(`${m.getUTCFullYear()}-${String(m.getUTCMonth() + 1).padStart(2, '0')}`);
+  // The months of the calendar days from `from` to the day before `to` (reports are keyed by the incident's day).
+  const months = monthKeysBetween(vietnamMonth(from).key, vietnamMonth(new Date(to.getTime() - 86_400_000)).key);
   const docs = (
     await Promise.all(
       months.map((periodKey) =>

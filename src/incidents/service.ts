@@ -8,7 +8,7 @@ import * as audit from '../audit/index.js';
 import { publishedVersion, versionInForce } from '../conduct-code/index.js';
 import type { CodeVersion } from '../conduct-code/index.js';
 import { workingDaysFrom } from '../holidays/index.js';
-import { vietnamDay } from '../shared/dates.js';
+import { vietnamDay, vietnamMonth } from '../shared/dates.js';
 import { AppError, Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
 import { compareVietnamese, compareVietnameseNames } from '../shared/text.js';
 import * as staffService from '../staff/index.js';
@@ -147,7 +147,7 @@ export async function fileReport(input: ReportInput, reporter: Reporter, setting
     receivedAt: now,
     year: day.getUTCFullYear(),
     month: day.getUTCMonth() + 1,
-    periodKey: `${day.getUTCFullYear()}-${String(day.getUTCMonth() + 1).padStart(2, '0')}`,
+    periodKey: vietnamMonth(day).key,
     status: 'RECEIVED' as ReportStatus,
     history: [{ from: null, to: 'RECEIVED', at: now, note: '' }],
     handlerUnitId: routing.handlerUnit._id,

@@ -1,5 +1,5 @@
 import { isId } from '../shared/ids.js';
-import { vietnamMonth } from '../shared/dates.js';
+import { monthKeysBetween, vietnamMonth } from '../shared/dates.js';
 import { Types } from 'mongoose';
 import { upserting } from '../db/errors.js';
 import QRCode from 'qrcode';
@@ -161,19 +161,7 @@ export function ratePercent(satisfied: number, total: number): number | null {
   return total > 0 ? Math.round((satisfied * 1000) / total) / 10 : null;
 }
 
-
-
-export function monthKeys(fromKey: string, toKey: string): string[] {
-  const keys: string[] = [];
-  let [y, m] = fromKey.split('-').map(Number) as [number, number];
-  for (let guard = 0; guard < MAX_MONTHS; guard++) {
-    const key = `${y}-${String(m).padStart(2, '0')}`;
-    keys.push(key);
-    if (key >= toKey) break;
-    if (++m > 12) [y, m] = [y + 1, 1];
-  }
-  return keys;
-}
+const monthKeys = (fromKey: string, toKey: string) => monthKeysBetween(fromKey, toKey, MAX_MONTHS);
 
 function shiftMonth(key: string, by: number): string {
   const [y, m] = key.split('-').map(Number) as [number, number];

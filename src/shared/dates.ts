@@ -52,6 +52,19 @@ export function vietnamMonth(at: Date): { year: number; month: number; key: stri
   return { year: local.year(), month: local.month() + 1, key: local.format('YYYY-MM') };
 }
 
+/** The 'YYYY-MM' keys from one month to another, both included (at most `limit` of them). */
+export function monthKeysBetween(fromKey: string, toKey: string, limit = Number.POSITIVE_INFINITY): string[] {
+  const keys: string[] = [];
+  let [y, m] = fromKey.split('-').map(Number) as [number, number];
+  for (let guard = 0; guard < limit; guard++) {
+    const key = `${y}-${String(m).padStart(2, '0')}`;
+    keys.push(key);
+    if (key >= toKey) break;
+    if (++m > 12) [y, m] = [y + 1, 1];
+  }
+  return keys;
+}
+
 /** The moment a Vietnamese calendar day (given as UTC midnight) starts: 00:00 in Việt Nam. */
 export function vietnamDayStart(day: Date): Date {
   return dayjs.tz(dayjs.utc(day).format('YYYY-MM-DD'), VIETNAM_TZ).toDate();
