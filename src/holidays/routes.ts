@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import { actor, requireLogin, requireRole } from '../auth/index.js';
 import { flash } from '../shared/flash.js';
 import { formPost } from '../shared/forms.js';
@@ -15,6 +15,12 @@ function yearOf(req: Request): number {
 }
 
 const kindOptions = (t: (k: string) => string) => HOLIDAY_KINDS.map((k) => ({ value: k, label: t(`holidays.kinds.${k}`) }));
+
+/** For signed-in pages: the years whose deadlines are being counted without a calendar (`calendarGaps`). */
+export async function calendarGapLocals(req: Request, res: Response, next: NextFunction): Promise<void> {
+  res.locals.calendarGaps = req.user ? await holidays.yearsWithoutCalendar() : [];
+  next();
+}
 
 /** Mounted at /holidays: administrators only. */
 export function holidaysRouter(): Router {

@@ -1,4 +1,3 @@
-import type { NextFunction, Request, Response } from 'express';
 import { isId } from '../shared/ids.js';
 import { Types } from 'mongoose';
 import type { Actor } from '../auth/index.js';
@@ -121,10 +120,4 @@ export async function loadVietnamYear(actor: Actor | null, year: number): Promis
     added++;
   }
   return added;
-}
-
-/** For signed-in pages: the years whose deadlines are being counted without a calendar (`calendarGaps`). */
-export async function calendarGapLocals(req: Request, res: Response, next: NextFunction): Promise<void> {
-  res.locals.calendarGaps = req.user ? await yearsWithoutCalendar() : [];
-  next();
 }
