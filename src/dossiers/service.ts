@@ -9,7 +9,7 @@ import { formatDate, vietnamDay } from '../shared/dates.js';
 import { pageInfo, PAGE_SIZE } from '../shared/pagination.js';
 import { COMMUNE_KINDS, compareUnits, unitById, unitsByIds, unitsUnder, type UnitInfo, type UnitKind } from '../units/index.js';
 import { activeStaffUnder, staffMember } from '../staff/index.js';
-import { documentNumber, isSigningTitleOf, issuingBodyOf, placeNameOf, salutationOf, signingTitles, type ApologyLetterData, type IssuingBody } from '../letters/index.js';
+import { documentNumber, documentNumberSuffix, isSigningTitleOf, issuingBodyOf, placeNameOf, salutationOf, signingTitles, type ApologyLetterData, type IssuingBody } from '../letters/index.js';
 import { translator } from '../shared/i18n.js';
 import { dossierAuditView, LateDossierModel, type LateDossier, type SlipChannel } from './model.js';
 import type { ApologySlipInput, DossierListQuery, LateDossierInput } from './schemas.js';
@@ -247,7 +247,7 @@ export async function slipLetter(actor: Actor, id: string): Promise<{ data: Apol
     issuer,
     parentName,
     // Left blank for the clerk, who numbers the slip when sealing it.
-    documentNumber: slip.documentNumber || `${'\u00a0'.repeat(6)}/${documentNumber(1, SLIP_TYPE, issuer).split('/')[1]}`,
+    documentNumber: slip.documentNumber || `${'\u00a0'.repeat(6)}/${documentNumberSuffix(SLIP_TYPE, issuer)}`,
     placeName,
     date: slip.issuedDate,
     salutation: salutationOf(slip.salutation, ''),

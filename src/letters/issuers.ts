@@ -19,11 +19,6 @@ export function placeNameOf(unitName: string): string {
   return unitName.replace(PLACE_PREFIX, '').trim();
 }
 
-/** The name a unit signs documents with: a commune or province acts as its People's Committee. */
-export function issuingAuthorityName(unit: { name: string; kind: string }): string {
-  return issuingBodyOf(unit).name;
-}
-
 /** A unit's proper name as documents write it: "Ủy ban nhân dân xã Thanh Nưa", "Trung tâm Phục vụ hành chính công xã Thanh Nưa". */
 export function issuingBodyOf(unit: { name: string; kind: string }): IssuingBody {
   if (COMMITTEE_UNIT_KINDS.includes(unit.kind)) return { name: `Ủy ban nhân dân ${lowerFirst(unit.name.trim())}`, kind: 'committee' };
@@ -66,7 +61,12 @@ export function issuerAbbreviation(body: IssuingBody): string {
 
 /** "01/PXL-TTPVHCC": the sequence of the year (two digits at least), the document type, the issuing body. */
 export function documentNumber(sequence: number, typeAbbreviation: string, body: IssuingBody): string {
-  return `${String(sequence).padStart(2, '0')}/${typeAbbreviation}-${issuerAbbreviation(body)}`;
+  return `${String(sequence).padStart(2, '0')}/${documentNumberSuffix(typeAbbreviation, body)}`;
+}
+
+/** What follows the sequence in a number: the document type and the issuer ("PXL-TTPVHCC"). */
+export function documentNumberSuffix(typeAbbreviation: string, body: IssuingBody): string {
+  return `${typeAbbreviation}-${issuerAbbreviation(body)}`;
 }
 
 /** The issuing body's name on the heading's lines: the place on a line of its own ("ỦY BAN NHÂN DÂN" / "XÃ THANH NƯA"). */

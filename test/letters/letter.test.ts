@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { apologyLetterDocx, formatAdministrativeDate, type ApologyLetterData } from '../../src/letters/service.js';
-import { documentNumber, issuingAuthorityName, issuingBodyOf, placeNameOf, signatureLines } from '../../src/letters/issuers.js';
+import { documentNumber, issuingBodyOf, placeNameOf, signatureLines } from '../../src/letters/issuers.js';
 import { addressed, addressee, curlyQuotes, salutationOf, withEndMark } from '../../src/letters/wording.js';
 import { readDocx } from './docx.js';
 
@@ -32,7 +32,7 @@ describe('apology letters in the Decree 30/2020 format', () => {
   it('when a unit issues a document, then it goes by its proper name: a commune as its People’s Committee, the service centre as Decree 118/2025 names it', () => {
     expect(placeNameOf('Xã Thanh Nưa')).to.equal('Thanh Nưa');
     expect(placeNameOf('Phường Mường Thanh')).to.equal('Mường Thanh');
-    expect(issuingAuthorityName({ name: 'Xã Thanh Nưa', kind: 'commune' })).to.equal('Ủy ban nhân dân xã Thanh Nưa');
+    expect(issuingBodyOf({ name: 'Xã Thanh Nưa', kind: 'commune' }).name).to.equal('Ủy ban nhân dân xã Thanh Nưa');
     expect(committee).to.deep.equal({ name: 'Ủy ban nhân dân xã Thanh Nưa', kind: 'committee' });
     expect(centre).to.deep.equal({ name: 'Trung tâm Phục vụ hành chính công xã Thanh Nưa', kind: 'centre' });
     expect(issuingBodyOf({ name: 'Bộ phận tiếp nhận và trả kết quả', kind: 'desk' }).kind).to.equal('unit');
