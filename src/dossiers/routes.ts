@@ -4,7 +4,7 @@ import { flash } from '../shared/flash.js';
 import { formPost } from '../shared/forms.js';
 import { pageNumber } from '../shared/pagination.js';
 import { formatDate } from '../shared/dates.js';
-import { apologyLetterDocx, letterViewModel, LETTER_VIEW, PRINT_LAYOUT, SALUTATIONS } from '../letters/index.js';
+import { apologyLetterDocx, letterViewModel, LETTER_VIEW, PRINT_LAYOUT, SALUTATIONS, sendDocx } from '../letters/index.js';
 import { SLIP_CHANNELS } from './model.js';
 import { apologySlipForm, dossierListQuery, lateDossierForm } from './schemas.js';
 import * as service from './service.js';
@@ -93,9 +93,7 @@ export function dossiersRouter(): Router {
   // GET /dossiers/:id/slip.docx
   router.get('/:id/slip.docx', async (req, res) => {
     const { data, dossierNumber } = await service.slipLetter(actor(req), String(req.params.id));
-    res.type('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
-    res.attachment(`phieu-xin-loi-${safeFileName(dossierNumber)}.docx`);
-    res.send(await apologyLetterDocx(data));
+    sendDocx(res, await apologyLetterDocx(data), `phieu-xin-loi-${safeFileName(dossierNumber)}.docx`);
   });
 
   return router;

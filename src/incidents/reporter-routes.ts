@@ -1,5 +1,5 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
-import { LETTER_VIEW, PRINT_LAYOUT, letterViewModel } from '../letters/index.js';
+import { LETTER_VIEW, PRINT_LAYOUT, letterViewModel, sendDocx } from '../letters/index.js';
 import { Conflict, Forbidden, NotFound } from '../shared/errors.js';
 import { flash } from '../shared/flash.js';
 import { formPost } from '../shared/forms.js';
@@ -109,8 +109,6 @@ export function reporterCaseRoutes(router: Router, door: ReporterDoor, settings:
   // GET …/thu-xin-loi.docx — the same letter as a Word file
   router.get(`${door.route}/${door.slugs.letter}.docx`, async (req, res) => {
     const { buffer, fileName } = await letterDocxOf(await readableLetter(req));
-    res.type('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
-    res.attachment(fileName);
-    res.send(buffer);
+    sendDocx(res, buffer, fileName);
   });
 }

@@ -4,7 +4,7 @@ import { rateLimit } from 'express-rate-limit';
 import { actor, requireLogin, requireRole } from '../auth/index.js';
 import { hasRole } from '../auth/index.js';
 import type { Config } from '../config.js';
-import { LETTER_VIEW, PRINT_LAYOUT, SALUTATIONS, letterViewModel } from '../letters/index.js';
+import { LETTER_VIEW, PRINT_LAYOUT, SALUTATIONS, letterViewModel, sendDocx } from '../letters/index.js';
 import { flash } from '../shared/flash.js';
 import { formPost } from '../shared/forms.js';
 import { pageNumber } from '../shared/pagination.js';
@@ -263,9 +263,7 @@ export function reportsRouter(config: Config): Router {
   // GET /reports/:id/letter.docx — the same letter as a Word file
   router.get('/:id/letter.docx', ...handlers, async (req, res) => {
     const { buffer, fileName } = await letters.letterDocx(actor(req), String(req.params.id));
-    res.type('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
-    res.attachment(fileName);
-    res.send(buffer);
+    sendDocx(res, buffer, fileName);
   });
 
   return router;

@@ -3,5 +3,6 @@ export { LETTER_VIEW, PRINT_LAYOUT, apologyLetterDocx, letterViewModel } from '.
 export type { ApologyLetterData } from './service.js';
 export { documentNumber, documentNumberSuffix, isSigningTitleOf, issuingBodyOf, placeNameOf, signingTitles } from './issuers.js';
 export type { IssuingBody } from './issuers.js';
+export { sendDocx } from './send.js';
 export { SALUTATIONS, salutationOf } from './wording.js';
 export type { Salutation } from './wording.js';
