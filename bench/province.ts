@@ -213,18 +213,23 @@ class Writer {
   }
 }
 
-const WEEK = 7 * DAY;
+/**
+ * The staging collection is read back one slice of time at a time, and each read is a full scan of it on the engine
+ * (no index on the staging field): four weeks per slice keep the scans few (39 for 3 years) and a slice's documents
+ * (~7,000 audit entries) small enough to sort in memory.
+ */
+const SLICE = 28 * DAY;
 
 /**
  * Documents of a collection the app numbers at write time (audit/sequences.ts: the audit log, the reports inbox),
- * which the generator produces out of time order: written first into a staging collection with their week, then
- * read back week by week, oldest first, and loaded numbered (`SequenceIndex.loadInOrder`) — what the app would have
+ * which the generator produces out of time order: written first into a staging collection with their slice of time,
+ * then read back slice by slice, oldest first, and loaded numbered (`SequenceIndex.loadInOrder`) — what the app would have
  * stored had it written them one by one, without an update per document afterwards.
  */
 class NumberedWriter {
   private readonly staging: string;
   private readonly writer: Writer;
-  private readonly weeks = new Set<number>();
+  private readonly slices = new Set<number>();
   constructor(
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     private readonly model: mongoose.Model<any>,
@@ -239,20 +244,20 @@ class NumberedWriter {
   }
   async add(doc: Record<string, unknown>): Promise<void> {
     if (this.writer.count % 5000 === 0) await checkAgainstModel(this.model, doc);
-    const week = Math.floor((doc[this.timeField] as Date).getTime() / WEEK);
-    this.weeks.add(week);
-    await this.writer.add({ ...doc, _benchWeek: week });
+    const slice = Math.floor((doc[this.timeField] as Date).getTime() / SLICE);
+    this.slices.add(slice);
+    await this.writer.add({ ...doc, _benchSlice: slice });
   }
   async flush(): Promise<void> {
     await this.writer.flush();
     const staging = mongoose.connection.collection(this.staging);
     const timeField = this.timeField;
-    const weeks = [...this.weeks].sort((a, b) => a - b);
+    const slices = [...this.slices].sort((a, b) => a - b);
     async function* oldestFirst() {
-      for (const week of weeks) {
-        const docs = (await staging.find({ _benchWeek: week }).toArray()) as Record<string, unknown>[];
+      for (const slice of slices) {
+        const docs = (await staging.find({ _benchSlice: slice }).toArray()) as Record<string, unknown>[];
         docs.sort((a, b) => (a[timeField] as Date).getTime() - (b[timeField] as Date).getTime() || String(a._id).localeCompare(String(b._id)));
-        yield docs.map(({ _benchWeek, ...d }) => (void _benchWeek, d as Record<string, unknown> & { _id: Types.ObjectId }));
+        yield docs.map(({ _benchSlice, ...d }) => (void _benchSlice, d as Record<string, unknown> & { _id: Types.ObjectId }));
       }
     }
     await this.index.loadInOrder(oldestFirst());

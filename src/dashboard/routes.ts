@@ -1,4 +1,5 @@
 import { shownText } from '../shared/suppression.js';
+import { localeOf } from '../shared/text.js';
 import { isId } from '../shared/ids.js';
 import { vietnamYear } from '../shared/dates.js';
 import { createRequire } from 'node:module';
@@ -40,7 +41,7 @@ export function dashboardRouter(config: Config): Router {
     if (!unitId) throw new NotFound();
     const year = q.year ?? thisYear();
     const data = await service.dashboard(who, unitId, year, config.SUPPRESS_BELOW, config);
-    const locale = res.locals.lang === 'vi' ? 'vi-VN' : 'en-GB';
+    const locale = localeOf(res.locals.lang);
     const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
     res.render('dashboard/index', {
       title: res.locals.t('dashboard.title'),

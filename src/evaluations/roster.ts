@@ -8,7 +8,8 @@ import { Forbidden, NotFound } from '../shared/errors.js';
 import type { EvaluationStatus, Period } from './model.js';
 import { canManagePeriod, canSeePeriod, endExclusive, findPeriodOr404, isPastDeadline } from './periods.js';
 import { substantiatedIncidents, substantiatedIncidentsUnder } from '../incidents/index.js';
-import { EvaluationResultModel, outcomeOf, type EvaluationResult } from './record-model.js';
+import { EvaluationResultModel, outcomeOf } from './record-model.js';
+import { ownRecords, recordsUnder, type RowRecord } from './roster-records.js';
 import { ensurePeriodCopies, ensurePeriodRecords } from './results-store.js';
 import { addUp, countRecords, rebuildPeriodTallies, talliesUnder, type CriterionTally, type PeriodTally, type StatusCounts } from './tallies.js';
 import { activeJobFor, type JobView } from './jobs.js';
@@ -78,8 +79,6 @@ export interface RosterOptions {
   limit?: number;
 }
 
-const ROW_FIELDS = 'staffId staffName sortKey position unitName selfSubmitted evaluated finalised criteria scores disagreement';
-type RowRecord = Pick<EvaluationResult, '_id' | 'staffId' | 'staffName' | 'sortKey' | 'position' | 'unitName' | 'selfSubmitted' | 'evaluated' | 'finalised' | 'criteria' | 'scores' | 'disagreement'>;
 
 /**
  * The units a roster covers: the actor's head/admin grants (a grant inside another adds nothing), or the one unit
@@ -150,7 +149,7 @@ export async function rosterFor(actor: Actor, periodId: string, opts: RosterOpti
     const tallies = small(root) ? [] : (await talliesFor(period, root, units)).filter((t) => t.counts.total > 0);
     if (tallies.length <= 1 || sum(tallies, 'total') <= limit) {
       // Everyone under this unit: their records, and figures counted from the very rows shown.
-      const mine = await EvaluationResultModel.find({ periodId: period._id, unitPath: root }).select(ROW_FIELDS).lean<RowRecord[]>();
+      const mine = await recordsUnder(period._id, root, units);
       const fresh = mine.filter((r) => !records.has(String(r._id)));
       for (const r of fresh) records.set(String(r._id), r);
       shownRecords.push(...fresh);
@@ -163,7 +162,7 @@ export async function rosterFor(actor: Actor, periodId: string, opts: RosterOpti
       const own = tallies.find((t) => t.unitId.equals(root));
       listed.push(...tallies.filter((t) => t !== own));
       if (own) {
-        const mine = await EvaluationResultModel.find({ periodId: period._id, reportingUnitId: root }).select(ROW_FIELDS).lean<RowRecord[]>();
+        const mine = await ownRecords(period._id, root);
         for (const r of mine) {
           if (records.has(String(r._id))) continue;
           records.set(String(r._id), r);

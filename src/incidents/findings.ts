@@ -1,7 +1,8 @@
 import type { Types } from 'mongoose';
 import { mapLimited } from '../shared/batches.js';
 import { monthKeysBetween, vietnamMonth } from '../shared/dates.js';
-import { IncidentReportModel } from './model.js';
+import { keptByKey } from '../shared/kept-in-memory.js';
+import { caseWrites, IncidentReportModel } from './model.js';
 
 /** What evaluations need of a substantiated report: the head sees it beside the criteria it confirmed. */
 export interface SubstantiatedIncident {
@@ -47,15 +48,20 @@ const substantiated = (d: FoundDoc): SubstantiatedIncident => ({
  * Substantiated incidents that happened in [from, to) about people of a unit (the unit they were reported in is it or
  * under it): one equality query per month of the range (`unitPath`, `periodKey`, `substantiated`, pushed down and
  * served by the engine index), so a roster asks once for its whole unit instead of once per person, whatever the
- * years of history. A person reported in another unit before moving here is not among them.
+ * years of history. A person reported in another unit before moving here is not among them. Each month's list is kept
+ * in memory until a case changes (a roster asks on every view; cases change far less often).
  */
+const monthsKept = keptByKey<{ list: readonly FoundDoc[] }>(caseWrites, 1000);
+
 export async function substantiatedIncidentsUnder(unitId: Types.ObjectId, from: Date, to: Date): Promise<SubstantiatedIncident[]> {
   // The months of the calendar days from `from` to the day before `to` (reports are keyed by the incident's day).
   const months = monthKeysBetween(vietnamMonth(from).key, vietnamMonth(new Date(to.getTime() - 86_400_000)).key);
   const docs = (
     await Promise.all(
-      months.map((periodKey) =>
-        IncidentReportModel.find({ unitPath: unitId, periodKey, substantiated: true }).select('staffId caseNumber criterionCodes confirmedCriterionCodes occurredAt').lean(),
+      months.map(async (periodKey) =>
+        (await monthsKept(`${String(unitId)}:${periodKey}`, async () => ({
+          list: await IncidentReportModel.find({ unitPath: unitId, periodKey, substantiated: true }).select('staffId caseNumber criterionCodes confirmedCriterionCodes occurredAt').lean<FoundDoc[]>(),
+        })))!.list,
       ),
     )
   ).flat();

@@ -6,7 +6,7 @@ import { compareUnits } from '../units/index.js';
 import { outermostUnits, unitsSnapshot } from '../units/index.js';
 import { caseCounts, caseIndex, OPEN_STATUSES, isOpen } from './counters.js';
 import { FINAL_STATUSES, IncidentReportModel, REPORT_STATUSES, type IncidentReport, type ReportStatus } from './model.js';
-import { casesKeptFrom } from './readers.js';
+import { casesAbout, casesKeptFrom } from './readers.js';
 
 export const AGE_FILTERS = ['7', '30', '90'] as const;
 
@@ -99,7 +99,7 @@ export async function listCases(actor: Actor, filters: InboxFilters, now = new D
 async function aboutActor(actor: Actor, roots: readonly Types.ObjectId[]): Promise<Set<string>> {
   const found = await Promise.all([
     casesKeptFrom(actor.userId),
-    actor.staffId ? IncidentReportModel.find({ staffId: actor.staffId }).select('handlerUnitPath').lean() : [],
+    actor.staffId ? casesAbout(actor.staffId) : [],
   ]);
   return new Set(
     found

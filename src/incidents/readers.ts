@@ -1,12 +1,20 @@
 import type { Types } from 'mongoose';
-import { memoisedPerRequest } from '../shared/request-memo.js';
+import { keptByKey } from '../shared/kept-in-memory.js';
 import { recordsFilter, type RecordsOf } from '../shared/records-of.js';
-import { IncidentReportModel } from './model.js';
+import { caseWrites, IncidentReportModel } from './model.js';
 
-/** Cases a user is kept away from (about them or their accounts): asked once per request, however many parts need it. */
-export function casesKeptFrom(userId: Types.ObjectId): Promise<{ _id: Types.ObjectId; handlerUnitPath: Types.ObjectId[] }[]> {
-  return memoisedPerRequest(`reports.keptFrom.${String(userId)}`, () => IncidentReportModel.find({ excludedUserIds: userId }).select('handlerUnitPath').lean().exec());
-}
+type CaseRef = Readonly<{ _id: Types.ObjectId; handlerUnitPath: readonly Types.ObjectId[] }>;
+
+/** Lists of cases by who they concern, kept in memory until a case changes (the inbox asks on every view). */
+const keptLists = keptByKey<{ list: readonly CaseRef[] }>(caseWrites, 1000);
+const listOf = async (key: string, filter: Record<string, unknown>): Promise<readonly CaseRef[]> =>
+  (await keptLists(key, async () => ({ list: await IncidentReportModel.find(filter).select('handlerUnitPath').lean<CaseRef[]>() })))!.list;
+
+/** Cases a user is kept away from (about them or their accounts). */
+export const casesKeptFrom = (userId: Types.ObjectId) => listOf(`keptFrom:${String(userId)}`, { excludedUserIds: userId });
+
+/** Cases about a staff member. */
+export const casesAbout = (staffId: Types.ObjectId) => listOf(`about:${String(staffId)}`, { staffId });
 
 /** What the statistics and the yearly workbooks read of cases. */
 

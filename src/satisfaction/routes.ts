@@ -10,6 +10,7 @@ import { COMMENT_MAX, deskSettingsForm, ratingForm, reportQuery } from './schema
 import * as service from './service.js';
 import type { Config } from '../config.js';
 import { shownText } from '../shared/suppression.js';
+import { localeOf } from '../shared/text.js';
 
 export const KIOSK_LAYOUT = 'satisfaction/kiosk-layout';
 const manager = requireRole('admin', 'head');
@@ -98,7 +99,7 @@ export function satisfactionRouter(config: Pick<Config, 'PUBLIC_BASE_URL' | 'SUP
   router.get('/', async (req, res) => {
     const query = reportQuery.parse(req.query);
     const [report, units] = await Promise.all([service.satisfactionReport(actor(req), query, config.SUPPRESS_BELOW), service.reportUnitOptions(actor(req))]);
-    res.render('satisfaction/report', { title: res.locals.t('satisfaction.report.title'), report, units, suppressBelow: config.SUPPRESS_BELOW, shown: shownText(res.locals.lang === 'vi' ? 'vi-VN' : 'en-GB') });
+    res.render('satisfaction/report', { title: res.locals.t('satisfaction.report.title'), report, units, suppressBelow: config.SUPPRESS_BELOW, shown: shownText(localeOf(res.locals.lang)) });
   });
 
   // GET /satisfaction/desks — the desks' kiosks, scales and QR codes

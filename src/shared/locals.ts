@@ -3,6 +3,7 @@ import { translator, isLanguage, type Language } from './i18n.js';
 import { takeFlash } from './flash.js';
 import { formatDate, formatDateTime, isoDate } from './dates.js';
 import { csrfToken } from './csrf.js';
+import { localeOf, numberFormatter } from './text.js';
 
 /** Vietnamese unless the visitor switched: browsers' Accept-Language is deliberately not followed. */
 export function languageOf(req: Request, fallback: Language): Language {
@@ -19,6 +20,7 @@ export function viewLocals(defaultLanguage: Language) {
     res.locals.currentPath = req.originalUrl;
     res.locals.flash = req.session ? takeFlash(req) : [];
     res.locals.csrfToken = req.session ? csrfToken(req) : '';
+    res.locals.formatNumber = numberFormatter(localeOf(lang));
     res.locals.formatDate = formatDate;
     res.locals.formatDateTime = formatDateTime;
     res.locals.isoDate = isoDate;

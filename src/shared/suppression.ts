@@ -1,3 +1,5 @@
+import { numberFormatter } from './text.js';
+
 /** A count as shown: below the threshold (but not zero) it is hidden, so the people behind it cannot be identified. */
 export type Shown = number | { below: number };
 
@@ -6,4 +8,7 @@ export function suppress(n: number, threshold: number): Shown {
 }
 
 /** How a shown count reads on a page: the number in the reader's locale, or "<n". */
-export const shownText = (locale: string) => (v: Shown) => (typeof v === 'number' ? v.toLocaleString(locale) : `<${v.below}`);
+export const shownText = (locale: string) => {
+  const format = numberFormatter(locale);
+  return (v: Shown) => (typeof v === 'number' ? format(v) : `<${v.below}`);
+};

@@ -11,7 +11,7 @@ import { StaffModel, staffWrites, type Staff } from './model.js';
  */
 
 const FIELDS = 'fullName sortKey searchName codeKey position unitId unitPath birthYear category active staffCode';
-export type DirectoryRow = Pick<Staff, '_id' | 'fullName' | 'sortKey' | 'searchName' | 'codeKey' | 'position' | 'unitId' | 'birthYear' | 'category' | 'active' | 'staffCode'> & {
+export type DirectoryRow = Pick<Staff, '_id' | 'fullName' | 'sortKey' | 'searchName' | 'codeKey' | 'position' | 'unitId' | 'unitPath' | 'birthYear' | 'category' | 'active' | 'staffCode'> & {
   /** The unit path as strings, for scope tests without converting on every page. */
   unitIds: ReadonlySet<string>;
 };
@@ -23,7 +23,7 @@ const directory = keptInMemory(
   staffWrites,
   async (): Promise<{ rows: readonly DirectoryRow[]; byId: ReadonlyMap<string, DirectoryRow> }> => {
     const docs = await StaffModel.find({}).select(FIELDS).lean<(Staff & { _id: Types.ObjectId })[]>();
-    const rows = docs.map(({ unitPath, ...d }) => ({ ...d, unitIds: new Set(unitPath.map(String)) }));
+    const rows = docs.map((d) => ({ ...d, unitIds: new Set(d.unitPath.map(String)) }));
     rows.sort((a, b) => compareSortKeys(a.sortKey, b.sortKey) || compareSortKeys(String(a._id), String(b._id)));
     return { rows, byId: new Map(rows.map((r) => [String(r._id), r])) };
   },

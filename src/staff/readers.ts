@@ -1,5 +1,6 @@
 import type { Types } from 'mongoose';
 import { recordsFilter, type RecordsOf } from '../shared/records-of.js';
+import { directoryRows } from './directory.js';
 import { StaffModel } from './model.js';
 
 /** What other features read of staff records. */
@@ -21,14 +22,18 @@ export async function staffMember(id: Types.ObjectId | string): Promise<StaffMem
   return StaffModel.findById(id).select('fullName position sortKey unitId unitPath active birthYear userId').lean<StaffMember>();
 }
 
-/** Active staff at or under any of these units, as Vietnamese lists are ordered. */
-export async function activeStaffUnder(unitIds: Types.ObjectId | readonly Types.ObjectId[], opts: { limit?: number } = {}) {
+/**
+ * Active staff at or under any of these units, as Vietnamese lists are ordered — from the directory kept in memory
+ * (the public report form lists a commune's people for every visitor; read from the collection, FerretDB decoded
+ * each record whole for every page).
+ */
+export async function activeStaffUnder(
+  unitIds: Types.ObjectId | readonly Types.ObjectId[],
+  opts: { limit?: number } = {},
+): Promise<Pick<StaffMember, '_id' | 'fullName' | 'position' | 'sortKey' | 'unitId' | 'unitPath'>[]> {
   const ids = Array.isArray(unitIds) ? unitIds : [unitIds as Types.ObjectId];
-  const query = StaffModel.find({ unitPath: ids.length === 1 ? ids[0] : { $in: ids }, active: true })
-    .select('fullName position sortKey unitId unitPath')
-    .sort({ sortKey: 1 });
-  if (opts.limit) query.limit(opts.limit);
-  return query.lean<Pick<StaffMember, '_id' | 'fullName' | 'position' | 'sortKey' | 'unitId' | 'unitPath'>[]>();
+  const rows = await directoryRows({ under: ids, active: true });
+  return rows.slice(0, opts.limit || rows.length).map((r) => ({ _id: r._id, fullName: r.fullName, position: r.position, sortKey: r.sortKey, unitId: r.unitId, unitPath: [...r.unitPath] }));
 }
 
 /** Everyone on the staff of a unit, active or not: what its figures count. */

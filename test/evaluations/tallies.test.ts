@@ -125,6 +125,23 @@ describe('evaluations: period tallies and compact records (the read model of ros
     expect(roster.tallies.find((t) => t.criterionCode === 'X1')).to.deep.include({ good: 2, done: 0, breached: 0 });
   });
 
+  it('when a head views the roster between saves, then every view lists each person as last saved (the copy kept in memory follows the writes)', async () => {
+    const headActor = await asActor(w.headA._id);
+    const row = async (staffId: Types.ObjectId) => (await rosterFor(headActor, periodId)).rows.find((r) => r.staffId === String(staffId))!;
+    expect((await row(w.lan._id)).status).to.equal('NOT_STARTED');
+
+    const lan = await as(w.lanUser.username);
+    const lanPath = `/evaluations/${String((await evaluationOf(w.lan._id))._id)}`;
+    expect((await submitForm(lan, lanPath, `${lanPath}/self`, { version: '0', action: 'submit', ...allRated('GOOD') })).status).to.equal(302);
+    expect((await row(w.lan._id)).status).to.equal('SELF_ASSESSED');
+
+    const head = await as(w.headA.username);
+    expect((await submitForm(head, lanPath, `${lanPath}/evaluate`, { version: '1', action: 'finalise', ...allRated('DONE') })).status).to.equal(302);
+    const finalised = await row(w.lan._id);
+    expect(finalised.status).to.equal('FINALISED');
+    expect(finalised.totalScore).to.equal(finalised.maxScore / 2);
+  });
+
   it('when the tallies are missing or stale, then the roster rebuilds them from the records and they match a recount', async () => {
     const head = await as(w.headA.username);
     const lan = await evaluationOf(w.lan._id);
