@@ -309,6 +309,8 @@ export async function reopenPeriod(actor: Actor, periodId: string, reason: strin
 export { vietnamYear };
 
 const LIST_LIMIT = 200;
+/** The lists' queries, answered from memory while no period changed (the periods page is opened far more often). */
+const keptLists = keptByKey<{ list: readonly Period[] }>(periodWrites, 1000);
 
 /**
  * Periods the actor manages or whose units they head, newest first: those of one year, and those still open from
@@ -327,7 +329,8 @@ export async function listPeriods(actor: Actor, year = vietnamYear()): Promise<P
     ...ancestors.flatMap((a) => [{ unitId: a, year }, { unitId: a, status: 'OPEN' }]),
   ];
   const found = new Map<string, Period>();
-  for (const list of await Promise.all(filters.map((f) => PeriodModel.find(f).lean<Period[]>()))) for (const p of list) found.set(String(p._id), p);
+  const lists = await Promise.all(filters.map(async (f) => (await keptLists(JSON.stringify(f), async () => ({ list: await PeriodModel.find(f).lean<Period[]>() })))!.list));
+  for (const list of lists) for (const p of list) found.set(String(p._id), p);
   return [...found.values()]
     .sort((a, b) => b.startDate.getTime() - a.startDate.getTime() || (a.unitName < b.unitName ? -1 : a.unitName > b.unitName ? 1 : 0))
     .slice(0, LIST_LIMIT);

@@ -13,6 +13,9 @@ export interface SubstantiatedIncident {
   occurredAt: Date;
 }
 
+/** Lists of substantiated incidents (by person and range, by unit and month), kept until a case changes. */
+const listsKept = keptByKey<{ list: readonly FoundDoc[] }>(caseWrites, 1000);
+
 /** How many people's incidents are asked for at once (one query each). */
 const PARALLEL = 8;
 
@@ -27,10 +30,12 @@ export async function substantiatedIncidents(staffIds: readonly Types.ObjectId[]
 }
 
 async function incidentsOf(staffId: Types.ObjectId, from: Date, to: Date): Promise<SubstantiatedIncident[]> {
-  const docs = await IncidentReportModel.find({ staffId, substantiated: true, occurredAt: { $gte: from, $lt: to } })
-    .select('staffId caseNumber criterionCodes confirmedCriterionCodes occurredAt')
-    .lean();
-  return docs.map(substantiated);
+  const load = async () => ({
+    list: await IncidentReportModel.find({ staffId, substantiated: true, occurredAt: { $gte: from, $lt: to } })
+      .select('staffId caseNumber criterionCodes confirmedCriterionCodes occurredAt')
+      .lean<FoundDoc[]>(),
+  });
+  return (await listsKept(`${String(staffId)}:${from.getTime()}:${to.getTime()}`, load))!.list.map(substantiated);
 }
 
 type FoundDoc = Pick<SubstantiatedIncident, '_id' | 'caseNumber' | 'criterionCodes' | 'occurredAt'> & { staffId?: Types.ObjectId | null; confirmedCriterionCodes?: string[] };
@@ -51,7 +56,6 @@ const substantiated = (d: FoundDoc): SubstantiatedIncident => ({
  * years of history. A person reported in another unit before moving here is not among them. Each month's list is kept
  * in memory until a case changes (a roster asks on every view; cases change far less often).
  */
-const monthsKept = keptByKey<{ list: readonly FoundDoc[] }>(caseWrites, 1000);
 
 export async function substantiatedIncidentsUnder(unitId: Types.ObjectId, from: Date, to: Date): Promise<SubstantiatedIncident[]> {
   // The months of the calendar days from `from` to the day before `to` (reports are keyed by the incident's day).
@@ -59,7 +63,7 @@ export async function substantiatedIncidentsUnder(unitId: Types.ObjectId, from: 
   const docs = (
     await Promise.all(
       months.map(async (periodKey) =>
-        (await monthsKept(`${String(unitId)}:${periodKey}`, async () => ({
+        (await listsKept(`${String(unitId)}:${periodKey}`, async () => ({
           list: await IncidentReportModel.find({ unitPath: unitId, periodKey, substantiated: true }).select('staffId caseNumber criterionCodes confirmedCriterionCodes occurredAt').lean<FoundDoc[]>(),
         })))!.list,
       ),
