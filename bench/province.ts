@@ -485,7 +485,7 @@ export async function generateProvince(opts: ProvinceOptions): Promise<ProvinceF
   const periods: { _id: Types.ObjectId; periodKey: string; start: Date; deadline: Date; open: boolean }[] = [];
   /** Evaluation ids by period key, indexed like `staff`: reports link to them. */
   const evaluationIds = new Map<string, Types.ObjectId[]>();
-  const latest = new Map<string, { _id: Types.ObjectId; version: number; status: EvaluationStatus }>();
+  const latest = new Map<string, { _id: Types.ObjectId; version: number; status: EvaluationStatus; selfSubmitted: boolean }>();
   const emptySelf = { ratings: [], overallComment: '', savedAt: null, submittedAt: null };
   const emptyHead = { ratings: [], overallComment: '', evaluatorId: null, evaluatorName: '', linkedReportIds: [], evaluatedAt: null, finalisedAt: null };
   // Shared, never-mutated rating rows (many documents carry the same ones; BSON encoding copies them).
@@ -618,7 +618,7 @@ export async function generateProvince(opts: ProvinceOptions): Promise<ProvinceF
       };
       await evaluations.add(doc);
       await results.add(resultRecordOf(doc) as unknown as Record<string, unknown>);
-      if (isLatest) latest.set(String(s._id), { _id: _eid, version: doc.version, status });
+      if (isLatest) latest.set(String(s._id), { _id: _eid, version: doc.version, status, selfSubmitted: self });
       // One audit entry per save, in the order they happened.
       const selfFirst = !headAt || (selfAt !== null && selfAt <= headAt);
       const selfEntry = async (statusBefore: EvaluationStatus, statusAfter: EvaluationStatus) =>
@@ -1034,7 +1034,9 @@ export async function generateProvince(opts: ProvinceOptions): Promise<ProvinceF
   const notFinal = (s: StaffRec) => latest.get(String(s._id))!.status !== 'FINALISED';
   const selfTargets = staff.filter((s) => forcedOf(s) === 'fresh' && s.userId).map((s) => item(s, s.username));
   const headTargets = staff.filter((s) => forcedOf(s) === 'notFinal').map((s) => item(s, headOf(s.commune).username));
-  const finalisePool = staff.filter((s) => s.member >= 7 && notFinal(s)).map((s) => item(s, headOf(s.commune).username));
+  // Before the deadline a head finalises only after the person's self-assessment, when the person has a login.
+  const finalisable = (s: StaffRec) => notFinal(s) && (!s.userId || latest.get(String(s._id))!.selfSubmitted);
+  const finalisePool = staff.filter((s) => s.member >= 7 && finalisable(s)).map((s) => item(s, headOf(s.commune).username));
   // Interleave the communes so that concurrent finalisations come from different heads.
   finalisePool.sort((a, b) => a.evaluationId.localeCompare(b.evaluationId));
   const formStaff = byCommune[0]![6]!;

@@ -5,6 +5,8 @@ import { prepareAuditLog } from './audit/service.js';
 import { prepareReports } from './incidents/counters.js';
 import { buildAllPeriodCopies, repairResultRecordsWhere } from './evaluations/results-store.js';
 import * as statistics from './statistics/index.js';
+import { staleSortKeys, storeSortKeys } from './staff/index.js';
+import { storePeopleSortKeys } from './evaluations/index.js';
 
 /**
  * What the pages' compact copies need on a database written by an older version, after a crash, or straight into the
@@ -21,6 +23,7 @@ export async function prepareDerivedData(config: Pick<Config, 'EARLY_WARNING_THR
       logger.error({ err }, `${name} failed`);
     }
   };
+  await step('sort keys of names', () => refreshSortKeys());
   await step('audit log numbering', () => prepareAuditLog((msg) => logger.info(msg)));
   await step('reports counters', () =>
     prepareReports({ threshold: config.EARLY_WARNING_THRESHOLD, days: config.EARLY_WARNING_WINDOW_DAYS }, (msg) => logger.info(msg)),
@@ -28,4 +31,16 @@ export async function prepareDerivedData(config: Pick<Config, 'EARLY_WARNING_THR
   await step('evaluation result records', () => repairResultRecordsWhere({}));
   await step('evaluation period tallies', () => buildAllPeriodCopies());
   await step('statistics', () => statistics.warmUp(vietnamYear()));
+}
+
+/**
+ * Names stored with a sort key of older rules get today's: the copies on evaluations, records and classifications
+ * first, the staff record last, so an interrupted run is found again at the next start (by the staff record).
+ */
+async function refreshSortKeys(): Promise<number> {
+  const stale = await staleSortKeys();
+  if (stale.length === 0) return 0;
+  await storePeopleSortKeys(stale);
+  await storeSortKeys(stale);
+  return stale.length;
 }

@@ -1,4 +1,5 @@
 /** The public door of this feature: what other features may use. Its models and helpers stay private. */
 export { CLASSIFICATION_LEVELS, LEVEL_SCORE } from './model.js';
 export { scoresOf } from './results-store.js';
+export { storePeopleSortKeys } from './sort-keys.js';
 export { classificationsCountedBy, classificationsOfYearUnder, evaluationFor, periodKeysOfYear, resultsCountedBy, resultsOfYearUnder } from './readers.js';

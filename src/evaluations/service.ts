@@ -2,7 +2,7 @@ import { oneWriterPerDocument } from '../db/one-writer.js';
 import { isId } from '../shared/ids.js';
 import { Types } from 'mongoose';
 import type { Actor } from '../auth/index.js';
-import { coversUnit, hasRole } from '../auth/index.js';
+import { accountsOfStaff, coversUnit, hasRole } from '../auth/index.js';
 import { record } from '../audit/index.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldErrors } from '../shared/errors.js';
 import {
@@ -17,7 +17,8 @@ import {
   type SelfRating,
 } from './model.js';
 import { catalogueOf, type CatalogueInfo } from './lookups.js';
-import { endExclusive, keptPeriod } from './periods.js';
+import { endExclusive, isPastDeadline, keptPeriod } from './periods.js';
+import { formatDate } from '../shared/dates.js';
 import { disagreements, resultsOf, statusOf } from './derive.js';
 import { checkRetaliation } from '../incidents/index.js';
 import { substantiatedIncidents, type SubstantiatedIncident } from '../incidents/index.js';
@@ -182,6 +183,10 @@ export async function saveHeadEvaluation(actor: Actor, evaluationId: string, inp
   const period = await periodOfEvaluation(evaluation);
   assertWritable(period);
   if (evaluation.status === 'FINALISED') throw new Conflict('evaluations.errors.finalisedUseAmend');
+  // The person keeps their say until the deadline: a head may save a draft, not close the form on them.
+  if (input.action === 'finalise' && (await awaitsSelfAssessment(evaluation, period, now))) {
+    throw new Conflict('evaluations.errors.awaitSelfAssessment', { date: formatDate(period.deadline) });
+  }
 
   const catalogue = await catalogueOf(evaluation.codeVersionId);
   const ratings = headRatingsFrom(catalogue, input.ratings, input.action === 'fillGood', evaluation.headEvaluation.ratings);
@@ -217,11 +222,22 @@ export async function saveHeadEvaluation(actor: Actor, evaluationId: string, inp
     after: { status: saved.status, headEvaluation: saved.headEvaluation },
     unitPath: evaluation.unitPath,
   });
-  // Anti-retaliation watch: a finalised rating below the person's own assessment is checked against reports they filed.
-  if (finalised && evaluation.selfAssessment.submittedAt) {
-    await checkRetaliation({ ...retaliationSubject(actor, evaluation, now), scoreBefore: totalOf(evaluation.selfAssessment.ratings), scoreAfter: saved.totalScore });
+  // Anti-retaliation watch: a finalised rating below the person's own assessment — or, when they never sent one, below
+  // "Thực hiện" on every criterion — is checked against reports they filed.
+  if (finalised) {
+    const scoreBefore = evaluation.selfAssessment.submittedAt ? totalOf(evaluation.selfAssessment.ratings) : ratings.length * LEVEL_SCORE.DONE;
+    await checkRetaliation({ ...retaliationSubject(actor, evaluation, now), scoreBefore, scoreAfter: saved.totalScore });
   }
   return saved;
+}
+
+/**
+ * Not self-assessed yet by a person who can (they have a login), and the period's deadline still to come: finalising
+ * would take their form away. People without a login are evaluated by their head alone.
+ */
+async function awaitsSelfAssessment(evaluation: Pick<Evaluation, 'selfAssessment' | 'staffId'>, period: Pick<Period, 'deadline'>, now: Date): Promise<boolean> {
+  if (evaluation.selfAssessment.submittedAt || isPastDeadline(period, now)) return false;
+  return (await accountsOfStaff(evaluation.staffId, { activeOnly: true })).length > 0;
 }
 
 const totalOf = (ratings: readonly { score: number }[]) => ratings.reduce((n, r) => n + r.score, 0);
@@ -284,6 +300,8 @@ export interface EvaluationPage {
   showHead: boolean;
   showSelf: boolean;
   incidents: SubstantiatedIncident[];
+  /** The deadline until which finalising waits for the person's self-assessment, or null when it can be finalised. */
+  finaliseWaitsUntil: Date | null;
 }
 
 export async function evaluationPage(actor: Actor, evaluationId: string): Promise<EvaluationPage> {
@@ -308,6 +326,7 @@ export async function evaluationPage(actor: Actor, evaluationId: string): Promis
     showHead: evaluator || evaluation.status === 'FINALISED' || (!owner && hasRole(actor, 'head', 'admin')),
     showSelf: submitted || owner,
     incidents: evaluator ? await incidentsForEvaluation(evaluation, period) : [],
+    finaliseWaitsUntil: evaluator && (await awaitsSelfAssessment(evaluation, period, new Date())) ? period.deadline : null,
   };
 }
 

@@ -28,24 +28,36 @@ export function foldForSearch(s: string): string {
   return s.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'd').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
-// Sort keys compare byte-wise in the database, so each letter maps to a fixed-width rank that
-// follows the Vietnamese alphabet (a ă â b c d đ e ê …, tones after the base letter).
-const ALPHABET = 'aăâbcdđeêfghiklmnoôơpqrstuưvwxyz';
-const TONES = ['', '\u0300', '\u0309', '\u0303', '\u0301', '\u0323']; // none, huyền, hỏi, ngã, sắc, nặng
+/*
+ * Sort keys compare code unit by code unit in the database and must order names as compareVietnameseNames does
+ * (Intl.Collator 'vi': given name, family name, middle name; letters of the Vietnamese alphabet plus f j w z, each
+ * with its own rank; tones only where everything else is equal). So a key holds first the letters of the three
+ * parts without tones — one rank character per letter, parts apart by a space (a middle name keeps its own spaces) —
+ * then, after a separator lower than any of them, the tones letter by letter: "Hà" comes before "Hai", which a key of
+ * letters each followed by its tone put the other way round.
+ */
+const ALPHABET = 'aăâbcdđeêfghijklmnoôơpqrstuưvwxyz';
+const TONES = ['\u0300', '\u0309', '\u0303', '\u0301', '\u0323']; // huyền, hỏi, ngã, sắc, nặng (none: 0)
+const TONE_PART = '\u0001';
 
-function letterRank(ch: string): string {
-  const decomposed = ch.normalize('NFD');
-  const toneMark = [...decomposed].find((c) => TONES.includes(c) && c !== '') ?? '';
-  const base = [...decomposed].filter((c) => !TONES.includes(c) || c === '').join('').normalize('NFC');
+function letterOf(ch: string): { rank: string; tone: number } {
+  const marks = [...ch.normalize('NFD')];
+  const toneMark = marks.find((c) => TONES.includes(c));
+  const base = marks.filter((c) => !TONES.includes(c)).join('').normalize('NFC');
+  const tone = toneMark ? TONES.indexOf(toneMark) + 1 : 0;
   const index = ALPHABET.indexOf(base);
-  if (index < 0) return base.replace(/[^0-9a-z]/g, '') ? `~${base}` : '';
-  return String.fromCharCode(0x41 + index) + TONES.indexOf(toneMark);
+  if (index >= 0) return { rank: String.fromCharCode(0x41 + index), tone };
+  if (/^[0-9]$/.test(base)) return { rank: base, tone };
+  // Punctuation is left out; a letter from outside the alphabet sorts after every letter of it.
+  return { rank: /^\p{L}/u.test(base) ? `~${base}` : '', tone };
 }
 
 export function vietnameseSortKey(fullName: string): string {
-  const { family, middle, given } = splitName(fullName);
-  const word = (w: string) => [...w.toLowerCase()].map(letterRank).join('');
-  return [given, family, middle].map(word).join(' ');
+  const { family, middle, given } = splitName(fullName.normalize('NFC'));
+  const parts = [given, family, middle].map((w) => [...w.toLowerCase()].map((ch) => (ch === ' ' ? { rank: ' ', tone: -1 } : letterOf(ch))));
+  const letters = parts.map((p) => p.map((l) => l.rank).join(''));
+  const tones = parts.map((p) => p.filter((l) => l.tone >= 0 && l.rank).map((l) => l.tone).join(''));
+  return `${letters.join(' ')}${TONE_PART}${tones.join(' ')}`;
 }
 
 /** Orders two sort keys (vietnameseSortKey) as the database does: code unit by code unit, never by locale. */
