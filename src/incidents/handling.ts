@@ -199,7 +199,7 @@ export async function subjectView(actor: Actor, id: string, now = new Date()) {
     criterionCodes: report.criterionCodes,
     codeVersionId: report.codeVersionId,
     explanation: report.explanation,
-    open: report.status === 'UNDER_REVIEW' && report.explanation.dueAt != null && !report.explanation.recordedByUserId,
+    open: report.status === 'UNDER_REVIEW' && report.explanation.dueAt != null && vietnamDay(now).getTime() <= report.explanation.dueAt.getTime() && !report.explanation.recordedByUserId,
     // The conclusion once they were told it: the finding and the criteria it confirmed, never the handler's note.
     conclusion: report.conclusion?.notifiedOn
       ? { finding: findingOf(report), confirmedCriterionCodes: report.confirmedCriterionCodes, notifiedOn: report.conclusion.notifiedOn, reviewDueAt: report.conclusion.reviewDueAt }
