@@ -124,7 +124,7 @@ export const reportMessages = catalogue({
         conclusionChannels: { IN_APP: 'qua thông báo trên hệ thống', PAPER: 'gửi văn bản', IN_PERSON: 'thông báo trực tiếp' },
         conclusionPending: 'Người liên quan chưa được thông báo kết luận trên hệ thống (không có tài khoản). Hãy thông báo và ghi nhận ngày, hình thức thông báo; thời hạn đề nghị xem xét lại tính từ ngày đó.',
         handOverChannel: 'Hình thức thông báo', handOverOn: 'Ngày thông báo', submitHandOver: 'Ghi nhận đã thông báo kết luận',
-        reviewOpen: 'Người liên quan được đề nghị xem xét lại kết luận đến hết ngày {{date}}.',
+        reviewOpen: 'Người liên quan có thể đề nghị xem xét lại kết luận đến hết ngày {{date}}.',
         reviewClosed: 'Đã hết thời hạn đề nghị xem xét lại (hết ngày {{date}}).',
         reviewRequests: 'Đề nghị xem xét lại kết luận', reviewRequestLine: 'Ngày {{date}} — về kết luận “{{finding}}”', reviewBySubject: 'người liên quan gửi trên hệ thống', reviewRecordedBy: 'ghi nhận từ văn bản: {{name}}',
         recordReview: 'Ghi nhận đề nghị xem xét lại nhận bằng văn bản', reviewReceivedOn: 'Ngày nhận đơn', reviewReason: 'Nội dung đề nghị', submitReview: 'Ghi nhận và mở lại để xem xét',
