@@ -121,7 +121,8 @@ export function reportsRouter(config: Config): Router {
   async function explanationLocals(req: Request, res: Response) {
     const view = await handling.subjectView(actor(req), String(req.params.id));
     const labels = await reports.criterionLabels(view);
-    return { title: res.locals.t('reports.explanation.title', { number: view.caseNumber }), view, criteria: view.criterionCodes.map((c) => labels.get(c)?.name ?? { vi: c, en: c }) };
+    const named = (c: string) => labels.get(c)?.name ?? { vi: c, en: c };
+    return { title: res.locals.t('reports.explanation.title', { number: view.caseNumber }), view, criteria: view.criterionCodes.map(named), confirmed: (view.conclusion?.confirmedCriterionCodes ?? []).map(named) };
   }
 
   // GET /reports/explanations/:id — the allegation and the explanation form (for the subject only)
