@@ -10,6 +10,7 @@ import { AUDIT_TYPE, caseFor, isSubject, loadCase } from './service.js';
 import type { ReportSettings } from './settings.js';
 import { recordsChanged } from '../shared/changes.js';
 import { countCase, recordBreaches } from './counters.js';
+import type { Mailer } from '../notifications/index.js';
 import { assertMayConclude, findingOf, reviewOpenUntil, tellSubjectOfFinding } from './due-process.js';
 
 export const warningWindow = (settings: Pick<ReportSettings, 'EARLY_WARNING_THRESHOLD' | 'EARLY_WARNING_WINDOW_DAYS'>) => ({ threshold: settings.EARLY_WARNING_THRESHOLD, days: settings.EARLY_WARNING_WINDOW_DAYS });
@@ -54,7 +55,8 @@ export interface TransitionInput {
   confirmedCodes?: string[];
 }
 
-export async function transition(actor: Actor, id: string, input: TransitionInput, settings: ReportSettings, now = new Date()): Promise<void> {
+/** `deps.mailer` replaces the SMTP mailer of the settings for the subject's conclusion e-mail (null: none). */
+export async function transition(actor: Actor, id: string, input: TransitionInput, settings: ReportSettings, now = new Date(), deps: { mailer?: Mailer | null } = {}): Promise<void> {
   const report = await caseFor(actor, id);
   const from = report.status as ReportStatus;
   if (!TRANSITIONS[from].includes(input.to)) throw new Conflict('reports.errors.illegalTransition');
@@ -92,7 +94,7 @@ export async function transition(actor: Actor, id: string, input: TransitionInpu
   // Second steps, each idempotent from the case: the status counters and the early-warning breaches.
   await countCase(report, { ...report, status: input.to });
   if (set.substantiated === true) await recordBreaches({ ...report, breachKeys: set.breachKeys as string[] }, warningWindow(settings), now);
-  if (FINDINGS.includes(input.to)) await tellSubjectOfFinding(report, input.to, settings, now);
+  if (FINDINGS.includes(input.to)) await tellSubjectOfFinding(report, input.to, settings, now, deps);
   await audit.record({
     actor,
     objectType: AUDIT_TYPE,
