@@ -2,7 +2,7 @@ import { updateCase } from './case-writes.js';
 import type { Actor } from '../auth/index.js';
 import * as audit from '../audit/index.js';
 import { workingDaysFrom } from '../holidays/index.js';
-import { formatDate, vietnamDay } from '../shared/dates.js';
+import { vietnamDay } from '../shared/dates.js';
 import { Conflict, Forbidden, ValidationFailed } from '../shared/errors.js';
 import { evaluationFor } from '../evaluations/index.js';
 import { FINAL_STATUSES, FINDINGS, breachKeysOf, ReportNoticeModel, type IncidentReport, type RemedyKind, type ReportStatus } from './model.js';
