@@ -116,6 +116,36 @@ export async function laidOutByLibreOffice(docx: Buffer): Promise<{ pdf: Buffer;
   }
 }
 
+/** A printed document as poppler reads it: the text of each page with the layout kept, and the fonts embedded. */
+export interface PrintedPdf {
+  pdf: Buffer;
+  /** `pdftotext -layout`, one entry per page. */
+  pages: string[];
+  /** Base names of the fonts `pdffonts` lists, without the subset prefix ("LiberationSerif-Bold"). */
+  fonts: string[];
+}
+
+/** A workbook printed by LibreOffice Calc (its page setup: paper, orientation, fit, print titles, footer) to PDF. */
+export async function printedByLibreOffice(xlsx: Buffer): Promise<PrintedPdf> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'congboc-calc-pdf-'));
+  try {
+    const input = path.join(dir, 'workbook.xlsx');
+    fs.writeFileSync(input, xlsx);
+    const args = [`-env:UserInstallation=file://${path.join(dir, 'profile')}`, '--headless', '--norestore', '--nolockcheck', '--convert-to', 'pdf', '--outdir', dir, input];
+    await promisify(execFile)(SOFFICE, args, { timeout: LIBREOFFICE_TIMEOUT_MS - 10_000 });
+    const pdfFile = path.join(dir, 'workbook.pdf');
+    const { stdout: text } = await promisify(execFile)('pdftotext', ['-layout', pdfFile, '-'], { maxBuffer: 50_000_000 });
+    const { stdout: fontTable } = await promisify(execFile)('pdffonts', [pdfFile]);
+    // pdffonts: two header lines, then one font a line, its name first ("ABCDEF+LiberationSerif-Bold TrueType …").
+    const fonts = [...new Set(fontTable.split('\n').slice(2).map((l) => l.split(/\s+/)[0]!.replace(/^[A-Z]{6}\+/, '')).filter(Boolean))];
+    const pages = text.split('\f');
+    if (pages.at(-1)!.trim() === '') pages.pop();
+    return { pdf: fs.readFileSync(pdfFile), pages, fonts };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** The first page of a PDF as a PNG (poppler's pdftoppm), for a person to look at. */
 export async function firstPagePng(pdf: Buffer, dpi = 80): Promise<Buffer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'congboc-png-'));
