@@ -43,7 +43,7 @@ export async function writeProvinceWorkbook(data: YearData, stream: Writable, op
 
   // Widths: name, then counts and rates, narrow criterion codes, classifications (their labels wrap).
   const widths = [5, 20];
-  for (let k = 3; k <= width; k++) widths.push(k >= incStart && k < ratingsCol ? 4.5 : k >= classStart ? 9 : 7.5);
+  for (let k = 3; k <= width; k++) widths.push(k === c('staff') ? 8.5 : k >= incStart && k < ratingsCol ? 4.5 : k >= classStart ? 9 : 7.5);
   const fit = fitColumns(widths, 2);
   const ws = wb.addWorksheet(t('exports.workbook.sheets.summary'), {
     views: [{ state: 'frozen', xSplit: 2, ySplit: 9 }],

@@ -117,6 +117,11 @@ export function createWriter(stream: Writable): ExcelJS.stream.xlsx.WorkbookWrit
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
   wb.creator = 'Công Bộc';
   wb.created = new Date();
+  // Font 0 is the workbook's Normal style: column widths are measured in its digits and a cell without a style prints
+  // in it. ExcelJS makes it Calibri unless a font is registered first — and where Calibri is missing, LibreOffice
+  // measures widths with a wider stand-in and shrinks every printed page.
+  const styles = (wb as unknown as { styles: { model?: { fonts?: unknown[] }; _addFont?: (font: Partial<ExcelJS.Font>) => number } }).styles;
+  if (styles.model?.fonts?.length === 0 && styles._addFont) styles._addFont({ size: 11, name: 'Times New Roman', family: 1 });
   return wb;
 }
 

@@ -123,6 +123,10 @@ export interface PrintedPdf {
   pages: string[];
   /** Base names of the fonts `pdffonts` lists, without the subset prefix ("LiberationSerif-Bold"). */
   fonts: string[];
+  /** `pdftotext -raw`: the text in the order it is drawn, so a header wrapped in its cell reads as one run of words. */
+  raw: string;
+  /** Per page, the median printed size of its words in points (word box height ÷ 1.3, poppler's `-bbox`). */
+  textPoints: number[];
 }
 
 /** A workbook printed by LibreOffice Calc (its page setup: paper, orientation, fit, print titles, footer) to PDF. */
@@ -140,10 +144,25 @@ export async function printedByLibreOffice(xlsx: Buffer): Promise<PrintedPdf> {
     const fonts = [...new Set(fontTable.split('\n').slice(2).map((l) => l.split(/\s+/)[0]!.replace(/^[A-Z]{6}\+/, '')).filter(Boolean))];
     const pages = text.split('\f');
     if (pages.at(-1)!.trim() === '') pages.pop();
-    return { pdf: fs.readFileSync(pdfFile), pages, fonts };
+    const { stdout: boxes } = await promisify(execFile)('pdftotext', ['-bbox', pdfFile, '-'], { maxBuffer: 200_000_000 });
+    const textPoints = boxes
+      .split('<page ')
+      .slice(1)
+      .map((page) => {
+        const heights = [...page.matchAll(/<word [^>]*yMin="([\d.]+)"[^>]*yMax="([\d.]+)"/g)].map((m) => Number(m[2]) - Number(m[1])).sort((a, b) => a - b);
+        return heights.length ? heights[Math.floor(heights.length / 2)]! / 1.3 : 0;
+      });
+    const { stdout: raw } = await promisify(execFile)('pdftotext', ['-raw', pdfFile, '-'], { maxBuffer: 50_000_000 });
+    return { pdf: fs.readFileSync(pdfFile), pages, fonts, raw, textPoints };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The font family fontconfig substitutes for a name ("Times New Roman" → "Liberation Serif" when it is not installed). */
+export async function fontFor(name: string): Promise<string> {
+  const { stdout } = await promisify(execFile)('fc-match', ['-f', '%{family[0]}', name]);
+  return stdout.trim();
 }
 
 /** The first page of a PDF as a PNG (poppler's pdftoppm), for a person to look at. */
