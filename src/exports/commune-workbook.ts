@@ -3,7 +3,7 @@ import type ExcelJS from 'exceljs';
 import type { TFunction } from 'i18next';
 import { CLASSIFICATION_LEVELS } from '../evaluations/index.js';
 import * as statistics from '../statistics/index.js';
-import { dataSheetOptions, headerHeight, noSuppression, placeName, staffSheetOptions, writeHeading, writeStaffSheet } from './sheets.js';
+import { dataSheetOptions, headerHeight, wrappedRowHeight, noSuppression, placeName, staffSheetOptions, writeHeading, writeStaffSheet } from './sheets.js';
 import { columnSum, commitSheet, createWriter, fitColumns, Pacer, pageFooter, pageSetup, ratio, STYLE, writeRow, type CellStyle } from './xlsx.js';
 import type { YearData } from './yearly-data.js';
 
@@ -41,7 +41,8 @@ export async function writeCommuneWorkbook(data: YearData, stream: Writable, opt
   // print on one landscape A4 width.
   const summaryWidths = [6, 8, 36, 13, 13, 13, 13, 13, 13];
   const summary = wb.addWorksheet(t('exports.workbook.sheets.summary'), {
-    pageSetup: pageSetup({ titleRows: '1:5', fit: fitColumns(summaryWidths, 0) }),
+    // The national heading prints once, on the first page, as on any official document.
+    pageSetup: pageSetup({ fit: fitColumns(summaryWidths, 0) }),
     headerFooter: pageFooter(t('exports.workbook.pageFooter')),
   });
   summaryWidths.forEach((w, i) => (summary.getColumn(i + 1).width = w));
@@ -116,7 +117,8 @@ export async function writeCommuneWorkbook(data: YearData, stream: Writable, opt
     const row = first + k;
     const { good: g1, done: d1, breached: b1 } = resultsOf(cr.code);
     const rate = { formula: `IF(SUM(D${row}:F${row})>0,(D${row}+E${row})/SUM(D${row}:F${row}),"")`, result: g1 + d1 + b1 > 0 ? (g1 + d1) / (g1 + d1 + b1) : '' };
-    writeRow(summary, [k + 1, cr.code, cr.name, g1, d1, b1, rate, substantiatedOf(cr.code), allegedOf(cr.code)], criterionStyle);
+    const values = [k + 1, cr.code, cr.name, g1, d1, b1, rate, substantiatedOf(cr.code), allegedOf(cr.code)];
+    writeRow(summary, values, criterionStyle, wrappedRowHeight(values, summaryWidths, [3]));
   });
   const last = first + C - 1;
   const totalRow = last + 1;
@@ -161,6 +163,9 @@ function mergeSorted(data: YearData, lists: Int32Array[]): number[] {
   return out.sort((a, b) => (data.sortKeys[a]! < data.sortKeys[b]! ? -1 : data.sortKeys[a]! > data.sortKeys[b]! ? 1 : data.names[a]!.localeCompare(data.names[b]!, 'vi')));
 }
 
+/** Person, unit, criteria, status and remedy may need more than one line. */
+const WRAPPING_INCIDENT_COLUMNS = [5, 6, 7, 8, 9, 10];
+
 async function writeIncidentsSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, data: YearData, t: TFunction, pacer: Pacer): Promise<void> {
   const keys = ['no', 'caseNumber', 'occurredAt', 'receivedAt', 'subject', 'unit', 'criteria', 'confirmed', 'status', 'remedy', 'letterSent'];
   const widths = [5, 16, 11, 11, 22, 22, 12, 12, 16, 24, 12];
@@ -180,9 +185,7 @@ async function writeIncidentsSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, data:
   let n = 0;
   for (const row of data.incidentRows) {
     n++;
-    writeRow(
-      ws,
-      [
+    const values = [
         n,
         row.caseNumber,
         row.occurredAt,
@@ -194,9 +197,8 @@ async function writeIncidentsSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, data:
         t(`exports.workbook.reportStatus.${row.status}`),
         row.remedies.map((m) => t(`exports.workbook.remedy.${m}`)).join('; '),
         row.letterSentAt,
-      ],
-      rowStyle,
-    );
+    ];
+    writeRow(ws, values, rowStyle, wrappedRowHeight(values, widths, WRAPPING_INCIDENT_COLUMNS));
     await pacer.row();
   }
   // No cases: a plain 0, as a range clamped to row 4 would count the total itself.

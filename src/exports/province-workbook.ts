@@ -3,7 +3,7 @@ import { CLASSIFICATION_LEVELS } from '../evaluations/index.js';
 import * as statistics from '../statistics/index.js';
 import { type WorkbookOptions } from './commune-workbook.js';
 import { headerHeight, placeName, staffSheetOptions, suppressBelow, writeHeading, writeStaffSheet } from './sheets.js';
-import { col, columnSum, commitSheet, createWriter, fitColumns, Pacer, pageFooter, pageSetup, ratio, sheetNamer, STYLE, writeRow, type CellStyle } from './xlsx.js';
+import { col, columnSum, commitSheet, createWriter, firstPageColumns, fitColumns, Pacer, pageFooter, pageSetup, ratio, sheetNamer, STYLE, writeRow, type CellStyle } from './xlsx.js';
 import { visibleGroups, type YearData } from './yearly-data.js';
 
 export interface ProvinceWorkbookOptions extends WorkbookOptions {
@@ -43,7 +43,7 @@ export async function writeProvinceWorkbook(data: YearData, stream: Writable, op
 
   // Widths: name, then counts and rates, narrow criterion codes, classifications (their labels wrap).
   const widths = [5, 20];
-  for (let k = 3; k <= width; k++) widths.push(k === c('staff') ? 8.5 : k >= incStart && k < ratingsCol ? 4.5 : k >= classStart ? 9 : 7.5);
+  for (let k = 3; k <= width; k++) widths.push(k === c('staff') ? 10 : k >= incStart && k < ratingsCol ? 4.5 : k >= classStart ? 9 : 7.5);
   const fit = fitColumns(widths, 2);
   const ws = wb.addWorksheet(t('exports.workbook.sheets.summary'), {
     views: [{ state: 'frozen', xSplit: 2, ySplit: 9 }],
@@ -58,7 +58,7 @@ export async function writeProvinceWorkbook(data: YearData, stream: Writable, op
     date: opts.now ?? new Date(),
     title: t('exports.workbook.provinceTitle', { year: data.year }),
     // Over the first printed page only when the summary is several pages wide.
-    width: fit.pagesWide > 1 ? Math.min(width, 18) : width,
+    width: fit.pagesWide > 1 ? firstPageColumns(widths, fit) : width,
   });
   writeRow(ws, [t('exports.workbook.suppressedNote', { n: opts.suppressBelow })], () => STYLE.note);
   writeRow(ws, []);

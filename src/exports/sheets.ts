@@ -2,7 +2,7 @@ import { vietnamDay } from '../shared/dates.js';
 import type ExcelJS from 'exceljs';
 import type { TFunction } from 'i18next';
 import { CLASSIFICATION_LEVELS } from '../evaluations/index.js';
-import { columnSum, fitColumns, Pacer, pageFooter, pageSetup, rowSum, STYLE, writeRow, type CellStyle, type PrintFit } from './xlsx.js';
+import { columnSum, firstPageColumns, fitColumns, Pacer, pageFooter, pageSetup, rowSum, STYLE, writeRow, type CellStyle, type PrintFit } from './xlsx.js';
 import { verdictOf, type PeriodInfo, type YearData } from './yearly-data.js';
 
 /** A count as printed: small report counts become "<N" when a threshold applies. */
@@ -88,7 +88,7 @@ function staffColumns(data: YearData, showUnit: boolean) {
   const breachCol = incTotal + 1;
   const classCol = breachCol + 1;
   const verdictCol = classCol + 1;
-  const widths = [5, 24, 20, ...(showUnit ? [22] : []), ...new Array<number>(P * C + C).fill(STAFF_NARROW), 11, 12, 24, 14];
+  const widths = [5, 24, 28, ...(showUnit ? [28] : []), ...new Array<number>(P * C + C).fill(STAFF_NARROW), 11, 12, 24, 14];
   return { C, P, lead, scoreStart, incStart, incTotal, breachCol, classCol, verdictCol, width: verdictCol, widths };
 }
 /** Score and incident columns keep the sheet's default width: one Column object per column would stay in memory. */
@@ -112,7 +112,8 @@ export async function writeStaffSheet(ws: ExcelJS.Worksheet, data: YearData, sta
   const title = ws.getCell(1, 1);
   title.value = opts.title;
   title.style = STYLE.title as ExcelJS.Style;
-  ws.mergeCells(1, 1, 1, Math.min(width, 20));
+  // The title over the first printed page only: a merge running on across pages prints cut in two.
+  ws.mergeCells(1, 1, 1, Math.min(width, firstPageColumns(widths, fitColumns(widths, 2))));
   ws.getRow(1).height = 30;
   ws.getCell(2, 1).value = t('exports.workbook.legend');
   ws.getCell(2, 1).style = STYLE.note as ExcelJS.Style;
@@ -149,6 +150,7 @@ export async function writeStaffSheet(ws: ExcelJS.Worksheet, data: YearData, sta
   const classLabels = CLASSIFICATION_LEVELS.map((l) => t(`exports.workbook.classification.${l}`));
   const verdictLabels = new Map(['GOOD', 'COMPLIANT', 'BREACHED', 'NOT_EVALUATED'].map((v) => [v, t(`exports.workbook.verdict.${v}`)]));
   const rowStyle = (c: number): CellStyle => (c === 1 ? STYLE.centered : c === 2 ? STYLE.text : c < scoreStart ? STYLE.textWrap : c < incStart ? STYLE.score : c <= breachCol ? STYLE.integer : STYLE.text);
+  const wrapping = opts.showUnit ? [3, 4] : [3];
   const firstRow = 5;
   let r = firstRow;
   const values: unknown[] = new Array(width);
@@ -174,7 +176,7 @@ export async function writeStaffSheet(ws: ExcelJS.Worksheet, data: YearData, sta
     const level = data.classification[i]!;
     values[classCol - 1] = level ? classLabels[level - 1] : null;
     values[verdictCol - 1] = verdictLabels.get(verdictOf(data, i));
-    writeRow(ws, values, rowStyle);
+    writeRow(ws, values, rowStyle, wrappedRowHeight(values, widths, wrapping));
     await opts.pacer.row(width);
   }
 
@@ -215,27 +217,40 @@ export function dataSheetOptions(t: TFunction, l: DataSheetLayout): Partial<Exce
   };
 }
 
-/**
- * A header row's height in points: enough lines for its longest label to wrap within its column (about one
- * character per width unit of bold 11 pt text), at most five.
- */
+/** Lines a text takes wrapped within a column of the given width: words kept whole, about `charWidth` units a character. */
+export function wrappedLines(text: string, width: number, charWidth = 1): number {
+  const room = Math.max(1, width - 1);
+  let n = 1;
+  let used = 0;
+  for (const word of text.split(/\s+/)) {
+    const len = word.length * charWidth;
+    if (used > 0 && used + 1 + len > room) {
+      n++;
+      used = len;
+    } else used += (used > 0 ? 1 : 0) + len;
+    n += Math.floor(Math.max(0, len - 0.01) / room);
+  }
+  return n;
+}
+
+/** A header row's height in points: enough lines for its longest label to wrap within its column (bold), at most five. */
 export function headerHeight(labels: readonly (string | null | undefined)[], widths: readonly number[]): number {
   let lines = 1;
   labels.forEach((label, i) => {
-    if (!label) return;
-    const room = Math.max(1, (widths[i] ?? 8.43) - 1);
-    // Wrapping happens at spaces: count line by line, each word kept whole.
-    let n = 1;
-    let used = 0;
-    for (const word of label.split(/\s+/)) {
-      const len = word.length * 1.1;
-      if (used > 0 && used + 1 + len > room) {
-        n++;
-        used = len;
-      } else used += (used > 0 ? 1 : 0) + len;
-      n += Math.floor(Math.max(0, len - 0.01) / room);
-    }
-    lines = Math.max(lines, n);
+    if (label) lines = Math.max(lines, wrappedLines(label, widths[i] ?? 8.43, 1.1));
   });
   return Math.min(5, lines) * 15 + 4;
+}
+
+/**
+ * A data row's height when one of its wrapping cells (1-based columns) needs more than one line; undefined otherwise,
+ * so the row keeps the default. Set explicitly because LibreOffice keeps an .xlsx row's stored height.
+ */
+export function wrappedRowHeight(values: readonly unknown[], widths: readonly number[], wrapping: readonly number[]): number | undefined {
+  let lines = 1;
+  for (const c of wrapping) {
+    const v = values[c - 1];
+    if (typeof v === 'string' && v.length > (widths[c - 1] ?? 8.43) - 1) lines = Math.max(lines, wrappedLines(v, widths[c - 1] ?? 8.43));
+  }
+  return lines > 1 ? lines * 15 : undefined;
 }

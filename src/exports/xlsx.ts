@@ -89,9 +89,18 @@ export function fitColumns(widths: readonly number[], repeated: number): PrintFi
   for (let n = 1; ; n++) if (scaleAt('A3', n) >= MIN_SCALE || n >= 50) return { paper: 'A3', pagesWide: n, scale: scaleAt('A3', n) };
 }
 
+/** How many of the columns print on the first page across at the fit's scale (at least one). */
+export function firstPageColumns(widths: readonly number[], fit: PrintFit): number {
+  const room = PRINTABLE_PT[fit.paper] / fit.scale;
+  let used = 0;
+  let n = 0;
+  while (n < widths.length && used + columnPoints(widths[n]!) <= room) used += columnPoints(widths[n++]!);
+  return Math.max(1, n);
+}
+
 export interface PrintOptions {
-  /** Rows printed at the top of every page, e.g. "3:4". */
-  titleRows: string;
+  /** Rows printed at the top of every page, e.g. "3:4"; none for a summary under the national heading. */
+  titleRows?: string;
   /** Columns printed at the left of every page when the sheet is several pages wide, e.g. "A:B". */
   titleColumns?: string;
   fit?: PrintFit;
@@ -106,7 +115,7 @@ export function pageSetup(opts: PrintOptions): Partial<ExcelJS.PageSetup> {
     fitToPage: true,
     fitToWidth: fit.pagesWide,
     fitToHeight: 0,
-    printTitlesRow: opts.titleRows,
+    ...(opts.titleRows ? { printTitlesRow: opts.titleRows } : {}),
     ...(opts.titleColumns && fit.pagesWide > 1 ? { printTitlesColumn: opts.titleColumns } : {}),
     horizontalCentered: fit.pagesWide === 1,
     margins: { left: 0.6, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },

@@ -209,7 +209,7 @@ describe('exports: workbooks printed by LibreOffice', () => {
     printChecks(
       'demo province',
       () => books.PROVINCE,
-      () => ['Lượt đánh giá định kỳ', 'Lượt đánh giá hài lòng', 'Phản ánh: tiếp nhận và có cơ sở theo tiêu chí', 'Hài lòng tại bộ phận một cửa', 'Trễ hạn chưa có phiếu xin lỗi', 'Không hoàn thành nhiệm vụ'],
+      () => ['Số CBCCVC', 'Lượt đánh giá định kỳ', 'Lượt đánh giá hài lòng', 'Phản ánh: tiếp nhận và có cơ sở theo tiêu chí', 'Hài lòng tại bộ phận một cửa', 'Trễ hạn chưa có phiếu xin lỗi', 'Không hoàn thành nhiệm vụ'],
       () => books.PROVINCE.wb.SheetNames.length * 4,
     );
 
@@ -219,6 +219,22 @@ describe('exports: workbooks printed by LibreOffice', () => {
       expect(books.COMMUNE.printed.pages.join('\n')).to.match(/ K3 +Không tham nhũng, lãng phí /);
       const flat = books.COMMUNE.printed.raw.replace(/\s+/g, ' ');
       for (const name of criteria) expect(flat).to.contain(name);
+    });
+
+    it('when the demo commune’s staff sheet is printed, then a row whose position or unit wraps is as tall as its lines', async () => {
+      const { buf, wb } = books.COMMUNE;
+      const xml = await partXml(buf, sheetPart(wb, 'Cán bộ'));
+      const heights = new Map([...xml.matchAll(/<row r="(\d+)"[^>]*?ht="([\d.]+)"/g)].map((m) => [Number(m[1]), Number(m[2])]));
+      const ws = wb.Sheets['Cán bộ']!;
+      const widths = (ws['!cols'] ?? []).map((c) => c?.wch ?? c?.width ?? 0);
+      let wrapped = 0;
+      for (let r = 5; ws[`B${r}`]?.v !== 'Tổng cộng'; r++) {
+        const longest = Math.max(...['C', 'D'].map((c, i) => String(ws[`${c}${r}`]?.v ?? '').length / Math.max(1, widths[2 + i]! - 1)));
+        if (longest <= 1.2) continue;
+        wrapped++;
+        expect(heights.get(r) ?? 15, `row ${r}`).to.be.at.least(30);
+      }
+      expect(wrapped).to.be.greaterThan(0);
     });
 
     it('when the demo province summary is printed, then it fits one page across and the province total sits on its first page', () => {
