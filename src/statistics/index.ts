@@ -13,7 +13,7 @@ import { computeOwnFigures, type ReportingUnit } from './sources.js';
  * last change. See model.ts for the freshness rule.
  */
 
-export type { HandlingFeedback, UnitYearFigures } from './model.js';
+export type { HandlingFeedback, StaffGroupFigures, UnitYearFigures } from './model.js';
 
 export interface ReportingUnitFigures {
   unitId: string;
@@ -118,7 +118,7 @@ async function readFigures(root: Pick<ReportingUnit, '_id'>, year: number): Prom
 /** Figures with nothing counted: the start of a sum. */
 export function emptyFigures(): UnitYearFigures {
   return {
-    staff: 0, activeStaff: 0, under40: 0, periods: {}, results: {}, evaluatedStaff: 0, fullyCompliant: 0, reports: {}, reportsByCriterion: {},
+    staff: 0, activeStaff: 0, under40: 0, staffByCategory: {}, periods: {}, results: {}, evaluatedStaff: 0, fullyCompliant: 0, reports: {}, reportsByCriterion: {},
     substantiatedByCriterion: {}, handlingFeedback: { satisfied: 0, neutral: 0, dissatisfied: 0, reopened: 0 }, ratings: {}, ratingsByDesk: {}, classification: {}, unclassified: 0, lateDossiers: 0, apologyBreaches: 0,
   };
 }
@@ -134,6 +134,13 @@ export function sumFigures(list: readonly UnitYearFigures[]): UnitYearFigures {
     total.staff += f.staff;
     total.activeStaff += f.activeStaff ?? 0;
     total.under40 += f.under40;
+    for (const [k, g] of Object.entries(f.staffByCategory ?? {})) {
+      const t = (total.staffByCategory![k] ??= { total: 0, under40: 0, education: {}, politicalTheory: {} });
+      t.total += g.total;
+      t.under40 += g.under40;
+      addCounts(t.education, g.education);
+      addCounts(t.politicalTheory, g.politicalTheory);
+    }
     total.evaluatedStaff += f.evaluatedStaff;
     total.fullyCompliant += f.fullyCompliant;
     total.unclassified += f.unclassified ?? 0;

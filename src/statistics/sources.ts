@@ -46,6 +46,7 @@ export async function computeOwnFigures(unit: ReportingUnit, year: number): Prom
     staff: 0,
     activeStaff: 0,
     under40: 0,
+    staffByCategory: {},
     periods: {},
     results: {},
     evaluatedStaff: 0,
@@ -87,13 +88,20 @@ export async function computeOwnFigures(unit: ReportingUnit, year: number): Prom
   }
 
   // People of the year: active staff of the unit, and people no longer active whom it had on a roster this year.
-  const counted = new Map<string, number>();
+  type Counted = { birthYear: number; category?: string; educationLevel?: string; politicalTheoryLevel?: string };
+  const counted = new Map<string, Counted>();
+  const countedOf = (s: { birthYear?: number; category?: string; educationLevel?: string; politicalTheoryLevel?: string }): Counted => ({
+    birthYear: s.birthYear ?? 0,
+    category: s.category,
+    educationLevel: s.educationLevel,
+    politicalTheoryLevel: s.politicalTheoryLevel,
+  });
   const ownedIds = new Set<string>();
   for (const s of staff) {
     const id = String(s._id);
     ownedIds.add(id);
     if (s.active !== false) figures.activeStaff++;
-    if (s.active !== false || rostered.has(id)) counted.set(id, s.birthYear ?? 0);
+    if (s.active !== false || rostered.has(id)) counted.set(id, countedOf(s));
   }
   // Rostered here but their staff record sits elsewhere now (moved, or moved and left): counted here only if no
   // longer active, else where they are now. A few `_id` look-ups: movers are few.
@@ -103,11 +111,19 @@ export async function computeOwnFigures(unit: ReportingUnit, year: number): Prom
     const found = await Promise.all(slice.map((id) => staffMember(id)));
     slice.forEach((id, k) => {
       const s = found[k];
-      if (!s || s.active === false) counted.set(id, s?.birthYear ?? 0);
+      if (!s || s.active === false) counted.set(id, s ? countedOf(s) : { birthYear: 0 });
     });
   }
   figures.staff = counted.size;
-  for (const birthYear of counted.values()) if (birthYear > 0 && year - birthYear < 40) figures.under40++;
+  for (const c of counted.values()) {
+    const young = c.birthYear > 0 && year - c.birthYear < 40;
+    if (young) figures.under40++;
+    const g = (figures.staffByCategory![c.category ?? 'unknown'] ??= { total: 0, under40: 0, education: {}, politicalTheory: {} });
+    g.total++;
+    if (young) g.under40++;
+    bump(g.education, c.educationLevel ?? 'unknown');
+    bump(g.politicalTheory, c.politicalTheoryLevel ?? 'unknown');
+  }
 
   const withIncidents = new Set<string>();
   for (const r of reports) {
