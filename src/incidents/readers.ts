@@ -11,7 +11,7 @@ export function casesKeptFrom(userId: Types.ObjectId): Promise<{ _id: Types.Obje
 /** What the statistics and the yearly workbooks read of cases. */
 
 export function casesCountedBy(of: RecordsOf, year: number) {
-  return IncidentReportModel.find({ ...recordsFilter(of), year }).select('month status criterionCodes confirmedCriterionCodes substantiated staffId feedback.answer').lean();
+  return IncidentReportModel.find({ ...recordsFilter(of), year }).select('month status criterionCodes confirmedCriterionCodes substantiated staffId feedback.answer remedies.kind').lean();
 }
 
 /** The year's cases under a unit; with `rows`, what the workbook's list of cases shows. */

@@ -119,7 +119,7 @@ async function readFigures(root: Pick<ReportingUnit, '_id'>, year: number): Prom
 export function emptyFigures(): UnitYearFigures {
   return {
     staff: 0, activeStaff: 0, under40: 0, staffByCategory: {}, periods: {}, results: {}, evaluatedStaff: 0, fullyCompliant: 0, reports: {}, reportsByCriterion: {},
-    substantiatedByCriterion: {}, handlingFeedback: { satisfied: 0, neutral: 0, dissatisfied: 0, reopened: 0 }, ratings: {}, ratingsByDesk: {}, classification: {}, unclassified: 0, lateDossiers: 0, apologyBreaches: 0,
+    substantiatedByCriterion: {}, substantiatedByMonth: {}, remediesByMonth: {}, handlingFeedback: { satisfied: 0, neutral: 0, dissatisfied: 0, reopened: 0 }, ratings: {}, ratingsByDesk: {}, classification: {}, unclassified: 0, lateDossiers: 0, apologyBreaches: 0,
   };
 }
 
@@ -162,6 +162,8 @@ export function sumFigures(list: readonly UnitYearFigures[]): UnitYearFigures {
     for (const [m, byStatus] of Object.entries(f.reports)) addCounts((total.reports[m] ??= {}), byStatus);
     addCounts(total.reportsByCriterion, f.reportsByCriterion);
     addCounts(total.substantiatedByCriterion, f.substantiatedByCriterion);
+    addCounts(total.substantiatedByMonth!, f.substantiatedByMonth);
+    for (const [m, byKind] of Object.entries(f.remediesByMonth ?? {})) addCounts((total.remediesByMonth![m] ??= {}), byKind);
     const h = f.handlingFeedback;
     if (h) for (const k of ['satisfied', 'neutral', 'dissatisfied', 'reopened'] as const) total.handlingFeedback[k] += h[k];
     for (const [m, r] of Object.entries(f.ratings)) {

@@ -103,6 +103,9 @@ export interface UnitYearFigures {
   /** Reports per month (1–12) of the incident and status, and per alleged criterion. */
   reports: Record<string, Record<string, number>>;
   reportsByCriterion: Record<string, number>;
+  /** Per month (1–12) of the incident: reports found substantiated (fully or partly), and reports with each recorded remedy kind. Shape ≥ 5. */
+  substantiatedByMonth?: Record<string, number>;
+  remediesByMonth?: Record<string, Record<string, number>>;
   /** Substantiated reports per confirmed criterion (a report confirmed on two criteria counts once for each). */
   substantiatedByCriterion: Record<string, number>;
   /**

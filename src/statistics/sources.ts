@@ -54,6 +54,8 @@ export async function computeOwnFigures(unit: ReportingUnit, year: number): Prom
     reports: {},
     reportsByCriterion: {},
     substantiatedByCriterion: {},
+    substantiatedByMonth: {},
+    remediesByMonth: {},
     handlingFeedback: { satisfied: 0, neutral: 0, dissatisfied: 0, reopened: 0 },
     ratings: {},
     ratingsByDesk: {},
@@ -130,6 +132,8 @@ export async function computeOwnFigures(unit: ReportingUnit, year: number): Prom
     bump((figures.reports[r.month] ??= {}), r.status);
     for (const code of r.criterionCodes ?? []) bump(figures.reportsByCriterion, code);
     for (const f of r.feedback ?? []) figures.handlingFeedback[FEEDBACK_FIGURE[f.answer]]++;
+    for (const kind of new Set((r.remedies ?? []).map((x) => x.kind))) bump((figures.remediesByMonth![r.month] ??= {}), kind);
+    if (r.substantiated) bump(figures.substantiatedByMonth!, r.month);
     if (!r.substantiated) continue;
     for (const code of r.confirmedCriterionCodes ?? []) bump(figures.substantiatedByCriterion, code);
     if (r.staffId) withIncidents.add(String(r.staffId));
