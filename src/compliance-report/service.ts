@@ -1,11 +1,9 @@
 import { coversUnit, scopeRoots, type Actor } from '../auth/index.js';
 import { criteriaOfYear } from '../conduct-code/index.js';
-import { CLASSIFICATION_LEVELS } from '../evaluations/index.js';
 import { documentNumberSuffix, issuingBodyOf, officialReportDocx, placeNameOf, signingTitles, type IssuingBody, type OfficialReportData, type ReportBlock } from '../letters/index.js';
 import * as statistics from '../statistics/index.js';
 import { vietnamDay } from '../shared/dates.js';
 import { Forbidden, ValidationFailed } from '../shared/errors.js';
-import { suppress, type Shown } from '../shared/suppression.js';
 import { compareVietnamese } from '../shared/text.js';
 import { COMMUNE_KINDS, findUnitOr404, isCommuneLevel, unitsUnder, type UnitInfo } from '../units/index.js';
 import type { ReportInput } from './schemas.js';
@@ -140,7 +138,3 @@ export async function buildReport(actor: Actor, input: ReportInput, opts: Report
 }
 
 const lowerFirst = (s: string) => s.charAt(0).toLocaleLowerCase('vi') + s.slice(1);
-
-export { CLASSIFICATION_LEVELS };
-export type { Shown };
-export const shown = (n: number, threshold: number): Shown => (threshold > 0 ? suppress(n, threshold) : n);

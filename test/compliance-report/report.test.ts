@@ -92,6 +92,10 @@ describe('compliance report: the Báo cáo as a Word document, from the statisti
     expect(text).not.to.contain('8. Các xã');
     expect(text).to.contain(`Tổng số người trong năm 2026: ${vi(f.staff)} `);
     expect(f.staff).to.equal(3);
+    expect(f.staffByCategory).to.have.keys('canBo', 'congChuc');
+    expect(f.staffByCategory!.congChuc).to.include({ total: 2, under40: 2 });
+    expect(f.staffByCategory!.congChuc!.education).to.deep.equal({ university: 1, secondary: 1 });
+    expect(f.remediesByMonth).to.deep.equal({ 2: { APOLOGY: 1 } });
     const cbcc = f.staffByCategory!.canBo!.total + f.staffByCategory!.congChuc!.total;
     expect(text).to.contain(`trong đó cán bộ, công chức (CBCC) ${vi(cbcc)} người`);
     expect(text).to.contain(`Số người được đánh giá: ${vi(f.evaluatedStaff)}; trong đó ${vi(f.fullyCompliant)} người thực hiện đầy đủ Bộ quy tắc, đạt ${pct(f.fullyCompliant, f.evaluatedStaff)}`);
@@ -113,6 +117,13 @@ describe('compliance report: the Báo cáo as a Word document, from the statisti
     expect(doc.text).to.contain('So sánh với cùng độ dài kỳ trước (quý IV năm 2025)');
     expect(doc.text).to.contain('số liệu cả năm 2026');
     expect(doc.text).not.to.match(/NaN|undefined|null|Infinity/);
+  });
+
+  it('when a commune head opens the exports page, then it links to the report form, which offers only their commune', async () => {
+    expect((await head.get('/exports')).text).to.contain('href="/compliance-report"');
+    const form = await head.get('/compliance-report');
+    expect(form.status).to.equal(200);
+    expect(form.text).to.contain(String(w.communeA._id)).and.not.contain(String(w.communeB._id)).and.not.contain(String(w.province._id));
   });
 
   it('when the head of another commune asks for this commune’s report, then 403', async () => {
