@@ -85,7 +85,7 @@ export function introduction(ctx: Context): ReportBlock[] {
 
 export function staffSection(ctx: Context, f: UnitYearFigures): ReportBlock[] {
   const groups = f.staffByCategory ?? {};
-  const g = (k: string) => groups[k] ?? { total: 0, under40: 0, education: {}, politicalTheory: {} };
+  const g = (k: string) => groups[k] ?? { total: 0, under40: 0, education: {}, politicalTheory: {}, generalEducation: {} };
   const cbcc = { total: g('canBo').total + g('congChuc').total, under40: g('canBo').under40 + g('congChuc').under40 };
   const out: ReportBlock[] = [heading('1. Đội ngũ cán bộ, công chức, viên chức, người lao động')];
   if (f.staff === 0) {
@@ -109,10 +109,21 @@ export function staffSection(ctx: Context, f: UnitYearFigures): ReportBlock[] {
     para(
       `Trình độ (theo hồ sơ cán bộ hiện lưu): cán bộ có trình độ chuyên môn từ trung cấp trở lên ${pct(countOf(canBo.education, TRAINED), canBo.total)}, có trình độ lý luận chính trị từ trung cấp trở lên ${pct(countOf(canBo.politicalTheory, THEORY_UP), canBo.total)}; ` +
         `công chức có trình độ từ cao đẳng trở lên ${pct(countOf(congChuc.education, COLLEGE_UP), congChuc.total)}. Tỷ lệ tính trên số người của từng loại. ` +
-        `Hệ thống chưa lưu trình độ giáo dục phổ thông nên báo cáo chưa có tỷ lệ đạt chuẩn giáo dục phổ thông.`,
+        generalEducationSentence(canBo, congChuc),
     ),
   );
   return out;
+}
+
+/** Standard general education: upper secondary (12/12); over each category's people, with those not yet recorded named. */
+function generalEducationSentence(...groups: { total: number; generalEducation?: Record<string, number> }[]): string {
+  const [canBo, congChuc] = groups as [{ total: number; generalEducation?: Record<string, number> }, { total: number; generalEducation?: Record<string, number> }];
+  const unknown = groups.reduce((n, x) => n + (x.generalEducation?.unknown ?? 0), 0);
+  const of = (x: { generalEducation?: Record<string, number> }) => x.generalEducation?.upperSecondary ?? 0;
+  return (
+    `Tỷ lệ có trình độ giáo dục phổ thông đạt chuẩn (tốt nghiệp trung học phổ thông, 12/12): cán bộ ${pct(of(canBo), canBo.total)}, công chức ${pct(of(congChuc), congChuc.total)}` +
+    (unknown ? `; ${num(unknown)} CBCC chưa được khai báo trình độ giáo dục phổ thông (tính vào số chưa đạt chuẩn).` : '.')
+  );
 }
 
 export function evaluationSection(ctx: Context, wf: WindowFigures): ReportBlock[] {

@@ -17,11 +17,12 @@ export interface StaffMember {
   category?: string;
   educationLevel?: string;
   politicalTheoryLevel?: string;
+  generalEducation?: string;
 }
 
 /** One staff record, active or not (an `_id` look-up). */
 export async function staffMember(id: Types.ObjectId | string): Promise<StaffMember | null> {
-  return StaffModel.findById(id).select('fullName position sortKey unitId unitPath active birthYear userId category educationLevel politicalTheoryLevel').lean<StaffMember>();
+  return StaffModel.findById(id).select('fullName position sortKey unitId unitPath active birthYear userId category educationLevel politicalTheoryLevel generalEducation').lean<StaffMember>();
 }
 
 /** Active staff at or under any of these units, as Vietnamese lists are ordered. */
@@ -36,7 +37,7 @@ export async function activeStaffUnder(unitIds: Types.ObjectId | readonly Types.
 
 /** Everyone on the staff of a unit, active or not: what its figures count. */
 export function staffCountedBy(of: RecordsOf) {
-  return StaffModel.find(recordsFilter(of)).select('birthYear active category educationLevel politicalTheoryLevel').lean();
+  return StaffModel.find(recordsFilter(of)).select('birthYear active category educationLevel politicalTheoryLevel generalEducation').lean();
 }
 
 /** Everyone at or under a unit, active or not, as the yearly workbooks list them. */

@@ -135,11 +135,12 @@ export function sumFigures(list: readonly UnitYearFigures[]): UnitYearFigures {
     total.activeStaff += f.activeStaff ?? 0;
     total.under40 += f.under40;
     for (const [k, g] of Object.entries(f.staffByCategory ?? {})) {
-      const t = (total.staffByCategory![k] ??= { total: 0, under40: 0, education: {}, politicalTheory: {} });
+      const t = (total.staffByCategory![k] ??= { total: 0, under40: 0, education: {}, politicalTheory: {}, generalEducation: {} });
       t.total += g.total;
       t.under40 += g.under40;
       addCounts(t.education, g.education);
       addCounts(t.politicalTheory, g.politicalTheory);
+      addCounts(t.generalEducation!, g.generalEducation);
     }
     total.evaluatedStaff += f.evaluatedStaff;
     total.fullyCompliant += f.fullyCompliant;

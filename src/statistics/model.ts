@@ -53,7 +53,7 @@ export interface StoredFigures {
 }
 
 /** Bumped when UnitYearFigures gains or changes a figure: stored figures of another shape are recomputed. */
-export const FIGURES_SHAPE = 5;
+export const FIGURES_SHAPE = 6;
 
 /**
  * A reporting unit's own figures for one year: what the dashboard and the yearly workbooks' summaries show, one
@@ -133,6 +133,8 @@ export interface StaffGroupFigures {
   education: Record<string, number>;
   /** Per politicalTheoryLevel (none, elementary, intermediate, advanced). */
   politicalTheory: Record<string, number>;
+  /** Per generalEducation (unknown, primary, lowerSecondary, upperSecondary). Shape ≥ 6. */
+  generalEducation?: Record<string, number>;
 }
 
 export interface HandlingFeedback {

@@ -90,13 +90,14 @@ export async function computeOwnFigures(unit: ReportingUnit, year: number): Prom
   }
 
   // People of the year: active staff of the unit, and people no longer active whom it had on a roster this year.
-  type Counted = { birthYear: number; category?: string; educationLevel?: string; politicalTheoryLevel?: string };
+  type Counted = { birthYear: number; category?: string; educationLevel?: string; politicalTheoryLevel?: string; generalEducation?: string };
   const counted = new Map<string, Counted>();
-  const countedOf = (s: { birthYear?: number; category?: string; educationLevel?: string; politicalTheoryLevel?: string }): Counted => ({
+  const countedOf = (s: { birthYear?: number; category?: string; educationLevel?: string; politicalTheoryLevel?: string; generalEducation?: string }): Counted => ({
     birthYear: s.birthYear ?? 0,
     category: s.category,
     educationLevel: s.educationLevel,
     politicalTheoryLevel: s.politicalTheoryLevel,
+    generalEducation: s.generalEducation,
   });
   const ownedIds = new Set<string>();
   for (const s of staff) {
@@ -120,11 +121,12 @@ export async function computeOwnFigures(unit: ReportingUnit, year: number): Prom
   for (const c of counted.values()) {
     const young = c.birthYear > 0 && year - c.birthYear < 40;
     if (young) figures.under40++;
-    const g = (figures.staffByCategory![c.category ?? 'unknown'] ??= { total: 0, under40: 0, education: {}, politicalTheory: {} });
+    const g = (figures.staffByCategory![c.category ?? 'unknown'] ??= { total: 0, under40: 0, education: {}, politicalTheory: {}, generalEducation: {} });
     g.total++;
     if (young) g.under40++;
     bump(g.education, c.educationLevel ?? 'unknown');
     bump(g.politicalTheory, c.politicalTheoryLevel ?? 'unknown');
+    bump(g.generalEducation!, c.generalEducation ?? 'unknown');
   }
 
   const withIncidents = new Set<string>();

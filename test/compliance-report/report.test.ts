@@ -49,7 +49,7 @@ describe('compliance report: the Báo cáo as a Word document, from the statisti
     emptyCommuneId = String(empty._id);
     // Thanh Nưa: a cán bộ (46) and two công chức (31, 28), one of them with a breach; reports, ratings, classification.
     const an = await person('Nguyễn Văn An', w.communeA, year - 46);
-    await StaffModel.updateOne({ _id: an._id }, { $set: { category: 'canBo', educationLevel: 'university', politicalTheoryLevel: 'intermediate' } });
+    await StaffModel.updateOne({ _id: an._id }, { $set: { category: 'canBo', educationLevel: 'university', politicalTheoryLevel: 'intermediate', generalEducation: 'upperSecondary' } });
     const binh = await person('Lê Thị Bình', w.deskA, year - 31);
     const chi = await person('Trần Thị Chi', w.communeA, year - 28);
     await StaffModel.updateOne({ _id: chi._id }, { $set: { educationLevel: 'secondary' } });
@@ -103,7 +103,7 @@ describe('compliance report: the Báo cáo as a Word document, from the statisti
     expect(text).to.contain(`tiếp nhận ${vi(t.reports)} phản ánh`);
     expect(text).to.contain('xin lỗi người dân (thư xin lỗi): 1 phản ánh');
     expect(text).to.contain('Hoàn thành xuất sắc nhiệm vụ 1 người');
-    expect(text).to.contain('cán bộ có trình độ chuyên môn từ trung cấp trở lên 100%').and.contain('Hệ thống chưa lưu trình độ giáo dục phổ thông');
+    expect(text).to.contain('cán bộ có trình độ chuyên môn từ trung cấp trở lên 100%').and.contain('giáo dục phổ thông đạt chuẩn (tốt nghiệp trung học phổ thông, 12/12): cán bộ 100%, công chức 0%; 2 CBCC chưa được khai báo');
     expect(text).to.contain('Phụ lục I: Sổ tổng hợp kết quả thực hiện Bộ quy tắc ứng xử năm 2026').and.contain('./.');
     expect(text).not.to.match(/NaN|undefined|null|Infinity/);
   });
