@@ -43,6 +43,8 @@ const cellCount = (ctx: Context, n: number) => {
   const s = shownOf(ctx, n);
   return typeof s === 'number' ? num(s) : `<${s.below}`;
 };
+/** "Tỉnh Điện Biên" → "tỉnh Điện Biên" inside a sentence. */
+const inSentence = (name: string) => name.replace(/^(Xã|Phường|Thị trấn|Tỉnh|Thành phố)(?=\s)/u, (m) => m.toLocaleLowerCase('vi'));
 const heading = (text: string): ReportBlock => ({ kind: 'heading', text });
 const para = (text: string): ReportBlock => ({ kind: 'paragraph', text });
 const yearOnlyNote = (ctx: Context) => (ctx.wholeYear ? '' : ` (số liệu cả năm ${ctx.window.year}: hệ thống tổng hợp số liệu này theo năm, không theo tháng)`);
@@ -301,7 +303,7 @@ export function attentionSection(ctx: Context, communes: { name: string; figures
   if (!flagged.length) out.push(para(`Trong ${ctx.label}, ${NONE} xã, phường nào có dấu hiệu cần quan tâm (trên ${num(communes.length)} xã, phường).`));
   else {
     out.push(para(`Có ${num(flagged.length)} trên ${num(communes.length)} xã, phường cần quan tâm:`));
-    out.push({ kind: 'table', header: ['Xã, phường', 'Dấu hiệu'], rows: flagged, widths: [2, 5] });
+    out.push({ kind: 'table', header: ['Xã, phường', 'Dấu hiệu'], rows: flagged, widths: [2, 5], textColumns: [0, 1] });
   }
   return out;
 }
@@ -309,6 +311,6 @@ export function attentionSection(ctx: Context, communes: { name: string; figures
 export function closing(ctx: Context): ReportBlock[] {
   return [
     para(`${ctx.kind === 'PROVINCE' ? 'Sở Nội vụ' : 'Ủy ban nhân dân ' + ctx.unitName.replace(/^(Xã|Phường|Thị trấn)/u, (m) => m.toLocaleLowerCase('vi'))} báo cáo để cấp có thẩm quyền biết, chỉ đạo.`),
-    para(`Phụ lục I: Sổ tổng hợp kết quả thực hiện Bộ quy tắc ứng xử năm ${ctx.window.year} của ${ctx.unitName} (tệp Excel lập tại mục “Xuất báo cáo” của hệ thống Công Bộc).`),
+    para(`Phụ lục I: Sổ tổng hợp kết quả thực hiện Bộ quy tắc ứng xử năm ${ctx.window.year} của ${inSentence(ctx.unitName)} (tệp Excel lập tại mục “Xuất báo cáo” của hệ thống Công Bộc).`),
   ];
 }

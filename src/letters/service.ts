@@ -224,7 +224,7 @@ export async function apologyLetterDocx(data: ApologyLetterData): Promise<Buffer
 export type ReportBlock =
   | { kind: 'heading'; text: string }
   | { kind: 'paragraph'; text: string }
-  | { kind: 'table'; header: string[]; rows: string[][]; widths?: number[] };
+  | { kind: 'table'; header: string[]; rows: string[][]; widths?: number[]; /** Columns of words, aligned left (default: the first only; the others are figures, aligned right). */ textColumns?: number[] };
 
 /** What a report in the Decree 30/2020 layout says: the letter's heading and signature around titled sections. */
 export type OfficialReportData = {
@@ -278,7 +278,7 @@ function figuresTable(block: Extract<ReportBlock, { kind: 'table' }>) {
       margins: { left: mm(1), right: mm(1), top: 0, bottom: 0 },
       children: [
         new Paragraph({
-          alignment: head ? AlignmentType.CENTER : col === 0 ? AlignmentType.LEFT : AlignmentType.RIGHT,
+          alignment: head ? AlignmentType.CENTER : (block.textColumns ?? [0]).includes(col) ? AlignmentType.LEFT : AlignmentType.RIGHT,
           children: [new TextRun({ text, font: FONT, size: pt(12), bold: head })],
         }),
       ],
