@@ -131,6 +131,12 @@ describe('compliance report: the Báo cáo as a Word document, from the statisti
     expect(res.status).to.equal(403);
   });
 
+  it('when the form is posted without its CSRF token, then 403 and no document', async () => {
+    const res = await head.post('/compliance-report').type('form').send({ unit: String(w.communeA._id), year: String(year), window: 'year' });
+    expect(res.status).to.equal(403);
+    expect(res.headers['content-type']).not.to.contain('wordprocessingml');
+  });
+
   it('when the window’s months are in the wrong order, then 422 with the form and the typed values kept', async () => {
     const res = await head
       .post('/compliance-report')
