@@ -12,6 +12,7 @@ import { UnitModel } from '../src/units/model.js';
 import { escalateOverdue } from '../src/incidents/deadlines.js';
 import { addNote, addRemedy, addReply, extendDeadline, markLetterSent, submitExplanation, transition } from '../src/incidents/handling.js';
 import { letterDraft, saveLetter } from '../src/incidents/letter.js';
+import { recordExplanation } from '../src/incidents/due-process.js';
 import { IncidentReportModel, ReporterIdentityModel, type RemedyKind, type ReportKind, type ReportStatus } from '../src/incidents/model.js';
 import { addReporterMessage, fileReport, type Reporter } from '../src/incidents/service.js';
 import { defaultReportSettings, type ReportSettings } from '../src/incidents/settings.js';
@@ -34,6 +35,8 @@ type Step = { wd: number } & (
   | { t: 'reply' | 'note'; by: ActorKey; text: string }
   | { t: 'reporter'; text: string }
   | { t: 'explain'; by: ActorKey; text: string }
+  /** An explanation received on paper or in person (or a refusal), recorded by the handler for a subject without a login. */
+  | { t: 'paper'; by: ActorKey; channel: 'PAPER' | 'IN_PERSON' | 'DECLINED'; text: string }
   | { t: 'extend'; by: ActorKey; days: number; reason: string }
   | { t: 'remedy'; by: ActorKey; kind: RemedyKind; note: string }
   | { t: 'letter'; by: ActorKey; documentNumber: string; salutation: Salutation; recipientName?: string; recipientAddress?: string; body?: string[] }
@@ -151,6 +154,7 @@ const CASES: DemoCase[] = [
     description: 'Cán bộ tiếp nhận nói to, gắt gỏng khi tôi chưa điền đúng tờ khai chứng thực, không hướng dẫn mà bảo tôi về tự tìm hiểu.',
     steps: [
       { wd: 1, t: 'to', by: 'truongxa', to: 'UNDER_REVIEW', note: 'Xác minh với công chức và người làm chứng.' },
+      { wd: 5, t: 'paper', by: 'truongxa', channel: 'PAPER', text: 'Bản giải trình viết tay: hôm đó đông người, tôi có nói to để cả hàng nghe thấy; tôi đã đưa phiếu hướng dẫn ghi rõ giấy tờ cần bổ sung.' },
       { wd: 6, t: 'to', by: 'truongxa', to: 'PARTLY_SUBSTANTIATED', confirmed: ['L2'], note: 'Có to tiếng (người làm chứng xác nhận); việc hướng dẫn đã có phiếu hướng dẫn ghi rõ.' },
       { wd: 6, t: 'remedy', by: 'truongxa', kind: 'REMINDER_TRAINING', note: 'Nhắc nhở lần hai, ghi vào đánh giá tháng.' },
       { wd: 7, t: 'reply', by: 'truongxa', text: 'Phản ánh về thái độ của công chức là đúng; UBND xã đã nhắc nhở và xin lỗi bà.' },
@@ -167,6 +171,7 @@ const CASES: DemoCase[] = [
     description: 'Cán bộ bộ phận một cửa lớn tiếng với mẹ tôi (người cao tuổi) vì chưa mang đủ bản sao giấy tờ.',
     steps: [
       { wd: 1, t: 'to', by: 'truongxa', to: 'UNDER_REVIEW', note: 'Lần thứ ba trong năm về cùng một công chức: xác minh ngay.' },
+      { wd: 4, t: 'paper', by: 'truongxa', channel: 'IN_PERSON', text: 'Trình bày trực tiếp tại buổi làm việc: công chức thừa nhận đã yêu cầu người dân chờ mà không giải thích lý do.' },
       { wd: 5, t: 'to', by: 'truongxa', to: 'SUBSTANTIATED', note: 'Phản ánh đúng; xem xét điều chuyển vị trí công tác.' },
     ],
   },
@@ -182,6 +187,7 @@ const CASES: DemoCase[] = [
     description: 'Hồ sơ đăng ký thường trú của tôi đã quá hạn trả mà không ai báo, không có phiếu xin lỗi và hẹn lại ngày trả kết quả.',
     steps: [
       { wd: 1, t: 'to', by: 'truongxa', to: 'UNDER_REVIEW', note: 'Kiểm tra hồ sơ trên hệ thống một cửa.' },
+      { wd: 2, t: 'paper', by: 'truongxa', channel: 'DECLINED', text: '' },
       { wd: 3, t: 'to', by: 'truongxa', to: 'SUBSTANTIATED', note: 'Hồ sơ trễ hạn, không lập phiếu xin lỗi và hẹn lại.' },
       { wd: 3, t: 'remedy', by: 'truongxa', kind: 'APOLOGY', note: 'Gửi thư xin lỗi ông Tâm.' },
       { wd: 4, t: 'letter', by: 'truongxa', documentNumber: '07/TXL-UBND', salutation: 'Ông', recipientAddress: 'Bản Him Lam 2, xã Thanh Nưa, tỉnh Điện Biên' },
@@ -198,6 +204,7 @@ const CASES: DemoCase[] = [
     steps: [
       { wd: 1, t: 'to', by: 'truongxa2', to: 'UNDER_REVIEW', note: 'Làm việc với công chức một cửa.' },
       { wd: 1, t: 'reply', by: 'truongxa2', text: 'UBND xã Sính Phình đã nhận phản ánh và đang xác minh.' },
+      { wd: 4, t: 'paper', by: 'truongxa2', channel: 'PAPER', text: 'Bản giải trình: tôi nghe một cuộc gọi công vụ khẩn của huyện nên phải ngắt lời người dân trong chốc lát.' },
       { wd: 5, t: 'to', by: 'truongxa2', to: 'PARTLY_SUBSTANTIATED', confirmed: ['L3'], note: 'Có cắt ngang, không lắng nghe; việc nghe điện thoại là cuộc gọi công vụ khẩn.' },
     ],
   },
@@ -439,6 +446,8 @@ async function runStep(step: Step, reportId: string, at: Date, actors: Record<Ac
       return addReporterMessage(reportId, step.text, settings, at);
     case 'explain':
       return submitExplanation(actors[step.by], reportId, step.text, at);
+    case 'paper':
+      return recordExplanation(actors[step.by], reportId, { channel: step.channel, receivedOn: vietnamDay(at), text: step.text }, at);
     case 'extend':
       return extendDeadline(actors[step.by], reportId, { days: step.days, reason: step.reason }, at);
     case 'remedy':

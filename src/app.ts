@@ -32,6 +32,7 @@ import { dossiersRouter } from './dossiers/routes.js';
 import { holidaysRouter } from './holidays/routes.js';
 import { calendarGapLocals } from './holidays/index.js';
 import { exportsRouter } from './exports/routes.js';
+import { complianceReportRouter } from './compliance-report/routes.js';
 import { dashboardRouter } from './dashboard/routes.js';
 import { requestMemoMiddleware } from './shared/request-memo.js';
 
@@ -107,6 +108,7 @@ export function createApp(config: Config, deps: { logger?: Logger; healthConnect
   app.use('/users', usersRouter());
   app.use('/account', accountRouter());
   app.use('/exports', exportsRouter(config));
+  app.use('/compliance-report', complianceReportRouter(config));
   app.use('/dashboard', dashboardRouter(config));
   app.use('/reports', reportsRouter(config));
   app.use('/satisfaction', satisfactionRouter(config));

@@ -43,6 +43,7 @@ const schema = z.object({
   REPORT_DAYS_REVIEW: z.coerce.number().int().min(1).max(90).default(10),
   REPORT_DAYS_RESOLVE: z.coerce.number().int().min(1).max(90).default(10),
   EXPLANATION_DAYS: z.coerce.number().int().min(1).max(30).default(5),
+  REVIEW_REQUEST_DAYS: z.coerce.number().int().min(1).max(90).default(15),
   REPORT_RATE_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(10),
   REPORT_LOOKUP_RATE_LIMIT_PER_15_MIN: z.coerce.number().int().min(1).default(10),
   KIOSK_RATINGS_PER_10_MIN: z.coerce.number().int().min(1).default(30),

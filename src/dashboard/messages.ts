@@ -31,7 +31,7 @@ export const dashboardMessages = catalogue({
         code: 'Mã',
         criterion: 'Tiêu chí',
         rate: 'Tỷ lệ thực hiện',
-        reports: 'Số phản ánh',
+        reports: 'Phản ánh nêu tiêu chí',
       },
       heatmap: {
         title: 'Bản đồ nhiệt: xã, phường × tiêu chí',
@@ -112,7 +112,7 @@ export const dashboardMessages = catalogue({
         code: 'Code',
         criterion: 'Criterion',
         rate: 'Fulfilled',
-        reports: 'Reports',
+        reports: 'Reports naming the criterion',
       },
       heatmap: {
         title: 'Heat-map: communes × criteria',

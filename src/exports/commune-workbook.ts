@@ -3,8 +3,8 @@ import type ExcelJS from 'exceljs';
 import type { TFunction } from 'i18next';
 import { CLASSIFICATION_LEVELS } from '../evaluations/index.js';
 import * as statistics from '../statistics/index.js';
-import { dataSheetOptions, noSuppression, placeName, writeHeading, writeStaffSheet } from './sheets.js';
-import { columnSum, commitSheet, createWriter, Pacer, pageSetup, ratio, STYLE, writeRow } from './xlsx.js';
+import { dataSheetOptions, headerHeight, wrappedRowHeight, noSuppression, placeName, staffSheetOptions, writeHeading, writeStaffSheet } from './sheets.js';
+import { columnSum, commitSheet, createWriter, fitColumns, Pacer, pageFooter, pageSetup, ratio, STYLE, writeRow, type CellStyle } from './xlsx.js';
 import type { YearData } from './yearly-data.js';
 
 export interface WorkbookOptions {
@@ -37,17 +37,22 @@ export async function writeCommuneWorkbook(data: YearData, stream: Writable, opt
   const year = data.year;
 
   // ---- Summary
-  const summary = wb.addWorksheet(t('exports.workbook.sheets.summary'), { pageSetup: { ...pageSetup('1:5'), fitToHeight: 1 } });
-  summary.getColumn(1).width = 6;
-  summary.getColumn(2).width = 44;
-  for (let c = 3; c <= 8; c++) summary.getColumn(c).width = 14;
+  // Columns: STT | code | criterion (the key figures' label spans both) | figures. The heading and the figures' table
+  // print on one landscape A4 width.
+  const summaryWidths = [6, 8, 36, 13, 13, 13, 13, 13, 13];
+  const summary = wb.addWorksheet(t('exports.workbook.sheets.summary'), {
+    // The national heading prints once, on the first page, as on any official document.
+    pageSetup: pageSetup({ fit: fitColumns(summaryWidths, 0) }),
+    headerFooter: pageFooter(t('exports.workbook.pageFooter')),
+  });
+  summaryWidths.forEach((w, i) => (summary.getColumn(i + 1).width = w));
   writeHeading(summary, t, {
     authority: authorityOf(t, data),
     issuer: t('exports.workbook.peoplesCommittee', { name }),
     place: placeName(name),
     date: now,
     title: t('exports.workbook.communeTitle', { year }),
-    width: 8,
+    width: summaryWidths.length,
   });
   const f = statistics.sumFigures(data.figures);
   const n = statistics.totalsOf(f);
@@ -55,24 +60,31 @@ export async function writeCommuneWorkbook(data: YearData, stream: Writable, opt
   // The per-criterion table lists the code's criteria; its totals add up those rows.
   const resultsOf = (code: string) => f.results[code] ?? { good: 0, done: 0, breached: 0, ok: 0, all: 0 };
   const substantiatedOf = (code: string) => f.substantiatedByCriterion[code] ?? 0;
+  const allegedOf = (code: string) => f.reportsByCriterion[code] ?? 0;
   let good = 0;
   let done = 0;
   let breached = 0;
   let substantiated = 0;
+  let alleged = 0;
   for (const cr of data.criteria) {
     const x = resultsOf(cr.code);
     good += x.good;
     done += x.done;
     breached += x.breached;
     substantiated += substantiatedOf(cr.code);
+    alleged += allegedOf(cr.code);
   }
 
   writeRow(summary, []);
-  writeRow(summary, [t('exports.workbook.col.no'), t('exports.workbook.figure'), t('exports.workbook.value')], (c) => (c <= 3 ? STYLE.header : undefined));
+  // The figure's label spans columns B–C; the value is in D.
+  const factRow = (values: unknown[], valueStyle: CellStyle, labelStyle: CellStyle = STYLE.text) => {
+    writeRow(summary, [values[0], values[1], null, values[2]], (c) => (c === 1 ? (labelStyle === STYLE.header ? STYLE.header : STYLE.centered) : c <= 3 ? labelStyle : valueStyle), undefined, [[2, 3]]);
+  };
+  factRow([t('exports.workbook.col.no'), t('exports.workbook.figure'), t('exports.workbook.value')], STYLE.header, STYLE.header);
   // Rows 6 (blank) and 7 (header) are written; the figures start at row 8.
   const factStart = 8;
-  const at = (offset: number) => `C${factStart + offset}`;
-  const facts: [string, unknown, Partial<ExcelJS.Style>][] = [
+  const at = (offset: number) => `D${factStart + offset}`;
+  const facts: [string, unknown, CellStyle][] = [
     ['staff', f.staff, STYLE.integer],
     ['under40', f.under40, STYLE.integer],
     ['under40Share', ratio(at(1), at(0), f.under40, f.staff), STYLE.percent],
@@ -91,23 +103,22 @@ export async function writeCommuneWorkbook(data: YearData, stream: Writable, opt
     ['lateDossiers', f.lateDossiers, STYLE.integer],
     ['apologyBreaches', f.apologyBreaches, STYLE.integer],
   ];
-  facts.forEach(([key, value, style], i) => writeRow(summary, [i + 1, t(`exports.workbook.facts.${key}`), value], (c) => (c === 3 ? style : undefined)));
-  CLASSIFICATION_LEVELS.forEach((level, i) =>
-    writeRow(summary, [facts.length + i + 1, t(`exports.workbook.classification.${level}`), f.classification[level] ?? 0], (c) => (c === 3 ? STYLE.integer : undefined)),
-  );
+  facts.forEach(([key, value, style], i) => factRow([i + 1, t(`exports.workbook.facts.${key}`), value], style));
+  CLASSIFICATION_LEVELS.forEach((level, i) => factRow([facts.length + i + 1, t(`exports.workbook.classification.${level}`), f.classification[level] ?? 0], STYLE.integer));
   writeRow(summary, []);
 
   // Results per criterion, with the fulfilment rate and totals as formulas.
-  const head = ['code', 'criterion', 'good', 'done', 'notDone', 'rate', 'substantiated'].map((k) => t(`exports.workbook.col.${k}`));
-  writeRow(summary, ['', ...head], (c) => (c >= 2 ? STYLE.header : undefined), 30);
+  const head = ['no', 'code', 'criterion', 'good', 'done', 'notDone', 'rate', 'substantiated', 'alleged'].map((k) => t(`exports.workbook.col.${k}`));
+  writeRow(summary, head, () => STYLE.header, headerHeight(head, summaryWidths));
   // After the figures and classifications: one blank row, the header row, then the criteria.
   const first = factStart + facts.length + CLASSIFICATION_LEVELS.length + 2;
+  const criterionStyle = (c: number): CellStyle => (c <= 2 ? STYLE.centered : c === 3 ? STYLE.textWrap : c === 7 ? STYLE.percent : STYLE.integer);
   data.criteria.forEach((cr, k) => {
     const row = first + k;
     const { good: g1, done: d1, breached: b1 } = resultsOf(cr.code);
-    const inc = substantiatedOf(cr.code);
     const rate = { formula: `IF(SUM(D${row}:F${row})>0,(D${row}+E${row})/SUM(D${row}:F${row}),"")`, result: g1 + d1 + b1 > 0 ? (g1 + d1) / (g1 + d1 + b1) : '' };
-    writeRow(summary, [k + 1, cr.code, cr.name, g1, d1, b1, rate, inc], (c) => (c >= 4 && c <= 6 ? STYLE.integer : c === 7 ? STYLE.percent : c === 8 ? STYLE.integer : undefined));
+    const values = [k + 1, cr.code, cr.name, g1, d1, b1, rate, substantiatedOf(cr.code), allegedOf(cr.code)];
+    writeRow(summary, values, criterionStyle, wrappedRowHeight(values, summaryWidths, [3]));
   });
   const last = first + C - 1;
   const totalRow = last + 1;
@@ -123,15 +134,17 @@ export async function writeCommuneWorkbook(data: YearData, stream: Writable, opt
       colSum(6, breached),
       { formula: `IF(SUM(D${totalRow}:F${totalRow})>0,(D${totalRow}+E${totalRow})/SUM(D${totalRow}:F${totalRow}),"")`, result: good + done + breached > 0 ? (good + done) / (good + done + breached) : '' },
       colSum(8, substantiated),
+      colSum(9, alleged),
     ],
-    (c) => (c === 3 ? STYLE.bold : c >= 4 && c <= 6 ? STYLE.totalInteger : c === 7 ? STYLE.totalPercent : c === 8 ? STYLE.totalInteger : undefined),
+    (c) => (c <= 3 ? STYLE.bold : c === 7 ? STYLE.totalPercent : STYLE.totalInteger),
   );
   writeRow(summary, []);
   writeRow(summary, ['', t('exports.workbook.legend')], (c) => (c === 2 ? STYLE.note : undefined));
+  writeRow(summary, ['', t('exports.workbook.reportsLegend')], (c) => (c === 2 ? STYLE.note : undefined));
   await commitSheet(wb, summary);
 
   // ---- Staff
-  const staffSheet = wb.addWorksheet(t('exports.workbook.sheets.staff'), dataSheetOptions(4, 2, '3:4'));
+  const staffSheet = wb.addWorksheet(t('exports.workbook.sheets.staff'), staffSheetOptions(t, data, true));
   await writeStaffSheet(staffSheet, data, staff, { t, title: t('exports.workbook.staffSheetTitle', { name: name.toLocaleUpperCase('vi'), year }), suppress: noSuppression, pacer, showUnit: true });
   await commitSheet(wb, staffSheet);
 
@@ -150,10 +163,14 @@ function mergeSorted(data: YearData, lists: Int32Array[]): number[] {
   return out.sort((a, b) => (data.sortKeys[a]! < data.sortKeys[b]! ? -1 : data.sortKeys[a]! > data.sortKeys[b]! ? 1 : data.names[a]!.localeCompare(data.names[b]!, 'vi')));
 }
 
+/** Person, unit, criteria, status and remedy may need more than one line. */
+const WRAPPING_INCIDENT_COLUMNS = [5, 6, 7, 8, 9, 10];
+
 async function writeIncidentsSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, data: YearData, t: TFunction, pacer: Pacer): Promise<void> {
-  const ws = wb.addWorksheet(t('exports.workbook.sheets.incidents'), dataSheetOptions(3, 2, '3:3'));
   const keys = ['no', 'caseNumber', 'occurredAt', 'receivedAt', 'subject', 'unit', 'criteria', 'confirmed', 'status', 'remedy', 'letterSent'];
-  [5, 18, 12, 12, 24, 24, 16, 16, 18, 30, 14].forEach((w, i) => (ws.getColumn(i + 1).width = w));
+  const widths = [5, 16, 11, 11, 22, 22, 12, 12, 16, 24, 12];
+  const ws = wb.addWorksheet(t('exports.workbook.sheets.incidents'), dataSheetOptions(t, { headerRows: 3, frozenColumns: 2, titleRows: '3:3', titleColumns: 'A:B', fit: fitColumns(widths, 2) }));
+  widths.forEach((w, i) => (ws.getColumn(i + 1).width = w));
   const title = ws.getCell(1, 1);
   title.value = t('exports.workbook.incidentsTitle', { name: data.root.name.toLocaleUpperCase('vi'), year: data.year });
   title.style = STYLE.title as ExcelJS.Style;
@@ -161,14 +178,14 @@ async function writeIncidentsSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, data:
   ws.getRow(1).height = 30;
   ws.getRow(1).commit();
   writeRow(ws, []);
-  writeRow(ws, keys.map((k) => t(`exports.workbook.col.${k}`)), () => STYLE.header, 30);
+  const labels = keys.map((k) => t(`exports.workbook.col.${k}`));
+  writeRow(ws, labels, () => STYLE.header, headerHeight(labels, widths));
   const dateCols = new Set([3, 4, 11]);
+  const rowStyle = (c: number): CellStyle => (dateCols.has(c) ? STYLE.date : c === 1 ? STYLE.centered : STYLE.textWrap);
   let n = 0;
   for (const row of data.incidentRows) {
     n++;
-    writeRow(
-      ws,
-      [
+    const values = [
         n,
         row.caseNumber,
         row.occurredAt,
@@ -180,21 +197,24 @@ async function writeIncidentsSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, data:
         t(`exports.workbook.reportStatus.${row.status}`),
         row.remedies.map((m) => t(`exports.workbook.remedy.${m}`)).join('; '),
         row.letterSentAt,
-      ],
-      (c) => (dateCols.has(c) ? STYLE.date : undefined),
-    );
+    ];
+    writeRow(ws, values, rowStyle, wrappedRowHeight(values, widths, WRAPPING_INCIDENT_COLUMNS));
     await pacer.row();
   }
   // No cases: a plain 0, as a range clamped to row 4 would count the total itself.
   const count = n > 0 ? { formula: `COUNTA(B4:B${3 + n})`, result: n } : 0;
-  writeRow(ws, ['', count, '', '', t('exports.workbook.total')], (c) => (c === 2 ? STYLE.totalInteger : c === 5 ? STYLE.bold : undefined));
+  const total: unknown[] = new Array(keys.length).fill('');
+  total[1] = count;
+  total[4] = t('exports.workbook.total');
+  writeRow(ws, total, (c) => (c === 2 ? STYLE.totalInteger : c === 5 ? STYLE.bold : STYLE.text));
   ws.autoFilter = { from: { row: 3, column: 1 }, to: { row: Math.max(3 + n, 3), column: keys.length } };
   await commitSheet(wb, ws);
 }
 
 async function writeSatisfactionSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, data: YearData, t: TFunction, pacer: Pacer): Promise<void> {
-  const ws = wb.addWorksheet(t('exports.workbook.sheets.satisfaction'), dataSheetOptions(3, 1, '3:3'));
-  [36, 10, 14, 12, 14].forEach((w, i) => (ws.getColumn(i + 1).width = w));
+  const widths = [36, 10, 14, 12, 14];
+  const ws = wb.addWorksheet(t('exports.workbook.sheets.satisfaction'), dataSheetOptions(t, { headerRows: 3, frozenColumns: 1, titleRows: '3:3', fit: fitColumns(widths, 1) }));
+  widths.forEach((w, i) => (ws.getColumn(i + 1).width = w));
   const title = ws.getCell(1, 1);
   title.value = t('exports.workbook.satisfactionTitle', { name: data.root.name.toLocaleUpperCase('vi'), year: data.year });
   title.style = STYLE.title as ExcelJS.Style;
@@ -202,7 +222,9 @@ async function writeSatisfactionSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, da
   ws.getRow(1).height = 30;
   ws.getRow(1).commit();
   writeRow(ws, []);
-  writeRow(ws, ['desk', 'month', 'ratings', 'satisfied', 'satisfactionRate'].map((k) => t(`exports.workbook.col.${k}`)), () => STYLE.header, 30);
+  const labels = ['desk', 'month', 'satisfactionRatings', 'satisfiedRatings', 'satisfactionRate'].map((k) => t(`exports.workbook.col.${k}`));
+  writeRow(ws, labels, () => STYLE.header, headerHeight(labels, widths));
+  const rowStyle = (c: number): CellStyle => (c === 1 ? STYLE.text : c === 2 ? STYLE.centered : c === 5 ? STYLE.percent : STYLE.integer);
   const desks = [...data.desks.values()].sort((a, b) => a.name.localeCompare(b.name, 'vi'));
   let r = 4;
   let ratings = 0;
@@ -214,14 +236,14 @@ async function writeSatisfactionSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, da
       const ok = desk.months[m * 2 + 1]!;
       ratings += n;
       satisfied += ok;
-      writeRow(ws, [desk.name, `${String(m + 1).padStart(2, '0')}/${data.year}`, n, ok, ratio(`D${r}`, `C${r}`, ok, n)], (c) => (c === 3 || c === 4 ? STYLE.integer : c === 5 ? STYLE.percent : undefined));
+      writeRow(ws, [desk.name, `${String(m + 1).padStart(2, '0')}/${data.year}`, n, ok, ratio(`D${r}`, `C${r}`, ok, n)], rowStyle);
       r++;
       await pacer.row();
     }
   writeRow(
     ws,
     [t('exports.workbook.total'), '', columnSum(3, 4, r - 1, ratings), columnSum(4, 4, r - 1, satisfied), ratio(`D${r}`, `C${r}`, satisfied, ratings)],
-    (c) => (c === 1 ? STYLE.bold : c === 3 || c === 4 ? STYLE.totalInteger : c === 5 ? STYLE.totalPercent : undefined),
+    (c) => (c <= 2 ? STYLE.bold : c === 5 ? STYLE.totalPercent : STYLE.totalInteger),
   );
   ws.autoFilter = { from: { row: 3, column: 1 }, to: { row: Math.max(r - 1, 3), column: 5 } };
   await commitSheet(wb, ws);

@@ -1,10 +1,9 @@
 import type { Writable } from 'node:stream';
-import type ExcelJS from 'exceljs';
 import { CLASSIFICATION_LEVELS } from '../evaluations/index.js';
 import * as statistics from '../statistics/index.js';
 import { type WorkbookOptions } from './commune-workbook.js';
-import { dataSheetOptions, placeName, suppressBelow, writeHeading, writeStaffSheet } from './sheets.js';
-import { col, columnSum, commitSheet, createWriter, Pacer, pageSetup, ratio, sheetNamer, STYLE, writeRow } from './xlsx.js';
+import { headerHeight, placeName, staffSheetOptions, suppressBelow, writeHeading, writeStaffSheet } from './sheets.js';
+import { col, columnSum, commitSheet, createWriter, firstPageColumns, fitColumns, Pacer, pageFooter, pageSetup, ratio, sheetNamer, STYLE, writeRow, type CellStyle } from './xlsx.js';
 import { visibleGroups, type YearData } from './yearly-data.js';
 
 export interface ProvinceWorkbookOptions extends WorkbookOptions {
@@ -42,41 +41,56 @@ export async function writeProvinceWorkbook(data: YearData, stream: Writable, op
   const width = classStart + L;
   const c = (key: string) => fixed.indexOf(key) + 1;
 
+  // Widths: name, then counts and rates, narrow criterion codes, classifications (their labels wrap).
+  const widths = [5, 20];
+  for (let k = 3; k <= width; k++) widths.push(k === c('staff') ? 10 : k >= incStart && k < ratingsCol ? 4.5 : k >= classStart ? 9 : 7.5);
+  const fit = fitColumns(widths, 2);
   const ws = wb.addWorksheet(t('exports.workbook.sheets.summary'), {
-    views: [{ state: 'frozen', xSplit: 2, ySplit: 8 }],
-    pageSetup: pageSetup('8:8'),
+    views: [{ state: 'frozen', xSplit: 2, ySplit: 9 }],
+    pageSetup: pageSetup({ titleRows: '8:9', titleColumns: 'A:B', fit }),
+    headerFooter: pageFooter(t('exports.workbook.pageFooter')),
   });
-  ws.getColumn(1).width = 5;
-  ws.getColumn(2).width = 24;
-  for (let k = 3; k <= width; k++) ws.getColumn(k).width = k >= incStart && k < ratingsCol ? 6 : 11;
-  for (let k = classStart; k <= width; k++) ws.getColumn(k).width = 14;
+  widths.forEach((w, i) => (ws.getColumn(i + 1).width = w));
   writeHeading(ws, t, {
     authority: t('exports.workbook.peoplesCommittee', { name: data.provinceName }),
     issuer: t('exports.workbook.homeAffairs'),
     place: placeName(data.provinceName),
     date: opts.now ?? new Date(),
     title: t('exports.workbook.provinceTitle', { year: data.year }),
-    width: Math.min(width, 18),
+    // Over the first printed page only when the summary is several pages wide.
+    width: fit.pagesWide > 1 ? firstPageColumns(widths, fit) : width,
   });
   writeRow(ws, [t('exports.workbook.suppressedNote', { n: opts.suppressBelow })], () => STYLE.note);
   writeRow(ws, []);
+  // Row 8 groups the columns; row 9 names each one, every name different (the filter sits on row 9).
+  const groups: [string, number, number][] = [
+    ['staffGroup', c('staff'), c('under40Share')],
+    ['evaluationsGroup', c('evaluations'), c('complianceRate')],
+    ['reportsGroup', c('reports'), ratingsCol - 1],
+    ['satisfactionGroup', ratingsCol, rateCol],
+    ['dossiersGroup', lateCol, apologyCol],
+    ['classificationGroup', classStart, width],
+  ];
+  const groupRow: unknown[] = new Array(width).fill(null);
+  for (const [key, from] of groups) groupRow[from - 1] = t(`exports.workbook.col.${key}`);
+  writeRow(ws, groupRow, () => STYLE.header, 34, groups.filter(([, from, to]) => to > from).map(([, from, to]) => [from, to] as const));
   const header = [
     ...fixed.map((k) => t(`exports.workbook.col.${k}`)),
     ...data.criteria.map((cr) => cr.code),
-    t('exports.workbook.col.ratings'),
-    t('exports.workbook.col.satisfied'),
+    t('exports.workbook.col.satisfactionRatings'),
+    t('exports.workbook.col.satisfiedRatings'),
     t('exports.workbook.col.satisfactionRate'),
     t('exports.workbook.col.lateDossiers'),
     t('exports.workbook.col.apologyBreaches'),
     ...CLASSIFICATION_LEVELS.map((l) => t(`exports.workbook.classification.${l}`)),
     t('exports.workbook.col.unclassified'),
   ];
-  writeRow(ws, header, () => STYLE.header, 60);
+  writeRow(ws, header, () => STYLE.header, headerHeight(header, widths));
 
-  // Heading rows 1–5, note 6, blank 7, header 8.
-  const first = 9;
-  const styleOf = (k: number): Partial<ExcelJS.Style> | undefined =>
-    k === c('under40Share') || k === c('completion') || k === c('fullyCompliantShare') || k === c('complianceRate') || k === rateCol ? STYLE.percent : k >= 3 ? STYLE.integer : undefined;
+  // Heading rows 1–5, note 6, blank 7, header 8–9.
+  const first = 10;
+  const styleOf = (k: number): CellStyle =>
+    k === c('under40Share') || k === c('completion') || k === c('fullyCompliantShare') || k === c('complianceRate') || k === rateCol ? STYLE.percent : k >= 3 ? STYLE.integer : k === 1 ? STYLE.centered : STYLE.text;
   const rate = (part: number, whole: number) => (whole > 0 ? part / whole : '');
   /** The columns after the commune's name, from its figures; `at` is the row, for the ratio formulas. */
   const cellsOf = (f: statistics.UnitYearFigures, at: number, count: (k: number, n: number) => unknown): unknown[] => {
@@ -114,8 +128,8 @@ export async function writeProvinceWorkbook(data: YearData, stream: Writable, op
   const last = r - 1;
   const totals = statistics.sumFigures(shown.map((g) => data.figures[g]!));
   const totalRow: unknown[] = ['', t('exports.workbook.provinceTotal'), ...cellsOf(totals, r, (k, n) => columnSum(k, first, last, n))];
-  writeRow(ws, totalRow, (k) => (k === 2 ? STYLE.bold : styleOf(k) === STYLE.percent ? STYLE.totalPercent : k >= 3 ? STYLE.totalInteger : undefined));
-  ws.autoFilter = { from: { row: 8, column: 1 }, to: { row: Math.max(last, 8), column: width } };
+  writeRow(ws, totalRow, (k) => (k <= 2 ? STYLE.bold : styleOf(k) === STYLE.percent ? STYLE.totalPercent : STYLE.totalInteger));
+  ws.autoFilter = { from: { row: 9, column: 1 }, to: { row: Math.max(last, 9), column: width } };
   await commitSheet(wb, ws);
 
   // One sheet per commune with people, in the summary's order.
@@ -124,7 +138,7 @@ export async function writeProvinceWorkbook(data: YearData, stream: Writable, op
   for (const g of shown) {
     if (!lists[g]!.length) continue;
     const group = data.groups[g]!;
-    const sheet = wb.addWorksheet(name(group.name), dataSheetOptions(4, 2, '3:4'));
+    const sheet = wb.addWorksheet(name(group.name), staffSheetOptions(t, data, true));
     await writeStaffSheet(sheet, data, lists[g]!, {
       t,
       title: t('exports.workbook.staffSheetTitle', { name: group.name.toLocaleUpperCase('vi'), year: data.year }),

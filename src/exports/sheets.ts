@@ -2,7 +2,7 @@ import { vietnamDay } from '../shared/dates.js';
 import type ExcelJS from 'exceljs';
 import type { TFunction } from 'i18next';
 import { CLASSIFICATION_LEVELS } from '../evaluations/index.js';
-import { columnSum, Pacer, pageSetup, rowSum, STYLE, writeRow } from './xlsx.js';
+import { columnSum, firstPageColumns, fitColumns, Pacer, pageFooter, pageSetup, rowSum, STYLE, writeRow, type CellStyle, type PrintFit } from './xlsx.js';
 import { verdictOf, type PeriodInfo, type YearData } from './yearly-data.js';
 
 /** A count as printed: small report counts become "<N" when a threshold applies. */
@@ -77,35 +77,43 @@ export interface StaffSheetOptions {
  * criterion, breaches, the yearly classification and the verdict. Header rows 3–4 are frozen and printed
  * on every page; a filter sits on row 4; a totals row closes the sheet. The caller commits it.
  */
-export async function writeStaffSheet(ws: ExcelJS.Worksheet, data: YearData, staff: Int32Array, opts: StaffSheetOptions): Promise<void> {
-  const { t } = opts;
+/** The staff sheet's columns, from the number of periods and criteria. */
+function staffColumns(data: YearData, showUnit: boolean) {
   const C = data.criteria.length;
   const P = data.periods.length;
-  const lead = opts.showUnit ? 4 : 3;
+  const lead = showUnit ? 4 : 3;
   const scoreStart = lead + 1;
   const incStart = scoreStart + P * C;
   const incTotal = incStart + C;
   const breachCol = incTotal + 1;
   const classCol = breachCol + 1;
   const verdictCol = classCol + 1;
-  const width = verdictCol;
+  const widths = [5, 24, 28, ...(showUnit ? [28] : []), ...new Array<number>(P * C + C).fill(STAFF_NARROW), 11, 12, 24, 14];
+  return { C, P, lead, scoreStart, incStart, incTotal, breachCol, classCol, verdictCol, width: verdictCol, widths };
+}
+/** Score and incident columns keep the sheet's default width: one Column object per column would stay in memory. */
+const STAFF_NARROW = 4.5;
+
+/** A staff sheet's worksheet options: frozen on the name, A4 or A3, as many pages across as keep its text legible. */
+export function staffSheetOptions(t: TFunction, data: YearData, showUnit: boolean): Partial<ExcelJS.AddWorksheetOptions> {
+  const { widths } = staffColumns(data, showUnit);
+  return dataSheetOptions(t, { headerRows: 4, frozenColumns: 2, titleRows: '3:4', titleColumns: 'A:B', fit: fitColumns(widths, 2), defaultColWidth: STAFF_NARROW });
+}
+
+export async function writeStaffSheet(ws: ExcelJS.Worksheet, data: YearData, staff: Int32Array, opts: StaffSheetOptions): Promise<void> {
+  const { t } = opts;
+  const { C, P, scoreStart, incStart, incTotal, breachCol, classCol, verdictCol, width, widths } = staffColumns(data, opts.showUnit);
   const plain = opts.suppress === noSuppression;
 
-  ws.getColumn(1).width = 5;
-  ws.getColumn(2).width = 26;
-  ws.getColumn(3).width = 22;
-  if (opts.showUnit) ws.getColumn(4).width = 22;
-  // Score and incident columns keep the sheet's narrow default width (dataSheetOptions): one Column object
-  // per column per sheet would stay in memory until the workbook is committed.
-  ws.getColumn(incTotal).width = 11;
-  ws.getColumn(breachCol).width = 11;
-  ws.getColumn(classCol).width = 28;
-  ws.getColumn(verdictCol).width = 15;
+  widths.forEach((w, i) => {
+    if (w !== STAFF_NARROW) ws.getColumn(i + 1).width = w;
+  });
 
   const title = ws.getCell(1, 1);
   title.value = opts.title;
   title.style = STYLE.title as ExcelJS.Style;
-  ws.mergeCells(1, 1, 1, Math.min(width, 20));
+  // The title over the first printed page only: a merge running on across pages prints cut in two.
+  ws.mergeCells(1, 1, 1, Math.min(width, firstPageColumns(widths, fitColumns(widths, 2))));
   ws.getRow(1).height = 30;
   ws.getCell(2, 1).value = t('exports.workbook.legend');
   ws.getCell(2, 1).style = STYLE.note as ExcelJS.Style;
@@ -135,13 +143,14 @@ export async function writeStaffSheet(ws: ExcelJS.Worksheet, data: YearData, sta
     ws.mergeCells(3, incStart, 3, incStart + C - 1);
   }
   ws.getRow(3).height = 20;
-  ws.getRow(4).height = 32;
+  ws.getRow(4).height = headerHeight(headRow as string[], widths);
   ws.getRow(4).commit();
 
   const stride = data.scoreStride;
   const classLabels = CLASSIFICATION_LEVELS.map((l) => t(`exports.workbook.classification.${l}`));
   const verdictLabels = new Map(['GOOD', 'COMPLIANT', 'BREACHED', 'NOT_EVALUATED'].map((v) => [v, t(`exports.workbook.verdict.${v}`)]));
-  const rowStyle = (c: number) => (c >= incStart && c <= breachCol ? STYLE.integer : undefined);
+  const rowStyle = (c: number): CellStyle => (c === 1 ? STYLE.centered : c === 2 ? STYLE.text : c < scoreStart ? STYLE.textWrap : c < incStart ? STYLE.score : c <= breachCol ? STYLE.integer : STYLE.text);
+  const wrapping = opts.showUnit ? [3, 4] : [3];
   const firstRow = 5;
   let r = firstRow;
   const values: unknown[] = new Array(width);
@@ -167,7 +176,7 @@ export async function writeStaffSheet(ws: ExcelJS.Worksheet, data: YearData, sta
     const level = data.classification[i]!;
     values[classCol - 1] = level ? classLabels[level - 1] : null;
     values[verdictCol - 1] = verdictLabels.get(verdictOf(data, i));
-    writeRow(ws, values, rowStyle);
+    writeRow(ws, values, rowStyle, wrappedRowHeight(values, widths, wrapping));
     await opts.pacer.row(width);
   }
 
@@ -185,15 +194,63 @@ export async function writeStaffSheet(ws: ExcelJS.Worksheet, data: YearData, sta
   for (const i of staff) breaches += data.breaches[i]!;
   totals[incTotal - 1] = plain ? columnSum(incTotal, firstRow, last, all) : opts.suppress(all);
   totals[breachCol - 1] = columnSum(breachCol, firstRow, last, breaches);
-  writeRow(ws, totals, (c) => (c === 2 ? STYLE.bold : c >= incStart && c <= breachCol ? STYLE.totalInteger : undefined));
+  writeRow(ws, totals, (c) => (c >= incStart && c <= breachCol ? STYLE.totalInteger : c === 2 ? STYLE.bold : STYLE.text));
   ws.autoFilter = { from: { row: 4, column: 1 }, to: { row: Math.max(last, 4), column: width } };
 }
 
-/** Worksheet options shared by the data sheets: frozen header, A4 landscape with repeated titles. */
-export function dataSheetOptions(headerRows: number, frozenColumns: number, printTitles: string): Partial<ExcelJS.AddWorksheetOptions> {
+export interface DataSheetLayout {
+  headerRows: number;
+  frozenColumns: number;
+  titleRows: string;
+  titleColumns?: string;
+  fit?: PrintFit;
+  defaultColWidth?: number;
+}
+
+/** Worksheet options shared by the data sheets: frozen header, landscape with repeated titles, page numbers. */
+export function dataSheetOptions(t: TFunction, l: DataSheetLayout): Partial<ExcelJS.AddWorksheetOptions> {
   return {
-    views: [{ state: 'frozen', xSplit: frozenColumns, ySplit: headerRows, showGridLines: true }],
-    pageSetup: pageSetup(printTitles),
-    properties: { defaultColWidth: 4.5 } as ExcelJS.WorksheetProperties,
+    views: [{ state: 'frozen', xSplit: l.frozenColumns, ySplit: l.headerRows, showGridLines: true }],
+    pageSetup: pageSetup({ titleRows: l.titleRows, titleColumns: l.titleColumns, fit: l.fit }),
+    headerFooter: pageFooter(t('exports.workbook.pageFooter')),
+    ...(l.defaultColWidth ? { properties: { defaultColWidth: l.defaultColWidth } as ExcelJS.WorksheetProperties } : {}),
   };
+}
+
+/** Lines a text takes wrapped within a column of the given width: words kept whole, about `charWidth` units a character. */
+export function wrappedLines(text: string, width: number, charWidth = 1): number {
+  const room = Math.max(1, width - 1);
+  let n = 1;
+  let used = 0;
+  for (const word of text.split(/\s+/)) {
+    const len = word.length * charWidth;
+    if (used > 0 && used + 1 + len > room) {
+      n++;
+      used = len;
+    } else used += (used > 0 ? 1 : 0) + len;
+    n += Math.floor(Math.max(0, len - 0.01) / room);
+  }
+  return n;
+}
+
+/** A header row's height in points: enough lines for its longest label to wrap within its column (bold), at most five. */
+export function headerHeight(labels: readonly (string | null | undefined)[], widths: readonly number[]): number {
+  let lines = 1;
+  labels.forEach((label, i) => {
+    if (label) lines = Math.max(lines, wrappedLines(label, widths[i] ?? 8.43, 1.1));
+  });
+  return Math.min(5, lines) * 15 + 4;
+}
+
+/**
+ * A data row's height when one of its wrapping cells (1-based columns) needs more than one line; undefined otherwise,
+ * so the row keeps the default. Set explicitly because LibreOffice keeps an .xlsx row's stored height.
+ */
+export function wrappedRowHeight(values: readonly unknown[], widths: readonly number[], wrapping: readonly number[]): number | undefined {
+  let lines = 1;
+  for (const c of wrapping) {
+    const v = values[c - 1];
+    if (typeof v === 'string' && v.length > (widths[c - 1] ?? 8.43) - 1) lines = Math.max(lines, wrappedLines(v, widths[c - 1] ?? 8.43));
+  }
+  return lines > 1 ? lines * 15 : undefined;
 }

@@ -10,7 +10,15 @@ import ExcelJS from 'exceljs';
 const border = Object.freeze({ style: 'thin' as const });
 const borders = Object.freeze({ top: border, left: border, bottom: border, right: border });
 const times = (size: number, extra: Partial<ExcelJS.Font> = {}) => Object.freeze({ name: 'Times New Roman', size, ...extra });
+const align = (a: Partial<ExcelJS.Alignment>) => Object.freeze({ vertical: 'middle' as const, ...a });
+const body = times(11);
+const bodyBold = times(11, { bold: true });
 
+/**
+ * Every written cell carries one of these, so the whole workbook prints in Times New Roman (a cell without a style
+ * falls back to the writer's default, Calibri 11). Table cells have thin borders all round; counts are right-aligned
+ * numbers, and a suppressed "<3" in a count column is right-aligned with them.
+ */
 export const STYLE = Object.freeze({
   authority: Object.freeze({ font: times(12), alignment: Object.freeze({ horizontal: 'center' as const }) }),
   issuer: Object.freeze({ font: times(12, { bold: true }), alignment: Object.freeze({ horizontal: 'center' as const }) }),
@@ -18,31 +26,98 @@ export const STYLE = Object.freeze({
   motto: Object.freeze({ font: times(13, { bold: true, underline: true }), alignment: Object.freeze({ horizontal: 'center' as const }) }),
   dateLine: Object.freeze({ font: times(13, { italic: true }), alignment: Object.freeze({ horizontal: 'center' as const }) }),
   title: Object.freeze({ font: times(14, { bold: true }), alignment: Object.freeze({ horizontal: 'center' as const, vertical: 'middle' as const, wrapText: true }) }),
-  note: Object.freeze({ font: Object.freeze({ italic: true }) }),
+  /** A line of explanation above or below a table: no border. */
+  note: Object.freeze({ font: times(11, { italic: true }) }),
   header: Object.freeze({
-    font: Object.freeze({ bold: true }),
-    alignment: Object.freeze({ horizontal: 'center' as const, vertical: 'middle' as const, wrapText: true }),
+    font: bodyBold,
+    alignment: align({ horizontal: 'center', wrapText: true }),
     fill: Object.freeze({ type: 'pattern' as const, pattern: 'solid' as const, fgColor: Object.freeze({ argb: 'FFE7E6E6' }) }),
     border: borders,
   }),
-  bold: Object.freeze({ font: Object.freeze({ bold: true }) }),
-  integer: Object.freeze({ numFmt: '#,##0' }),
-  totalInteger: Object.freeze({ numFmt: '#,##0', font: Object.freeze({ bold: true }) }),
-  percent: Object.freeze({ numFmt: '0.0%' }),
-  totalPercent: Object.freeze({ numFmt: '0.0%', font: Object.freeze({ bold: true }) }),
-  date: Object.freeze({ numFmt: 'dd/mm/yyyy' }),
-  centered: Object.freeze({ alignment: Object.freeze({ horizontal: 'center' as const }) }),
+  /** Table text: names, labels, statuses. */
+  text: Object.freeze({ font: body, alignment: align({ horizontal: 'left' }), border: borders }),
+  /** Table text that may be long (criterion names, remedies): wraps within its column. */
+  textWrap: Object.freeze({ font: body, alignment: align({ horizontal: 'left', wrapText: true }), border: borders }),
+  /** Row numbers, codes, months. */
+  centered: Object.freeze({ font: body, alignment: align({ horizontal: 'center' }), border: borders }),
+  bold: Object.freeze({ font: bodyBold, alignment: align({ horizontal: 'left' }), border: borders }),
+  integer: Object.freeze({ font: body, numFmt: '#,##0', alignment: align({ horizontal: 'right' }), border: borders }),
+  totalInteger: Object.freeze({ font: bodyBold, numFmt: '#,##0', alignment: align({ horizontal: 'right' }), border: borders }),
+  /** A score 0–2 under a criterion code. */
+  score: Object.freeze({ font: body, numFmt: '0', alignment: align({ horizontal: 'center' }), border: borders }),
+  percent: Object.freeze({ font: body, numFmt: '0.0%', alignment: align({ horizontal: 'right' }), border: borders }),
+  totalPercent: Object.freeze({ font: bodyBold, numFmt: '0.0%', alignment: align({ horizontal: 'right' }), border: borders }),
+  date: Object.freeze({ font: body, numFmt: 'dd/mm/yyyy', alignment: align({ horizontal: 'center' }), border: borders }),
 });
 
-/** A4 landscape, one page wide, header rows repeated on every printed page. */
-export function pageSetup(titleRows: string): Partial<ExcelJS.PageSetup> {
+export type CellStyle = Partial<ExcelJS.Style>;
+
+/** Footer of every printed page: "Trang 2 / 5", in Times New Roman. */
+export function pageFooter(label: string): Partial<ExcelJS.HeaderFooter> {
+  return { oddFooter: `&C&"Times New Roman,Regular"&11${label}` };
+}
+
+export type Paper = 'A4' | 'A3';
+const PAPER_SIZE: Record<Paper, number> = { A4: 9, A3: 8 };
+/** Printable width in points, landscape, inside the margins of pageSetup (left 0.6 in, right 0.4 in). */
+const PRINTABLE_PT: Record<Paper, number> = { A4: (297 / 25.4 - 1) * 72, A3: (420 / 25.4 - 1) * 72 };
+/** Below this, 11 pt text prints smaller than about 8 pt. */
+export const MIN_SCALE = 0.75;
+
+/** A column's printed width in points at 100 %: Excel's width unit is a 7-pixel digit plus 5 pixels of padding, at 96 dpi. */
+export function columnPoints(width: number): number {
+  return (Math.trunc(width * 7) + 5) * 0.75;
+}
+
+export interface PrintFit {
+  paper: Paper;
+  /** Pages across; the repeated columns print on each. */
+  pagesWide: number;
+  scale: number;
+}
+
+/**
+ * The smallest paper and fewest pages across at which the columns print at MIN_SCALE or larger: A4 landscape when it
+ * holds them, else A3 landscape, else A3 several pages wide with the first `repeated` columns printed on every page.
+ */
+export function fitColumns(widths: readonly number[], repeated: number): PrintFit {
+  const points = widths.map(columnPoints);
+  const total = points.reduce((a, b) => a + b, 0);
+  const lead = points.slice(0, repeated).reduce((a, b) => a + b, 0);
+  const scaleAt = (paper: Paper, n: number) => Math.min(1, PRINTABLE_PT[paper] / (n === 1 ? total : lead + (total - lead) / n));
+  if (scaleAt('A4', 1) >= MIN_SCALE) return { paper: 'A4', pagesWide: 1, scale: scaleAt('A4', 1) };
+  for (let n = 1; ; n++) if (scaleAt('A3', n) >= MIN_SCALE || n >= 50) return { paper: 'A3', pagesWide: n, scale: scaleAt('A3', n) };
+}
+
+/** How many of the columns print on the first page across at the fit's scale (at least one). */
+export function firstPageColumns(widths: readonly number[], fit: PrintFit): number {
+  const room = PRINTABLE_PT[fit.paper] / fit.scale;
+  let used = 0;
+  let n = 0;
+  while (n < widths.length && used + columnPoints(widths[n]!) <= room) used += columnPoints(widths[n++]!);
+  return Math.max(1, n);
+}
+
+export interface PrintOptions {
+  /** Rows printed at the top of every page, e.g. "3:4"; none for a summary under the national heading. */
+  titleRows?: string;
+  /** Columns printed at the left of every page when the sheet is several pages wide, e.g. "A:B". */
+  titleColumns?: string;
+  fit?: PrintFit;
+}
+
+/** Landscape, as wide as `fit` says (A4 one page wide by default), header rows repeated on every printed page. */
+export function pageSetup(opts: PrintOptions): Partial<ExcelJS.PageSetup> {
+  const fit = opts.fit ?? { paper: 'A4', pagesWide: 1, scale: 1 };
   return {
-    paperSize: 9,
+    paperSize: PAPER_SIZE[fit.paper] as ExcelJS.PaperSize,
     orientation: 'landscape',
     fitToPage: true,
-    fitToWidth: 1,
+    fitToWidth: fit.pagesWide,
     fitToHeight: 0,
-    printTitlesRow: titleRows,
+    ...(opts.titleRows ? { printTitlesRow: opts.titleRows } : {}),
+    ...(opts.titleColumns && fit.pagesWide > 1 ? { printTitlesColumn: opts.titleColumns } : {}),
+    horizontalCentered: fit.pagesWide === 1,
     margins: { left: 0.6, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
   };
 }
@@ -51,6 +126,11 @@ export function createWriter(stream: Writable): ExcelJS.stream.xlsx.WorkbookWrit
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
   wb.creator = 'Công Bộc';
   wb.created = new Date();
+  // Font 0 is the workbook's Normal style: column widths are measured in its digits and a cell without a style prints
+  // in it. ExcelJS makes it Calibri unless a font is registered first — and where Calibri is missing, LibreOffice
+  // measures widths with a wider stand-in and shrinks every printed page.
+  const styles = (wb as unknown as { styles: { model?: { fonts?: unknown[] }; _addFont?: (font: Partial<ExcelJS.Font>) => number } }).styles;
+  if (styles.model?.fonts?.length === 0 && styles._addFont) styles._addFont({ size: 11, name: 'Times New Roman', family: 1 });
   return wb;
 }
 
@@ -135,8 +215,17 @@ export function workbookFileName(unitName: string, year: number): string {
   return `Tuan-thu-quy-tac-ung-xu_${asciiName(unitName) || 'don-vi'}_${year}.xlsx`;
 }
 
-/** Writes one row: values, then the given cells' styles (1-based column → style), then commits it. */
-export function writeRow(ws: ExcelJS.Worksheet, values: unknown[], styles?: ReadonlyMap<number, Partial<ExcelJS.Style>> | ((colNumber: number) => Partial<ExcelJS.Style> | undefined), height?: number): void {
+/**
+ * Writes one row: values, then the given cells' styles (1-based column → style), then merges the given column spans
+ * of the row (before it is committed: a streamed row cannot be touched after), then commits it.
+ */
+export function writeRow(
+  ws: ExcelJS.Worksheet,
+  values: unknown[],
+  styles?: ReadonlyMap<number, CellStyle> | ((colNumber: number) => CellStyle | undefined),
+  height?: number,
+  merges: readonly (readonly [number, number])[] = [],
+): void {
   const row = ws.addRow(values);
   if (height) row.height = height;
   if (styles) {
@@ -146,6 +235,7 @@ export function writeRow(ws: ExcelJS.Worksheet, values: unknown[], styles?: Read
       if (s) row.getCell(c).style = s as ExcelJS.Style;
     }
   }
+  for (const [from, to] of merges) ws.mergeCells(row.number, from, row.number, to);
   row.commit();
 }
 

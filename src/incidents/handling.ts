@@ -2,7 +2,7 @@ import { updateCase } from './case-writes.js';
 import type { Actor } from '../auth/index.js';
 import * as audit from '../audit/index.js';
 import { workingDaysFrom } from '../holidays/index.js';
-import { formatDate, vietnamDay } from '../shared/dates.js';
+import { vietnamDay } from '../shared/dates.js';
 import { Conflict, Forbidden, ValidationFailed } from '../shared/errors.js';
 import { evaluationFor } from '../evaluations/index.js';
 import { FINAL_STATUSES, FINDINGS, breachKeysOf, ReportNoticeModel, type IncidentReport, type RemedyKind, type ReportStatus } from './model.js';
@@ -10,6 +10,8 @@ import { AUDIT_TYPE, caseFor, isSubject, loadCase } from './service.js';
 import type { ReportSettings } from './settings.js';
 import { recordsChanged } from '../shared/changes.js';
 import { countCase, recordBreaches } from './counters.js';
+import type { Mailer } from '../notifications/index.js';
+import { assertMayConclude, findingOf, reviewOpenUntil, tellSubjectOfFinding } from './due-process.js';
 
 export const warningWindow = (settings: Pick<ReportSettings, 'EARLY_WARNING_THRESHOLD' | 'EARLY_WARNING_WINDOW_DAYS'>) => ({ threshold: settings.EARLY_WARNING_THRESHOLD, days: settings.EARLY_WARNING_WINDOW_DAYS });
 
@@ -53,7 +55,8 @@ export interface TransitionInput {
   confirmedCodes?: string[];
 }
 
-export async function transition(actor: Actor, id: string, input: TransitionInput, settings: ReportSettings, now = new Date()): Promise<void> {
+/** `deps.mailer` replaces the SMTP mailer of the settings for the subject's conclusion e-mail (null: none). */
+export async function transition(actor: Actor, id: string, input: TransitionInput, settings: ReportSettings, now = new Date(), deps: { mailer?: Mailer | null } = {}): Promise<void> {
   const report = await caseFor(actor, id);
   const from = report.status as ReportStatus;
   if (!TRANSITIONS[from].includes(input.to)) throw new Conflict('reports.errors.illegalTransition');
@@ -67,7 +70,7 @@ export async function transition(actor: Actor, id: string, input: TransitionInpu
     set['explanation.dueAt'] = dueAt;
     await ReportNoticeModel.insertMany(report.excludedUserIds.map((userId) => ({ userId, reportId: report._id, kind: 'EXPLANATION_REQUESTED', at: now, dueAt })));
   }
-  if (FINDINGS.includes(input.to)) Object.assign(set, await findingFields(report, input, actor, today, now));
+  if (FINDINGS.includes(input.to)) Object.assign(set, await findingFields(report, input, actor, now));
   if (input.to === 'RESOLVED') assertRemedied(report);
 
   const stageLate = isOverdue(report, now);
@@ -91,6 +94,7 @@ export async function transition(actor: Actor, id: string, input: TransitionInpu
   // Second steps, each idempotent from the case: the status counters and the early-warning breaches.
   await countCase(report, { ...report, status: input.to });
   if (set.substantiated === true) await recordBreaches({ ...report, breachKeys: set.breachKeys as string[] }, warningWindow(settings), now);
+  if (FINDINGS.includes(input.to)) await tellSubjectOfFinding(report, input.to, settings, now, deps);
   await audit.record({
     actor,
     objectType: AUDIT_TYPE,
@@ -102,10 +106,9 @@ export async function transition(actor: Actor, id: string, input: TransitionInpu
   });
 }
 
-async function findingFields(report: IncidentReport, input: TransitionInput, actor: Actor, today: Date, now: Date) {
-  const awaitingExplanation =
-    report.excludedUserIds.length > 0 && !report.explanation?.submittedAt && report.explanation?.dueAt != null && today.getTime() <= report.explanation.dueAt.getTime();
-  if (awaitingExplanation) throw new Conflict('reports.errors.awaitingExplanation', { date: formatDate(report.explanation!.dueAt) });
+async function findingFields(report: IncidentReport, input: TransitionInput, actor: Actor, now: Date) {
+  // Every subject, with a login or not: the explanation (or its refusal, recorded by the handler) or its deadline first.
+  assertMayConclude(report, now);
   let confirmed: string[] = [];
   if (input.to === 'SUBSTANTIATED') confirmed = [...report.criterionCodes];
   if (input.to === 'PARTLY_SUBSTANTIATED') {
@@ -184,7 +187,7 @@ export async function noticesFor(actor: Actor) {
 }
 
 /** What the person concerned may see: the allegation and their own explanation — not who filed it. */
-export async function subjectView(actor: Actor, id: string) {
+export async function subjectView(actor: Actor, id: string, now = new Date()) {
   const report = await loadCase(id);
   if (!isSubject(actor, report) || !report.explanation?.requestedAt) throw new Forbidden();
   return {
@@ -198,7 +201,13 @@ export async function subjectView(actor: Actor, id: string) {
     criterionCodes: report.criterionCodes,
     codeVersionId: report.codeVersionId,
     explanation: report.explanation,
-    open: report.status === 'UNDER_REVIEW' && report.explanation.dueAt != null,
+    open: report.status === 'UNDER_REVIEW' && report.explanation.dueAt != null && vietnamDay(now).getTime() <= report.explanation.dueAt.getTime() && !report.explanation.recordedByUserId,
+    // The conclusion once they were told it: the finding and the criteria it confirmed, never the handler's note.
+    conclusion: report.conclusion?.notifiedOn
+      ? { finding: findingOf(report), confirmedCriterionCodes: report.confirmedCriterionCodes, notifiedOn: report.conclusion.notifiedOn, reviewDueAt: report.conclusion.reviewDueAt }
+      : null,
+    reviewOpenUntil: reviewOpenUntil(report, now),
+    reviewRequests: (report.reviewRequests ?? []).map((r) => ({ receivedOn: r.receivedOn, finding: r.finding, reason: r.reason })),
   };
 }
 
@@ -207,7 +216,9 @@ export async function submitExplanation(actor: Actor, id: string, text: string, 
   if (!isSubject(actor, report) || !report.explanation?.requestedAt) throw new Forbidden();
   const dueAt = report.explanation.dueAt;
   if (report.status !== 'UNDER_REVIEW' || !dueAt || vietnamDay(now).getTime() > dueAt.getTime()) throw new Conflict('reports.errors.explanationClosed');
-  await updateCase({ _id: report._id }, { $set: { 'explanation.text': text, 'explanation.submittedAt': now }, $inc: { version: 1 } });
+  // One the handler recorded from paper (or the refusal) stands: the subject does not write over it.
+  if (report.explanation.recordedByUserId) throw new Conflict('reports.errors.explanationIn');
+  await updateCase({ _id: report._id }, { $set: { 'explanation.text': text, 'explanation.submittedAt': now, 'explanation.channel': 'ONLINE' }, $inc: { version: 1 } });
   await ReportNoticeModel.updateMany({ reportId: report._id, userId: actor.userId, readAt: null }, { $set: { readAt: now } });
   await audit.record({ actor, objectType: AUDIT_TYPE, objectId: report._id, action: 'explanation', after: { explanation: text }, unitPath: report.handlerUnitPath });
 }

@@ -66,6 +66,30 @@ const remedySchema = new Schema(
   { _id: false },
 );
 
+/** How an explanation reached the case: written by the subject here, or recorded by the handler. */
+export const EXPLANATION_CHANNELS = ['ONLINE', 'PAPER', 'IN_PERSON', 'DECLINED'] as const;
+export type ExplanationChannel = (typeof EXPLANATION_CHANNELS)[number];
+/** The ways a handler records it (ONLINE is the subject's own). */
+export const RECORDED_EXPLANATION_CHANNELS = ['PAPER', 'IN_PERSON', 'DECLINED'] as const satisfies readonly ExplanationChannel[];
+/** How the subject was told the conclusion. */
+export const CONCLUSION_CHANNELS = ['IN_APP', 'PAPER', 'IN_PERSON'] as const;
+export const HANDED_OVER_CHANNELS = ['PAPER', 'IN_PERSON'] as const satisfies readonly (typeof CONCLUSION_CHANNELS)[number][];
+
+const reviewRequestSchema = new Schema(
+  {
+    at: { type: Date, required: true },
+    /** The day it was made (the paper's date of receipt when recorded by the handler). */
+    receivedOn: { type: Date, required: true },
+    /** The finding asked about. */
+    finding: { type: String, enum: REPORT_STATUSES, required: true },
+    reason: { type: String, required: true },
+    /** Sent by the subject from their own page; else recorded by the handler from paper. */
+    bySubject: { type: Boolean, default: false },
+    recordedByName: { type: String, default: '' },
+  },
+  { _id: false },
+);
+
 /** The reporter's answer to "Bạn có hài lòng với kết quả xử lý?", or NOT_RESOLVED when they sent the case back. */
 export const FEEDBACK_LEVELS = ['SATISFIED', 'NEUTRAL', 'DISSATISFIED'] as const;
 export type FeedbackLevel = (typeof FEEDBACK_LEVELS)[number];
@@ -144,8 +168,27 @@ const incidentReportSchema = new Schema(
       requestedAt: { type: Date, default: null },
       dueAt: { type: Date, default: null },
       text: { type: String, default: '' },
+      /** When it was recorded: by the subject online, or by the handler for one received on paper or in person. */
       submittedAt: { type: Date, default: null },
+      /** How it came ('' on explanations written before the handler could record one: online by the subject). */
+      channel: { type: String, enum: ['', ...EXPLANATION_CHANNELS], default: '' },
+      /** The day a paper or spoken explanation (or the refusal) was received; the subject's own is its submittedAt. */
+      receivedOn: { type: Date, default: null },
+      recordedByUserId: { type: Schema.Types.ObjectId, ref: 'User', default: null },
+      recordedByName: { type: String, default: '' },
     },
+    /**
+     * Telling the subject the finding: in-app for a subject with a login (at the finding), else recorded by the handler
+     * (the day and the way it was handed over). The review window runs from that day; cleared when a review reopens it.
+     */
+    conclusion: {
+      notifiedOn: { type: Date, default: null },
+      channel: { type: String, enum: ['', ...CONCLUSION_CHANNELS], default: '' },
+      recordedByName: { type: String, default: '' },
+      reviewDueAt: { type: Date, default: null },
+    },
+    /** The subject's requests for a review of the finding, each reopening the case (by them, or recorded on paper). */
+    reviewRequests: { type: [reviewRequestSchema], default: [] },
     finding: {
       note: { type: String, default: '' },
       explanationSummary: { type: String, default: '' },
@@ -239,7 +282,7 @@ reporterIdentitySchema.index({ userId: 1 });
 export type ReporterIdentity = InferSchemaType<typeof reporterIdentitySchema> & { _id: Types.ObjectId };
 export const ReporterIdentityModel = mongoose.model('ReporterIdentity', reporterIdentitySchema);
 
-export const NOTICE_KINDS = ['EXPLANATION_REQUESTED', 'CASE_ESCALATED', 'CASE_REOPENED'] as const;
+export const NOTICE_KINDS = ['EXPLANATION_REQUESTED', 'CASE_ESCALATED', 'CASE_REOPENED', 'CONCLUSION', 'REVIEW_REQUESTED'] as const;
 
 /** In-app notices: the subject's request for an explanation, escalations for the level above, reopenings for the handler. */
 const reportNoticeSchema = new Schema(

@@ -19,7 +19,7 @@ export const casesAbout = (staffId: Types.ObjectId) => listOf(`about:${String(st
 /** What the statistics and the yearly workbooks read of cases. */
 
 export function casesCountedBy(of: RecordsOf, year: number) {
-  return IncidentReportModel.find({ ...recordsFilter(of), year }).select('month status criterionCodes confirmedCriterionCodes substantiated staffId feedback.answer').lean();
+  return IncidentReportModel.find({ ...recordsFilter(of), year }).select('month status criterionCodes confirmedCriterionCodes substantiated staffId feedback.answer remedies.kind').lean();
 }
 
 /** The year's cases under a unit; with `rows`, what the workbook's list of cases shows. */

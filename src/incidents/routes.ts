@@ -14,9 +14,10 @@ import type { ZodType } from 'zod';
 import * as reports from './service.js';
 import * as handling from './handling.js';
 import * as letters from './letter.js';
+import * as dueProcess from './due-process.js';
 import { filterUnits, listCases } from './inbox.js';
 import { earlyWarnings, reportGroups, retaliationFlags } from './warnings.js';
-import { REMEDY_KINDS, REPORT_KINDS, REPORT_STATUSES, ReporterIdentityModel } from './model.js';
+import { HANDED_OVER_CHANNELS, RECORDED_EXPLANATION_CHANNELS, REMEDY_KINDS, REPORT_KINDS, REPORT_STATUSES, ReporterIdentityModel } from './model.js';
 import type { ReportSettings } from './settings.js';
 import {
   citizenReportForm,
@@ -27,6 +28,10 @@ import {
   letterSentForm,
   messageForm,
   peerReportForm,
+  recordedExplanationForm,
+  handOverForm,
+  reviewRequestForm,
+  recordedReviewForm,
   remedyForm,
   trackForm,
   transitionForm,
@@ -116,7 +121,8 @@ export function reportsRouter(config: Config): Router {
   async function explanationLocals(req: Request, res: Response) {
     const view = await handling.subjectView(actor(req), String(req.params.id));
     const labels = await reports.criterionLabels(view);
-    return { title: res.locals.t('reports.explanation.title', { number: view.caseNumber }), view, criteria: view.criterionCodes.map((c) => labels.get(c)?.name ?? { vi: c, en: c }) };
+    const named = (c: string) => labels.get(c)?.name ?? { vi: c, en: c };
+    return { title: res.locals.t('reports.explanation.title', { number: view.caseNumber }), view, criteria: view.criterionCodes.map(named), confirmed: (view.conclusion?.confirmedCriterionCodes ?? []).map(named) };
   }
 
   // GET /reports/explanations/:id — the allegation and the explanation form (for the subject only)
@@ -135,6 +141,21 @@ export function reportsRouter(config: Config): Router {
       submit: async (req, res, input) => {
         await handling.submitExplanation(actor(req), String(req.params.id), input.text);
         flash(req, 'success', 'reports.flash.explanationSent');
+        res.redirect(`/reports/explanations/${String(req.params.id)}`);
+      },
+    }),
+  );
+
+  // POST /reports/explanations/:id/review — the subject asks for a review of the finding they were told
+  router.post(
+    '/explanations/:id/review',
+    formPost({
+      schema: reviewRequestForm,
+      view: 'incidents/explanation',
+      locals: explanationLocals,
+      submit: async (req, res, input) => {
+        await dueProcess.requestReview(actor(req), String(req.params.id), input.reason, settings);
+        flash(req, 'success', 'reports.flash.reviewRequested');
         res.redirect(`/reports/explanations/${String(req.params.id)}`);
       },
     }),
@@ -175,13 +196,20 @@ export function reportsRouter(config: Config): Router {
     const a = actor(req);
     const report = await reports.caseFor(a, String(req.params.id));
     const labels = await reports.criterionLabels(report);
+    const now = new Date();
     const contact = report.source === 'CITIZEN' && !report.anonymous ? await ReporterIdentityModel.findOne({ reportId: report._id }).select('name phone email').lean() : null;
     return {
       title: res.locals.t('reports.case.title', { number: report.caseNumber }),
       report,
       labels: Object.fromEntries([...labels.entries()].map(([code, l]) => [code, l.name])),
       next: handling.TRANSITIONS[report.status as keyof typeof handling.TRANSITIONS],
-      overdue: handling.isOverdue(report, new Date()),
+      overdue: handling.isOverdue(report, now),
+      // Due process: why the finding waits, what the handler may record for the subject.
+      explanationAwaitedUntil: dueProcess.explanationAwaitedUntil(report, now),
+      conclusionPending: dueProcess.conclusionPending(report),
+      reviewOpenUntil: dueProcess.reviewOpenUntil(report, now),
+      explanationChannels: RECORDED_EXPLANATION_CHANNELS,
+      handOverChannels: HANDED_OVER_CHANNELS,
       contact,
       canSeeReporter: hasRole(a, 'admin') && !report.anonymous,
       remedyKinds: REMEDY_KINDS,
@@ -217,6 +245,13 @@ export function reportsRouter(config: Config): Router {
   router.post('/:id/remedies', ...handlers, caseAction(remedyForm, (req, input) => handling.addRemedy(actor(req), String(req.params.id), { kind: input.kind, note: input.note ?? '' }), 'reports.flash.remedyAdded'));
   // POST /reports/:id/letter-sent — the apology letter went out
   router.post('/:id/letter-sent', ...handlers, caseAction(letterSentForm, (req, input) => handling.markLetterSent(actor(req), String(req.params.id), input.sentOn), 'reports.flash.letterSent'));
+
+  // POST /reports/:id/explanation — an explanation received on paper or in person, or the refusal, recorded by the handler
+  router.post('/:id/explanation', ...handlers, caseAction(recordedExplanationForm, (req, input) => dueProcess.recordExplanation(actor(req), String(req.params.id), input), 'reports.flash.explanationRecorded'));
+  // POST /reports/:id/conclusion — the day and way the conclusion was handed to the subject
+  router.post('/:id/conclusion', ...handlers, caseAction(handOverForm, (req, input) => dueProcess.recordHandOver(actor(req), String(req.params.id), input, settings), 'reports.flash.handedOver'));
+  // POST /reports/:id/review — the subject's review request received on paper
+  router.post('/:id/review', ...handlers, caseAction(recordedReviewForm, (req, input) => dueProcess.recordReviewRequest(actor(req), String(req.params.id), { receivedOn: input.requestReceivedOn, reason: input.requestText, version: input.version }, settings), 'reports.flash.reviewRecorded'));
 
   // GET /reports/:id/reporter — who filed it: province administrator only, every look audited
   router.get('/:id/reporter', requireRole('admin'), async (req, res) => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checkbox, dateInput, objectId, optionalObjectId, optionalText, requiredText } from '../shared/validation.js';
-import { FEEDBACK_LEVELS, REMEDY_KINDS, REPORT_KINDS, REPORT_STATUSES } from './model.js';
+import { FEEDBACK_LEVELS, HANDED_OVER_CHANNELS, RECORDED_EXPLANATION_CHANNELS, REMEDY_KINDS, REPORT_KINDS, REPORT_STATUSES } from './model.js';
 import { SALUTATIONS } from '../letters/index.js';
 
 /** A checkbox group arrives as nothing, one string or several. */
@@ -73,6 +73,24 @@ export const extendForm = z.object({
 export const remedyForm = z.object({ kind: z.enum(REMEDY_KINDS), note: optionalText(1000) });
 export const letterSentForm = z.object({ sentOn: dateInput });
 export const explanationForm = z.object({ text: requiredText(4000) });
+
+/** The handler records an explanation received on paper or in person, or the refusal (then no text is needed). */
+export const recordedExplanationForm = z.object({
+  channel: z.enum(RECORDED_EXPLANATION_CHANNELS, { message: 'reports.errors.explanationChannel' }),
+  receivedOn: dateInput,
+  text: optionalText(4000),
+  version: z.coerce.number().int().min(0).optional(),
+});
+/** The handler records how and when the conclusion was handed to a subject not told in-app. */
+export const handOverForm = z.object({
+  channel: z.enum(HANDED_OVER_CHANNELS, { message: 'reports.errors.handOverChannel' }),
+  notifiedOn: dateInput,
+  version: z.coerce.number().int().min(0).optional(),
+});
+/** The subject asks for a review of the finding from their own page. */
+export const reviewRequestForm = z.object({ reason: requiredText(2000) });
+/** A review request received on paper, recorded by the handler. */
+export const recordedReviewForm = z.object({ requestReceivedOn: dateInput, requestText: requiredText(2000), version: z.coerce.number().int().min(0).optional() });
 
 export const inboxQuery = z.object({
   status: z.enum(REPORT_STATUSES).optional().catch(undefined),

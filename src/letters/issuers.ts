@@ -30,6 +30,8 @@ export function issuingBodyOf(unit: { name: string; kind: string }): IssuingBody
 export function signingTitles(body: IssuingBody): readonly [head: string, deputy: string] {
   if (body.kind === 'committee') return ['Chủ tịch', 'Phó Chủ tịch'];
   if (body.kind === 'centre') return ['Giám đốc', 'Phó Giám đốc'];
+  // A provincial department (Sở Nội vụ, …) is led by a director.
+  if (/^sở\s/iu.test(body.name)) return ['Giám đốc', 'Phó Giám đốc'];
   if (/^văn phòng\b/iu.test(body.name)) return ['Chánh Văn phòng', 'Phó Chánh Văn phòng'];
   if (/^phòng\b/iu.test(body.name)) return ['Trưởng phòng', 'Phó Trưởng phòng'];
   return ['Trưởng bộ phận', 'Phó Trưởng bộ phận'];

@@ -133,7 +133,10 @@ function twoColumns(widths: [number, number], left: Paragraph[], right: Paragrap
   });
 }
 
-function heading(v: ReturnType<typeof letterViewModel>) {
+type HeadingView = Pick<ReturnType<typeof letterViewModel>, 'parentLines' | 'issuerLines' | 'numberLine' | 'nationalTitle' | 'nationalMotto' | 'dateLine'>;
+type SignatureView = Pick<ReturnType<typeof letterViewModel>, 'copyTo' | 'signatureLines' | 'signerName'>;
+
+function heading(v: HeadingView) {
   const left = [
     ...v.parentLines.map((l) => line(l, { size: 13 })),
     ...v.issuerLines.map((l) => line(l, { size: 13, bold: true })),
@@ -148,7 +151,7 @@ function heading(v: ReturnType<typeof letterViewModel>) {
   return twoColumns([HEADING_LEFT, HEADING_RIGHT], left, right);
 }
 
-function signature(v: ReturnType<typeof letterViewModel>) {
+function signature(v: SignatureView) {
   const left = [
     new Paragraph({ children: [new TextRun({ text: 'Nơi nhận:', font: FONT, size: pt(12), bold: true, italics: true })] }),
     ...v.copyTo.map((c) => line(`- ${c}`, { size: 11, align: AlignmentType.LEFT })),
@@ -178,11 +181,131 @@ function body(v: ReturnType<typeof letterViewModel>) {
   ];
 }
 
+const PAGE = {
+  titlePage: true,
+  page: { size: { width: mm(210), height: mm(297) }, margin: { top: mm(20), bottom: mm(20), left: mm(30), right: mm(15) } },
+};
+
+/** Page numbers at the top centre from page 2 (the first page's header is empty). */
+function pageNumberHeaders() {
+  const pageNumber = new Header({
+    children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ children: [PageNumber.CURRENT], font: FONT, size: pt(13) })] })],
+  });
+  return { default: pageNumber, first: new Header({ children: [] }) };
+}
+
 /** The letter as a Word document in the Decree 30/2020/NĐ-CP layout (A4, Times New Roman, page numbers from page 2). */
 export async function apologyLetterDocx(data: ApologyLetterData): Promise<Buffer> {
   const v = letterViewModel(data);
-  const pageNumber = new Header({
-    children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ children: [PageNumber.CURRENT], font: FONT, size: pt(13) })] })],
+  const doc = new Document({
+    creator: v.issuerLines.join(' '),
+    title: `${v.title} ${v.numberLine}`,
+    styles: { default: { document: { run: { font: FONT, size: pt(14) } } } },
+    sections: [
+      {
+        properties: PAGE,
+        // The first page has an empty header: numbering starts on page 2.
+        headers: pageNumberHeaders(),
+        children: [
+          heading(v),
+          ...body(v),
+          line('', { size: 14, after: 120 }),
+          signature(v),
+        ],
+      },
+    ],
+  });
+  return Packer.toBuffer(doc);
+}
+
+// ---------- a report (báo cáo) ----------
+
+/** A piece of a report's text: a section heading, a paragraph, or a table of figures (first column left, others right). */
+export type ReportBlock =
+  | { kind: 'heading'; text: string }
+  | { kind: 'paragraph'; text: string }
+  | { kind: 'table'; header: string[]; rows: string[][]; widths?: number[]; /** Columns of words, aligned left (default: the first only; the others are figures, aligned right). */ textColumns?: number[] };
+
+/** What a report in the Decree 30/2020 layout says: the letter's heading and signature around titled sections. */
+export type OfficialReportData = {
+  issuer: IssuingBody;
+  /** The managing body, printed above the issuer unless the issuer is a People's Committee. */
+  parentName?: string;
+  documentNumber: string;
+  placeName: string;
+  date: Date;
+  /** "Báo cáo", upper-cased on output. */
+  documentType: string;
+  /** The summary under it ("Kết quả thực hiện … năm 2026"), bold, on its own lines. */
+  summary: string[];
+  blocks: ReportBlock[];
+  copyTo: string[];
+  signerTitle: string;
+  signerName: string;
+};
+
+/** The report's pages as the printed document reads them, shaped like a letter's (the same heading and signature). */
+export function reportViewModel(data: OfficialReportData) {
+  const lastParagraph = data.blocks.map((b) => b.kind).lastIndexOf('paragraph');
+  const blocks = data.blocks.map((b, i): ReportBlock => (b.kind === 'paragraph' ? { kind: 'paragraph', text: curlyQuotes(i === lastParagraph ? withEndMark([b.text])[0]! : b.text) } : b));
+  return {
+    parentLines: data.parentName && data.issuer.kind !== 'committee' ? headingLines(data.parentName) : [],
+    issuerLines: headingLines(data.issuer.name),
+    numberLine: `Số: ${data.documentNumber}`,
+    nationalTitle: NATIONAL_TITLE,
+    nationalMotto: NATIONAL_MOTTO,
+    dateLine: formatAdministrativeDate(data.placeName, data.date),
+    title: upper(data.documentType),
+    summary: data.summary,
+    blocks,
+    signatureLines: signatureLines(data.issuer, data.signerTitle),
+    signerName: data.signerName,
+    copyTo: data.copyTo,
+  };
+}
+
+const thin = { style: BorderStyle.SINGLE, size: 4, color: '000000' };
+const GRID = { top: thin, bottom: thin, left: thin, right: thin, insideHorizontal: thin, insideVertical: thin };
+
+function figuresTable(block: Extract<ReportBlock, { kind: 'table' }>) {
+  const n = block.header.length;
+  const weights = block.widths && block.widths.length === n ? block.widths : [3, ...Array(n - 1).fill(1)];
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const widths = weights.map((w) => Math.floor((TEXT_WIDTH * w) / sum));
+  const cellOf = (text: string, col: number, head: boolean) =>
+    new TableCell({
+      width: { size: widths[col]!, type: WidthType.DXA },
+      margins: { left: mm(1), right: mm(1), top: 0, bottom: 0 },
+      children: [
+        new Paragraph({
+          alignment: head ? AlignmentType.CENTER : (block.textColumns ?? [0]).includes(col) ? AlignmentType.LEFT : AlignmentType.RIGHT,
+          children: [new TextRun({ text, font: FONT, size: pt(12), bold: head })],
+        }),
+      ],
+    });
+  return new Table({
+    width: { size: TEXT_WIDTH, type: WidthType.DXA },
+    columnWidths: widths,
+    layout: TableLayoutType.FIXED,
+    borders: GRID,
+    rows: [
+      new TableRow({ tableHeader: true, children: block.header.map((h, i) => cellOf(h, i, true)) }),
+      ...block.rows.map((r) => new TableRow({ cantSplit: true, children: r.map((c, i) => cellOf(c, i, false)) })),
+    ],
+  });
+}
+
+/** A report (báo cáo) as a Word document in the Decree 30/2020/NĐ-CP layout: A4, Times New Roman, pages numbered from 2. */
+export async function officialReportDocx(data: OfficialReportData): Promise<Buffer> {
+  const v = reportViewModel(data);
+  const paragraph = (text: string) =>
+    new Paragraph({ alignment: AlignmentType.JUSTIFIED, indent: { firstLine: mm(10) }, spacing: { after: 120, line: 312 }, children: [new TextRun({ text, font: FONT, size: pt(14) })] });
+  const sectionHeading = (text: string) =>
+    new Paragraph({ alignment: AlignmentType.JUSTIFIED, indent: { firstLine: mm(10) }, spacing: { before: 120, after: 120 }, keepNext: true, children: [new TextRun({ text, font: FONT, size: pt(14), bold: true })] });
+  const body = v.blocks.flatMap((b) => {
+    if (b.kind === 'heading') return [sectionHeading(b.text)];
+    if (b.kind === 'paragraph') return [paragraph(b.text)];
+    return [figuresTable(b), line('', { size: 6, after: 120 })];
   });
   const doc = new Document({
     creator: v.issuerLines.join(' '),
@@ -190,23 +313,15 @@ export async function apologyLetterDocx(data: ApologyLetterData): Promise<Buffer
     styles: { default: { document: { run: { font: FONT, size: pt(14) } } } },
     sections: [
       {
-        properties: {
-          titlePage: true,
-          page: {
-            size: { width: mm(210), height: mm(297) },
-            margin: {
-              top: mm(20),
-              bottom: mm(20),
-              left: mm(30),
-              right: mm(15),
-            },
-          },
-        },
-        // The first page has an empty header: numbering starts on page 2.
-        headers: { default: pageNumber, first: new Header({ children: [] }) },
+        properties: PAGE,
+        headers: pageNumberHeaders(),
         children: [
           heading(v),
-          ...body(v),
+          line(v.title, { size: 14, bold: true, before: 360 }),
+          ...v.summary.map((s, i) => line(s, { size: 14, bold: true, after: i === v.summary.length - 1 ? 0 : 0 })),
+          rule(10),
+          line('', { size: 8, after: 120 }),
+          ...body,
           line('', { size: 14, after: 120 }),
           signature(v),
         ],

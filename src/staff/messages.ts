@@ -20,7 +20,7 @@ export const staffMessages = catalogue({
       fieldsets: { person: 'Thông tin cá nhân', work: 'Công tác', training: 'Trình độ đào tạo', account: 'Tài khoản và trạng thái' },
       fields: {
         fullName: 'Họ và tên', position: 'Chức vụ, chức danh', unitId: 'Đơn vị', unitCode: 'Mã đơn vị', birthYear: 'Năm sinh',
-        gender: 'Giới tính', category: 'Loại', educationLevel: 'Trình độ chuyên môn', politicalTheoryLevel: 'Lý luận chính trị',
+        gender: 'Giới tính', category: 'Loại', educationLevel: 'Trình độ chuyên môn', politicalTheoryLevel: 'Lý luận chính trị', generalEducation: 'Giáo dục phổ thông',
         staffCode: 'Mã cán bộ', active: 'Đang làm việc', status: 'Trạng thái', username: 'Tài khoản đăng nhập', q: 'Tìm kiếm',
       },
       hints: { staffCode: 'Không bắt buộc. Mã trong hệ thống quản lý cán bộ của tỉnh; không trùng nhau.', username: 'Không bắt buộc. Tên đăng nhập của người này, nếu đã có tài khoản.' },
@@ -32,6 +32,7 @@ export const staffMessages = catalogue({
         university: 'Đại học', master: 'Thạc sĩ', doctorate: 'Tiến sĩ',
       },
       politicalTheoryLevels: { none: 'Chưa qua đào tạo', elementary: 'Sơ cấp', intermediate: 'Trung cấp', advanced: 'Cao cấp' },
+      generalEducationLevels: { unknown: 'Chưa khai báo', primary: 'Tiểu học', lowerSecondary: 'Trung học cơ sở', upperSecondary: 'Trung học phổ thông (12/12)' },
       validation: {
         birthYear: 'Năm sinh phải là số từ 1940 và người này phải đủ 15 tuổi.',
         unitUnknown: 'Không tìm thấy đơn vị này.',
@@ -97,7 +98,7 @@ export const staffMessages = catalogue({
       fieldsets: { person: 'Personal details', work: 'Work', training: 'Education and training', account: 'Login and status' },
       fields: {
         fullName: 'Full name', position: 'Position / title', unitId: 'Unit', unitCode: 'Unit code', birthYear: 'Birth year',
-        gender: 'Gender', category: 'Category', educationLevel: 'Education level', politicalTheoryLevel: 'Political theory',
+        gender: 'Gender', category: 'Category', educationLevel: 'Education level', politicalTheoryLevel: 'Political theory', generalEducation: 'General education',
         staffCode: 'Staff code', active: 'In service', status: 'Status', username: 'Login', q: 'Search',
       },
       hints: { staffCode: 'Optional. The code in the province HR system; must be unique.', username: 'Optional. This person\'s username, if they have a login.' },
@@ -109,6 +110,7 @@ export const staffMessages = catalogue({
         university: 'University', master: 'Master', doctorate: 'Doctorate',
       },
       politicalTheoryLevels: { none: 'No training', elementary: 'Elementary', intermediate: 'Intermediate', advanced: 'Advanced' },
+      generalEducationLevels: { unknown: 'Not recorded', primary: 'Primary', lowerSecondary: 'Lower secondary', upperSecondary: 'Upper secondary (12/12)' },
       validation: {
         birthYear: 'The birth year must be a number from 1940, and the person must be at least 15.',
         unitUnknown: 'This unit was not found.',

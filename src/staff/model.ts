@@ -5,6 +5,8 @@ export const STAFF_CATEGORIES = ['canBo', 'congChuc', 'vienChuc', 'nguoiLaoDong'
 export const GENDERS = ['male', 'female', 'other'] as const;
 export const EDUCATION_LEVELS = ['none', 'secondary', 'vocational', 'college', 'university', 'master', 'doctorate'] as const;
 export const POLITICAL_THEORY_LEVELS = ['none', 'elementary', 'intermediate', 'advanced'] as const;
+/** General (school) education: the last level completed; 'unknown' for records made before it was asked. Standard: upperSecondary (12/12). */
+export const GENERAL_EDUCATION_LEVELS = ['unknown', 'primary', 'lowerSecondary', 'upperSecondary'] as const;
 
 const staffSchema = new Schema(
   {
@@ -20,6 +22,7 @@ const staffSchema = new Schema(
     category: { type: String, enum: STAFF_CATEGORIES, required: true },
     educationLevel: { type: String, enum: EDUCATION_LEVELS, default: 'university' },
     politicalTheoryLevel: { type: String, enum: POLITICAL_THEORY_LEVELS, default: 'none' },
+    generalEducation: { type: String, enum: GENERAL_EDUCATION_LEVELS, default: 'unknown' },
     /** Optional employee code from the province's HR system; unique when given (empty = none). */
     staffCode: { type: String, default: '', trim: true },
     /** Always present so it can carry a unique index (no sparse indexes on FerretDB): the code, or '#' + _id when none. */

@@ -15,11 +15,15 @@ export interface StaffMember {
   active: boolean;
   birthYear: number;
   userId: Types.ObjectId | null;
+  category?: string;
+  educationLevel?: string;
+  politicalTheoryLevel?: string;
+  generalEducation?: string;
 }
 
 /** One staff record, active or not (an `_id` look-up). */
 export async function staffMember(id: Types.ObjectId | string): Promise<StaffMember | null> {
-  return StaffModel.findById(id).select('fullName position sortKey unitId unitPath active birthYear userId').lean<StaffMember>();
+  return StaffModel.findById(id).select('fullName position sortKey unitId unitPath active birthYear userId category educationLevel politicalTheoryLevel generalEducation').lean<StaffMember>();
 }
 
 /**
@@ -38,7 +42,7 @@ export async function activeStaffUnder(
 
 /** Everyone on the staff of a unit, active or not: what its figures count. */
 export function staffCountedBy(of: RecordsOf) {
-  return StaffModel.find(recordsFilter(of)).select('birthYear active').lean();
+  return StaffModel.find(recordsFilter(of)).select('birthYear active category educationLevel politicalTheoryLevel generalEducation').lean();
 }
 
 /** Everyone at or under a unit, active or not, as the yearly workbooks list them. */

@@ -5,12 +5,12 @@ import { csrfAfterUpload } from '../shared/csrf.js';
 import { ValidationFailed, NotFound } from '../shared/errors.js';
 import { flash } from '../shared/flash.js';
 import { formPost } from '../shared/forms.js';
-import { EDUCATION_LEVELS, GENDERS, POLITICAL_THEORY_LEVELS, STAFF_CATEGORIES } from './model.js';
+import { EDUCATION_LEVELS, GENDERS, POLITICAL_THEORY_LEVELS, GENERAL_EDUCATION_LEVELS, STAFF_CATEGORIES } from './model.js';
 import { staffEditForm, staffForm, staffListQuery } from './schemas.js';
 import { IMPORT_MAX_BYTES } from './import.js';
 import * as service from './service.js';
 
-const choices = { categories: STAFF_CATEGORIES, genders: GENDERS, educationLevels: EDUCATION_LEVELS, politicalTheoryLevels: POLITICAL_THEORY_LEVELS };
+const choices = { categories: STAFF_CATEGORIES, genders: GENDERS, educationLevels: EDUCATION_LEVELS, politicalTheoryLevels: POLITICAL_THEORY_LEVELS, generalEducationLevels: GENERAL_EDUCATION_LEVELS };
 const manager = requireRole('admin', 'head');
 const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: IMPORT_MAX_BYTES, files: 1, fields: 10 } }).single('file');
 
@@ -43,7 +43,7 @@ export function staffRouter(): Router {
 
   // GET /staff/new
   router.get('/new', manager, async (req, res) => {
-    res.render('staff/form', { ...(await formLocals('new')(req, res)), values: { active: true, educationLevel: 'university', politicalTheoryLevel: 'none' } });
+    res.render('staff/form', { ...(await formLocals('new')(req, res)), values: { active: true, educationLevel: 'university', politicalTheoryLevel: 'none', generalEducation: 'upperSecondary' } });
   });
 
   // POST /staff

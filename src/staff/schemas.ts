@@ -2,7 +2,7 @@ import { vietnamYear } from '../shared/dates.js';
 import { z } from 'zod';
 import { checkbox, objectId, optionalText, requiredText } from '../shared/validation.js';
 import { foldForSearch } from '../shared/text.js';
-import { EDUCATION_LEVELS, GENDERS, POLITICAL_THEORY_LEVELS, STAFF_CATEGORIES } from './model.js';
+import { EDUCATION_LEVELS, GENDERS, POLITICAL_THEORY_LEVELS, GENERAL_EDUCATION_LEVELS, STAFF_CATEGORIES } from './model.js';
 import { staffMessages } from './messages.js';
 
 export const MIN_BIRTH_YEAR = 1940;
@@ -29,6 +29,8 @@ export const staffForm = z.object({
   category: z.enum(STAFF_CATEGORIES),
   educationLevel: z.enum(EDUCATION_LEVELS),
   politicalTheoryLevel: z.enum(POLITICAL_THEORY_LEVELS),
+  /** Absent (a form or client from before the field): the stored value is kept. */
+  generalEducation: z.enum(GENERAL_EDUCATION_LEVELS).optional(),
   staffCode,
   username,
   active: checkbox,

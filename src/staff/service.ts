@@ -135,6 +135,7 @@ export async function getStaff(actor: Actor, id: string) {
     category: staff.category,
     educationLevel: staff.educationLevel,
     politicalTheoryLevel: staff.politicalTheoryLevel,
+    generalEducation: staff.generalEducation ?? 'unknown',
     staffCode: staff.staffCode,
     active: staff.active,
     username: login?.username ?? '',
@@ -164,6 +165,7 @@ export async function staffForEdit(actor: Actor, id: string) {
     category: staff.category,
     educationLevel: staff.educationLevel,
     politicalTheoryLevel: staff.politicalTheoryLevel,
+    generalEducation: staff.generalEducation ?? 'unknown',
     staffCode: staff.staffCode,
     username: login?.username ?? '',
     active: staff.active,
@@ -201,6 +203,7 @@ async function checkWrite(actor: Actor, input: StaffInput, staffId: Types.Object
     category: input.category,
     educationLevel: input.educationLevel,
     politicalTheoryLevel: input.politicalTheoryLevel,
+    ...(input.generalEducation ? { generalEducation: input.generalEducation } : {}),
     staffCode: input.staffCode,
     codeKey,
     active: input.active,
@@ -226,7 +229,7 @@ async function syncLoginLink(staffId: Types.ObjectId, previousUserId: Types.Obje
   if (userId) await linkStaff(userId, staffId);
 }
 
-const AUDITED = ['fullName', 'position', 'unitId', 'birthYear', 'gender', 'category', 'educationLevel', 'politicalTheoryLevel', 'staffCode', 'active', 'userId'] as const;
+const AUDITED = ['fullName', 'position', 'unitId', 'birthYear', 'gender', 'category', 'educationLevel', 'politicalTheoryLevel', 'generalEducation', 'staffCode', 'active', 'userId'] as const;
 const audited = (s: Partial<Record<(typeof AUDITED)[number], unknown>>) => Object.fromEntries(AUDITED.map((k) => [k, s[k] ?? null]));
 
 export async function createStaff(actor: Actor, input: StaffInput): Promise<string> {

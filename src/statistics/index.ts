@@ -13,7 +13,7 @@ import { computeOwnFigures, type ReportingUnit } from './sources.js';
  * last change. See model.ts for the freshness rule.
  */
 
-export type { HandlingFeedback, UnitYearFigures } from './model.js';
+export type { HandlingFeedback, StaffGroupFigures, UnitYearFigures } from './model.js';
 
 export interface ReportingUnitFigures {
   unitId: string;
@@ -118,8 +118,8 @@ async function readFigures(root: Pick<ReportingUnit, '_id'>, year: number): Prom
 /** Figures with nothing counted: the start of a sum. */
 export function emptyFigures(): UnitYearFigures {
   return {
-    staff: 0, activeStaff: 0, under40: 0, periods: {}, results: {}, evaluatedStaff: 0, fullyCompliant: 0, reports: {}, reportsByCriterion: {},
-    substantiatedByCriterion: {}, handlingFeedback: { satisfied: 0, neutral: 0, dissatisfied: 0, reopened: 0 }, ratings: {}, ratingsByDesk: {}, classification: {}, unclassified: 0, lateDossiers: 0, apologyBreaches: 0,
+    staff: 0, activeStaff: 0, under40: 0, staffByCategory: {}, periods: {}, results: {}, evaluatedStaff: 0, fullyCompliant: 0, reports: {}, reportsByCriterion: {},
+    substantiatedByCriterion: {}, substantiatedByMonth: {}, remediesByMonth: {}, handlingFeedback: { satisfied: 0, neutral: 0, dissatisfied: 0, reopened: 0 }, ratings: {}, ratingsByDesk: {}, classification: {}, unclassified: 0, lateDossiers: 0, apologyBreaches: 0,
   };
 }
 
@@ -134,6 +134,14 @@ export function sumFigures(list: readonly UnitYearFigures[]): UnitYearFigures {
     total.staff += f.staff;
     total.activeStaff += f.activeStaff ?? 0;
     total.under40 += f.under40;
+    for (const [k, g] of Object.entries(f.staffByCategory ?? {})) {
+      const t = (total.staffByCategory![k] ??= { total: 0, under40: 0, education: {}, politicalTheory: {}, generalEducation: {} });
+      t.total += g.total;
+      t.under40 += g.under40;
+      addCounts(t.education, g.education);
+      addCounts(t.politicalTheory, g.politicalTheory);
+      addCounts(t.generalEducation!, g.generalEducation);
+    }
     total.evaluatedStaff += f.evaluatedStaff;
     total.fullyCompliant += f.fullyCompliant;
     total.unclassified += f.unclassified ?? 0;
@@ -155,6 +163,8 @@ export function sumFigures(list: readonly UnitYearFigures[]): UnitYearFigures {
     for (const [m, byStatus] of Object.entries(f.reports)) addCounts((total.reports[m] ??= {}), byStatus);
     addCounts(total.reportsByCriterion, f.reportsByCriterion);
     addCounts(total.substantiatedByCriterion, f.substantiatedByCriterion);
+    addCounts(total.substantiatedByMonth!, f.substantiatedByMonth);
+    for (const [m, byKind] of Object.entries(f.remediesByMonth ?? {})) addCounts((total.remediesByMonth![m] ??= {}), byKind);
     const h = f.handlingFeedback;
     if (h) for (const k of ['satisfied', 'neutral', 'dissatisfied', 'reopened'] as const) total.handlingFeedback[k] += h[k];
     for (const [m, r] of Object.entries(f.ratings)) {

@@ -53,7 +53,7 @@ export interface StoredFigures {
 }
 
 /** Bumped when UnitYearFigures gains or changes a figure: stored figures of another shape are recomputed. */
-export const FIGURES_SHAPE = 4;
+export const FIGURES_SHAPE = 6;
 
 /**
  * A reporting unit's own figures for one year: what the dashboard and the yearly workbooks' summaries show, one
@@ -77,6 +77,13 @@ export interface UnitYearFigures {
   activeStaff: number;
   /** Of `staff`, born less than 40 years before the year (age reached in the year under 40); unknown birth years not. */
   under40: number;
+  /**
+   * The same people (`staff`) per staff category (canBo, congChuc, vienChuc, nguoiLaoDong), each with its under-40
+   * count and its counts per professional education level and per political-theory level, as the staff records
+   * hold them now (levels are not kept as history). Lets a report count CBCC (cán bộ + công chức) apart and give
+   * qualification shares. Missing in figures of shape < 5.
+   */
+  staffByCategory?: Record<string, StaffGroupFigures>;
   /** Evaluations per period key: all, and finalised. */
   periods: Record<string, { total: number; finalised: number }>;
   /**
@@ -96,6 +103,9 @@ export interface UnitYearFigures {
   /** Reports per month (1–12) of the incident and status, and per alleged criterion. */
   reports: Record<string, Record<string, number>>;
   reportsByCriterion: Record<string, number>;
+  /** Per month (1–12) of the incident: reports found substantiated (fully or partly), and reports with each recorded remedy kind. Shape ≥ 5. */
+  substantiatedByMonth?: Record<string, number>;
+  remediesByMonth?: Record<string, Record<string, number>>;
   /** Substantiated reports per confirmed criterion (a report confirmed on two criteria counts once for each). */
   substantiatedByCriterion: Record<string, number>;
   /**
@@ -114,6 +124,17 @@ export interface UnitYearFigures {
   /** Late one-stop dossiers (by due date) and those among them with no apology slip ("Xin lỗi" breaches). */
   lateDossiers: number;
   apologyBreaches: number;
+}
+
+export interface StaffGroupFigures {
+  total: number;
+  under40: number;
+  /** Per educationLevel (none, secondary, vocational, college, university, master, doctorate). */
+  education: Record<string, number>;
+  /** Per politicalTheoryLevel (none, elementary, intermediate, advanced). */
+  politicalTheory: Record<string, number>;
+  /** Per generalEducation (unknown, primary, lowerSecondary, upperSecondary). Shape ≥ 6. */
+  generalEducation?: Record<string, number>;
 }
 
 export interface HandlingFeedback {

@@ -46,6 +46,7 @@ export async function computeOwnFigures(unit: ReportingUnit, year: number): Prom
     staff: 0,
     activeStaff: 0,
     under40: 0,
+    staffByCategory: {},
     periods: {},
     results: {},
     evaluatedStaff: 0,
@@ -53,6 +54,8 @@ export async function computeOwnFigures(unit: ReportingUnit, year: number): Prom
     reports: {},
     reportsByCriterion: {},
     substantiatedByCriterion: {},
+    substantiatedByMonth: {},
+    remediesByMonth: {},
     handlingFeedback: { satisfied: 0, neutral: 0, dissatisfied: 0, reopened: 0 },
     ratings: {},
     ratingsByDesk: {},
@@ -87,13 +90,21 @@ export async function computeOwnFigures(unit: ReportingUnit, year: number): Prom
   }
 
   // People of the year: active staff of the unit, and people no longer active whom it had on a roster this year.
-  const counted = new Map<string, number>();
+  type Counted = { birthYear: number; category?: string; educationLevel?: string; politicalTheoryLevel?: string; generalEducation?: string };
+  const counted = new Map<string, Counted>();
+  const countedOf = (s: { birthYear?: number; category?: string; educationLevel?: string; politicalTheoryLevel?: string; generalEducation?: string }): Counted => ({
+    birthYear: s.birthYear ?? 0,
+    category: s.category,
+    educationLevel: s.educationLevel,
+    politicalTheoryLevel: s.politicalTheoryLevel,
+    generalEducation: s.generalEducation,
+  });
   const ownedIds = new Set<string>();
   for (const s of staff) {
     const id = String(s._id);
     ownedIds.add(id);
     if (s.active !== false) figures.activeStaff++;
-    if (s.active !== false || rostered.has(id)) counted.set(id, s.birthYear ?? 0);
+    if (s.active !== false || rostered.has(id)) counted.set(id, countedOf(s));
   }
   // Rostered here but their staff record sits elsewhere now (moved, or moved and left): counted here only if no
   // longer active, else where they are now. A few `_id` look-ups: movers are few.
@@ -103,17 +114,28 @@ export async function computeOwnFigures(unit: ReportingUnit, year: number): Prom
     const found = await Promise.all(slice.map((id) => staffMember(id)));
     slice.forEach((id, k) => {
       const s = found[k];
-      if (!s || s.active === false) counted.set(id, s?.birthYear ?? 0);
+      if (!s || s.active === false) counted.set(id, s ? countedOf(s) : { birthYear: 0 });
     });
   }
   figures.staff = counted.size;
-  for (const birthYear of counted.values()) if (birthYear > 0 && year - birthYear < 40) figures.under40++;
+  for (const c of counted.values()) {
+    const young = c.birthYear > 0 && year - c.birthYear < 40;
+    if (young) figures.under40++;
+    const g = (figures.staffByCategory![c.category ?? 'unknown'] ??= { total: 0, under40: 0, education: {}, politicalTheory: {}, generalEducation: {} });
+    g.total++;
+    if (young) g.under40++;
+    bump(g.education, c.educationLevel ?? 'unknown');
+    bump(g.politicalTheory, c.politicalTheoryLevel ?? 'unknown');
+    bump(g.generalEducation!, c.generalEducation ?? 'unknown');
+  }
 
   const withIncidents = new Set<string>();
   for (const r of reports) {
     bump((figures.reports[r.month] ??= {}), r.status);
     for (const code of r.criterionCodes ?? []) bump(figures.reportsByCriterion, code);
     for (const f of r.feedback ?? []) figures.handlingFeedback[FEEDBACK_FIGURE[f.answer]]++;
+    for (const kind of new Set((r.remedies ?? []).map((x) => x.kind))) bump((figures.remediesByMonth![r.month] ??= {}), kind);
+    if (r.substantiated) bump(figures.substantiatedByMonth!, r.month);
     if (!r.substantiated) continue;
     for (const code of r.confirmedCriterionCodes ?? []) bump(figures.substantiatedByCriterion, code);
     if (r.staffId) withIncidents.add(String(r.staffId));

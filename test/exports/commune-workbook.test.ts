@@ -53,14 +53,14 @@ describe('exports: the commune workbook', () => {
   it('when the summary is read, then it carries the national heading, the commune and the date line', () => {
     expect(cell(wb, 'Tổng hợp', 'A1')?.v).to.equal('UBND TỈNH ĐIỆN BIÊN');
     expect(cell(wb, 'Tổng hợp', 'A2')?.v).to.equal('UBND XÃ THANH NƯA');
-    expect(cell(wb, 'Tổng hợp', 'D1')?.v).to.equal('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
-    expect(cell(wb, 'Tổng hợp', 'D2')?.v).to.equal('Độc lập - Tự do - Hạnh phúc');
-    expect(cell(wb, 'Tổng hợp', 'D3')?.v).to.equal('Thanh Nưa, ngày 05 tháng 01 năm 2027');
+    expect(cell(wb, 'Tổng hợp', 'E1')?.v).to.equal('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
+    expect(cell(wb, 'Tổng hợp', 'E2')?.v).to.equal('Độc lập - Tự do - Hạnh phúc');
+    expect(cell(wb, 'Tổng hợp', 'E3')?.v).to.equal('Thanh Nưa, ngày 05 tháng 01 năm 2027');
     expect(cell(wb, 'Tổng hợp', 'A5')?.v).to.equal('BÁO CÁO KẾT QUẢ THỰC HIỆN QUY TẮC ỨNG XỬ "4 XIN, 4 LUÔN, 5 KHÔNG" NĂM 2026');
   });
 
   it('when the key figures are read, then they match the database', async () => {
-    const facts = new Map(rows(wb, 'Tổng hợp', 8).filter((r) => typeof r[1] === 'string').map((r) => [r[1] as string, r[2]]));
+    const facts = new Map(rows(wb, 'Tổng hợp', 8).filter((r) => typeof r[1] === 'string').map((r) => [r[1] as string, r[3]]));
     const staffInDb = await StaffModel.countDocuments({ unitPath: w.communeA._id, active: true });
     expect(facts.get('Số cán bộ, công chức, viên chức')).to.equal(staffInDb).and.to.equal(5);
     // Born 1995, 1992, 2000 are under 40 in 2026; 1970 and 1980 are not.
@@ -120,13 +120,15 @@ describe('exports: the commune workbook', () => {
     expect(sheet[9]![1]).to.equal('Tổng cộng');
   });
 
-  it('when the staff sheet XML is read, then the header is frozen, filtered and printed on every A4 landscape page', async () => {
+  it('when the staff sheet XML is read, then the header is frozen, filtered and printed on every A3 landscape page, the names on every page across', async () => {
     const xml = await partXml(buf, 'xl/worksheets/sheet2.xml');
     expect(xml).to.match(/<pane [^>]*xSplit="2"[^>]*ySplit="4"[^>]*state="frozen"/);
     expect(xml).to.match(/<autoFilter ref="A4:[A-Z]+9"/);
-    expect(xml).to.match(/<pageSetup [^>]*paperSize="9"[^>]*orientation="landscape"/);
+    // 12 months × 13 criteria: too wide for A4, so A3 and several pages across.
+    expect(xml).to.match(/<pageSetup [^>]*paperSize="8"[^>]*orientation="landscape"/);
+    expect(Number(/fitToWidth="(\d+)"/.exec(xml)?.[1])).to.be.greaterThan(1);
     const book = await partXml(buf, 'xl/workbook.xml');
-    expect(book).to.match(/<definedName name="_xlnm.Print_Titles" localSheetId="1">(&apos;|')Cán bộ(&apos;|')!\$3:\$4<\/definedName>/);
+    expect(book).to.match(/<definedName name="_xlnm.Print_Titles" localSheetId="1">(&apos;|')Cán bộ(&apos;|')!\$A:\$B,(&apos;|')Cán bộ(&apos;|')!\$3:\$4<\/definedName>/);
     const totals = cell(wb, 'Cán bộ', `${XLSXcol(4 + 12 * 13 + 13 + 1)}10`)!;
     expect(totals.f).to.match(/^SUM\(/);
     expect(totals.v).to.equal(1);
@@ -134,7 +136,7 @@ describe('exports: the commune workbook', () => {
 
   it('when the incidents sheet is read, then it lists the cases with dates, status, remedy and letter, without those hidden from the viewer', () => {
     const sheet = rows(wb, 'Phản ánh');
-    expect(sheet[2]).to.include('Số hồ sơ').and.to.include('Ngày gửi thư xin lỗi');
+    expect(sheet[2]).to.include('Số phản ánh').and.to.include('Ngày gửi thư xin lỗi');
     const cases = sheet.slice(3).filter((r) => typeof r[0] === 'number');
     expect(cases).to.have.length(2);
     const [first, second] = cases;
@@ -142,7 +144,7 @@ describe('exports: the commune workbook', () => {
     expect(second![4]).to.equal('Lê Văn Bình');
     expect(second![6]).to.equal('X1, L1');
     expect(second![7]).to.equal('X1');
-    expect(second![8]).to.equal('Đã khắc phục');
+    expect(second![8]).to.equal('Đã giải quyết');
     expect(second![9]).to.equal('Thư xin lỗi');
     expect((second![10] as Date).toISOString().slice(0, 10)).to.equal('2026-05-02');
     expect(cell(wb, 'Phản ánh', 'C5')?.z).to.match(/dd\/mm\/yyyy/);

@@ -70,20 +70,19 @@ describe('exports: the workbooks’ summaries and the dashboard show the same fi
 
   /** The workbook row's figures, named as the dashboard's overview names them. */
   function rowFigures(row: unknown[]) {
-    const header = summary[7]!;
+    const header = summary[8]!;
     const get = (label: string, from = 0) => row[colOf(header, label, from)];
-    const afterCriteria = colOf(header, 'X1');
     return {
       staff: get('Số CBCCVC'),
       under40: get('Dưới 40 tuổi'),
-      evaluations: get('Lượt đánh giá'),
+      evaluations: get('Lượt đánh giá định kỳ'),
       finalised: get('Đã đánh giá xong'),
       evaluatedStaff: get('Số người được đánh giá'),
       fullyCompliant: get('Thực hiện tốt quy chế'),
       complianceRate: get('Tỷ lệ tiêu chí được thực hiện'),
       reports: get('Phản ánh tiếp nhận'),
-      ratings: get('Lượt đánh giá', afterCriteria),
-      satisfied: get('Hài lòng', afterCriteria),
+      ratings: get('Lượt đánh giá hài lòng'),
+      satisfied: get('Lượt hài lòng'),
       lateDossiers: get('Hồ sơ trễ hạn'),
       apologyBreaches: get('Trễ hạn chưa có phiếu xin lỗi'),
       outstanding: get('Hoàn thành xuất sắc nhiệm vụ'),
@@ -141,7 +140,7 @@ describe('exports: the workbooks’ summaries and the dashboard show the same fi
 
   it('when the commune workbook’s key figures are read, then they are the commune dashboard’s too', async () => {
     const wb = readWorkbook(await workbookBuffer('COMMUNE', w.communeA, year, { now: NOW }));
-    const facts = new Map(rows(wb, 'Tổng hợp', 8).filter((r) => typeof r[1] === 'string').map((r) => [r[1] as string, r[2]]));
+    const facts = new Map(rows(wb, 'Tổng hợp', 8).filter((r) => typeof r[1] === 'string').map((r) => [r[1] as string, r[3]]));
     const d = dashboardFigures(byCommune.get(w.communeA.name)!);
     expect({
       staff: facts.get('Số cán bộ, công chức, viên chức'),

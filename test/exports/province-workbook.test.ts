@@ -42,8 +42,8 @@ describe('exports: the province workbook', () => {
 
   it('when the summary rows are read, then each commune’s figures match the database, with small report counts suppressed', async () => {
     const sheet = rows(wb, 'Tổng hợp');
-    const header = sheet[7]!;
-    const byName = new Map(sheet.slice(8).map((r) => [r[1], r]));
+    const header = sheet[8]!;
+    const byName = new Map(sheet.slice(9).map((r) => [r[1], r]));
     expect([...byName.keys()].slice(0, 3)).to.deep.equal(['Xã Mường Nhé', 'Xã Thanh Nưa', 'Toàn tỉnh']);
     const b = byName.get('Xã Mường Nhé')!;
     const a = byName.get('Xã Thanh Nưa')!;
@@ -51,7 +51,7 @@ describe('exports: the province workbook', () => {
     expect(a[colOf(header, 'Số CBCCVC')]).to.equal(2);
     expect(b[colOf(header, 'Dưới 40 tuổi')]).to.equal(2);
     expect(b[colOf(header, 'Tỷ lệ dưới 40 tuổi')]).to.be.closeTo(2 / 3, 1e-9);
-    expect(b[colOf(header, 'Lượt đánh giá')]).to.equal(4);
+    expect(b[colOf(header, 'Lượt đánh giá định kỳ')]).to.equal(4);
     expect(b[colOf(header, 'Thực hiện tốt quy chế')]).to.equal(0);
     expect(a[colOf(header, 'Thực hiện tốt quy chế')]).to.equal(1);
     expect(a[colOf(header, 'Phản ánh tiếp nhận')]).to.equal('<3');
@@ -66,13 +66,13 @@ describe('exports: the province workbook', () => {
 
   it('when the province row is read, then counts are SUM formulas whose results are the province totals', async () => {
     const sheet = rows(wb, 'Tổng hợp');
-    const header = sheet[7]!;
+    const header = sheet[8]!;
     const totalIndex = sheet.findIndex((r) => r[1] === 'Toàn tỉnh');
     const total = sheet[totalIndex]!;
     expect(total[colOf(header, 'Số CBCCVC')]).to.equal(await StaffModel.countDocuments({ active: true }));
     expect(total[colOf(header, 'X1')]).to.equal(4);
     const staffCell = cell(wb, 'Tổng hợp', `C${totalIndex + 1}`)!;
-    expect(staffCell.f).to.equal(`SUM(C9:C${totalIndex})`);
+    expect(staffCell.f).to.equal(`SUM(C10:C${totalIndex})`);
     expect(total[colOf(header, 'Tỷ lệ hài lòng')]).to.be.closeTo(0.97, 1e-9);
     expect(cell(wb, 'Tổng hợp', `E${totalIndex + 1}`)?.z).to.equal('0.0%');
   });
@@ -89,7 +89,7 @@ describe('exports: the province workbook', () => {
 
   it('when the summary XML is read, then its header row is frozen and filtered', async () => {
     const xml = await partXml(buf, 'xl/worksheets/sheet1.xml');
-    expect(xml).to.match(/<pane [^>]*xSplit="2"[^>]*ySplit="8"[^>]*state="frozen"/);
-    expect(xml).to.match(/<autoFilter ref="A8:[A-Z]+10"/);
+    expect(xml).to.match(/<pane [^>]*xSplit="2"[^>]*ySplit="9"[^>]*state="frozen"/);
+    expect(xml).to.match(/<autoFilter ref="A9:[A-Z]+11"/);
   });
 });

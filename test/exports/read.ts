@@ -46,3 +46,30 @@ export function colOf(headerRow: unknown[], label: string, from = 0): number {
   if (i < 0) throw new Error(`no column "${label}" in ${JSON.stringify(headerRow)}`);
   return i;
 }
+
+/** How a cell is drawn, read from the file's own styles part (SheetJS does not expose fonts, borders or alignment). */
+export interface DrawnCell {
+  font: string;
+  /** Thin (or thicker) border on all four sides. */
+  boxed: boolean;
+  horizontal: string | null;
+}
+
+/** Every written cell of a worksheet part (by A1 reference) with its font, borders and horizontal alignment. */
+export async function drawnCells(buf: Buffer, sheetPart: string): Promise<Map<string, DrawnCell>> {
+  const styles = await partXml(buf, 'xl/styles.xml');
+  const section = (name: string) => new RegExp(`<${name}[^>]*>([\\s\\S]*?)</${name}>`).exec(styles)?.[1] ?? '';
+  const fonts = [...section('fonts').matchAll(/<font>([\s\S]*?)<\/font>|<font\/>/g)].map((m) => /<name val="([^"]+)"/.exec(m[1] ?? '')?.[1] ?? '');
+  const borders = [...section('borders').matchAll(/<border>([\s\S]*?)<\/border>|<border\/>/g)].map((m) =>
+    ['left', 'right', 'top', 'bottom'].every((side) => new RegExp(`<${side} style="[a-z]+"`).test(m[1] ?? '')),
+  );
+  const xfs = [...section('cellXfs').matchAll(/<xf ([^>]*?)(?:\/>|>([\s\S]*?)<\/xf>)/g)].map((m) => ({
+    font: fonts[Number(/fontId="(\d+)"/.exec(m[1]!)?.[1] ?? 0)] ?? '',
+    boxed: borders[Number(/borderId="(\d+)"/.exec(m[1]!)?.[1] ?? 0)] ?? false,
+    horizontal: /<alignment [^>]*horizontal="([a-z]+)"/.exec(m[2] ?? '')?.[1] ?? null,
+  }));
+  const sheet = await partXml(buf, sheetPart);
+  const out = new Map<string, DrawnCell>();
+  for (const m of sheet.matchAll(/<c r="([A-Z]+\d+)"([^>]*?)(?:\/>|>)/g)) out.set(m[1]!, xfs[Number(/ s="(\d+)"/.exec(m[2]!)?.[1] ?? 0)]!);
+  return out;
+}

@@ -159,10 +159,10 @@ describe('exports: workbooks recalculated by LibreOffice', () => {
 
     it('then the province row of the province summary is 0', () => {
       const summary = sheet(books.PROVINCE, 'Tổng hợp');
-      const header = summary[7]!;
+      const header = summary[8]!;
       const total = rowLabelled(summary, 1, 'Toàn tỉnh');
       expect(total[header.indexOf('Số CBCCVC')]).to.equal('0');
-      expect(total[header.indexOf('Lượt đánh giá')]).to.equal('0');
+      expect(total[header.indexOf('Lượt đánh giá định kỳ')]).to.equal('0');
     });
 
     it('then the filters of the commune’s empty lists cover only their header row', async () => {
@@ -250,8 +250,8 @@ describe('exports: workbooks recalculated by LibreOffice', () => {
 
     it('then the province row equals the one commune’s row', () => {
       const summary = sheet(books.PROVINCE, 'Tổng hợp');
-      const header = summary[7]!;
-      const [namHang, total] = [summary[8]!, summary[9]!];
+      const header = summary[8]!;
+      const [namHang, total] = [summary[9]!, summary[10]!];
       expect([namHang[1], total[1]]).to.deep.equal(['Xã Nậm Hàng', 'Toàn tỉnh']);
       expect(namHang[header.indexOf('Số CBCCVC')]).to.equal('1');
       expect(total.slice(2)).to.deep.equal(namHang.slice(2));
@@ -266,13 +266,13 @@ describe('exports: workbooks recalculated by LibreOffice', () => {
 
     it('then the province row of the summary is 0', () => {
       const summary = sheet(books.PROVINCE, 'Tổng hợp');
-      const total = summary[8]!;
+      const total = summary[9]!;
       expect(total[1]).to.equal('Toàn tỉnh');
-      expect(total[summary[7]!.indexOf('Số CBCCVC')]).to.equal('0');
+      expect(total[summary[8]!.indexOf('Số CBCCVC')]).to.equal('0');
     });
 
     it('then the summary’s filter covers only its header row', async () => {
-      expect(await partXml(books.PROVINCE.buf, 'xl/worksheets/sheet1.xml')).to.match(/<autoFilter ref="A8:[A-Z]+8"/);
+      expect(await partXml(books.PROVINCE.buf, 'xl/worksheets/sheet1.xml')).to.match(/<autoFilter ref="A9:[A-Z]+9"/);
     });
   });
 });

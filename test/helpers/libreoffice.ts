@@ -116,6 +116,55 @@ export async function laidOutByLibreOffice(docx: Buffer): Promise<{ pdf: Buffer;
   }
 }
 
+/** A printed document as poppler reads it: the text of each page with the layout kept, and the fonts embedded. */
+export interface PrintedPdf {
+  pdf: Buffer;
+  /** `pdftotext -layout`, one entry per page. */
+  pages: string[];
+  /** Base names of the fonts `pdffonts` lists, without the subset prefix ("LiberationSerif-Bold"). */
+  fonts: string[];
+  /** `pdftotext -raw`: the text in the order it is drawn, so a header wrapped in its cell reads as one run of words. */
+  raw: string;
+  /** Per page, the median printed size of its words in points (word box height ÷ 1.3, poppler's `-bbox`). */
+  textPoints: number[];
+}
+
+/** A workbook printed by LibreOffice Calc (its page setup: paper, orientation, fit, print titles, footer) to PDF. */
+export async function printedByLibreOffice(xlsx: Buffer): Promise<PrintedPdf> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'congboc-calc-pdf-'));
+  try {
+    const input = path.join(dir, 'workbook.xlsx');
+    fs.writeFileSync(input, xlsx);
+    const args = [`-env:UserInstallation=file://${path.join(dir, 'profile')}`, '--headless', '--norestore', '--nolockcheck', '--convert-to', 'pdf', '--outdir', dir, input];
+    await promisify(execFile)(SOFFICE, args, { timeout: LIBREOFFICE_TIMEOUT_MS - 10_000 });
+    const pdfFile = path.join(dir, 'workbook.pdf');
+    const { stdout: text } = await promisify(execFile)('pdftotext', ['-layout', pdfFile, '-'], { maxBuffer: 50_000_000 });
+    const { stdout: fontTable } = await promisify(execFile)('pdffonts', [pdfFile]);
+    // pdffonts: two header lines, then one font a line, its name first ("ABCDEF+LiberationSerif-Bold TrueType …").
+    const fonts = [...new Set(fontTable.split('\n').slice(2).map((l) => l.split(/\s+/)[0]!.replace(/^[A-Z]{6}\+/, '')).filter(Boolean))];
+    const pages = text.split('\f');
+    if (pages.at(-1)!.trim() === '') pages.pop();
+    const { stdout: boxes } = await promisify(execFile)('pdftotext', ['-bbox', pdfFile, '-'], { maxBuffer: 200_000_000 });
+    const textPoints = boxes
+      .split('<page ')
+      .slice(1)
+      .map((page) => {
+        const heights = [...page.matchAll(/<word [^>]*yMin="([\d.]+)"[^>]*yMax="([\d.]+)"/g)].map((m) => Number(m[2]) - Number(m[1])).sort((a, b) => a - b);
+        return heights.length ? heights[Math.floor(heights.length / 2)]! / 1.3 : 0;
+      });
+    const { stdout: raw } = await promisify(execFile)('pdftotext', ['-raw', pdfFile, '-'], { maxBuffer: 50_000_000 });
+    return { pdf: fs.readFileSync(pdfFile), pages, fonts, raw, textPoints };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The font family fontconfig substitutes for a name ("Times New Roman" → "Liberation Serif" when it is not installed). */
+export async function fontFor(name: string): Promise<string> {
+  const { stdout } = await promisify(execFile)('fc-match', ['-f', '%{family[0]}', name]);
+  return stdout.trim();
+}
+
 /** The first page of a PDF as a PNG (poppler's pdftoppm), for a person to look at. */
 export async function firstPagePng(pdf: Buffer, dpi = 80): Promise<Buffer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'congboc-png-'));

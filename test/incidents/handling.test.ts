@@ -21,6 +21,12 @@ async function as(username: string): Promise<Agent> {
 const move = (agent: Agent, id: string, to: string, note = `Chuyển sang ${to}`, extra: Record<string, string | string[]> = {}) =>
   submitForm(agent, `/reports/${id}`, `/reports/${id}/transition`, { to, note, ...extra });
 
+/** Bình has no login: the handler records the explanation he gave on paper, so that a finding may follow. */
+const explainedOnPaper = async (agent: Agent, id: string) => {
+  const res = await submitForm(agent, `/reports/${id}`, `/reports/${id}/explanation`, { channel: 'PAPER', receivedOn: new Date().toISOString().slice(0, 10), text: 'Giải trình bằng văn bản của anh Bình.' });
+  if (res.status !== 302) throw new Error(`explanation not recorded: ${res.status}`);
+};
+
 const statusOf = async (id: string) => (await IncidentReportModel.findById(id).lean())!.status;
 
 describe('case handling', () => {
@@ -51,6 +57,7 @@ describe('case handling', () => {
     expect((await move(head, id, 'SUBSTANTIATED')).status).to.equal(409);
     expect((await move(head, id, 'UNDER_REVIEW', '')).status).to.equal(422);
     expect((await move(head, id, 'UNDER_REVIEW', 'Đã giao xác minh')).status).to.equal(302);
+    await explainedOnPaper(head, id);
     expect((await move(head, id, 'RESOLVED')).status).to.equal(409);
     const partlyWrong = await move(head, id, 'PARTLY_SUBSTANTIATED', 'Một phần', { confirmedCodes: ['X1', 'K1'] });
     expect(partlyWrong.status).to.equal(422);
@@ -72,7 +79,7 @@ describe('case handling', () => {
     expect(done.outcome).to.equal('ON_TIME');
     expect(done.dueAt).to.equal(null);
     const audits = await AuditEntryModel.find({ objectType: 'report', objectId: done._id }).sort({ at: 1 }).lean();
-    expect(audits.map((a) => a.action)).to.deep.equal(['create', 'transition', 'transition', 'remedy', 'transition']);
+    expect(audits.map((a) => a.action)).to.deep.equal(['create', 'transition', 'explanationRecorded', 'transition', 'remedy', 'transition']);
     expect(audits[1]!.actorName).to.equal('Lò Văn Phích');
   });
 
@@ -164,6 +171,7 @@ describe('case handling', () => {
     const id = String(report._id);
     const head = await as(w.headA.username);
     await move(head, id, 'UNDER_REVIEW');
+    await explainedOnPaper(head, id);
     await move(head, id, 'SUBSTANTIATED', 'Có cơ sở');
     await submitForm(head, `/reports/${id}`, `/reports/${id}/remedies`, { kind: 'APOLOGY', note: 'Gửi thư xin lỗi' });
     const blocked = await move(head, id, 'RESOLVED', 'Xong');
@@ -206,6 +214,7 @@ describe('case handling', () => {
     const id = String(report._id);
     const head = await as(w.headA.username);
     await move(head, id, 'UNDER_REVIEW');
+    await explainedOnPaper(head, id);
     await move(head, id, 'SUBSTANTIATED', 'Có cơ sở');
     for (const kind of remedies) expect((await submitForm(head, `/reports/${id}`, `/reports/${id}/remedies`, { kind, note: 'Ghi nhận' })).status).to.equal(302);
     return { id, head };

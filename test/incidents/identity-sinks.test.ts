@@ -66,7 +66,14 @@ describe('a denouncer’s identity in the audit log, the request log, notices an
     await UserModel.updateOne({ _id: w.admin._id }, { $set: { email: 'sonoivu@dienbien.example.vn' } });
     const mails: OutgoingMail[] = [];
     await escalateOverdue(new Date(Date.now() + 120 * 86_400_000), { settings, mailer: { send: async (m) => void mails.push(m) } });
-    await handling.transition(head, id, { to: 'SUBSTANTIATED', note: 'Có cơ sở.', confirmedCodes: ['K5'] }, settings);
+    const mailer = { send: async (m: OutgoingMail) => void mails.push(m) };
+    await handling.transition(head, id, { to: 'SUBSTANTIATED', note: 'Có cơ sở.', confirmedCodes: ['K5'] }, settings, new Date(), { mailer });
+    // The person concerned is told the conclusion (a notice and an e-mail), asks for a review, and is told again.
+    expect(mails.filter((m) => m.to === 'lan@thanhnua.example.vn').map((m) => m.subject)).to.deep.equal([`[Công Bộc] Kết luận về phản ánh ${report.caseNumber}`]);
+    const lan = await as(w.lanUser.username);
+    const own = `/reports/explanations/${id}`;
+    expect((await lan.post(`${own}/review`).type('form').send({ _csrf: await csrfFrom(lan, own), reason: 'Tôi đề nghị xem xét lại.' })).status).to.equal(302);
+    await handling.transition(head, id, { to: 'SUBSTANTIATED', note: 'Xem xét lại: giữ kết luận.', confirmedCodes: ['K5'] }, settings, new Date(), { mailer });
     await handling.addRemedy(head, id, { kind: 'DISCIPLINE_REFERRAL', note: 'Đề nghị xem xét kỷ luật.' });
     await handling.transition(head, id, { to: 'RESOLVED', note: 'Đã xử lý.' }, settings);
 

@@ -11,6 +11,7 @@ import { actorOf } from '../../src/auth/service.js';
 import { vietnamDay } from '../../src/shared/dates.js';
 import { caseCounts, prepareReports, rebuildBreaches } from '../../src/incidents/counters.js';
 import { addRemedy, extendDeadline, submitExplanation, transition } from '../../src/incidents/handling.js';
+import { recordExplanation } from '../../src/incidents/due-process.js';
 import { listCases, type InboxFilters } from '../../src/incidents/inbox.js';
 import { FINAL_STATUSES, IncidentReportModel, REPORT_STATUSES, type IncidentReport, type ReportStatus } from '../../src/incidents/model.js';
 import { fileReport, type Reporter } from '../../src/incidents/service.js';
@@ -141,6 +142,8 @@ async function walk(w: World, c: Case, target: Target, s: ReportSettings = setti
     await go('UNDER_REVIEW');
     const subject = c.staffId ? w.subjects.get(String(c.staffId)) : undefined;
     if (subject && c.excludedUserIds.length) await submitExplanation(subject, id, 'Tôi xin giải trình: hôm đó đông người.');
+    // A subject without a login: the handler records the explanation received on paper.
+    else if (c.staffId) await recordExplanation(handler, id, { channel: 'PAPER', receivedOn: vietnamDay(), text: 'Giải trình bằng văn bản.' });
   };
   switch (target) {
     case 'RECEIVED':
@@ -600,6 +603,8 @@ describe('early warnings across roots and around midnight in Việt Nam, against
     const { report } = await fileReport({ unitId: String(unit._id), staffId: String(staffId), criterionCodes: ['K2'], occurredOn, description: 'Cán bộ hách dịch.' }, { source: 'CITIZEN', anonymous: true }, settings, at());
     const handler = handlerOf(w, report);
     await transition(handler, String(report._id), { to: 'UNDER_REVIEW', note: 'Xác minh' }, settings, at());
+    const explainedAt = at();
+    await recordExplanation(handler, String(report._id), { channel: 'IN_PERSON', receivedOn: vietnamDay(explainedAt), text: 'Trình bày trực tiếp.' }, explainedAt);
     await transition(handler, String(report._id), { to: 'SUBSTANTIATED', note: 'Có cơ sở' }, settings, at());
     return report;
   }

@@ -2,7 +2,9 @@ import type { Express } from 'express';
 import { agentFor, csrfFrom, type Agent } from '../helpers/app.js';
 import * as handling from '../../src/incidents/handling.js';
 import { saveLetter } from '../../src/incidents/letter.js';
-import type { RemedyKind, ReportStatus } from '../../src/incidents/model.js';
+import { IncidentReportModel, type RemedyKind, type ReportStatus } from '../../src/incidents/model.js';
+import { recordExplanation } from '../../src/incidents/due-process.js';
+import { vietnamDay } from '../../src/shared/dates.js';
 import { asActor, settings, type World } from './world.js';
 
 /** What handlers write that the reporter must never read. */
@@ -42,6 +44,8 @@ export async function settle(w: World, id: string, s: Settlement = {}): Promise<
   const finding = s.finding ?? 'SUBSTANTIATED';
   await handling.transition(head, id, { to: 'UNDER_REVIEW', note: HIDDEN.stepNote }, settings);
   if (s.explanation) await handling.submitExplanation(await asActor(w.lanUser._id), id, s.explanation);
+  // A person concerned who did not explain here: the handler records that they declined, so the finding may follow.
+  else if ((await IncidentReportModel.findById(id).lean())?.staffId) await recordExplanation(head, id, { channel: 'DECLINED', receivedOn: vietnamDay(), text: '' });
   await handling.transition(head, id, { to: finding, note: HIDDEN.findingNote, confirmedCodes: s.confirmed }, settings);
   if (s.findingOnly) return;
   if (finding === 'NOT_SUBSTANTIATED') return handling.transition(head, id, { to: 'CLOSED', note: HIDDEN.stepNote }, settings);

@@ -176,6 +176,8 @@ const POLICY: Record<string, ActorName[]> = {
   'GET /exports/:id': MANAGERS,
   'GET /exports/:id/status': MANAGERS,
   'GET /exports/:id/download': MANAGERS,
+  'GET /compliance-report': MANAGERS,
+  'POST /compliance-report': MANAGERS,
 
   'GET /holidays': ADMIN,
   'POST /holidays': ADMIN,

@@ -141,6 +141,20 @@ describe('staff registry', () => {
     expect(page.text).to.contain('Trung cấp');
   });
 
+  it('when a head records a person’s general education, then it is stored and shown; an edit from a form without the field keeps it', async () => {
+    const agent = await headOfA();
+    const res = await submitForm(agent, '/staff/new', '/staff', validFields(String(units.communeA._id), { generalEducation: 'upperSecondary' }));
+    expect(res.status).to.equal(302);
+    const stored = await StaffModel.findOne({ fullName: 'Quàng Thị Mai' }).lean();
+    expect(stored).to.include({ generalEducation: 'upperSecondary' });
+    expect((await agent.get(res.headers.location!)).text).to.contain('Giáo dục phổ thông').and.contain('Trung học phổ thông (12/12)');
+    const edit = await submitForm(agent, `/staff/${stored!._id}/edit`, `/staff/${stored!._id}`, validFields(String(units.communeA._id), { position: 'Chủ tịch', version: String(stored!.version) }));
+    expect(edit.status).to.equal(302);
+    expect(await StaffModel.findById(stored!._id).lean()).to.include({ position: 'Chủ tịch', generalEducation: 'upperSecondary' });
+    const invalid = await submitForm(agent, '/staff/new', '/staff', validFields(String(units.communeA._id), { fullName: 'Lò Văn Tư', generalEducation: 'college' }));
+    expect(invalid.status).to.equal(422);
+  });
+
   it('when the birth year is out of range, then 422 with the message beside the field, values kept, nothing saved', async () => {
     const agent = await headOfA();
     const res = await submitForm(agent, '/staff/new', '/staff', validFields(String(units.communeA._id), { birthYear: String(new Date().getFullYear() - 10) }));
