@@ -68,11 +68,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (c.NODE_ENV === 'production' && !c.SESSION_SECRET) {
     throw new ConfigError('Invalid configuration: SESSION_SECRET is required in production');
   }
-  if (c.NODE_ENV === 'production' && !c.TWO_FACTOR_KEY) {
-    throw new ConfigError('Invalid configuration: TWO_FACTOR_KEY is required in production (at least 32 characters; it encrypts the two-factor secrets, keep it apart from database backups)');
-  }
   if (c.NODE_ENV === 'production' && !c.PUBLIC_BASE_URL) {
     throw new ConfigError('Invalid configuration: PUBLIC_BASE_URL is required in production (the address citizens reach the app at, printed in QR codes)');
+  }
+  if (c.NODE_ENV === 'production' && !c.TWO_FACTOR_KEY) {
+    throw new ConfigError('Invalid configuration: TWO_FACTOR_KEY is required in production (at least 32 characters; it encrypts the two-factor secrets, keep it apart from database backups)');
   }
   return Object.freeze({
     ...c,
