@@ -117,7 +117,7 @@ export function createApp(config: Config, deps: { logger?: Logger; healthConnect
   app.use('/audit', auditRouter());
   app.use('/evaluations', evaluationsRouter(config));
   app.use('/users', usersRouter());
-  app.use('/account', accountRouter({ twoFactorKey: config.twoFactorKey, lockout }));
+  app.use('/account', accountRouter({ twoFactorKey: config.twoFactorKey, twoFactorRequired: config.twoFactorRequired, lockout }));
   app.use('/exports', exportsRouter(config));
   app.use('/dashboard', dashboardRouter(config));
   app.use('/reports', reportsRouter(config));

@@ -1,9 +1,10 @@
 import { Router, type Request, type Response } from 'express';
 import QRCode from 'qrcode';
-import { renewSignIn, requireLogin, requireRole, actor, decryptSecret, encryptSecret, newTotpSecret, totpUri, twoFactorKeyOf, type LockoutPolicy } from '../auth/index.js';
+import { hasRole, renewSignIn, requireLogin, requireRole, actor, decryptSecret, encryptSecret, newTotpSecret, totpUri, twoFactorKeyOf, type LockoutPolicy } from '../auth/index.js';
 import { ROLES } from '../auth/index.js';
 import { formPost } from '../shared/forms.js';
 import { flash } from '../shared/flash.js';
+import { csrfToken } from '../shared/csrf.js';
 import { createUserForm, updateUserForm, resetPasswordForm, changePasswordForm, twoFactorCodeForm } from './schemas.js';
 import * as users from './service.js';
 
@@ -110,7 +111,7 @@ declare module 'express-session' {
 }
 
 /** The signed-in user's own account. */
-export function accountRouter(opts: { twoFactorKey: string; lockout: LockoutPolicy }): Router {
+export function accountRouter(opts: { twoFactorKey: string; twoFactorRequired: boolean; lockout: LockoutPolicy }): Router {
   const key = twoFactorKeyOf(opts.twoFactorKey);
   const router = Router();
   router.use(requireLogin);
@@ -153,6 +154,7 @@ export function accountRouter(opts: { twoFactorKey: string; lockout: LockoutPoli
     return {
       title: res.locals.t('twoFactor.title'),
       enrolled: false,
+      required: opts.twoFactorRequired && hasRole(me, 'admin', 'head'),
       secret: secret.replace(/(.{4})/g, '$1 ').trim(),
       qr: await QRCode.toDataURL(uri, { errorCorrectionLevel: 'M', margin: 2, width: 220 }),
       values: {},
@@ -176,6 +178,8 @@ export function accountRouter(opts: { twoFactorKey: string; lockout: LockoutPoli
         delete req.session.twoFactorEnrolment;
         // Enrolment ended the account's other sessions (signed in with a password only); this one carries on.
         await renewSignIn(req);
+        // The renewed session has a new CSRF token: the page's forms (log out) need it.
+        res.locals.csrfToken = csrfToken(req);
         res.set('Cache-Control', 'no-store');
         res.render('users/recovery-codes', { title: res.locals.t('twoFactor.recoveryTitle'), codes });
       },
