@@ -10,7 +10,7 @@ export const authMessages = catalogue({
     twoFactor: {
       title: 'Đăng nhập hai bước', codeTitle: 'Nhập mã xác thực',
       codeIntro: 'Mở ứng dụng xác thực trên điện thoại và nhập mã 6 chữ số của Công Bộc. Nếu không có điện thoại, nhập một mã khôi phục.',
-      code: 'Mã xác thực hoặc mã khôi phục', verify: 'Xác nhận', backToLogin: 'Quay lại đăng nhập',
+      code: 'Mã xác thực hoặc mã khôi phục', enrolCode: 'Mã 6 chữ số', verify: 'Xác nhận', backToLogin: 'Quay lại đăng nhập',
       expired: 'Phiên đăng nhập đã hết hạn. Vui lòng nhập lại mật khẩu.',
       recoveryCodeUsed: 'Bạn vừa dùng một mã khôi phục; mã đó không dùng lại được. Nếu đã mất điện thoại, hãy tắt rồi bật lại đăng nhập hai bước để có mã mới.',
       required: 'Quản trị viên và trưởng đơn vị phải bật đăng nhập hai bước trước khi tiếp tục làm việc.',
@@ -40,7 +40,7 @@ export const authMessages = catalogue({
     twoFactor: {
       title: 'Two-factor login', codeTitle: 'Enter your code',
       codeIntro: 'Open the authenticator app on your phone and enter the 6-digit code for Công Bộc. Without your phone, enter a recovery code.',
-      code: 'Authentication code or recovery code', verify: 'Verify', backToLogin: 'Back to log in',
+      code: 'Authentication code or recovery code', enrolCode: '6-digit code', verify: 'Verify', backToLogin: 'Back to log in',
       expired: 'The login has expired. Please enter your password again.',
       recoveryCodeUsed: 'You used a recovery code; it cannot be used again. If your phone is lost, turn two-factor login off and on again to get new codes.',
       required: 'Administrators and unit heads must turn on two-factor login before going on.',

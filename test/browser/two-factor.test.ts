@@ -27,7 +27,7 @@ describe('two-factor login in a real browser', function () {
     expect(await qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 100)).to.equal(true);
     const secret = (await page.locator('[data-secret]').textContent())!.replace(/\s/g, '');
     if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: `${process.env.SCREENSHOT_DIR}/two-factor-enrolment.png`, fullPage: true });
-    await page.getByLabel('Mã xác thực hoặc mã khôi phục').fill(codeFor(secret));
+    await page.getByLabel('Mã 6 chữ số').fill(codeFor(secret));
     await page.getByRole('button', { name: 'Bật đăng nhập hai bước' }).click();
     await page.waitForSelector('h1:text("Mã khôi phục")');
     expect(await page.locator('.recovery-codes li').count()).to.equal(10);
