@@ -11,7 +11,9 @@ import { logger as defaultLogger } from './shared/logger.js';
 import type { Logger } from 'pino';
 import type { Connection } from 'mongoose';
 import { viewLocals } from './shared/locals.js';
-import { userLocals } from './auth/guards.js';
+import { requireTwoFactorEnrolment, userLocals } from './auth/guards.js';
+import { twoFactorKeyOf } from './auth/two-factor.js';
+import { recordRecoveryCodeUsed } from './users/service.js';
 import { csrfProtection } from './shared/csrf.js';
 import { errorHandler, notFoundHandler } from './shared/error-handler.js';
 import { sessionMiddleware, sessionStoredBeforeRedirect } from './auth/sessions.js';
@@ -89,7 +91,8 @@ export function createApp(config: Config, deps: { logger?: Logger; healthConnect
   app.use(requestMemoMiddleware);
   app.use(sessionMiddleware(config));
   app.use(sessionStoredBeforeRedirect);
-  const passport = configurePassport({ maxAttempts: config.LOGIN_MAX_ATTEMPTS, lockMinutes: config.LOGIN_LOCK_MINUTES });
+  const lockout = { maxAttempts: config.LOGIN_MAX_ATTEMPTS, lockMinutes: config.LOGIN_LOCK_MINUTES };
+  const passport = configurePassport(lockout);
   app.use(passport.initialize());
   app.use(passport.session());
   app.use(viewLocals(config.DEFAULT_LANGUAGE));
@@ -97,8 +100,17 @@ export function createApp(config: Config, deps: { logger?: Logger; healthConnect
   app.use(calendarGapLocals);
   app.use(expressLayouts);
   app.use(csrfProtection);
+  app.use(requireTwoFactorEnrolment(config.twoFactorRequired));
 
-  app.use(authRouter({ loginRateLimitPer15Min: config.LOGIN_RATE_LIMIT_PER_15_MIN, defaultLanguage: config.DEFAULT_LANGUAGE }));
+  app.use(
+    authRouter({
+      loginRateLimitPer15Min: config.LOGIN_RATE_LIMIT_PER_15_MIN,
+      defaultLanguage: config.DEFAULT_LANGUAGE,
+      lockout,
+      twoFactorKey: twoFactorKeyOf(config.twoFactorKey),
+      onRecoveryCodeUsed: recordRecoveryCodeUsed,
+    }),
+  );
   app.use(homeRouter());
   app.use('/units', unitsRouter());
   app.use('/staff', staffRouter());
@@ -106,7 +118,7 @@ export function createApp(config: Config, deps: { logger?: Logger; healthConnect
   app.use('/audit', auditRouter());
   app.use('/evaluations', evaluationsRouter(config));
   app.use('/users', usersRouter());
-  app.use('/account', accountRouter());
+  app.use('/account', accountRouter({ twoFactorKey: config.twoFactorKey, twoFactorRequired: config.twoFactorRequired, lockout }));
   app.use('/exports', exportsRouter(config));
   app.use('/compliance-report', complianceReportRouter(config));
   app.use('/dashboard', dashboardRouter(config));

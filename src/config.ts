@@ -27,6 +27,8 @@ const schema = z.object({
     .refine((u) => /^https?:\/\//.test(u), 'must start with http:// or https://')
     .transform((u) => u.replace(/\/+$/, ''))
     .optional(),
+  TWO_FACTOR_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  TWO_FACTOR_REQUIRED: booleanFlag.optional(),
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   LOGIN_RATE_LIMIT_PER_15_MIN: z.coerce.number().int().min(1).default(20),
@@ -55,7 +57,7 @@ const schema = z.object({
   EXPORT_RETENTION_HOURS: z.coerce.number().positive().max(24 * 90).default(24),
 });
 
-export type Config = Readonly<z.infer<typeof schema> & { sessionSecret: string; cookieSecure: boolean }>;
+export type Config = Readonly<z.infer<typeof schema> & { sessionSecret: string; cookieSecure: boolean; twoFactorKey: string; twoFactorRequired: boolean }>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
@@ -70,11 +72,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (c.NODE_ENV === 'production' && !c.PUBLIC_BASE_URL) {
     throw new ConfigError('Invalid configuration: PUBLIC_BASE_URL is required in production (the address citizens reach the app at, printed in QR codes)');
   }
+  if (c.NODE_ENV === 'production' && !c.TWO_FACTOR_KEY) {
+    throw new ConfigError('Invalid configuration: TWO_FACTOR_KEY is required in production (at least 32 characters; it encrypts the two-factor secrets, keep it apart from database backups)');
+  }
   return Object.freeze({
     ...c,
     // Outside production a per-process secret is fine: sessions simply end on restart.
     sessionSecret: c.SESSION_SECRET ?? `dev-${crypto.randomUUID()}-${crypto.randomUUID()}`,
     cookieSecure: c.COOKIE_SECURE ?? c.NODE_ENV === 'production',
+    // Outside production the key is fixed per database name, not random: two-factor secrets must survive a restart.
+    twoFactorKey: c.TWO_FACTOR_KEY ?? `dev-two-factor-key-not-for-production-${c.DB_NAME}`,
+    // Administrators and heads must enrol before anything else: on by default in production only.
+    twoFactorRequired: c.TWO_FACTOR_REQUIRED ?? c.NODE_ENV === 'production',
   });
 }
 

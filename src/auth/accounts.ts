@@ -2,11 +2,11 @@ import type { Types } from 'mongoose';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { UserModel, type Role, type User } from './model.js';
 
-/** What other features read and change of login accounts; the password hash never leaves auth. */
+/** What other features read and change of login accounts; the password hash and two-factor secrets never leave auth. */
 
-export type Account = Omit<User, 'passwordHash'>;
+export type Account = Omit<User, 'passwordHash' | 'totpSecret' | 'recoveryCodes'>;
 type Id = Types.ObjectId | string;
-const WITHOUT_HASH = '-passwordHash';
+const WITHOUT_HASH = '-passwordHash -totpSecret -recoveryCodes';
 
 export async function findAccount(id: Id): Promise<Account | null> {
   return UserModel.findById(id).select(WITHOUT_HASH).lean<Account>();
@@ -38,7 +38,7 @@ export async function accountsOfStaff(staffIds: Types.ObjectId | readonly Types.
 export async function createAccount(input: { username: string; displayName: string; email: string; password: string; roles: { role: Role; unitId: Types.ObjectId }[]; staffId: Types.ObjectId | null }): Promise<Account> {
   const { password, ...fields } = input;
   const created = await UserModel.create({ ...fields, passwordHash: await hashPassword(password) });
-  const { passwordHash: _hash, ...account } = created.toObject() as User;
+  const { passwordHash: _hash, totpSecret: _secret, recoveryCodes: _codes, ...account } = created.toObject() as User;
   return account;
 }
 

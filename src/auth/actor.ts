@@ -9,6 +9,8 @@ export interface Actor {
   roles: { role: Role; unitId: Types.ObjectId }[];
   /** The account's session epoch when this actor was read: a session remembers it (passport.ts). */
   sessionEpoch?: number;
+  /** True when the account has two-factor login (read with the actor, for the enrolment requirement). */
+  twoFactor?: boolean;
 }
 
 export function hasRole(actor: Actor, ...roles: Role[]): boolean {

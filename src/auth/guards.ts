@@ -56,3 +56,19 @@ export async function renewSignIn(req: Request): Promise<void> {
   if (!fresh) return;
   await new Promise<void>((resolve, reject) => req.login(fresh, (err) => (err ? reject(err) : resolve())));
 }
+
+/** Where an administrator or head without two-factor login may still go while enrolment is required. */
+const OPEN_WHILE_ENROLLING = ['/account/two-factor', '/logout', '/lang/', '/login'];
+
+/**
+ * With TWO_FACTOR_REQUIRED, administrators and heads must enrol in two-factor login before using anything else:
+ * every other request is sent to the enrolment page.
+ */
+export function requireTwoFactorEnrolment(required: boolean) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const user = req.user;
+    if (!required || !user || user.twoFactor || !hasRole(user, 'admin', 'head')) return next();
+    if (OPEN_WHILE_ENROLLING.some((p) => req.path === p || req.path.startsWith(p.endsWith('/') ? p : `${p}/`))) return next();
+    res.redirect('/account/two-factor');
+  };
+}

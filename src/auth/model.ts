@@ -26,6 +26,13 @@ const userSchema = new Schema(
     language: { type: String, enum: ['vi', 'en'], default: 'vi' },
     /** Raised when the password changes: sessions signed in under an older value end (passport.ts). */
     sessionEpoch: { type: Number, default: 0 },
+    /** Two-factor login (two-factor.ts): the TOTP secret encrypted with TWO_FACTOR_KEY, null when not enrolled. */
+    totpSecret: { type: String, default: null },
+    totpEnabledAt: { type: Date, default: null },
+    /** The last 30-second step a code was accepted for: a code of that step or an earlier one is refused (replay). */
+    totpLastStep: { type: Number, default: 0 },
+    /** argon2 hashes of the unused recovery codes; each is removed when used. */
+    recoveryCodes: { type: [String], default: [] },
   },
   { timestamps: true },
 );

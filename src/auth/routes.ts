@@ -1,7 +1,11 @@
 import { Router, type Request } from 'express';
 import passport from 'passport';
 import { rateLimit } from 'express-rate-limit';
-import { loginForm } from './schemas.js';
+import { codeForm, loginForm } from './schemas.js';
+import { checkCode, type TwoFactorKey } from './two-factor.js';
+import type { LockoutPolicy } from './service.js';
+import type { Actor } from './actor.js';
+import { flash } from '../shared/flash.js';
 import { fieldErrorsOf } from '../shared/validation.js';
 import { isLanguage } from '../shared/i18n.js';
 import { translator } from '../shared/i18n.js';
@@ -21,8 +25,43 @@ export function safeReturnPath(raw: unknown): string {
   }
 }
 
-export function authRouter(opts: { loginRateLimitPer15Min: number; defaultLanguage: 'vi' | 'en' }): Router {
+declare module 'express-session' {
+  interface SessionData {
+    /** Password accepted, second step still due: the session is not signed in until a code is accepted. */
+    twoFactorPending?: { userId: string; returnTo: string; since: number };
+  }
+}
+
+/** How long the code page waits after the password step before the password must be given again. */
+const PENDING_MINUTES = 5;
+
+function pendingOf(req: Request): { userId: string; returnTo: string } | null {
+  const pending = req.session.twoFactorPending;
+  if (!pending || Date.now() - pending.since > PENDING_MINUTES * 60_000) return null;
+  return pending;
+}
+
+export interface AuthRouterOptions {
+  loginRateLimitPer15Min: number;
+  defaultLanguage: 'vi' | 'en';
+  lockout: LockoutPolicy;
+  twoFactorKey: TwoFactorKey;
+  /** Called after a sign-in with a recovery code (the audit entry: auth does not write audit entries itself). */
+  onRecoveryCodeUsed: (actor: Actor) => Promise<void>;
+}
+
+export function authRouter(opts: AuthRouterOptions): Router {
   const router = Router();
+  const codeLimiter = rateLimit({
+    windowMs: 15 * 60_000,
+    limit: opts.loginRateLimitPer15Min,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (req: Request, res) => {
+      const t = translator(languageOf(req, opts.defaultLanguage));
+      res.status(429).render('auth/code', { title: t('twoFactor.codeTitle'), values: {}, errors: {}, formError: 'errors.tooMany' });
+    },
+  });
   const loginLimiter = rateLimit({
     windowMs: 15 * 60_000,
     limit: opts.loginRateLimitPer15Min,
@@ -59,6 +98,15 @@ export function authRouter(opts: { loginRateLimitPer15Min: number; defaultLangua
       }
       const returnTo = safeReturnPath(req.session.returnTo);
       const lang = req.session.lang;
+      if (user.twoFactor) {
+        // Not signed in yet: a fresh session only remembers whose code is due (and the language).
+        return req.session.regenerate((regenErr) => {
+          if (regenErr) return next(regenErr);
+          req.session.twoFactorPending = { userId: String(user.userId), returnTo, since: Date.now() };
+          if (lang) req.session.lang = lang;
+          res.redirect('/login/code');
+        });
+      }
       // req.login regenerates the session, so nothing from before the login survives but the language.
       req.login(user, (loginErr) => {
         if (loginErr) return next(loginErr);
@@ -66,6 +114,45 @@ export function authRouter(opts: { loginRateLimitPer15Min: number; defaultLangua
         res.redirect(returnTo);
       });
     })(req, res, next);
+  });
+
+  // GET /login/code — the second step, only after the password step
+  router.get('/login/code', (req, res) => {
+    if (req.user) return res.redirect('/');
+    if (!pendingOf(req)) return res.redirect('/login');
+    res.render('auth/code', { title: res.locals.t('twoFactor.codeTitle'), values: {}, errors: {} });
+  });
+
+  // POST /login/code — a code from the authenticator app, or a recovery code
+  router.post('/login/code', codeLimiter, async (req, res, next) => {
+    const pending = pendingOf(req);
+    if (!pending) {
+      delete req.session.twoFactorPending;
+      flash(req, 'error', 'twoFactor.expired');
+      return res.redirect('/login');
+    }
+    const render = (status: number, formError?: string, errors: Record<string, string> = {}) =>
+      res.status(status).render('auth/code', { title: res.locals.t('twoFactor.codeTitle'), values: {}, errors, formError });
+    const parsed = codeForm.safeParse(req.body ?? {});
+    if (!parsed.success) return render(422, undefined, { code: 'twoFactor.errors.codeRequired' });
+    const result = await checkCode(opts.twoFactorKey, pending.userId, parsed.data.code, opts.lockout);
+    if (!result.ok) {
+      if (result.reason === 'locked') {
+        delete req.session.twoFactorPending;
+        return res.status(423).render('auth/login', { title: res.locals.t('auth.title'), values: {}, errors: {}, formError: 'auth.locked' });
+      }
+      return render(401, undefined, { code: 'twoFactor.errors.wrongCode' });
+    }
+    const lang = req.session.lang;
+    // req.login regenerates the session: the pending state goes with the old one.
+    req.login(result.actor, (loginErr) => {
+      if (loginErr) return next(loginErr);
+      if (lang) req.session.lang = lang;
+      const done = () => res.redirect(pending.returnTo);
+      if (!result.usedRecoveryCode) return done();
+      flash(req, 'info', 'twoFactor.recoveryCodeUsed');
+      opts.onRecoveryCodeUsed(result.actor).then(done, next);
+    });
   });
 
   // POST /logout

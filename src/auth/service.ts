@@ -12,19 +12,20 @@ export interface LockoutPolicy {
   lockMinutes: number;
 }
 
-export function actorOf(user: Pick<User, '_id' | 'displayName' | 'staffId' | 'roles'> & { sessionEpoch?: number | null }): Actor {
+export function actorOf(user: Pick<User, '_id' | 'displayName' | 'staffId' | 'roles'> & { sessionEpoch?: number | null; totpEnabledAt?: Date | null }): Actor {
   return {
     userId: user._id,
     displayName: user.displayName,
     staffId: user.staffId ?? null,
     roles: user.roles.map((g) => ({ role: g.role as Role, unitId: g.unitId as Types.ObjectId })),
     sessionEpoch: user.sessionEpoch ?? 0,
+    twoFactor: user.totpEnabledAt != null,
   };
 }
 
 export async function findActor(userId: string): Promise<Actor | null> {
   if (!isId(userId)) return null;
-  const user = await UserModel.findById(userId).select('displayName staffId roles active sessionEpoch').lean();
+  const user = await UserModel.findById(userId).select('displayName staffId roles active sessionEpoch totpEnabledAt').lean();
   return user && user.active ? actorOf(user) : null;
 }
 

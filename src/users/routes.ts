@@ -1,9 +1,11 @@
 import { Router, type Request, type Response } from 'express';
-import { renewSignIn, requireLogin, requireRole, actor } from '../auth/index.js';
+import QRCode from 'qrcode';
+import { hasRole, renewSignIn, requireLogin, requireRole, actor, decryptSecret, encryptSecret, newTotpSecret, totpUri, twoFactorKeyOf, type LockoutPolicy } from '../auth/index.js';
 import { ROLES } from '../auth/index.js';
 import { formPost } from '../shared/forms.js';
 import { flash } from '../shared/flash.js';
-import { createUserForm, updateUserForm, resetPasswordForm, changePasswordForm } from './schemas.js';
+import { csrfToken } from '../shared/csrf.js';
+import { createUserForm, updateUserForm, resetPasswordForm, changePasswordForm, twoFactorCodeForm } from './schemas.js';
 import * as users from './service.js';
 
 const ROLE_ROWS = 3;
@@ -46,10 +48,13 @@ export function usersRouter(): Router {
   // GET /users/:id/edit
   router.get('/:id/edit', async (req, res) => {
     const user = await users.getUser(actor(req), req.params.id);
-    res.render('users/edit', { ...(await formLocals(req, res)), user, values: user });
+    res.render('users/edit', { ...(await formLocals(req, res)), user, values: user, twoFactorOn: await users.twoFactorOn(user.id) });
   });
 
-  const editLocals = async (req: Request, res: Response) => ({ ...(await formLocals(req, res)), user: await users.getUser(actor(req), String(req.params.id)) });
+  const editLocals = async (req: Request, res: Response) => {
+    const user = await users.getUser(actor(req), String(req.params.id));
+    return { ...(await formLocals(req, res)), user, twoFactorOn: await users.twoFactorOn(user.id) };
+  };
 
   // POST /users/:id
   router.post(
@@ -81,6 +86,13 @@ export function usersRouter(): Router {
     }),
   );
 
+  // POST /users/:id/two-factor/reset — for a user who lost phone and recovery codes
+  router.post('/:id/two-factor/reset', async (req, res) => {
+    await users.resetTwoFactor(actor(req), req.params.id);
+    flash(req, 'success', 'twoFactor.resetDone');
+    res.redirect(`/users/${req.params.id}/edit`);
+  });
+
   // POST /users/:id/unlock
   router.post('/:id/unlock', async (req, res) => {
     await users.unlock(actor(req), req.params.id);
@@ -91,8 +103,16 @@ export function usersRouter(): Router {
   return router;
 }
 
+declare module 'express-session' {
+  interface SessionData {
+    /** The secret being enrolled (encrypted like the stored ones), until a code for it is entered. */
+    twoFactorEnrolment?: string;
+  }
+}
+
 /** The signed-in user's own account. */
-export function accountRouter(): Router {
+export function accountRouter(opts: { twoFactorKey: string; twoFactorRequired: boolean; lockout: LockoutPolicy }): Router {
+  const key = twoFactorKeyOf(opts.twoFactorKey);
   const router = Router();
   router.use(requireLogin);
   const locals = (_req: Request, res: Response) => ({ title: res.locals.t('users.changePassword') });
@@ -113,6 +133,70 @@ export function accountRouter(): Router {
         await renewSignIn(req);
         flash(req, 'success', 'users.passwordChanged');
         res.redirect('/');
+      },
+    }),
+  );
+
+  /** The secret this session is enrolling, made on first view and kept until enrolment completes. */
+  const enrolmentSecret = (req: Request): string => {
+    const stored = req.session.twoFactorEnrolment ? decryptSecret(key, req.session.twoFactorEnrolment) : null;
+    if (stored) return stored;
+    const secret = newTotpSecret();
+    req.session.twoFactorEnrolment = encryptSecret(key, secret);
+    return secret;
+  };
+  const twoFactorLocals = async (req: Request, res: Response) => {
+    const me = actor(req);
+    res.set('Cache-Control', 'no-store');
+    if (me.twoFactor) return { title: res.locals.t('twoFactor.title'), enrolled: true, values: {}, errors: {} };
+    const secret = enrolmentSecret(req);
+    const uri = totpUri(secret, (await users.ownUsername(me)) ?? me.displayName);
+    return {
+      title: res.locals.t('twoFactor.title'),
+      enrolled: false,
+      required: opts.twoFactorRequired && hasRole(me, 'admin', 'head'),
+      secret: secret.replace(/(.{4})/g, '$1 ').trim(),
+      qr: await QRCode.toDataURL(uri, { errorCorrectionLevel: 'M', margin: 2, width: 220 }),
+      values: {},
+      errors: {},
+    };
+  };
+
+  // GET /account/two-factor — enrolment (QR code and secret) or, when on, the form to turn it off
+  router.get('/two-factor', async (req, res) => res.render('users/two-factor', await twoFactorLocals(req, res)));
+
+  // POST /account/two-factor — completes the enrolment with a code; the recovery codes are shown once, in this answer
+  router.post(
+    '/two-factor',
+    formPost({
+      schema: twoFactorCodeForm,
+      view: 'users/two-factor',
+      locals: twoFactorLocals,
+      submit: async (req, res, input) => {
+        if (actor(req).twoFactor) return res.redirect('/account/two-factor');
+        const codes = await users.enableOwnTwoFactor(actor(req), key, enrolmentSecret(req), input.code);
+        delete req.session.twoFactorEnrolment;
+        // Enrolment ended the account's other sessions (signed in with a password only); this one carries on.
+        await renewSignIn(req);
+        // The renewed session has a new CSRF token: the page's forms (log out) need it.
+        res.locals.csrfToken = csrfToken(req);
+        res.set('Cache-Control', 'no-store');
+        res.render('users/recovery-codes', { title: res.locals.t('twoFactor.recoveryTitle'), codes });
+      },
+    }),
+  );
+
+  // POST /account/two-factor/disable — only with a valid code
+  router.post(
+    '/two-factor/disable',
+    formPost({
+      schema: twoFactorCodeForm,
+      view: 'users/two-factor',
+      locals: twoFactorLocals,
+      submit: async (req, res, input) => {
+        await users.disableOwnTwoFactor(actor(req), key, input.code, opts.lockout);
+        flash(req, 'success', 'twoFactor.disabled');
+        res.redirect('/account/two-factor');
       },
     }),
   );

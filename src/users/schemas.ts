@@ -40,3 +40,7 @@ export const resetPasswordForm = z.object({ password });
 export const changePasswordForm = z
   .object({ currentPassword: z.string().min(1).max(200), newPassword: password, confirmPassword: z.string().max(200) })
   .refine((v) => v.newPassword === v.confirmPassword, { path: ['confirmPassword'], message: 'users.errors.passwordMismatch' });
+
+export const twoFactorCodeForm = z.object({
+  code: z.string().trim().min(6, 'twoFactor.errors.codeRequired').max(40, 'twoFactor.errors.codeRequired'),
+});

@@ -129,3 +129,48 @@ export async function changeOwnPassword(actor: Actor, currentPassword: string, n
   await accounts.setPassword(user._id, newPassword, { unlock: false });
   await audit.record({ actor, objectType: 'user', objectId: user._id, action: 'changePassword', unitPath: await homeUnitPath(user) });
 }
+
+// ── Two-factor login ──────────────────────────────────────────────────────────────────────────────────────────────
+// Audit entries name the account and the action only: never a secret, a code or a recovery code.
+
+/** Completes the actor's own enrolment when the code matches; returns the recovery codes to show once. */
+export async function enableOwnTwoFactor(actor: Actor, key: accounts.TwoFactorKey, secret: string, code: string): Promise<string[]> {
+  const user = await accounts.findAccount(actor.userId);
+  if (!user) throw new NotFound();
+  const codes = await accounts.enableTwoFactor(key, user._id, secret, code);
+  if (!codes) throw new ValidationFailed({ code: 'twoFactor.errors.wrongCode' });
+  await audit.record({ actor, objectType: 'user', objectId: user._id, action: 'enableTwoFactor', unitPath: await homeUnitPath(user) });
+  return codes;
+}
+
+/** Turns the actor's own two-factor login off, only with a valid code (wrong codes count towards the lockout). */
+export async function disableOwnTwoFactor(actor: Actor, key: accounts.TwoFactorKey, code: string, policy: accounts.LockoutPolicy): Promise<void> {
+  const user = await accounts.findAccount(actor.userId);
+  if (!user) throw new NotFound();
+  const check = await accounts.ownCodeMatches(key, user._id, code, policy);
+  if (!check.ok) throw new ValidationFailed({ code: check.reason === 'locked' ? 'auth.locked' : 'twoFactor.errors.wrongCode' });
+  await accounts.disableTwoFactor(user._id);
+  await audit.record({ actor, objectType: 'user', objectId: user._id, action: 'disableTwoFactor', unitPath: await homeUnitPath(user) });
+}
+
+/** An administrator removes another login's two-factor setting (lost phone and recovery codes). */
+export async function resetTwoFactor(actor: Actor, id: string): Promise<void> {
+  const user = await userInScope(actor, id);
+  await accounts.disableTwoFactor(user._id);
+  await audit.record({ actor, objectType: 'user', objectId: user._id, action: 'resetTwoFactor', unitPath: await homeUnitPath(user) });
+}
+
+/** The audit entry of a sign-in with a recovery code (the code itself is not recorded). */
+export async function recordRecoveryCodeUsed(actor: Actor): Promise<void> {
+  const user = await accounts.findAccount(actor.userId);
+  if (!user) return;
+  await audit.record({ actor, objectType: 'user', objectId: user._id, action: 'recoveryCodeUsed', unitPath: await homeUnitPath(user) });
+}
+
+export async function twoFactorOn(id: string): Promise<boolean> {
+  return accounts.hasTwoFactor(id);
+}
+
+export async function ownUsername(actor: Actor): Promise<string | null> {
+  return (await accounts.findAccount(actor.userId))?.username ?? null;
+}
