@@ -125,6 +125,7 @@ export function authRouter(opts: AuthRouterOptions): Router {
 
   // POST /login/code — a code from the authenticator app, or a recovery code
   router.post('/login/code', codeLimiter, async (req, res, next) => {
+    if (req.user) return res.redirect('/');
     const pending = pendingOf(req);
     if (!pending) {
       delete req.session.twoFactorPending;

@@ -36,6 +36,10 @@ const POLICY: Record<string, ActorName[]> = {
   'GET /health': ANYONE,
   'GET /login': ANYONE,
   'POST /login': ANYONE,
+  // The code step serves someone between the password and the code (none of the actors here): without that step a
+  // visitor is sent to the login page, and someone signed in to the home page.
+  'GET /login/code': SIGNED_IN,
+  'POST /login/code': SIGNED_IN,
   'POST /logout': SIGNED_IN,
   'GET /lang/:lang': ANYONE,
   'GET /': SIGNED_IN,
@@ -99,8 +103,12 @@ const POLICY: Record<string, ActorName[]> = {
   'POST /users/:id': ADMIN,
   'POST /users/:id/password': ADMIN,
   'POST /users/:id/unlock': ADMIN,
+  'POST /users/:id/two-factor/reset': ADMIN,
   'GET /account/password': SIGNED_IN,
   'POST /account/password': SIGNED_IN,
+  'GET /account/two-factor': SIGNED_IN,
+  'POST /account/two-factor': SIGNED_IN,
+  'POST /account/two-factor/disable': SIGNED_IN,
 
   'GET /evaluations': SIGNED_IN,
   'GET /evaluations/periods': MANAGERS,
@@ -140,9 +148,13 @@ const POLICY: Record<string, ActorName[]> = {
   // Only the person reported about, once asked for an explanation.
   'GET /reports/explanations/:id': [],
   'POST /reports/explanations/:id': [],
+  'POST /reports/explanations/:id/review': [],
   'GET /reports': MANAGERS,
   'GET /reports/:id': MANAGERS_OF_IT,
   'POST /reports/:id/transition': MANAGERS_OF_IT,
+  'POST /reports/:id/explanation': MANAGERS_OF_IT,
+  'POST /reports/:id/conclusion': MANAGERS_OF_IT,
+  'POST /reports/:id/review': MANAGERS_OF_IT,
   'POST /reports/:id/replies': MANAGERS_OF_IT,
   'POST /reports/:id/notes': MANAGERS_OF_IT,
   'POST /reports/:id/extend': MANAGERS_OF_IT,
