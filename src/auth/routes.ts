@@ -52,26 +52,20 @@ export interface AuthRouterOptions {
 
 export function authRouter(opts: AuthRouterOptions): Router {
   const router = Router();
-  const codeLimiter = rateLimit({
-    windowMs: 15 * 60_000,
-    limit: opts.loginRateLimitPer15Min,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (req: Request, res) => {
-      const t = translator(languageOf(req, opts.defaultLanguage));
-      res.status(429).render('auth/code', { title: t('twoFactor.codeTitle'), values: {}, errors: {}, formError: 'errors.tooMany' });
-    },
-  });
-  const loginLimiter = rateLimit({
-    windowMs: 15 * 60_000,
-    limit: opts.loginRateLimitPer15Min,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (req: Request, res) => {
-      const t = translator(languageOf(req, opts.defaultLanguage));
-      res.status(429).render('auth/login', { title: t('auth.title'), values: { username: req.body?.username ?? '' }, errors: {}, formError: 'errors.tooMany' });
-    },
-  });
+  // The password and the code steps share the login's limit; past it, the step's own form says so (429).
+  const limitedLike = (view: string, titleKey: string, values: (req: Request) => Record<string, string>) =>
+    rateLimit({
+      windowMs: 15 * 60_000,
+      limit: opts.loginRateLimitPer15Min,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      handler: (req: Request, res) => {
+        const t = translator(languageOf(req, opts.defaultLanguage));
+        res.status(429).render(view, { title: t(titleKey), values: values(req), errors: {}, formError: 'errors.tooMany' });
+      },
+    });
+  const codeLimiter = limitedLike('auth/code', 'twoFactor.codeTitle', () => ({}));
+  const loginLimiter = limitedLike('auth/login', 'auth.title', (req) => ({ username: req.body?.username ?? '' }));
 
   // GET /login
   router.get('/login', (req, res) => {

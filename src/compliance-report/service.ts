@@ -9,6 +9,7 @@ import { COMMUNE_KINDS, findUnitOr404, isCommuneLevel, unitsUnder, type UnitInfo
 import type { ReportInput } from './schemas.js';
 import { isWholeYear, monthsOfPeriodKey, piecesLabel, previousWindow, windowLabel, windowOf, type ReportWindow } from './window.js';
 import * as words from './wording.js';
+import type { WindowFigures } from './wording.js';
 
 export type ReportKind = 'PROVINCE' | 'COMMUNE';
 type Figures = statistics.UnitYearFigures;
@@ -36,17 +37,7 @@ export async function reportableUnits(actor: Actor): Promise<{ id: string; name:
 
 // ---------- figures of a window, from the statistics read model ----------
 
-/** What a window's figures are: the monthly ones summed over its months, the yearly ones of its year. */
-export interface WindowFigures {
-  /** The year's figures (year-only measures: staff, classification, criterion results, late dossiers). */
-  year: Figures;
-  ratings: { total: number; satisfied: number };
-  reports: number;
-  byStatus: Record<string, number>;
-  substantiated: number;
-  remedies: Record<string, number>;
-  evaluations: { total: number; finalised: number };
-}
+export type { WindowFigures } from './wording.js';
 
 const inWindow = (w: ReportWindow, month: number | string) => Number(month) >= w.from && Number(month) <= w.to;
 

@@ -1,6 +1,7 @@
 import type { ReportBlock } from '../letters/index.js';
 import type { UnitYearFigures } from '../statistics/index.js';
 import { suppress, type Shown } from '../shared/suppression.js';
+import { numberFormatter } from '../shared/text.js';
 import type { ReportWindow } from './window.js';
 
 /**
@@ -20,7 +21,9 @@ export interface Context {
   unitName: string;
 }
 
-interface WindowFigures {
+/** What a window's figures are: the monthly ones summed over its months, the yearly ones of its year. */
+export interface WindowFigures {
+  /** The year's figures (year-only measures: staff, classification, criterion results, late dossiers). */
   year: UnitYearFigures;
   ratings: { total: number; satisfied: number };
   reports: number;
@@ -31,7 +34,7 @@ interface WindowFigures {
 }
 
 const NONE = 'không có';
-const num = (n: number) => n.toLocaleString('vi-VN');
+const num = numberFormatter('vi-VN');
 const pct = (part: number, whole: number) => (whole > 0 ? `${((100 * part) / whole).toLocaleString('vi-VN', { maximumFractionDigits: 1 })}%` : NONE);
 const rateOf = (part: number, whole: number) => (whole > 0 ? part / whole : null);
 const shownOf = (ctx: Context, n: number): Shown => (ctx.threshold > 0 ? suppress(n, ctx.threshold) : n);

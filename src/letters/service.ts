@@ -194,9 +194,11 @@ function pageNumberHeaders() {
   return { default: pageNumber, first: new Header({ children: [] }) };
 }
 
-/** The letter as a Word document in the Decree 30/2020/NĐ-CP layout (A4, Times New Roman, page numbers from page 2). */
-export async function apologyLetterDocx(data: ApologyLetterData): Promise<Buffer> {
-  const v = letterViewModel(data);
+/**
+ * A document in the Decree 30/2020/NĐ-CP layout (A4, Times New Roman 14, page numbers from page 2): the heading,
+ * the content, then the signature block.
+ */
+function decree30Docx(v: HeadingView & SignatureView & { title: string }, content: (Paragraph | Table)[]): Promise<Buffer> {
   const doc = new Document({
     creator: v.issuerLines.join(' '),
     title: `${v.title} ${v.numberLine}`,
@@ -206,16 +208,17 @@ export async function apologyLetterDocx(data: ApologyLetterData): Promise<Buffer
         properties: PAGE,
         // The first page has an empty header: numbering starts on page 2.
         headers: pageNumberHeaders(),
-        children: [
-          heading(v),
-          ...body(v),
-          line('', { size: 14, after: 120 }),
-          signature(v),
-        ],
+        children: [heading(v), ...content, line('', { size: 14, after: 120 }), signature(v)],
       },
     ],
   });
   return Packer.toBuffer(doc);
+}
+
+/** The letter as a Word document in the Decree 30/2020/NĐ-CP layout. */
+export async function apologyLetterDocx(data: ApologyLetterData): Promise<Buffer> {
+  const v = letterViewModel(data);
+  return decree30Docx(v, body(v));
 }
 
 // ---------- a report (báo cáo) ----------
@@ -307,26 +310,11 @@ export async function officialReportDocx(data: OfficialReportData): Promise<Buff
     if (b.kind === 'paragraph') return [paragraph(b.text)];
     return [figuresTable(b), line('', { size: 6, after: 120 })];
   });
-  const doc = new Document({
-    creator: v.issuerLines.join(' '),
-    title: `${v.title} ${v.numberLine}`,
-    styles: { default: { document: { run: { font: FONT, size: pt(14) } } } },
-    sections: [
-      {
-        properties: PAGE,
-        headers: pageNumberHeaders(),
-        children: [
-          heading(v),
-          line(v.title, { size: 14, bold: true, before: 360 }),
-          ...v.summary.map((s, i) => line(s, { size: 14, bold: true, after: i === v.summary.length - 1 ? 0 : 0 })),
-          rule(10),
-          line('', { size: 8, after: 120 }),
-          ...body,
-          line('', { size: 14, after: 120 }),
-          signature(v),
-        ],
-      },
-    ],
-  });
-  return Packer.toBuffer(doc);
+  return decree30Docx(v, [
+    line(v.title, { size: 14, bold: true, before: 360 }),
+    ...v.summary.map((s) => line(s, { size: 14, bold: true, after: 0 })),
+    rule(10),
+    line('', { size: 8, after: 120 }),
+    ...body,
+  ]);
 }

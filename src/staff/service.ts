@@ -193,7 +193,7 @@ async function checkWrite(actor: Actor, input: StaffInput, staffId: Types.Object
   if (Object.keys(errors).length || !unit) throw new ValidationFailed(errors);
   return {
     fullName: input.fullName.normalize('NFC'),
-    sortKey: vietnameseSortKey(input.fullName.normalize('NFC')),
+    sortKey: vietnameseSortKey(input.fullName),
     searchName: foldForSearch(input.fullName),
     position: input.position,
     unitId: unit._id,
