@@ -2,6 +2,7 @@ import { coversUnit, scopeRoots, type Actor } from '../auth/index.js';
 import { CLASSIFICATION_LEVELS } from '../evaluations/index.js';
 import { criteriaOfYear } from '../conduct-code/index.js';
 import { REPORT_STATUSES } from '../incidents/index.js';
+import { RATING_LEVELS } from '../satisfaction/index.js';
 import type { ReportSettings } from '../incidents/index.js';
 import { earlyWarnings, type EarlyWarning } from '../incidents/index.js';
 import { Forbidden } from '../shared/errors.js';
@@ -44,7 +45,8 @@ export interface Dashboard {
     apologyBreaches: number;
     classification: { level: string; count: number }[];
   };
-  criteria: { code: string; name: string; rate: number | null; reports: Shown }[];
+  /** Per criterion: evaluations' fulfilment rate, reports alleging it, and kiosk ratings that ticked it as not right. */
+  criteria: { code: string; name: string; rate: number | null; reports: Shown; kioskTicks: Shown }[];
   completion: { periodKey: string; total: number; finalised: number; rate: number | null }[];
   heatmap: { unitName: string; cells: HeatCell[] }[];
   incidentsByMonth: { month: number; byStatus: Shown[]; total: Shown }[];
@@ -52,7 +54,22 @@ export interface Dashboard {
   handlingFeedback: { kind: keyof statistics.HandlingFeedback; count: Shown }[];
   statuses: string[];
   satisfaction: { month: number; total: number; satisfied: number; rate: number | null }[];
+  /** What citizens told each desk at the kiosk in the year: answers per level, ticks and comments (read on /satisfaction). */
+  deskFeedback: DeskFeedbackRow[];
+  ratingLevels: readonly string[];
   warnings: EarlyWarning[];
+}
+
+export interface DeskFeedbackRow {
+  /** The commune (reporting unit) whose satisfaction page shows the desk's officers and comments. */
+  reportingUnitId: string;
+  reportingUnitName: string;
+  deskName: string;
+  ratings: number;
+  satisfied: number;
+  levels: number[];
+  ticks: Shown;
+  comments: Shown;
 }
 
 const HANDLING_FEEDBACK_KINDS = ['satisfied', 'neutral', 'dissatisfied', 'reopened'] as const;
@@ -91,7 +108,8 @@ export async function defaultUnitId(actor: Actor): Promise<string | null> {
 export async function dashboard(actor: Actor, unitId: string, year: number, threshold: number, warningSettings: ReportSettings, now = new Date()): Promise<Dashboard> {
   const unit = await findUnitOr404(unitId);
   if (!coversUnit(actor, unit.path, 'head', 'admin')) throw new Forbidden();
-  const [perUnit, criteria, allWarnings] = await Promise.all([
+  const [tree, perUnit, criteria, allWarnings] = await Promise.all([
+    unitsSnapshot(),
     statistics.figuresUnder(unit, year),
     criteriaOfYear(unit.path[0]!, year),
     earlyWarnings(actor, warningSettings, now),
@@ -127,6 +145,27 @@ export async function dashboard(actor: Actor, unitId: string, year: number, thre
     const r = f.ratings[m] ?? { total: 0, satisfied: 0 };
     return { month: m, total: r.total, satisfied: r.satisfied, rate: rate(r.satisfied, r.total) };
   });
+  const deskFeedback = perUnit
+    .flatMap((u) =>
+      Object.entries(u.figures.ratingsByDesk).map(([deskId, byMonth]) => {
+        const year = statistics.emptyDeskMonth();
+        for (const m of Object.values(byMonth)) statistics.addDeskMonth(year, m);
+        const ticks = Object.values(year.ticks).reduce((a, b) => a + b, 0);
+        return {
+          reportingUnitId: u.unitId,
+          reportingUnitName: u.unitName,
+          deskName: tree.byId(deskId)?.name ?? '',
+          ratings: year.total,
+          satisfied: year.satisfied,
+          levels: RATING_LEVELS.map((l) => year.levels[l] ?? 0),
+          ticks: suppress(ticks, threshold),
+          comments: suppress(year.comments, threshold),
+        };
+      }),
+    )
+    .filter((row) => row.ratings > 0)
+    .sort((a, b) => compareVietnamese(a.reportingUnitName, b.reportingUnitName) || compareVietnamese(a.deskName, b.deskName));
+  const kioskTicks = (code: string) => Object.values(f.ratingsByDesk).reduce((n, byMonth) => n + Object.values(byMonth).reduce((k, m) => k + (m.ticks?.[code] ?? 0), 0), 0);
   let fulfilled = 0;
   let all = 0;
   for (const c of Object.values(f.results)) {
@@ -157,7 +196,7 @@ export async function dashboard(actor: Actor, unitId: string, year: number, thre
     },
     criteria: criteria.map((c) => {
       const x = f.results[c.code];
-      return { code: c.code, name: c.name, rate: x ? rate(x.ok, x.all) : null, reports: suppress(f.reportsByCriterion[c.code] ?? 0, threshold) };
+      return { code: c.code, name: c.name, rate: x ? rate(x.ok, x.all) : null, reports: suppress(f.reportsByCriterion[c.code] ?? 0, threshold), kioskTicks: suppress(kioskTicks(c.code), threshold) };
     }),
     completion,
     heatmap,
@@ -165,6 +204,8 @@ export async function dashboard(actor: Actor, unitId: string, year: number, thre
     handlingFeedback: HANDLING_FEEDBACK_KINDS.map((kind) => ({ kind, count: suppress(f.handlingFeedback[kind] ?? 0, threshold) })),
     statuses,
     satisfaction,
+    deskFeedback,
+    ratingLevels: RATING_LEVELS,
     warnings: allWarnings.slice(0, 50),
   };
 }

@@ -1,14 +1,18 @@
 import type { Types } from 'mongoose';
 import { versionInForce } from '../conduct-code/index.js';
 import { staffNames } from '../staff/index.js';
-import { isDesk, unitsSnapshot, type UnitInfo } from '../units/index.js';
-import { RatingModel } from './model.js';
+import { addDeskMonth, emptyDeskMonth, type DeskMonthRatings } from '../statistics/index.js';
+import type { UnitInfo } from '../units/index.js';
+import { keptByKey } from '../shared/kept-in-memory.js';
+import { RatingModel, ratingWrites } from './model.js';
 import { suppress, type Shown } from '../shared/suppression.js';
+import { compareVietnamese } from '../shared/text.js';
 
 /**
  * What citizens told a desk beyond their rating: the criteria they ticked as "went wrong" and their comments, per desk
- * and per officer named by the QR code. Read from the ratings of the desks shown, one equality query per desk and
- * month (`unitId`, `periodKey`): offered for a commune or a desk, whose few desks keep it small, not for a province.
+ * and per officer named by the QR code. The counts come from the statistics read model (per desk and month); only the
+ * latest comments are read from the ratings, month by month back from the last one that has any, and kept in memory
+ * until a rating changes. Offered for a commune or a desk, not for a province (a page of every desk would not be read).
  * Counts below the suppression threshold are shown as "<n", as in the other statistics.
  */
 
@@ -26,53 +30,72 @@ export interface DeskFeedback {
   comments: { at: Date; officerName: string; text: string }[];
 }
 
-interface RatingRow {
+interface CommentRow {
   officerId?: Types.ObjectId | null;
-  criteria?: string[];
   comment?: string;
   ratedAt: Date;
-  satisfied: number;
 }
 
-export async function feedbackOfDesks(unit: UnitInfo, months: readonly string[], suppressBelow: number): Promise<DeskFeedback[] | null> {
-  const tree = await unitsSnapshot();
-  const desks = tree.subtree(unit._id).filter((u) => isDesk(u.kind));
+const keptComments = keptByKey<{ rows: CommentRow[] }>(ratingWrites, 1000, 500);
+
+/** A desk's comments of one month ('YYYY-MM'), newest first. */
+async function commentsOf(deskId: string, periodKey: string): Promise<readonly CommentRow[]> {
+  const kept = await keptComments(`${deskId}|${periodKey}`, async () => {
+    const rows = await RatingModel.find({ unitId: deskId, periodKey }).select('officerId comment ratedAt').lean<CommentRow[]>();
+    return { rows: rows.filter((r) => r.comment).sort((a, b) => b.ratedAt.getTime() - a.ratedAt.getTime()) };
+  });
+  return kept?.rows ?? [];
+}
+
+/** The latest comments of a desk over the months shown, reading only months whose counts say they hold comments. */
+async function latestComments(deskId: string, months: readonly { key: string; counts: DeskMonthRatings }[]): Promise<CommentRow[]> {
+  const found: CommentRow[] = [];
+  for (const { key, counts } of [...months].reverse()) {
+    if (found.length >= LATEST_COMMENTS) break;
+    if (!counts.comments) continue;
+    found.push(...(await commentsOf(deskId, key)));
+  }
+  return found.slice(0, LATEST_COMMENTS);
+}
+
+/**
+ * @param desks the desks shown with their counts per month, oldest month first (months without ratings left out).
+ * Null when there are more desks than one page of feedback can hold.
+ */
+export async function feedbackOfDesks(
+  unit: UnitInfo,
+  desks: readonly { deskId: string; name: string; months: readonly { key: string; counts: DeskMonthRatings }[] }[],
+  suppressBelow: number,
+): Promise<DeskFeedback[] | null> {
   if (desks.length > FEEDBACK_DESK_LIMIT) return null;
   const version = await versionInForce(unit.path[0]!);
   const labels = new Map((version?.criteria ?? []).map((c) => [c.code, { vi: c.plainLabel?.vi || c.name?.vi || c.code, en: c.plainLabel?.en || c.name?.en || c.plainLabel?.vi || c.code }]));
   const perDesk = await Promise.all(
-    desks.map(async (desk) => ({
-      desk,
-      rows: (await Promise.all(months.map((periodKey) => RatingModel.find({ unitId: desk._id, periodKey }).select('officerId criteria comment ratedAt satisfied').lean<RatingRow[]>()))).flat(),
-    })),
+    desks.map(async (desk) => {
+      const counts = emptyDeskMonth();
+      for (const m of desk.months) addDeskMonth(counts, m.counts);
+      return { desk, counts, comments: await latestComments(desk.deskId, desk.months) };
+    }),
   );
-  const officerIds = [...new Set(perDesk.flatMap(({ rows }) => rows.map((r) => r.officerId).filter((id): id is Types.ObjectId => id != null).map(String)))];
+  const officerIds = [...new Set(perDesk.flatMap(({ counts, comments }) => [...Object.keys(counts.officers), ...comments.flatMap((c) => (c.officerId ? [String(c.officerId)] : []))]))];
   const names = await staffNames(officerIds);
   return perDesk
-    .filter(({ rows }) => rows.length > 0)
-    .map(({ desk, rows }) => {
-      const ticked = new Map<string, number>();
-      for (const r of rows) for (const code of r.criteria ?? []) ticked.set(code, (ticked.get(code) ?? 0) + 1);
-      const byOfficer = new Map<string, RatingRow[]>();
-      for (const r of rows) if (r.officerId) byOfficer.set(String(r.officerId), [...(byOfficer.get(String(r.officerId)) ?? []), r]);
-      return {
-        deskId: String(desk._id),
-        name: desk.name,
-        ratings: rows.length,
-        ticks: [...ticked].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([code, n]) => ({ code, label: labels.get(code) ?? { vi: code, en: code }, count: suppress(n, suppressBelow) })),
-        officers: [...byOfficer]
-          .map(([id, list]) => ({
-            name: names.get(id) ?? '',
-            ratings: suppress(list.length, suppressBelow),
-            satisfied: suppress(list.filter((r) => r.satisfied === 1).length, suppressBelow),
-            ticks: suppress(list.reduce((n, r) => n + (r.criteria?.length ?? 0), 0), suppressBelow),
-          }))
-          .sort((a, b) => a.name.localeCompare(b.name, 'vi')),
-        comments: rows
-          .filter((r) => r.comment)
-          .sort((a, b) => b.ratedAt.getTime() - a.ratedAt.getTime())
-          .slice(0, LATEST_COMMENTS)
-          .map((r) => ({ at: r.ratedAt, officerName: r.officerId ? (names.get(String(r.officerId)) ?? '') : '', text: r.comment! })),
-      };
-    });
+    .filter(({ counts }) => counts.total > 0)
+    .map(({ desk, counts, comments }) => ({
+      deskId: desk.deskId,
+      name: desk.name,
+      ratings: counts.total,
+      ticks: Object.entries(counts.ticks)
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+        .map(([code, n]) => ({ code, label: labels.get(code) ?? { vi: code, en: code }, count: suppress(n, suppressBelow) })),
+      officers: Object.entries(counts.officers)
+        .map(([id, o]) => ({
+          name: names.get(id) ?? '',
+          ratings: suppress(o.ratings, suppressBelow),
+          satisfied: suppress(o.satisfied, suppressBelow),
+          ticks: suppress(o.ticks, suppressBelow),
+        }))
+        .sort((a, b) => compareVietnamese(a.name, b.name)),
+      comments: comments.map((r) => ({ at: r.ratedAt, officerName: r.officerId ? (names.get(String(r.officerId)) ?? '') : '', text: r.comment! })),
+    }));
 }

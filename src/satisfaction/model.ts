@@ -1,5 +1,6 @@
 import { vietnamMonth } from '../shared/dates.js';
 import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
+import { watchWrites } from '../shared/kept-in-memory.js';
 
 /** The five answers of the national survey scale (SIPAS); the 3-level scale uses three of them. */
 export const RATING_LEVELS = ['VERY_SATISFIED', 'SATISFIED', 'NEUTRAL', 'DISSATISFIED', 'VERY_DISSATISFIED'] as const;
@@ -52,6 +53,8 @@ ratingSchema.pre('validate', function () {
 ratingSchema.index({ unitPath: 1, periodKey: 1 });
 ratingSchema.index({ unitId: 1, periodKey: 1 });
 ratingSchema.index({ officerId: 1, periodKey: 1 });
+/** Every rating write sets a new revision: the desks' latest comments are kept in memory until then. */
+export const ratingWrites = watchWrites(ratingSchema, 'satisfactionRatings');
 
 /** The month a rating counts in: its moment's month in Việt Nam (a rating at 06:30 on the 1st belongs to that month). */
 function ratingMonth(at: Date) {

@@ -197,7 +197,7 @@ async function reportUnit(actor: Actor, unitId: string): Promise<Unit> {
  * and year, counts per desk and month, kept fresh by the kiosk's writes): a few small documents per year, never the
  * ratings themselves. A unit inside a commune reads its commune's figures and keeps the desks under it.
  */
-async function ratingCells(scope: readonly Types.ObjectId[], months: readonly string[]): Promise<Map<string, { total: number; satisfied: number }>> {
+async function ratingCells(scope: readonly Types.ObjectId[], months: readonly string[]): Promise<Map<string, statistics.DeskMonthRatings>> {
   const units = await unitsSnapshot();
   const wanted = new Set(months);
   const years = [...new Set(months.map((k) => Number(k.slice(0, 4))))];
@@ -210,16 +210,15 @@ async function ratingCells(scope: readonly Types.ObjectId[], months: readonly st
   const found = await Promise.all(years.flatMap((year) => roots.map(async (root) => ({ year, list: await statistics.figuresUnder({ _id: root }, year) }))));
   // Each reporting unit and year once (a predecessor may lie inside the unit).
   const perUnit = new Map(found.flatMap(({ year, list }) => list.map((u) => [`${u.unitId}|${year}`, { year, byDesk: u.figures.ratingsByDesk }] as const)));
-  const cells = new Map<string, { total: number; satisfied: number }>();
+  const cells = new Map<string, statistics.DeskMonthRatings>();
   for (const { year, byDesk } of perUnit.values()) {
     for (const [deskId, byMonth] of Object.entries(byDesk)) {
       if (!underScope(deskId)) continue;
       for (const [month, r] of Object.entries(byMonth)) {
         const key = `${year}-${String(month).padStart(2, '0')}`;
         if (!wanted.has(key)) continue;
-        const c = cells.get(`${deskId}|${key}`) ?? { total: 0, satisfied: 0 };
-        c.total += r.total;
-        c.satisfied += r.satisfied;
+        const c = cells.get(`${deskId}|${key}`) ?? statistics.emptyDeskMonth();
+        statistics.addDeskMonth(c, r);
         cells.set(`${deskId}|${key}`, c);
       }
     }
@@ -255,7 +254,11 @@ export async function satisfactionReport(actor: Actor, query: { unit: string; fr
     .sort((a, b) => compareVietnamese(a.name, b.name));
   const monthTotals = months.map((key) => sum(deskIds.map((id) => at(id, key))));
   const overall = sum([...cells.values()]);
-  const feedback = await feedbackOfDesks(unit, months, suppressBelow);
+  const feedback = await feedbackOfDesks(
+    unit,
+    rows.map((r) => ({ deskId: r.unitId, name: r.name, months: months.flatMap((key) => (cells.has(`${r.unitId}|${key}`) ? [{ key, counts: cells.get(`${r.unitId}|${key}`)! }] : [])) })),
+    suppressBelow,
+  );
   return { unit: { id: String(unit._id), name: unit.name }, period, months, rows, monthTotals, overall, feedback };
 }
 

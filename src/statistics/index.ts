@@ -6,6 +6,7 @@ import { rememberedAcrossRequests } from '../shared/process-caches.js';
 import { isCommuneLevel, unitsSnapshot, type UnitsSnapshot } from '../units/index.js';
 import { FIGURES_SHAPE, FiguresModel, TokenModel, type StoredFigures, type UnitYearFigures } from './model.js';
 import { computeOwnFigures, type ReportingUnit } from './sources.js';
+import { addDeskMonth, emptyDeskMonth } from './desk-ratings.js';
 
 /**
  * The statistics read model's public door. Writers call `recordChange` after they write; dashboards (and exports)
@@ -13,7 +14,8 @@ import { computeOwnFigures, type ReportingUnit } from './sources.js';
  * last change. See model.ts for the freshness rule.
  */
 
-export type { HandlingFeedback, StaffGroupFigures, UnitYearFigures } from './model.js';
+export type { DeskMonthRatings, HandlingFeedback, StaffGroupFigures, UnitYearFigures } from './model.js';
+export { addDeskMonth, emptyDeskMonth } from './desk-ratings.js';
 
 export interface ReportingUnitFigures {
   unitId: string;
@@ -173,11 +175,7 @@ export function sumFigures(list: readonly UnitYearFigures[]): UnitYearFigures {
       t.satisfied += r.satisfied;
     }
     for (const [desk, months] of Object.entries(f.ratingsByDesk ?? {})) {
-      for (const [m, r] of Object.entries(months)) {
-        const t = ((total.ratingsByDesk[desk] ??= {})[m] ??= { total: 0, satisfied: 0 });
-        t.total += r.total;
-        t.satisfied += r.satisfied;
-      }
+      for (const [m, r] of Object.entries(months)) addDeskMonth(((total.ratingsByDesk[desk] ??= {})[m] ??= emptyDeskMonth()), r);
     }
     addCounts(total.classification, f.classification);
   }

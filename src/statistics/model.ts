@@ -53,7 +53,7 @@ export interface StoredFigures {
 }
 
 /** Bumped when UnitYearFigures gains or changes a figure: stored figures of another shape are recomputed. */
-export const FIGURES_SHAPE = 6;
+export const FIGURES_SHAPE = 7;
 
 /**
  * A reporting unit's own figures for one year: what the dashboard and the yearly workbooks' summaries show, one
@@ -116,8 +116,12 @@ export interface UnitYearFigures {
   handlingFeedback: HandlingFeedback;
   /** Ratings per month (1–12): all and satisfied. */
   ratings: Record<string, { total: number; satisfied: number }>;
-  /** The same per rated desk (or unit) and month: the satisfaction report's rows. */
-  ratingsByDesk: Record<string, Record<string, { total: number; satisfied: number }>>;
+  /**
+   * The same per rated desk (or unit) and month: the satisfaction report's rows, with what the citizens told the desk
+   * beyond the rating (shape ≥ 7): the answers per level, the criteria ticked as not right, ratings per officer named
+   * by the desk's QR code, and how many left a comment (the comments themselves stay on the ratings).
+   */
+  ratingsByDesk: Record<string, Record<string, DeskMonthRatings>>;
   /** Yearly classifications decided by the unit, per level; and counted staff without one. */
   classification: Record<string, number>;
   unclassified: number;
@@ -135,6 +139,18 @@ export interface StaffGroupFigures {
   politicalTheory: Record<string, number>;
   /** Per generalEducation (unknown, primary, lowerSecondary, upperSecondary). Shape ≥ 6. */
   generalEducation?: Record<string, number>;
+}
+
+export interface DeskMonthRatings {
+  total: number;
+  satisfied: number;
+  /** Per answer (RATING_LEVELS). Shape ≥ 7, as the rest. */
+  levels?: Record<string, number>;
+  /** Per criterion code ticked as "went wrong". */
+  ticks?: Record<string, number>;
+  /** Per officer id: their ratings, satisfied among them, and criteria ticked. */
+  officers?: Record<string, { ratings: number; satisfied: number; ticks: number }>;
+  comments?: number;
 }
 
 export interface HandlingFeedback {

@@ -7,6 +7,7 @@ import { staffCountedBy, staffMember } from '../staff/index.js';
 import { COMMUNE_KINDS, type UnitKind } from '../units/index.js';
 import type { RecordsOf } from '../shared/records-of.js';
 import type { UnitYearFigures } from './model.js';
+import { addRating, emptyDeskMonth } from './desk-ratings.js';
 
 // The one place that reads other features' records for the statistics, through each feature's readers.
 // Every query is an equality on indexed top-level fields and returns one reporting unit's records of one year.
@@ -147,9 +148,8 @@ export async function computeOwnFigures(unit: ReportingUnit, year: number): Prom
     const m = (figures.ratings[r.month] ??= { total: 0, satisfied: 0 });
     m.total++;
     m.satisfied += r.satisfied;
-    const d = ((figures.ratingsByDesk[String(r.unitId)] ??= {})[r.month] ??= { total: 0, satisfied: 0 });
-    d.total++;
-    d.satisfied += r.satisfied;
+    const d = ((figures.ratingsByDesk[String(r.unitId)] ??= {})[r.month] ??= emptyDeskMonth());
+    addRating(d, r);
   }
   const classified = new Set<string>();
   for (const c of classes) {

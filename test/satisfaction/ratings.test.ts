@@ -9,6 +9,7 @@ import { DeskSettingsModel, RatingModel, type RatingLevel } from '../../src/sati
 import { satisfactionRate } from '../../src/satisfaction/service.js';
 import { logSink } from '../helpers/log-sink.js';
 import { AuditEntryModel } from '../../src/audit/model.js';
+import mongoose from 'mongoose';
 
 /** Ratings written as the kiosk writes them (derived fields computed by the model), at a given moment. */
 async function storeRatings(desk: { _id: Types.ObjectId; path: Types.ObjectId[] }, levels: RatingLevel[], at: Date, scale: 3 | 5 = 3) {
@@ -251,6 +252,42 @@ describe('satisfaction pages for heads: the rate table, scales and QR codes', ()
     expect(officerRow('Lường Văn Bình')).to.contain('<td class="num">&lt;3</td><td class="num">&lt;3</td><td class="num">0</td>');
     expect(section.indexOf('Không chào hỏi &lt;b&gt;ai cả&lt;/b&gt;.'), 'newest comment first').to.be.greaterThan(-1).and.lessThan(section.indexOf('Chờ lâu mới được tiếp.'));
     expect(section).to.not.contain('<b>ai cả</b>');
+  });
+
+  it('when the head views the desks’ feedback again with no rating written, then no rating is read; a comment given at the kiosk shows on the next view', async () => {
+    const lan = await makeStaff({ fullName: 'Quàng Thị Lan', unit: units.deskA });
+    const month = vietnamMonth(new Date());
+    const ratedAt = new Date(Date.now() - 60_000);
+    await RatingModel.insertMany([
+      { unitId: units.deskA._id, unitPath: units.deskA.path, scale: 3, level: 'DISSATISFIED', officerId: lan._id, criteria: ['X1'], comment: 'Chờ lâu mới được tiếp.', ratedAt },
+      ...Array.from({ length: 3 }, () => ({ unitId: units.deskA._id, unitPath: units.deskA.path, scale: 3, level: 'SATISFIED', officerId: lan._id, ratedAt })),
+    ]);
+    const head = await signedIn('head');
+    const view = async () => {
+      const page = await head.get(`/satisfaction?unit=${units.communeA._id}&from=${month.key}&to=${month.key}`);
+      expect(page.status).to.equal(200);
+      return page.text.slice(page.text.indexOf(`data-desk-feedback="${units.deskA._id}"`));
+    };
+    expect(await view()).to.contain('Chờ lâu mới được tiếp.');
+
+    const reads: string[] = [];
+    mongoose.set('debug', (collection: string, method: string) => reads.push(`${collection}.${method}`));
+    let again: string;
+    try {
+      again = await view();
+    } finally {
+      mongoose.set('debug', false);
+    }
+    expect(again).to.contain('Chờ lâu mới được tiếp.');
+    expect(again).to.contain('<td class="num">4</td><td class="num">3</td><td class="num">&lt;3</td>');
+    expect(reads.filter((r) => r.startsWith('satisfactionratings.'))).to.deep.equal([]);
+
+    const kioskPath = `/danh-gia/${encodeURIComponent(units.deskA.code)}`;
+    const res = await submitForm(agentFor(testApp()), kioskPath, kioskPath, { level: 'DISSATISFIED', criteria: 'X1', comment: 'Cán bộ không hướng dẫn.' });
+    expect(res.status).to.be.oneOf([200, 302, 303]);
+    const after = await view();
+    expect(after).to.contain('Cán bộ không hướng dẫn.');
+    expect(after).to.contain('5 lượt đánh giá');
   });
 
   it('when the head switches a desk to the 5-level scale, then the kiosk offers five levels and the change is audited', async () => {
