@@ -508,7 +508,10 @@ export async function generateProvince(opts: ProvinceOptions): Promise<ProvinceF
     return x < pBreach ? 'NOT_DONE' : x < pGood + pBreach ? 'GOOD' : 'DONE';
   };
   // The evaluations the bench acts on in the open period: members 2–3 self-assess, 4–5 are evaluated, 6 is the form shown.
-  const forcedOf = (s: StaffRec): Forced | null => (s.member === 2 || s.member === 3 ? 'fresh' : s.member === 4 || s.member === 5 ? 'notFinal' : s.member === 6 ? 'selfAssessed' : null);
+  // Members 7–21 of each commune wait for their head in the open period (self-assessed, or without a login): the
+  // finalise pool (~15 a commune) lasts the 10 s of the concurrent finalisations.
+  const forcedOf = (s: StaffRec): Forced | null =>
+    s.member === 2 || s.member === 3 ? 'fresh' : s.member === 4 || s.member === 5 ? 'notFinal' : s.member >= 6 && s.member <= 21 ? 'selfAssessed' : null;
 
   for (let k = 0; k < months; k++) {
     const y = first.getUTCFullYear() + Math.floor((first.getUTCMonth() + k) / 12);
