@@ -6,7 +6,7 @@ import { pageNumber } from '../shared/pagination.js';
 import { formatDate } from '../shared/dates.js';
 import { apologyLetterDocx, letterViewModel, LETTER_VIEW, PRINT_LAYOUT, SALUTATIONS, sendDocx } from '../letters/index.js';
 import { SLIP_CHANNELS } from './model.js';
-import { apologySlipForm, dossierListQuery, lateDossierForm } from './schemas.js';
+import { apologySlipForm, dossierEditForm, dossierListQuery, lateDossierForm, withdrawForm } from './schemas.js';
 import * as service from './service.js';
 
 const keeper = requireRole(...service.DOSSIER_ROLES);
@@ -73,6 +73,47 @@ export function dossiersRouter(): Router {
         await service.issueSlip(actor(req), String(req.params.id), input);
         flash(req, 'success', 'dossiers.slipIssued');
         res.redirect(`/dossiers/${String(req.params.id)}`);
+      },
+    }),
+  );
+
+  const editLocals = async (req: Request, res: Response) => {
+    const dossier = await service.dossierForEdit(actor(req), String(req.params.id));
+    return { title: res.locals.t('dossiers.editTitle', { number: dossier.values.dossierNumber }), dossier, staff: await service.staffOptions(actor(req)) };
+  };
+
+  // GET /dossiers/:id/edit — correct what was entered
+  router.get('/:id/edit', async (req, res) => {
+    const locals = await editLocals(req, res);
+    res.render('dossiers/edit', { ...locals, values: locals.dossier.values });
+  });
+
+  // POST /dossiers/:id/edit
+  router.post('/:id/edit',
+    formPost({
+      schema: dossierEditForm,
+      view: 'dossiers/edit',
+      locals: editLocals,
+      authorize: (req) => service.dossierForEdit(actor(req), String(req.params.id)),
+      submit: async (req, res, input) => {
+        await service.updateLateDossier(actor(req), String(req.params.id), input);
+        flash(req, 'success', 'dossiers.updated');
+        res.redirect(`/dossiers/${String(req.params.id)}`);
+      },
+    }),
+  );
+
+  // POST /dossiers/:id/withdraw — take back a dossier recorded by mistake
+  router.post('/:id/withdraw',
+    formPost({
+      schema: withdrawForm,
+      view: 'dossiers/show',
+      locals: showLocals,
+      authorize: (req) => service.getDossier(actor(req), String(req.params.id)),
+      submit: async (req, res, input) => {
+        await service.withdrawLateDossier(actor(req), String(req.params.id), input);
+        flash(req, 'success', 'dossiers.withdrawn');
+        res.redirect('/dossiers');
       },
     }),
   );

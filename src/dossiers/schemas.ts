@@ -17,6 +17,23 @@ export const lateDossierForm = z
   .refine((v) => v.dueDate >= v.receivedDate, { path: ['dueDate'], message: 'dossiers.errors.dueBeforeReceived' });
 export type LateDossierInput = z.infer<typeof lateDossierForm>;
 
+export const dossierEditForm = z
+  .object({
+    version: z.string().regex(/^\d{1,16}$/, { message: 'errors.badRequest' }),
+    dossierNumber: requiredText(60),
+    procedureName: requiredText(300),
+    applicantName: requiredText(120),
+    receivedDate: dateInput,
+    dueDate: dateInput,
+    handlingStaffId: optionalObjectId,
+  })
+  .refine((v) => v.dueDate >= v.receivedDate, { path: ['dueDate'], message: 'dossiers.errors.dueBeforeReceived' });
+export type DossierEditInput = z.infer<typeof dossierEditForm>;
+
+/** `withdrawReason`, not `reason`: the dossier page holds the slip form too, whose reason is another field. */
+export const withdrawForm = z.object({ withdrawReason: requiredText(500) });
+export type WithdrawInput = z.infer<typeof withdrawForm>;
+
 export const apologySlipForm = z.object({
   documentNumber: optionalText(60),
   reason: requiredText(1000),

@@ -12,7 +12,7 @@ import { activeStaffUnder, staffMember } from '../staff/index.js';
 import { documentNumber, documentNumberSuffix, isSigningTitleOf, issuingBodyOf, placeNameOf, salutationOf, signingTitles, type ApologyLetterData, type IssuingBody } from '../letters/index.js';
 import { translator } from '../shared/i18n.js';
 import { dossierAuditView, LateDossierModel, type LateDossier, type SlipChannel } from './model.js';
-import type { ApologySlipInput, DossierListQuery, LateDossierInput } from './schemas.js';
+import type { ApologySlipInput, DossierEditInput, DossierListQuery, LateDossierInput, WithdrawInput } from './schemas.js';
 import { recordsChanged } from '../shared/changes.js';
 
 /** Heads, the province and the desk's own staff keep the late-dossier register of their units. */
@@ -88,6 +88,83 @@ export async function recordLateDossier(actor: Actor, input: LateDossierInput): 
   await recordsChanged(unit.path, doc.year);
   await audit.record({ actor, objectType: 'lateDossier', objectId: doc._id, action: 'create', after: dossierAuditView(doc.toObject() as LateDossier), unitPath: unit.path });
   return String(doc._id);
+}
+
+/** The dossier's fields as its edit form shows them, with the version the form must send back. */
+export async function dossierForEdit(actor: Actor, id: string) {
+  const d = await loadDossier(actor, id);
+  return {
+    id: String(d._id),
+    version: versionOf(d),
+    unitName: d.unitName,
+    hasSlip: d.slip != null,
+    values: {
+      dossierNumber: d.dossierNumber,
+      procedureName: d.procedureName,
+      applicantName: d.applicantName,
+      receivedDate: formatDate(d.receivedDate),
+      dueDate: formatDate(d.dueDate),
+      handlingStaffId: d.handlingStaffId ? String(d.handlingStaffId) : '',
+    },
+  };
+}
+
+/** A dossier's version is the moment of its last write: a form sent from an older one is refused, not applied over. */
+const versionOf = (d: Pick<LateDossier, 'updatedAt'>) => String(d.updatedAt?.getTime() ?? 0);
+
+/**
+ * Corrects what was entered for a late dossier (its unit stays: a dossier recorded at the wrong desk is withdrawn and
+ * recorded again). An issued slip stays as issued, so the corrected dates must still fit it.
+ */
+export async function updateLateDossier(actor: Actor, id: string, input: DossierEditInput): Promise<void> {
+  const dossier = await loadDossier(actor, id);
+  const errors: FieldErrors = {};
+  let handlingStaffName = '';
+  if (input.handlingStaffId) {
+    const staff = await staffMember(input.handlingStaffId);
+    if (!staff || !coversUnit(actor, staff.unitPath, ...DOSSIER_ROLES)) errors.handlingStaffId = 'dossiers.errors.staffOutOfScope';
+    else handlingStaffName = staff.fullName;
+  }
+  if (dossier.slip) {
+    if (dossier.slip.newReturnDate <= input.dueDate) errors.dueDate = 'dossiers.errors.dueAfterSlipDate';
+    if (dossier.slip.issuedDate < input.receivedDate) errors.receivedDate = 'dossiers.errors.receivedAfterSlip';
+  }
+  if (Object.keys(errors).length) throw new ValidationFailed(errors);
+  const changes = {
+    dossierNumber: input.dossierNumber,
+    procedureName: input.procedureName,
+    applicantName: input.applicantName,
+    receivedDate: input.receivedDate,
+    dueDate: input.dueDate,
+    handlingStaffId: input.handlingStaffId ? new Types.ObjectId(input.handlingStaffId) : null,
+    handlingStaffName,
+  };
+  const after = await oneWriterPerDocument(LateDossierModel, `${String(dossier.unitId)}:${input.dossierNumber}`, () =>
+    oneWriterPerDocument(LateDossierModel, dossier._id, async () => {
+      const sameNumber = await LateDossierModel.find({ unitId: dossier.unitId, dossierNumber: input.dossierNumber }).select('_id').lean();
+      if (sameNumber.some((d) => !d._id.equals(dossier._id))) throw new ValidationFailed({ dossierNumber: 'dossiers.errors.numberTaken' });
+      const current = await LateDossierModel.findById(dossier._id);
+      if (!current || versionOf(current) !== input.version) throw new ValidationFailed({}, 'dossiers.errors.changedMeanwhile', 409);
+      current.set(changes);
+      return current.save();
+    }),
+  );
+  await recordsChanged(dossier.unitPath, dossier.year, after.year);
+  await audit.record({ actor, objectType: 'lateDossier', objectId: dossier._id, action: 'update', before: dossierAuditView(dossier), after: dossierAuditView(after.toObject() as LateDossier), unitPath: dossier.unitPath });
+}
+
+/**
+ * Takes back a dossier recorded by mistake (not late after all, or entered twice under two numbers): it leaves the
+ * register and the statistics; the audit log keeps what it was and why it went. A dossier whose slip was issued to the
+ * applicant stays (the slip happened); its details can still be corrected.
+ */
+export async function withdrawLateDossier(actor: Actor, id: string, input: WithdrawInput): Promise<void> {
+  const dossier = await loadDossier(actor, id);
+  if (dossier.slip) throw new Conflict('dossiers.errors.withdrawAfterSlip');
+  const result = await oneWriterPerDocument(LateDossierModel, dossier._id, () => LateDossierModel.deleteOne({ _id: dossier._id, slip: null }));
+  if (result.deletedCount === 0) throw new Conflict('dossiers.errors.withdrawAfterSlip');
+  await recordsChanged(dossier.unitPath, dossier.year);
+  await audit.record({ actor, objectType: 'lateDossier', objectId: dossier._id, action: 'withdraw', before: dossierAuditView(dossier), after: { reason: input.withdrawReason }, unitPath: dossier.unitPath });
 }
 
 /** The rules of the slip, beyond the form's own: the new date must come after the missed one. */

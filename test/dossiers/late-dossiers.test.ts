@@ -136,6 +136,78 @@ describe('late dossiers and their apology slips', () => {
     expect((await agent.get(`/dossiers/${onTime}`)).text).to.not.contain('data-slip-late');
   });
 
+  const editFields = async (agent: Agent, id: string, over: Record<string, string> = {}) => {
+    const form = await agent.get(`/dossiers/${id}/edit`);
+    expect(form.status).to.equal(200);
+    const version = /name="version" value="(\d+)"/.exec(form.text)![1]!;
+    const { unitId: _unit, ...fields } = dossierFields();
+    return { version, ...fields, ...over };
+  };
+
+  it('when a dossier is corrected, then the new values are stored, counted in the new due date’s year and audited; a number another dossier of the desk holds is refused with 422', async () => {
+    const agent = await signedIn('staff');
+    const id = await recordDossier(agent);
+    await recordDossier(agent, { dossierNumber: 'H12.34-250301-0008' });
+    const taken = await submitForm(agent, `/dossiers/${id}/edit`, `/dossiers/${id}/edit`, await editFields(agent, id, { dossierNumber: 'H12.34-250301-0008' }));
+    expect(taken.status).to.equal(422);
+    expect(taken.text).to.contain('Hồ sơ có mã này đã được ghi nhận trễ hạn tại đơn vị này');
+
+    const res = await submitForm(agent, `/dossiers/${id}/edit`, `/dossiers/${id}/edit`, await editFields(agent, id, { applicantName: 'Lò Thị Mính', receivedDate: '29/12/2025', dueDate: '02/01/2026' }));
+    expect(res.status, res.text.slice(0, 300)).to.equal(302);
+    const stored = await LateDossierModel.findById(id).lean();
+    expect(stored).to.include({ applicantName: 'Lò Thị Mính', year: 2026, periodKey: '2026-01' });
+    expect(await lateDossiersWithoutSlip(units.communeA._id, 2025)).to.equal(1);
+    expect(await lateDossiersWithoutSlip(units.communeA._id, 2026)).to.equal(1);
+    const entry = await AuditEntryModel.findOne({ objectId: new Types.ObjectId(id), action: 'update' }).lean();
+    expect(entry!.changes).to.deep.include({ field: 'dueDate', before: '06/03/2025', after: '02/01/2026' });
+  });
+
+  it('when two people correct the same dossier from the same version, then the second gets 409 with their values kept and the stored values shown, and the first is not overwritten', async () => {
+    const agent = await signedIn('head');
+    const id = await recordDossier(agent);
+    const first = await editFields(agent, id, { procedureName: 'Đăng ký khai sinh' });
+    const second = await editFields(agent, id, { procedureName: 'Chứng thực bản sao' });
+    expect((await submitForm(agent, `/dossiers/${id}/edit`, `/dossiers/${id}/edit`, first)).status).to.equal(302);
+    const late = await submitForm(agent, `/dossiers/${id}/edit`, `/dossiers/${id}/edit`, second);
+    expect(late.status).to.equal(409);
+    expect(late.text).to.contain('Hồ sơ vừa được người khác sửa');
+    expect(late.text).to.contain('value="Chứng thực bản sao"');
+    expect(late.text).to.match(/data-stored-values[\s\S]*Đăng ký khai sinh/);
+    expect((await LateDossierModel.findById(id).lean())!.procedureName).to.equal('Đăng ký khai sinh');
+  });
+
+  it('when a dossier with a slip is corrected so that its due date falls on or after the slip’s new date, then 422 and nothing changes', async () => {
+    const agent = await signedIn('head');
+    const id = await recordDossier(agent);
+    expect((await submitForm(agent, `/dossiers/${id}`, `/dossiers/${id}/slip`, slipFields())).status).to.equal(302);
+    const res = await submitForm(agent, `/dossiers/${id}/edit`, `/dossiers/${id}/edit`, await editFields(agent, id, { dueDate: '10/03/2025' }));
+    expect(res.status).to.equal(422);
+    expect(res.text).to.contain('Ngày hẹn trả kết quả phải trước ngày hẹn trả mới đã ghi trên phiếu xin lỗi.');
+    expect((await LateDossierModel.findById(id).lean())!.dueDate.toISOString()).to.equal('2025-03-06T00:00:00.000Z');
+  });
+
+  it('when a dossier recorded by mistake is withdrawn with a reason, then it leaves the register and the count, and the audit keeps it with the reason; without a reason 422; with a slip 409', async () => {
+    const agent = await signedIn('staff');
+    const id = await recordDossier(agent);
+    const noReason = await submitForm(agent, `/dossiers/${id}`, `/dossiers/${id}/withdraw`, { withdrawReason: ' ' });
+    expect(noReason.status).to.equal(422);
+    expect(await LateDossierModel.countDocuments()).to.equal(1);
+    const res = await submitForm(agent, `/dossiers/${id}`, `/dossiers/${id}/withdraw`, { withdrawReason: 'Hồ sơ trả đúng hạn, nhập nhầm.' });
+    expect(res.status).to.equal(302);
+    expect(await LateDossierModel.countDocuments()).to.equal(0);
+    expect(await lateDossiersWithoutSlip(units.communeA._id, 2025)).to.equal(0);
+    const entry = await AuditEntryModel.findOne({ objectId: new Types.ObjectId(id), action: 'withdraw' }).lean();
+    expect(JSON.stringify(entry)).to.contain('Hồ sơ trả đúng hạn, nhập nhầm.').and.contain('H12.34-250301-0007');
+
+    const withSlip = await recordDossier(agent);
+    expect((await submitForm(agent, `/dossiers/${withSlip}`, `/dossiers/${withSlip}/slip`, slipFields())).status).to.equal(302);
+    const refused = await submitForm(agent, '/dossiers/new', `/dossiers/${withSlip}/withdraw`, { withdrawReason: 'Nhầm.' });
+    expect(refused.status).to.equal(409);
+    expect(await LateDossierModel.countDocuments()).to.equal(1);
+    const stranger = await signedIn('head', units.communeB);
+    expect((await submitForm(stranger, '/dossiers/new', `/dossiers/${withSlip}/edit`, await editFields(agent, withSlip))).status).to.equal(403);
+  });
+
   it('when a slip was already issued, then a second one is refused with 409 and the first is kept', async () => {
     const agent = await signedIn('head');
     const id = await recordDossier(agent);

@@ -181,6 +181,9 @@ const POLICY: Record<string, ActorName[]> = {
   'GET /dossiers/:id': ['staff', ...MANAGERS_OF_IT],
   'POST /dossiers/:id/slip': ['staff', ...MANAGERS_OF_IT],
   'GET /dossiers/:id/slip': ['staff', ...MANAGERS_OF_IT],
+  'GET /dossiers/:id/edit': ['staff', ...MANAGERS_OF_IT],
+  'POST /dossiers/:id/edit': ['staff', ...MANAGERS_OF_IT],
+  'POST /dossiers/:id/withdraw': ['staff', ...MANAGERS_OF_IT],
   'GET /dossiers/:id/slip.docx': ['staff', ...MANAGERS_OF_IT],
 
   'GET /exports': MANAGERS,
