@@ -14,7 +14,7 @@ import { periodBounds } from '../src/evaluations/periods.js';
 import { EvaluationResultModel, resultRecordOf } from '../src/evaluations/results-store.js';
 import { addWorkingDays } from '../src/holidays/working-days.js';
 import { formatDate, vietnamDay } from '../src/shared/dates.js';
-import { breachKeysOf, IncidentReportModel, ReporterIdentityModel, ReportNoticeModel, type ReportStatus } from '../src/incidents/model.js';
+import { breachKeysOf, IncidentReportModel, receivedMonthOf, ReporterIdentityModel, ReportNoticeModel, type ReportStatus } from '../src/incidents/model.js';
 import { hashOfIssued, newTrackingCode } from '../src/incidents/tracking.js';
 import { caseIndex } from '../src/incidents/counters.js';
 import { derivedRatingFields, RatingModel, type RatingLevel } from '../src/satisfaction/model.js';
@@ -758,6 +758,7 @@ export async function generateProvince(opts: ProvinceOptions): Promise<ProvinceF
       year,
       month: occurredAt.getUTCMonth() + 1,
       periodKey,
+      ...receivedMonthOf(receivedAt),
       handlerUnitId: handler._id,
       handlerUnitPath: handler.path,
       conflictOfInterest: conflict,

@@ -1,3 +1,4 @@
+import { vietnamYear } from '../shared/dates.js';
 import { z } from 'zod';
 import { objectId } from '../shared/validation.js';
 import { WINDOW_KINDS } from './window.js';
@@ -11,7 +12,7 @@ export const reportForm = z
       .number({ message: 'complianceReport.validation.year' })
       .int('complianceReport.validation.year')
       .min(2000, 'complianceReport.validation.year')
-      .refine((y) => y <= new Date().getUTCFullYear() + 1, 'complianceReport.validation.year'),
+      .refine((y) => y <= vietnamYear() + 1, 'complianceReport.validation.year'),
     window: z.enum(WINDOW_KINDS, { message: 'complianceReport.validation.window' }),
     fromMonth: optionalMonth,
     toMonth: optionalMonth,

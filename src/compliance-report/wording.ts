@@ -196,7 +196,7 @@ export function reportsSection(ctx: Context, wf: WindowFigures): ReportBlock[] {
     return out;
   }
   const statuses = Object.keys(STATUS_LABELS).filter((s) => (wf.byStatus[s] ?? 0) > 0).map((s) => `${STATUS_LABELS[s]} ${showCount(ctx, wf.byStatus[s]!)}`);
-  out.push(para(`Trong ${ctx.label} tiếp nhận ${showCount(ctx, wf.reports)} phản ánh (theo tháng xảy ra sự việc); tình trạng hiện nay: ${statuses.join('; ')}.`));
+  out.push(para(`Trong ${ctx.label} tiếp nhận ${showCount(ctx, wf.reports)} phản ánh (tính theo ngày tiếp nhận); tình trạng hiện nay: ${statuses.join('; ')}.`));
   out.push(para(`Số phản ánh được kết luận có cơ sở (toàn bộ hoặc một phần): ${wf.substantiated ? showCount(ctx, wf.substantiated) : NONE}.`));
   const remedies = Object.keys(REMEDY_LABELS).filter((k) => (wf.remedies[k] ?? 0) > 0).map((k) => `${REMEDY_LABELS[k]}: ${showCount(ctx, wf.remedies[k]!)} phản ánh`);
   out.push(para(`Biện pháp khắc phục đã ghi nhận: ${remedies.length ? remedies.join('; ') : NONE}.`));

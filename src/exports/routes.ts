@@ -1,3 +1,4 @@
+import { vietnamYear } from '../shared/dates.js';
 import { Router, type Request, type Response } from 'express';
 import { actor, requireLogin, requireRole } from '../auth/index.js';
 import { flash } from '../shared/flash.js';
@@ -18,7 +19,7 @@ export function exportsRouter(config: Config): Router {
     title: res.locals.t('exports.title'),
     units: await service.exportableUnits(actor(req)),
     jobs: await service.recentJobs(actor(req)),
-    defaultYear: new Date().getUTCFullYear(),
+    defaultYear: vietnamYear(),
   });
 
   // GET /exports — choose a unit and year; the exports asked for lately

@@ -1,3 +1,4 @@
+import { vietnamYear } from '../shared/dates.js';
 import { z } from 'zod';
 import { objectId } from '../shared/validation.js';
 
@@ -7,6 +8,6 @@ export const exportForm = z.object({
     .number({ message: 'exports.validation.year' })
     .int('exports.validation.year')
     .min(2000, 'exports.validation.year')
-    .refine((y) => y <= new Date().getUTCFullYear() + 1, 'exports.validation.year'),
+    .refine((y) => y <= vietnamYear() + 1, 'exports.validation.year'),
 });
 export type ExportInput = z.infer<typeof exportForm>;

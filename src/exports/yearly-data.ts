@@ -2,7 +2,7 @@ import { isAliveDuringYear } from '../units/index.js';
 import type { Types } from 'mongoose';
 import { criteriaOfYear, type YearCriterion } from '../conduct-code/index.js';
 import { CLASSIFICATION_LEVELS, classificationsOfYearUnder, LEVEL_SCORE, periodKeysOfYear, resultsOfYearUnder, scoresOf } from '../evaluations/index.js';
-import { casesOfYearUnder } from '../incidents/index.js';
+import { casesOfYearUnder, casesReceivedUnder } from '../incidents/index.js';
 import { ratingsOfYear } from '../satisfaction/index.js';
 import { staffUnder } from '../staff/index.js';
 import { COMMUNE_KINDS, unitById, unitsUnder, type UnitInfo as Unit, type UnitKind } from '../units/index.js';
@@ -293,18 +293,20 @@ export async function collectYear(root: Unit, year: number, opts: CollectOptions
   progress('read', 4, phases);
 
   const viewer = opts.viewerUserId ? String(opts.viewerUserId) : null;
-  read += await each(
-    casesOfYearUnder(root._id, year, { rows: opts.incidentRows ?? false }),
-    (r) => {
-      const i = r.substantiated && r.staffId ? staffIndex.get(String(r.staffId)) : undefined;
-      if (i !== undefined) {
-        data.flags[i]! |= SUBSTANTIATED;
-        for (const code of r.confirmedCriterionCodes ?? []) {
-          const k = criterionIndex.get(code);
-          if (k !== undefined) data.incidents[i * C + k]!++;
-        }
-      }
-      if (opts.incidentRows && !(viewer && (r.excludedUserIds ?? []).some((u) => String(u) === viewer))) {
+  // Conduct by the incident's year (whose conduct was found wanting); the list of reports by the year received, as
+  // the statistics count them.
+  read += await each(casesOfYearUnder(root._id, year), (r) => {
+    const i = r.substantiated && r.staffId ? staffIndex.get(String(r.staffId)) : undefined;
+    if (i === undefined) return;
+    data.flags[i]! |= SUBSTANTIATED;
+    for (const code of r.confirmedCriterionCodes ?? []) {
+      const k = criterionIndex.get(code);
+      if (k !== undefined) data.incidents[i * C + k]!++;
+    }
+  });
+  if (opts.incidentRows) {
+    read += await each(casesReceivedUnder(root._id, year), (r) => {
+      if (!(viewer && (r.excludedUserIds ?? []).some((u) => String(u) === viewer))) {
         data.incidentRows.push({
           caseNumber: r.caseNumber!,
           occurredAt: r.occurredAt!,
@@ -318,9 +320,9 @@ export async function collectYear(root: Unit, year: number, opts: CollectOptions
           letterSentAt: r.letterSentAt ?? null,
         });
       }
-    },
-  );
-  data.incidentRows.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.caseNumber.localeCompare(b.caseNumber));
+    });
+  }
+  data.incidentRows.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || a.caseNumber.localeCompare(b.caseNumber));
   progress('read', 5, phases);
 
   if (opts.desks) {

@@ -1,3 +1,4 @@
+import { vietnamYear } from '../shared/dates.js';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { actor, requireLogin, requireRole } from '../auth/index.js';
 import { flash } from '../shared/flash.js';
@@ -11,7 +12,7 @@ import { VIETNAM_HOLIDAY_YEARS } from './vietnam.js';
 
 function yearOf(req: Request): number {
   const y = Number.parseInt(String(req.query.year ?? ''), 10);
-  return Number.isInteger(y) && y >= 2000 && y <= 2100 ? y : new Date().getUTCFullYear();
+  return Number.isInteger(y) && y >= 2000 && y <= 2100 ? y : vietnamYear();
 }
 
 const kindOptions = (t: (k: string) => string) => HOLIDAY_KINDS.map((k) => ({ value: k, label: t(`holidays.kinds.${k}`) }));

@@ -5,7 +5,9 @@ import { readRevision, replaceRevision } from '../shared/kept-in-memory.js';
 import { rememberedAcrossRequests } from '../shared/process-caches.js';
 import { SerialQueue } from '../shared/serial.js';
 import { vietnamDay } from '../shared/dates.js';
-import { caseWrites, FINAL_STATUSES, IncidentReportModel, type IncidentReport, type ReportStatus } from './model.js';
+import { caseWrites, FINAL_STATUSES, IncidentReportModel, receivedMonthOf, type IncidentReport, type ReportStatus } from './model.js';
+import { once } from '../shared/once.js';
+import { recordsChanged } from '../shared/changes.js';
 
 /**
  * What the reports pages count, kept at write time so that no page reads the history to show a total:
@@ -287,6 +289,26 @@ export async function rebuildBreaches(window: WarningWindow, now = new Date()): 
   for (let i = 0; i < list.length; i += 1000) await ReportBreachModel.insertMany(list.slice(i, i + 1000));
   await ReportBreachModel.updateOne({ _id: BREACHES_BUILT }, { $set: { scope: '', key: `${window.threshold}/${window.days}`, hits: [], hot: false } }, { upsert: true });
   await breachesChanged();
+}
+
+/** Reports written before the month received was stored get it (once per database). */
+export function storeReceivedMonths(): Promise<number | 'done before'> {
+  return once('incidentReports.receivedMonth', async () => {
+    const missing = await IncidentReportModel.find({ receivedYear: null }).select('receivedAt unitPath').lean();
+    const touched = new Map<string, { unitPath: Types.ObjectId[]; years: Set<number> }>();
+    for (let i = 0; i < missing.length; i += 500) {
+      const ops = missing.slice(i, i + 500).map((r) => ({ updateOne: { filter: { _id: r._id }, update: { $set: receivedMonthOf(r.receivedAt) } } }));
+      await IncidentReportModel.bulkWrite(ops, { ordered: false });
+    }
+    for (const r of missing) {
+      const key = String(r.unitPath);
+      if (!touched.has(key)) touched.set(key, { unitPath: r.unitPath, years: new Set() });
+      touched.get(key)!.years.add(receivedMonthOf(r.receivedAt).receivedYear);
+    }
+    // Figures a page computed meanwhile, without these reports, are recomputed.
+    for (const { unitPath, years } of touched.values()) await recordsChanged(unitPath, ...years);
+    return missing.length;
+  });
 }
 
 /** Start-up work (idempotent): numbers the inbox and builds the counters of a database written before they existed. */

@@ -12,7 +12,7 @@ import { unitsSnapshot } from '../units/index.js';
 import { updateCase } from './case-writes.js';
 import { countCase } from './counters.js';
 import { leadersOf } from './deadlines.js';
-import { FINAL_STATUSES, FINDINGS, ReportNoticeModel, type IncidentReport, type ReportStatus } from './model.js';
+import { FINAL_STATUSES, FINDINGS, ReportNoticeModel, statisticsYearsOf, type IncidentReport, type ReportStatus } from './model.js';
 import { AUDIT_TYPE, caseFor, isSubject, loadCase } from './service.js';
 import type { ReportSettings } from './settings.js';
 
@@ -53,7 +53,7 @@ async function save(report: IncidentReport, version: number | undefined, update:
   if (version != null && version !== report.version) throw new Conflict();
   const written = await updateCase({ _id: report._id, version: report.version }, { ...update, $inc: { ...((update.$inc as Record<string, number>) ?? {}), version: 1 } });
   if (written.matchedCount === 0) throw new Conflict();
-  await recordsChanged(report.unitPath, report.year);
+  await recordsChanged(report.unitPath, ...statisticsYearsOf(report));
 }
 
 function assertNotFuture(day: Date, now: Date, field: string): void {

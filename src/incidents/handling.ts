@@ -5,7 +5,7 @@ import { workingDaysFrom } from '../holidays/index.js';
 import { vietnamDay } from '../shared/dates.js';
 import { Conflict, Forbidden, ValidationFailed } from '../shared/errors.js';
 import { evaluationFor } from '../evaluations/index.js';
-import { FINAL_STATUSES, FINDINGS, breachKeysOf, ReportNoticeModel, type IncidentReport, type RemedyKind, type ReportStatus } from './model.js';
+import { FINAL_STATUSES, FINDINGS, breachKeysOf, ReportNoticeModel, statisticsYearsOf, type IncidentReport, type RemedyKind, type ReportStatus } from './model.js';
 import { AUDIT_TYPE, caseFor, isSubject, loadCase } from './service.js';
 import type { ReportSettings } from './settings.js';
 import { recordsChanged } from '../shared/changes.js';
@@ -44,7 +44,7 @@ async function saveCase(report: IncidentReport, expectedVersion: number | undefi
   const inc = { ...((update.$inc as Record<string, number>) ?? {}), version: 1 };
   const result = await updateCase({ _id: report._id, version }, { ...update, $inc: inc });
   if (result.matchedCount === 0) throw new Conflict();
-  await recordsChanged(report.unitPath, report.year);
+  await recordsChanged(report.unitPath, ...statisticsYearsOf(report));
 }
 
 export interface TransitionInput {

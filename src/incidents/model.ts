@@ -1,5 +1,6 @@
 import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
 import { watchWrites } from '../shared/kept-in-memory.js';
+import { vietnamMonth } from '../shared/dates.js';
 
 export const REPORT_SOURCES = ['CITIZEN', 'PEER'] as const;
 /** PHAN_ANH: feedback, may be anonymous. TO_CAO: a formal denunciation, always named, identity kept secret. */
@@ -141,6 +142,13 @@ const incidentReportSchema = new Schema(
     year: { type: Number, required: true },
     month: { type: Number, required: true },
     periodKey: { type: String, required: true },
+    /**
+     * The month the report was received in (Việt Nam time): reports are counted in the statistics by when they came
+     * in, as a report of received petitions counts them; `year`/`month` (the incident's) place the conduct in time.
+     * Derived on validation; set on older records at start-up (startup.ts).
+     */
+    receivedYear: { type: Number },
+    receivedMonth: { type: Number },
 
     status: { type: String, enum: REPORT_STATUSES, required: true, default: 'RECEIVED' },
     history: { type: [transitionSchema], default: [] },
@@ -235,12 +243,17 @@ const incidentReportSchema = new Schema(
   },
   { timestamps: true },
 );
+incidentReportSchema.pre('validate', function () {
+  if (this.receivedAt) Object.assign(this, receivedMonthOf(this.receivedAt));
+});
 incidentReportSchema.index({ trackingHash: 1 }, { unique: true });
 incidentReportSchema.index({ caseNumber: 1 }, { unique: true });
 incidentReportSchema.index({ handlerUnitPath: 1, status: 1, receivedAt: -1 });
 incidentReportSchema.index({ unitPath: 1, year: 1 });
 // The statistics read model reads the reports of a unit that is under no commune by its own id.
 incidentReportSchema.index({ unitId: 1, year: 1 });
+incidentReportSchema.index({ unitPath: 1, receivedYear: 1 });
+incidentReportSchema.index({ unitId: 1, receivedYear: 1 });
 incidentReportSchema.index({ staffId: 1, occurredAt: 1 });
 // A roster's incidents: a unit's substantiated reports of one month.
 incidentReportSchema.index({ unitPath: 1, periodKey: 1, substantiated: 1 });
@@ -249,6 +262,17 @@ incidentReportSchema.index({ seqKeys: 1 });
 incidentReportSchema.index({ seqPending: 1 });
 // The cases about a person, to keep them out of their own inbox and warnings.
 incidentReportSchema.index({ excludedUserIds: 1 });
+
+export function receivedMonthOf(receivedAt: Date): { receivedYear: number; receivedMonth: number } {
+  const { year, month } = vietnamMonth(receivedAt);
+  return { receivedYear: year, receivedMonth: month };
+}
+
+/** The statistics years a change to a report touches: the incident's (conduct) and the receipt's (report counts). */
+export function statisticsYearsOf(report: { year: number; receivedYear?: number | null; receivedAt?: Date | null }): number[] {
+  const received = report.receivedYear ?? (report.receivedAt ? receivedMonthOf(report.receivedAt).receivedYear : report.year);
+  return [report.year, received];
+}
 
 export function breachKeysOf(staffId: Types.ObjectId | null | undefined, deskId: Types.ObjectId | null | undefined, codes: readonly string[]): string[] {
   return codes.flatMap((code) => [...(staffId ? [`S:${String(staffId)}:${code}`] : []), ...(deskId ? [`D:${String(deskId)}:${code}`] : [])]);

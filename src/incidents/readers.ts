@@ -18,18 +18,25 @@ export const casesAbout = (staffId: Types.ObjectId) => listOf(`about:${String(st
 
 /** What the statistics and the yearly workbooks read of cases. */
 
-export function casesCountedBy(of: RecordsOf, year: number) {
-  return IncidentReportModel.find({ ...recordsFilter(of), year }).select('month status criterionCodes confirmedCriterionCodes substantiated staffId feedback.answer remedies.kind').lean();
+/** The reports received in a year (by the Việt Nam day they came in): what report counts count. */
+export function casesReceivedBy(of: RecordsOf, year: number) {
+  return IncidentReportModel.find({ ...recordsFilter(of), receivedYear: year }).select('receivedMonth status criterionCodes confirmedCriterionCodes substantiated feedback.answer remedies.kind').lean();
 }
 
-/** The year's cases under a unit; with `rows`, what the workbook's list of cases shows. */
-export function casesOfYearUnder(rootId: Types.ObjectId, year: number, opts: { rows: boolean }) {
-  return IncidentReportModel.find({ year, unitPath: rootId })
-    .select(
-      opts.rows
-        ? 'staffId substantiated confirmedCriterionCodes caseNumber occurredAt receivedAt staffName unitName criterionCodes status remedies.kind letterSentAt excludedUserIds'
-        : 'staffId substantiated confirmedCriterionCodes',
-    )
+/** The cases about conduct in a year (by the incident's day): whose conduct was found wanting. */
+export function conductCasesOf(of: RecordsOf, year: number) {
+  return IncidentReportModel.find({ ...recordsFilter(of), year }).select('staffId substantiated').lean();
+}
+
+/** The cases about conduct in a year under a unit (by the incident's day), for the workbook's per-person figures. */
+export function casesOfYearUnder(rootId: Types.ObjectId, year: number) {
+  return IncidentReportModel.find({ year, unitPath: rootId }).select('staffId substantiated confirmedCriterionCodes').lean().cursor({ batchSize: 500 });
+}
+
+/** The reports received in a year under a unit, as the workbook's list of cases shows them. */
+export function casesReceivedUnder(rootId: Types.ObjectId, year: number) {
+  return IncidentReportModel.find({ receivedYear: year, unitPath: rootId })
+    .select('caseNumber occurredAt receivedAt staffName unitName criterionCodes confirmedCriterionCodes status remedies.kind letterSentAt excludedUserIds')
     .lean()
     .cursor({ batchSize: 500 });
 }

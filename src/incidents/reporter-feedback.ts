@@ -9,7 +9,7 @@ import { updateCase } from './case-writes.js';
 import { countCase } from './counters.js';
 import { leadersOf } from './deadlines.js';
 import { stageDays } from './handling.js';
-import { ReportNoticeModel, type FeedbackLevel, type IncidentReport, type ReportStatus } from './model.js';
+import { ReportNoticeModel, statisticsYearsOf, type FeedbackLevel, type IncidentReport, type ReportStatus } from './model.js';
 import { answerToSettlement, isSettled, reporterCase, settledAt, type ReporterAccess } from './reporter-case.js';
 import { AUDIT_TYPE } from './service.js';
 import type { ReportSettings } from './settings.js';
@@ -42,7 +42,7 @@ async function answerOnce(access: ReporterAccess, settings: ReportSettings, now:
 /** "Bạn có hài lòng với kết quả xử lý?": the level and an optional comment. */
 export async function answerQuestionnaire(access: ReporterAccess, input: { level: FeedbackLevel; comment?: string }, settings: ReportSettings, now = new Date()): Promise<void> {
   const report = await answerOnce(access, settings, now, async (r) => ({ $push: { feedback: { at: now, closedAt: settledAt(r), answer: input.level, comment: input.comment ?? '' } } }));
-  await recordsChanged(report.unitPath, report.year);
+  await recordsChanged(report.unitPath, ...statisticsYearsOf(report));
   // Never the reporter, nor their words (a comment may name them): Luật Tố cáo Art. 9.
   await audit.record({ actor: null, objectType: AUDIT_TYPE, objectId: report._id, action: 'reporterFeedback', after: { answer: input.level }, unitPath: report.handlerUnitPath });
 }
@@ -62,7 +62,7 @@ export async function reopenByReporter(access: ReporterAccess, reason: string, s
     };
   });
   await countCase(report, { ...report, status: REOPENED_TO });
-  await recordsChanged(report.unitPath, report.year);
+  await recordsChanged(report.unitPath, ...statisticsYearsOf(report));
   await tellHandlers(report, now, dueAt);
   await audit.record({
     actor: null,

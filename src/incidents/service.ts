@@ -16,7 +16,7 @@ import { COMMUNE_KINDS, type UnitKind } from '../units/index.js';
 import { unitsSnapshot, type UnitInfo, isAliveAt, isDesk } from '../units/index.js';
 import { caseIndex, countCase } from './counters.js';
 import { evaluationFor } from '../evaluations/index.js';
-import { FINAL_STATUSES, IncidentReportModel, ReporterIdentityModel, type IncidentReport, type ReportKind, type ReportStatus } from './model.js';
+import { FINAL_STATUSES, IncidentReportModel, ReporterIdentityModel, statisticsYearsOf, type IncidentReport, type ReportKind, type ReportStatus } from './model.js';
 import { handlerFor } from './routing.js';
 import type { ReportSettings } from './settings.js';
 import { hashOfIssued, hashOfTyped, newTrackingCode } from './tracking.js';
@@ -179,7 +179,7 @@ export async function fileReport(input: ReportInput, reporter: Reporter, setting
       const doc = await caseIndex.append(stored, () => IncidentReportModel.create(stored));
       const report = doc.toObject() as IncidentReport;
       await countCase(null, report);
-      await recordsChanged(report.unitPath, report.year);
+      await recordsChanged(report.unitPath, ...statisticsYearsOf(report));
       if (!anonymous) await storeIdentity(report._id, reporter);
       await audit.record({
         // Never the reporter: their identity is seen only through the audited identity view (Luật Tố cáo Art. 9).

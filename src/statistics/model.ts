@@ -100,17 +100,17 @@ export interface UnitYearFigures {
    * a breach; which version of the code listed the criterion does not.
    */
   fullyCompliant: number;
-  /** Reports per month (1–12) of the incident and status, and per alleged criterion. */
+  /** Reports received in the year per month received (1–12, Việt Nam time) and status, and per alleged criterion. */
   reports: Record<string, Record<string, number>>;
   reportsByCriterion: Record<string, number>;
-  /** Per month (1–12) of the incident: reports found substantiated (fully or partly), and reports with each recorded remedy kind. Shape ≥ 5. */
+  /** Of the reports received in the year, per month received: those found substantiated (fully or partly), and those with each recorded remedy kind. Shape ≥ 5; by month received from shape 7. */
   substantiatedByMonth?: Record<string, number>;
   remediesByMonth?: Record<string, Record<string, number>>;
   /** Substantiated reports per confirmed criterion (a report confirmed on two criteria counts once for each). */
   substantiatedByCriterion: Record<string, number>;
   /**
-   * Reporters' answers to "Bạn có hài lòng với kết quả xử lý?" on the unit's reports of the year (by the incident's
-   * year, as `reports`): one per settlement, so a case reopened ("chưa được giải quyết") and settled again counts its
+   * Reporters' answers to "Bạn có hài lòng với kết quả xử lý?" on the unit's reports of the year (by the year
+   * received, as `reports`): one per settlement, so a case reopened ("chưa được giải quyết") and settled again counts its
    * reopening and then its rating.
    */
   handlingFeedback: HandlingFeedback;

@@ -1,7 +1,7 @@
 import type { Types } from 'mongoose';
 import { classificationsCountedBy, LEVEL_SCORE, resultsCountedBy, scoresOf } from '../evaluations/index.js';
 import { lateDossiersOfYear } from '../dossiers/index.js';
-import { casesCountedBy } from '../incidents/index.js';
+import { casesReceivedBy, conductCasesOf } from '../incidents/index.js';
 import { ratingsOfYear } from '../satisfaction/index.js';
 import { staffCountedBy, staffMember } from '../staff/index.js';
 import { COMMUNE_KINDS, type UnitKind } from '../units/index.js';
@@ -33,11 +33,12 @@ const LOOKUP_CONCURRENCY = 8;
 
 export async function computeOwnFigures(unit: ReportingUnit, year: number): Promise<UnitYearFigures> {
   const owned = ownedBy(unit);
-  const [staff, results, reports, ratings, classes, dossiers] = await Promise.all([
+  const [staff, results, reports, conduct, ratings, classes, dossiers] = await Promise.all([
     // Active or not: people who left still count for a year in which the unit evaluated them.
     staffCountedBy(owned),
     resultsCountedBy(unit._id, year),
-    casesCountedBy(owned, year),
+    casesReceivedBy(owned, year),
+    conductCasesOf(owned, year),
     ratingsOfYear(owned, year),
     classificationsCountedBy(unit._id, year),
     lateDossiersOfYear(owned, year),
@@ -130,17 +131,18 @@ export async function computeOwnFigures(unit: ReportingUnit, year: number): Prom
     bump(g.generalEducation!, c.generalEducation ?? 'unknown');
   }
 
-  const withIncidents = new Set<string>();
   for (const r of reports) {
-    bump((figures.reports[r.month] ??= {}), r.status);
+    const month = r.receivedMonth ?? 0;
+    bump((figures.reports[month] ??= {}), r.status);
     for (const code of r.criterionCodes ?? []) bump(figures.reportsByCriterion, code);
     for (const f of r.feedback ?? []) figures.handlingFeedback[FEEDBACK_FIGURE[f.answer]]++;
-    for (const kind of new Set((r.remedies ?? []).map((x) => x.kind))) bump((figures.remediesByMonth![r.month] ??= {}), kind);
-    if (r.substantiated) bump(figures.substantiatedByMonth!, r.month);
+    for (const kind of new Set((r.remedies ?? []).map((x) => x.kind))) bump((figures.remediesByMonth![month] ??= {}), kind);
     if (!r.substantiated) continue;
+    bump(figures.substantiatedByMonth!, month);
     for (const code of r.confirmedCriterionCodes ?? []) bump(figures.substantiatedByCriterion, code);
-    if (r.staffId) withIncidents.add(String(r.staffId));
   }
+  // Compliance is about conduct in the year: a report received in January about December counts for December's year.
+  const withIncidents = new Set(conduct.filter((r) => r.substantiated && r.staffId).map((r) => String(r.staffId)));
   figures.evaluatedStaff = breachesByStaff.size;
   for (const [id, breaches] of breachesByStaff) if (breaches === 0 && !withIncidents.has(id)) figures.fullyCompliant++;
 

@@ -106,7 +106,7 @@ export async function classify(w: ExportWorld, staff: Staff, level: Classificati
 let caseCounter = 0;
 export async function report(
   w: ExportWorld,
-  input: { commune?: Unit; staff?: Staff | null; criteria: string[]; confirmed?: string[]; status?: ReportStatus; month?: number; day?: number; letterSentAt?: Date; excludedUserIds?: Types.ObjectId[]; remedies?: ('APOLOGY' | 'REMINDER_TRAINING')[] },
+  input: { commune?: Unit; staff?: Staff | null; criteria: string[]; confirmed?: string[]; status?: ReportStatus; month?: number; day?: number; letterSentAt?: Date; excludedUserIds?: Types.ObjectId[]; remedies?: ('APOLOGY' | 'REMINDER_TRAINING')[]; receivedAt?: Date },
 ) {
   const commune = input.commune ?? w.communeA;
   const month = input.month ?? 3;
@@ -130,7 +130,7 @@ export async function report(
     confirmedCriterionCodes: input.confirmed ?? [],
     occurredAt: at,
     description: 'Thái độ không đúng mực',
-    receivedAt: at,
+    receivedAt: input.receivedAt ?? at,
     year: w.year,
     month,
     periodKey: `${w.year}-${String(month).padStart(2, '0')}`,

@@ -150,6 +150,21 @@ describe('statistics read model: the definitions the dashboard and the workbooks
     expect(a.unclassified).to.equal(1);
   });
 
+  it('when a report about December is received in January (Việt Nam time), then it counts among the next year’s reports and the person’s December conduct among this year’s', async () => {
+    const an = await person('Nguyễn Văn An', w.communeA);
+    await evaluate(w, an, 12);
+    // 31/12 18:00 UTC is 1 January 01:00 in Việt Nam.
+    await report(w, { staff: an, criteria: ['X1'], confirmed: ['X1'], status: 'SUBSTANTIATED', month: 12, day: 28, receivedAt: new Date(Date.UTC(year, 11, 31, 18)) });
+    const thisYear = await figuresOf(w.communeA.name);
+    expect(thisYear.reports[12]).to.equal(undefined);
+    expect(thisYear.substantiatedByMonth).to.not.have.property('12');
+    expect(thisYear.fullyCompliant).to.equal(0, 'An’s December conduct was found wanting');
+    const nextYear = (await statistics.figuresUnder(w.province, year + 1)).find((u) => u.unitName === w.communeA.name)!.figures;
+    expect(nextYear.reports[1]).to.deep.equal({ SUBSTANTIATED: 1 });
+    expect(nextYear.substantiatedByMonth).to.deep.equal({ 1: 1 });
+    expect(nextYear.reportsByCriterion).to.deep.equal({ X1: 1 });
+  });
+
   it('when stored figures are of an older shape, then they are recomputed on the next read', async () => {
     await evaluate(w, await person('Nguyễn Văn An', w.communeA), 1);
     await statistics.figuresUnder(w.province, year);
