@@ -2,6 +2,7 @@ import { catalogue } from '../shared/i18n.js';
 export const disciplineMessages = catalogue({
   vi: {
     discipline: {
+      link: 'Quyết định kỷ luật',
       title: 'Quyết định kỷ luật: {{name}}',
       intro: 'Các quyết định kỷ luật của người này, ghi theo bản giấy. Xếp loại chất lượng cuối năm đọc các quyết định có hiệu lực trong năm và áp dụng quy định của năm đó.',
       editTitle: 'Sửa quyết định kỷ luật: {{name}}',
@@ -45,6 +46,7 @@ export const disciplineMessages = catalogue({
   },
   en: {
     discipline: {
+      link: 'Discipline decisions',
       title: 'Discipline decisions: {{name}}',
       intro: 'This person’s discipline decisions, copied from the paper. The yearly classification reads the decisions in force during the year and applies that year’s rules.',
       editTitle: 'Edit discipline decision: {{name}}',
