@@ -161,4 +161,40 @@ describe('discipline decisions and the yearly classification', function () {
     expect(entries.map((e) => e.action)).to.deep.equal(['create', 'update', 'delete']);
     expect(entries[1]!.changes.filter((c) => c.field === 'form').map((c) => [c.before, c.after])).to.deep.equal([['WARNING', 'REPRIMAND']]);
   });
+
+  it('when the discipline pages and a classification with a decision are opened in Vietnamese and in English, then they render with no untranslated key', async () => {
+    const head = await agentOf(w.headA.username);
+    const lan = String(w.lan._id);
+    expect((await record(head, lan, WARNING_2026)).status).to.equal(302);
+    expect((await record(head, lan, { ...WARNING_2026, decisionNumber: '9/QĐ-UBND', dutyRelated: '' })).status).to.equal(302);
+    const d = (await DisciplineDecisionModel.findOne({ decisionNumber: '125/QĐ-UBND' }).lean())!;
+    for (const lang of ['vi', 'en']) {
+      await head.get(`/lang/${lang}?back=/`);
+      for (const path of [`/discipline/staff/${lan}`, `/discipline/${String(d._id)}/edit`, `/evaluations/classifications/${lan}/2026`, `/staff/${lan}`]) {
+        const res = await head.get(path);
+        expect(res.status, `${lang} ${path}`).to.equal(200);
+        expect(res.text, `${lang} ${path}`).to.not.match(/(discipline|evaluations)\.[a-zA-Z]+\.?[a-zA-Z]*/);
+      }
+    }
+    const english = await head.get(`/evaluations/classifications/${lan}/2026`);
+    expect(english.text).to.contain('Disciplined (warning) by decision no. 125/QĐ-UBND of 10/03/2026');
+    expect(english.text).to.contain('is for a violation not related to public duties');
+  });
+
+  it('when a classification was decided with the old "disciplined" tick and no decision is recorded, then the page says so and asks for the decision, without capping the suggestion', async () => {
+    const head = await agentOf(w.headA.username);
+    await ClassificationModel.collection.insertOne({
+      staffId: w.binh._id, staffName: w.binh.fullName, sortKey: w.binh.sortKey, unitId: w.communeA._id, unitPath: w.binh.unitPath, reportingUnitId: w.communeA._id,
+      year: 2025, ruleSetId: '2020-2025', disciplined: true, generalPoints: null, taskPoints: null, suggestedLevel: 'NOT_COMPLETED', suggestionBecause: ['disciplined'],
+      level: 'NOT_COMPLETED', differenceReason: '', decidedBy: w.headA._id, decidedByName: 'Lò Văn Phích', decidedAt: new Date(Date.UTC(2025, 11, 10)), visibleToStaff: true, version: 0,
+    });
+    const page = await head.get(`/evaluations/classifications/${String(w.binh._id)}/2025`);
+    expect(page.status).to.equal(200);
+    expect(page.text).to.contain('thủ trưởng đã đánh dấu &#34;bị kỷ luật trong năm&#34; nhưng chưa có quyết định kỷ luật nào được ghi cho năm này');
+    expect(page.text).to.contain('Mức gợi ý: Hoàn thành nhiệm vụ');
+    expect((await record(head, String(w.binh._id), { ...WARNING_2026, decisionDate: '02/05/2025', effectiveDate: '02/05/2025', violationYear: '2025' })).status).to.equal(302);
+    const after = await head.get(`/evaluations/classifications/${String(w.binh._id)}/2025`);
+    expect(after.text).not.to.contain('nhưng chưa có quyết định kỷ luật nào được ghi');
+    expect(after.text).to.contain('Mức gợi ý: Không hoàn thành nhiệm vụ');
+  });
 });
