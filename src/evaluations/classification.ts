@@ -176,8 +176,8 @@ export async function decideClassification(actor: Actor, staffId: string, year: 
   // The decrees leave no judgement here: a level above what the year's discipline allows is refused, with the reason.
   if (suggestion.disciplineCap && levelRank(input.level) > levelRank(suggestion.disciplineCap)) errors.level = 'evaluations.classification.aboveDisciplineCap';
   else if (input.level === 'OUTSTANDING' && !withinOutstandingCap(ruleSet, counts)) errors.level = 'evaluations.classification.capReached';
-  // A refused level needs no reason for differing: the reason would not make it acceptable.
-  if (!errors.level && suggestion.level && input.level !== suggestion.level && !input.differenceReason) errors.differenceReason = 'evaluations.validation.differenceReasonRequired';
+  // A level refused for discipline needs no reason for differing: no reason would make it acceptable.
+  if (errors.level !== 'evaluations.classification.aboveDisciplineCap' && suggestion.level && input.level !== suggestion.level && !input.differenceReason) errors.differenceReason = 'evaluations.validation.differenceReasonRequired';
   if (Object.keys(errors).length) throw new ValidationFailed(errors);
 
   const fields = {

@@ -73,6 +73,10 @@ describe('discipline decisions and the yearly classification', function () {
     const shown = await head.get(page2024);
     expect(shown.text).to.contain('Bị kỷ luật khiển trách theo Quyết định số 40/QĐ-UBND ngày 02/05/2024');
     expect(shown.text).to.contain('theo điểm c khoản 1 Điều 11 Nghị định 90/2020/NĐ-CP (sửa đổi bởi Nghị định 48/2023/NĐ-CP)');
+    const above = await submitForm(head, page2024, page2024, { version: '0', level: 'COMPLETED', differenceReason: '' });
+    expect(above.status).to.equal(422);
+    expect(above.text).to.contain('Người này bị kỷ luật trong năm: không được xếp cao hơn mức nêu trong lý do ở trên.');
+    expect(above.text, 'no reason is asked for a level no reason can allow').not.to.contain('Vui lòng nêu lý do khi quyết định khác với mức gợi ý.');
     expect((await submitForm(head, page2024, page2024, { version: '0', level: 'COMPLETED', differenceReason: 'Đã khắc phục' })).status).to.equal(422);
     expect((await submitForm(head, page2024, page2024, { version: '0', level: 'NOT_COMPLETED', differenceReason: '' })).status).to.equal(302);
 
