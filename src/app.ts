@@ -32,6 +32,7 @@ import { citizenReportsRouter } from './incidents/citizen-routes.js';
 import { kioskRouter, satisfactionRouter } from './satisfaction/routes.js';
 import { dossiersRouter } from './dossiers/routes.js';
 import { holidaysRouter } from './holidays/routes.js';
+import { disciplineRouter } from './discipline/routes.js';
 import { calendarGapLocals } from './holidays/index.js';
 import { exportsRouter } from './exports/routes.js';
 import { complianceReportRouter } from './compliance-report/routes.js';
@@ -126,6 +127,7 @@ export function createApp(config: Config, deps: { logger?: Logger; healthConnect
   app.use('/satisfaction', satisfactionRouter(config));
   app.use('/dossiers', dossiersRouter());
   app.use('/holidays', holidaysRouter());
+  app.use('/discipline', disciplineRouter());
   app.use(citizenPages(config));
 
   app.use(notFoundHandler);

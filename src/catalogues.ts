@@ -3,6 +3,7 @@ import { authMessages } from './auth/messages.js';
 import { codeMessages } from './conduct-code/messages.js';
 import { complianceReportMessages } from './compliance-report/messages.js';
 import { dashboardMessages } from './dashboard/messages.js';
+import { disciplineMessages } from './discipline/messages.js';
 import { dossierMessages } from './dossiers/messages.js';
 import { evaluationMessages } from './evaluations/messages.js';
 import { exportMessages } from './exports/messages.js';
@@ -16,5 +17,5 @@ import { registerCatalogues } from './shared/i18n.js';
 
 /** Every feature's messages: registered by the app at start, and by any tool that renders texts without it. */
 export function registerMessages(): void {
-  registerCatalogues([auditMessages, authMessages, codeMessages, complianceReportMessages, dashboardMessages, dossierMessages, evaluationMessages, exportMessages, holidayMessages, reportMessages, satisfactionMessages, staffMessages, unitMessages, userMessages]);
+  registerCatalogues([auditMessages, authMessages, codeMessages, complianceReportMessages, dashboardMessages, disciplineMessages, dossierMessages, evaluationMessages, exportMessages, holidayMessages, reportMessages, satisfactionMessages, staffMessages, unitMessages, userMessages]);
 }

@@ -24,7 +24,7 @@ export const auditMessages = catalogue({
       objectTypes: {
         codeVersion: 'Phiên bản bộ quy tắc', unit: 'Đơn vị', staff: 'Cán bộ, công chức', user: 'Tài khoản', unitChange: 'Sắp xếp đơn vị',
         report: 'Phản ánh, tố cáo', evaluation: 'Phiếu đánh giá', period: 'Kỳ đánh giá', classification: 'Xếp loại năm', lateDossier: 'Hồ sơ trễ hạn',
-        holiday: 'Lịch nghỉ lễ, Tết', deskSettings: 'Cài đặt bộ phận một cửa',
+        holiday: 'Lịch nghỉ lễ, Tết', deskSettings: 'Cài đặt bộ phận một cửa', disciplineDecision: 'Quyết định kỷ luật',
       },
       actions: {
         publish: 'Công bố', create: 'Tạo mới', update: 'Cập nhật', delete: 'Xóa', rename: 'Đổi tên', move: 'Chuyển đơn vị cấp trên', merge: 'Sáp nhập', split: 'Chia tách', close: 'Đóng, giải thể', transfer: 'Điều chuyển', deactivate: 'Ngừng hoạt động', reactivate: 'Hoạt động trở lại',
@@ -49,6 +49,7 @@ export const auditMessages = catalogue({
         channel: { PAPER: 'Giấy', EMAIL: 'Thư điện tử', SMS: 'Tin nhắn' },
         remedy: { APOLOGY: 'Xin lỗi', REMINDER_TRAINING: 'Nhắc nhở, bồi dưỡng', DISCIPLINE_REFERRAL: 'Đề nghị xử lý kỷ luật' },
         answer: { SATISFIED: 'Hài lòng', NEUTRAL: 'Bình thường', DISSATISFIED: 'Không hài lòng', NOT_RESOLVED: 'Chưa được giải quyết' },
+        form: { REPRIMAND: 'Khiển trách', WARNING: 'Cảnh cáo', SALARY_DOWNGRADE: 'Hạ bậc lương', DEMOTION: 'Giáng chức', DISMISSAL: 'Cách chức', REMOVAL_FROM_OFFICE: 'Bãi nhiệm', FORCED_RESIGNATION: 'Buộc thôi việc' },
       },
       fields: { title: 'Tên', legalBasis: 'Căn cứ pháp lý', effectiveFrom: 'Ngày hiệu lực', effectiveTo: 'Ngày hết hiệu lực', versionNumber: 'Số phiên bản', name: 'Tên', code: 'Mã', group: 'Nhóm', criterion: 'Tiêu chí' },
     },
@@ -77,7 +78,7 @@ export const auditMessages = catalogue({
       objectTypes: {
         codeVersion: 'Code of conduct version', unit: 'Unit', staff: 'Staff member', user: 'User account', unitChange: 'Unit reorganisation',
         report: 'Report or denunciation', evaluation: 'Evaluation', period: 'Evaluation period', classification: 'Yearly classification', lateDossier: 'Late dossier',
-        holiday: 'Holiday calendar', deskSettings: 'One-stop desk settings',
+        holiday: 'Holiday calendar', deskSettings: 'One-stop desk settings', disciplineDecision: 'Discipline decision',
       },
       actions: {
         publish: 'Publish', create: 'Create', update: 'Update', delete: 'Delete', rename: 'Rename', move: 'Move', merge: 'Merge', split: 'Split', close: 'Close', transfer: 'Transfer', deactivate: 'Deactivate', reactivate: 'Reactivate',
@@ -102,6 +103,7 @@ export const auditMessages = catalogue({
         channel: { PAPER: 'Paper', EMAIL: 'E-mail', SMS: 'Text message' },
         remedy: { APOLOGY: 'Apology', REMINDER_TRAINING: 'Reminder or training', DISCIPLINE_REFERRAL: 'Referred for discipline' },
         answer: { SATISFIED: 'Satisfied', NEUTRAL: 'Neutral', DISSATISFIED: 'Dissatisfied', NOT_RESOLVED: 'Not resolved' },
+        form: { REPRIMAND: 'Reprimand', WARNING: 'Warning', SALARY_DOWNGRADE: 'Salary step reduction', DEMOTION: 'Demotion', DISMISSAL: 'Removal from post', REMOVAL_FROM_OFFICE: 'Removal from elected office', FORCED_RESIGNATION: 'Dismissal' },
       },
       fields: { title: 'Title', legalBasis: 'Legal basis', effectiveFrom: 'In force from', effectiveTo: 'In force until', versionNumber: 'Version number', name: 'Name', code: 'Code', group: 'Group', criterion: 'Criterion' },
     },

@@ -9,7 +9,8 @@ import { activeStaffUnder, staffMember } from '../staff/index.js';
 import { isCommuneLevel, unitsSnapshot, isAliveAt } from '../units/index.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
 import { ClassificationModel, type Classification, type ClassificationLevel } from './model.js';
-import { conductPoints, ruleSetFor, suggestLevel, withinOutstandingCap, type ConductSummary, type RuleSet, type Suggestion } from './classification-rules.js';
+import { conductPoints, levelRank, ruleSetFor, suggestLevel, withinOutstandingCap, type ConductSummary, type DisciplineInYear, type RuleSet, type Suggestion } from './classification-rules.js';
+import { decisionsTakingEffectIn } from '../discipline/index.js';
 import { substantiatedIncidents } from '../incidents/index.js';
 import { mapLimited } from '../shared/batches.js';
 import { reportingUnitOn, unitsById } from './lookups.js';
@@ -81,6 +82,19 @@ async function othersCounts(reportingUnitId: Types.ObjectId, year: number, excep
   return Object.fromEntries(groups.map((g) => [g._id, g.n]));
 }
 
+/**
+ * The discipline decisions that took effect in the year, each with whether its violation's own (earlier) year was
+ * rated "không hoàn thành" — what Decree 48/2023's exception asks. One `{staffId, effectiveYear}` look-up, and one
+ * `{staffId, year}` (the unique index) per earlier violation year.
+ */
+async function disciplineInYear(staffId: Types.ObjectId, year: number): Promise<DisciplineInYear[]> {
+  const decisions = await decisionsTakingEffectIn(staffId, year);
+  const earlierYears = [...new Set(decisions.filter((d) => d.violationYear < year).map((d) => d.violationYear))];
+  const earlierLevels = new Map<number, string | undefined>();
+  for (const y of earlierYears) earlierLevels.set(y, (await ClassificationModel.findOne({ staffId, year: y }).select('level').lean())?.level);
+  return decisions.map((d) => ({ ...d, violationYearRatedNotCompleted: earlierLevels.get(d.violationYear) === 'NOT_COMPLETED' }));
+}
+
 async function staffInScope(actor: Actor, staffId: string) {
   if (!isId(staffId)) throw new NotFound();
   const staff = await staffMember(staffId);
@@ -99,6 +113,8 @@ export interface ClassificationPage {
   conductPoints: number | null;
   deadline: Date;
   canDecide: boolean;
+  /** A record decided with the old "disciplined" checkbox ticked while no decision counts now: shown, not applied. */
+  declaredDisciplineOnly: boolean;
 }
 
 export async function classificationPage(actor: Actor, staffId: string, year: number): Promise<ClassificationPage> {
@@ -110,17 +126,20 @@ export async function classificationPage(actor: Actor, staffId: string, year: nu
   const units = await unitsById(staff.unitPath);
   const counts = await othersCounts(reportingUnitOn(staff.unitPath, units), year, staff._id);
   const facts = {
-    disciplined: existing?.disciplined ?? false,
+    category: staff.category ?? '',
+    discipline: await disciplineInYear(staff._id, year),
     generalPoints: existing?.generalPoints ?? points,
     taskPoints: existing?.taskPoints ?? null,
   };
+  const suggestion = suggestLevel(ruleSet, yearRecord.summary, facts, counts);
   return {
     staff: { _id: staff._id, fullName: staff.fullName, position: staff.position ?? '' },
     year,
     ruleSet,
     record: yearRecord,
     existing,
-    suggestion: suggestLevel(ruleSet, yearRecord.summary, facts, counts),
+    suggestion,
+    declaredDisciplineOnly: !!existing?.disciplined && (existing.disciplineDecisionIds ?? []).length === 0 && suggestion.disciplineCap === null,
     conductPoints: points,
     deadline: classificationDeadline(year),
     canDecide: !(actor.staffId && staff._id.equals(actor.staffId)),
@@ -129,7 +148,6 @@ export async function classificationPage(actor: Actor, staffId: string, year: nu
 
 export interface DecisionInput {
   version: number;
-  disciplined: boolean;
   generalPoints?: number | undefined;
   taskPoints?: number | undefined;
   level: ClassificationLevel;
@@ -148,15 +166,18 @@ export async function decideClassification(actor: Actor, staffId: string, year: 
     else if (input.taskPoints > ruleSet.taskMax) errors.taskPoints = 'validation.tooBig';
     if (Object.keys(errors).length) throw new ValidationFailed(errors);
   }
-  const facts = { disciplined: input.disciplined, generalPoints: input.generalPoints ?? null, taskPoints: input.taskPoints ?? null };
+  const facts = { category: staff.category ?? '', discipline: await disciplineInYear(staff._id, year), generalPoints: input.generalPoints ?? null, taskPoints: input.taskPoints ?? null };
   const yearRecord = (await yearRecords([staff._id], year)).get(String(staff._id))!;
   const units = await unitsById(staff.unitPath);
   const reportingUnitId = reportingUnitOn(staff.unitPath, units);
   const counts = await othersCounts(reportingUnitId, year, staff._id);
   const suggestion = suggestLevel(ruleSet, yearRecord.summary, facts, counts);
   const errors: Record<string, string> = {};
-  if (input.level === 'OUTSTANDING' && !withinOutstandingCap(ruleSet, counts)) errors.level = 'evaluations.classification.capReached';
-  if (suggestion.level && input.level !== suggestion.level && !input.differenceReason) errors.differenceReason = 'evaluations.validation.differenceReasonRequired';
+  // The decrees leave no judgement here: a level above what the year's discipline allows is refused, with the reason.
+  if (suggestion.disciplineCap && levelRank(input.level) > levelRank(suggestion.disciplineCap)) errors.level = 'evaluations.classification.aboveDisciplineCap';
+  else if (input.level === 'OUTSTANDING' && !withinOutstandingCap(ruleSet, counts)) errors.level = 'evaluations.classification.capReached';
+  // A level refused for discipline needs no reason for differing: no reason would make it acceptable.
+  if (errors.level !== 'evaluations.classification.aboveDisciplineCap' && suggestion.level && input.level !== suggestion.level && !input.differenceReason) errors.differenceReason = 'evaluations.validation.differenceReasonRequired';
   if (Object.keys(errors).length) throw new ValidationFailed(errors);
 
   const fields = {
@@ -166,7 +187,9 @@ export async function decideClassification(actor: Actor, staffId: string, year: 
     unitPath: staff.unitPath,
     reportingUnitId,
     ruleSetId: ruleSet.id,
-    disciplined: input.disciplined,
+    // Still "disciplined in the year", now derived from the decisions that count (older records keep the head's tick).
+    disciplined: suggestion.disciplineCap !== null,
+    disciplineDecisionIds: suggestion.discipline.filter((n) => n.verdict === 'counts').map((n) => n.decision.id),
     generalPoints: ruleSet.scheme === 'points' ? facts.generalPoints : null,
     taskPoints: ruleSet.scheme === 'points' ? facts.taskPoints : null,
     suggestedLevel: suggestion.level,

@@ -215,7 +215,12 @@ const classificationSchema = new Schema(
     reportingUnitId: { type: Schema.Types.ObjectId, ref: 'Unit', required: true },
     year: { type: Number, required: true },
     ruleSetId: { type: String, required: true },
+    /**
+     * Disciplined in the year. Since discipline decisions are recorded, derived at each decision from the decisions that
+     * count (`disciplineDecisionIds`); records decided before then carry the head's tick and no ids.
+     */
     disciplined: { type: Boolean, default: false },
+    disciplineDecisionIds: { type: [Schema.Types.ObjectId], default: [] },
     /** Points scheme only (from 2026): the general part (conduct feeds it) and the task part. */
     generalPoints: { type: Number, default: null },
     taskPoints: { type: Number, default: null },

@@ -197,7 +197,7 @@ export function evaluationsRouter(mail: MailSettings): Router {
     const locals = await classificationLocals(req, res);
     const c = locals.page.existing;
     const values = c
-      ? { level: c.level, disciplined: c.disciplined ? 'on' : '', generalPoints: c.generalPoints ?? '', taskPoints: c.taskPoints ?? '', differenceReason: c.differenceReason }
+      ? { level: c.level, generalPoints: c.generalPoints ?? '', taskPoints: c.taskPoints ?? '', differenceReason: c.differenceReason }
       : { level: locals.page.suggestion.level ?? '', generalPoints: locals.page.conductPoints ?? '' };
     res.render('evaluations/classification', { ...locals, values });
   });

@@ -55,7 +55,6 @@ export const reopenSchema = z.object({ reason: requiredText(1000) });
 
 export const classificationSchema = z.object({
   version: version.default(0),
-  disciplined: checkbox,
   generalPoints: optionalInteger(0, 100),
   taskPoints: optionalInteger(0, 100),
   level: z.enum(CLASSIFICATION_LEVELS),

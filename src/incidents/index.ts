@@ -2,7 +2,7 @@
 export { substantiatedIncidents, substantiatedIncidentsUnder } from './findings.js';
 export type { SubstantiatedIncident } from './findings.js';
 export { REPORT_STATUSES } from './model.js';
-export { casesOfYearUnder, casesReceivedBy, casesReceivedUnder, conductCasesOf } from './readers.js';
+export { caseByNumber, casesOfYearUnder, casesReceivedBy, casesReceivedUnder, conductCasesOf } from './readers.js';
 export type { ReportSettings } from './settings.js';
 export { checkRetaliation, earlyWarnings } from './warnings.js';
 export type { EarlyWarning } from './warnings.js';

@@ -40,3 +40,12 @@ export function casesReceivedUnder(rootId: Types.ObjectId, year: number) {
     .lean()
     .cursor({ batchSize: 500 });
 }
+
+/**
+ * A case named by its number, for a record that cites it (a discipline decision): its id, number and the staff
+ * member it is about — nothing of the reporter. Case numbers are unique (an indexed equality).
+ */
+export async function caseByNumber(caseNumber: string): Promise<{ _id: Types.ObjectId; caseNumber: string; staffId: Types.ObjectId | null } | null> {
+  const c = await IncidentReportModel.findOne({ caseNumber }).select('caseNumber staffId').lean();
+  return c ? { _id: c._id, caseNumber: c.caseNumber, staffId: c.staffId ?? null } : null;
+}

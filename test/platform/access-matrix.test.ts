@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { Types } from 'mongoose';
 import { UserModel } from '../../src/auth/model.js';
 import { CodeVersionModel } from '../../src/conduct-code/model.js';
+import { DisciplineDecisionModel } from '../../src/discipline/model.js';
 import { LateDossierModel } from '../../src/dossiers/model.js';
 import { EvaluationModel, PeriodModel } from '../../src/evaluations/model.js';
 import { HolidayModel } from '../../src/holidays/model.js';
@@ -200,6 +201,13 @@ const POLICY: Record<string, ActorName[]> = {
   'GET /holidays/:id/edit': ADMIN,
   'POST /holidays/:id': ADMIN,
   'POST /holidays/:id/delete': ADMIN,
+
+  // Discipline decisions: the province administrator and the head of the person's unit.
+  'GET /discipline/staff/:staffId': MANAGERS_OF_IT,
+  'POST /discipline/staff/:staffId': MANAGERS_OF_IT,
+  'GET /discipline/:id/edit': MANAGERS_OF_IT,
+  'POST /discipline/:id': MANAGERS_OF_IT,
+  'POST /discipline/:id/delete': MANAGERS_OF_IT,
 };
 
 /** Routes that change the session itself: asked with a session of their own, after the others. */
@@ -241,6 +249,12 @@ describe('access matrix: every route of the router × every kind of actor', func
     const dossier = await LateDossierModel.findOne({ unitPath: thanhNua._id }).lean();
     const holiday = await HolidayModel.findOne({}).lean();
     const code = (await CodeVersionModel.findOne({}).lean())!;
+    // The demo records no discipline: one decision about the colleague, so that its pages have something to guard.
+    const decision = await DisciplineDecisionModel.create({
+      staffId: colleague._id, staffName: colleague.fullName, unitPath: colleague.unitPath, form: 'REPRIMAND', decisionNumber: '1/QĐ-UBND',
+      decisionDate: new Date(Date.UTC(2026, 0, 5)), issuer: 'Chủ tịch UBND xã', effectiveDate: new Date(Date.UTC(2026, 0, 5)), effectiveYear: 2026,
+      violationYear: 2026, recordedBy: truongxa!._id,
+    });
     expect(evaluation, 'an evaluation of a colleague in the open period').to.not.equal(null);
     expect(incident, 'a case of Thanh Nưa').to.not.equal(null);
     expect(dossier, 'a late dossier of Thanh Nưa').to.not.equal(null);
@@ -259,6 +273,7 @@ describe('access matrix: every route of the router × every kind of actor', func
       '/dossiers/:id': String(dossier!._id),
       '/exports/:id': unknownId(),
       '/holidays/:id': holiday ? String(holiday._id) : unknownId(),
+      '/discipline/:id': String(decision._id),
       ':jobId': unknownId(),
       ':staffId': String(colleague._id),
       ':year': '2026',

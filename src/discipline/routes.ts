@@ -1,0 +1,108 @@
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { actor, requireLogin, requireRole } from '../auth/index.js';
+import { flash } from '../shared/flash.js';
+import { formPost, type FormPostOptions } from '../shared/forms.js';
+import { isoDate, vietnamYear } from '../shared/dates.js';
+import { Conflict } from '../shared/errors.js';
+import * as discipline from './service.js';
+import { decisionForm } from './schemas.js';
+import type { DisciplineDecision, DisciplineForm } from './model.js';
+
+const formOptions = (t: (k: string) => string, forms: readonly DisciplineForm[]) => forms.map((f) => ({ value: f, label: t(`discipline.forms.${f}`) }));
+
+const valuesOf = (d: DisciplineDecision) => ({
+  version: d.version,
+  form: d.form,
+  decisionNumber: d.decisionNumber,
+  decisionDate: isoDate(d.decisionDate),
+  issuer: d.issuer,
+  effectiveDate: isoDate(d.effectiveDate),
+  violationYear: d.violationYear,
+  dutyRelated: d.dutyRelated ? 'on' : '',
+  caseNumber: d.caseNumber,
+  note: d.note,
+});
+
+/** Like formPost, and a stale version re-renders the form with the latest record and a 409. */
+function versionedPost<T>(opts: FormPostOptions<T>): RequestHandler {
+  const handler = formPost(opts);
+  return async (req, res, next) => {
+    try {
+      await handler(req, res, next);
+    } catch (err) {
+      if (!(err instanceof Conflict) || err.messageKey !== 'discipline.errors.stale') throw err;
+      const locals = await opts.locals(req, res);
+      res.status(409).render(opts.view, { ...locals, values: valuesOf((locals as { decision: DisciplineDecision }).decision), formError: err.messageKey });
+    }
+  };
+}
+
+/** Mounted at /discipline: the province administrator and heads, each for the people their grant covers. */
+export function disciplineRouter(): Router {
+  const router = Router();
+  router.use(requireLogin, requireRole('admin', 'head'));
+
+  const listLocals = async (req: Request, res: Response) => {
+    const page = await discipline.decisionsPage(actor(req), String(req.params.staffId));
+    return { title: res.locals.t('discipline.title', { name: page.person.fullName }), page, formOptions: formOptions(res.locals.t, page.forms), thisYear: vietnamYear() };
+  };
+
+  // GET /discipline/staff/:staffId — a person's decisions, with the form to record one
+  router.get('/staff/:staffId', async (req, res) => {
+    const locals = await listLocals(req, res);
+    res.render('discipline/index', { ...locals, values: { dutyRelated: 'on', violationYear: locals.thisYear } });
+  });
+
+  // POST /discipline/staff/:staffId — record a decision
+  router.post(
+    '/staff/:staffId',
+    formPost({
+      schema: decisionForm,
+      view: 'discipline/index',
+      authorize: (req) => discipline.decisionsPage(actor(req), String(req.params.staffId)),
+      locals: listLocals,
+      submit: async (req, res, input) => {
+        await discipline.recordDecision(actor(req), String(req.params.staffId), input);
+        flash(req, 'success', 'discipline.created');
+        res.redirect(`/discipline/staff/${String(req.params.staffId)}`);
+      },
+    }),
+  );
+
+  const editLocals = async (req: Request, res: Response) => {
+    const { decision, person, forms } = await discipline.decisionInScope(actor(req), String(req.params.id));
+    return { title: res.locals.t('discipline.editTitle', { name: person.fullName }), decision, person: { _id: person._id, fullName: person.fullName }, formOptions: formOptions(res.locals.t, forms) };
+  };
+
+  // GET /discipline/:id/edit
+  router.get('/:id/edit', async (req, res) => {
+    const locals = await editLocals(req, res);
+    res.render('discipline/edit', { ...locals, values: valuesOf(locals.decision) });
+  });
+
+  // POST /discipline/:id — save changes
+  router.post(
+    '/:id',
+    versionedPost({
+      schema: decisionForm,
+      view: 'discipline/edit',
+      authorize: (req) => discipline.decisionInScope(actor(req), String(req.params.id)),
+      locals: editLocals,
+      submit: async (req, res, input) => {
+        await discipline.updateDecision(actor(req), String(req.params.id), input);
+        const { person } = await discipline.decisionInScope(actor(req), String(req.params.id));
+        flash(req, 'success', 'common.saved');
+        res.redirect(`/discipline/staff/${String(person._id)}`);
+      },
+    }),
+  );
+
+  // POST /discipline/:id/delete
+  router.post('/:id/delete', async (req, res) => {
+    const staffId = await discipline.deleteDecision(actor(req), String(req.params.id));
+    flash(req, 'success', 'discipline.deleted');
+    res.redirect(`/discipline/staff/${String(staffId)}`);
+  });
+
+  return router;
+}
