@@ -179,7 +179,7 @@ async function checkWrite(actor: Actor, input: StaffInput, staffId: Types.Object
   const unit = await unitById(input.unitId);
   if (!unit) errors.unitId = 'staff.validation.unitUnknown';
   else if (!coversUnit(actor, unit.path, ...MANAGERS)) throw new Forbidden();
-  else if (unit.effectiveTo) errors.unitId = 'staff.validation.unitClosed';
+  else if (!isAliveAt(unit)) errors.unitId = 'staff.validation.unitClosed';
 
   const codeKey = staffCodeKey(input.staffCode, staffId);
   if (input.staffCode && (await StaffModel.exists({ codeKey, _id: { $ne: staffId } }))) errors.staffCode = 'staff.validation.staffCodeTaken';

@@ -2,7 +2,7 @@ import { isId } from '../shared/ids.js';
 import { Types } from 'mongoose';
 import { coversUnit, hasRole, scopeRoots, type Account, type Actor, type Role } from '../auth/index.js';
 import * as accounts from '../auth/index.js';
-import { compareUnits, unitById, unitsByIds, unitsUnder } from '../units/index.js';
+import { compareUnits, isAliveAt, unitById, unitsByIds, unitsUnder } from '../units/index.js';
 import { linkLogin, staffMember } from '../staff/index.js';
 import { Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
 import * as audit from '../audit/index.js';
@@ -74,7 +74,7 @@ export async function listUsers(actor: Actor) {
 }
 
 export async function unitChoices(actor: Actor) {
-  const units = (await unitsUnder(scopeRoots(actor, 'admin'))).filter((u) => u.effectiveTo == null).sort((a, b) => a.depth - b.depth || compareUnits(a, b));
+  const units = (await unitsUnder(scopeRoots(actor, 'admin'))).filter((u) => isAliveAt(u)).sort((a, b) => a.depth - b.depth || compareUnits(a, b));
   return units.map((u) => ({ value: String(u._id), label: u.name }));
 }
 
