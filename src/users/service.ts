@@ -6,6 +6,7 @@ import { compareUnits, isAliveAt, unitById, unitsByIds, unitsUnder } from '../un
 import { linkLogin, staffMember } from '../staff/index.js';
 import { Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
 import * as audit from '../audit/index.js';
+import { onReorganised } from '../shared/changes.js';
 
 type RoleInput = { role: Role; unitId: string };
 
@@ -53,6 +54,23 @@ async function homeUnitPath(user: Pick<Account, 'roles'>): Promise<Types.ObjectI
   if (!first) return [];
   return (await unitById(first.unitId))?.path ?? [];
 }
+
+/**
+ * On the day a unit merges into another or closes with a successor, grants on it become grants on the successor (a
+ * head of the old commune manages the new one until an administrator says otherwise); audited as the system's.
+ */
+onReorganised(async ({ endedUnitIds, successorId }) => {
+  for (const before of await accounts.accountsWithRoleOn(endedUnitIds)) {
+    const roles: { role: Role; unitId: Types.ObjectId }[] = [];
+    for (const g of before.roles) {
+      const unitId = endedUnitIds.some((id) => id.equals(g.unitId)) ? successorId : g.unitId;
+      if (!roles.some((r) => r.role === g.role && r.unitId.equals(unitId))) roles.push({ role: g.role as Role, unitId });
+    }
+    await accounts.updateAccount(before._id, { displayName: before.displayName, email: before.email ?? '', active: before.active, roles });
+    const after = { ...before, roles } as Account;
+    await audit.record({ actor: null, objectType: 'user', objectId: before._id, action: 'update', before: publicFields(before), after: publicFields(after), unitPath: await homeUnitPath(after) });
+  }
+});
 
 const publicFields = (u: Account) => ({ displayName: u.displayName, email: u.email ?? '', active: u.active, roles: u.roles.map((g) => ({ role: g.role, unitId: String(g.unitId) })) });
 
