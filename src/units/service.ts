@@ -429,7 +429,8 @@ async function markEnding(actor: Actor | null, change: UnitChange): Promise<void
   await UnitModel.updateMany({ _id: { $in: before.map((u) => u._id) }, effectiveTo: null }, { $set: { effectiveTo: change.effectiveDate, successorIds: change.toUnitIds }, $inc: { version: 1 } });
   const after = await UnitModel.find({ _id: { $in: before.map((u) => u._id) } }).lean<Unit[]>();
   for (const u of after) await recordUnit(actor, change.kind, before.find((x) => x._id.equals(u._id)) ?? null, u);
-  await unitsChanged(from);
+  // No unitsChanged here: the figures change when the change is carried out (applyChange says so after the moves;
+  // a listener reading the unit tree earlier in the request would keep that tree for the rest of it).
 }
 
 /**
