@@ -6,7 +6,7 @@ import { openDatabase, closeDatabase } from './db/open.js';
 import { startSessionSweeper } from './auth/sessions.js';
 import { createApp } from './app.js';
 import { seedIfEmpty } from '../seeds/demo.js';
-import { repairUnfinishedChanges } from './units/service.js';
+import { applyDueChanges, startReorganisationJob } from './units/service.js';
 import { startEscalationJob } from './incidents/deadlines.js';
 import { startCleanup as startExportCleanup } from './exports/jobs.js';
 import { exportSettingsFrom } from './exports/settings.js';
@@ -18,14 +18,15 @@ async function main(): Promise<void> {
   logger.level = config.LOG_LEVEL;
 
   const database = await openDatabase(config, logger);
-  const repaired = await repairUnfinishedChanges();
-  if (repaired) logger.warn({ repaired }, 'finished unit reorganisations interrupted by a crash');
+  const applied = await applyDueChanges();
+  if (applied) logger.info({ applied }, 'carried out unit reorganisations whose day had come (or a crash had interrupted)');
   if (config.SEED_ON_EMPTY) await seedIfEmpty(logger);
   const calendarYears = await loadBundledYears();
   if (calendarYears.length) logger.info({ years: calendarYears }, 'holiday calendar loaded from the bundled data');
 
   const stopSweeper = startSessionSweeper();
   const stopEscalation = startEscalationJob(config);
+  const stopReorganisations = startReorganisationJob((err) => logger.error({ err }, 'unit reorganisations failed'));
   startExportCleanup(exportSettingsFrom(config));
   const server = http.createServer(createApp(config));
   server.listen(config.PORT, config.HOST, () => logger.info(`Công Bộc listening on http://${config.HOST}:${config.PORT}`));
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     stopSweeper();
     stopEscalation();
+    stopReorganisations();
     server.close();
     server.closeIdleConnections();
     const forced = setTimeout(() => server.closeAllConnections(), 10_000);

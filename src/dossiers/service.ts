@@ -7,7 +7,7 @@ import * as audit from '../audit/index.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldErrors } from '../shared/errors.js';
 import { formatDate, vietnamDay } from '../shared/dates.js';
 import { pageInfo, PAGE_SIZE } from '../shared/pagination.js';
-import { COMMUNE_KINDS, compareUnits, unitById, unitsByIds, unitsUnder, type UnitInfo, type UnitKind } from '../units/index.js';
+import { COMMUNE_KINDS, compareUnits, isAliveAt, unitById, unitsByIds, unitsUnder, type UnitInfo, type UnitKind } from '../units/index.js';
 import { activeStaffUnder, staffMember } from '../staff/index.js';
 import { documentNumber, documentNumberSuffix, isSigningTitleOf, issuingBodyOf, placeNameOf, salutationOf, signingTitles, type ApologyLetterData, type IssuingBody } from '../letters/index.js';
 import { translator } from '../shared/i18n.js';
@@ -43,7 +43,7 @@ async function loadDossier(actor: Actor, id: string): Promise<LateDossier> {
 export async function unitOptions(actor: Actor) {
   const roots = scopeRoots(actor, ...DOSSIER_ROLES);
   if (!roots.length) return [];
-  const units = (await unitsUnder(roots)).filter((u) => RECEIVING_KINDS.includes(u.kind) && u.effectiveTo == null);
+  const units = (await unitsUnder(roots)).filter((u) => RECEIVING_KINDS.includes(u.kind) && isAliveAt(u));
   return units.sort(compareUnits).map((u) => ({ id: String(u._id), name: u.name, code: u.code }));
 }
 
@@ -60,7 +60,7 @@ export async function staffOptions(actor: Actor) {
 export async function recordLateDossier(actor: Actor, input: LateDossierInput): Promise<string> {
   const unit = await loadUnitInScope(actor, input.unitId);
   const errors: FieldErrors = {};
-  if (!RECEIVING_KINDS.includes(unit.kind as UnitKind) || unit.effectiveTo) errors.unitId = 'dossiers.errors.unitNotReceiving';
+  if (!RECEIVING_KINDS.includes(unit.kind as UnitKind) || !isAliveAt(unit)) errors.unitId = 'dossiers.errors.unitNotReceiving';
   let handlingStaffName = '';
   if (input.handlingStaffId) {
     const staff = await staffMember(input.handlingStaffId);

@@ -91,7 +91,7 @@ export interface NewPeriodInput {
 
 export async function createPeriod(actor: Actor, input: NewPeriodInput): Promise<Period> {
   const unit = isId(input.unitId) ? (await unitsSnapshot()).byId(input.unitId) : undefined;
-  if (!unit || unit.effectiveTo) throw new ValidationFailed({ unitId: 'validation.invalidChoice' });
+  if (!unit || !isAliveAt(unit)) throw new ValidationFailed({ unitId: 'validation.invalidChoice' });
   if (!coversUnit(actor, unit.path, 'admin', 'head')) throw new Forbidden();
   const max = input.kind === 'monthly' ? 12 : input.kind === 'quarterly' ? 4 : 1;
   const number = input.kind === 'yearly' ? 1 : input.number;

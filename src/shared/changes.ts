@@ -41,6 +41,25 @@ export async function subtreeMoved(unitIds: readonly Types.ObjectId[]): Promise<
   for (const listener of subtreeMovedListeners) await listener(unitIds);
 }
 
+/**
+ * "A merger or closure took effect": the units ended and the one that took over. Heard by the features whose records
+ * sit on a unit (staff, the users' grants), which move them to the successor on the effective date.
+ */
+export interface Reorganised {
+  endedUnitIds: readonly Types.ObjectId[];
+  successorId: Types.ObjectId;
+}
+type ReorganisedListener = (change: Reorganised) => Promise<void>;
+const reorganisedListeners: ReorganisedListener[] = [];
+
+export function onReorganised(listener: ReorganisedListener): void {
+  reorganisedListeners.push(listener);
+}
+
+export async function reorganised(change: Reorganised): Promise<void> {
+  for (const listener of reorganisedListeners) await listener(change);
+}
+
 /** Figures under these units must be computed again (after any records have followed their paths). */
 export function onUnitsChanged(listener: UnitsListener): void {
   unitsChangedListeners.push(listener);

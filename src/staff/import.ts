@@ -4,7 +4,7 @@ import { Types } from 'mongoose';
 import type { TFunction } from 'i18next';
 import type { Actor } from '../auth/index.js';
 import { coversUnit, hasRole } from '../auth/index.js';
-import { unitsSnapshot } from '../units/index.js';
+import { isAliveAt, unitsSnapshot } from '../units/index.js';
 import { record } from '../audit/index.js';
 import { Forbidden, ValidationFailed } from '../shared/errors.js';
 import { foldForSearch, vietnameseSortKey } from '../shared/text.js';
@@ -68,7 +68,7 @@ export async function importStaff(actor: Actor, buffer: Buffer): Promise<ImportR
     const unit = tree.byCode(data.unitCode);
     if (!unit) fail(row, 'unitCode', 'staff.validation.unitUnknown');
     else if (!coversUnit(actor, unit.path, 'admin', 'head')) fail(row, 'unitCode', 'staff.validation.unitOutOfScope');
-    else if (unit.effectiveTo) fail(row, 'unitCode', 'staff.validation.unitClosed');
+    else if (!isAliveAt(unit)) fail(row, 'unitCode', 'staff.validation.unitClosed');
     const code = data.staffCode.toUpperCase();
     if (code && taken.has(code)) fail(row, 'staffCode', 'staff.validation.staffCodeTaken');
     else if (code && seenCodes.has(code)) fail(row, 'staffCode', 'staff.import.duplicateInFile');

@@ -15,7 +15,7 @@ import { compareVietnamese, foldForSearch, vietnameseSortKey } from '../shared/t
 import { StaffModel, staffCodeKey, type Staff } from './model.js';
 import { directoryRows, directoryRowsById } from './directory.js';
 import type { StaffEditInput, StaffInput, StaffListQuery } from './schemas.js';
-import { onSubtreeMoved, recordsChanged } from '../shared/changes.js';
+import { onReorganised, onSubtreeMoved, recordsChanged } from '../shared/changes.js';
 
 export { importStaff, importTemplate } from './import.js';
 
@@ -179,7 +179,7 @@ async function checkWrite(actor: Actor, input: StaffInput, staffId: Types.Object
   const unit = await unitById(input.unitId);
   if (!unit) errors.unitId = 'staff.validation.unitUnknown';
   else if (!coversUnit(actor, unit.path, ...MANAGERS)) throw new Forbidden();
-  else if (unit.effectiveTo) errors.unitId = 'staff.validation.unitClosed';
+  else if (!isAliveAt(unit)) errors.unitId = 'staff.validation.unitClosed';
 
   const codeKey = staffCodeKey(input.staffCode, staffId);
   if (input.staffCode && (await StaffModel.exists({ codeKey, _id: { $ne: staffId } }))) errors.staffCode = 'staff.validation.staffCodeTaken';
@@ -269,6 +269,29 @@ async function followUnitPaths(unitIds: readonly Types.ObjectId[]): Promise<void
   const ops = units.map((u) => ({ updateMany: { filter: { unitId: u._id }, update: { $set: { unitPath: u.path } } } }));
   if (ops.length) await StaffModel.bulkWrite(ops, { ordered: false });
   for (const u of units) await recordsChanged(u.path, thisYear());
+}
+
+/**
+ * On the day a unit merges into another or closes with a successor, the people working directly in it move there (a
+ * sub-unit such as the desk moves whole, with its people). The move is audited as the system's. Idempotent.
+ */
+onReorganised(({ endedUnitIds, successorId }) => moveToSuccessor(endedUnitIds, successorId));
+
+async function moveToSuccessor(endedUnitIds: readonly Types.ObjectId[], successorId: Types.ObjectId): Promise<void> {
+  const successor = await unitById(successorId);
+  if (!successor) return;
+  for (const endedId of endedUnitIds) {
+    const people = await StaffModel.find({ unitId: endedId, active: true }).lean<Staff[]>();
+    for (const person of people) {
+      const moved = { unitId: successor._id, unitPath: successor.path };
+      await oneWriterPerDocument(StaffModel, person._id, () => StaffModel.updateOne({ _id: person._id, unitId: endedId }, { $set: moved, $inc: { version: 1 } }));
+      await record({ actor: null, objectType: 'staff', objectId: person._id, action: 'transfer', before: audited(person), after: audited({ ...person, ...moved }), unitPath: successor.path });
+    }
+    if (people.length) {
+      await recordsChanged(people[0]!.unitPath, thisYear());
+      await recordsChanged(successor.path, thisYear());
+    }
+  }
 }
 
 /** Staff counts are today's roster: a change to it touches this year's figures. */

@@ -86,6 +86,8 @@ const unitChangeSchema = new Schema(
     newName: { type: String, default: '' },
     oldCode: { type: String, default: '' },
     newCode: { type: String, default: '' },
+    /** When a merger, split or closure was carried out: on its effective date, not before (null: still to come). */
+    appliedAt: { type: Date, default: null },
   },
   { timestamps: true },
 );

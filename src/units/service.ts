@@ -1,6 +1,6 @@
 import { oneWriterPerDocument } from '../db/one-writer.js';
 import { isId } from '../shared/ids.js';
-import { subtreeMoved, unitsChanged } from '../shared/changes.js';
+import { reorganised, subtreeMoved, unitsChanged } from '../shared/changes.js';
 import { isAliveAt } from './snapshot.js';
 import { isDuplicateKey } from '../db/errors.js';
 import { Types } from 'mongoose';
@@ -345,7 +345,7 @@ export async function mergeUnits(actor: Actor, input: { sourceIds: Id[]; target:
     note: input.note ?? '',
     actorId: actor.userId,
   });
-  await applyChange(actor, change.toObject() as UnitChange);
+  await scheduleChange(actor, change.toObject() as UnitChange);
   return (await UnitModel.findById(target._id).lean<Unit>())!;
 }
 
@@ -378,7 +378,7 @@ export async function splitUnit(actor: Actor, input: { sourceId: Id; newUnits: {
     note: input.note ?? '',
     actorId: actor.userId,
   });
-  await applyChange(actor, change.toObject() as UnitChange);
+  await scheduleChange(actor, change.toObject() as UnitChange);
   return UnitModel.find({ _id: { $in: created.map((u) => u._id) } }).lean<Unit[]>();
 }
 
@@ -404,12 +404,40 @@ export async function closeUnit(actor: Actor, input: { unitId: Id; effectiveDate
     note: input.note ?? '',
     actorId: actor.userId,
   });
-  await applyChange(actor, change.toObject() as UnitChange);
+  await scheduleChange(actor, change.toObject() as UnitChange);
   return (await UnitModel.findById(unit._id).lean<Unit>())!;
 }
 
 // ---------- applying a reorganisation (idempotent: safe to re-run after a crash) ----------
 
+/** A change takes effect on its day (Việt Nam calendar), not before. */
+const isDue = (change: Pick<UnitChange, 'effectiveDate'>, now = new Date()) => change.effectiveDate.getTime() <= vietnamDay(now).getTime();
+
+/**
+ * Records the end date and successors on the units that end (pickers and forms keep them until that day: isAliveAt),
+ * and carries the change out at once when its day has come; a later one waits for applyDueChanges.
+ */
+async function scheduleChange(actor: Actor, change: UnitChange): Promise<void> {
+  await markEnding(actor, change);
+  if (isDue(change)) await applyChange(actor, change);
+}
+
+async function markEnding(actor: Actor | null, change: UnitChange): Promise<void> {
+  const from = change.fromUnitIds;
+  const before = await UnitModel.find({ _id: { $in: from }, effectiveTo: null }).lean<Unit[]>();
+  if (before.length === 0) return;
+  await UnitModel.updateMany({ _id: { $in: before.map((u) => u._id) }, effectiveTo: null }, { $set: { effectiveTo: change.effectiveDate, successorIds: change.toUnitIds }, $inc: { version: 1 } });
+  const after = await UnitModel.find({ _id: { $in: before.map((u) => u._id) } }).lean<Unit[]>();
+  for (const u of after) await recordUnit(actor, change.kind, before.find((x) => x._id.equals(u._id)) ?? null, u);
+  // No unitsChanged here: the figures change when the change is carried out (applyChange says so after the moves;
+  // a listener reading the unit tree earlier in the request would keep that tree for the rest of it).
+}
+
+/**
+ * On the effective date: successors take over the ended units' history (predecessors), their live sub-units, and —
+ * after a merger or a closure with a successor — the people and the grants on them; the change is then marked done.
+ * A split leaves people and grants for the administrator to place (there is no one successor to give them to).
+ */
 async function applyChange(actor: Actor | null, change: UnitChange): Promise<void> {
   const from = change.fromUnitIds;
   const to = change.toUnitIds;
@@ -429,11 +457,9 @@ async function applyChange(actor: Actor | null, change: UnitChange): Promise<voi
     }
   }
   await unitsChanged([...from, ...to]);
-  const before = await UnitModel.find({ _id: { $in: from }, effectiveTo: null }).lean<Unit[]>();
-  if (before.length === 0) return;
-  await UnitModel.updateMany({ _id: { $in: before.map((u) => u._id) }, effectiveTo: null }, { $set: { effectiveTo: change.effectiveDate, successorIds: to }, $inc: { version: 1 } });
-  const after = await UnitModel.find({ _id: { $in: before.map((u) => u._id) } }).lean<Unit[]>();
-  for (const u of after) await recordUnit(actor, change.kind, before.find((x) => x._id.equals(u._id)) ?? null, u);
+  await markEnding(actor, change);
+  if (to.length && change.kind !== 'split') await reorganised({ endedUnitIds: from, successorId: to[0]! });
+  await UnitChangeModel.updateOne({ _id: change._id }, { $set: { appliedAt: new Date() } });
 }
 
 /**
@@ -463,18 +489,24 @@ async function moveSubtree(actor: Actor | null, unit: Unit, newParent: Unit, eff
 }
 
 /**
- * Finishes reorganisations interrupted by a crash (FerretDB has no transactions): any merge, split or
- * closure whose source units are still open is applied again. Returns how many were repaired.
+ * Carries out the mergers, splits and closures whose day has come and that are not done: those scheduled for a later
+ * date, and those a crash interrupted (FerretDB has no transactions; every step can be run again). Changes recorded
+ * before `appliedAt` existed are run once more, which also moves people and grants they left behind. Returns how many.
  */
-export async function repairUnfinishedChanges(): Promise<number> {
-  const changes = await UnitChangeModel.find({ kind: { $in: ['merge', 'split', 'close'] } }).lean<UnitChange[]>();
-  const fromIds = [...new Set(changes.flatMap((c) => c.fromUnitIds.map(String)))];
-  const open = new Set((await UnitModel.find({ _id: { $in: fromIds }, effectiveTo: null }).select('_id').lean()).map((u) => String(u._id)));
-  let repaired = 0;
-  for (const c of changes) {
-    if (!c.fromUnitIds.some((id) => open.has(String(id)))) continue;
+export async function applyDueChanges(now = new Date()): Promise<number> {
+  const pending = await UnitChangeModel.find({ appliedAt: null }).lean<UnitChange[]>();
+  let applied = 0;
+  for (const c of pending) {
+    if (!['merge', 'split', 'close'].includes(c.kind) || !isDue(c, now)) continue;
     await applyChange(null, c);
-    repaired++;
+    applied++;
   }
-  return repaired;
+  return applied;
+}
+
+/** Runs applyDueChanges hourly, so a change dated today takes effect within the hour of the day starting. */
+export function startReorganisationJob(log: (err: unknown) => void, everyMs = 60 * 60_000): () => void {
+  const timer = setInterval(() => void applyDueChanges().catch(log), everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }

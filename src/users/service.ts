@@ -2,10 +2,11 @@ import { isId } from '../shared/ids.js';
 import { Types } from 'mongoose';
 import { coversUnit, hasRole, scopeRoots, type Account, type Actor, type Role } from '../auth/index.js';
 import * as accounts from '../auth/index.js';
-import { compareUnits, unitById, unitsByIds, unitsUnder } from '../units/index.js';
+import { compareUnits, isAliveAt, unitById, unitsByIds, unitsUnder } from '../units/index.js';
 import { linkLogin, staffMember } from '../staff/index.js';
 import { Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
 import * as audit from '../audit/index.js';
+import { onReorganised } from '../shared/changes.js';
 
 type RoleInput = { role: Role; unitId: string };
 
@@ -54,6 +55,23 @@ async function homeUnitPath(user: Pick<Account, 'roles'>): Promise<Types.ObjectI
   return (await unitById(first.unitId))?.path ?? [];
 }
 
+/**
+ * On the day a unit merges into another or closes with a successor, grants on it become grants on the successor (a
+ * head of the old commune manages the new one until an administrator says otherwise); audited as the system's.
+ */
+onReorganised(async ({ endedUnitIds, successorId }) => {
+  for (const before of await accounts.accountsWithRoleOn(endedUnitIds)) {
+    const roles: { role: Role; unitId: Types.ObjectId }[] = [];
+    for (const g of before.roles) {
+      const unitId = endedUnitIds.some((id) => id.equals(g.unitId)) ? successorId : g.unitId;
+      if (!roles.some((r) => r.role === g.role && r.unitId.equals(unitId))) roles.push({ role: g.role as Role, unitId });
+    }
+    await accounts.updateAccount(before._id, { displayName: before.displayName, email: before.email ?? '', active: before.active, roles });
+    const after = { ...before, roles } as Account;
+    await audit.record({ actor: null, objectType: 'user', objectId: before._id, action: 'update', before: publicFields(before), after: publicFields(after), unitPath: await homeUnitPath(after) });
+  }
+});
+
 const publicFields = (u: Account) => ({ displayName: u.displayName, email: u.email ?? '', active: u.active, roles: u.roles.map((g) => ({ role: g.role, unitId: String(g.unitId) })) });
 
 export async function listUsers(actor: Actor) {
@@ -74,7 +92,7 @@ export async function listUsers(actor: Actor) {
 }
 
 export async function unitChoices(actor: Actor) {
-  const units = (await unitsUnder(scopeRoots(actor, 'admin'))).filter((u) => u.effectiveTo == null).sort((a, b) => a.depth - b.depth || compareUnits(a, b));
+  const units = (await unitsUnder(scopeRoots(actor, 'admin'))).filter((u) => isAliveAt(u)).sort((a, b) => a.depth - b.depth || compareUnits(a, b));
   return units.map((u) => ({ value: String(u._id), label: u.name }));
 }
 

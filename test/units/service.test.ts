@@ -103,12 +103,12 @@ describe('units service', () => {
   it('when a merge was interrupted after its change record was written, then the repair finishes it once', async () => {
     const target = await makeUnit({ name: 'Xã Sính Phình', kind: 'commune', parent: tree.province, effectiveFrom: d(2025, 7, 1) });
     await UnitChangeModel.create({ kind: 'merge', effectiveDate: d(2025, 7, 1), fromUnitIds: [tree.communeA._id], toUnitIds: [target._id] });
-    expect(await units.repairUnfinishedChanges()).to.equal(1);
+    expect(await units.applyDueChanges()).to.equal(1);
     const source = await UnitModel.findById(tree.communeA._id).lean();
     expect(source!.effectiveTo!.toISOString()).to.equal(d(2025, 7, 1).toISOString());
     expect(source!.successorIds.map(String)).to.deep.equal([String(target._id)]);
     expect((await UnitModel.findById(tree.deskA._id).lean())!.path.map(String)).to.deep.equal([tree.province._id, target._id, tree.deskA._id].map(String));
-    expect(await units.repairUnfinishedChanges()).to.equal(0);
+    expect(await units.applyDueChanges()).to.equal(0);
   });
 
   it('when a unit with sub-units moves, then every descendant path is rewritten', async () => {
