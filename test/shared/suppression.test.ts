@@ -46,9 +46,7 @@ function tableOf(inner: number[][]): { values: number[]; lines: Line[] } {
   inner.forEach((row, r) =>
     row.forEach((v, c) => {
       values[t.cell(r, c)] = v;
-      values[t.rowTotal(r)] += v;
-      values[t.colTotal(c)] += v;
-      values[t.grand] += v;
+      for (const i of [t.rowTotal(r), t.colTotal(c), t.grand]) values[i] = values[i]! + v;
     }),
   );
   return { values, lines: t.lines };
