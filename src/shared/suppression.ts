@@ -21,7 +21,8 @@ export const shownText = (locale: string) => {
  * - SHOWN: printed as it is;
  * - SMALL: a count 1…threshold-1, printed "<threshold" (the reader learns it lies in 1…threshold-1);
  * - HIDDEN: printed "x" (the reader learns only that it is not zero): a count hidden so that a small one cannot be
- *   worked out from a total, and every hidden total (a total printed "<3" beside parts printed "<3" pins them down).
+ *   worked out from a total, or a small one whose "<3" would, with the others, pin it down (a total "<3" beside
+ *   parts "<3": 1 + 1 = 2).
  *
  * The rule the result keeps: in no line can one hidden cell be worked out from the others and the line's total —
  * neither exactly (a line never has exactly one hidden cell) nor by the bounds the printed signs give (the parts
@@ -29,7 +30,8 @@ export const shownText = (locale: string) => {
  *
  * Zeros are published (they identify no one); counts 1…threshold-1 are hidden first. Then, line by line until
  * nothing changes, a line that gives a hidden cell away hides one more of its cells: the smallest non-zero shown one
- * (the least information lost); when none is left, a "<3" of the line becomes "x"; only then a zero is hidden.
+ * (the least information lost); when none is left, a "<3" of the line becomes "x" (its total's first); only then a
+ * zero is hidden.
  */
 export const SHOWN = 0;
 export const SMALL = 1;
@@ -44,13 +46,11 @@ export interface Line {
 export function complementarySuppression(values: ArrayLike<number>, lines: readonly Line[], threshold: number): Uint8Array {
   const n = values.length;
   const marks = new Uint8Array(n);
-  const isTotal = new Uint8Array(n);
-  for (const l of lines) isTotal[l.total] = 1;
   // A "<2" would say "exactly 1": with such a threshold every hidden count is an "x".
   const smallSign = threshold > 2;
   for (let i = 0; i < n; i++) {
     const v = values[i]!;
-    if (v > 0 && v < threshold) marks[i] = smallSign && !isTotal[i] ? SMALL : HIDDEN;
+    if (v > 0 && v < threshold) marks[i] = smallSign ? SMALL : HIDDEN;
   }
   if (threshold <= 1) return marks;
 
@@ -85,7 +85,8 @@ export function complementarySuppression(values: ArrayLike<number>, lines: reado
       change(pick, HIDDEN);
       continue;
     }
-    const small = members.find((i) => marks[i] === SMALL);
+    // A total "<3" over parts "<3" pins them down (1 + 1 = 2): its "<3" goes first.
+    const small = marks[line.total] === SMALL ? line.total : members.find((i) => marks[i] === SMALL);
     if (small !== undefined) {
       change(small, HIDDEN);
       continue;
