@@ -1,6 +1,6 @@
 import type { ReportBlock } from '../letters/index.js';
 import type { UnitYearFigures } from '../statistics/index.js';
-import { suppress, type Shown } from '../shared/suppression.js';
+import { complementarySuppression, HIDDEN, SHOWN, suppress, type Shown } from '../shared/suppression.js';
 import { numberFormatter } from '../shared/text.js';
 import type { ReportWindow } from './window.js';
 
@@ -46,6 +46,19 @@ const cellCount = (ctx: Context, n: number) => {
   const s = shownOf(ctx, n);
   return typeof s === 'number' ? num(s) : `<${s.below}`;
 };
+/**
+ * The window's report count and its breakdown by status, suppressed together (the statuses add up to the count: a
+ * lone "dưới 3" beside printed ones would be the count minus them). Each as written in a sentence and in a table.
+ */
+function reportCounts(ctx: Context, wf: WindowFigures) {
+  const statuses = Object.keys(STATUS_LABELS).filter((s) => (wf.byStatus[s] ?? 0) > 0);
+  const values = [...statuses.map((s) => wf.byStatus[s]!), wf.reports];
+  const marks = ctx.threshold > 0 ? complementarySuppression(values, [{ parts: statuses.map((_, i) => i), total: statuses.length }], ctx.threshold) : new Uint8Array(values.length);
+  const sentence = (i: number) => (marks[i] === SHOWN ? num(values[i]!) : marks[i] === HIDDEN ? 'x' : `dưới ${ctx.threshold}`);
+  const cell = (i: number) => (marks[i] === SHOWN ? num(values[i]!) : marks[i] === HIDDEN ? 'x' : `<${ctx.threshold}`);
+  const total = statuses.length;
+  return { statuses: statuses.map((s, i) => `${STATUS_LABELS[s]} ${sentence(i)}`), total: sentence(total), totalCell: cell(total), totalShown: marks[total] === SHOWN };
+}
 /** "Tỉnh Điện Biên" → "tỉnh Điện Biên" inside a sentence. */
 const inSentence = (name: string) => name.replace(/^(Xã|Phường|Thị trấn|Tỉnh|Thành phố)(?=\s)/u, (m) => m.toLocaleLowerCase('vi'));
 const heading = (text: string): ReportBlock => ({ kind: 'heading', text });
@@ -84,7 +97,12 @@ export function introduction(ctx: Context): ReportBlock[] {
   const lines = [
     para(`Thực hiện Bộ quy tắc ứng xử của cán bộ, công chức, viên chức, người lao động, ${ctx.kind === 'PROVINCE' ? 'Sở Nội vụ' : 'Ủy ban nhân dân ' + scope} báo cáo kết quả thực hiện ${ctx.label} của ${scope} như sau. Số liệu được tổng hợp từ hệ thống Công Bộc; chi tiết theo từng người, từng tiêu chí tại Phụ lục kèm theo.`),
   ];
-  if (ctx.threshold > 0) lines.push(para(`Để bảo vệ thông tin cá nhân, các số lượng phản ánh từ 1 đến ${ctx.threshold - 1} được ghi là “dưới ${ctx.threshold}” (“<${ctx.threshold}”).`));
+  if (ctx.threshold > 0)
+    lines.push(
+      para(
+        `Để bảo vệ thông tin cá nhân, các số lượng phản ánh từ 1 đến ${ctx.threshold - 1} được ghi là “dưới ${ctx.threshold}” (“<${ctx.threshold}”); số ghi “x” là số được ẩn thêm để không thể suy ra các số đã ẩn từ số tổng.`,
+      ),
+    );
   return lines;
 }
 
@@ -195,8 +213,8 @@ export function reportsSection(ctx: Context, wf: WindowFigures): ReportBlock[] {
     out.push(para(`Trong ${ctx.label}, ${NONE} phản ánh nào về ứng xử của cán bộ, công chức, viên chức, người lao động.`));
     return out;
   }
-  const statuses = Object.keys(STATUS_LABELS).filter((s) => (wf.byStatus[s] ?? 0) > 0).map((s) => `${STATUS_LABELS[s]} ${showCount(ctx, wf.byStatus[s]!)}`);
-  out.push(para(`Trong ${ctx.label} tiếp nhận ${showCount(ctx, wf.reports)} phản ánh (theo tháng xảy ra sự việc); tình trạng hiện nay: ${statuses.join('; ')}.`));
+  const counts = reportCounts(ctx, wf);
+  out.push(para(`Trong ${ctx.label} tiếp nhận ${counts.total} phản ánh (theo tháng xảy ra sự việc); tình trạng hiện nay: ${counts.statuses.join('; ')}.`));
   out.push(para(`Số phản ánh được kết luận có cơ sở (toàn bộ hoặc một phần): ${wf.substantiated ? showCount(ctx, wf.substantiated) : NONE}.`));
   const remedies = Object.keys(REMEDY_LABELS).filter((k) => (wf.remedies[k] ?? 0) > 0).map((k) => `${REMEDY_LABELS[k]}: ${showCount(ctx, wf.remedies[k]!)} phản ánh`);
   out.push(para(`Biện pháp khắc phục đã ghi nhận: ${remedies.length ? remedies.join('; ') : NONE}.`));
@@ -252,10 +270,16 @@ export function comparisonSection(ctx: Context, now: WindowFigures, before: Wind
     // A change between suppressed counts would give them away.
     return [label, cellCount(ctx, a), cellCount(ctx, b), typeof sa === 'number' && typeof sb === 'number' ? change(a, b) : '—'];
   };
+  // This window's report count as section 4 prints it (suppressed with its breakdown by status).
+  const nowReports = reportCounts(ctx, now);
+  const reportsRow = (): string[] => {
+    const sb = shownOf(ctx, before.reports);
+    return ['Phản ánh tiếp nhận', nowReports.totalCell, cellCount(ctx, before.reports), nowReports.totalShown && typeof sb === 'number' ? change(now.reports, before.reports) : '—'];
+  };
   const rows = [
     row('Lượt đánh giá mức độ hài lòng', now.ratings.total, before.ratings.total),
     rateRow('Tỷ lệ hài lòng', rateOf(now.ratings.satisfied, now.ratings.total), rateOf(before.ratings.satisfied, before.ratings.total)),
-    countRow('Phản ánh tiếp nhận', now.reports, before.reports),
+    reportsRow(),
     countRow('Phản ánh có cơ sở', now.substantiated, before.substantiated),
     rateRow('Tỷ lệ phiếu đánh giá đã hoàn tất', rateOf(now.evaluations.finalised, now.evaluations.total), rateOf(before.evaluations.finalised, before.evaluations.total)),
   ];
