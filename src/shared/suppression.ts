@@ -54,21 +54,30 @@ export function complementarySuppression(values: ArrayLike<number>, lines: reado
   }
   if (threshold <= 1) return marks;
 
-  // Lines of each cell, to look again at the lines of a cell that changed.
-  const linesOf: number[][] = Array.from({ length: n }, () => []);
+  // Lines of each cell, to look again at the lines of a cell that changed: one flat list (a province has many cells).
+  const start = new Int32Array(n + 1);
+  for (const l of lines) {
+    for (const p of l.parts) start[p + 1]!++;
+    start[l.total + 1]!++;
+  }
+  for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
+  const linesOf = new Int32Array(start[n]!);
+  const fill = start.slice(0, n);
   lines.forEach((l, li) => {
-    for (const p of l.parts) linesOf[p]!.push(li);
-    linesOf[l.total]!.push(li);
+    for (const p of l.parts) linesOf[fill[p]!++] = li;
+    linesOf[fill[l.total]!++] = li;
   });
   const queued = new Uint8Array(lines.length).fill(1);
   const queue: number[] = lines.map((_, i) => i);
   const change = (cell: number, mark: CellMark) => {
     marks[cell] = mark;
-    for (const li of linesOf[cell]!)
+    for (let k = start[cell]!; k < start[cell + 1]!; k++) {
+      const li = linesOf[k]!;
       if (!queued[li]) {
         queued[li] = 1;
         queue.push(li);
       }
+    }
   };
   const low = (i: number) => (marks[i] === SHOWN ? values[i]! : 1);
   const high = (i: number) => (marks[i] === SHOWN ? values[i]! : marks[i] === SMALL ? threshold - 1 : Infinity);
