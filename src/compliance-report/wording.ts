@@ -19,6 +19,11 @@ export interface Context {
   threshold: number;
   kind: 'PROVINCE' | 'COMMUNE';
   unitName: string;
+  /**
+   * The window's substantiated count is printed "x": beside the communes the attention list names for 2 or more
+   * substantiated reports (and so the others for 1 or none), it would let a commune's small count be worked out.
+   */
+  substantiatedHidden?: boolean;
 }
 
 /** What a window's figures are: the monthly ones summed over its months, the yearly ones of its year. */
@@ -215,7 +220,7 @@ export function reportsSection(ctx: Context, wf: WindowFigures): ReportBlock[] {
   }
   const counts = reportCounts(ctx, wf);
   out.push(para(`Trong ${ctx.label} tiếp nhận ${counts.total} phản ánh (theo tháng xảy ra sự việc); tình trạng hiện nay: ${counts.statuses.join('; ')}.`));
-  out.push(para(`Số phản ánh được kết luận có cơ sở (toàn bộ hoặc một phần): ${wf.substantiated ? showCount(ctx, wf.substantiated) : NONE}.`));
+  out.push(para(`Số phản ánh được kết luận có cơ sở (toàn bộ hoặc một phần): ${wf.substantiated ? (ctx.substantiatedHidden ? 'x' : showCount(ctx, wf.substantiated)) : NONE}.`));
   const remedies = Object.keys(REMEDY_LABELS).filter((k) => (wf.remedies[k] ?? 0) > 0).map((k) => `${REMEDY_LABELS[k]}: ${showCount(ctx, wf.remedies[k]!)} phản ánh`);
   out.push(para(`Biện pháp khắc phục đã ghi nhận: ${remedies.length ? remedies.join('; ') : NONE}.`));
   const h = wf.year.handlingFeedback;
@@ -280,7 +285,7 @@ export function comparisonSection(ctx: Context, now: WindowFigures, before: Wind
     row('Lượt đánh giá mức độ hài lòng', now.ratings.total, before.ratings.total),
     rateRow('Tỷ lệ hài lòng', rateOf(now.ratings.satisfied, now.ratings.total), rateOf(before.ratings.satisfied, before.ratings.total)),
     reportsRow(),
-    countRow('Phản ánh có cơ sở', now.substantiated, before.substantiated),
+    ctx.substantiatedHidden ? ['Phản ánh có cơ sở', 'x', cellCount(ctx, before.substantiated), '—'] : countRow('Phản ánh có cơ sở', now.substantiated, before.substantiated),
     rateRow('Tỷ lệ phiếu đánh giá đã hoàn tất', rateOf(now.evaluations.finalised, now.evaluations.total), rateOf(before.evaluations.finalised, before.evaluations.total)),
   ];
   if (ctx.wholeYear) {
@@ -309,20 +314,48 @@ export function comparisonSection(ctx: Context, now: WindowFigures, before: Wind
 }
 
 /**
- * The rule for communes needing attention, in the window: a satisfaction rate under 90% on at least 10 ratings;
- * 2 or more substantiated reports; under 80% of evaluations finalised; a late dossier without an apology slip (year).
+ * How many substantiated reports make a commune one to watch: 2; in a published report (where counts below the
+ * threshold are hidden) at least the threshold, so that being named or not says no more than a suppressed count
+ * does — "named for 2 or more" beside "dưới 3" would be exactly 2.
  */
-export const ATTENTION_RULE =
-  'Xã, phường cần quan tâm là đơn vị có ít nhất một trong các dấu hiệu: tỷ lệ hài lòng dưới 90% (khi có từ 10 lượt đánh giá trở lên); từ 2 phản ánh có cơ sở trở lên; tỷ lệ phiếu đánh giá đã hoàn tất dưới 80%; có hồ sơ trễ hạn chưa có phiếu xin lỗi.';
+export const substantiatedAttention = (threshold: number) => Math.max(2, threshold);
+
+/**
+ * Whether the window's substantiated count, printed beside the attention list, would let a reader work out a commune's
+ * count: the list gives each named commune's count and bounds the others (below the sign's floor); the printed count
+ * is their sum. Then it is printed "x".
+ */
+export function substantiatedGivesAway(threshold: number, total: number, communes: readonly number[]): boolean {
+  if (threshold <= 0 || total === 0) return false;
+  const floor = substantiatedAttention(threshold);
+  const [tLo, tHi] = total < threshold ? [1, threshold - 1] : [total, total];
+  const bounds = communes.map((n) => (n >= floor ? [n, n] : [0, floor - 1]) as [number, number]);
+  const sumLo = bounds.reduce((n, b) => n + b[0], 0);
+  const sumHi = bounds.reduce((n, b) => n + b[1], 0);
+  if (tLo !== tHi && Math.max(tLo, sumLo) >= Math.min(tHi, sumHi)) return true;
+  return communes.some((n, i) => {
+    const [lo, hi] = bounds[i]!;
+    if (n === 0 || lo === hi) return false;
+    return Math.max(lo, tLo - (sumHi - hi)) >= Math.min(hi, tHi - (sumLo - lo));
+  });
+}
+
+/**
+ * The rule for communes needing attention, in the window: a satisfaction rate under 90% on at least 10 ratings;
+ * 2 (published: at least the threshold) or more substantiated reports; under 80% of evaluations finalised; a late
+ * dossier without an apology slip (year).
+ */
+export const attentionRule = (threshold: number) =>
+  `Xã, phường cần quan tâm là đơn vị có ít nhất một trong các dấu hiệu: tỷ lệ hài lòng dưới 90% (khi có từ 10 lượt đánh giá trở lên); từ ${substantiatedAttention(threshold)} phản ánh có cơ sở trở lên; tỷ lệ phiếu đánh giá đã hoàn tất dưới 80%; có hồ sơ trễ hạn chưa có phiếu xin lỗi.`;
 
 export function attentionSection(ctx: Context, communes: { name: string; figures: WindowFigures }[]): ReportBlock[] {
-  const out: ReportBlock[] = [heading('8. Các xã, phường cần quan tâm'), para(ATTENTION_RULE)];
+  const out: ReportBlock[] = [heading('8. Các xã, phường cần quan tâm'), para(attentionRule(ctx.threshold))];
   const flagged: string[][] = [];
   for (const c of communes) {
     const f = c.figures;
     const reasons: string[] = [];
     if (f.ratings.total >= 10 && f.ratings.satisfied / f.ratings.total < 0.9) reasons.push(`tỷ lệ hài lòng ${pct(f.ratings.satisfied, f.ratings.total)}`);
-    if (f.substantiated >= 2) reasons.push(`${showCount(ctx, f.substantiated)} phản ánh có cơ sở`);
+    if (f.substantiated >= substantiatedAttention(ctx.threshold)) reasons.push(`${num(f.substantiated)} phản ánh có cơ sở`);
     if (f.evaluations.total > 0 && f.evaluations.finalised / f.evaluations.total < 0.8) reasons.push(`hoàn tất ${pct(f.evaluations.finalised, f.evaluations.total)} phiếu đánh giá`);
     if (f.year.apologyBreaches > 0) reasons.push(`${num(f.year.apologyBreaches)} hồ sơ trễ hạn chưa có phiếu xin lỗi`);
     if (reasons.length) flagged.push([c.name, reasons.join('; ')]);

@@ -81,4 +81,16 @@ describe('compliance report: suppression that holds in the province’s Báo cá
     expect(s.pinned).to.deep.equal([]);
     expect(text).to.match(/Phản ánh tiếp nhận 4 /);
   });
+
+  it('when one commune has 5 substantiated reports and another 1, then the list of communes to watch names the 5 and the substantiated total is hidden, so the 1 cannot be worked out', async function () {
+    this.timeout(LIBREOFFICE_TIMEOUT_MS);
+    for (let i = 0; i < 5; i++) await report(w, { criteria: ['X1'], confirmed: ['X1'], status: 'RESOLVED', month: 3 });
+    await report(w, { commune: w.communeB, criteria: ['X1'], confirmed: ['X1'], status: 'RESOLVED', month: 3 });
+    const text = await provinceReportText(admin, w);
+    expect(text).to.contain('từ 3 phản ánh có cơ sở trở lên');
+    expect(text).to.match(/Xã Thanh Nưa 5 phản ánh có cơ sở/);
+    expect(text).not.to.match(/Xã Mường Nhé [^.]*phản ánh có cơ sở/);
+    expect(text).to.contain('Số phản ánh được kết luận có cơ sở (toàn bộ hoặc một phần): x.');
+    expect(text).to.match(/Phản ánh có cơ sở x 0 — /);
+  });
 });
