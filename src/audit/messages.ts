@@ -24,7 +24,7 @@ export const auditMessages = catalogue({
       objectTypes: {
         codeVersion: 'Phiên bản bộ quy tắc', unit: 'Đơn vị', staff: 'Cán bộ, công chức', user: 'Tài khoản', unitChange: 'Sắp xếp đơn vị',
         report: 'Phản ánh, tố cáo', evaluation: 'Phiếu đánh giá', period: 'Kỳ đánh giá', classification: 'Xếp loại năm', lateDossier: 'Hồ sơ trễ hạn',
-        holiday: 'Lịch nghỉ lễ, Tết', deskSettings: 'Cài đặt bộ phận một cửa', disciplineDecision: 'Quyết định kỷ luật',
+        holiday: 'Lịch nghỉ lễ, Tết', deskSettings: 'Cài đặt bộ phận một cửa', disciplineDecision: 'Quyết định kỷ luật', exportJob: 'Tệp báo cáo năm',
       },
       actions: {
         publish: 'Công bố', create: 'Tạo mới', update: 'Cập nhật', delete: 'Xóa', rename: 'Đổi tên', move: 'Chuyển đơn vị cấp trên', merge: 'Sáp nhập', split: 'Chia tách', close: 'Đóng, giải thể', transfer: 'Điều chuyển', deactivate: 'Ngừng hoạt động', reactivate: 'Hoạt động trở lại',
@@ -33,7 +33,7 @@ export const auditMessages = catalogue({
         selfAssessment: { save: 'Lưu phiếu tự đánh giá', submit: 'Nộp phiếu tự đánh giá' }, evaluate: 'Thủ trưởng đánh giá', finalise: 'Chốt kết quả', amend: 'Điều chỉnh kết quả đã chốt',
         transition: 'Chuyển trạng thái', reply: 'Trả lời người phản ánh', note: 'Ghi chú nội bộ', extend: 'Gia hạn', remedy: 'Biện pháp khắc phục', letter: 'Soạn thư xin lỗi', letterSent: 'Gửi thư xin lỗi',
         explanation: 'Giải trình', escalate: 'Chuyển cấp trên (quá hạn)', reporterMessage: 'Tin nhắn của người phản ánh', viewReporterIdentity: 'Xem danh tính người phản ánh', retaliationFlagged: 'Cảnh báo trù dập',
-        issueSlip: 'Lập phiếu xin lỗi và hẹn lại', withdraw: 'Rút hồ sơ ghi nhận nhầm',
+        issueSlip: 'Lập phiếu xin lỗi và hẹn lại', withdraw: 'Rút hồ sơ ghi nhận nhầm', export: 'Xuất báo cáo năm',
         reporterFeedback: 'Người phản ánh đánh giá kết quả', reporterReopened: 'Người phản ánh báo chưa được giải quyết',
         explanationRecorded: 'Ghi nhận giải trình (bản giấy, trực tiếp hoặc từ chối)', conclusionHandedOver: 'Ghi nhận đã thông báo kết luận', reviewRequested: 'Đề nghị xem xét lại', reviewRequestRecorded: 'Ghi nhận đề nghị xem xét lại',
       },
@@ -50,8 +50,9 @@ export const auditMessages = catalogue({
         remedy: { APOLOGY: 'Xin lỗi', REMINDER_TRAINING: 'Nhắc nhở, bồi dưỡng', DISCIPLINE_REFERRAL: 'Đề nghị xử lý kỷ luật' },
         answer: { SATISFIED: 'Hài lòng', NEUTRAL: 'Bình thường', DISSATISFIED: 'Không hài lòng', NOT_RESOLVED: 'Chưa được giải quyết' },
         form: { REPRIMAND: 'Khiển trách', WARNING: 'Cảnh cáo', SALARY_DOWNGRADE: 'Hạ bậc lương', DEMOTION: 'Giáng chức', DISMISSAL: 'Cách chức', REMOVAL_FROM_OFFICE: 'Bãi nhiệm', FORCED_RESIGNATION: 'Buộc thôi việc' },
+        audience: { PUBLICATION: 'Công bố (ẩn số nhỏ)', INTERNAL: 'Nội bộ (số chính xác)' },
       },
-      fields: { title: 'Tên', legalBasis: 'Căn cứ pháp lý', effectiveFrom: 'Ngày hiệu lực', effectiveTo: 'Ngày hết hiệu lực', versionNumber: 'Số phiên bản', name: 'Tên', code: 'Mã', group: 'Nhóm', criterion: 'Tiêu chí' },
+      fields: { title: 'Tên', legalBasis: 'Căn cứ pháp lý', effectiveFrom: 'Ngày hiệu lực', effectiveTo: 'Ngày hết hiệu lực', versionNumber: 'Số phiên bản', name: 'Tên', code: 'Mã', group: 'Nhóm', criterion: 'Tiêu chí', unit: 'Đơn vị', year: 'Năm', audience: 'Bản dùng cho' },
     },
   },
   en: {
@@ -78,7 +79,7 @@ export const auditMessages = catalogue({
       objectTypes: {
         codeVersion: 'Code of conduct version', unit: 'Unit', staff: 'Staff member', user: 'User account', unitChange: 'Unit reorganisation',
         report: 'Report or denunciation', evaluation: 'Evaluation', period: 'Evaluation period', classification: 'Yearly classification', lateDossier: 'Late dossier',
-        holiday: 'Holiday calendar', deskSettings: 'One-stop desk settings', disciplineDecision: 'Discipline decision',
+        holiday: 'Holiday calendar', deskSettings: 'One-stop desk settings', disciplineDecision: 'Discipline decision', exportJob: 'Yearly report file',
       },
       actions: {
         publish: 'Publish', create: 'Create', update: 'Update', delete: 'Delete', rename: 'Rename', move: 'Move', merge: 'Merge', split: 'Split', close: 'Close', transfer: 'Transfer', deactivate: 'Deactivate', reactivate: 'Reactivate',
@@ -87,7 +88,7 @@ export const auditMessages = catalogue({
         selfAssessment: { save: 'Save self-assessment', submit: 'Submit self-assessment' }, evaluate: 'Head’s evaluation', finalise: 'Finalise', amend: 'Amend a finalised result',
         transition: 'Change status', reply: 'Reply to the reporter', note: 'Internal note', extend: 'Extend the deadline', remedy: 'Remedy', letter: 'Draft apology letter', letterSent: 'Send apology letter',
         explanation: 'Explanation', escalate: 'Escalate (overdue)', reporterMessage: 'Message from the reporter', viewReporterIdentity: 'View the reporter’s identity', retaliationFlagged: 'Retaliation warning',
-        issueSlip: 'Issue apology and new-date slip', withdraw: 'Withdraw a dossier recorded by mistake',
+        issueSlip: 'Issue apology and new-date slip', withdraw: 'Withdraw a dossier recorded by mistake', export: 'Yearly report exported',
         reporterFeedback: 'Reporter rated the outcome', reporterReopened: 'Reporter said it is not resolved',
         explanationRecorded: 'Explanation recorded (on paper, in person or declined)', conclusionHandedOver: 'Conclusion handed over recorded', reviewRequested: 'Review requested', reviewRequestRecorded: 'Review request recorded',
       },
@@ -104,8 +105,9 @@ export const auditMessages = catalogue({
         remedy: { APOLOGY: 'Apology', REMINDER_TRAINING: 'Reminder or training', DISCIPLINE_REFERRAL: 'Referred for discipline' },
         answer: { SATISFIED: 'Satisfied', NEUTRAL: 'Neutral', DISSATISFIED: 'Dissatisfied', NOT_RESOLVED: 'Not resolved' },
         form: { REPRIMAND: 'Reprimand', WARNING: 'Warning', SALARY_DOWNGRADE: 'Salary step reduction', DEMOTION: 'Demotion', DISMISSAL: 'Removal from post', REMOVAL_FROM_OFFICE: 'Removal from elected office', FORCED_RESIGNATION: 'Dismissal' },
+        audience: { PUBLICATION: 'For publication, suppressed', INTERNAL: 'Internal, exact' },
       },
-      fields: { title: 'Title', legalBasis: 'Legal basis', effectiveFrom: 'In force from', effectiveTo: 'In force until', versionNumber: 'Version number', name: 'Name', code: 'Code', group: 'Group', criterion: 'Criterion' },
+      fields: { title: 'Title', legalBasis: 'Legal basis', effectiveFrom: 'In force from', effectiveTo: 'In force until', versionNumber: 'Version number', name: 'Name', code: 'Code', group: 'Group', criterion: 'Criterion', unit: 'Unit', year: 'Year', audience: 'Copy for' },
     },
   },
 });

@@ -96,7 +96,9 @@ export async function buildReport(actor: Actor, input: ReportInput, opts: Report
   // commune's report goes to the province, as its workbook, with exact counts.
   const threshold = kind === 'PROVINCE' ? opts.suppressBelow : 0;
   const communes = kind === 'PROVINCE' ? (perYear.get(w.year) ?? []).filter((u) => isCommuneLevel(u.kind)).sort((a, b) => compareVietnamese(a.unitName, b.unitName)) : [];
-  const ctx: words.Context = { window: w, label: windowLabel(w), previousLabel: piecesLabel(prev), wholeYear: isWholeYear(w), threshold, kind, unitName: unit.name };
+  const communeFigures = communes.map((c) => ({ name: c.unitName, figures: windowFigures([{ window: w, figures: c.figures }]) }));
+  const substantiatedHidden = kind === 'PROVINCE' && words.substantiatedGivesAway(threshold, current.substantiated, communeFigures.map((c) => c.figures.substantiated));
+  const ctx: words.Context = { window: w, label: windowLabel(w), previousLabel: piecesLabel(prev), wholeYear: isWholeYear(w), threshold, kind, unitName: unit.name, substantiatedHidden };
   const blocks: ReportBlock[] = [
     ...words.introduction(ctx),
     ...words.staffSection(ctx, current.year),
@@ -106,7 +108,7 @@ export async function buildReport(actor: Actor, input: ReportInput, opts: Report
     ...words.dossiersSection(ctx, current.year),
     ...words.satisfactionSection(ctx, current),
     ...words.comparisonSection(ctx, current, previous),
-    ...(kind === 'PROVINCE' ? words.attentionSection(ctx, communes.map((c) => ({ name: c.unitName, figures: windowFigures([{ window: w, figures: c.figures }]) }))) : []),
+    ...(kind === 'PROVINCE' ? words.attentionSection(ctx, communeFigures) : []),
     ...words.closing(ctx),
   ];
   const number = input.number ? `${input.number.padStart(2, '0')}/${documentNumberSuffix('BC', issuer)}` : `…../${documentNumberSuffix('BC', issuer)}`;

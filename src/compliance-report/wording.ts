@@ -1,6 +1,6 @@
 import type { ReportBlock } from '../letters/index.js';
 import type { UnitYearFigures } from '../statistics/index.js';
-import { suppress, type Shown } from '../shared/suppression.js';
+import { complementarySuppression, HIDDEN, SHOWN, suppress, type Shown } from '../shared/suppression.js';
 import { numberFormatter } from '../shared/text.js';
 import type { ReportWindow } from './window.js';
 
@@ -19,6 +19,11 @@ export interface Context {
   threshold: number;
   kind: 'PROVINCE' | 'COMMUNE';
   unitName: string;
+  /**
+   * The window's substantiated count is printed "x": beside the communes the attention list names for 2 or more
+   * substantiated reports (and so the others for 1 or none), it would let a commune's small count be worked out.
+   */
+  substantiatedHidden?: boolean;
 }
 
 /** What a window's figures are: the monthly ones summed over its months, the yearly ones of its year. */
@@ -46,6 +51,19 @@ const cellCount = (ctx: Context, n: number) => {
   const s = shownOf(ctx, n);
   return typeof s === 'number' ? num(s) : `<${s.below}`;
 };
+/**
+ * The window's report count and its breakdown by status, suppressed together (the statuses add up to the count: a
+ * lone "dưới 3" beside printed ones would be the count minus them). Each as written in a sentence and in a table.
+ */
+function reportCounts(ctx: Context, wf: WindowFigures) {
+  const statuses = Object.keys(STATUS_LABELS).filter((s) => (wf.byStatus[s] ?? 0) > 0);
+  const values = [...statuses.map((s) => wf.byStatus[s]!), wf.reports];
+  const marks = ctx.threshold > 0 ? complementarySuppression(values, [{ parts: statuses.map((_, i) => i), total: statuses.length }], ctx.threshold) : new Uint8Array(values.length);
+  const sentence = (i: number) => (marks[i] === SHOWN ? num(values[i]!) : marks[i] === HIDDEN ? 'x' : `dưới ${ctx.threshold}`);
+  const cell = (i: number) => (marks[i] === SHOWN ? num(values[i]!) : marks[i] === HIDDEN ? 'x' : `<${ctx.threshold}`);
+  const total = statuses.length;
+  return { statuses: statuses.map((s, i) => `${STATUS_LABELS[s]} ${sentence(i)}`), total: sentence(total), totalCell: cell(total), totalShown: marks[total] === SHOWN };
+}
 /** "Tỉnh Điện Biên" → "tỉnh Điện Biên" inside a sentence. */
 const inSentence = (name: string) => name.replace(/^(Xã|Phường|Thị trấn|Tỉnh|Thành phố)(?=\s)/u, (m) => m.toLocaleLowerCase('vi'));
 const heading = (text: string): ReportBlock => ({ kind: 'heading', text });
@@ -84,7 +102,12 @@ export function introduction(ctx: Context): ReportBlock[] {
   const lines = [
     para(`Thực hiện Bộ quy tắc ứng xử của cán bộ, công chức, viên chức, người lao động, ${ctx.kind === 'PROVINCE' ? 'Sở Nội vụ' : 'Ủy ban nhân dân ' + scope} báo cáo kết quả thực hiện ${ctx.label} của ${scope} như sau. Số liệu được tổng hợp từ hệ thống Công Bộc; chi tiết theo từng người, từng tiêu chí tại Phụ lục kèm theo.`),
   ];
-  if (ctx.threshold > 0) lines.push(para(`Để bảo vệ thông tin cá nhân, các số lượng phản ánh từ 1 đến ${ctx.threshold - 1} được ghi là “dưới ${ctx.threshold}” (“<${ctx.threshold}”).`));
+  if (ctx.threshold > 0)
+    lines.push(
+      para(
+        `Để bảo vệ thông tin cá nhân, các số lượng phản ánh từ 1 đến ${ctx.threshold - 1} được ghi là “dưới ${ctx.threshold}” (“<${ctx.threshold}”); số ghi “x” là số được ẩn thêm để không thể suy ra các số đã ẩn từ số tổng.`,
+      ),
+    );
   return lines;
 }
 
@@ -195,9 +218,9 @@ export function reportsSection(ctx: Context, wf: WindowFigures): ReportBlock[] {
     out.push(para(`Trong ${ctx.label}, ${NONE} phản ánh nào về ứng xử của cán bộ, công chức, viên chức, người lao động.`));
     return out;
   }
-  const statuses = Object.keys(STATUS_LABELS).filter((s) => (wf.byStatus[s] ?? 0) > 0).map((s) => `${STATUS_LABELS[s]} ${showCount(ctx, wf.byStatus[s]!)}`);
-  out.push(para(`Trong ${ctx.label} tiếp nhận ${showCount(ctx, wf.reports)} phản ánh (tính theo ngày tiếp nhận); tình trạng hiện nay: ${statuses.join('; ')}.`));
-  out.push(para(`Số phản ánh được kết luận có cơ sở (toàn bộ hoặc một phần): ${wf.substantiated ? showCount(ctx, wf.substantiated) : NONE}.`));
+  const counts = reportCounts(ctx, wf);
+  out.push(para(`Trong ${ctx.label} tiếp nhận ${counts.total} phản ánh (tính theo ngày tiếp nhận); tình trạng hiện nay: ${counts.statuses.join('; ')}.`));
+  out.push(para(`Số phản ánh được kết luận có cơ sở (toàn bộ hoặc một phần): ${wf.substantiated ? (ctx.substantiatedHidden ? 'x' : showCount(ctx, wf.substantiated)) : NONE}.`));
   const remedies = Object.keys(REMEDY_LABELS).filter((k) => (wf.remedies[k] ?? 0) > 0).map((k) => `${REMEDY_LABELS[k]}: ${showCount(ctx, wf.remedies[k]!)} phản ánh`);
   out.push(para(`Biện pháp khắc phục đã ghi nhận: ${remedies.length ? remedies.join('; ') : NONE}.`));
   const h = wf.year.handlingFeedback;
@@ -252,11 +275,17 @@ export function comparisonSection(ctx: Context, now: WindowFigures, before: Wind
     // A change between suppressed counts would give them away.
     return [label, cellCount(ctx, a), cellCount(ctx, b), typeof sa === 'number' && typeof sb === 'number' ? change(a, b) : '—'];
   };
+  // This window's report count as section 4 prints it (suppressed with its breakdown by status).
+  const nowReports = reportCounts(ctx, now);
+  const reportsRow = (): string[] => {
+    const sb = shownOf(ctx, before.reports);
+    return ['Phản ánh tiếp nhận', nowReports.totalCell, cellCount(ctx, before.reports), nowReports.totalShown && typeof sb === 'number' ? change(now.reports, before.reports) : '—'];
+  };
   const rows = [
     row('Lượt đánh giá mức độ hài lòng', now.ratings.total, before.ratings.total),
     rateRow('Tỷ lệ hài lòng', rateOf(now.ratings.satisfied, now.ratings.total), rateOf(before.ratings.satisfied, before.ratings.total)),
-    countRow('Phản ánh tiếp nhận', now.reports, before.reports),
-    countRow('Phản ánh có cơ sở', now.substantiated, before.substantiated),
+    reportsRow(),
+    ctx.substantiatedHidden ? ['Phản ánh có cơ sở', 'x', cellCount(ctx, before.substantiated), '—'] : countRow('Phản ánh có cơ sở', now.substantiated, before.substantiated),
     rateRow('Tỷ lệ phiếu đánh giá đã hoàn tất', rateOf(now.evaluations.finalised, now.evaluations.total), rateOf(before.evaluations.finalised, before.evaluations.total)),
   ];
   if (ctx.wholeYear) {
@@ -285,20 +314,48 @@ export function comparisonSection(ctx: Context, now: WindowFigures, before: Wind
 }
 
 /**
- * The rule for communes needing attention, in the window: a satisfaction rate under 90% on at least 10 ratings;
- * 2 or more substantiated reports; under 80% of evaluations finalised; a late dossier without an apology slip (year).
+ * How many substantiated reports make a commune one to watch: 2; in a published report (where counts below the
+ * threshold are hidden) at least the threshold, so that being named or not says no more than a suppressed count
+ * does — "named for 2 or more" beside "dưới 3" would be exactly 2.
  */
-export const ATTENTION_RULE =
-  'Xã, phường cần quan tâm là đơn vị có ít nhất một trong các dấu hiệu: tỷ lệ hài lòng dưới 90% (khi có từ 10 lượt đánh giá trở lên); từ 2 phản ánh có cơ sở trở lên; tỷ lệ phiếu đánh giá đã hoàn tất dưới 80%; có hồ sơ trễ hạn chưa có phiếu xin lỗi.';
+export const substantiatedAttention = (threshold: number) => Math.max(2, threshold);
+
+/**
+ * Whether the window's substantiated count, printed beside the attention list, would let a reader work out a commune's
+ * count: the list gives each named commune's count and bounds the others (below the sign's floor); the printed count
+ * is their sum. Then it is printed "x".
+ */
+export function substantiatedGivesAway(threshold: number, total: number, communes: readonly number[]): boolean {
+  if (threshold <= 0 || total === 0) return false;
+  const floor = substantiatedAttention(threshold);
+  const [tLo, tHi] = total < threshold ? [1, threshold - 1] : [total, total];
+  const bounds = communes.map((n) => (n >= floor ? [n, n] : [0, floor - 1]) as [number, number]);
+  const sumLo = bounds.reduce((n, b) => n + b[0], 0);
+  const sumHi = bounds.reduce((n, b) => n + b[1], 0);
+  if (tLo !== tHi && Math.max(tLo, sumLo) >= Math.min(tHi, sumHi)) return true;
+  return communes.some((n, i) => {
+    const [lo, hi] = bounds[i]!;
+    if (n === 0 || lo === hi) return false;
+    return Math.max(lo, tLo - (sumHi - hi)) >= Math.min(hi, tHi - (sumLo - lo));
+  });
+}
+
+/**
+ * The rule for communes needing attention, in the window: a satisfaction rate under 90% on at least 10 ratings;
+ * 2 (published: at least the threshold) or more substantiated reports; under 80% of evaluations finalised; a late
+ * dossier without an apology slip (year).
+ */
+export const attentionRule = (threshold: number) =>
+  `Xã, phường cần quan tâm là đơn vị có ít nhất một trong các dấu hiệu: tỷ lệ hài lòng dưới 90% (khi có từ 10 lượt đánh giá trở lên); từ ${substantiatedAttention(threshold)} phản ánh có cơ sở trở lên; tỷ lệ phiếu đánh giá đã hoàn tất dưới 80%; có hồ sơ trễ hạn chưa có phiếu xin lỗi.`;
 
 export function attentionSection(ctx: Context, communes: { name: string; figures: WindowFigures }[]): ReportBlock[] {
-  const out: ReportBlock[] = [heading('8. Các xã, phường cần quan tâm'), para(ATTENTION_RULE)];
+  const out: ReportBlock[] = [heading('8. Các xã, phường cần quan tâm'), para(attentionRule(ctx.threshold))];
   const flagged: string[][] = [];
   for (const c of communes) {
     const f = c.figures;
     const reasons: string[] = [];
     if (f.ratings.total >= 10 && f.ratings.satisfied / f.ratings.total < 0.9) reasons.push(`tỷ lệ hài lòng ${pct(f.ratings.satisfied, f.ratings.total)}`);
-    if (f.substantiated >= 2) reasons.push(`${showCount(ctx, f.substantiated)} phản ánh có cơ sở`);
+    if (f.substantiated >= substantiatedAttention(ctx.threshold)) reasons.push(`${num(f.substantiated)} phản ánh có cơ sở`);
     if (f.evaluations.total > 0 && f.evaluations.finalised / f.evaluations.total < 0.8) reasons.push(`hoàn tất ${pct(f.evaluations.finalised, f.evaluations.total)} phiếu đánh giá`);
     if (f.year.apologyBreaches > 0) reasons.push(`${num(f.year.apologyBreaches)} hồ sơ trễ hạn chưa có phiếu xin lỗi`);
     if (reasons.length) flagged.push([c.name, reasons.join('; ')]);

@@ -3,7 +3,7 @@ import type { Types } from 'mongoose';
 import { translator, type Language } from '../shared/i18n.js';
 import { COMMUNE_KINDS, type UnitInfo as Unit, type UnitKind } from '../units/index.js';
 import { writeCommuneWorkbook } from './commune-workbook.js';
-import type { ExportKind } from './model.js';
+import type { Audience, ExportKind } from './model.js';
 import { writeProvinceWorkbook } from './province-workbook.js';
 import type { ExportSettings } from './settings.js';
 import { collectYear } from './yearly-data.js';
@@ -18,6 +18,8 @@ export interface BuildOptions {
   lang?: Language;
   viewerUserId?: Types.ObjectId | null;
   settings: Pick<ExportSettings, 'suppressBelow'>;
+  /** The province file's audience (publication unless said otherwise). */
+  audience?: Audience;
   now?: Date;
   /** 0–100. */
   onProgress?: (percent: number) => void;
@@ -34,7 +36,7 @@ export async function buildWorkbook(kind: ExportKind, unit: Unit, year: number, 
     progress: (_phase, done, total) => progress(Math.round((40 * done) / total)),
   });
   const onRows = (written: number, total: number) => progress(40 + Math.min(59, Math.round((59 * written) / Math.max(total, 1))));
-  if (kind === 'PROVINCE') await writeProvinceWorkbook(data, stream, { t, now: opts.now, onRows, suppressBelow: opts.settings.suppressBelow });
+  if (kind === 'PROVINCE') await writeProvinceWorkbook(data, stream, { t, now: opts.now, onRows, suppressBelow: opts.settings.suppressBelow, audience: opts.audience ?? 'PUBLICATION' });
   else await writeCommuneWorkbook(data, stream, { t, now: opts.now, onRows });
 }
 

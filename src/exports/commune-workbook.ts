@@ -3,7 +3,7 @@ import type ExcelJS from 'exceljs';
 import type { TFunction } from 'i18next';
 import { CLASSIFICATION_LEVELS } from '../evaluations/index.js';
 import * as statistics from '../statistics/index.js';
-import { dataSheetOptions, headerHeight, wrappedRowHeight, noSuppression, placeName, staffSheetOptions, writeHeading, writeStaffSheet } from './sheets.js';
+import { dataSheetOptions, headerHeight, wrappedRowHeight, placeName, staffSheetOptions, writeHeading, writeStaffSheet } from './sheets.js';
 import { columnSum, commitSheet, createWriter, fitColumns, Pacer, pageFooter, pageSetup, ratio, STYLE, writeRow, type CellStyle } from './xlsx.js';
 import type { YearData } from './yearly-data.js';
 
@@ -75,7 +75,8 @@ export async function writeCommuneWorkbook(data: YearData, stream: Writable, opt
     alleged += allegedOf(cr.code);
   }
 
-  writeRow(summary, []);
+  // Row 6: whom the file is for (a commune's file is always its own, exact).
+  writeRow(summary, [t('exports.workbook.internalMark')], () => STYLE.note);
   // The figure's label spans columns B–C; the value is in D.
   const factRow = (values: unknown[], valueStyle: CellStyle, labelStyle: CellStyle = STYLE.text) => {
     writeRow(summary, [values[0], values[1], null, values[2]], (c) => (c === 1 ? (labelStyle === STYLE.header ? STYLE.header : STYLE.centered) : c <= 3 ? labelStyle : valueStyle), undefined, [[2, 3]]);
@@ -145,7 +146,7 @@ export async function writeCommuneWorkbook(data: YearData, stream: Writable, opt
 
   // ---- Staff
   const staffSheet = wb.addWorksheet(t('exports.workbook.sheets.staff'), staffSheetOptions(t, data, true));
-  await writeStaffSheet(staffSheet, data, staff, { t, title: t('exports.workbook.staffSheetTitle', { name: name.toLocaleUpperCase('vi'), year }), suppress: noSuppression, pacer, showUnit: true });
+  await writeStaffSheet(staffSheet, data, staff, { t, title: t('exports.workbook.staffSheetTitle', { name: name.toLocaleUpperCase('vi'), year }), incidents: null, pacer, showUnit: true });
   await commitSheet(wb, staffSheet);
 
   // ---- Incidents

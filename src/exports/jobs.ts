@@ -72,7 +72,7 @@ export async function runJob(id: string, settings: ExportSettings): Promise<void
     out = fs.createWriteStream(partPath, { mode: 0o600 });
     const done = finished(out);
     done.catch(() => {});
-    await buildWorkbook(job.kind, unit, job.year, out, { lang: job.lang === 'en' ? 'en' : 'vi', viewerUserId: job.requestedBy, settings, onProgress });
+    await buildWorkbook(job.kind, unit, job.year, out, { lang: job.lang === 'en' ? 'en' : 'vi', viewerUserId: job.requestedBy, settings, audience: job.audience, onProgress });
     await done;
     await fs.promises.rename(partPath, finalPath);
     await pending;

@@ -4,6 +4,9 @@ export const EXPORT_KINDS = ['COMMUNE', 'PROVINCE'] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 export const EXPORT_STATUSES = ['QUEUED', 'RUNNING', 'DONE', 'FAILED'] as const;
 export type ExportStatus = (typeof EXPORT_STATUSES)[number];
+/** Who a province file is for: the public (small report counts hidden, the default) or its own officials (exact). */
+export const EXPORT_AUDIENCES = ['PUBLICATION', 'INTERNAL'] as const;
+export type Audience = (typeof EXPORT_AUDIENCES)[number];
 
 /** One requested workbook: built in the background by this process, downloaded by whoever asked for it. */
 const exportJobSchema = new Schema(
@@ -13,6 +16,8 @@ const exportJobSchema = new Schema(
     unitName: { type: String, required: true },
     year: { type: Number, required: true },
     lang: { type: String, enum: ['vi', 'en'], default: 'vi' },
+    /** The province file's audience; a commune's file is its head's working copy, always exact. */
+    audience: { type: String, enum: EXPORT_AUDIENCES, default: 'PUBLICATION' },
     requestedBy: { type: Schema.Types.ObjectId, ref: 'User', required: true },
     requestedByName: { type: String, default: '' },
     status: { type: String, enum: EXPORT_STATUSES, default: 'QUEUED' },

@@ -2,13 +2,16 @@ import type { Writable } from 'node:stream';
 import { CLASSIFICATION_LEVELS } from '../evaluations/index.js';
 import * as statistics from '../statistics/index.js';
 import { type WorkbookOptions } from './commune-workbook.js';
-import { headerHeight, placeName, staffSheetOptions, suppressBelow, writeHeading, writeStaffSheet } from './sheets.js';
+import type { Audience } from './model.js';
+import { publishedCounts } from './published-counts.js';
+import { headerHeight, placeName, staffSheetOptions, writeHeading, writeStaffSheet } from './sheets.js';
 import { col, columnSum, commitSheet, createWriter, firstPageColumns, fitColumns, Pacer, pageFooter, pageSetup, ratio, sheetNamer, STYLE, writeRow, type CellStyle } from './xlsx.js';
 import { visibleGroups, type YearData } from './yearly-data.js';
 
 export interface ProvinceWorkbookOptions extends WorkbookOptions {
-  /** Report counts below this are printed as "<N". */
+  /** Report counts below this are hidden in a file for publication. */
   suppressBelow: number;
+  audience: Audience;
 }
 
 /**
@@ -18,10 +21,11 @@ export interface ProvinceWorkbookOptions extends WorkbookOptions {
  */
 export async function writeProvinceWorkbook(data: YearData, stream: Writable, opts: ProvinceWorkbookOptions): Promise<void> {
   const { t } = opts;
-  const suppress = suppressBelow(opts.suppressBelow);
   const wb = createWriter(stream);
   const shown = visibleGroups(data);
   const lists = data.staffByGroup();
+  // For publication, the report counts of every sheet are suppressed together; the internal file keeps them exact.
+  const published = opts.audience === 'PUBLICATION' ? publishedCounts(data, shown, lists, opts.suppressBelow) : null;
   // The sums and per-commune sorts above run in one go: let waiting requests through before writing starts.
   await new Promise<void>((resolve) => setImmediate(resolve));
   const totalRows = shown.reduce((n, g) => n + lists[g]!.length + 6, shown.length + 20);
@@ -60,7 +64,7 @@ export async function writeProvinceWorkbook(data: YearData, stream: Writable, op
     // Over the first printed page only when the summary is several pages wide.
     width: fit.pagesWide > 1 ? firstPageColumns(widths, fit) : width,
   });
-  writeRow(ws, [t('exports.workbook.suppressedNote', { n: opts.suppressBelow })], () => STYLE.note);
+  writeRow(ws, [published ? t('exports.workbook.publicationNote', { n: opts.suppressBelow }) : t('exports.workbook.internalNote')], () => STYLE.note);
   writeRow(ws, []);
   // Row 8 groups the columns; row 9 names each one, every name different (the filter sits on row 9).
   const groups: [string, number, number][] = [
@@ -93,7 +97,7 @@ export async function writeProvinceWorkbook(data: YearData, stream: Writable, op
     k === c('under40Share') || k === c('completion') || k === c('fullyCompliantShare') || k === c('complianceRate') || k === rateCol ? STYLE.percent : k >= 3 ? STYLE.integer : k === 1 ? STYLE.centered : STYLE.text;
   const rate = (part: number, whole: number) => (whole > 0 ? part / whole : '');
   /** The columns after the commune's name, from its figures; `at` is the row, for the ratio formulas. */
-  const cellsOf = (f: statistics.UnitYearFigures, at: number, count: (k: number, n: number) => unknown): unknown[] => {
+  const cellsOf = (f: statistics.UnitYearFigures, at: number, count: (k: number, n: number) => unknown, reportCount: (j: number, n: number) => unknown): unknown[] => {
     const n = statistics.totalsOf(f);
     return [
       count(c('staff'), f.staff),
@@ -106,9 +110,9 @@ export async function writeProvinceWorkbook(data: YearData, stream: Writable, op
       count(c('fullyCompliant'), f.fullyCompliant),
       ratio(`${col(c('fullyCompliant'))}${at}`, `${col(c('evaluatedStaff'))}${at}`, f.fullyCompliant, f.evaluatedStaff),
       rate(n.fulfilled, n.results),
-      // Report counts as suppressed values, in the province row too (a formula cannot add "<3").
-      suppress(n.reports),
-      ...data.criteria.map((cr) => suppress(f.substantiatedByCriterion[cr.code] ?? 0)),
+      // Published, report counts are printed values in the province row too (a formula cannot add "<3" or "x").
+      reportCount(0, n.reports),
+      ...data.criteria.map((cr, k) => reportCount(1 + k, f.substantiatedByCriterion[cr.code] ?? 0)),
       count(ratingsCol, n.ratings),
       count(satisfiedCol, n.satisfied),
       ratio(`${col(satisfiedCol)}${at}`, `${col(ratingsCol)}${at}`, n.satisfied, n.ratings),
@@ -120,14 +124,17 @@ export async function writeProvinceWorkbook(data: YearData, stream: Writable, op
   };
   let r = first;
   for (const g of shown) {
-    writeRow(ws, [r - first + 1, data.groups[g]!.name, ...cellsOf(data.figures[g]!, r, (_k, n) => n)], styleOf);
+    const reportCount = (j: number, n: number) => (published ? published.summary(g, j, n) : n);
+    writeRow(ws, [r - first + 1, data.groups[g]!.name, ...cellsOf(data.figures[g]!, r, (_k, n) => n, reportCount)], styleOf);
     await pacer.row(width);
     r++;
   }
   // The province row: counts as SUM formulas over the rows above (their results the read model's sums), rates over them.
   const last = r - 1;
   const totals = statistics.sumFigures(shown.map((g) => data.figures[g]!));
-  const totalRow: unknown[] = ['', t('exports.workbook.provinceTotal'), ...cellsOf(totals, r, (k, n) => columnSum(k, first, last, n))];
+  const sum = (k: number, n: number) => columnSum(k, first, last, n);
+  const reportTotal = (j: number, n: number) => (published ? published.summary(null, j, n) : sum(c('reports') + j, n));
+  const totalRow: unknown[] = ['', t('exports.workbook.provinceTotal'), ...cellsOf(totals, r, sum, reportTotal)];
   writeRow(ws, totalRow, (k) => (k <= 2 ? STYLE.bold : styleOf(k) === STYLE.percent ? STYLE.totalPercent : STYLE.totalInteger));
   ws.autoFilter = { from: { row: 9, column: 1 }, to: { row: Math.max(last, 9), column: width } };
   await commitSheet(wb, ws);
@@ -142,7 +149,7 @@ export async function writeProvinceWorkbook(data: YearData, stream: Writable, op
     await writeStaffSheet(sheet, data, lists[g]!, {
       t,
       title: t('exports.workbook.staffSheetTitle', { name: group.name.toLocaleUpperCase('vi'), year: data.year }),
-      suppress,
+      incidents: published ? published.staffSheet(g) : null,
       pacer,
       showUnit: true,
     });

@@ -1,3 +1,4 @@
+import * as audit from '../audit/index.js';
 import { isId } from '../shared/ids.js';
 import { Types } from 'mongoose';
 import { coversUnit, hasRole, scopeRoots, type Actor } from '../auth/index.js';
@@ -8,7 +9,7 @@ import { findUnitOr404 } from '../units/index.js';
 import { COMMUNE_KINDS, unitsUnder, type UnitInfo } from '../units/index.js';
 import * as jobs from './jobs.js';
 import type { ExportSettings } from './settings.js';
-import { ExportJobModel, type ExportJob, type ExportKind } from './model.js';
+import { ExportJobModel, type Audience, type ExportJob, type ExportKind } from './model.js';
 import type { ExportInput } from './schemas.js';
 import { workbookFileName } from './xlsx.js';
 import { kindOf } from './build.js';
@@ -33,19 +34,32 @@ export async function exportableUnits(actor: Actor): Promise<{ id: string; name:
     .sort((a, b) => (a.kind === b.kind ? compareVietnamese(a.name, b.name) : a.kind === 'PROVINCE' ? -1 : 1));
 }
 
+/**
+ * Whom the file is for. The province's administrator chooses: for publication (small report counts hidden, so that
+ * none can be worked out from the totals) or internal (exact). A commune's file is always its head's internal working
+ * copy: it lists the cases one by one, so it could never be published, and the head handles those cases already.
+ */
+export function audienceOf(kind: ExportKind, asked: Audience): Audience {
+  return kind === 'PROVINCE' ? asked : 'INTERNAL';
+}
+
 export async function requestExport(actor: Actor, input: ExportInput, lang: Language, settings: ExportSettings): Promise<ExportJob> {
   const unit = await findUnitOr404(input.unit);
   const kind = assertCanExport(actor, unit);
+  const audience = audienceOf(kind, input.audience);
   const job = await ExportJobModel.create({
     kind,
     unitId: unit._id,
     unitName: unit.name,
     year: input.year,
     lang,
+    audience,
     requestedBy: actor.userId,
     requestedByName: actor.displayName,
-    fileName: workbookFileName(unit.name, input.year),
+    fileName: workbookFileName(unit.name, input.year, audience),
   });
+  // Who took which figures out, exact or suppressed, stays on record.
+  await audit.record({ actor, objectType: 'exportJob', objectId: job._id, action: 'export', after: { unit: unit.name, year: input.year, audience }, unitPath: unit.path });
   jobs.enqueue(String(job._id), settings);
   return job.toObject() as ExportJob;
 }

@@ -5,12 +5,11 @@ import { CLASSIFICATION_LEVELS } from '../evaluations/index.js';
 import { columnSum, firstPageColumns, fitColumns, Pacer, pageFooter, pageSetup, rowSum, STYLE, writeRow, type CellStyle, type PrintFit } from './xlsx.js';
 import { verdictOf, type PeriodInfo, type YearData } from './yearly-data.js';
 
-/** A count as printed: small report counts become "<N" when a threshold applies. */
-export type Suppress = (n: number) => number | string;
-export const noSuppression: Suppress = (n) => n;
-export function suppressBelow(threshold: number): Suppress {
-  return (n) => (n > 0 && n < threshold ? `<${threshold}` : n);
-}
+/**
+ * An incident count of a staff sheet as printed, when it is published: row n of the sheet's people (n = their number:
+ * the totals row), criterion k (k = the number of criteria: the person's total). The count, "<3" or "x".
+ */
+export type IncidentCell = (n: number, k: number, value: number) => number | string;
 
 const UNIT_PREFIX = /^(tỉnh|thành phố|huyện|thị xã|xã|phường|thị trấn)\s+/i;
 
@@ -66,8 +65,8 @@ export function periodLabel(t: TFunction, p: PeriodInfo): string {
 export interface StaffSheetOptions {
   t: TFunction;
   title: string;
-  /** Incident counts per staff: plain in the commune's own workbook, suppressed in the province's. */
-  suppress: Suppress;
+  /** Incident counts per staff: exact, with formulas, when null (an internal file); as marked when published. */
+  incidents: IncidentCell | null;
   pacer: Pacer;
   showUnit: boolean;
 }
@@ -103,7 +102,7 @@ export function staffSheetOptions(t: TFunction, data: YearData, showUnit: boolea
 export async function writeStaffSheet(ws: ExcelJS.Worksheet, data: YearData, staff: Int32Array, opts: StaffSheetOptions): Promise<void> {
   const { t } = opts;
   const { C, P, scoreStart, incStart, incTotal, breachCol, classCol, verdictCol, width, widths } = staffColumns(data, opts.showUnit);
-  const plain = opts.suppress === noSuppression;
+  const shown = opts.incidents;
 
   widths.forEach((w, i) => {
     if (w !== STAFF_NARROW) ws.getColumn(i + 1).width = w;
@@ -169,9 +168,9 @@ export async function writeStaffSheet(ws: ExcelJS.Worksheet, data: YearData, sta
     for (let k = 0; k < C; k++) {
       const v = data.incidents[i * C + k]!;
       incidents += v;
-      values[incStart - 1 + k] = opts.suppress(v);
+      values[incStart - 1 + k] = shown ? shown(n, k, v) : v;
     }
-    values[incTotal - 1] = plain ? rowSum(r, incStart, incStart + C - 1, incidents) : opts.suppress(incidents);
+    values[incTotal - 1] = shown ? shown(n, C, incidents) : rowSum(r, incStart, incStart + C - 1, incidents);
     values[breachCol - 1] = data.breaches[i];
     const level = data.classification[i]!;
     values[classCol - 1] = level ? classLabels[level - 1] : null;
@@ -189,10 +188,10 @@ export async function writeStaffSheet(ws: ExcelJS.Worksheet, data: YearData, sta
     let n = 0;
     for (const i of staff) n += data.incidents[i * C + k]!;
     all += n;
-    totals[incStart - 1 + k] = plain ? columnSum(incStart + k, firstRow, last, n) : opts.suppress(n);
+    totals[incStart - 1 + k] = shown ? shown(staff.length, k, n) : columnSum(incStart + k, firstRow, last, n);
   }
   for (const i of staff) breaches += data.breaches[i]!;
-  totals[incTotal - 1] = plain ? columnSum(incTotal, firstRow, last, all) : opts.suppress(all);
+  totals[incTotal - 1] = shown ? shown(staff.length, C, all) : columnSum(incTotal, firstRow, last, all);
   totals[breachCol - 1] = columnSum(breachCol, firstRow, last, breaches);
   writeRow(ws, totals, (c) => (c >= incStart && c <= breachCol ? STYLE.totalInteger : c === 2 ? STYLE.bold : STYLE.text));
   ws.autoFilter = { from: { row: 4, column: 1 }, to: { row: Math.max(last, 4), column: width } };

@@ -211,8 +211,9 @@ export function asciiName(s: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
-export function workbookFileName(unitName: string, year: number): string {
-  return `Tuan-thu-quy-tac-ung-xu_${asciiName(unitName) || 'don-vi'}_${year}.xlsx`;
+/** The file's name says whom it is for: "…_cong-bo" (for publication) or "…_noi-bo" (internal, exact). */
+export function workbookFileName(unitName: string, year: number, audience: 'PUBLICATION' | 'INTERNAL'): string {
+  return `Tuan-thu-quy-tac-ung-xu_${asciiName(unitName) || 'don-vi'}_${year}_${audience === 'INTERNAL' ? 'noi-bo' : 'cong-bo'}.xlsx`;
 }
 
 /**

@@ -24,6 +24,7 @@ describe('exports: the workbooks’ summaries and the dashboard show the same fi
   let province: Dashboard;
   let byCommune: Map<string, Dashboard>;
   let summary: unknown[][];
+  let internal: unknown[][];
 
   before(async function () {
     this.timeout(60_000);
@@ -66,6 +67,7 @@ describe('exports: the workbooks’ summaries and the dashboard show the same fi
     byCommune = new Map();
     for (const c of [w.communeA, w.communeB]) byCommune.set(c.name, await dashboard(actor, String(c._id), year, 3, testConfig(), NOW));
     summary = rows(readWorkbook(await workbookBuffer('PROVINCE', w.province, year, { now: NOW, settings: { suppressBelow: 3 } })), 'Tổng hợp');
+    internal = rows(readWorkbook(await workbookBuffer('PROVINCE', w.province, year, { now: NOW, settings: { suppressBelow: 3 }, audience: 'INTERNAL' })), 'Tổng hợp');
   });
 
   /** The workbook row's figures, named as the dashboard's overview names them. */
@@ -114,8 +116,14 @@ describe('exports: the workbooks’ summaries and the dashboard show the same fi
     expect(rowFigures(rowNamed('Toàn tỉnh'))).to.deep.equal(dashboardFigures(province));
   });
 
-  it('when each commune’s row is compared with that commune’s dashboard, then every figure is the same', () => {
-    for (const [name, d] of byCommune) expect(rowFigures(rowNamed(name)), name).to.deep.equal(dashboardFigures(d));
+  it('when each commune’s row is compared with that commune’s dashboard, then every figure is the same, but a report count the copy for publication hides as "x" (it is the internal copy’s)', () => {
+    // Thanh Nưa's 3 reports beside Mường Nhé's "<3" and the province's 4 would give Mường Nhé's 1 away: hidden too.
+    expect(rowFigures(rowNamed(w.communeA.name)).reports).to.equal('x');
+    for (const [name, d] of byCommune) {
+      const published = rowFigures(rowNamed(name));
+      const exact = rowFigures(internal.find((r) => r[1] === name)!);
+      expect({ ...published, reports: published.reports === 'x' ? exact.reports : published.reports }, name).to.deep.equal(dashboardFigures(d));
+    }
   });
 
   it('when the figures are read, then they follow the shared definitions: leavers on a roster count, a substantiated report outweighs clean ratings, late dossiers and ratings written after the first read count', () => {

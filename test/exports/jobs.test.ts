@@ -48,7 +48,7 @@ describe('exports: background jobs and who may export what', () => {
     return res.body as { status: string; progress: number; downloadUrl: string | null; error: string | null };
   }
 
-  it('when a head exports their own commune, then the job runs in the background and the download names the unit and year', async () => {
+  it('when a head exports their own commune, then the job runs in the background and the download names the unit, the year and the internal copy', async () => {
     const res = await submitForm(headA, '/exports', '/exports', { unit: String(w.communeA._id), year: '2026' });
     expect(res.status).to.equal(303);
     const page = await headA.get(res.headers.location!);
@@ -59,7 +59,7 @@ describe('exports: background jobs and who may export what', () => {
     expect(status.progress).to.equal(100);
     const file = await headA.get(status.downloadUrl!).buffer(true).parse(binaryParser as never);
     expect(file.status).to.equal(200);
-    expect(file.headers['content-disposition']).to.contain('Tuan-thu-quy-tac-ung-xu_Xa-Thanh-Nua_2026.xlsx');
+    expect(file.headers['content-disposition']).to.contain('Tuan-thu-quy-tac-ung-xu_Xa-Thanh-Nua_2026_noi-bo.xlsx');
     const wb = XLSX.read(file.body as Buffer, { type: 'buffer' });
     expect(wb.SheetNames[0]).to.equal('Tổng hợp');
     const done = await headA.get(res.headers.location!);
@@ -110,13 +110,13 @@ describe('exports: background jobs and who may export what', () => {
     expect(page.text).not.to.contain(String(w.province._id));
   });
 
-  it('when an administrator exports the province, then the workbook has the summary and a sheet per commune', async () => {
+  it('when an administrator exports the province, then by default the workbook is the copy for publication, with the summary and a sheet per commune', async () => {
     const res = await submitForm(admin, '/exports', '/exports', { unit: String(w.province._id), year: '2026' });
     expect(res.status).to.equal(303);
     const status = await finished(admin, res.headers.location!);
     expect(status.status).to.equal('DONE');
     const file = await admin.get(status.downloadUrl!).buffer(true).parse(binaryParser as never);
-    expect(file.headers['content-disposition']).to.contain('Tuan-thu-quy-tac-ung-xu_Tinh-Dien-Bien_2026.xlsx');
+    expect(file.headers['content-disposition']).to.contain('Tuan-thu-quy-tac-ung-xu_Tinh-Dien-Bien_2026_cong-bo.xlsx');
     expect(XLSX.read(file.body as Buffer, { type: 'buffer' }).SheetNames).to.deep.equal(['Tổng hợp', 'Xã Thanh Nưa']);
   });
 
