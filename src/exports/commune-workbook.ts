@@ -5,7 +5,8 @@ import { CLASSIFICATION_LEVELS } from '../evaluations/index.js';
 import * as statistics from '../statistics/index.js';
 import { dataSheetOptions, headerHeight, wrappedRowHeight, placeName, staffSheetOptions, writeHeading, writeStaffSheet } from './sheets.js';
 import { columnSum, commitSheet, createWriter, fitColumns, Pacer, pageFooter, pageSetup, ratio, STYLE, writeRow, type CellStyle } from './xlsx.js';
-import type { YearData } from './yearly-data.js';
+import { visibleGroups, type YearData } from './yearly-data.js';
+import { writeDeskFeedbackSheet } from './desk-feedback-sheet.js';
 
 export interface WorkbookOptions {
   t: TFunction;
@@ -154,6 +155,8 @@ export async function writeCommuneWorkbook(data: YearData, stream: Writable, opt
 
   // ---- Satisfaction
   await writeSatisfactionSheet(wb, data, t, pacer);
+  // A commune's file is its own internal copy: exact counts.
+  await writeDeskFeedbackSheet(wb, data, visibleGroups(data), t, null, t('exports.workbook.total'));
   await wb.commit();
 }
 

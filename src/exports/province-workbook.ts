@@ -4,6 +4,7 @@ import * as statistics from '../statistics/index.js';
 import { type WorkbookOptions } from './commune-workbook.js';
 import type { Audience } from './model.js';
 import { publishedCounts } from './published-counts.js';
+import { writeDeskFeedbackSheet } from './desk-feedback-sheet.js';
 import { headerHeight, placeName, staffSheetOptions, writeHeading, writeStaffSheet } from './sheets.js';
 import { col, columnSum, commitSheet, createWriter, firstPageColumns, fitColumns, Pacer, pageFooter, pageSetup, ratio, sheetNamer, STYLE, writeRow, type CellStyle } from './xlsx.js';
 import { visibleGroups, type YearData } from './yearly-data.js';
@@ -142,6 +143,7 @@ export async function writeProvinceWorkbook(data: YearData, stream: Writable, op
   // One sheet per commune with people, in the summary's order.
   const name = sheetNamer();
   name(t('exports.workbook.sheets.summary'));
+  name(t('exports.workbook.sheets.deskFeedback'));
   for (const g of shown) {
     if (!lists[g]!.length) continue;
     const group = data.groups[g]!;
@@ -155,5 +157,7 @@ export async function writeProvinceWorkbook(data: YearData, stream: Writable, op
     });
     await commitSheet(wb, sheet);
   }
+  // Last, after the commune sheets that append the summary.
+  await writeDeskFeedbackSheet(wb, data, shown, t, published ? opts.suppressBelow : null, t('exports.workbook.provinceTotal'));
   await wb.commit();
 }

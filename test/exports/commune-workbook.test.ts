@@ -46,8 +46,8 @@ describe('exports: the commune workbook', () => {
     wb = readWorkbook(buf);
   });
 
-  it('when opened by another reader, then it has the four sheets in order', () => {
-    expect(wb.SheetNames).to.deep.equal(['Tổng hợp', 'Cán bộ', 'Phản ánh', 'Hài lòng']);
+  it('when opened by another reader, then it has the five sheets in order', () => {
+    expect(wb.SheetNames).to.deep.equal(['Tổng hợp', 'Cán bộ', 'Phản ánh', 'Hài lòng', 'Góp ý tại quầy']);
   });
 
   it('when the summary is read, then it carries the national heading, the commune and the date line', () => {
@@ -163,7 +163,7 @@ describe('exports: the commune workbook', () => {
   it('when a commune-level unit has been closed since, then its workbook still builds', async () => {
     const old = await makeUnit({ name: 'Xã Thanh Luông', kind: 'commune', parent: w.province, effectiveTo: new Date(Date.UTC(2025, 6, 1)) });
     const out = readWorkbook(await workbookBuffer('COMMUNE', old, 2024, { now: NOW }));
-    expect(out.SheetNames).to.have.length(4);
+    expect(out.SheetNames).to.have.length(5);
     expect(cell(out, 'Tổng hợp', 'A2')?.v).to.equal('UBND XÃ THANH LUÔNG');
   });
 });

@@ -9,6 +9,7 @@ import { makeUser } from '../helpers/factories.js';
 import { LIBREOFFICE_TIMEOUT_MS, throwawayLibreOffice, type Grid, type Recalculator } from '../helpers/libreoffice.js';
 import { workbookBuffer } from './read.js';
 import { CODES, evaluate, exportWorld, person, report, type ExportWorld } from './world.js';
+import { givenAway, type Line } from './printed-lines.js';
 
 // The province workbook as LibreOffice recalculates it, read by a reader that knows only what is printed: a number,
 // "<3" (1 or 2) or "x" (hidden, not zero). A line (a column with its province row, a person's incidents with their
@@ -18,45 +19,6 @@ import { CODES, evaluate, exportWorld, person, report, type ExportWorld } from '
 const NOW = new Date(Date.UTC(2027, 0, 5, 3));
 const PROVINCE_TOTAL = 'Toàn tỉnh';
 const TOTAL = 'Tổng cộng';
-
-type Bound = [number, number];
-interface Line {
-  name: string;
-  parts: string[];
-  total: string;
-}
-
-function bounds(text: string): Bound {
-  if (text === '<3') return [1, 2];
-  if (text === 'x') return [1, Infinity];
-  const n = Number(text);
-  if (text === '' || !Number.isFinite(n)) throw new Error(`not a count: "${text}"`);
-  return [n, n];
-}
-const hidden = (text: string) => text === '<3' || text === 'x';
-
-/** Hidden counts of the line the reader can pin down: the only hidden one, or one whose bounds meet in one value. */
-function givenAway(line: Line): string[] {
-  const members = [...line.parts, line.total];
-  const hiddenAt = members.map((_, i) => i).filter((i) => hidden(members[i]!));
-  if (hiddenAt.length === 1) return [`${line.name}: the only hidden count`];
-  const b = members.map(bounds);
-  const total = members.length - 1;
-  const out: string[] = [];
-  for (const i of hiddenAt) {
-    let [lo, hi] = b[i]!;
-    const others = b.filter((_, j) => j !== i && j !== total);
-    if (i === total) {
-      lo = Math.max(lo, others.reduce((n, x) => n + x[0], 0));
-      hi = Math.min(hi, others.reduce((n, x) => n + x[1], 0));
-    } else {
-      lo = Math.max(lo, b[total]![0] - others.reduce((n, x) => n + x[1], 0));
-      hi = Math.min(hi, b[total]![1] - others.reduce((n, x) => n + x[0], 0));
-    }
-    if (lo >= hi) out.push(`${line.name}: member ${i} is ${lo}`);
-  }
-  return out;
-}
 
 /** The summary's commune rows and province row, by name, and its report columns (reports received, X1…K5). */
 function summaryOf(grid: Grid) {
