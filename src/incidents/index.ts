@@ -6,3 +6,4 @@ export { casesCountedBy, casesOfYearUnder } from './readers.js';
 export type { ReportSettings } from './settings.js';
 export { checkRetaliation, earlyWarnings } from './warnings.js';
 export type { EarlyWarning } from './warnings.js';
+export { deleteEvidenceOfCase } from './evidence.js';
