@@ -11,6 +11,7 @@ import { citizenReportForm, messageForm, trackForm } from './schemas.js';
 import { PUBLIC_LAYOUT, reportSubmitLimiter, reporterUnnamedInLog, str } from './route-support.js';
 import { reporterCaseLocals, reporterCaseRoutes, type ReporterDoor } from './reporter-routes.js';
 import { forgetReceipt, keepReceipt, receiptPages } from './sealed-receipt.js';
+import { cleanedEvidence, evidenceProblem, evidenceUpload } from './evidence-upload.js';
 
 /** The honeypot: hidden from people, filled in by bots. */
 const HONEYPOT = 'website';
@@ -52,8 +53,8 @@ export function citizenReportsRouter(config: Config): Router {
     res.render('public/report', { ...locals, values: { identity: 'anonymous', staffId: str(req.query.staff) ?? '', deskId: str(req.query.desk) ?? '' } });
   });
 
-  // POST /phan-anh — file a citizen report
-  router.post('/phan-anh', submitLimiter, async (req, res, next) => {
+  // POST /phan-anh — file a citizen report, with photos or documents (multipart)
+  router.post('/phan-anh', submitLimiter, ...evidenceUpload, async (req, res, next) => {
     if (typeof req.body?.[HONEYPOT] === 'string' && req.body[HONEYPOT].trim() !== '') {
       // Answer a bot as if it had worked, and keep nothing.
       return res.render('public/received', { layout: PUBLIC_LAYOUT, title: res.locals.t('reports.public.received') });
@@ -64,10 +65,11 @@ export function citizenReportsRouter(config: Config): Router {
     schema: citizenReportForm,
     view: 'public/report',
     locals: citizenFormLocals,
+    preCheck: evidenceProblem,
     submit: async (req, res, input) => {
       const reporter: reports.Reporter =
         input.identity === 'named' ? { source: 'CITIZEN', anonymous: false, name: input.name!, phone: input.phone, email: input.email } : { source: 'CITIZEN', anonymous: true };
-      const { report, trackingCode } = await reports.fileReport(input, reporter, settings);
+      const { report, trackingCode } = await reports.fileReport({ ...input, evidence: await cleanedEvidence(req) }, reporter, settings);
       keepReceipt(req, res, { code: trackingCode, caseNumber: report.caseNumber, receivedAt: report.receivedAt.toISOString() }, '/phan-anh/bien-nhan', config.cookieSecure);
       req.session.trackedReportId = String(report._id);
       res.redirect('/phan-anh/bien-nhan');
@@ -121,18 +123,20 @@ export function citizenReportsRouter(config: Config): Router {
   // POST /tra-cuu/ho-so/danh-gia, …/chua-giai-quyet; GET …/thu-xin-loi and …/thu-xin-loi.docx
   reporterCaseRoutes(router, trackedDoor, settings);
 
-  // POST /tra-cuu/ho-so/tin-nhan — the reporter adds a message or details
+  // POST /tra-cuu/ho-so/tin-nhan — the reporter adds a message or details, with photos or documents (multipart)
   router.post(
     '/tra-cuu/ho-so/tin-nhan',
     submitLimiter,
+    ...evidenceUpload,
     formPost({
       schema: messageForm,
       view: 'public/case',
       locals: trackedLocals,
+      preCheck: evidenceProblem,
       submit: async (req, res, input) => {
         const id = req.session.trackedReportId;
         if (!id) throw new NotFound('reports.track.notFound');
-        await reports.addReporterMessage(id, input.text, settings);
+        await reports.addReporterMessage(id, input.text, settings, new Date(), await cleanedEvidence(req));
         flash(req, 'success', 'reports.track.sent');
         res.redirect('/tra-cuu/ho-so');
       },

@@ -6,3 +6,4 @@ export { caseByNumber, casesOfYearUnder, casesReceivedBy, casesReceivedUnder, co
 export type { ReportSettings } from './settings.js';
 export { checkRetaliation, earlyWarnings } from './warnings.js';
 export type { EarlyWarning } from './warnings.js';
+export { deleteEvidenceOfCase } from './evidence.js';

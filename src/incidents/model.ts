@@ -1,6 +1,7 @@
 import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
 import { watchWrites } from '../shared/kept-in-memory.js';
 import { vietnamMonth } from '../shared/dates.js';
+import { EVIDENCE_TYPES } from './evidence-cleaning.js';
 
 export const REPORT_SOURCES = ['CITIZEN', 'PEER'] as const;
 /** PHAN_ANH: feedback, may be anonymous. TO_CAO: a formal denunciation, always named, identity kept secret. */
@@ -27,6 +28,30 @@ const messageSchema = new Schema(
     /** The handler's name for unit replies; never the reporter's. */
     byName: { type: String, default: '' },
     text: { type: String, required: true },
+    /** The evidence files sent with it (entries of the case's `evidence`). */
+    evidenceIds: { type: [Schema.Types.ObjectId], default: [] },
+  },
+  { _id: false },
+);
+
+/** Where an evidence file came with: the report itself, or a later message of the reporter. */
+export const EVIDENCE_SOURCES = ['REPORT', 'MESSAGE'] as const;
+
+/**
+ * One evidence file of the case, as the case lists it: its bytes are in the evidence bucket (GridFS, evidence.ts)
+ * under the same id. Never the name it was sent with (a file name may carry a person's name or a date).
+ */
+const evidenceSchema = new Schema(
+  {
+    _id: { type: Schema.Types.ObjectId, required: true },
+    /** Its number in the case, from 1: the file is shown and downloaded as "<case number>-<n>". */
+    n: { type: Number, required: true },
+    /** The type read from its content (evidence-cleaning.ts), the one it is served with. */
+    type: { type: String, enum: EVIDENCE_TYPES, required: true },
+    /** Bytes as stored (after re-encoding). */
+    size: { type: Number, required: true },
+    at: { type: Date, required: true },
+    source: { type: String, enum: EVIDENCE_SOURCES, required: true },
   },
   { _id: false },
 );
@@ -214,6 +239,8 @@ const incidentReportSchema = new Schema(
     breachKeys: { type: [String], default: [] },
 
     messages: { type: [messageSchema], default: [] },
+    /** Photos and documents sent with the report and the reporter's messages (evidence.ts). */
+    evidence: { type: [evidenceSchema], default: [] },
     internalNotes: { type: [noteSchema], default: [] },
     remedies: { type: [remedySchema], default: [] },
     /** The apology letter as last drafted (generated on demand as a page or .docx from these fields). */
@@ -346,3 +373,27 @@ retaliationFlagSchema.index({ provinceId: 1, at: -1 });
 
 export type RetaliationFlag = InferSchemaType<typeof retaliationFlagSchema> & { _id: Types.ObjectId };
 export const RetaliationFlagModel = mongoose.model('RetaliationFlag', retaliationFlagSchema);
+
+/**
+ * The evidence bucket (GridFS, bucket 'evidence': see evidence.ts). These two models only declare its collections'
+ * indexes, so that they are built at start like every other (and, on the embedded PostgreSQL engine, the equality
+ * index that serves the driver's chunk look-up by `files_id`); the files are written and read through the driver's
+ * GridFSBucket. `metadata.reportId` finds the files of a case, for deleting them with it.
+ */
+const evidenceFileSchema = new Schema(
+  {
+    length: Number,
+    chunkSize: Number,
+    uploadDate: Date,
+    filename: String,
+    metadata: { reportId: { type: Schema.Types.ObjectId, ref: 'IncidentReport' }, type: { type: String } },
+  },
+  { versionKey: false },
+);
+evidenceFileSchema.index({ filename: 1, uploadDate: 1 });
+evidenceFileSchema.index({ 'metadata.reportId': 1 });
+export const EvidenceFileModel = mongoose.model('EvidenceFile', evidenceFileSchema, 'evidence.files');
+
+const evidenceChunkSchema = new Schema({ files_id: Schema.Types.ObjectId, n: Number, data: Buffer }, { versionKey: false });
+evidenceChunkSchema.index({ files_id: 1, n: 1 }, { unique: true });
+export const EvidenceChunkModel = mongoose.model('EvidenceChunk', evidenceChunkSchema, 'evidence.chunks');

@@ -69,7 +69,9 @@ export async function reporterCaseView(report: IncidentReport, now = new Date())
     description: report.description,
     dossierNumber: report.dossierNumber,
     criteria: report.criterionCodes.map((c) => ({ code: c, label: label(c) })),
-    messages: report.messages.map((m) => ({ at: m.at, author: m.author, text: m.text })),
+    messages: report.messages.map((m) => ({ at: m.at, author: m.author, text: m.text, evidence: listedCount(report, m.evidenceIds) })),
+    // Of their files, the reporter sees how many they sent, never the files (whoever holds the code could read them).
+    evidenceSent: (report.evidence ?? []).filter((e) => e.source === 'REPORT').length,
     timeline: report.history.map((h) => ({ status: h.to, at: h.at, byReporter: h.byReporter === true })),
     dueAt: settled ? null : report.dueAt,
     overdue: isOverdue(report, now),
@@ -82,6 +84,12 @@ export async function reporterCaseView(report: IncidentReport, now = new Date())
   };
 }
 export type ReporterCaseView = Awaited<ReturnType<typeof reporterCaseView>>;
+
+/** How many of these files the case still lists. */
+function listedCount(report: Pick<IncidentReport, 'evidence'>, ids: readonly { toString(): string }[] | undefined): number {
+  const listed = new Set((report.evidence ?? []).map((e) => String(e._id)));
+  return (ids ?? []).filter((id) => listed.has(String(id))).length;
+}
 
 /** The named reports a staff member filed, newest first (anonymous ones are followed by their code). */
 export async function myReports(actor: Actor) {

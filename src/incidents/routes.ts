@@ -1,5 +1,6 @@
 import { foldForSearch } from '../shared/text.js';
 import { Router, type NextFunction, type Request, type Response } from 'express';
+import { pipeline } from 'node:stream/promises';
 import { rateLimit } from 'express-rate-limit';
 import { actor, requireLogin, requireRole } from '../auth/index.js';
 import { hasRole } from '../auth/index.js';
@@ -41,6 +42,8 @@ import { reportSubmitLimiter, reporterUnnamedInLog, str } from './route-support.
 import { keepReceipt, receiptPages } from './sealed-receipt.js';
 import { myReports } from './reporter-case.js';
 import { reporterCaseLocals, reporterCaseRoutes, type ReporterDoor } from './reporter-routes.js';
+import { cleanedEvidence, evidenceProblem, evidenceUpload } from './evidence-upload.js';
+import { isImage } from './evidence-cleaning.js';
 
 /** Mounted at /reports: signed-in staff file peer reports; heads and administrators handle cases. */
 export function reportsRouter(config: Config): Router {
@@ -65,17 +68,19 @@ export function reportsRouter(config: Config): Router {
     res.render('incidents/new', { ...(await peerFormLocals(req, res)), values: { kind: 'PHAN_ANH', staffId: str(req.query.staff) ?? '' } });
   });
 
-  // POST /reports — file it (the identity goes to ReporterIdentity unless anonymous)
+  // POST /reports — file it (the identity goes to ReporterIdentity unless anonymous), with photos or documents (multipart)
   router.post(
     '/',
     submitLimiter,
+    ...evidenceUpload,
     formPost({
       schema: peerReportForm,
       view: 'incidents/new',
       locals: peerFormLocals,
+      preCheck: evidenceProblem,
       submit: async (req, res, input) => {
         const reporter: reports.Reporter = { source: 'PEER', actor: actor(req), kind: input.kind, anonymous: input.anonymous, phone: input.phone, address: input.address };
-        const { report, trackingCode } = await reports.fileReport(input, reporter, settings);
+        const { report, trackingCode } = await reports.fileReport({ ...input, evidence: await cleanedEvidence(req) }, reporter, settings);
         keepReceipt(req, res, { code: trackingCode, caseNumber: report.caseNumber, receivedAt: report.receivedAt.toISOString() }, '/reports/receipt', config.cookieSecure);
         res.redirect('/reports/receipt');
       },
@@ -252,6 +257,24 @@ export function reportsRouter(config: Config): Router {
   router.post('/:id/conclusion', ...handlers, caseAction(handOverForm, (req, input) => dueProcess.recordHandOver(actor(req), String(req.params.id), input, settings), 'reports.flash.handedOver'));
   // POST /reports/:id/review — the subject's review request received on paper
   router.post('/:id/review', ...handlers, caseAction(recordedReviewForm, (req, input) => dueProcess.recordReviewRequest(actor(req), String(req.params.id), { receivedOn: input.requestReceivedOn, reason: input.requestText, version: input.version }, settings), 'reports.flash.reviewRecorded'));
+
+  // GET /reports/:id/evidence/:fileId — a photo (shown in the page) or a document (downloaded) of the case, for those
+  // who may handle it; served with the type read from its content when it was received, never guessed by the browser
+  router.get('/:id/evidence/:fileId', ...handlers, async (req, res) => {
+    const { entry, fileName, open } = await reports.evidenceFor(actor(req), String(req.params.id), String(req.params.fileId));
+    // Photos open in the page; documents are always downloaded.
+    res.attachment(fileName);
+    if (isImage(entry.type)) res.set('Content-Disposition', res.get('Content-Disposition')!.replace(/^attachment/, 'inline'));
+    res.set({
+      'Content-Type': entry.type,
+      'Content-Length': String(entry.size),
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'private, no-store',
+      // Nothing in the file may run as this site, even opened on its own.
+      'Content-Security-Policy': "default-src 'none'; sandbox",
+    });
+    await pipeline(open(), res);
+  });
 
   // GET /reports/:id/reporter — who filed it: province administrator only, every look audited
   router.get('/:id/reporter', requireRole('admin'), async (req, res) => {

@@ -21,6 +21,8 @@ import { handlerFor } from './routing.js';
 import type { ReportSettings } from './settings.js';
 import { hashOfIssued, hashOfTyped, newTrackingCode } from './tracking.js';
 import { recordsChanged } from '../shared/changes.js';
+import type { CleanEvidence } from './evidence-cleaning.js';
+import { assertRoomFor, deleteEvidenceOfCase, evidenceOf, storeEvidence } from './evidence.js';
 
 export const AUDIT_TYPE = 'report';
 
@@ -34,6 +36,8 @@ export interface ReportInput {
   place?: string;
   description: string;
   dossierNumber?: string;
+  /** Photos and documents sent with it, already cleaned (evidence-cleaning.ts). */
+  evidence?: readonly CleanEvidence[];
 }
 
 /** Who reports. An anonymous reporter carries nothing that could identify them. */
@@ -119,6 +123,8 @@ export async function fileReport(input: ReportInput, reporter: Reporter, setting
   // A denunciation is never anonymous: the law handles anonymous ones as feedback at most.
   if (kind === 'TO_CAO' && reporter.anonymous) throw new ValidationFailed({ anonymous: 'reports.errors.denunciationNamed' });
   const anonymous = reporter.anonymous;
+  const files = input.evidence ?? [];
+  assertRoomFor(null, files.length);
   const subjectUnit = desk ?? unit;
   const staffId = staff?._id ?? null;
   const routing = await handlerFor(unit, staffId);
@@ -159,6 +165,10 @@ export async function fileReport(input: ReportInput, reporter: Reporter, setting
     ...link,
   };
 
+  // The files first, under the case's id: the case then appears with its evidence listed in one write. Should it
+  // never be written, its files are removed again.
+  const reportId = new Types.ObjectId();
+  const evidence = await storeEvidence(reportId, files, 'REPORT', 1, now);
   for (let attempt = 0; ; attempt++) {
     const trackingCode = newTrackingCode();
     try {
@@ -167,8 +177,9 @@ export async function fileReport(input: ReportInput, reporter: Reporter, setting
       const receivedAt = filedAt ?? new Date();
       const stored = {
         ...base,
-        _id: new Types.ObjectId(),
+        _id: reportId,
         receivedAt,
+        evidence,
         stageStartedAt: receivedAt,
         history: [{ from: null, to: 'RECEIVED', at: receivedAt, note: '' }],
         caseNumber: caseNumber(kind, base.year),
@@ -187,12 +198,16 @@ export async function fileReport(input: ReportInput, reporter: Reporter, setting
         objectType: AUDIT_TYPE,
         objectId: report._id,
         action: 'create',
-        after: { caseNumber: report.caseNumber, source: report.source, kind, anonymous, status: report.status, handlerUnitId: report.handlerUnitId, conflictOfInterest: report.conflictOfInterest },
+        // Of the files, their number only.
+        after: { caseNumber: report.caseNumber, source: report.source, kind, anonymous, status: report.status, handlerUnitId: report.handlerUnitId, conflictOfInterest: report.conflictOfInterest, ...(evidence.length ? { evidence: evidence.length } : {}) },
         unitPath: report.handlerUnitPath,
       });
       return { report, trackingCode };
     } catch (err) {
-      if (!isDuplicateKey(err) || attempt >= 3) throw err;
+      if (!isDuplicateKey(err) || attempt >= 3) {
+        if (!(await IncidentReportModel.exists({ _id: reportId }))) await deleteEvidenceOfCase(reportId);
+        throw err;
+      }
     }
   }
 }
@@ -234,15 +249,29 @@ export function assertTrackable(report: IncidentReport, settings: ReportSettings
   if (report.closedAt && now.getTime() - report.closedAt.getTime() > settings.REPORT_TRACKING_DAYS_AFTER_CLOSE * 86_400_000) throw new TrackingExpired();
 }
 
-/** A message or more details from the reporter, through the code. */
-export async function addReporterMessage(reportId: string, text: string, settings: ReportSettings, now = new Date()): Promise<void> {
+/** A message or more details from the reporter, through the code, with photos or documents (already cleaned). */
+export async function addReporterMessage(reportId: string, text: string, settings: ReportSettings, now = new Date(), files: readonly CleanEvidence[] = []): Promise<void> {
   const report = await IncidentReportModel.findById(oid(reportId)).lean<IncidentReport>();
   if (!report) throw new NotFound('reports.track.notFound');
   assertTrackable(report, settings, now);
   if (FINAL_STATUSES.includes(report.status as ReportStatus)) throw new Conflict('reports.errors.caseClosed');
-  await updateCase({ _id: report._id }, { $push: { messages: { at: now, author: 'REPORTER', byName: '', text } }, $inc: { version: 1 } });
-  await audit.record({ actor: null, objectType: AUDIT_TYPE, objectId: report._id, action: 'reporterMessage', before: { messages: report.messages.length }, after: { messages: report.messages.length + 1 }, unitPath: report.handlerUnitPath });
+  assertRoomFor(report, files.length);
+  const evidence = await storeEvidence(report._id, files, 'MESSAGE', nextEvidenceNumber(report), now);
+  const message = { at: now, author: 'REPORTER', byName: '', text, evidenceIds: evidence.map((e) => e._id) };
+  await updateCase({ _id: report._id }, { $push: { messages: message, ...(evidence.length ? { evidence: { $each: evidence } } : {}) }, $inc: { version: 1 } });
+  await audit.record({
+    actor: null,
+    objectType: AUDIT_TYPE,
+    objectId: report._id,
+    action: 'reporterMessage',
+    before: { messages: report.messages.length },
+    // Of the files, their number only.
+    after: { messages: report.messages.length + 1, ...(evidence.length ? { evidence: evidence.length } : {}) },
+    unitPath: report.handlerUnitPath,
+  });
 }
+
+const nextEvidenceNumber = (report: Pick<IncidentReport, 'evidence'>) => Math.max(0, ...(report.evidence ?? []).map((e) => e.n)) + 1;
 
 // ---------- access for handlers ----------
 
@@ -268,6 +297,11 @@ export async function caseFor(actor: Actor, id: string): Promise<IncidentReport>
   const report = await loadCase(id);
   if (!canHandle(actor, report)) throw new Forbidden();
   return report;
+}
+
+/** One evidence file of a case, for those who may handle the case (403 otherwise; 404 for a file it does not list). */
+export async function evidenceFor(actor: Actor, caseId: string, fileId: string) {
+  return evidenceOf(await caseFor(actor, caseId), fileId);
 }
 
 export async function criterionLabels(report: Pick<IncidentReport, 'codeVersionId'>): Promise<Map<string, { name: CodeVersion['criteria'][number]['name']; plain: string }>> {

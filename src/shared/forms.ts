@@ -34,13 +34,23 @@ export interface FormPostOptions<T> {
   locals: (req: Request, res: Response) => Promise<Record<string, unknown>> | Record<string, unknown>;
   submit: (req: Request, res: Response, input: T) => Promise<void>;
   authorize?: (req: Request) => Promise<unknown>;
+  /** A problem found before the body is validated (an upload refused by its parser): shown beside the fields' own. */
+  preCheck?: (req: Request) => ValidationFailed | undefined;
 }
 
 export function formPost<T>(opts: FormPostOptions<T>): RequestHandler {
   return async (req, res) => {
     await opts.authorize?.(req);
     try {
-      const input = parseInput(opts.schema, req.body ?? {});
+      const early = opts.preCheck?.(req);
+      let input: T;
+      try {
+        input = parseInput(opts.schema, req.body ?? {});
+      } catch (err) {
+        if (early && err instanceof ValidationFailed) throw new ValidationFailed({ ...err.fieldErrors, ...early.fieldErrors });
+        throw err;
+      }
+      if (early) throw early;
       await opts.submit(req, res, input);
     } catch (err) {
       if (!(err instanceof ValidationFailed)) throw err;

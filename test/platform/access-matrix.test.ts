@@ -161,6 +161,8 @@ const POLICY: Record<string, ActorName[]> = {
   'POST /reports/:id/extend': MANAGERS_OF_IT,
   'POST /reports/:id/remedies': MANAGERS_OF_IT,
   'POST /reports/:id/letter-sent': MANAGERS_OF_IT,
+  // An evidence file: as the case (an unknown file id of the case here: 404 for those who may see the case).
+  'GET /reports/:id/evidence/:fileId': MANAGERS_OF_IT,
   'GET /reports/:id/reporter': ADMIN,
   'GET /reports/:id/letter': MANAGERS_OF_IT,
   'POST /reports/:id/letter': MANAGERS_OF_IT,
@@ -275,6 +277,7 @@ describe('access matrix: every route of the router × every kind of actor', func
       '/holidays/:id': holiday ? String(holiday._id) : unknownId(),
       '/discipline/:id': String(decision._id),
       ':jobId': unknownId(),
+      ':fileId': unknownId(),
       ':staffId': String(colleague._id),
       ':year': '2026',
       ':lang': 'en',
