@@ -6,6 +6,7 @@ import { IncidentReportModel } from '../../src/incidents/model.js';
 import { submitExplanation, transition } from '../../src/incidents/handling.js';
 import { formatDate } from '../../src/shared/dates.js';
 import { asActor, fileAbout, makeWorld, settings } from '../incidents/world.js';
+import { vietnamDay } from '../../src/shared/dates.js';
 
 const shot = async (page: Page, name: string) => {
   if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: `${process.env.SCREENSHOT_DIR}/${name}.png`, fullPage: true });
@@ -38,7 +39,7 @@ describe('due process on the case page in a real browser (desktop)', function ()
 
     const form = page.locator('[data-record-explanation]');
     await form.locator('select[name="channel"]').selectOption('PAPER');
-    await form.locator('input[name="receivedOn"]').fill(new Date().toISOString().slice(0, 10));
+    await form.locator('input[name="receivedOn"]').fill(vietnamDay().toISOString().slice(0, 10));
     await form.locator('textarea[name="text"]').fill('Hôm đó máy in hỏng, tôi đã hẹn công dân quay lại buổi chiều.');
     await form.getByRole('button', { name: 'Ghi nhận giải trình' }).click();
     await page.getByText('Đã ghi nhận giải trình.').waitFor();
@@ -51,7 +52,7 @@ describe('due process on the case page in a real browser (desktop)', function ()
     await page.getByText('Đã chuyển bước xử lý.').waitFor();
     const handOver = page.locator('[data-record-handover]');
     await handOver.locator('select[name="channel"]').selectOption('IN_PERSON');
-    await handOver.locator('input[name="notifiedOn"]').fill(new Date().toISOString().slice(0, 10));
+    await handOver.locator('input[name="notifiedOn"]').fill(vietnamDay().toISOString().slice(0, 10));
     await handOver.getByRole('button', { name: 'Ghi nhận đã thông báo kết luận' }).click();
     await page.getByText('Đã ghi nhận việc thông báo kết luận.').waitFor();
     expect(await page.textContent('[data-conclusion]')).to.contain('(thông báo trực tiếp)').and.to.contain('có thể đề nghị xem xét lại kết luận đến hết ngày');

@@ -8,6 +8,7 @@ import { fileAbout, makeWorld, settings, type World } from './world.js';
 import { tenAtOnce } from '../helpers/forms.js';
 import { UnitModel } from '../../src/units/model.js';
 import { docxAt } from '../letters/docx.js';
+import { vietnamDay } from '../../src/shared/dates.js';
 
 /** A textarea's text as the browser shows it. */
 const decode = (html: string) => html.replace(/&#34;|&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
@@ -23,7 +24,7 @@ const move = (agent: Agent, id: string, to: string, note = `Chuyển sang ${to}`
 
 /** Bình has no login: the handler records the explanation he gave on paper, so that a finding may follow. */
 const explainedOnPaper = async (agent: Agent, id: string) => {
-  const res = await submitForm(agent, `/reports/${id}`, `/reports/${id}/explanation`, { channel: 'PAPER', receivedOn: new Date().toISOString().slice(0, 10), text: 'Giải trình bằng văn bản của anh Bình.' });
+  const res = await submitForm(agent, `/reports/${id}`, `/reports/${id}/explanation`, { channel: 'PAPER', receivedOn: vietnamDay().toISOString().slice(0, 10), text: 'Giải trình bằng văn bản của anh Bình.' });
   if (res.status !== 302) throw new Error(`explanation not recorded: ${res.status}`);
 };
 
