@@ -4,30 +4,23 @@ import { dateInput, objectId, optionalObjectId, optionalText, requiredText } fro
 import { SLIP_CHANNELS } from './model.js';
 import { SALUTATIONS } from '../letters/index.js';
 
-export const lateDossierForm = z
-  .object({
-    unitId: objectId,
-    dossierNumber: requiredText(60),
-    procedureName: requiredText(300),
-    applicantName: requiredText(120),
-    receivedDate: dateInput,
-    dueDate: dateInput,
-    handlingStaffId: optionalObjectId,
-  })
-  .refine((v) => v.dueDate >= v.receivedDate, { path: ['dueDate'], message: 'dossiers.errors.dueBeforeReceived' });
+/** What is entered about a dossier, on recording and on correcting it. */
+const dossierFields = z.object({
+  dossierNumber: requiredText(60),
+  procedureName: requiredText(300),
+  applicantName: requiredText(120),
+  receivedDate: dateInput,
+  dueDate: dateInput,
+  handlingStaffId: optionalObjectId,
+});
+const dueNotBeforeReceived = (v: { dueDate: Date; receivedDate: Date }) => v.dueDate >= v.receivedDate;
+const dueBeforeReceived = { path: ['dueDate'], message: 'dossiers.errors.dueBeforeReceived' };
+
+export const lateDossierForm = dossierFields.extend({ unitId: objectId }).refine(dueNotBeforeReceived, dueBeforeReceived);
 export type LateDossierInput = z.infer<typeof lateDossierForm>;
 
-export const dossierEditForm = z
-  .object({
-    version: z.string().regex(/^\d{1,16}$/, { message: 'errors.badRequest' }),
-    dossierNumber: requiredText(60),
-    procedureName: requiredText(300),
-    applicantName: requiredText(120),
-    receivedDate: dateInput,
-    dueDate: dateInput,
-    handlingStaffId: optionalObjectId,
-  })
-  .refine((v) => v.dueDate >= v.receivedDate, { path: ['dueDate'], message: 'dossiers.errors.dueBeforeReceived' });
+/** The unit stays; the version is the last write's moment the form was read at. */
+export const dossierEditForm = dossierFields.extend({ version: z.string().regex(/^\d{1,16}$/, { message: 'errors.badRequest' }) }).refine(dueNotBeforeReceived, dueBeforeReceived);
 export type DossierEditInput = z.infer<typeof dossierEditForm>;
 
 /** `withdrawReason`, not `reason`: the dossier page holds the slip form too, whose reason is another field. */

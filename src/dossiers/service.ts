@@ -57,16 +57,20 @@ export async function staffOptions(actor: Actor) {
 
 // ---------- recording ----------
 
+/** The name of the staff member chosen as handling the dossier ('' for none); one outside the actor's scope is an error. */
+async function handlingStaffNameOf(actor: Actor, staffId: string | undefined, errors: FieldErrors): Promise<string> {
+  if (!staffId) return '';
+  const staff = await staffMember(staffId);
+  if (staff && coversUnit(actor, staff.unitPath, ...DOSSIER_ROLES)) return staff.fullName;
+  errors.handlingStaffId = 'dossiers.errors.staffOutOfScope';
+  return '';
+}
+
 export async function recordLateDossier(actor: Actor, input: LateDossierInput): Promise<string> {
   const unit = await loadUnitInScope(actor, input.unitId);
   const errors: FieldErrors = {};
   if (!RECEIVING_KINDS.includes(unit.kind as UnitKind) || !isAliveAt(unit)) errors.unitId = 'dossiers.errors.unitNotReceiving';
-  let handlingStaffName = '';
-  if (input.handlingStaffId) {
-    const staff = await staffMember(input.handlingStaffId);
-    if (!staff || !coversUnit(actor, staff.unitPath, ...DOSSIER_ROLES)) errors.handlingStaffId = 'dossiers.errors.staffOutOfScope';
-    else handlingStaffName = staff.fullName;
-  }
+  const handlingStaffName = await handlingStaffNameOf(actor, input.handlingStaffId, errors);
   if (Object.keys(errors).length) throw new ValidationFailed(errors);
   // One record per dossier and desk (a second would count the same breach twice): checked and created one at a time.
   const doc = await oneWriterPerDocument(LateDossierModel, `${String(unit._id)}:${input.dossierNumber}`, async () => {
@@ -119,12 +123,7 @@ const versionOf = (d: Pick<LateDossier, 'updatedAt'>) => String(d.updatedAt?.get
 export async function updateLateDossier(actor: Actor, id: string, input: DossierEditInput): Promise<void> {
   const dossier = await loadDossier(actor, id);
   const errors: FieldErrors = {};
-  let handlingStaffName = '';
-  if (input.handlingStaffId) {
-    const staff = await staffMember(input.handlingStaffId);
-    if (!staff || !coversUnit(actor, staff.unitPath, ...DOSSIER_ROLES)) errors.handlingStaffId = 'dossiers.errors.staffOutOfScope';
-    else handlingStaffName = staff.fullName;
-  }
+  const handlingStaffName = await handlingStaffNameOf(actor, input.handlingStaffId, errors);
   if (dossier.slip) {
     if (dossier.slip.newReturnDate <= input.dueDate) errors.dueDate = 'dossiers.errors.dueAfterSlipDate';
     if (dossier.slip.issuedDate < input.receivedDate) errors.receivedDate = 'dossiers.errors.receivedAfterSlip';
