@@ -1,3 +1,4 @@
+import { vietnamDay } from '../shared/dates.js';
 import type { Types } from 'mongoose';
 import { keptInMemory } from '../shared/kept-in-memory.js';
 import { unitWrites, COMMUNE_KINDS, DESK_KINDS, UnitModel, type Unit, type UnitKind } from './model.js';
@@ -65,9 +66,13 @@ export async function unitsByIds(ids: readonly (Types.ObjectId | string)[]): Pro
 export const isCommuneLevel = (kind: string) => COMMUNE_KINDS.includes(kind as UnitKind);
 export const isDesk = (kind: string) => DESK_KINDS.includes(kind as UnitKind);
 
-/** Not closed at this moment: no end date, or one still to come (a closure dated later acts only then). */
-export function isAliveAt(u: { effectiveTo?: Date | null }, at: Date = new Date()): boolean {
-  return u.effectiveTo == null || u.effectiveTo.getTime() > at.getTime();
+/**
+ * In being on this moment's day (Việt Nam calendar; unit dates are days): started, and not closed — no end date, or
+ * one still to come. A unit a merger creates from a later date, and a closure dated later, act only from that day.
+ */
+export function isAliveAt(u: { effectiveFrom?: Date | null; effectiveTo?: Date | null }, at: Date = new Date()): boolean {
+  const day = vietnamDay(at).getTime();
+  return (u.effectiveFrom == null || u.effectiveFrom.getTime() <= day) && (u.effectiveTo == null || u.effectiveTo.getTime() > day);
 }
 
 /** Alive at some time in the year (Vietnamese calendar year, days as UTC midnight). */

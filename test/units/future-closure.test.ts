@@ -71,4 +71,16 @@ describe('a merger dated in the future', () => {
     expect(moved!.actorId).to.equal(null);
     expect(await units.applyDueChanges(new Date(effectiveDate.getTime() + 7200_000))).to.equal(0, 'done once');
   });
+
+  it('when communes merge into a new commune from a later date, then the new one is offered nowhere before that day', async function () {
+    this.timeout(60_000);
+    await clearDatabase();
+    const tree = await makeProvince();
+    const admin = actorOf(await makeUser({ roles: [{ role: 'admin', unit: tree.province }] }));
+    const effectiveDate = dayOnly(Date.now() + 10 * DAY);
+    await units.mergeUnits(admin, { sourceIds: [tree.communeA._id, tree.communeB._id], target: { code: 'X-MOI', name: 'Xã Mới Lập', kind: 'commune', parentId: tree.province._id }, effectiveDate });
+    const offered = (await unitChoices(admin)).map((c) => c.label);
+    expect(offered).to.include(tree.communeA.name).and.not.include('Xã Mới Lập');
+    expect((await dossierUnits(admin)).map((u) => u.name)).to.not.include('Xã Mới Lập');
+  });
 });
