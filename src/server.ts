@@ -11,6 +11,7 @@ import { startEscalationJob } from './incidents/deadlines.js';
 import { startCleanup as startExportCleanup } from './exports/jobs.js';
 import { exportSettingsFrom } from './exports/settings.js';
 import { prepareDerivedData } from './startup.js';
+import { startRetentionJob } from './privacy/index.js';
 import { loadBundledYears } from './holidays/index.js';
 
 async function main(): Promise<void> {
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
   const stopSweeper = startSessionSweeper();
   const stopEscalation = startEscalationJob(config);
   startExportCleanup(exportSettingsFrom(config));
+  const stopRetention = startRetentionJob(exportSettingsFrom(config));
   const server = http.createServer(createApp(config));
   server.listen(config.PORT, config.HOST, () => logger.info(`Công Bộc listening on http://${config.HOST}:${config.PORT}`));
   // Compact copies that pages read (slow to rebuild on FerretDB, so start-up does not wait for them).
@@ -39,6 +41,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     stopSweeper();
     stopEscalation();
+    stopRetention();
     server.close();
     server.closeIdleConnections();
     const forced = setTimeout(() => server.closeAllConnections(), 10_000);

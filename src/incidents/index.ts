@@ -6,3 +6,5 @@ export { casesCountedBy, casesOfYearUnder } from './readers.js';
 export type { ReportSettings } from './settings.js';
 export { checkRetaliation, earlyWarnings } from './warnings.js';
 export type { EarlyWarning } from './warnings.js';
+export { CASE_CLEANERS, eraseSettledCasesBefore } from './retention.js';
+export type { CaseCleaner } from './retention.js';
