@@ -134,6 +134,7 @@ export const reportMessages = catalogue({
       reporterPage: {
         title: 'Danh tính người gửi phản ánh {{number}}', audited: 'Lần xem này đã được ghi vào nhật ký.', none: 'Phản ánh ẩn danh: không có thông tin người gửi.',
         name: 'Họ và tên', phone: 'Số điện thoại', email: 'Thư điện tử', address: 'Địa chỉ', account: 'Tài khoản',
+        erased: 'Thông tin người gửi đã được xoá ngày {{date}} khi hết thời hạn lưu trữ.',
       },
       notices: {
         title: 'Thông báo về phản ánh', empty: 'Không có thông báo.', EXPLANATION_REQUESTED: 'Đề nghị giải trình về phản ánh {{number}} trước ngày {{date}}',
@@ -335,6 +336,7 @@ export const reportMessages = catalogue({
       reporterPage: {
         title: 'Who filed report {{number}}', audited: 'This access has been recorded in the audit log.', none: 'Anonymous report: no reporter details exist.',
         name: 'Full name', phone: 'Phone', email: 'E-mail', address: 'Address', account: 'Account',
+        erased: 'The reporter’s details were erased on {{date}} when the retention period ended.',
       },
       notices: {
         title: 'Report notices', empty: 'No notices.', EXPLANATION_REQUESTED: 'Please explain report {{number}} by {{date}}',

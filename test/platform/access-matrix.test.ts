@@ -197,6 +197,10 @@ const POLICY: Record<string, ActorName[]> = {
   'GET /holidays/:id/edit': ADMIN,
   'POST /holidays/:id': ADMIN,
   'POST /holidays/:id/delete': ADMIN,
+  // The province administrator (the demo's admin holds the province); a commune's administrator gets 403 (test/privacy).
+  'GET /privacy': ADMIN,
+  'POST /privacy': ADMIN,
+  'POST /privacy/run': ADMIN,
 };
 
 /** Routes that change the session itself: asked with a session of their own, after the others. */
