@@ -52,3 +52,32 @@ const retentionRunSchema = new Schema(
 
 export type RetentionRunDoc = InferSchemaType<typeof retentionRunSchema>;
 export const RetentionRunModel = mongoose.model('RetentionRun', retentionRunSchema, 'retentionruns');
+
+/** What a data subject asks for (Decree 13/2023/NĐ-CP Art. 9, 14–16; Law 91/2025/QH15). */
+export const REQUEST_KINDS = ['ACCESS', 'CORRECTION', 'DELETION', 'RESTRICTION'] as const;
+export type RequestKind = (typeof REQUEST_KINDS)[number];
+export const REQUEST_STATUSES = ['RECEIVED', 'DONE', 'REFUSED'] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+/** One data-subject request in the province's register: who asked (as they gave it), what, when, the deadline, who handled it. */
+const dataRequestSchema = new Schema(
+  {
+    kind: { type: String, enum: REQUEST_KINDS, required: true },
+    requesterName: { type: String, required: true },
+    contact: { type: String, default: '' },
+    details: { type: String, default: '' },
+    receivedAt: { type: Date, required: true },
+    dueAt: { type: Date, required: true },
+    status: { type: String, enum: REQUEST_STATUSES, default: 'RECEIVED' },
+    answer: { type: String, default: '' },
+    recordedByName: { type: String, default: '' },
+    handledById: { type: Schema.Types.ObjectId, ref: 'User', default: null },
+    handledByName: { type: String, default: '' },
+    handledAt: { type: Date, default: null },
+  },
+  { timestamps: true },
+);
+dataRequestSchema.index({ receivedAt: -1 });
+
+export type DataRequest = InferSchemaType<typeof dataRequestSchema> & { _id: import('mongoose').Types.ObjectId };
+export const DataRequestModel = mongoose.model('DataRequest', dataRequestSchema, 'datarequests');

@@ -5,7 +5,10 @@ import { exportSettingsFrom } from '../exports/index.js';
 import { flash } from '../shared/flash.js';
 import { formPost } from '../shared/forms.js';
 import { lastRun, runRetentionNow } from './job.js';
-import { retentionForm } from './schemas.js';
+import { REQUEST_KINDS } from './model.js';
+import { handleRequest, listRequests, recordRequest, RESPONSE_HOURS } from './requests.js';
+import { dataRequestForm, handleRequestForm, retentionForm } from './schemas.js';
+import { vietnamMoment } from '../shared/dates.js';
 import { assertProvinceAdmin, RETENTION_BOUNDS, retentionSettings, updateRetention } from './settings.js';
 
 /** Mounted at /privacy: province administrators only (an admin of a lower unit gets 403 from the service check). */
@@ -50,6 +53,53 @@ export function privacyRouter(config: Config): Router {
     flash(req, 'success', 'privacy.settings.ran', { ...counts });
     res.redirect('/privacy');
   });
+
+  const requestLocals = async (req: Request, res: Response) => ({
+    title: res.locals.t('privacy.requests.title'),
+    kinds: REQUEST_KINDS.map((k) => ({ value: k, label: res.locals.t(`privacy.requests.kinds.${k}`) })),
+    hours: RESPONSE_HOURS,
+    rows: await listRequests(actor(req)),
+  });
+
+  // GET /privacy/requests — the register of data-subject requests, with the form to record one
+  router.get('/requests', async (req, res) => {
+    res.render('privacy/requests', { ...(await requestLocals(req, res)), values: { kind: 'ACCESS' }, errors: {} });
+  });
+
+  // POST /privacy/requests — record a request received (its deadline follows from the day and hour received)
+  router.post(
+    '/requests',
+    formPost({
+      schema: dataRequestForm,
+      view: 'privacy/requests',
+      authorize: (req) => assertProvinceAdmin(actor(req)),
+      locals: requestLocals,
+      submit: async (req, res, input) => {
+        const [hour, minute] = input.receivedTime.split(':').map(Number);
+        const d = input.receivedOn;
+        const receivedAt = vietnamMoment(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), hour, minute);
+        await recordRequest(actor(req), { kind: input.kind, requesterName: input.requesterName, contact: input.contact, details: input.details, receivedAt });
+        flash(req, 'success', 'privacy.requests.recorded');
+        res.redirect('/privacy/requests');
+      },
+    }),
+  );
+
+  // POST /privacy/requests/:id — mark a request done or refused, with the answer given
+  router.post(
+    '/requests/:id',
+    formPost({
+      schema: handleRequestForm,
+      view: 'privacy/requests',
+      authorize: (req) => assertProvinceAdmin(actor(req)),
+      locals: requestLocals,
+      submit: async (req, res, input) => {
+        await handleRequest(actor(req), String(req.params.id), input);
+        flash(req, 'success', 'privacy.requests.handled');
+        res.redirect('/privacy/requests');
+      },
+    }),
+  );
 
   return router;
 }
