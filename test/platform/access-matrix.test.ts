@@ -201,6 +201,9 @@ const POLICY: Record<string, ActorName[]> = {
   'GET /privacy': ADMIN,
   'POST /privacy': ADMIN,
   'POST /privacy/run': ADMIN,
+  'GET /privacy/requests': ADMIN,
+  'POST /privacy/requests': ADMIN,
+  'POST /privacy/requests/:id': ADMIN,
 };
 
 /** Routes that change the session itself: asked with a session of their own, after the others. */
