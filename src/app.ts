@@ -37,12 +37,16 @@ import { calendarGapLocals } from './holidays/index.js';
 import { exportsRouter } from './exports/routes.js';
 import { complianceReportRouter } from './compliance-report/routes.js';
 import { dashboardRouter } from './dashboard/routes.js';
+import { privacyNoticeLocals, useConfiguredDefaults } from './privacy/index.js';
+import { privacyRouter } from './privacy/routes.js';
 import { requestMemoMiddleware } from './shared/request-memo.js';
 
 /** Builds the Express app; no side effects beyond the returned object (the database must be connected). */
 /** What citizens use without an account: the report form and case look-up, the desk's rating kiosk. */
 function citizenPages(config: Config): express.Router {
   const router = express.Router();
+  // The privacy notice on every public page states the retention periods in force.
+  router.use(['/phan-anh', '/tra-cuu', '/danh-gia'], privacyNoticeLocals);
   router.use(citizenReportsRouter(config));
   router.use(kioskRouter(config.KIOSK_RATINGS_PER_10_MIN));
   return router;
@@ -51,6 +55,7 @@ function citizenPages(config: Config): express.Router {
 export function createApp(config: Config, deps: { logger?: Logger; healthConnection?: Connection } = {}): express.Express {
   const logger = deps.logger ?? defaultLogger;
   registerMessages();
+  useConfiguredDefaults(config);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
@@ -128,6 +133,7 @@ export function createApp(config: Config, deps: { logger?: Logger; healthConnect
   app.use('/dossiers', dossiersRouter());
   app.use('/holidays', holidaysRouter());
   app.use('/discipline', disciplineRouter());
+  app.use('/privacy', privacyRouter(config));
   app.use(citizenPages(config));
 
   app.use(notFoundHandler);

@@ -9,6 +9,7 @@ import { evaluationMessages } from './evaluations/messages.js';
 import { exportMessages } from './exports/messages.js';
 import { holidayMessages } from './holidays/messages.js';
 import { reportMessages } from './incidents/messages.js';
+import { privacyMessages } from './privacy/messages.js';
 import { satisfactionMessages } from './satisfaction/messages.js';
 import { staffMessages } from './staff/messages.js';
 import { unitMessages } from './units/messages.js';
@@ -17,5 +18,5 @@ import { registerCatalogues } from './shared/i18n.js';
 
 /** Every feature's messages: registered by the app at start, and by any tool that renders texts without it. */
 export function registerMessages(): void {
-  registerCatalogues([auditMessages, authMessages, codeMessages, complianceReportMessages, dashboardMessages, disciplineMessages, dossierMessages, evaluationMessages, exportMessages, holidayMessages, reportMessages, satisfactionMessages, staffMessages, unitMessages, userMessages]);
+  registerCatalogues([auditMessages, authMessages, codeMessages, complianceReportMessages, dashboardMessages, disciplineMessages, dossierMessages, evaluationMessages, exportMessages, holidayMessages, privacyMessages, reportMessages, satisfactionMessages, staffMessages, unitMessages, userMessages]);
 }

@@ -11,6 +11,7 @@ import { startEscalationJob } from './incidents/deadlines.js';
 import { startCleanup as startExportCleanup } from './exports/jobs.js';
 import { exportSettingsFrom } from './exports/settings.js';
 import { prepareDerivedData } from './startup.js';
+import { startRetentionJob } from './privacy/index.js';
 import { loadBundledYears } from './holidays/index.js';
 
 async function main(): Promise<void> {
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
   const stopEscalation = startEscalationJob(config);
   const stopReorganisations = startReorganisationJob((err) => logger.error({ err }, 'unit reorganisations failed'));
   startExportCleanup(exportSettingsFrom(config));
+  const stopRetention = startRetentionJob(exportSettingsFrom(config));
   const server = http.createServer(createApp(config));
   server.listen(config.PORT, config.HOST, () => logger.info(`Công Bộc listening on http://${config.HOST}:${config.PORT}`));
   // Compact copies that pages read (slow to rebuild on FerretDB, so start-up does not wait for them).
@@ -41,6 +43,7 @@ async function main(): Promise<void> {
     stopSweeper();
     stopEscalation();
     stopReorganisations();
+    stopRetention();
     server.close();
     server.closeIdleConnections();
     const forced = setTimeout(() => server.closeAllConnections(), 10_000);

@@ -24,7 +24,7 @@ export const auditMessages = catalogue({
       objectTypes: {
         codeVersion: 'Phiên bản bộ quy tắc', unit: 'Đơn vị', staff: 'Cán bộ, công chức', user: 'Tài khoản', unitChange: 'Sắp xếp đơn vị',
         report: 'Phản ánh, tố cáo', evaluation: 'Phiếu đánh giá', period: 'Kỳ đánh giá', classification: 'Xếp loại năm', lateDossier: 'Hồ sơ trễ hạn',
-        holiday: 'Lịch nghỉ lễ, Tết', deskSettings: 'Cài đặt bộ phận một cửa', disciplineDecision: 'Quyết định kỷ luật', exportJob: 'Tệp báo cáo năm',
+        holiday: 'Lịch nghỉ lễ, Tết', deskSettings: 'Cài đặt bộ phận một cửa', disciplineDecision: 'Quyết định kỷ luật', exportJob: 'Tệp báo cáo năm', retention: 'Thời hạn lưu trữ dữ liệu cá nhân', dataRequest: 'Yêu cầu của chủ thể dữ liệu',
       },
       actions: {
         publish: 'Công bố', create: 'Tạo mới', update: 'Cập nhật', delete: 'Xóa', rename: 'Đổi tên', move: 'Chuyển đơn vị cấp trên', merge: 'Sáp nhập', split: 'Chia tách', close: 'Đóng, giải thể', transfer: 'Điều chuyển', deactivate: 'Ngừng hoạt động', reactivate: 'Hoạt động trở lại',
@@ -36,6 +36,7 @@ export const auditMessages = catalogue({
         issueSlip: 'Lập phiếu xin lỗi và hẹn lại', withdraw: 'Rút hồ sơ ghi nhận nhầm', export: 'Xuất báo cáo năm',
         reporterFeedback: 'Người phản ánh đánh giá kết quả', reporterReopened: 'Người phản ánh báo chưa được giải quyết',
         explanationRecorded: 'Ghi nhận giải trình (bản giấy, trực tiếp hoặc từ chối)', conclusionHandedOver: 'Ghi nhận đã thông báo kết luận', reviewRequested: 'Đề nghị xem xét lại', reviewRequestRecorded: 'Ghi nhận đề nghị xem xét lại',
+        retentionRun: 'Xoá, ẩn danh dữ liệu hết thời hạn lưu trữ',
       },
       yes: 'Có',
       no: 'Không',
@@ -79,7 +80,7 @@ export const auditMessages = catalogue({
       objectTypes: {
         codeVersion: 'Code of conduct version', unit: 'Unit', staff: 'Staff member', user: 'User account', unitChange: 'Unit reorganisation',
         report: 'Report or denunciation', evaluation: 'Evaluation', period: 'Evaluation period', classification: 'Yearly classification', lateDossier: 'Late dossier',
-        holiday: 'Holiday calendar', deskSettings: 'One-stop desk settings', disciplineDecision: 'Discipline decision', exportJob: 'Yearly report file',
+        holiday: 'Holiday calendar', deskSettings: 'One-stop desk settings', disciplineDecision: 'Discipline decision', exportJob: 'Yearly report file', retention: 'Personal data retention', dataRequest: 'Data-subject request',
       },
       actions: {
         publish: 'Publish', create: 'Create', update: 'Update', delete: 'Delete', rename: 'Rename', move: 'Move', merge: 'Merge', split: 'Split', close: 'Close', transfer: 'Transfer', deactivate: 'Deactivate', reactivate: 'Reactivate',
@@ -91,6 +92,7 @@ export const auditMessages = catalogue({
         issueSlip: 'Issue apology and new-date slip', withdraw: 'Withdraw a dossier recorded by mistake', export: 'Yearly report exported',
         reporterFeedback: 'Reporter rated the outcome', reporterReopened: 'Reporter said it is not resolved',
         explanationRecorded: 'Explanation recorded (on paper, in person or declined)', conclusionHandedOver: 'Conclusion handed over recorded', reviewRequested: 'Review requested', reviewRequestRecorded: 'Review request recorded',
+        retentionRun: 'Expired data erased or anonymised',
       },
       yes: 'Yes',
       no: 'No',

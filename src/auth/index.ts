@@ -8,3 +8,4 @@ export type { Role, User } from './model.js';
 export { actorOf } from './service.js';
 export { decryptSecret, disableTwoFactor, enableTwoFactor, encryptSecret, hasTwoFactor, newTotpSecret, ownCodeMatches, totpUri, twoFactorKeyOf, RECOVERY_CODE_COUNT, type TwoFactorKey } from './two-factor.js';
 export type { LockoutPolicy } from './service.js';
+export { sweepExpiredSessions } from './sessions.js';

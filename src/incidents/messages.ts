@@ -121,6 +121,7 @@ export const reportMessages = catalogue({
         submitTransition: 'Chuyển', noTransitions: 'Hồ sơ đã kết thúc xử lý.', late: 'trễ hạn',
         extend: 'Gia hạn', days: 'Số ngày làm việc', reason: 'Lý do', submitExtend: 'Gia hạn',
         replies: 'Trao đổi với người gửi (người gửi xem được)', addReply: 'Trả lời người gửi', reporterSays: 'Người gửi', unitSays: 'Đơn vị',
+        messageErased: 'Nội dung đã được xoá khi hết thời hạn lưu trữ dữ liệu cá nhân.',
         notes: 'Ghi chú nội bộ (người gửi không xem được)', addNote: 'Thêm ghi chú nội bộ', text: 'Nội dung', send: 'Gửi', save: 'Lưu',
         remedies: 'Biện pháp khắc phục', addRemedy: 'Thêm biện pháp', remedyKind: 'Biện pháp', remedyNote: 'Ghi chú', noRemedies: 'Chưa có biện pháp nào.',
         letter: 'Thư xin lỗi', draftLetter: 'Soạn, in thư xin lỗi', letterSent: 'Thư đã gửi ngày {{date}}', letterNotSent: 'Thư xin lỗi chưa được gửi: hồ sơ chưa thể kết thúc.',
@@ -150,6 +151,7 @@ export const reportMessages = catalogue({
       reporterPage: {
         title: 'Danh tính người gửi phản ánh {{number}}', audited: 'Lần xem này đã được ghi vào nhật ký.', none: 'Phản ánh ẩn danh: không có thông tin người gửi.',
         name: 'Họ và tên', phone: 'Số điện thoại', email: 'Thư điện tử', address: 'Địa chỉ', account: 'Tài khoản',
+        erased: 'Thông tin người gửi đã được xoá ngày {{date}} khi hết thời hạn lưu trữ.',
       },
       notices: {
         title: 'Thông báo về phản ánh', empty: 'Không có thông báo.', EXPLANATION_REQUESTED: 'Đề nghị giải trình về phản ánh {{number}} trước ngày {{date}}',
@@ -338,6 +340,7 @@ export const reportMessages = catalogue({
         submitTransition: 'Move', noTransitions: 'This case is settled.', late: 'late',
         extend: 'Extend', days: 'Working days', reason: 'Reason', submitExtend: 'Extend',
         replies: 'Messages with the reporter (the reporter sees these)', addReply: 'Reply to the reporter', reporterSays: 'Reporter', unitSays: 'Unit',
+        messageErased: 'The text was erased when the personal-data retention period ended.',
         notes: 'Internal notes (the reporter does not see these)', addNote: 'Add an internal note', text: 'Text', send: 'Send', save: 'Save',
         remedies: 'Remedies', addRemedy: 'Add remedy', remedyKind: 'Remedy', remedyNote: 'Note', noRemedies: 'No remedy yet.',
         letter: 'Apology letter', draftLetter: 'Draft and print the apology letter', letterSent: 'Letter sent on {{date}}', letterNotSent: 'The apology letter has not been sent: the case cannot be resolved yet.',
@@ -367,6 +370,7 @@ export const reportMessages = catalogue({
       reporterPage: {
         title: 'Who filed report {{number}}', audited: 'This access has been recorded in the audit log.', none: 'Anonymous report: no reporter details exist.',
         name: 'Full name', phone: 'Phone', email: 'E-mail', address: 'Address', account: 'Account',
+        erased: 'The reporter’s details were erased on {{date}} when the retention period ended.',
       },
       notices: {
         title: 'Report notices', empty: 'No notices.', EXPLANATION_REQUESTED: 'Please explain report {{number}} by {{date}}',

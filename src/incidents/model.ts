@@ -27,7 +27,8 @@ const messageSchema = new Schema(
     author: { type: String, enum: MESSAGE_AUTHORS, required: true },
     /** The handler's name for unit replies; never the reporter's. */
     byName: { type: String, default: '' },
-    text: { type: String, required: true },
+    /** '' once erased at the end of the retention period (the message's date and author stay). */
+    text: { type: String, default: '' },
     /** The evidence files sent with it (entries of the case's `evidence`). */
     evidenceIds: { type: [Schema.Types.ObjectId], default: [] },
   },
@@ -258,6 +259,8 @@ const incidentReportSchema = new Schema(
     letterSentAt: { type: Date, default: null },
     /** The reporter's answers to the questionnaire, one per settlement (see feedbackSchema). */
     feedback: { type: [feedbackSchema], default: [] },
+    /** When the retention job erased the reporter's personal data from this settled case (retention.ts). */
+    personalDataErasedAt: { type: Date, default: null },
 
     /** The subject's evaluation of the period the incident fell in, when one exists. */
     evaluationId: { type: Schema.Types.ObjectId, ref: 'Evaluation', default: null },
@@ -323,6 +326,8 @@ const reporterIdentitySchema = new Schema(
     phone: { type: String, default: '' },
     email: { type: String, default: '' },
     address: { type: String, default: '' },
+    /** When the retention job erased the fields above (the document stays: the report was named). */
+    erasedAt: { type: Date, default: null },
   },
   { timestamps: true },
 );

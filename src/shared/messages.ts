@@ -1,7 +1,7 @@
 export const commonMessages = {
   vi: {
     app: { name: 'Công Bộc', tagline: 'Theo dõi thực hiện quy tắc ứng xử "4 xin, 4 luôn, 5 không"', skipToContent: 'Bỏ qua, đến nội dung chính' },
-    nav: { home: 'Trang chủ', units: 'Đơn vị', staff: 'Cán bộ, công chức', code: 'Bộ quy tắc ứng xử', audit: 'Nhật ký thay đổi', users: 'Tài khoản', evaluations: 'Đánh giá', satisfaction: 'Sự hài lòng', dossiers: 'Hồ sơ trễ hạn', reportsInbox: 'Xử lý phản ánh', reportNew: 'Gửi phản ánh', reportsMine: 'Phản ánh của tôi', notices: 'Thông báo', holidays: 'Ngày nghỉ lễ', dashboard: 'Thống kê', exports: 'Báo cáo năm', login: 'Đăng nhập', logout: 'Đăng xuất', language: 'Ngôn ngữ', menu: 'Danh mục chính' },
+    nav: { home: 'Trang chủ', units: 'Đơn vị', staff: 'Cán bộ, công chức', code: 'Bộ quy tắc ứng xử', audit: 'Nhật ký thay đổi', users: 'Tài khoản', evaluations: 'Đánh giá', satisfaction: 'Sự hài lòng', dossiers: 'Hồ sơ trễ hạn', reportsInbox: 'Xử lý phản ánh', reportNew: 'Gửi phản ánh', reportsMine: 'Phản ánh của tôi', notices: 'Thông báo', holidays: 'Ngày nghỉ lễ', privacy: 'Lưu trữ dữ liệu', dashboard: 'Thống kê', exports: 'Báo cáo năm', login: 'Đăng nhập', logout: 'Đăng xuất', language: 'Ngôn ngữ', menu: 'Danh mục chính' },
     common: {
       save: 'Lưu', cancel: 'Hủy', edit: 'Sửa', create: 'Thêm mới', search: 'Tìm kiếm', filter: 'Lọc', reset: 'Xóa bộ lọc',
       yes: 'Có', no: 'Không', all: 'Tất cả', actions: 'Thao tác', back: 'Quay lại', details: 'Chi tiết', none: 'Không có',
@@ -29,7 +29,7 @@ export const commonMessages = {
   },
   en: {
     app: { name: 'Công Bộc', tagline: 'Tracking the "4 please, 4 always, 5 no" code of conduct', skipToContent: 'Skip to main content' },
-    nav: { home: 'Home', units: 'Units', staff: 'Staff', code: 'Code of conduct', audit: 'Audit log', users: 'Accounts', evaluations: 'Evaluations', satisfaction: 'Satisfaction', dossiers: 'Late dossiers', reportsInbox: 'Case inbox', reportNew: 'File a report', reportsMine: 'My reports', notices: 'Notices', holidays: 'Public holidays', dashboard: 'Dashboard', exports: 'Yearly reports', login: 'Log in', logout: 'Log out', language: 'Language', menu: 'Main menu' },
+    nav: { home: 'Home', units: 'Units', staff: 'Staff', code: 'Code of conduct', audit: 'Audit log', users: 'Accounts', evaluations: 'Evaluations', satisfaction: 'Satisfaction', dossiers: 'Late dossiers', reportsInbox: 'Case inbox', reportNew: 'File a report', reportsMine: 'My reports', notices: 'Notices', holidays: 'Public holidays', privacy: 'Data retention', dashboard: 'Dashboard', exports: 'Yearly reports', login: 'Log in', logout: 'Log out', language: 'Language', menu: 'Main menu' },
     common: {
       save: 'Save', cancel: 'Cancel', edit: 'Edit', create: 'Add new', search: 'Search', filter: 'Filter', reset: 'Clear filters',
       yes: 'Yes', no: 'No', all: 'All', actions: 'Actions', back: 'Back', details: 'Details', none: 'None',

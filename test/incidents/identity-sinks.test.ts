@@ -10,6 +10,10 @@ import type { OutgoingMail } from '../../src/notifications/mailer.js';
 import { agentFor, csrfFrom, login, testApp, type Agent } from '../helpers/app.js';
 import { clearDatabase } from '../helpers/db.js';
 import { logSink } from '../helpers/log-sink.js';
+import { exportSettingsFrom } from '../../src/exports/settings.js';
+import { monthsBefore, runRetention } from '../../src/privacy/job.js';
+import { createLogger } from '../../src/shared/logger.js';
+import { testConfig } from '../helpers/app.js';
 import { asActor, makeWorld, settings, type World } from './world.js';
 
 /**
@@ -117,5 +121,33 @@ describe('a denouncer’s identity in the audit log, the request log, notices an
     expect(flag, 'the warning was raised').to.not.equal(null);
     const audit = JSON.stringify(await AuditEntryModel.find({}).lean());
     for (const secret of [w.namUser.displayName, String(w.namUser._id), String(w.nam._id), ADDRESS, PHONE]) expect(audit, `audit log holds ${secret}`).not.to.contain(secret);
+  });
+
+  it('when the retention run erases a denunciation settled long ago, then the province no longer sees who filed it and the run’s log and audit entry do not name them', async () => {
+    const nam = await as(w.namUser.username);
+    const _csrf = await csrfFrom(nam, `/reports/new?unit=${w.communeA._id}`);
+    await nam
+      .post('/reports')
+      .type('form')
+      .send({ _csrf, kind: 'TO_CAO', unitId: String(w.communeA._id), staffId: String(w.lan._id), criterionCodes: ['K5'], occurredOn: new Date().toISOString().slice(0, 10), description: 'Đồng chí nhận tiền.', address: ADDRESS, phone: PHONE });
+    const report = (await IncidentReportModel.findOne({}).lean())!;
+    const now = new Date();
+    await IncidentReportModel.updateOne({ _id: report._id }, { $set: { status: 'CLOSED', closedAt: monthsBefore(now, 61), dueAt: null } });
+    const logMark = logSink.mark();
+    const auditMark = await AuditEntryModel.countDocuments({});
+
+    const counts = await runRetention({ now, exportSettings: exportSettingsFrom(testConfig()), logger: createLogger('info', logSink) });
+
+    expect(counts?.reports).to.equal(1);
+    const runEntries = JSON.stringify((await AuditEntryModel.find({}).sort({ at: 1 }).lean()).slice(auditMark));
+    const logged = logSink.since(logMark);
+    const admin = await as(w.admin.username);
+    const view = (await admin.get(`/reports/${report._id}/reporter`)).text;
+    for (const secret of [w.namUser.displayName, ADDRESS, PHONE]) expect(view, `the identity view still shows ${secret}`).not.to.contain(secret);
+    expect(view).to.contain('Thông tin người gửi đã được xoá ngày');
+    for (const secret of [w.namUser.displayName, String(w.namUser._id), String(w.nam._id), ADDRESS, PHONE, String(report._id)]) {
+      expect(runEntries, `the run's audit entries hold ${secret}`).not.to.contain(secret);
+      expect(logged, `the log holds ${secret}`).not.to.contain(secret);
+    }
   });
 });

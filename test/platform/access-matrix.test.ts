@@ -210,6 +210,13 @@ const POLICY: Record<string, ActorName[]> = {
   'GET /discipline/:id/edit': MANAGERS_OF_IT,
   'POST /discipline/:id': MANAGERS_OF_IT,
   'POST /discipline/:id/delete': MANAGERS_OF_IT,
+  // The province administrator (the demo's admin holds the province); a commune's administrator gets 403 (test/privacy).
+  'GET /privacy': ADMIN,
+  'POST /privacy': ADMIN,
+  'POST /privacy/run': ADMIN,
+  'GET /privacy/requests': ADMIN,
+  'POST /privacy/requests': ADMIN,
+  'POST /privacy/requests/:id': ADMIN,
 };
 
 /** Routes that change the session itself: asked with a session of their own, after the others. */

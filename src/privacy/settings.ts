@@ -1,0 +1,75 @@
+import { Types } from 'mongoose';
+import * as audit from '../audit/index.js';
+import type { Actor } from '../auth/index.js';
+import { Forbidden } from '../shared/errors.js';
+import { unitsByIds, unitsSnapshot, type UnitInfo } from '../units/index.js';
+import { RetentionSettingsModel, SETTINGS_ID } from './model.js';
+
+/** How long each kind of personal data is kept, and whom to ask: what the notice states and the job enforces. */
+export interface RetentionSettings {
+  reportMonths: number;
+  ratingCommentMonths: number;
+  exportHours: number;
+  contact: string;
+}
+
+/**
+ * The bounds an administrator may choose within. A settled case can still be reopened by its reporter for
+ * REPORT_TRACKING_DAYS_AFTER_CLOSE (at most ~10 years by the configuration, 180 days by default), so a report's
+ * identity is kept at least a year; no period is "for ever" (Decree 13/2023 Art. 3: kept only as long as needed).
+ */
+export const RETENTION_BOUNDS = {
+  reportMonths: { min: 12, max: 120 },
+  ratingCommentMonths: { min: 1, max: 60 },
+  exportHours: { min: 1, max: 720 },
+} as const;
+
+/** Until an administrator chooses: five years for cases (the usual keeping of complaint files), a year for comments. */
+export function defaultRetention(exportHours = 24): RetentionSettings {
+  return { reportMonths: 60, ratingCommentMonths: 12, exportHours: Math.min(RETENTION_BOUNDS.exportHours.max, Math.max(1, Math.round(exportHours))), contact: '' };
+}
+
+let configuredExportHours = 24;
+/** The configured export retention (EXPORT_RETENTION_HOURS) is the default until the administrator sets one. */
+export function useConfiguredDefaults(config: { EXPORT_RETENTION_HOURS: number }): void {
+  configuredExportHours = config.EXPORT_RETENTION_HOURS;
+}
+
+/** The periods in force: one `_id` look-up (the notice reads it on every public page, so it stays true). */
+export async function retentionSettings(): Promise<RetentionSettings> {
+  const doc = await RetentionSettingsModel.findById(SETTINGS_ID).lean();
+  const d = defaultRetention(configuredExportHours);
+  if (!doc) return d;
+  return { reportMonths: doc.reportMonths, ratingCommentMonths: doc.ratingCommentMonths, exportHours: doc.exportHours, contact: doc.contact ?? '' };
+}
+
+/** The province units the actor administers (an admin grant on a unit with no parent). */
+export async function provincesAdministeredBy(actor: Actor): Promise<UnitInfo[]> {
+  const grants = actor.roles.filter((g) => g.role === 'admin').map((g) => g.unitId);
+  return (await unitsByIds(grants)).filter((u) => u.kind === 'province' && !u.parentId);
+}
+
+/** Only a province administrator sets retention or runs the job by hand. */
+export async function assertProvinceAdmin(actor: Actor): Promise<UnitInfo[]> {
+  const provinces = await provincesAdministeredBy(actor);
+  if (provinces.length === 0) throw new Forbidden('privacy.errors.provinceAdminOnly');
+  return provinces;
+}
+
+/** Where the job's and the settings' audit entries go: every province (the settings are the deployment's). */
+export async function provinceIds(): Promise<Types.ObjectId[]> {
+  return (await unitsSnapshot()).all.filter((u) => u.kind === 'province' && !u.parentId).map((u) => u._id);
+}
+
+/** The audit entries of the retention settings and of the job's runs: objects with fixed ids. */
+export const AUDIT_TYPE = 'retention';
+export const SETTINGS_OBJECT_ID = new Types.ObjectId('000000000000000000000d13');
+
+export async function updateRetention(actor: Actor, input: RetentionSettings): Promise<RetentionSettings> {
+  await assertProvinceAdmin(actor);
+  const before = await retentionSettings();
+  await RetentionSettingsModel.updateOne({ _id: SETTINGS_ID }, { $set: { ...input, updatedBy: actor.userId } }, { upsert: true });
+  const after = await retentionSettings();
+  await audit.record({ actor, objectType: AUDIT_TYPE, objectId: SETTINGS_OBJECT_ID, action: 'update', before: { ...before }, after: { ...after }, unitPath: await provinceIds() });
+  return after;
+}
