@@ -1,9 +1,8 @@
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { actor, requireLogin, requireRole } from '../auth/index.js';
 import { flash } from '../shared/flash.js';
-import { formPost, type FormPostOptions } from '../shared/forms.js';
+import { formPost, versionedPost } from '../shared/forms.js';
 import { isoDate, vietnamYear } from '../shared/dates.js';
-import { Conflict } from '../shared/errors.js';
 import * as discipline from './service.js';
 import { decisionForm } from './schemas.js';
 import type { DisciplineDecision, DisciplineForm } from './model.js';
@@ -22,20 +21,6 @@ const valuesOf = (d: DisciplineDecision) => ({
   caseNumber: d.caseNumber,
   note: d.note,
 });
-
-/** Like formPost, and a stale version re-renders the form with the latest record and a 409. */
-function versionedPost<T>(opts: FormPostOptions<T>): RequestHandler {
-  const handler = formPost(opts);
-  return async (req, res, next) => {
-    try {
-      await handler(req, res, next);
-    } catch (err) {
-      if (!(err instanceof Conflict) || err.messageKey !== 'discipline.errors.stale') throw err;
-      const locals = await opts.locals(req, res);
-      res.status(409).render(opts.view, { ...locals, values: valuesOf((locals as { decision: DisciplineDecision }).decision), formError: err.messageKey });
-    }
-  };
-}
 
 /** Mounted at /discipline: the province administrator and heads, each for the people their grant covers. */
 export function disciplineRouter(): Router {
@@ -84,6 +69,8 @@ export function disciplineRouter(): Router {
   router.post(
     '/:id',
     versionedPost({
+      staleKey: 'discipline.errors.stale',
+      latestValues: (locals) => valuesOf((locals as { decision: DisciplineDecision }).decision),
       schema: decisionForm,
       view: 'discipline/edit',
       authorize: (req) => discipline.decisionInScope(actor(req), String(req.params.id)),

@@ -1,8 +1,8 @@
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { actor, requireLogin, requireRole } from '../auth/index.js';
-import { Conflict, NotFound } from '../shared/errors.js';
+import { NotFound } from '../shared/errors.js';
 import { flash } from '../shared/flash.js';
-import { formPost, type FormPostOptions } from '../shared/forms.js';
+import { formPost, versionedPost } from '../shared/forms.js';
 import { CLASSIFICATION_LEVELS, LEVELS, PERIOD_KINDS } from './model.js';
 import { amendmentSchema, classificationSchema, headEvaluationSchema, newPeriodSchema, reopenSchema, selfAssessmentSchema } from './schemas.js';
 import * as evaluations from './service.js';
@@ -13,22 +13,6 @@ import { createMailer, type MailSettings } from '../notifications/index.js';
 import { evaluationView } from './presenters.js';
 import { canReopenPeriod } from './periods.js';
 import { catalogueOf } from './lookups.js';
-
-/**
- * A form POST whose page shows a record that others may change at the same time: like formPost, and a
- * stale version re-renders the page with the latest data and a 409 message instead of overwriting.
- */
-function versionedPost<T>(opts: FormPostOptions<T>): RequestHandler {
-  const handler = formPost(opts);
-  return async (req, res, next) => {
-    try {
-      await handler(req, res, next);
-    } catch (err) {
-      if (!(err instanceof Conflict) || err.messageKey !== 'evaluations.errors.stale') throw err;
-      res.status(409).render(opts.view, { ...(await opts.locals(req, res)), formError: err.messageKey });
-    }
-  };
-}
 
 /** `?year=` when given (404 when not a year), else undefined. */
 function optionalYear(raw: unknown): number | undefined {
@@ -207,6 +191,7 @@ export function evaluationsRouter(mail: MailSettings): Router {
     '/classifications/:staffId/:year',
     manage,
     versionedPost({
+      staleKey: 'evaluations.errors.stale',
       schema: classificationSchema,
       view: 'evaluations/classification',
       locals: classificationLocals,
@@ -236,6 +221,7 @@ export function evaluationsRouter(mail: MailSettings): Router {
   router.post(
     '/:id/self',
     versionedPost({
+      staleKey: 'evaluations.errors.stale',
       schema: selfAssessmentSchema,
       view: 'evaluations/show',
       locals: evaluationLocals,
@@ -253,6 +239,7 @@ export function evaluationsRouter(mail: MailSettings): Router {
     '/:id/evaluate',
     manage,
     versionedPost({
+      staleKey: 'evaluations.errors.stale',
       schema: headEvaluationSchema,
       view: 'evaluations/show',
       locals: evaluationLocals,
@@ -270,6 +257,7 @@ export function evaluationsRouter(mail: MailSettings): Router {
     '/:id/amend',
     manage,
     versionedPost({
+      staleKey: 'evaluations.errors.stale',
       schema: amendmentSchema,
       authorize: (req) => evaluations.assertMayEvaluate(actor(req), String(req.params.id)),
       view: 'evaluations/show',

@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { ZodType } from 'zod';
-import { ValidationFailed } from './errors.js';
+import { Conflict, ValidationFailed } from './errors.js';
 import { parseInput } from './validation.js';
 
 // Secrets are never sent back into a re-rendered form.
@@ -56,6 +56,24 @@ export function formPost<T>(opts: FormPostOptions<T>): RequestHandler {
       if (!(err instanceof ValidationFailed)) throw err;
       const values = (echoable(Object.fromEntries(Object.entries((req.body ?? {}) as Record<string, unknown>).filter(([k]) => !NEVER_ECHOED.has(k)))) ?? {}) as Record<string, unknown>;
       res.status(err.status).render(opts.view, { ...(await opts.locals(req, res)), values, errors: err.fieldErrors, formError: err.messageKey });
+    }
+  };
+}
+
+/**
+ * A form POST whose page shows a record that others may change at the same time: like formPost, and a stale version
+ * (a Conflict with `staleKey`) re-renders the page with the latest data and a 409 message instead of overwriting.
+ * `latestValues` fills the form from the page's locals (the latest record); without it the page's own values stand.
+ */
+export function versionedPost<T>(opts: FormPostOptions<T> & { staleKey: string; latestValues?: (locals: Record<string, unknown>) => Record<string, unknown> }): RequestHandler {
+  const handler = formPost(opts);
+  return async (req, res, next) => {
+    try {
+      await handler(req, res, next);
+    } catch (err) {
+      if (!(err instanceof Conflict) || err.messageKey !== opts.staleKey) throw err;
+      const locals = await opts.locals(req, res);
+      res.status(409).render(opts.view, { ...locals, ...(opts.latestValues ? { values: opts.latestValues(locals) } : {}), formError: err.messageKey });
     }
   };
 }
