@@ -145,11 +145,12 @@ export async function dashboard(actor: Actor, unitId: string, year: number, thre
     const r = f.ratings[m] ?? { total: 0, satisfied: 0 };
     return { month: m, total: r.total, satisfied: r.satisfied, rate: rate(r.satisfied, r.total) };
   });
+  const kioskTicks = new Map<string, number>();
   const deskFeedback = perUnit
     .flatMap((u) =>
       Object.entries(u.figures.ratingsByDesk).map(([deskId, byMonth]) => {
-        const year = statistics.emptyDeskMonth();
-        for (const m of Object.values(byMonth)) statistics.addDeskMonth(year, m);
+        const year = statistics.sumDeskMonths(Object.values(byMonth));
+        for (const [code, n] of Object.entries(year.ticks)) kioskTicks.set(code, (kioskTicks.get(code) ?? 0) + n);
         const ticks = Object.values(year.ticks).reduce((a, b) => a + b, 0);
         return {
           reportingUnitId: u.unitId,
@@ -165,7 +166,6 @@ export async function dashboard(actor: Actor, unitId: string, year: number, thre
     )
     .filter((row) => row.ratings > 0)
     .sort((a, b) => compareVietnamese(a.reportingUnitName, b.reportingUnitName) || compareVietnamese(a.deskName, b.deskName));
-  const kioskTicks = (code: string) => Object.values(f.ratingsByDesk).reduce((n, byMonth) => n + Object.values(byMonth).reduce((k, m) => k + (m.ticks?.[code] ?? 0), 0), 0);
   let fulfilled = 0;
   let all = 0;
   for (const c of Object.values(f.results)) {
@@ -196,7 +196,7 @@ export async function dashboard(actor: Actor, unitId: string, year: number, thre
     },
     criteria: criteria.map((c) => {
       const x = f.results[c.code];
-      return { code: c.code, name: c.name, rate: x ? rate(x.ok, x.all) : null, reports: suppress(f.reportsByCriterion[c.code] ?? 0, threshold), kioskTicks: suppress(kioskTicks(c.code), threshold) };
+      return { code: c.code, name: c.name, rate: x ? rate(x.ok, x.all) : null, reports: suppress(f.reportsByCriterion[c.code] ?? 0, threshold), kioskTicks: suppress(kioskTicks.get(c.code) ?? 0, threshold) };
     }),
     completion,
     heatmap,

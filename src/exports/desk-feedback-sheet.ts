@@ -17,11 +17,7 @@ import type { YearData } from './yearly-data.js';
 export async function writeDeskFeedbackSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, data: YearData, groups: readonly number[], t: TFunction, suppressBelow: number | null, totalLabel: string): Promise<void> {
   const tree = await unitsSnapshot();
   const rows = groups.flatMap((g) =>
-    Object.entries(data.figures[g]!.ratingsByDesk ?? {}).map(([deskId, byMonth]) => {
-      const year = statistics.emptyDeskMonth();
-      for (const m of Object.values(byMonth)) statistics.addDeskMonth(year, m);
-      return { commune: data.groups[g]!.name, desk: tree.byId(deskId)?.name ?? '', counts: year };
-    }),
+    Object.entries(data.figures[g]!.ratingsByDesk ?? {}).map(([deskId, byMonth]) => ({ commune: data.groups[g]!.name, desk: tree.byId(deskId)?.name ?? '', counts: statistics.sumDeskMonths(Object.values(byMonth)) })),
   ).filter((r) => r.counts.total > 0);
   rows.sort((a, b) => a.commune.localeCompare(b.commune, 'vi') || a.desk.localeCompare(b.desk, 'vi'));
   const C = data.criteria.length;

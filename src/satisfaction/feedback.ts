@@ -1,7 +1,7 @@
 import type { Types } from 'mongoose';
 import { versionInForce } from '../conduct-code/index.js';
 import { staffNames } from '../staff/index.js';
-import { addDeskMonth, emptyDeskMonth, type DeskMonthRatings } from '../statistics/index.js';
+import { sumDeskMonths, type DeskMonthRatings } from '../statistics/index.js';
 import type { UnitInfo } from '../units/index.js';
 import { keptByKey } from '../shared/kept-in-memory.js';
 import { RatingModel, ratingWrites } from './model.js';
@@ -71,11 +71,7 @@ export async function feedbackOfDesks(
   const version = await versionInForce(unit.path[0]!);
   const labels = new Map((version?.criteria ?? []).map((c) => [c.code, { vi: c.plainLabel?.vi || c.name?.vi || c.code, en: c.plainLabel?.en || c.name?.en || c.plainLabel?.vi || c.code }]));
   const perDesk = await Promise.all(
-    desks.map(async (desk) => {
-      const counts = emptyDeskMonth();
-      for (const m of desk.months) addDeskMonth(counts, m.counts);
-      return { desk, counts, comments: await latestComments(desk.deskId, desk.months) };
-    }),
+    desks.map(async (desk) => ({ desk, counts: sumDeskMonths(desk.months.map((m) => m.counts)), comments: await latestComments(desk.deskId, desk.months) })),
   );
   const officerIds = [...new Set(perDesk.flatMap(({ counts, comments }) => [...Object.keys(counts.officers), ...comments.flatMap((c) => (c.officerId ? [String(c.officerId)] : []))]))];
   const names = await staffNames(officerIds);

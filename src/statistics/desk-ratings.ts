@@ -23,6 +23,13 @@ export function addRating(to: DeskMonthRatings, r: CountedRating): void {
   addDeskMonth(to, { total: 1, satisfied: r.satisfied, levels: r.level ? { [r.level]: 1 } : {}, ticks, officers, comments: r.comment ? 1 : 0 });
 }
 
+/** One desk's counts over several months (a year, a window), summed. */
+export function sumDeskMonths(months: Iterable<DeskMonthRatings>): Required<DeskMonthRatings> {
+  const sum = emptyDeskMonth();
+  for (const m of months) addDeskMonth(sum, m);
+  return sum;
+}
+
 /** Adds one desk-month's counts to another (figures of shape < 7 carry only total and satisfied). */
 export function addDeskMonth(to: DeskMonthRatings, from: DeskMonthRatings): void {
   to.total += from.total;

@@ -15,7 +15,7 @@ import { addDeskMonth, emptyDeskMonth } from './desk-ratings.js';
  */
 
 export type { DeskMonthRatings, HandlingFeedback, StaffGroupFigures, UnitYearFigures } from './model.js';
-export { addDeskMonth, emptyDeskMonth } from './desk-ratings.js';
+export { addDeskMonth, emptyDeskMonth, sumDeskMonths } from './desk-ratings.js';
 
 export interface ReportingUnitFigures {
   unitId: string;

@@ -418,8 +418,8 @@ const isDue = (change: Pick<UnitChange, 'effectiveDate'>, now = new Date()) => c
  * and carries the change out at once when its day has come; a later one waits for applyDueChanges.
  */
 async function scheduleChange(actor: Actor, change: UnitChange): Promise<void> {
-  await markEnding(actor, change);
   if (isDue(change)) await applyChange(actor, change);
+  else await markEnding(actor, change);
 }
 
 async function markEnding(actor: Actor | null, change: UnitChange): Promise<void> {
