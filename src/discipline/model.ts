@@ -53,6 +53,7 @@ const decisionSchema = new Schema(
   { timestamps: true },
 );
 decisionSchema.index({ staffId: 1, effectiveYear: 1 });
+decisionSchema.index({ effectiveYear: 1 });
 
 export type DisciplineDecision = InferSchemaType<typeof decisionSchema> & { _id: Types.ObjectId };
 export const DisciplineDecisionModel = mongoose.model('DisciplineDecision', decisionSchema);

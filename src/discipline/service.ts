@@ -130,6 +130,12 @@ export interface DisciplineFact {
 }
 
 /** One `{staffId, effectiveYear}` equality (the index). */
+/** The unit (the person's when the decision was recorded) of each decision taking effect in the year, for yearly counts. */
+export async function decisionUnitsOfYear(year: number): Promise<string[]> {
+  const rows = await DisciplineDecisionModel.find({ effectiveYear: year }, { unitPath: 1 }).lean();
+  return rows.map((d) => String(d.unitPath[d.unitPath.length - 1]));
+}
+
 export async function decisionsTakingEffectIn(staffId: Types.ObjectId, year: number): Promise<DisciplineFact[]> {
   const rows = await DisciplineDecisionModel.find({ staffId, effectiveYear: year }).sort({ effectiveDate: 1 }).lean();
   return rows.map((d) => ({

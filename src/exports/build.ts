@@ -32,6 +32,7 @@ export async function buildWorkbook(kind: ExportKind, unit: Unit, year: number, 
   const data = await collectYear(unit, year, {
     incidentRows: kind === 'COMMUNE',
     desks: kind === 'COMMUNE',
+    comparison: kind === 'PROVINCE',
     viewerUserId: opts.viewerUserId ?? null,
     progress: (_phase, done, total) => progress(Math.round((40 * done) / total)),
   });

@@ -4,6 +4,7 @@ import * as statistics from '../statistics/index.js';
 import { type WorkbookOptions } from './commune-workbook.js';
 import type { Audience } from './model.js';
 import { publishedCounts } from './published-counts.js';
+import { writeComparisonSheets } from './comparison-sheets.js';
 import { writeDeskFeedbackSheet } from './desk-feedback-sheet.js';
 import { headerHeight, placeName, staffSheetOptions, writeHeading, writeStaffSheet } from './sheets.js';
 import { col, columnSum, commitSheet, createWriter, firstPageColumns, fitColumns, Pacer, pageFooter, pageSetup, ratio, sheetNamer, STYLE, writeRow, type CellStyle } from './xlsx.js';
@@ -140,10 +141,12 @@ export async function writeProvinceWorkbook(data: YearData, stream: Writable, op
   ws.autoFilter = { from: { row: 9, column: 1 }, to: { row: Math.max(last, 9), column: width } };
   await commitSheet(wb, ws);
 
-  // One sheet per commune with people, in the summary's order.
   const name = sheetNamer();
   name(t('exports.workbook.sheets.summary'));
   name(t('exports.workbook.sheets.deskFeedback'));
+  await writeComparisonSheets(wb, { data, shown, t, published, suppressBelow: opts.suppressBelow, totalLabel: t('exports.workbook.provinceTotal'), sheetName: name });
+
+  // One sheet per commune with people, in the summary's order.
   for (const g of shown) {
     if (!lists[g]!.length) continue;
     const group = data.groups[g]!;

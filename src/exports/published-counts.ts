@@ -1,5 +1,6 @@
 import { complementarySuppression, markedText, tableLines, type Line } from '../shared/suppression.js';
 import * as statistics from '../statistics/index.js';
+import { addComparisonCounts, type ComparisonKey } from './published-comparison.js';
 import type { IncidentCell } from './sheets.js';
 import type { YearData } from './yearly-data.js';
 
@@ -15,6 +16,8 @@ export interface PublishedCounts {
   summary(group: number | null, j: number, value: number): number | string;
   /** The incidents table of a group's sheet. */
   staffSheet(group: number): IncidentCell;
+  /** A report count of the comparison sheets (see published-comparison). */
+  comparison(key: ComparisonKey, group: number | null, j: number, value: number): number | string;
 }
 
 export function publishedCounts(data: YearData, shown: readonly number[], lists: readonly Int32Array[], threshold: number): PublishedCounts {
@@ -31,6 +34,7 @@ export function publishedCounts(data: YearData, shown: readonly number[], lists:
     values.push(...summaryValues(g === null ? statistics.sumFigures(shown.map((x) => data.figures[x]!)) : data.figures[g]!));
   }
   for (let j = 0; j < J; j++) lines.push({ parts: shown.map((g) => summaryAt.get(g)! + j), total: summaryAt.get(null)! + j });
+  const comparisonAt = addComparisonCounts(data, shown, values, lines, (g) => summaryAt.get(g)!);
 
   // Each commune sheet: its people × criteria with row, column and grand totals, its column totals tied to the summary.
   const sheetAt = new Map<number, ReturnType<typeof tableLines>>();
@@ -56,6 +60,7 @@ export function publishedCounts(data: YearData, shown: readonly number[], lists:
   const print = (i: number, value: number) => markedText(value, marks[i]!, threshold);
   return {
     summary: (group, j, value) => print(summaryAt.get(group)! + j, value),
+    comparison: (key, group, j, value) => print(comparisonAt(key, group, j), value),
     staffSheet: (group) => {
       const table = sheetAt.get(group);
       if (!table) return (_n, _k, value) => value;

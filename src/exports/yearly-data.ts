@@ -7,6 +7,7 @@ import { ratingsOfYear } from '../satisfaction/index.js';
 import { staffUnder } from '../staff/index.js';
 import { COMMUNE_KINDS, unitById, unitsUnder, type UnitInfo as Unit, type UnitKind } from '../units/index.js';
 import { compareVietnamese } from '../shared/text.js';
+import { decisionUnitsOfYear } from '../discipline/index.js';
 import * as statistics from '../statistics/index.js';
 
 /**
@@ -80,6 +81,10 @@ export class YearData {
 
   /** Per group: the statistics read model's figures of the reporting units in it, summed. */
   readonly figures: statistics.UnitYearFigures[];
+  /** The same for the year before (the province workbook's comparison); filled only when asked for. */
+  readonly previousFigures: statistics.UnitYearFigures[];
+  /** Per group: discipline decisions taking effect in the year about people of its units; filled with `previousFigures`. */
+  readonly disciplineDecisions: Int32Array;
   /** Per desk (the unit rated): name and 12 months of [total, satisfied] (read for the commune workbook only). */
   readonly desks = new Map<string, { name: string; months: Int32Array }>();
   readonly incidentRows: IncidentRow[] = [];
@@ -93,6 +98,8 @@ export class YearData {
     readonly groups: GroupInfo[],
   ) {
     this.figures = groups.map(() => statistics.emptyFigures());
+    this.previousFigures = groups.map(() => statistics.emptyFigures());
+    this.disciplineDecisions = new Int32Array(groups.length);
   }
 
   get scoreStride(): number {
@@ -195,6 +202,8 @@ export interface CollectOptions {
   incidentRows?: boolean;
   /** Read the ratings per desk and month (the commune workbook's satisfaction sheet). */
   desks?: boolean;
+  /** Read the year before's figures and the year's discipline decisions (the province workbook's comparison sheets). */
+  comparison?: boolean;
   /** Reports this user must not see (they are the subject) are left out of the rows. */
   viewerUserId?: Types.ObjectId | null;
   progress?: Progress;
@@ -238,6 +247,16 @@ export async function collectYear(root: Unit, year: number, opts: CollectOptions
   for (const u of await statistics.figuresUnder(root, year)) {
     const g = groupOfUnit(u.unitId);
     if (g >= 0) data.figures[g] = statistics.sumFigures([data.figures[g]!, u.figures]);
+  }
+  if (opts.comparison) {
+    for (const u of await statistics.figuresUnder(root, year - 1)) {
+      const g = groupOfUnit(u.unitId);
+      if (g >= 0) data.previousFigures[g] = statistics.sumFigures([data.previousFigures[g]!, u.figures]);
+    }
+    for (const unitId of await decisionUnitsOfYear(year)) {
+      const g = groupOfUnit(unitId);
+      if (g >= 0) data.disciplineDecisions[g]!++;
+    }
   }
   progress('read', 1, phases);
 
