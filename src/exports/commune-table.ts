@@ -1,7 +1,9 @@
 import type ExcelJS from 'exceljs';
 import type { TFunction } from 'i18next';
-import { dataSheetOptions, headerHeight } from './sheets.js';
-import { col, commitSheet, fitColumns, STYLE, writeRow, type CellStyle } from './xlsx.js';
+import { dataSheetOptions, headerHeight, wrappedLines } from './sheets.js';
+import { col, commitSheet, firstPageColumns, fitColumns, STYLE, writeRow, type CellStyle } from './xlsx.js';
+
+const NOTE: CellStyle = { ...STYLE.note, alignment: { wrapText: true, vertical: 'top' } };
 
 /** Where a cell is written: its sheet row, and the letters-and-row reference of another column of that row. */
 export interface CellAt {
@@ -46,10 +48,15 @@ export async function writeCommuneTable(wb: ExcelJS.stream.xlsx.WorkbookWriter, 
   const columns = table.groups.flatMap((g) => g.columns);
   const widths = [5, 20, ...columns.map((c) => c.width ?? 8)];
   const width = widths.length;
-  const ws = wb.addWorksheet(table.sheetName, dataSheetOptions(t, { headerRows: 5, frozenColumns: 2, titleRows: '4:5', titleColumns: 'A:B', fit: fitColumns(widths, 2) }));
+  const fit = fitColumns(widths, 2);
+  const ws = wb.addWorksheet(table.sheetName, dataSheetOptions(t, { headerRows: 5, frozenColumns: 2, titleRows: '4:5', titleColumns: 'A:B', fit }));
   widths.forEach((w, i) => (ws.getColumn(i + 1).width = w));
-  writeRow(ws, [table.title], () => STYLE.title, 30, [[1, width]]);
-  writeRow(ws, [table.note], () => STYLE.note);
+  // The title over the first printed page only: a merge running on across pages prints cut in two.
+  const firstPage = Math.min(width, firstPageColumns(widths, fit));
+  writeRow(ws, [table.title], () => STYLE.title, 30, [[1, firstPage]]);
+  // Wrapped within the table: a note running on past the last column would widen what is printed.
+  const noteWidth = widths.slice(0, firstPage).reduce((a, b) => a + b, 0);
+  writeRow(ws, [table.note], () => NOTE, 15 * wrappedLines(table.note, noteWidth, 1.05) + 2, [[1, firstPage]]);
   writeRow(ws, []);
 
   const groupRow: unknown[] = new Array(width).fill(null);

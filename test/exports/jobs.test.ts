@@ -110,14 +110,14 @@ describe('exports: background jobs and who may export what', () => {
     expect(page.text).not.to.contain(String(w.province._id));
   });
 
-  it('when an administrator exports the province, then by default the workbook is the copy for publication, with the summary, a sheet per commune and the desks’ feedback', async () => {
+  it('when an administrator exports the province, then by default the workbook is the copy for publication, with the summary, the comparison sheets, a sheet per commune and the desks’ feedback', async () => {
     const res = await submitForm(admin, '/exports', '/exports', { unit: String(w.province._id), year: '2026' });
     expect(res.status).to.equal(303);
     const status = await finished(admin, res.headers.location!);
     expect(status.status).to.equal('DONE');
     const file = await admin.get(status.downloadUrl!).buffer(true).parse(binaryParser as never);
     expect(file.headers['content-disposition']).to.contain('Tuan-thu-quy-tac-ung-xu_Tinh-Dien-Bien_2026_cong-bo.xlsx');
-    expect(XLSX.read(file.body as Buffer, { type: 'buffer' }).SheetNames).to.deep.equal(['Tổng hợp', 'Xã Thanh Nưa', 'Góp ý tại quầy']);
+    expect(XLSX.read(file.body as Buffer, { type: 'buffer' }).SheetNames).to.deep.equal(['Tổng hợp', 'Theo tiêu chí', 'Theo quý', 'So với năm trước', 'Khắc phục, kỷ luật', 'Xã Thanh Nưa', 'Góp ý tại quầy']);
   });
 
   it('when someone else opens or downloads a job, then 403', async () => {

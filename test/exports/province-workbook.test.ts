@@ -35,8 +35,8 @@ describe('exports: the province workbook', () => {
     wb = readWorkbook(buf);
   });
 
-  it('when opened, then a summary comes first, each commune follows in Vietnamese order, and the desks’ feedback closes it', () => {
-    expect(wb.SheetNames).to.deep.equal(['Tổng hợp', 'Xã Mường Nhé', 'Xã Thanh Nưa', 'Góp ý tại quầy']);
+  it('when opened, then a summary comes first, the sheets comparing communes next, each commune follows in Vietnamese order, and the desks’ feedback closes it', () => {
+    expect(wb.SheetNames).to.deep.equal(['Tổng hợp', 'Theo tiêu chí', 'Theo quý', 'So với năm trước', 'Khắc phục, kỷ luật', 'Xã Mường Nhé', 'Xã Thanh Nưa', 'Góp ý tại quầy']);
     expect(cell(wb, 'Tổng hợp', 'A2')?.v).to.equal('SỞ NỘI VỤ');
     expect(String(cell(wb, 'Tổng hợp', 'A5')?.v)).to.contain('NĂM 2026');
   });
