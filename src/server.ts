@@ -8,6 +8,7 @@ import { createApp } from './app.js';
 import { seedIfEmpty } from '../seeds/demo.js';
 import { applyDueChanges, startReorganisationJob } from './units/service.js';
 import { startEscalationJob } from './incidents/deadlines.js';
+import { startEvidenceSweep } from './incidents/index.js';
 import { startCleanup as startExportCleanup } from './exports/jobs.js';
 import { exportSettingsFrom } from './exports/settings.js';
 import { prepareDerivedData } from './startup.js';
@@ -30,6 +31,10 @@ async function main(): Promise<void> {
   const stopReorganisations = startReorganisationJob((err) => logger.error({ err }, 'unit reorganisations failed'));
   startExportCleanup(exportSettingsFrom(config));
   const stopRetention = startRetentionJob(exportSettingsFrom(config));
+  const stopEvidenceSweep = startEvidenceSweep(
+    (removed) => logger.info({ removed }, 'removed evidence files no case came to list'),
+    (err) => logger.error({ err }, 'evidence sweep failed'),
+  );
   const server = http.createServer(createApp(config));
   server.listen(config.PORT, config.HOST, () => logger.info(`Công Bộc listening on http://${config.HOST}:${config.PORT}`));
   // Compact copies that pages read (slow to rebuild on FerretDB, so start-up does not wait for them).
@@ -43,6 +48,7 @@ async function main(): Promise<void> {
     stopSweeper();
     stopEscalation();
     stopReorganisations();
+    stopEvidenceSweep();
     stopRetention();
     server.close();
     server.closeIdleConnections();

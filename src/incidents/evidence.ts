@@ -4,7 +4,7 @@ import { NotFound } from '../shared/errors.js';
 import { idOrNull } from '../shared/ids.js';
 import { updateCase } from './case-writes.js';
 import { EVIDENCE_LIMITS, EXTENSION_OF, evidenceRefused, type CleanEvidence, type EvidenceType } from './evidence-cleaning.js';
-import { EvidenceFileModel, IncidentReportModel, type IncidentReport } from './model.js';
+import { EvidenceFileModel, EvidencePendingModel, IncidentReportModel, type IncidentReport } from './model.js';
 
 /**
  * Where evidence files live: GridFS in the app's own database (bucket 'evidence': collections evidence.files and
@@ -37,10 +37,14 @@ export function assertRoomFor(report: Pick<IncidentReport, 'evidence'> | null, c
  * lists. When one write fails, the ones already written are removed again.
  */
 export async function storeEvidence(reportId: Types.ObjectId, files: readonly CleanEvidence[], source: EvidenceSource, firstNumber: number, now: Date): Promise<EvidenceEntry[]> {
+  if (!files.length) return [];
+  const planned = files.map((file, i): EvidenceEntry => ({ _id: new Types.ObjectId(), n: firstNumber + i, type: file.type, size: file.bytes.length, at: now, source }));
+  // Before any byte: what a crash leaves behind is then known (see sweepUnkeptEvidence).
+  await EvidencePendingModel.insertMany(planned.map((e) => ({ _id: e._id, reportId, at: new Date() })));
   const entries: EvidenceEntry[] = [];
   try {
     for (const [i, file] of files.entries()) {
-      const entry: EvidenceEntry = { _id: new Types.ObjectId(), n: firstNumber + i, type: file.type, size: file.bytes.length, at: now, source };
+      const entry = planned[i]!;
       await new Promise<void>((resolve, reject) => {
         const upload = bucket().openUploadStreamWithId(entry._id, `${entry.n}.${EXTENSION_OF[file.type]}`, { metadata: { reportId, type: file.type } });
         upload.once('finish', () => resolve()).once('error', reject);
@@ -49,10 +53,49 @@ export async function storeEvidence(reportId: Types.ObjectId, files: readonly Cl
       entries.push(entry);
     }
   } catch (err) {
-    await removeFiles([...entries.map((e) => e._id)]);
+    // The one cut short too: its chunks may be there without its file record.
+    await removeFiles(planned.map((e) => e._id));
+    await evidenceKept(planned);
     throw err;
   }
   return entries;
+}
+
+/** The case now lists these files: they are no longer pending. */
+export async function evidenceKept(entries: readonly Pick<EvidenceEntry, '_id'>[]): Promise<void> {
+  if (entries.length) await EvidencePendingModel.deleteMany({ _id: { $in: entries.map((e) => e._id) } });
+}
+
+/** A day: longer than any upload and case write take, so the sweep never takes a file from a request still running. */
+export const PENDING_GRACE_MS = 24 * 60 * 60_000;
+
+/**
+ * Removes the bytes of files stored for a case that never came to list them — the process stopped between the upload
+ * and the case's write, or in the middle of an upload (chunks without a file record) — once they are older than the
+ * grace time. Returns how many files were removed.
+ */
+export async function sweepUnkeptEvidence(now = new Date(), graceMs = PENDING_GRACE_MS): Promise<number> {
+  const stale = await EvidencePendingModel.find({ at: { $lt: new Date(now.getTime() - graceMs) } }).lean();
+  let removed = 0;
+  for (const p of stale) {
+    const report = await IncidentReportModel.findById(p.reportId).select('evidence').lean<Pick<IncidentReport, 'evidence'>>();
+    const listed = (report?.evidence ?? []).some((e) => e._id.equals(p._id));
+    if (!listed) {
+      await removeFiles([p._id]);
+      removed++;
+    }
+    await EvidencePendingModel.deleteOne({ _id: p._id });
+  }
+  return removed;
+}
+
+/** Runs the sweep now and then every `everyMs`; several processes may run it (removing twice is harmless). */
+export function startEvidenceSweep(log: (removed: number) => void, fail: (err: unknown) => void, everyMs = 60 * 60_000): () => void {
+  const run = () => void sweepUnkeptEvidence().then((n) => n > 0 && log(n), fail);
+  run();
+  const timer = setInterval(run, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 async function removeFiles(ids: readonly Types.ObjectId[]): Promise<number> {

@@ -6,6 +6,6 @@ export { caseByNumber, casesOfYearUnder, casesReceivedBy, casesReceivedUnder, co
 export type { ReportSettings } from './settings.js';
 export { checkRetaliation, earlyWarnings } from './warnings.js';
 export type { EarlyWarning } from './warnings.js';
-export { deleteEvidenceOfCase } from './evidence.js';
+export { deleteEvidenceOfCase, startEvidenceSweep } from './evidence.js';
 export { CASE_CLEANERS, eraseSettledCasesBefore } from './retention.js';
 export type { CaseCleaner } from './retention.js';

@@ -402,3 +402,13 @@ export const EvidenceFileModel = mongoose.model('EvidenceFile', evidenceFileSche
 const evidenceChunkSchema = new Schema({ files_id: Schema.Types.ObjectId, n: Number, data: Buffer }, { versionKey: false });
 evidenceChunkSchema.index({ files_id: 1, n: 1 }, { unique: true });
 export const EvidenceChunkModel = mongoose.model('EvidenceChunk', evidenceChunkSchema, 'evidence.chunks');
+
+/**
+ * A file being stored for a case, until the case lists it: a crash between the upload and the case's write (or in the
+ * middle of the upload, leaving chunks without their file record) leaves it here, and the sweep removes its bytes.
+ */
+const evidencePendingSchema = new Schema(
+  { _id: { type: Schema.Types.ObjectId, required: true }, reportId: { type: Schema.Types.ObjectId, required: true }, at: { type: Date, required: true } },
+  { versionKey: false },
+);
+export const EvidencePendingModel = mongoose.model('EvidencePending', evidencePendingSchema, 'evidence.pending');

@@ -22,7 +22,7 @@ import type { ReportSettings } from './settings.js';
 import { hashOfIssued, hashOfTyped, newTrackingCode } from './tracking.js';
 import { recordsChanged } from '../shared/changes.js';
 import type { CleanEvidence } from './evidence-cleaning.js';
-import { assertRoomFor, deleteEvidenceOfCase, evidenceOf, storeEvidence } from './evidence.js';
+import { assertRoomFor, deleteEvidenceOfCase, evidenceKept, evidenceOf, storeEvidence } from './evidence.js';
 
 export const AUDIT_TYPE = 'report';
 
@@ -189,6 +189,7 @@ export async function fileReport(input: ReportInput, reporter: Reporter, setting
       };
       const doc = await caseIndex.append(stored, () => IncidentReportModel.create(stored));
       const report = doc.toObject() as IncidentReport;
+      await evidenceKept(evidence);
       await countCase(null, report);
       await recordsChanged(report.unitPath, ...statisticsYearsOf(report));
       if (!anonymous) await storeIdentity(report._id, reporter);
@@ -259,6 +260,7 @@ export async function addReporterMessage(reportId: string, text: string, setting
   const evidence = await storeEvidence(report._id, files, 'MESSAGE', nextEvidenceNumber(report), now);
   const message = { at: now, author: 'REPORTER', byName: '', text, evidenceIds: evidence.map((e) => e._id) };
   await updateCase({ _id: report._id }, { $push: { messages: message, ...(evidence.length ? { evidence: { $each: evidence } } : {}) }, $inc: { version: 1 } });
+  await evidenceKept(evidence);
   await audit.record({
     actor: null,
     objectType: AUDIT_TYPE,

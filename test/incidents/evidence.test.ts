@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import type { Express } from 'express';
 import { AuditEntryModel } from '../../src/audit/model.js';
 import { deleteEvidenceOfCase } from '../../src/incidents/index.js';
-import { storeEvidence } from '../../src/incidents/evidence.js';
+import { storeEvidence, sweepUnkeptEvidence } from '../../src/incidents/evidence.js';
 import { IncidentReportModel, type IncidentReport } from '../../src/incidents/model.js';
 import { agentFor, csrfFrom, login, testApp, type Agent } from '../helpers/app.js';
 import { clearDatabase } from '../helpers/db.js';
@@ -358,5 +358,47 @@ describe('evidence: photos and documents attached to a case', function () {
     // The handler's page no longer shows the files; the reporter's page no longer counts them.
     expect((await (await as(w.headA.username)).get(`/reports/${report._id}`)).text).not.to.contain('/evidence/');
     expect((await tracked.get('/tra-cuu/ho-so')).text).not.to.contain('Kèm 1 tệp').and.not.to.contain('Bạn đã gửi kèm');
+  });
+
+  describe('files no case came to list (the process stopped between the upload and the case, or mid-upload)', () => {
+    const DAY = 24 * 60 * 60_000;
+    const pending = () => mongoose.connection.db!.collection('evidence.pending').countDocuments();
+
+    it('when a case was filed with a photo, then nothing is left pending, and a sweep a day later keeps its file', async () => {
+      const citizen = agentFor(app);
+      expect((await fileCitizenReport(citizen, w, [{ name: 'a.jpg', bytes: await phonePhoto() }])).status).to.equal(302);
+      expect(await pending()).to.equal(0);
+      expect(await sweepUnkeptEvidence(new Date(Date.now() + 2 * DAY))).to.equal(0);
+      expect(await filesInBucket()).to.equal(1);
+      expect((await theCase()).evidence).to.have.length(1);
+    });
+
+    it('when files were stored for a case that was never written, then the sweep leaves them within the grace day and removes them and their chunks after it', async () => {
+      const photo = await phonePhoto();
+      await storeEvidence(new Types.ObjectId(), [{ bytes: photo, type: 'image/jpeg' }, { bytes: await signedPdf(), type: 'application/pdf' }], 'REPORT', 1, new Date());
+      expect([await filesInBucket(), await pending()]).to.deep.equal([2, 2]);
+      expect(await sweepUnkeptEvidence(new Date())).to.equal(0);
+      expect(await filesInBucket()).to.equal(2);
+      expect(await sweepUnkeptEvidence(new Date(Date.now() + 2 * DAY))).to.equal(2);
+      expect([await filesInBucket(), await chunksInBucket(), await pending()]).to.deep.equal([0, 0, 0]);
+    });
+
+    it('when a message\'s files were stored but the case was never updated, then the sweep removes them and the case\'s own file stays', async () => {
+      const citizen = agentFor(app);
+      expect((await fileCitizenReport(citizen, w, [{ name: 'a.jpg', bytes: await phonePhoto() }])).status).to.equal(302);
+      const report = await theCase();
+      await storeEvidence(report._id, [{ bytes: await phonePhoto('png'), type: 'image/png' }], 'MESSAGE', 2, new Date());
+      expect(await sweepUnkeptEvidence(new Date(Date.now() + 2 * DAY))).to.equal(1);
+      expect(await filesInBucket()).to.equal(1);
+      expect((await storedBytes(report.evidence[0]!._id)).length).to.be.greaterThan(0);
+    });
+
+    it('when an upload was cut short (chunks without their file record), then the sweep removes the chunks', async () => {
+      const id = new Types.ObjectId();
+      await mongoose.connection.db!.collection('evidence.pending').insertOne({ _id: id, reportId: new Types.ObjectId(), at: new Date() });
+      await mongoose.connection.db!.collection('evidence.chunks').insertMany([0, 1].map((n) => ({ files_id: id, n, data: new mongoose.mongo.Binary(Buffer.alloc(1024, n)) })));
+      expect(await sweepUnkeptEvidence(new Date(Date.now() + 2 * DAY))).to.equal(1);
+      expect([await chunksInBucket(), await pending()]).to.deep.equal([0, 0]);
+    });
   });
 });
