@@ -29,7 +29,7 @@ export const auditMessages = catalogue({
       actions: {
         publish: 'Công bố', create: 'Tạo mới', update: 'Cập nhật', delete: 'Xóa', rename: 'Đổi tên', move: 'Chuyển đơn vị cấp trên', merge: 'Sáp nhập', split: 'Chia tách', close: 'Đóng, giải thể', transfer: 'Điều chuyển', deactivate: 'Ngừng hoạt động', reactivate: 'Hoạt động trở lại',
         import: 'Nhập từ tệp Excel', changePassword: 'Đổi mật khẩu', resetPassword: 'Đặt lại mật khẩu', unlock: 'Mở khóa', enableTwoFactor: 'Bật đăng nhập hai bước', disableTwoFactor: 'Tắt đăng nhập hai bước', resetTwoFactor: 'Đặt lại đăng nhập hai bước', recoveryCodeUsed: 'Đăng nhập bằng mã khôi phục',
-        open: 'Mở kỳ', addStaff: 'Bổ sung phiếu', reopen: 'Mở lại', remind: 'Nhắc hạn', decide: 'Quyết định xếp loại',
+        open: 'Mở kỳ', addStaff: 'Bổ sung phiếu', reopen: 'Mở lại', remind: 'Nhắc hạn', decide: 'Quyết định xếp loại', reviewNeeded: 'Cần xếp loại lại (quyết định kỷ luật ghi sau)', reviewCleared: 'Hết cần xếp loại lại',
         selfAssessment: { save: 'Lưu phiếu tự đánh giá', submit: 'Nộp phiếu tự đánh giá' }, evaluate: 'Thủ trưởng đánh giá', finalise: 'Chốt kết quả', amend: 'Điều chỉnh kết quả đã chốt',
         transition: 'Chuyển trạng thái', reply: 'Trả lời người phản ánh', note: 'Ghi chú nội bộ', extend: 'Gia hạn', remedy: 'Biện pháp khắc phục', letter: 'Soạn thư xin lỗi', letterSent: 'Gửi thư xin lỗi',
         explanation: 'Giải trình', escalate: 'Chuyển cấp trên (quá hạn)', reporterMessage: 'Tin nhắn của người phản ánh', viewReporterIdentity: 'Xem danh tính người phản ánh', retaliationFlagged: 'Cảnh báo trù dập',
@@ -85,7 +85,7 @@ export const auditMessages = catalogue({
       actions: {
         publish: 'Publish', create: 'Create', update: 'Update', delete: 'Delete', rename: 'Rename', move: 'Move', merge: 'Merge', split: 'Split', close: 'Close', transfer: 'Transfer', deactivate: 'Deactivate', reactivate: 'Reactivate',
         import: 'Import from Excel', changePassword: 'Change password', resetPassword: 'Reset password', unlock: 'Unlock', enableTwoFactor: 'Two-factor login turned on', disableTwoFactor: 'Two-factor login turned off', resetTwoFactor: 'Two-factor login reset', recoveryCodeUsed: 'Signed in with a recovery code',
-        open: 'Open period', addStaff: 'Add evaluations', reopen: 'Reopen', remind: 'Send reminders', decide: 'Decide classification',
+        open: 'Open period', addStaff: 'Add evaluations', reopen: 'Reopen', remind: 'Send reminders', decide: 'Decide classification', reviewNeeded: 'To be classified again (discipline recorded later)', reviewCleared: 'No longer to be classified again',
         selfAssessment: { save: 'Save self-assessment', submit: 'Submit self-assessment' }, evaluate: 'Head’s evaluation', finalise: 'Finalise', amend: 'Amend a finalised result',
         transition: 'Change status', reply: 'Reply to the reporter', note: 'Internal note', extend: 'Extend the deadline', remedy: 'Remedy', letter: 'Draft apology letter', letterSent: 'Send apology letter',
         explanation: 'Explanation', escalate: 'Escalate (overdue)', reporterMessage: 'Message from the reporter', viewReporterIdentity: 'View the reporter’s identity', retaliationFlagged: 'Retaliation warning',

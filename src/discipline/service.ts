@@ -5,6 +5,7 @@ import * as audit from '../audit/index.js';
 import { caseByNumber } from '../incidents/index.js';
 import { staffMember, type StaffMember } from '../staff/index.js';
 import { isId } from '../shared/ids.js';
+import { disciplineChanged } from '../shared/changes.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldErrors } from '../shared/errors.js';
 import { DisciplineDecisionModel, FORMS_BY_CATEGORY, type DisciplineDecision, type DisciplineForm } from './model.js';
 import type { DecisionInput } from './schemas.js';
@@ -99,6 +100,7 @@ export async function recordDecision(actor: Actor, staffId: string, input: Decis
     await DisciplineDecisionModel.create({ staffId: person._id, staffName: person.fullName, unitPath: person.unitPath, ...fields, recordedBy: actor.userId, recordedByName: actor.displayName })
   ).toObject() as DisciplineDecision;
   await audit.record({ actor, objectType: AUDIT_TYPE, objectId: created._id, action: 'create', after: plain(created), unitPath: person.unitPath });
+  await disciplineChanged({ staffId: person._id, years: [created.effectiveYear] });
   return created;
 }
 
@@ -108,12 +110,14 @@ export async function updateDecision(actor: Actor, id: string, input: DecisionIn
   const res = await DisciplineDecisionModel.updateOne({ _id: decision._id, version: input.version }, { $set: { ...fields, unitPath: person.unitPath }, $inc: { version: 1 } });
   if (res.matchedCount === 0) throw new Conflict('discipline.errors.stale');
   await audit.record({ actor, objectType: AUDIT_TYPE, objectId: decision._id, action: 'update', before: plain(decision), after: plain(fields), unitPath: person.unitPath });
+  await disciplineChanged({ staffId: person._id, years: [...new Set([decision.effectiveYear, fields.effectiveYear])] });
 }
 
 export async function deleteDecision(actor: Actor, id: string): Promise<Types.ObjectId> {
   const { decision, person } = await decisionInScope(actor, id);
   await DisciplineDecisionModel.deleteOne({ _id: decision._id });
   await audit.record({ actor, objectType: AUDIT_TYPE, objectId: decision._id, action: 'delete', before: plain(decision), unitPath: person.unitPath });
+  await disciplineChanged({ staffId: person._id, years: [decision.effectiveYear] });
   return person._id;
 }
 

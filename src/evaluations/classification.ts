@@ -9,14 +9,14 @@ import { activeStaffUnder, staffMember } from '../staff/index.js';
 import { isCommuneLevel, unitsSnapshot, isAliveAt } from '../units/index.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
 import { ClassificationModel, type Classification, type ClassificationLevel } from './model.js';
-import { conductPoints, levelRank, ruleSetFor, suggestLevel, withinOutstandingCap, type ConductSummary, type DisciplineInYear, type RuleSet, type Suggestion } from './classification-rules.js';
+import { conductPoints, disciplineOf, levelRank, ruleSetFor, suggestLevel, withinOutstandingCap, type ConductSummary, type DisciplineInYear, type RuleSet, type Suggestion } from './classification-rules.js';
 import { decisionsTakingEffectIn } from '../discipline/index.js';
 import { substantiatedIncidents } from '../incidents/index.js';
 import { mapLimited } from '../shared/batches.js';
 import { reportingUnitOn, unitsById } from './lookups.js';
 import type { CriterionTally } from './tallies.js';
 import { EvaluationResultModel, outcomeOf, scoresOf } from './record-model.js';
-import { recordsChanged } from '../shared/changes.js';
+import { onDisciplineChanged, recordsChanged } from '../shared/changes.js';
 
 /** "Before 15 December" of the year being classified. */
 export function classificationDeadline(year: number): Date {
@@ -115,6 +115,8 @@ export interface ClassificationPage {
   canDecide: boolean;
   /** A record decided with the old "disciplined" checkbox ticked while no decision counts now: shown, not applied. */
   declaredDisciplineOnly: boolean;
+  /** The decided level is above what the year's discipline allows now (a decision recorded after it). */
+  aboveDisciplineCap: boolean;
 }
 
 export async function classificationPage(actor: Actor, staffId: string, year: number): Promise<ClassificationPage> {
@@ -140,6 +142,7 @@ export async function classificationPage(actor: Actor, staffId: string, year: nu
     existing,
     suggestion,
     declaredDisciplineOnly: !!existing?.disciplined && (existing.disciplineDecisionIds ?? []).length === 0 && suggestion.disciplineCap === null,
+    aboveDisciplineCap: !!existing && suggestion.disciplineCap !== null && levelRank(existing.level as ClassificationLevel) > levelRank(suggestion.disciplineCap),
     conductPoints: points,
     deadline: classificationDeadline(year),
     canDecide: !(actor.staffId && staff._id.equals(actor.staffId)),
@@ -200,6 +203,7 @@ export async function decideClassification(actor: Actor, staffId: string, year: 
     decidedByName: actor.displayName,
     decidedAt: now,
     visibleToStaff: true,
+    reviewNeeded: null,
   };
   const existing = (await ClassificationModel.findOne({ staffId: staff._id, year }).lean()) as Classification | null;
   let saved: Classification;
@@ -223,6 +227,36 @@ export async function decideClassification(actor: Actor, staffId: string, year: 
   return saved;
 }
 
+/**
+ * After a person's discipline decisions of a year change: when the year is already classified above what its
+ * discipline now allows, the classification is marked as needing a new decision (the level itself is the head's
+ * and stays until they decide again); when it no longer is, the mark goes. Audited as the system's.
+ */
+async function reviewAfterDiscipline(staffId: Types.ObjectId, year: number): Promise<void> {
+  const existing = (await ClassificationModel.findOne({ staffId, year }).lean()) as Classification | null;
+  if (!existing) return;
+  const staff = await staffMember(String(staffId));
+  const ruleSet = ruleSetFor(year);
+  const { cap, notes } = disciplineOf(ruleSet, { category: staff?.category ?? '', discipline: await disciplineInYear(staffId, year), generalPoints: existing.generalPoints ?? null, taskPoints: existing.taskPoints ?? null });
+  const above = cap !== null && levelRank(existing.level as ClassificationLevel) > levelRank(cap);
+  const reviewNeeded = above ? { cap, decisionNumbers: notes.filter((n) => n.verdict === 'counts').map((n) => n.decision.decisionNumber), at: new Date() } : null;
+  if (!reviewNeeded && !existing.reviewNeeded) return;
+  await ClassificationModel.updateOne({ _id: existing._id }, { $set: { reviewNeeded }, $inc: { version: 1 } });
+  await record({
+    actor: null,
+    objectType: 'classification',
+    objectId: existing._id,
+    action: reviewNeeded ? 'reviewNeeded' : 'reviewCleared',
+    before: { level: existing.level },
+    after: reviewNeeded ? { level: existing.level, cap, decisions: reviewNeeded.decisionNumbers.join(', ') } : { level: existing.level },
+    unitPath: existing.unitPath,
+  });
+}
+
+onDisciplineChanged(async ({ staffId, years }) => {
+  for (const year of years) await reviewAfterDiscipline(staffId, year);
+});
+
 export interface ClassificationListRow {
   staffId: string;
   fullName: string;
@@ -230,6 +264,8 @@ export interface ClassificationListRow {
   summary: ConductSummary;
   level: ClassificationLevel | null;
   suggestedLevel: ClassificationLevel | null;
+  /** A discipline decision recorded after the level caps the year below it: decide again. */
+  reviewNeeded: boolean;
 }
 
 /** The commune-level units (and grant units) an actor may classify in, for the unit picker. */
@@ -252,7 +288,7 @@ export async function classificationList(actor: Actor, unitId: string, year: num
   const staff = await activeStaffUnder(unit._id, { limit: 500 });
   const records = await yearRecords(staff.map((s) => s._id), year);
   // One `{staffId, year}` look-up per person (the unique index): `staffId: {$in}` would read the province's year.
-  const decisions = await mapLimited(staff, PARALLEL, (s) => ClassificationModel.findOne({ staffId: s._id, year }).select('staffId level suggestedLevel').lean());
+  const decisions = await mapLimited(staff, PARALLEL, (s) => ClassificationModel.findOne({ staffId: s._id, year }).select('staffId level suggestedLevel reviewNeeded').lean());
   const decided = new Map(decisions.filter((c) => !!c).map((c) => [String(c.staffId), c]));
   return staff.map((s) => ({
     staffId: String(s._id),
@@ -261,6 +297,7 @@ export async function classificationList(actor: Actor, unitId: string, year: num
     summary: records.get(String(s._id))!.summary,
     level: (decided.get(String(s._id))?.level as ClassificationLevel | undefined) ?? null,
     suggestedLevel: (decided.get(String(s._id))?.suggestedLevel as ClassificationLevel | null | undefined) ?? null,
+    reviewNeeded: !!decided.get(String(s._id))?.reviewNeeded,
   }));
 }
 

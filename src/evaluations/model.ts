@@ -233,6 +233,11 @@ const classificationSchema = new Schema(
     decidedByName: { type: String, default: '' },
     decidedAt: { type: Date, required: true },
     visibleToStaff: { type: Boolean, default: true },
+    /**
+     * Set when a discipline decision recorded (or changed) after the decision caps the year below the stored level:
+     * the level stays what the head decided until they decide again, and lists say it needs deciding again.
+     */
+    reviewNeeded: { type: new Schema({ cap: String, decisionNumbers: [String], at: Date }, { _id: false }), default: null },
     version: { type: Number, default: 0 },
   },
   { timestamps: true },

@@ -60,6 +60,25 @@ export async function reorganised(change: Reorganised): Promise<void> {
   for (const listener of reorganisedListeners) await listener(change);
 }
 
+/**
+ * "A person's discipline decisions taking effect in these years changed": heard by the classification, whose stored
+ * level may now be above what the year's discipline allows.
+ */
+export interface DisciplineChanged {
+  staffId: Types.ObjectId;
+  years: readonly number[];
+}
+type DisciplineListener = (change: DisciplineChanged) => Promise<void>;
+const disciplineListeners: DisciplineListener[] = [];
+
+export function onDisciplineChanged(listener: DisciplineListener): void {
+  disciplineListeners.push(listener);
+}
+
+export async function disciplineChanged(change: DisciplineChanged): Promise<void> {
+  for (const listener of disciplineListeners) await listener(change);
+}
+
 /** Figures under these units must be computed again (after any records have followed their paths). */
 export function onUnitsChanged(listener: UnitsListener): void {
   unitsChangedListeners.push(listener);

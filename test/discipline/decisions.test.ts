@@ -201,4 +201,42 @@ describe('discipline decisions and the yearly classification', function () {
     expect(after.text).not.to.contain('nhưng chưa có quyết định kỷ luật nào được ghi');
     expect(after.text).to.contain('Mức gợi ý: Không hoàn thành nhiệm vụ');
   });
+
+  it('when a decision is recorded after the year was classified above its cap, then the classification is marked to be decided again (page, list, audit as the system), the level kept; deciding again clears the mark', async () => {
+    const head = await agentOf(w.headA.username);
+    const lan = String(w.lan._id);
+    const page = `/evaluations/classifications/${lan}/2026`;
+    expect((await submitForm(head, page, page, { version: '0', generalPoints: '25', taskPoints: '60', level: 'GOOD', differenceReason: '' })).status).to.equal(302);
+    const list = `/evaluations/classifications?unitId=${w.communeA._id}&year=2026`;
+    expect((await head.get(list)).text).not.to.contain('Cần xếp loại lại');
+
+    expect((await record(head, lan, WARNING_2026)).status).to.equal(302);
+    const marked = await ClassificationModel.findOne({ staffId: w.lan._id, year: 2026 }).lean();
+    expect(marked!.level).to.equal('GOOD');
+    expect(marked!.reviewNeeded).to.deep.include({ cap: 'NOT_COMPLETED', decisionNumbers: ['125/QĐ-UBND'] });
+    expect((await head.get(page)).text).to.contain('Mức đã xếp loại (Hoàn thành tốt nhiệm vụ) cao hơn mức tối đa quyết định kỷ luật cho phép (Không hoàn thành nhiệm vụ)');
+    expect((await head.get(list)).text).to.contain('Cần xếp loại lại');
+    const entry = await AuditEntryModel.findOne({ objectId: marked!._id, action: 'reviewNeeded' }).lean();
+    expect(entry).to.not.equal(null);
+    expect(entry!.actorId ?? null).to.equal(null);
+
+    const version = String(marked!.version);
+    expect((await submitForm(head, page, page, { version, generalPoints: '25', taskPoints: '60', level: 'NOT_COMPLETED', differenceReason: '' })).status).to.equal(302);
+    expect((await ClassificationModel.findOne({ staffId: w.lan._id, year: 2026 }).lean())!.reviewNeeded ?? null).to.equal(null);
+    expect((await head.get(list)).text).not.to.contain('Cần xếp loại lại');
+  });
+
+  it('when the decision that marked a classification is deleted, then the mark goes and the audit says so', async () => {
+    const head = await agentOf(w.headA.username);
+    const lan = String(w.lan._id);
+    const page = `/evaluations/classifications/${lan}/2026`;
+    expect((await submitForm(head, page, page, { version: '0', generalPoints: '25', taskPoints: '60', level: 'GOOD', differenceReason: '' })).status).to.equal(302);
+    expect((await record(head, lan, WARNING_2026)).status).to.equal(302);
+    const decision = (await DisciplineDecisionModel.findOne({ staffId: w.lan._id }).lean())!;
+    const res = await submitForm(head, `/discipline/staff/${lan}`, `/discipline/${String(decision._id)}/delete`, {});
+    expect(res.status).to.equal(302);
+    const c = (await ClassificationModel.findOne({ staffId: w.lan._id, year: 2026 }).lean())!;
+    expect(c.reviewNeeded ?? null).to.equal(null);
+    expect(await AuditEntryModel.countDocuments({ objectId: c._id, action: 'reviewCleared' })).to.equal(1);
+  });
 });
