@@ -8,7 +8,7 @@ import { isAliveAt, unitsSnapshot } from '../units/index.js';
 import { record } from '../audit/index.js';
 import { Forbidden, ValidationFailed } from '../shared/errors.js';
 import { foldForSearch, vietnameseSortKey } from '../shared/text.js';
-import { EDUCATION_LEVELS, GENDERS, POLITICAL_THEORY_LEVELS, STAFF_CATEGORIES, StaffModel, staffCodeKey } from './model.js';
+import { EDUCATION_LEVELS, GENDERS, POLITICAL_THEORY_LEVELS, GENERAL_EDUCATION_LEVELS, STAFF_CATEGORIES, StaffModel, staffCodeKey } from './model.js';
 import { IMPORT_COLUMNS, MIN_BIRTH_YEAR, importRow, type ImportField, type ImportRow } from './schemas.js';
 import { recordsChanged } from '../shared/changes.js';
 import { repackWithin, UnpackRefused } from './unpacked-upload.js';
@@ -90,6 +90,7 @@ export async function importStaff(actor: Actor, buffer: Buffer): Promise<ImportR
         category: data.category,
         educationLevel: data.educationLevel,
         politicalTheoryLevel: data.politicalTheoryLevel,
+        generalEducation: data.generalEducation,
         staffCode: data.staffCode,
         codeKey: staffCodeKey(data.staffCode, _id),
         active: true,
@@ -202,6 +203,7 @@ export async function importTemplate(t: TFunction): Promise<Buffer> {
     ['Loại', labels('categories', STAFF_CATEGORIES)],
     ['Trình độ chuyên môn', labels('educationLevels', EDUCATION_LEVELS)],
     ['Lý luận chính trị', labels('politicalTheoryLevels', POLITICAL_THEORY_LEVELS)],
+    ['Giáo dục phổ thông', `${labels('generalEducationLevels', GENERAL_EDUCATION_LEVELS)} (${t('staff.import.guideOptional')})`],
     ['Mã cán bộ', t('staff.import.guideOptional')],
   ]);
   return Buffer.from(await workbook.xlsx.writeBuffer());

@@ -78,6 +78,8 @@ export const IMPORT_COLUMNS = [
   { field: 'category', header: 'Loại', required: true },
   { field: 'educationLevel', header: 'Trình độ chuyên môn', required: true },
   { field: 'politicalTheoryLevel', header: 'Lý luận chính trị', required: true },
+  // Optional, so files made from the earlier template still import (their people read "Chưa khai báo").
+  { field: 'generalEducation', header: 'Giáo dục phổ thông', required: false },
   { field: 'staffCode', header: 'Mã cán bộ', required: false },
 ] as const;
 export type ImportField = (typeof IMPORT_COLUMNS)[number]['field'];
@@ -92,6 +94,7 @@ export const importRow = z.object({
   category: cellChoice(lookup(STAFF_CATEGORIES, { vi: vi.categories, en: en.categories }), 'staff.import.category'),
   educationLevel: cellChoice(lookup(EDUCATION_LEVELS, { vi: vi.educationLevels, en: en.educationLevels }), 'staff.import.educationLevel', 'university'),
   politicalTheoryLevel: cellChoice(lookup(POLITICAL_THEORY_LEVELS, { vi: vi.politicalTheoryLevels, en: en.politicalTheoryLevels }), 'staff.import.politicalTheoryLevel', 'none'),
+  generalEducation: cellChoice(lookup(GENERAL_EDUCATION_LEVELS, { vi: vi.generalEducationLevels, en: en.generalEducationLevels }), 'staff.import.generalEducation', 'unknown'),
   staffCode,
 });
 export type ImportRow = z.infer<typeof importRow>;

@@ -66,6 +66,29 @@ describe('staff import from .xlsx', () => {
     expect(String(audit[0]!.objectId)).to.equal(String(stored[0]!.importBatchId));
   });
 
+  it('when the file has the general education column, then each row keeps its level (Vietnamese or English label), an unknown level is reported beside its column, and a file without the column imports as "Chưa khai báo"', async () => {
+    const withColumn = await workbook(
+      [
+        ['Nguyễn Văn An', 'Chủ tịch UBND xã', units.communeA.code, 1975, 'Nam', 'Cán bộ', 'Đại học', 'Cao cấp', 'Trung học phổ thông (12/12)', ''],
+        ['Lò Thị Bình', 'Công chức', units.communeA.code, 1990, 'Nữ', 'Công chức', 'Đại học', 'Sơ cấp', 'Lower secondary', ''],
+        ['Giàng A Páo', 'Công chức', units.communeA.code, 1988, 'Nam', 'Công chức', 'Đại học', 'Sơ cấp', 'Lớp 9 cũ', ''],
+      ],
+      [...HEADERS.slice(0, 8), 'Giáo dục phổ thông', 'Mã cán bộ'],
+    );
+    const res = await upload(withColumn);
+    expect(res.text).to.contain('Đã nhập 2 người; 1 lỗi.');
+    expect(errorRows(res.text)).to.deep.equal([[4, 'Giáo dục phổ thông', 'Trình độ giáo dục phổ thông không có trong danh mục.']]);
+    const stored = await StaffModel.find({}).sort({ sortKey: 1 }).lean();
+    expect(stored.map((s) => [s.fullName, s.generalEducation])).to.deep.equal([
+      ['Nguyễn Văn An', 'upperSecondary'],
+      ['Lò Thị Bình', 'lowerSecondary'],
+    ]);
+
+    const earlier = await workbook([['Quàng Văn Dũng', 'Văn thư', units.communeA.code, 1992, 'Nam', 'Viên chức', 'Cao đẳng', 'Sơ cấp', '']]);
+    expect((await upload(earlier)).text).to.contain('Đã nhập 1 người');
+    expect((await StaffModel.findOne({ fullName: 'Quàng Văn Dũng' }).lean())!.generalEducation).to.equal('unknown');
+  });
+
   it('when rows name another commune or reuse a staff code, then those rows are refused', async () => {
     const existing = await makeStaff({ fullName: 'Lò Văn Cũ', unit: units.communeA });
     await StaffModel.updateOne({ _id: existing._id }, { $set: { staffCode: 'dup-1', codeKey: 'DUP-1' } });
@@ -173,9 +196,10 @@ describe('staff import from .xlsx', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.body as unknown as ExcelJS.Buffer);
     const sheet = wb.worksheets[0]!;
-    expect((sheet.getRow(1).values as unknown[]).slice(1)).to.deep.equal(HEADERS);
-    sheet.addRow(['Nguyễn Văn An', 'Chủ tịch', units.communeA.code, 1975, 'Nam', 'Cán bộ', 'Đại học', 'Cao cấp', '']);
+    expect((sheet.getRow(1).values as unknown[]).slice(1)).to.deep.equal([...HEADERS.slice(0, 8), 'Giáo dục phổ thông', 'Mã cán bộ']);
+    sheet.addRow(['Nguyễn Văn An', 'Chủ tịch', units.communeA.code, 1975, 'Nam', 'Cán bộ', 'Đại học', 'Cao cấp', 'Trung học phổ thông (12/12)', '']);
     const back = await upload(Buffer.from(await wb.xlsx.writeBuffer()));
     expect(back.text).to.contain('Đã nhập 1 người; 0 lỗi.');
+    expect((await StaffModel.findOne({ fullName: 'Nguyễn Văn An' }).lean())!.generalEducation).to.equal('upperSecondary');
   });
 });
