@@ -97,7 +97,7 @@ async function main() {
     const { createApp } = await import('../src/app.js');
     const { loadConfig } = await import('../src/config.js');
     const { createLogger } = await import('../src/shared/logger.js');
-    const config = loadConfig({ ...process.env, NODE_ENV: 'production', SESSION_SECRET: 'bench-secret-that-is-long-enough-0123456789', PUBLIC_BASE_URL: 'http://127.0.0.1', TWO_FACTOR_KEY: 'bench-two-factor-key-long-enough-0123456789', TWO_FACTOR_REQUIRED: 'false', LOG_LEVEL: 'silent', DB_NAME: dbName });
+    const config = loadConfig({ ...process.env, NODE_ENV: 'production', SESSION_SECRET: 'bench-secret-that-is-long-enough-0123456789', PUBLIC_BASE_URL: 'http://127.0.0.1', TWO_FACTOR_KEY: 'bench-two-factor-key-long-enough-0123456789', IDENTITY_KEY: 'bench-identity-key-long-enough-0123456789', TWO_FACTOR_REQUIRED: 'false', LOG_LEVEL: 'silent', DB_NAME: dbName });
     const app = createApp(config, { logger: createLogger('silent') });
     const server = http.createServer(app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

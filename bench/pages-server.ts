@@ -93,6 +93,7 @@ async function main() {
     SESSION_SECRET: 'bench-pages-secret-that-is-long-enough-0123456789',
     PUBLIC_BASE_URL: 'http://127.0.0.1',
     TWO_FACTOR_KEY: 'bench-pages-two-factor-key-long-enough-0123456789',
+    IDENTITY_KEY: 'bench-pages-identity-key-long-enough-0123456789',
     // The benchmark logs administrators and heads in with a password: two-factor login is not what it measures.
     TWO_FACTOR_REQUIRED: 'false',
     COOKIE_SECURE: 'false',

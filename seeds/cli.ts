@@ -1,6 +1,7 @@
 // npm run seed [-- --reset]: loads the Điện Biên demo into the configured database
 // (the embedded FerretDB when MONGODB_URI is unset, as the server does).
 import { loadConfig, ConfigError } from '../src/config.js';
+import { useIdentityKey } from '../src/incidents/index.js';
 import { logger } from '../src/shared/logger.js';
 import { EmbeddedDbMissing } from '../src/db/errors.js';
 import { openDatabase, closeDatabase } from '../src/db/open.js';
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
   const reset = process.argv.includes('--reset');
   const config = loadConfig();
   logger.level = config.LOG_LEVEL;
+  useIdentityKey(config.identityKey);
   const database = await openDatabase(config, logger);
   try {
     if (reset) {

@@ -38,6 +38,7 @@ import { exportsRouter } from './exports/routes.js';
 import { complianceReportRouter } from './compliance-report/routes.js';
 import { dashboardRouter } from './dashboard/routes.js';
 import { privacyNoticeLocals, useConfiguredDefaults } from './privacy/index.js';
+import { useIdentityKey } from './incidents/index.js';
 import { privacyRouter } from './privacy/routes.js';
 import { requestMemoMiddleware } from './shared/request-memo.js';
 
@@ -56,6 +57,7 @@ export function createApp(config: Config, deps: { logger?: Logger; healthConnect
   const logger = deps.logger ?? defaultLogger;
   registerMessages();
   useConfiguredDefaults(config);
+  useIdentityKey(config.identityKey);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);

@@ -1,3 +1,4 @@
+import { DEVELOPMENT_IDENTITY_KEY } from './shared/sealing.js';
 import { z } from 'zod';
 import { projectRoot } from './shared/paths.js';
 import path from 'node:path';
@@ -28,6 +29,7 @@ const schema = z.object({
     .transform((u) => u.replace(/\/+$/, ''))
     .optional(),
   TWO_FACTOR_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  IDENTITY_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   TWO_FACTOR_REQUIRED: booleanFlag.optional(),
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
@@ -57,7 +59,7 @@ const schema = z.object({
   EXPORT_RETENTION_HOURS: z.coerce.number().positive().max(24 * 90).default(24),
 });
 
-export type Config = Readonly<z.infer<typeof schema> & { sessionSecret: string; cookieSecure: boolean; twoFactorKey: string; twoFactorRequired: boolean }>;
+export type Config = Readonly<z.infer<typeof schema> & { sessionSecret: string; cookieSecure: boolean; twoFactorKey: string; identityKey: string; twoFactorRequired: boolean }>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
@@ -75,6 +77,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (c.NODE_ENV === 'production' && !c.TWO_FACTOR_KEY) {
     throw new ConfigError('Invalid configuration: TWO_FACTOR_KEY is required in production (at least 32 characters; it encrypts the two-factor secrets, keep it apart from database backups)');
   }
+  if (c.NODE_ENV === 'production' && !c.IDENTITY_KEY) {
+    throw new ConfigError('Invalid configuration: IDENTITY_KEY is required in production (at least 32 characters; it encrypts reporters\' names and contacts, keep it apart from database backups)');
+  }
   return Object.freeze({
     ...c,
     // Outside production a per-process secret is fine: sessions simply end on restart.
@@ -82,6 +87,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecure: c.COOKIE_SECURE ?? c.NODE_ENV === 'production',
     // Outside production the key is fixed per database name, not random: two-factor secrets must survive a restart.
     twoFactorKey: c.TWO_FACTOR_KEY ?? `dev-two-factor-key-not-for-production-${c.DB_NAME}`,
+    // Likewise: reporters' identities must stay readable across restarts.
+    identityKey: c.IDENTITY_KEY ?? DEVELOPMENT_IDENTITY_KEY,
     // Administrators and heads must enrol before anything else: on by default in production only.
     twoFactorRequired: c.TWO_FACTOR_REQUIRED ?? c.NODE_ENV === 'production',
   });

@@ -8,7 +8,7 @@ import { createApp } from './app.js';
 import { seedIfEmpty } from '../seeds/demo.js';
 import { applyDueChanges, startReorganisationJob } from './units/service.js';
 import { startEscalationJob } from './incidents/deadlines.js';
-import { startEvidenceSweep } from './incidents/index.js';
+import { startEvidenceSweep, useIdentityKey } from './incidents/index.js';
 import { startCleanup as startExportCleanup } from './exports/jobs.js';
 import { exportSettingsFrom } from './exports/settings.js';
 import { prepareDerivedData } from './startup.js';
@@ -19,6 +19,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   logger.level = config.LOG_LEVEL;
 
+  useIdentityKey(config.identityKey);
   const database = await openDatabase(config, logger);
   const applied = await applyDueChanges();
   if (applied) logger.info({ applied }, 'carried out unit reorganisations whose day had come (or a crash had interrupted)');

@@ -2,7 +2,7 @@ import { vietnamYear } from './shared/dates.js';
 import type { Config } from './config.js';
 import type { Logger } from 'pino';
 import { prepareAuditLog } from './audit/service.js';
-import { prepareReports, storeReceivedMonths } from './incidents/counters.js';
+import { prepareReports, sealStoredIdentities, storeReceivedMonths } from './incidents/counters.js';
 import { buildAllPeriodCopies, repairResultRecordsWhere } from './evaluations/results-store.js';
 import * as statistics from './statistics/index.js';
 import { staleSortKeys, storeSortKeys } from './staff/index.js';
@@ -23,6 +23,7 @@ export async function prepareDerivedData(config: Pick<Config, 'EARLY_WARNING_THR
       logger.error({ err }, `${name} failed`);
     }
   };
+  await step('reporter identities sealed', () => sealStoredIdentities());
   await step('sort keys of names', () => refreshSortKeys());
   await step('audit log numbering', () => prepareAuditLog((msg) => logger.info(msg)));
   await step('reports month received', () => storeReceivedMonths());

@@ -6,6 +6,7 @@ import { UserModel } from './model.js';
 import { actorOf, type LockoutPolicy } from './service.js';
 import { KeyedSerialQueue } from '../shared/serial.js';
 import type { Actor } from './actor.js';
+import { seal, sealingKey, unseal, type SealingKey } from '../shared/sealing.js';
 
 /**
  * Two-factor login: TOTP (RFC 6238, SHA-1, 6 digits, 30 s, as every authenticator app reads it) with one-time
@@ -18,29 +19,11 @@ const PERIOD = 30;
 export const RECOVERY_CODE_COUNT = 10;
 
 /** The key that encrypts secrets at rest (TWO_FACTOR_KEY), as 32 bytes. */
-export type TwoFactorKey = Buffer;
-export function twoFactorKeyOf(configured: string): TwoFactorKey {
-  return crypto.createHash('sha256').update(`congboc-two-factor:${configured}`).digest();
-}
-
-export function encryptSecret(key: TwoFactorKey, plain: string): string {
-  const iv = crypto.randomBytes(12);
-  const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
-  const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-  return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
-}
-
-export function decryptSecret(key: TwoFactorKey, stored: string): string | null {
-  const [version, iv, tag, body] = stored.split('.');
-  if (version !== 'v1' || !iv || !tag || !body) return null;
-  try {
-    const decipher = crypto.createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
-  } catch {
-    return null; // another key, or a changed value
-  }
-}
+export type TwoFactorKey = SealingKey;
+export const twoFactorKeyOf = (configured: string): TwoFactorKey => sealingKey('two-factor', configured);
+export const encryptSecret = seal;
+/** The secret, or null under another key or for a changed value. */
+export const decryptSecret = unseal;
 
 function totpOf(secretBase32: string, label = ''): TOTP {
   return new TOTP({ issuer: ISSUER, label, algorithm: 'SHA1', digits: 6, period: PERIOD, secret: Secret.fromBase32(secretBase32) });

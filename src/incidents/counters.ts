@@ -5,7 +5,8 @@ import { readRevision, replaceRevision } from '../shared/kept-in-memory.js';
 import { rememberedAcrossRequests } from '../shared/process-caches.js';
 import { SerialQueue } from '../shared/serial.js';
 import { vietnamDay } from '../shared/dates.js';
-import { caseWrites, FINAL_STATUSES, IncidentReportModel, receivedMonthOf, type IncidentReport, type ReportStatus } from './model.js';
+import { caseWrites, FINAL_STATUSES, IncidentReportModel, receivedMonthOf, ReporterIdentityModel, type IncidentReport, type ReportStatus } from './model.js';
+import { sealedUpdate } from './identity-sealing.js';
 import { once } from '../shared/once.js';
 import { recordsChanged } from '../shared/changes.js';
 
@@ -289,6 +290,21 @@ export async function rebuildBreaches(window: WarningWindow, now = new Date()): 
   for (let i = 0; i < list.length; i += 1000) await ReportBreachModel.insertMany(list.slice(i, i + 1000));
   await ReportBreachModel.updateOne({ _id: BREACHES_BUILT }, { $set: { scope: '', key: `${window.threshold}/${window.days}`, hits: [], hot: false } }, { upsert: true });
   await breachesChanged();
+}
+
+/** Reporter identities stored before they were sealed are sealed (once per database; see identity-sealing.ts). */
+export function sealStoredIdentities(): Promise<number | 'done before'> {
+  return once('reporterIdentities.sealed', async () => {
+    let changed = 0;
+    // The raw collection: the model's reads would open the values, its writes seal them again.
+    for await (const raw of ReporterIdentityModel.collection.find({})) {
+      const set = sealedUpdate(raw);
+      if (!set) continue;
+      await ReporterIdentityModel.collection.updateOne({ _id: raw._id }, { $set: set });
+      changed++;
+    }
+    return changed;
+  });
 }
 
 /** Reports written before the month received was stored get it (once per database). */

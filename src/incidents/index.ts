@@ -7,5 +7,6 @@ export type { ReportSettings } from './settings.js';
 export { checkRetaliation, earlyWarnings } from './warnings.js';
 export type { EarlyWarning } from './warnings.js';
 export { deleteEvidenceOfCase, startEvidenceSweep } from './evidence.js';
+export { useIdentityKey } from './identity-sealing.js';
 export { CASE_CLEANERS, eraseSettledCasesBefore } from './retention.js';
 export type { CaseCleaner } from './retention.js';

@@ -2,6 +2,7 @@ import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
 import { watchWrites } from '../shared/kept-in-memory.js';
 import { vietnamMonth } from '../shared/dates.js';
 import { EVIDENCE_TYPES } from './evidence-cleaning.js';
+import { identitySealing } from './identity-sealing.js';
 
 export const REPORT_SOURCES = ['CITIZEN', 'PEER'] as const;
 /** PHAN_ANH: feedback, may be anonymous. TO_CAO: a formal denunciation, always named, identity kept secret. */
@@ -331,6 +332,7 @@ const reporterIdentitySchema = new Schema(
   },
   { timestamps: true },
 );
+reporterIdentitySchema.plugin(identitySealing);
 reporterIdentitySchema.index({ reportId: 1 }, { unique: true });
 reporterIdentitySchema.index({ staffId: 1 });
 reporterIdentitySchema.index({ userId: 1 });

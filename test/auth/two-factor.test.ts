@@ -235,7 +235,7 @@ describe('two-factor login', () => {
   });
 
   it('when the configuration is for production, then TWO_FACTOR_KEY is required and two-factor login is required by default', () => {
-    const prod = { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), PUBLIC_BASE_URL: 'https://congboc.example.vn' };
+    const prod = { NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), PUBLIC_BASE_URL: 'https://congboc.example.vn', IDENTITY_KEY: 'i'.repeat(40) };
     expect(() => loadConfig(prod)).to.throw(ConfigError, /TWO_FACTOR_KEY is required in production/);
     expect(loadConfig({ ...prod, TWO_FACTOR_KEY: 'k'.repeat(40) }).twoFactorRequired).to.equal(true);
     expect(loadConfig({ ...prod, TWO_FACTOR_KEY: 'k'.repeat(40), TWO_FACTOR_REQUIRED: 'false' }).twoFactorRequired).to.equal(false);

@@ -20,7 +20,7 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).to.throw(ConfigError, /SESSION_SECRET is required/);
     expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40) })).to.throw(ConfigError, /PUBLIC_BASE_URL is required/);
     expect(() => loadConfig({ PUBLIC_BASE_URL: 'javascript:alert(1)' })).to.throw(ConfigError, /^Invalid configuration: PUBLIC_BASE_URL/);
-    const prod = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), PUBLIC_BASE_URL: 'https://congboc.dienbien.gov.vn/', TWO_FACTOR_KEY: 'k'.repeat(40) });
+    const prod = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), PUBLIC_BASE_URL: 'https://congboc.dienbien.gov.vn/', TWO_FACTOR_KEY: 'k'.repeat(40), IDENTITY_KEY: 'i'.repeat(40) });
     expect(prod.cookieSecure).to.equal(true);
     expect(prod.PUBLIC_BASE_URL).to.equal('https://congboc.dienbien.gov.vn');
   });
