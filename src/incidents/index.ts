@@ -7,5 +7,7 @@ export type { ReportSettings } from './settings.js';
 export { checkRetaliation, earlyWarnings } from './warnings.js';
 export type { EarlyWarning } from './warnings.js';
 export { deleteEvidenceOfCase } from './evidence.js';
+// Heard when a reorganisation is carried out (open cases move to the successor).
+import './succession.js';
 export { CASE_CLEANERS, eraseSettledCasesBefore } from './retention.js';
 export type { CaseCleaner } from './retention.js';

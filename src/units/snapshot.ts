@@ -1,6 +1,7 @@
 import { vietnamDay } from '../shared/dates.js';
 import type { Types } from 'mongoose';
 import { keptInMemory } from '../shared/kept-in-memory.js';
+import { answerPredecessors } from '../shared/succession.js';
 import { unitWrites, COMMUNE_KINDS, DESK_KINDS, UnitModel, type Unit, type UnitKind } from './model.js';
 
 /**
@@ -92,3 +93,25 @@ export async function outermostUnits(ids: readonly Types.ObjectId[]): Promise<Ty
     return !(snapshot.byId(id)?.path ?? []).some((p) => String(p) !== key && wanted.has(String(p)));
   });
 }
+
+/** The units merged or closed into these ones, every generation back, each once (from the tree in memory). */
+export async function allPredecessorsOf(unitIds: readonly Types.ObjectId[]): Promise<Types.ObjectId[]> {
+  const snapshot = await unitsSnapshot();
+  const seen = new Set(unitIds.map(String));
+  const out: Types.ObjectId[] = [];
+  let frontier = [...unitIds];
+  while (frontier.length) {
+    const next: Types.ObjectId[] = [];
+    for (const id of frontier) {
+      for (const p of snapshot.byId(id)?.predecessorIds ?? []) {
+        if (seen.has(String(p))) continue;
+        seen.add(String(p));
+        out.push(p);
+        next.push(p);
+      }
+    }
+    frontier = next;
+  }
+  return out;
+}
+answerPredecessors(allPredecessorsOf);
