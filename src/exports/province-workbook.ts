@@ -7,7 +7,7 @@ import { publishedCounts } from './published-counts.js';
 import { writeDeskFeedbackSheet } from './desk-feedback-sheet.js';
 import { headerHeight, placeName, staffSheetOptions, writeHeading, writeStaffSheet } from './sheets.js';
 import { col, columnSum, commitSheet, createWriter, firstPageColumns, fitColumns, Pacer, pageFooter, pageSetup, ratio, sheetNamer, STYLE, writeRow, type CellStyle } from './xlsx.js';
-import { visibleGroups, type YearData } from './yearly-data.js';
+import { mergedNames, visibleGroups, type YearData } from './yearly-data.js';
 
 export interface ProvinceWorkbookOptions extends WorkbookOptions {
   /** Report counts below this are hidden in a file for publication. */
@@ -126,7 +126,9 @@ export async function writeProvinceWorkbook(data: YearData, stream: Writable, op
   let r = first;
   for (const g of shown) {
     const reportCount = (j: number, n: number) => (published ? published.summary(g, j, n) : n);
-    writeRow(ws, [r - first + 1, data.groups[g]!.name, ...cellsOf(data.figures[g]!, r, (_k, n) => n, reportCount)], styleOf);
+    const group = data.groups[g]!;
+    const label = group.includes.length ? t('exports.workbook.includesPredecessors', { name: group.name, names: mergedNames(group.includes) }) : group.name;
+    writeRow(ws, [r - first + 1, label, ...cellsOf(data.figures[g]!, r, (_k, n) => n, reportCount)], styleOf);
     await pacer.row(width);
     r++;
   }
