@@ -114,7 +114,32 @@ export async function allPredecessorsOf(unitIds: readonly Types.ObjectId[]): Pro
   }
   return out;
 }
-answerPredecessors(allPredecessorsOf);
+
+/**
+ * The same, asked of the collection by `_id` (a grant or two per signed-in request): reading the tree snapshot at the
+ * start of a request would keep that tree for the rest of the request (it is memoised per request), so a
+ * reorganisation carried out in the request would not see its own moves.
+ */
+async function predecessorsFromCollection(unitIds: readonly Types.ObjectId[]): Promise<Types.ObjectId[]> {
+  const seen = new Set(unitIds.map(String));
+  const out: Types.ObjectId[] = [];
+  let frontier = [...unitIds];
+  while (frontier.length) {
+    const next: Types.ObjectId[] = [];
+    for (const id of frontier) {
+      const unit = await UnitModel.findById(id).select('predecessorIds').lean<Pick<Unit, 'predecessorIds'>>();
+      for (const p of unit?.predecessorIds ?? []) {
+        if (seen.has(String(p))) continue;
+        seen.add(String(p));
+        out.push(p);
+        next.push(p);
+      }
+    }
+    frontier = next;
+  }
+  return out;
+}
+answerPredecessors(predecessorsFromCollection);
 
 /**
  * Where a unit's records of a year are reported: the unit itself while it still existed at the end of the year; once
