@@ -89,7 +89,7 @@ describe('open work at a merger', function () {
     expect((await reporter.get('/tra-cuu/ho-so')).status).to.equal(200);
   });
 
-  it('when the successor already has a period for the same time, then the ended commune’s period is carried on where it is and the successor’s head can manage it', async () => {
+  it('when the successor already has a period for the same time, then the ended commune’s period is carried on where it is and the successor’s head finds it in the list and can manage it', async () => {
     const period = await openYearInA();
     const admin = await asActor(w.admin._id);
     const year = vietnamYear();
@@ -101,5 +101,6 @@ describe('open work at a merger', function () {
     const headB = agentFor(testApp());
     await login(headB, w.headB.username);
     expect((await headB.get(`/evaluations/periods/${period._id}`)).status).to.equal(200);
+    expect((await headB.get('/evaluations/periods')).text, 'listed among the successor head’s periods').to.contain(`/evaluations/periods/${period._id}`);
   });
 });
