@@ -128,7 +128,9 @@ export async function writeProvinceWorkbook(data: YearData, stream: Writable, op
     const reportCount = (j: number, n: number) => (published ? published.summary(g, j, n) : n);
     const group = data.groups[g]!;
     const label = group.includes.length ? t('exports.workbook.includesPredecessors', { name: group.name, names: mergedNames(group.includes) }) : group.name;
-    writeRow(ws, [r - first + 1, label, ...cellsOf(data.figures[g]!, r, (_k, n) => n, reportCount)], styleOf);
+    // A successor's label names its predecessors: it wraps in the name column, the row as tall as its lines.
+    const wrapped = group.includes.length > 0;
+    writeRow(ws, [r - first + 1, label, ...cellsOf(data.figures[g]!, r, (_k, n) => n, reportCount)], (k) => (wrapped && k === 2 ? STYLE.textWrap : styleOf(k)), wrapped ? Math.ceil(label.length / 22) * 15 : undefined);
     await pacer.row(width);
     r++;
   }
