@@ -5,7 +5,9 @@ import * as statistics from '../../src/statistics/index.js';
 import { agentFor, login, testApp } from '../helpers/app.js';
 import { loadDemo } from '../helpers/demo.js';
 import { clearDatabase } from '../helpers/db.js';
-import { makeProvince, makeUnit } from '../helpers/factories.js';
+import { makeProvince, makeStaff, makeUnit, makeUser } from '../helpers/factories.js';
+import * as units from '../../src/units/service.js';
+import { vietnamDay, vietnamYear } from '../../src/shared/dates.js';
 import { readWorkbook, rows, workbookBuffer } from '../exports/read.js';
 import { buildReport } from '../../src/compliance-report/service.js';
 import { reportForm } from '../../src/compliance-report/schemas.js';
@@ -126,5 +128,26 @@ describe('the merger year with an empty predecessor', function () {
     expect(reportsOf(row!.figures)).to.equal(0);
     const wb = readWorkbook(await workbookBuffer('COMMUNE', (await UnitModel.findById(tree.communeB._id).lean<Unit>())!, 2025));
     expect(JSON.stringify(rows(wb, 'Tổng hợp'))).to.contain('Gồm số liệu của xã Không Số Liệu (trước sáp nhập).');
+  });
+});
+
+describe('headcounts as at the end of a past year', function () {
+  this.timeout(120_000);
+
+  it('when a commune merges into another today, then last year’s headcounts still count its people where they worked on the year’s last day, and this year’s where they work now', async () => {
+    await clearDatabase();
+    const tree = await makeProvince();
+    const admin = actorOf(await makeUser({ roles: [{ role: 'admin', unit: tree.province }] }));
+    await makeStaff({ fullName: 'Lò Văn Chuyển', unit: tree.communeA });
+    await makeStaff({ fullName: 'Quàng Thị Ở Lại', unit: tree.communeB });
+    await units.mergeUnits(admin, { sourceIds: [tree.communeA._id], target: { unitId: tree.communeB._id }, effectiveDate: vietnamDay() });
+    const staffOf = async (unit: Unit, year: number) => {
+      const row = (await statistics.figuresUnder(unit, year)).find((r) => r.unitId === String(unit._id));
+      return [row?.figures.staff ?? 0, row?.figures.activeStaff ?? 0];
+    };
+    const last = vietnamYear() - 1;
+    expect(await staffOf(tree.communeA, last), 'the merged commune, last year').to.deep.equal([1, 1]);
+    expect(await staffOf(tree.communeB, last), 'the successor, last year').to.deep.equal([1, 1]);
+    expect(await staffOf(tree.communeB, vietnamYear()), 'the successor, this year').to.deep.equal([2, 2]);
   });
 });
