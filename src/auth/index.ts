@@ -1,11 +1,11 @@
 /** The public door of this feature: what other features may use. Its models and helpers stay private. */
-export { coversUnit, hasRole, scopeRoots } from './actor.js';
+export { coversUnit, hasRole, inheritedRoots, scopeRoots } from './actor.js';
 export type { Actor } from './actor.js';
 export { actor, renewSignIn, requireLogin, requireRole, requireTwoFactorEnrolment } from './guards.js';
 export { ROLES } from './model.js';
 export { accountByUsername, accountsOfStaff, accountsWithRoleOn, clearLockout, createAccount, findAccount, linkStaff, passwordMatches, setPassword, unlinkStaff, updateAccount, usernameTaken, type Account } from './accounts.js';
 export type { Role, User } from './model.js';
-export { actorOf } from './service.js';
+export { actorOf, withInheritedGrants } from './service.js';
 export { decryptSecret, disableTwoFactor, enableTwoFactor, encryptSecret, hasTwoFactor, newTotpSecret, ownCodeMatches, totpUri, twoFactorKeyOf, RECOVERY_CODE_COUNT, type TwoFactorKey } from './two-factor.js';
 export type { LockoutPolicy } from './service.js';
 export { sweepExpiredSessions } from './sessions.js';

@@ -4,6 +4,7 @@ import { UserModel, type User, type Role } from './model.js';
 import { hashPassword, verifyPassword, decoyPasswordHash } from './passwords.js';
 import { KeyedSerialQueue } from '../shared/serial.js';
 import type { Actor } from './actor.js';
+import { predecessorsOf } from '../shared/succession.js';
 
 export type LoginResult = { ok: true; actor: Actor } | { ok: false; reason: 'invalid' | 'locked'; lockedUntil?: Date };
 
@@ -26,7 +27,20 @@ export function actorOf(user: Pick<User, '_id' | 'displayName' | 'staffId' | 'ro
 export async function findActor(userId: string): Promise<Actor | null> {
   if (!isId(userId)) return null;
   const user = await UserModel.findById(userId).select('displayName staffId roles active sessionEpoch totpEnabledAt').lean();
-  return user && user.active ? actorOf(user) : null;
+  return user && user.active ? withInheritedGrants(actorOf(user)) : null;
+}
+
+/** Roles that carry over to a granted unit's predecessors: a successor's heads and administrators read their records. */
+const INHERITED_ROLES: readonly Role[] = ['head', 'admin'];
+
+/** The actor with its head and administrator grants carried over to the predecessors of the granted units. */
+export async function withInheritedGrants(actor: Actor): Promise<Actor> {
+  const inherited: { role: Role; unitId: Types.ObjectId }[] = [];
+  for (const role of INHERITED_ROLES) {
+    const granted = actor.roles.filter((g) => g.role === role).map((g) => g.unitId);
+    for (const unitId of await predecessorsOf(granted)) inherited.push({ role, unitId });
+  }
+  return inherited.length ? { ...actor, inherited } : actor;
 }
 
 /**

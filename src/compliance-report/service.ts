@@ -96,9 +96,9 @@ export async function buildReport(actor: Actor, input: ReportInput, opts: Report
   // commune's report goes to the province, as its workbook, with exact counts.
   const threshold = kind === 'PROVINCE' ? opts.suppressBelow : 0;
   const communes = kind === 'PROVINCE' ? (perYear.get(w.year) ?? []).filter((u) => isCommuneLevel(u.kind)).sort((a, b) => compareVietnamese(a.unitName, b.unitName)) : [];
-  const communeFigures = communes.map((c) => ({ name: c.unitName, figures: windowFigures([{ window: w, figures: c.figures }]) }));
+  const communeFigures = communes.map((c) => ({ name: words.communeLabel(c), figures: windowFigures([{ window: w, figures: c.figures }]) }));
   const substantiatedHidden = kind === 'PROVINCE' && words.substantiatedGivesAway(threshold, current.substantiated, communeFigures.map((c) => c.figures.substantiated));
-  const ctx: words.Context = { window: w, label: windowLabel(w), previousLabel: piecesLabel(prev), wholeYear: isWholeYear(w), threshold, kind, unitName: unit.name, substantiatedHidden };
+  const ctx: words.Context = { window: w, label: windowLabel(w), previousLabel: piecesLabel(prev), wholeYear: isWholeYear(w), threshold, kind, unitName: unit.name, substantiatedHidden, mergedNames: kind === 'COMMUNE' ? words.mergedNames((perYear.get(w.year) ?? []).flatMap((u) => u.includes ?? [])) : '' };
   const blocks: ReportBlock[] = [
     ...words.introduction(ctx),
     ...words.staffSection(ctx, current.year),

@@ -24,6 +24,8 @@ export interface Context {
    * substantiated reports (and so the others for 1 or none), it would let a commune's small count be worked out.
    */
   substantiatedHidden?: boolean;
+  /** The merger year: units merged into the reporting unit whose records of the year it includes (names in a sentence). */
+  mergedNames?: string;
 }
 
 /** What a window's figures are: the monthly ones summed over its months, the yearly ones of its year. */
@@ -102,6 +104,7 @@ export function introduction(ctx: Context): ReportBlock[] {
   const lines = [
     para(`Thực hiện Bộ quy tắc ứng xử của cán bộ, công chức, viên chức, người lao động, ${ctx.kind === 'PROVINCE' ? 'Sở Nội vụ' : 'Ủy ban nhân dân ' + scope} báo cáo kết quả thực hiện ${ctx.label} của ${scope} như sau. Số liệu được tổng hợp từ hệ thống Công Bộc; chi tiết theo từng người, từng tiêu chí tại Phụ lục kèm theo.`),
   ];
+  if (ctx.mergedNames) lines.push(para(`Số liệu năm ${ctx.window.year} gồm cả số liệu của ${ctx.mergedNames} (trước sáp nhập).`));
   if (ctx.threshold > 0)
     lines.push(
       para(
@@ -373,4 +376,14 @@ export function closing(ctx: Context): ReportBlock[] {
     para(`${ctx.kind === 'PROVINCE' ? 'Sở Nội vụ' : 'Ủy ban nhân dân ' + ctx.unitName.replace(/^(Xã|Phường|Thị trấn)/u, (m) => m.toLocaleLowerCase('vi'))} báo cáo để cấp có thẩm quyền biết, chỉ đạo.`),
     para(`Phụ lục I: Sổ tổng hợp kết quả thực hiện Bộ quy tắc ứng xử năm ${ctx.window.year} của ${inSentence(ctx.unitName)} (tệp Excel lập tại mục “Xuất báo cáo” của hệ thống Công Bộc).`),
   ];
+}
+
+/** Names of merged units as they read inside a sentence ("xã Thanh Luông, xã Hua Thanh"). */
+export function mergedNames(units: readonly { unitName: string }[]): string {
+  return units.map((u) => u.unitName.charAt(0).toLocaleLowerCase('vi') + u.unitName.slice(1)).join(', ');
+}
+
+/** A commune's row name; in the merger year with the communes merged into it ("… (gồm số liệu của xã X trước sáp nhập)"). */
+export function communeLabel(c: { unitName: string; includes?: { unitName: string }[] }): string {
+  return c.includes?.length ? `${c.unitName} (gồm số liệu của ${mergedNames(c.includes)} trước sáp nhập)` : c.unitName;
 }

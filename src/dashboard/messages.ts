@@ -4,6 +4,7 @@ export const dashboardMessages = catalogue({
     dashboard: {
       title: 'Bảng theo dõi',
       heading: 'Bảng theo dõi: {{name}}, năm {{year}}',
+      includes: 'Gồm số liệu của {{names}} (trước sáp nhập).',
       unit: 'Đơn vị',
       year: 'Năm',
       show: 'Xem',
@@ -96,6 +97,7 @@ export const dashboardMessages = catalogue({
   en: {
     dashboard: {
       title: 'Dashboard',
+      includes: 'Including the records of {{names}} (before the merger).',
       heading: 'Dashboard: {{name}}, {{year}}',
       unit: 'Unit',
       year: 'Year',

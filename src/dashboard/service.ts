@@ -25,8 +25,15 @@ export interface HeatCell {
   rate: number | null;
   band: string;
 }
+/** Names of merged units as they read inside a sentence ("xã Thanh Luông, xã Hua Thanh"); '' for none. */
+function mergedNames(units: readonly { unitName: string }[] | undefined): string {
+  return (units ?? []).map((u) => u.unitName.charAt(0).toLocaleLowerCase('vi') + u.unitName.slice(1)).join(', ');
+}
+
 export interface Dashboard {
   unit: { id: string; name: string };
+  /** Units merged into this one by the year's end whose records it includes ('' for none). */
+  includes: string;
   year: number;
   threshold: number;
   overview: {
@@ -48,7 +55,7 @@ export interface Dashboard {
   /** Per criterion: evaluations' fulfilment rate, reports alleging it, and kiosk ratings that ticked it as not right. */
   criteria: { code: string; name: string; rate: number | null; reports: Shown; kioskTicks: Shown }[];
   completion: { periodKey: string; total: number; finalised: number; rate: number | null }[];
-  heatmap: { unitName: string; cells: HeatCell[] }[];
+  heatmap: { unitName: string; includes: string; cells: HeatCell[] }[];
   incidentsByMonth: { month: number; byStatus: Shown[]; total: Shown }[];
   /** Reporters' answers to the questionnaire once their case was settled, suppressed like every report count. */
   handlingFeedback: { kind: keyof statistics.HandlingFeedback; count: Shown }[];
@@ -125,6 +132,7 @@ export async function dashboard(actor: Actor, unitId: string, year: number, thre
     .filter((u) => Object.keys(u.figures.results).length > 0)
     .map((u) => ({
       unitName: u.unitName,
+      includes: mergedNames(u.includes),
       cells: criteria.map((c) => {
         const x = u.figures.results[c.code];
         const r = x ? rate(x.ok, x.all) : null;
@@ -176,6 +184,8 @@ export async function dashboard(actor: Actor, unitId: string, year: number, thre
 
   return {
     unit: { id: String(unit._id), name: unit.name },
+    // The merger year: the units merged into this one whose records of the year it includes.
+    includes: mergedNames(perUnit.flatMap((u) => u.includes ?? []).filter((m) => !tree.byId(m.unitId)?.path.some((p) => p.equals(unit._id)))),
     year,
     threshold,
     overview: {

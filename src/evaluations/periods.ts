@@ -4,7 +4,7 @@ import { isDuplicateKey } from '../db/errors.js';
 import { vietnamYear } from '../shared/dates.js';
 import { Types } from 'mongoose';
 import type { Actor } from '../auth/index.js';
-import { coversUnit, scopeRoots } from '../auth/index.js';
+import { coversUnit, inheritedRoots, scopeRoots } from '../auth/index.js';
 import { record } from '../audit/index.js';
 import { versionInForce } from '../conduct-code/index.js';
 import { activeStaffUnder } from '../staff/index.js';
@@ -326,6 +326,8 @@ export async function listPeriods(actor: Actor, year = vietnamYear()): Promise<P
   const ancestors = [...new Set(roots.flatMap((r) => (units.byId(r)?.path ?? []).map(String)))].filter((id) => !rootIds.has(id)).map((id) => new Types.ObjectId(id));
   const filters: Record<string, unknown>[] = [
     ...roots.flatMap((r) => [{ unitPath: r, year }, { unitPath: r, status: 'OPEN' }]),
+    // Still open in a predecessor (merged into a unit of the actor's, which carries the period on).
+    ...inheritedRoots(actor, 'admin', 'head').map((r) => ({ unitId: r, status: 'OPEN' })),
     ...ancestors.flatMap((a) => [{ unitId: a, year }, { unitId: a, status: 'OPEN' }]),
   ];
   const found = new Map<string, Period>();

@@ -5,7 +5,7 @@ import { CLASSIFICATION_LEVELS } from '../evaluations/index.js';
 import * as statistics from '../statistics/index.js';
 import { dataSheetOptions, headerHeight, wrappedRowHeight, placeName, staffSheetOptions, writeHeading, writeStaffSheet } from './sheets.js';
 import { columnSum, commitSheet, createWriter, fitColumns, Pacer, pageFooter, pageSetup, ratio, STYLE, writeRow, type CellStyle } from './xlsx.js';
-import { visibleGroups, type YearData } from './yearly-data.js';
+import { mergedNames, visibleGroups, type YearData } from './yearly-data.js';
 import { writeDeskFeedbackSheet } from './desk-feedback-sheet.js';
 
 export interface WorkbookOptions {
@@ -78,6 +78,9 @@ export async function writeCommuneWorkbook(data: YearData, stream: Writable, opt
 
   // Row 6: whom the file is for (a commune's file is always its own, exact).
   writeRow(summary, [t('exports.workbook.internalMark')], () => STYLE.note);
+  // The merger year: the commune's figures include those of the communes merged into it (labelled as such).
+  const merged = data.groups.flatMap((g) => g.includes);
+  if (merged.length) writeRow(summary, [t('exports.workbook.includesNote', { names: mergedNames(merged) })], () => STYLE.note);
   // The figure's label spans columns B–C; the value is in D.
   const factRow = (values: unknown[], valueStyle: CellStyle, labelStyle: CellStyle = STYLE.text) => {
     writeRow(summary, [values[0], values[1], null, values[2]], (c) => (c === 1 ? (labelStyle === STYLE.header ? STYLE.header : STYLE.centered) : c <= 3 ? labelStyle : valueStyle), undefined, [[2, 3]]);

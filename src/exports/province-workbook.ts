@@ -8,7 +8,7 @@ import { writeComparisonSheets } from './comparison-sheets.js';
 import { writeDeskFeedbackSheet } from './desk-feedback-sheet.js';
 import { headerHeight, placeName, staffSheetOptions, writeHeading, writeStaffSheet } from './sheets.js';
 import { col, columnSum, commitSheet, createWriter, firstPageColumns, fitColumns, Pacer, pageFooter, pageSetup, ratio, sheetNamer, STYLE, writeRow, type CellStyle } from './xlsx.js';
-import { visibleGroups, type YearData } from './yearly-data.js';
+import { mergedNames, visibleGroups, type YearData } from './yearly-data.js';
 
 export interface ProvinceWorkbookOptions extends WorkbookOptions {
   /** Report counts below this are hidden in a file for publication. */
@@ -127,7 +127,11 @@ export async function writeProvinceWorkbook(data: YearData, stream: Writable, op
   let r = first;
   for (const g of shown) {
     const reportCount = (j: number, n: number) => (published ? published.summary(g, j, n) : n);
-    writeRow(ws, [r - first + 1, data.groups[g]!.name, ...cellsOf(data.figures[g]!, r, (_k, n) => n, reportCount)], styleOf);
+    const group = data.groups[g]!;
+    const label = group.includes.length ? t('exports.workbook.includesPredecessors', { name: group.name, names: mergedNames(group.includes) }) : group.name;
+    // A successor's label names its predecessors: it wraps in the name column, the row as tall as its lines.
+    const wrapped = group.includes.length > 0;
+    writeRow(ws, [r - first + 1, label, ...cellsOf(data.figures[g]!, r, (_k, n) => n, reportCount)], (k) => (wrapped && k === 2 ? STYLE.textWrap : styleOf(k)), wrapped ? Math.ceil(label.length / 22) * 15 : undefined);
     await pacer.row(width);
     r++;
   }

@@ -5,7 +5,7 @@ import { CLASSIFICATION_LEVELS, classificationsOfYearUnder, LEVEL_SCORE, periodK
 import { casesOfYearUnder, casesReceivedUnder } from '../incidents/index.js';
 import { ratingsOfYear } from '../satisfaction/index.js';
 import { staffUnder } from '../staff/index.js';
-import { COMMUNE_KINDS, unitById, unitsUnder, type UnitInfo as Unit, type UnitKind } from '../units/index.js';
+import { COMMUNE_KINDS, distinctUnitLabels, predecessorsReportedUnder, reportedUnder, unitById, unitsSnapshot, unitsUnder, type UnitInfo as Unit, type UnitKind } from '../units/index.js';
 import { compareVietnamese } from '../shared/text.js';
 import { decisionUnitsOfYear } from '../discipline/index.js';
 import * as statistics from '../statistics/index.js';
@@ -37,6 +37,8 @@ export interface GroupInfo {
   kind: UnitKind;
   /** The unit existed during some of the year (merged-away communes only show with records). */
   alive: boolean;
+  /** Names of the units merged into this one by the year's end whose records of the year it includes (the merger year). */
+  includes: string[];
 }
 export interface IncidentRow {
   caseNumber: string;
@@ -214,22 +216,47 @@ export interface CollectOptions {
  * then one cursor per big collection for the per-person detail.
  */
 export async function collectYear(root: Unit, year: number, opts: CollectOptions = {}): Promise<YearData> {
-  const units = await unitsUnder([root._id]);
+  // A successor's year includes the records of the units merged into it by the year's end (read from their own roots).
+  const tree = await unitsSnapshot();
+  const roots = [root._id, ...(await predecessorsReportedUnder(tree, root._id, year)).map((u) => u._id)];
+  const rootIds = new Set(roots.map(String));
+  const units = await unitsUnder(roots);
   const byId = new Map(units.map((u) => [String(u._id), u]));
   const province = await unitById(root.path[0]);
   // A group is the commune-level unit a unit lies in; above commune level, the unit just under the root. Each of the
-  // statistics' reporting units (a commune, or a unit under no commune) thus falls in exactly one group.
+  // statistics' reporting units (a commune, or a unit under no commune) thus falls in exactly one group. A group merged
+  // by the year's end into one of the list is reported under it, as the statistics do.
+  const ownGroupOf = (u: Unit): Unit => {
+    const from = Math.max(0, u.path.findIndex((id) => rootIds.has(String(id))));
+    const below = u.path.slice(from).map((id) => byId.get(String(id))).filter((x): x is Unit => !!x);
+    return below.find((a) => COMMUNE_KINDS.includes(a.kind as UnitKind)) ?? below[1] ?? below[0] ?? root;
+  };
   const groupUnitOf = (u: Unit): Unit => {
-    const below = u.path.slice(root.path.length - 1).map((id) => byId.get(String(id))).filter((x): x is Unit => !!x);
-    return below.find((a) => COMMUNE_KINDS.includes(a.kind as UnitKind)) ?? below[1] ?? root;
+    const own = ownGroupOf(u);
+    return byId.get(String(reportedUnder(tree, own._id, year)?._id)) ?? own;
   };
   const groupIds = new Map<string, string>();
-  for (const u of units) groupIds.set(String(u._id), String(groupUnitOf(u)._id));
-  const alive = units.filter((u) => COMMUNE_KINDS.includes(u.kind as UnitKind) && isAliveDuringYear(u, year)).map((u) => String(u._id));
+  const includes = new Map<string, string[]>();
+  for (const u of units) {
+    const g = groupUnitOf(u);
+    groupIds.set(String(u._id), String(g._id));
+    if (ownGroupOf(u)._id.equals(u._id) && !g._id.equals(u._id)) includes.set(String(g._id), [...(includes.get(String(g._id)) ?? []), u.name]);
+  }
+  const alive = units
+    .filter((u) => COMMUNE_KINDS.includes(u.kind as UnitKind) && isAliveDuringYear(u, year) && String(reportedUnder(tree, u._id, year)?._id) === String(u._id))
+    .map((u) => String(u._id));
   // Above commune level the root only gathers staff of its own offices (visibleGroups drops it when empty).
   const groupUnits = [...new Set([...alive, ...groupIds.values()])].map((id) => byId.get(id)!).filter(Boolean);
   groupUnits.sort((a, b) => compareVietnamese(a.name, b.name));
-  const groups: GroupInfo[] = groupUnits.map((u) => ({ id: String(u._id), name: u.name, code: u.code, kind: u.kind as UnitKind, alive: isAliveDuringYear(u, year) }));
+  const labels = distinctUnitLabels(groupUnits);
+  const groups: GroupInfo[] = groupUnits.map((u) => ({
+    id: String(u._id),
+    name: labels.get(String(u._id)) ?? u.name,
+    code: u.code,
+    kind: u.kind as UnitKind,
+    alive: isAliveDuringYear(u, year),
+    includes: (includes.get(String(u._id)) ?? []).sort(compareVietnamese),
+  }));
   const groupIndex = new Map(groups.map((g, i) => [g.id, i]));
   const groupOfUnit = (unitId: unknown): number => groupIndex.get(groupIds.get(String(unitId)) ?? '') ?? -1;
 
@@ -260,8 +287,8 @@ export async function collectYear(root: Unit, year: number, opts: CollectOptions
   }
   progress('read', 1, phases);
 
-  read += await each(
-    staffUnder(root._id),
+  for (const from of roots) read += await each(
+    staffUnder(from),
     (s) => {
       const unit = byId.get(String(s.unitId));
       const id = String(s._id);
@@ -274,8 +301,8 @@ export async function collectYear(root: Unit, year: number, opts: CollectOptions
   // People no longer active are listed under the group that had them on its latest roster of the year, where the
   // statistics count them (active people are listed where they are now).
   const latestRoster = new Map<number, string>();
-  read += await each(
-    resultsOfYearUnder(root._id, year),
+  for (const from of roots) read += await each(
+    resultsOfYearUnder(from, year),
     (e) => {
       const id = String(e.staffId);
       let i = staffIndex.get(id);
@@ -305,7 +332,7 @@ export async function collectYear(root: Unit, year: number, opts: CollectOptions
   progress('read', 3, phases);
 
   const levelIndex = new Map<string, number>(CLASSIFICATION_LEVELS.map((l, i) => [l, i + 1]));
-  read += await each(classificationsOfYearUnder(root._id, year), (c) => {
+  for (const from of roots) read += await each(classificationsOfYearUnder(from, year), (c) => {
     const i = staffIndex.get(String(c.staffId));
     if (i !== undefined) data.classification[i] = levelIndex.get(c.level) ?? 0;
   });
@@ -314,7 +341,7 @@ export async function collectYear(root: Unit, year: number, opts: CollectOptions
   const viewer = opts.viewerUserId ? String(opts.viewerUserId) : null;
   // Conduct by the incident's year (whose conduct was found wanting); the list of reports by the year received, as
   // the statistics count them.
-  read += await each(casesOfYearUnder(root._id, year), (r) => {
+  for (const from of roots) read += await each(casesOfYearUnder(from, year), (r) => {
     const i = r.substantiated && r.staffId ? staffIndex.get(String(r.staffId)) : undefined;
     if (i === undefined) return;
     data.flags[i]! |= SUBSTANTIATED;
@@ -324,7 +351,7 @@ export async function collectYear(root: Unit, year: number, opts: CollectOptions
     }
   });
   if (opts.incidentRows) {
-    read += await each(casesReceivedUnder(root._id, year), (r) => {
+    for (const from of roots) read += await each(casesReceivedUnder(from, year), (r) => {
       if (!(viewer && (r.excludedUserIds ?? []).some((u) => String(u) === viewer))) {
         data.incidentRows.push({
           caseNumber: r.caseNumber!,
@@ -345,7 +372,7 @@ export async function collectYear(root: Unit, year: number, opts: CollectOptions
   progress('read', 5, phases);
 
   if (opts.desks) {
-    read += await each(ratingsOfYear({ under: root._id }, year).cursor({ batchSize: BATCH }), (r) => {
+    for (const from of roots) read += await each(ratingsOfYear({ under: from }, year).cursor({ batchSize: BATCH }), (r) => {
       const m = r.month - 1;
       if (m < 0 || m > 11) return;
       const key = String(r.unitId);
@@ -361,6 +388,11 @@ export async function collectYear(root: Unit, year: number, opts: CollectOptions
   }
   void read;
   return data;
+}
+
+/** The names of merged units as they read inside a sentence ("xã Thanh Luông, xã Hua Thanh"). */
+export function mergedNames(names: readonly string[]): string {
+  return names.map((n) => n.charAt(0).toLocaleLowerCase('vi') + n.slice(1)).join(', ');
 }
 
 /** Group rows worth showing: communes that existed in the year, and any unit with people or records. */

@@ -8,6 +8,16 @@ export const POLITICAL_THEORY_LEVELS = ['none', 'elementary', 'intermediate', 'a
 /** General (school) education: the last level completed; 'unknown' for records made before it was asked. Standard: upperSecondary (12/12). */
 export const GENERAL_EDUCATION_LEVELS = ['unknown', 'primary', 'lowerSecondary', 'upperSecondary'] as const;
 
+/** A unit the person worked in before, until (not including) a day: what a past year's headcount is counted from. */
+const unitStaySchema = new Schema(
+  {
+    unitId: { type: Schema.Types.ObjectId, ref: 'Unit', required: true },
+    unitPath: { type: [Schema.Types.ObjectId], required: true },
+    until: { type: Date, required: true },
+  },
+  { _id: false },
+);
+
 const staffSchema = new Schema(
   {
     fullName: { type: String, required: true, trim: true },
@@ -28,6 +38,10 @@ const staffSchema = new Schema(
     /** Always present so it can carry a unique index (no sparse indexes on FerretDB): the code, or '#' + _id when none. */
     codeKey: { type: String, required: true },
     active: { type: Boolean, default: true },
+    /** The day the person stopped working here (set when made inactive, cleared when active again; null: not known). */
+    inactiveSince: { type: Date, default: null },
+    /** The units the person worked in before the current one, oldest first (written when the unit changes). */
+    unitHistory: { type: [unitStaySchema], default: [] },
     userId: { type: Schema.Types.ObjectId, ref: 'User', default: null },
     version: { type: Number, default: 0 },
     /** The spreadsheet import that created this record, if any (its audit entry has this id). */
@@ -48,6 +62,8 @@ staffSchema.index({ codeKey: 1 }, { unique: true });
 staffSchema.index({ sortKey: 1 });
 staffSchema.index({ unitId: 1 });
 staffSchema.index({ userId: 1 });
+staffSchema.index({ 'unitHistory.unitPath': 1 });
+staffSchema.index({ 'unitHistory.unitId': 1 });
 /** Every write to staff sets a new revision (directory.ts keeps the list's rows in memory while it stays the same). */
 export const staffWrites = watchWrites(staffSchema, 'staff');
 

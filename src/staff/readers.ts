@@ -41,8 +41,15 @@ export async function activeStaffUnder(
 }
 
 /** Everyone on the staff of a unit, active or not: what its figures count. */
+const COUNTED_FIELDS = 'birthYear active category educationLevel politicalTheoryLevel generalEducation unitId unitPath inactiveSince unitHistory';
+
 export function staffCountedBy(of: RecordsOf) {
-  return StaffModel.find(recordsFilter(of)).select('birthYear active category educationLevel politicalTheoryLevel generalEducation').lean();
+  return StaffModel.find(recordsFilter(of)).select(COUNTED_FIELDS).lean();
+}
+
+/** People who worked at or in a unit before and have moved since (for a past year's headcount as at its end). */
+export function staffFormerlyIn(of: RecordsOf) {
+  return StaffModel.find('under' in of ? { 'unitHistory.unitPath': of.under } : { 'unitHistory.unitId': of.on }).select(COUNTED_FIELDS).lean();
 }
 
 /** Everyone at or under a unit, active or not, as the yearly workbooks list them. */

@@ -2,7 +2,7 @@ import { oneWriterPerDocument } from '../db/one-writer.js';
 import { staffMember } from './readers.js';
 import { isId } from '../shared/ids.js';
 import { isDuplicateKey } from '../db/errors.js';
-import { vietnamYear } from '../shared/dates.js';
+import { vietnamDay, vietnamYear } from '../shared/dates.js';
 import { Types } from 'mongoose';
 import type { Actor } from '../auth/index.js';
 import { coversUnit, hasRole, scopeRoots } from '../auth/index.js';
@@ -253,12 +253,24 @@ export async function updateStaff(actor: Actor, id: string, input: StaffEditInpu
   if (!canManage) throw new Forbidden();
   if (staff.version !== input.version) throw new Conflict();
   const fields = await checkWrite(actor, input, staff._id);
-  const result = await oneWriterPerDocument(StaffModel, staff._id, () => StaffModel.updateOne({ _id: staff._id, version: input.version }, { $set: fields, $inc: { version: 1 } }));
+  // History for past years' headcounts: the unit left (and until when), the day the person stopped working.
+  const history = historyOf(staff, fields);
+  const result = await oneWriterPerDocument(StaffModel, staff._id, () => StaffModel.updateOne({ _id: staff._id, version: input.version }, { $set: { ...fields, ...history.set }, ...history.push, $inc: { version: 1 } }));
   if (result.matchedCount === 0) throw new Conflict();
   await syncLoginLink(staff._id, staff.userId ?? null, fields.userId);
   await recordsChanged(staff.unitPath, thisYear());
   await recordsChanged(fields.unitPath, thisYear());
   await record({ actor, objectType: 'staff', objectId: staff._id, action: 'update', before: audited(staff), after: audited(fields), unitPath: fields.unitPath });
+}
+
+/** What an edit adds to the person's history: the unit they leave, and the day they stop (or start again) working. */
+function historyOf(before: Pick<Staff, 'unitId' | 'unitPath' | 'active'>, after: { unitId: Types.ObjectId; active?: boolean }) {
+  const today = vietnamDay();
+  const set: Record<string, unknown> = {};
+  if (before.active !== false && after.active === false) set.inactiveSince = today;
+  if (before.active === false && after.active !== false) set.inactiveSince = null;
+  const push = before.unitId.equals(after.unitId) ? {} : { $push: { unitHistory: { unitId: before.unitId, unitPath: before.unitPath, until: today } } };
+  return { set, push };
 }
 
 /** After units move in the tree, the staff working in them follow: their stored unitPath is refreshed. Idempotent. */
@@ -284,7 +296,8 @@ async function moveToSuccessor(endedUnitIds: readonly Types.ObjectId[], successo
     const people = await StaffModel.find({ unitId: endedId, active: true }).lean<Staff[]>();
     for (const person of people) {
       const moved = { unitId: successor._id, unitPath: successor.path };
-      await oneWriterPerDocument(StaffModel, person._id, () => StaffModel.updateOne({ _id: person._id, unitId: endedId }, { $set: moved, $inc: { version: 1 } }));
+      const left = { unitId: endedId, unitPath: person.unitPath, until: vietnamDay() };
+      await oneWriterPerDocument(StaffModel, person._id, () => StaffModel.updateOne({ _id: person._id, unitId: endedId }, { $set: moved, $push: { unitHistory: left }, $inc: { version: 1 } }));
       await record({ actor: null, objectType: 'staff', objectId: person._id, action: 'transfer', before: audited(person), after: audited({ ...person, ...moved }), unitPath: successor.path });
     }
     if (people.length) {

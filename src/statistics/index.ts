@@ -1,9 +1,10 @@
 import { Types } from 'mongoose';
 import { upserting } from '../db/errors.js';
+import { compareVietnamese } from '../shared/text.js';
 import { onRecordsChanged, onUnitsChanged } from '../shared/changes.js';
 import { readRevision, replaceRevision } from '../shared/kept-in-memory.js';
 import { rememberedAcrossRequests } from '../shared/process-caches.js';
-import { isCommuneLevel, unitsSnapshot, type UnitsSnapshot } from '../units/index.js';
+import { distinctUnitLabels, isCommuneLevel, predecessorsReportedUnder, reportedUnder, unitsSnapshot, type UnitsSnapshot } from '../units/index.js';
 import { FIGURES_SHAPE, FiguresModel, TokenModel, type StoredFigures, type UnitYearFigures } from './model.js';
 import { computeOwnFigures, type ReportingUnit } from './sources.js';
 import { addDeskMonth, emptyDeskMonth } from './desk-ratings.js';
@@ -19,9 +20,12 @@ export { addDeskMonth, emptyDeskMonth, sumDeskMonths } from './desk-ratings.js';
 
 export interface ReportingUnitFigures {
   unitId: string;
+  /** The unit's name; followed by its code when another row of the list has the same name. */
   unitName: string;
   kind: string;
   figures: UnitYearFigures;
+  /** Units whose records of the year are counted in this row: those merged into it by the year's end (the merger year). */
+  includes?: { unitId: string; unitName: string; code: string }[];
 }
 
 type Id = Types.ObjectId;
@@ -83,9 +87,41 @@ export async function figuresUnder(root: Pick<ReportingUnit, '_id'>, year: numbe
   const revision = await readRevision(provinceRevision(top));
   const known = remembered.get(key);
   if (known && known.revision === revision && known.tree === tree) return known.list;
-  const list = await readFigures(root, year);
+  const roots = [root, ...(await predecessorsReportedUnder(tree, root._id, year))];
+  const read: ReportingUnitFigures[] = [];
+  for (const r of roots) read.push(...(await readFigures(r, year)));
+  const list = rolledUp(tree, read, year);
   remembered.set(key, { revision, tree, list });
   return list;
+}
+
+/**
+ * Rows of units merged by the year's end added to their successor's row (which lists them in `includes`), and names
+ * told apart: no two rows carry the same name.
+ */
+function rolledUp(tree: UnitsSnapshot, read: readonly ReportingUnitFigures[], year: number): ReportingUnitFigures[] {
+  const rows = new Map<string, ReportingUnitFigures>();
+  const folded: ReportingUnitFigures[] = [];
+  for (const row of read) {
+    const into = reportedUnder(tree, row.unitId, year);
+    if (into && String(into._id) !== row.unitId) folded.push(row);
+    else if (!rows.has(row.unitId)) rows.set(row.unitId, { ...row });
+  }
+  for (const row of folded) {
+    const into = reportedUnder(tree, row.unitId, year)!;
+    let target = rows.get(String(into._id));
+    if (!target) {
+      // The successor is not a reporting unit of this list (it lies outside the root): the row stays, as it is.
+      rows.set(row.unitId, { ...row });
+      continue;
+    }
+    const own = tree.byId(row.unitId);
+    target = { ...target, figures: sumFigures([target.figures, row.figures]), includes: [...(target.includes ?? []), { unitId: row.unitId, unitName: row.unitName, code: own?.code ?? '' }] };
+    rows.set(String(into._id), target);
+  }
+  const list = [...rows.values()].map((r) => (r.includes ? { ...r, includes: [...r.includes].sort((a, b) => compareVietnamese(a.unitName, b.unitName)) } : r));
+  const labels = distinctUnitLabels(list.map((r) => ({ _id: r.unitId, name: r.unitName, code: tree.byId(r.unitId)?.code ?? '' })));
+  return list.map((r) => ({ ...r, unitName: labels.get(r.unitId) ?? r.unitName }));
 }
 
 /** The figures as stored, recomputing the stale or missing ones. */

@@ -53,7 +53,7 @@ export interface StoredFigures {
 }
 
 /** Bumped when UnitYearFigures gains or changes a figure: stored figures of another shape are recomputed. */
-export const FIGURES_SHAPE = 7;
+export const FIGURES_SHAPE = 8;
 
 /**
  * A reporting unit's own figures for one year: what the dashboard and the yearly workbooks' summaries show, one

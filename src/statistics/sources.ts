@@ -3,7 +3,8 @@ import { classificationsCountedBy, LEVEL_SCORE, resultsCountedBy, scoresOf } fro
 import { lateDossiersOfYear } from '../dossiers/index.js';
 import { casesReceivedBy, conductCasesOf } from '../incidents/index.js';
 import { ratingsOfYear } from '../satisfaction/index.js';
-import { staffCountedBy, staffMember } from '../staff/index.js';
+import { staffCountedBy, staffFormerlyIn, staffMember } from '../staff/index.js';
+import { vietnamDay } from '../shared/dates.js';
 import { COMMUNE_KINDS, type UnitKind } from '../units/index.js';
 import type { RecordsOf } from '../shared/records-of.js';
 import type { UnitYearFigures } from './model.js';
@@ -30,6 +31,25 @@ const bump = (map: Record<string, number>, key: string | number, by = 1) => (map
 
 /** Staff looked up one by one (`_id`): people the unit evaluated whose staff record now sits elsewhere. */
 const LOOKUP_CONCURRENCY = 8;
+
+type StaffHistory = {
+  unitId: Types.ObjectId;
+  unitPath: Types.ObjectId[];
+  active?: boolean | null;
+  inactiveSince?: Date | null;
+  unitHistory?: { unitId: Types.ObjectId; unitPath: Types.ObjectId[]; until: Date }[] | null;
+};
+
+/** Whether the person worked at (or under) the unit on a day: the earliest unit they left after it, else the current. */
+function workedAt(s: StaffHistory, of: RecordsOf, day: Date): boolean {
+  const stay = (s.unitHistory ?? []).filter((h) => h.until.getTime() > day.getTime()).sort((a, b) => a.until.getTime() - b.until.getTime())[0];
+  const unitId = stay ? stay.unitId : s.unitId;
+  const unitPath = stay ? stay.unitPath : s.unitPath;
+  return 'under' in of ? unitPath.some((id) => id.equals(of.under)) : unitId.equals(of.on);
+}
+
+/** Whether the person was working on a day: by the day they stopped when known, else by their flag. */
+const activeAt = (s: StaffHistory, day: Date) => (s.inactiveSince ? s.inactiveSince.getTime() > day.getTime() : s.active !== false);
 
 export async function computeOwnFigures(unit: ReportingUnit, year: number): Promise<UnitYearFigures> {
   const owned = ownedBy(unit);
@@ -102,11 +122,18 @@ export async function computeOwnFigures(unit: ReportingUnit, year: number): Prom
     generalEducation: s.generalEducation,
   });
   const ownedIds = new Set<string>();
-  for (const s of staff) {
+  // A year that has ended is counted as at its last day (staff history): who worked here then, active then — also
+  // people who have moved away since; not those who came after. The current year is today's roster.
+  const yearEnd = new Date(Date.UTC(year + 1, 0, 1));
+  const ended = yearEnd.getTime() <= vietnamDay().getTime();
+  const people = ended ? [...new Map([...staff, ...(await staffFormerlyIn(owned))].map((s) => [String(s._id), s])).values()] : staff;
+  for (const s of people) {
     const id = String(s._id);
+    if (ended && !workedAt(s, owned, yearEnd)) continue;
     ownedIds.add(id);
-    if (s.active !== false) figures.activeStaff++;
-    if (s.active !== false || rostered.has(id)) counted.set(id, countedOf(s));
+    const active = ended ? activeAt(s, yearEnd) : s.active !== false;
+    if (active) figures.activeStaff++;
+    if (active || rostered.has(id)) counted.set(id, countedOf(s));
   }
   // Rostered here but their staff record sits elsewhere now (moved, or moved and left): counted here only if no
   // longer active, else where they are now. A few `_id` look-ups: movers are few.

@@ -2,5 +2,5 @@
 export { COMMUNE_KINDS, DESK_KINDS } from './model.js';
 export type { Unit, UnitKind } from './model.js';
 export { compareUnits, findUnitOr404 } from './service.js';
-export { isAliveAt, isAliveDuringYear, isCommuneLevel, isDesk, outermostUnits, unitById, unitsByIds, unitsSnapshot, unitsUnder } from './snapshot.js';
+export { allPredecessorsOf, distinctUnitLabels, isAliveAt, isAliveDuringYear, isCommuneLevel, isDesk, outermostUnits, predecessorsReportedUnder, reportedUnder, unitById, unitsByIds, unitsSnapshot, unitsUnder } from './snapshot.js';
 export type { UnitInfo, UnitsSnapshot } from './snapshot.js';

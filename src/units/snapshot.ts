@@ -1,6 +1,7 @@
 import { vietnamDay } from '../shared/dates.js';
 import type { Types } from 'mongoose';
 import { keptInMemory } from '../shared/kept-in-memory.js';
+import { answerPredecessors } from '../shared/succession.js';
 import { unitWrites, COMMUNE_KINDS, DESK_KINDS, UnitModel, type Unit, type UnitKind } from './model.js';
 
 /**
@@ -9,7 +10,7 @@ import { unitWrites, COMMUNE_KINDS, DESK_KINDS, UnitModel, type Unit, type UnitK
  * pages ask this snapshot instead of the collection.
  */
 
-export type UnitInfo = Pick<Unit, '_id' | 'name' | 'code' | 'kind' | 'parentId' | 'path' | 'depth' | 'effectiveFrom' | 'effectiveTo' | 'predecessorIds'>;
+export type UnitInfo = Pick<Unit, '_id' | 'name' | 'code' | 'kind' | 'parentId' | 'path' | 'depth' | 'effectiveFrom' | 'effectiveTo' | 'predecessorIds' | 'successorIds'>;
 
 export interface UnitsSnapshot {
   byId(id: Types.ObjectId | string): UnitInfo | undefined;
@@ -42,7 +43,7 @@ function build(units: UnitInfo[]): UnitsSnapshot {
 
 export const unitsSnapshot: () => Promise<UnitsSnapshot> = keptInMemory(
   unitWrites,
-  async () => build(await UnitModel.find({}).select('name code kind parentId path depth effectiveFrom effectiveTo predecessorIds').lean<UnitInfo[]>()),
+  async () => build(await UnitModel.find({}).select('name code kind parentId path depth effectiveFrom effectiveTo predecessorIds successorIds').lean<UnitInfo[]>()),
   RECHECK_MS,
 );
 
@@ -91,4 +92,97 @@ export async function outermostUnits(ids: readonly Types.ObjectId[]): Promise<Ty
     seen.add(key);
     return !(snapshot.byId(id)?.path ?? []).some((p) => String(p) !== key && wanted.has(String(p)));
   });
+}
+
+/** The units merged or closed into these ones, every generation back, each once (from the tree in memory). */
+export async function allPredecessorsOf(unitIds: readonly Types.ObjectId[]): Promise<Types.ObjectId[]> {
+  const snapshot = await unitsSnapshot();
+  const seen = new Set(unitIds.map(String));
+  const out: Types.ObjectId[] = [];
+  let frontier = [...unitIds];
+  while (frontier.length) {
+    const next: Types.ObjectId[] = [];
+    for (const id of frontier) {
+      for (const p of snapshot.byId(id)?.predecessorIds ?? []) {
+        if (seen.has(String(p))) continue;
+        seen.add(String(p));
+        out.push(p);
+        next.push(p);
+      }
+    }
+    frontier = next;
+  }
+  return out;
+}
+
+/**
+ * The same, asked of the collection by `_id` (a grant or two per signed-in request): reading the tree snapshot at the
+ * start of a request would keep that tree for the rest of the request (it is memoised per request), so a
+ * reorganisation carried out in the request would not see its own moves.
+ */
+async function predecessorsFromCollection(unitIds: readonly Types.ObjectId[]): Promise<Types.ObjectId[]> {
+  const seen = new Set(unitIds.map(String));
+  const out: Types.ObjectId[] = [];
+  let frontier = [...unitIds];
+  while (frontier.length) {
+    const next: Types.ObjectId[] = [];
+    for (const id of frontier) {
+      const unit = await UnitModel.findById(id).select('predecessorIds').lean<Pick<Unit, 'predecessorIds'>>();
+      for (const p of unit?.predecessorIds ?? []) {
+        if (seen.has(String(p))) continue;
+        seen.add(String(p));
+        out.push(p);
+        next.push(p);
+      }
+    }
+    frontier = next;
+  }
+  return out;
+}
+answerPredecessors(predecessorsFromCollection);
+
+/**
+ * Where a unit's records of a year are reported: the unit itself while it still existed at the end of the year; once
+ * merged or closed into a successor by then, that successor (followed on while it ended too) — the merger year's
+ * records of a pre-reform commune roll up to the commune that exists at the year's end. A unit that ended without a
+ * successor, or was split into several, stays itself (a split's records cannot be given to one of them).
+ */
+export function reportedUnder(tree: UnitsSnapshot, unitId: Types.ObjectId | string, year: number): UnitInfo | undefined {
+  const yearEnd = Date.UTC(year + 1, 0, 1);
+  let unit = tree.byId(unitId);
+  const seen = new Set<string>();
+  while (unit && unit.effectiveTo && unit.effectiveTo.getTime() <= yearEnd && (unit.successorIds ?? []).length === 1 && !seen.has(String(unit._id))) {
+    seen.add(String(unit._id));
+    const next = tree.byId(unit.successorIds[0]!);
+    if (!next || next.effectiveFrom.getTime() >= yearEnd) break;
+    unit = next;
+  }
+  return unit;
+}
+
+/**
+ * Row labels that tell units apart: a unit's name, and when another unit of the list has the same name (a pre-reform
+ * "Xã Mường Nhé" and the one formed in 2025), its code after it.
+ */
+export function distinctUnitLabels(units: readonly { _id: Types.ObjectId | string; name: string; code: string }[]): Map<string, string> {
+  const count = new Map<string, number>();
+  for (const u of units) count.set(u.name, (count.get(u.name) ?? 0) + 1);
+  return new Map(units.map((u) => [String(u._id), (count.get(u.name) ?? 0) > 1 ? `${u.name} (${u.code})` : u.name]));
+}
+
+/**
+ * Units outside a root whose records of the year are reported under a unit inside it (merged into it by the year's
+ * end): a successor commune's year includes its predecessors'. The outermost of them, each once; from memory.
+ */
+export async function predecessorsReportedUnder(tree: UnitsSnapshot, rootId: Types.ObjectId | string, year: number): Promise<UnitInfo[]> {
+  const inside = tree.subtree(rootId);
+  const insideIds = new Set(inside.map((u) => String(u._id)));
+  const withPredecessors = inside.filter((u) => u.predecessorIds.length > 0).map((u) => u._id);
+  if (withPredecessors.length === 0) return [];
+  const rolled = (await allPredecessorsOf(withPredecessors))
+    .filter((id) => !insideIds.has(String(id)))
+    .map((id) => tree.byId(id))
+    .filter((u): u is UnitInfo => !!u && insideIds.has(String(reportedUnder(tree, u._id, year)?._id)));
+  const rolledIds = new Set(rolled.map((u) => String(u._id)));
+  return rolled.filter((u) => !u.path.slice(0, -1).some((p) => rolledIds.has(String(p))));
 }
