@@ -24,6 +24,7 @@ describe('the citizen’s, the kiosk’s and the self-assessment forms on a phon
     const page = await context.newPage();
     await page.goto(`${site.url}/phan-anh?unit=${communeA._id}`);
     expect(await page.locator('[data-contact-fields]').isHidden(), 'contact fields while anonymous').to.equal(true);
+    if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: `${process.env.SCREENSHOT_DIR}/citizen-form-phone.png`, fullPage: true });
     const height = (await reportForm(page).boundingBox())!.height;
     expect(height, 'form height in px').to.be.at.most(FORM_HEIGHT_LIMIT);
 
