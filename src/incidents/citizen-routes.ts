@@ -10,7 +10,9 @@ import type { ReportSettings } from './settings.js';
 import { citizenReportForm, messageForm, trackForm } from './schemas.js';
 import { PUBLIC_LAYOUT, reportSubmitLimiter, reporterUnnamedInLog, str } from './route-support.js';
 import { reporterCaseLocals, reporterCaseRoutes, type ReporterDoor } from './reporter-routes.js';
-import { forgetReceipt, keepReceipt, receiptPages } from './sealed-receipt.js';
+import { forgetReceipt, keepReceipt, receiptPages, type ReceiptMail } from './sealed-receipt.js';
+import { createMailer } from '../notifications/index.js';
+import { formatDateTime } from '../shared/dates.js';
 import { cleanedEvidence, evidenceProblem, evidenceUpload } from './evidence-upload.js';
 
 /** The honeypot: hidden from people, filled in by bots. */
@@ -70,7 +72,8 @@ export function citizenReportsRouter(config: Config): Router {
       const reporter: reports.Reporter =
         input.identity === 'named' ? { source: 'CITIZEN', anonymous: false, name: input.name!, phone: input.phone, email: input.email } : { source: 'CITIZEN', anonymous: true };
       const { report, trackingCode } = await reports.fileReport({ ...input, evidence: await cleanedEvidence(req) }, reporter, settings);
-      keepReceipt(req, res, { code: trackingCode, caseNumber: report.caseNumber, receivedAt: report.receivedAt.toISOString() }, '/phan-anh/bien-nhan', config.cookieSecure);
+      const email = input.identity === 'named' ? input.email : undefined;
+      keepReceipt(req, res, { code: trackingCode, caseNumber: report.caseNumber, receivedAt: report.receivedAt.toISOString(), ...(email ? { email } : {}) }, '/phan-anh/bien-nhan', config.cookieSecure);
       req.session.trackedReportId = String(report._id);
       res.redirect('/phan-anh/bien-nhan');
     },
@@ -78,7 +81,8 @@ export function citizenReportsRouter(config: Config): Router {
 
   // GET /phan-anh/bien-nhan — the receipt with the tracking code, to print or save (again after a reload, in this
   // browser); POST /phan-anh/bien-nhan/xoa — "I have saved the code"
-  receiptPages(router, '/phan-anh/bien-nhan', '/phan-anh/bien-nhan', { layout: PUBLIC_LAYOUT });
+  // POST /phan-anh/bien-nhan/gui-thu — a named reporter who gave an e-mail address has the code sent there
+  receiptPages(router, '/phan-anh/bien-nhan', '/phan-anh/bien-nhan', { layout: PUBLIC_LAYOUT }, codeByEmail(config));
 
   // GET /tra-cuu — the look-up form
   router.get('/tra-cuu', (_req, res) => {
@@ -151,4 +155,44 @@ export function citizenReportsRouter(config: Config): Router {
   });
 
   return router;
+}
+
+/** How many code e-mails one network address may ask for in an hour. */
+const CODE_MAILS_PER_HOUR = 3;
+
+/**
+ * "E-mail me the code" on the citizen's receipt (offered only when SMTP is configured): the message in the reporter's language,
+ * at most CODE_MAILS_PER_HOUR per address and hour; a failure is logged without the code, the address or the case.
+ */
+function codeByEmail(config: Config): ReceiptMail {
+  const mailer = createMailer(config);
+  return {
+    available: mailer !== null,
+    limiter: rateLimit({
+      windowMs: 60 * 60_000,
+      limit: CODE_MAILS_PER_HOUR,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      handler: (req, res) => {
+        flash(req, 'error', 'reports.codeByEmail.tooMany');
+        res.redirect(303, '/phan-anh/bien-nhan');
+      },
+    }),
+    send: async (req, res, receipt) => {
+      const t = res.locals.t as (key: string, vars?: Record<string, string>) => string;
+      const trackUrl = `${(config.PUBLIC_BASE_URL ?? '').replace(/\/$/, '')}/tra-cuu`;
+      if (!mailer) return;
+      try {
+        await mailer.send({
+          to: receipt.email,
+          subject: t('reports.codeByEmail.subject', { caseNumber: receipt.caseNumber }),
+          text: t('reports.codeByEmail.body', { caseNumber: receipt.caseNumber, receivedAt: formatDateTime(new Date(receipt.receivedAt)), code: receipt.code, trackUrl }),
+        });
+        flash(req, 'success', 'reports.codeByEmail.sent');
+      } catch {
+        req.log?.warn('tracking code e-mail failed');
+        flash(req, 'error', 'reports.codeByEmail.failed');
+      }
+    },
+  };
 }

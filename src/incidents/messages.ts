@@ -31,6 +31,17 @@ export const reportMessages = catalogue({
         trackLink: 'Đã có mã tra cứu? Xem kết quả xử lý',
         received: 'Đã nhận phản ánh của bạn.',
       },
+      phoneForm: {
+        steps: 'Các bước gửi phản ánh', stepUnit: 'Chọn xã', stepReport: 'Nội dung', stepReceipt: 'Nhận mã',
+        more: 'Thêm nơi xảy ra, ảnh, tài liệu', requiredNote: 'Dấu * là thông tin bắt buộc.', anonymous: 'Ẩn danh', named: 'Để lại tên, cách liên hệ', desk: 'Bộ phận (nếu biết)', staff: 'Cán bộ (nếu biết)',
+      },
+      codeByEmail: {
+        offer: 'Gửi mã tra cứu đến thư điện tử bạn đã để lại', button: 'Gửi mã qua thư điện tử',
+        sent: 'Đã gửi mã tra cứu đến thư điện tử bạn đã để lại.', failed: 'Chưa gửi được thư. Vui lòng ghi lại mã tra cứu và thử gửi lại sau.',
+        tooMany: 'Bạn đã yêu cầu gửi mã quá nhiều lần. Vui lòng thử lại sau một giờ.',
+        subject: 'Mã tra cứu phản ánh {{caseNumber}}',
+        body: 'Phản ánh số {{caseNumber}} của bạn đã được tiếp nhận lúc {{receivedAt}}.\n\nMã tra cứu: {{code}}\n\nDùng mã này tại {{trackUrl}} để xem kết quả xử lý. Hãy giữ kín mã: ai có mã đều xem được phản ánh. Hệ thống không lưu mã ở dạng đọc được và không gửi lại mã lần nữa khi bạn đã xoá biên nhận.\n\nThư này được gửi vì bạn yêu cầu trên trang biên nhận. Nếu không phải bạn yêu cầu, hãy bỏ qua thư.',
+      },
       receipt: {
         title: 'Biên nhận phản ánh', intro: 'Phản ánh của bạn đã được tiếp nhận.', code: 'Mã tra cứu', caseNumber: 'Số phản ánh', receivedAt: 'Thời điểm tiếp nhận',
         keep: 'Hãy ghi lại, in hoặc lưu trang này. Mã tra cứu là cách duy nhất để xem kết quả xử lý; hệ thống không lưu mã ở dạng đọc được.',
@@ -201,6 +212,7 @@ export const reportMessages = catalogue({
       errors: {
         unit: 'Vui lòng chọn xã, phường trong danh sách.', criteria: 'Vui lòng chọn ít nhất một nội dung trong danh sách.', future: 'Ngày xảy ra không thể sau hôm nay.',
         nameNeeded: 'Vui lòng nhập họ tên, hoặc chọn gửi ẩn danh.', phone: 'Số điện thoại không hợp lệ.', email: 'Thư điện tử không hợp lệ.',
+        contactWhileAnonymous: 'Bạn đã chọn “Ẩn danh” nên thông tin này sẽ không được gửi. Hãy xoá nó, hoặc chọn “Để lại tên và cách liên hệ”.',
         denunciationNamed: 'Tố cáo phải ghi rõ danh tính người tố cáo; không gửi ẩn danh được.', addressNeeded: 'Tố cáo cần địa chỉ của người tố cáo.',
         illegalTransition: 'Không thể chuyển hồ sơ sang bước này từ bước hiện tại.',
         awaitingExplanation: 'Người liên quan còn thời hạn giải trình đến hết ngày {{date}}; chưa thể kết luận khi chưa ghi nhận giải trình (hoặc việc từ chối giải trình).',
@@ -249,6 +261,17 @@ export const reportMessages = catalogue({
         privacy: 'When you report anonymously, your name, phone, e-mail and IP address are not stored. You follow the report with a tracking code.',
         trackLink: 'Already have a tracking code? See how it is handled',
         received: 'Your report was received.',
+      },
+      phoneForm: {
+        steps: 'Steps to send a report', stepUnit: 'Commune', stepReport: 'Report', stepReceipt: 'Your code',
+        more: 'Add place, photos, documents', requiredNote: 'Fields marked * are required.', anonymous: 'Anonymously', named: 'With my name and contact', desk: 'Desk (if known)', staff: 'Staff member (if known)',
+      },
+      codeByEmail: {
+        offer: 'Send the tracking code to the e-mail address you gave', button: 'E-mail me the code',
+        sent: 'The tracking code was sent to the e-mail address you gave.', failed: 'The e-mail could not be sent. Please write the code down and try again later.',
+        tooMany: 'You have asked for the code too many times. Please try again in an hour.',
+        subject: 'Tracking code of report {{caseNumber}}',
+        body: 'Your report {{caseNumber}} was received at {{receivedAt}}.\n\nTracking code: {{code}}\n\nUse this code at {{trackUrl}} to see how it is handled. Keep the code private: anyone who has it can see the report. The system does not keep the code in readable form and cannot send it again once you have removed the receipt.\n\nThis e-mail was sent because it was requested on the receipt page. If you did not ask for it, ignore this e-mail.',
       },
       receipt: {
         title: 'Report receipt', intro: 'Your report has been received.', code: 'Tracking code', caseNumber: 'Report number', receivedAt: 'Received at',
@@ -419,6 +442,7 @@ export const reportMessages = catalogue({
       errors: {
         unit: 'Please choose a commune or ward from the list.', criteria: 'Please choose at least one item from the list.', future: 'The date cannot be after today.',
         nameNeeded: 'Please enter your name, or choose to report anonymously.', phone: 'Invalid phone number.', email: 'Invalid e-mail address.',
+        contactWhileAnonymous: 'You chose “Anonymously”, so this would not be sent. Clear it, or choose “With my name and contact”.',
         denunciationNamed: "A denunciation must name the denouncer; it cannot be anonymous.", addressNeeded: "A denunciation needs the denouncer's address.",
         illegalTransition: 'The case cannot move to this step from its current one.',
         awaitingExplanation: 'The person concerned may explain until the end of {{date}}; no finding can be made before their explanation (or refusal) is recorded.',

@@ -32,6 +32,13 @@ export const citizenReportForm = z
   })
   .superRefine((v, ctx) => {
     if (v.identity === 'named' && !v.name) ctx.addIssue({ code: 'custom', path: ['name'], message: 'reports.errors.nameNeeded' });
+    // A name, phone or e-mail typed while "anonymous" is chosen (the form without scripts shows them) is refused,
+    // never silently dropped: the citizen decides between clearing it and leaving their name.
+    if (v.identity === 'anonymous') {
+      for (const field of ['name', 'phone', 'email'] as const) {
+        if (v[field]) ctx.addIssue({ code: 'custom', path: [field], message: 'reports.errors.contactWhileAnonymous' });
+      }
+    }
   });
 export type CitizenReportInput = z.infer<typeof citizenReportForm>;
 

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Request, Response, Router } from 'express';
+import type { Request, RequestHandler, Response, Router } from 'express';
 
 /**
  * The receipt of a report just filed, kept so that a reload, a language switch or a printer dialog cannot lose it,
@@ -12,6 +12,16 @@ export interface Receipt {
   code: string;
   caseNumber: string;
   receivedAt: string;
+  /** A named citizen's e-mail address, for "e-mail me the code" (sealed like the code; never for anonymous reports). */
+  email?: string;
+}
+
+/** "E-mail me the code" on the receipt page: the rate-limited POST `route/gui-thu` and what sends the message. */
+export interface ReceiptMail {
+  /** False when no mail server is configured: the button is not offered. */
+  available: boolean;
+  limiter: RequestHandler;
+  send: (req: Request, res: Response, receipt: Receipt & { email: string }) => Promise<void>;
 }
 
 const KEY_COOKIE = 'cb_receipt';
@@ -64,11 +74,28 @@ export function forgetReceipt(req: Request, res: Response, path: ReceiptPath): v
  * The receipt page (GET `route`, not cached) and its "I have saved the code" action (POST `route/xoa`), on a router
  * whose gate applies to both; `path` is the page's address in the app, where the key cookie is sent.
  */
-export function receiptPages(router: Router, route: string, path: ReceiptPath, locals: Record<string, unknown> = {}): void {
-  router.get(route, (req, res) => {
+export function receiptPages(router: Router, route: string, path: ReceiptPath, locals: Record<string, unknown> = {}, mail?: ReceiptMail): void {
+  const page = (req: Request, res: Response) => {
     res.set('Cache-Control', 'no-store');
-    res.render('public/receipt', { ...locals, title: res.locals.t('reports.receipt.title'), receipt: receiptOf(req), forgetAction: `${path}/xoa` });
-  });
+    const receipt = receiptOf(req);
+    res.render('public/receipt', {
+      ...locals,
+      title: res.locals.t('reports.receipt.title'),
+      receipt: receipt && { code: receipt.code, caseNumber: receipt.caseNumber, receivedAt: receipt.receivedAt },
+      forgetAction: `${path}/xoa`,
+      mailAction: mail?.available && receipt?.email ? `${path}/gui-thu` : undefined,
+    });
+  };
+  router.get(route, page);
+  if (mail) {
+    // POST route/gui-thu — e-mail the code to the address the named reporter gave (the address and the code come
+    // from the sealed receipt, never from the request body)
+    router.post(`${route}/gui-thu`, mail.limiter, async (req, res) => {
+      const receipt = receiptOf(req);
+      if (receipt?.email) await mail.send(req, res, { ...receipt, email: receipt.email });
+      res.redirect(303, path);
+    });
+  }
   router.post(`${route}/xoa`, (req, res) => {
     forgetReceipt(req, res, path);
     res.redirect(path);

@@ -11,6 +11,7 @@ import * as service from './service.js';
 import type { Config } from '../config.js';
 import { shownText } from '../shared/suppression.js';
 import { localeOf } from '../shared/text.js';
+import { isLanguage, translator } from '../shared/i18n.js';
 
 export const KIOSK_LAYOUT = 'satisfaction/kiosk-layout';
 const manager = requireRole('admin', 'head');
@@ -68,7 +69,14 @@ export function kioskRouter(ratingsPer10Minutes: number): Router {
       locals: (req, res) => kioskLocals(req, res, typeof req.body?.officer === 'string' ? req.body.officer : undefined),
       submit: async (req, res, input) => {
         await service.submitRating(String(req.params.deskCode), input);
-        const back = input.officer ? `?officer=${encodeURIComponent(input.officer)}` : '';
+        // The next citizen at this kiosk starts in Vietnamese: the thank-you page alone still speaks the language
+        // this citizen chose (passed in its address, not kept in the session).
+        const chosen = res.locals.lang as string;
+        delete req.session.lang;
+        const query = new URLSearchParams();
+        if (input.officer) query.set('officer', input.officer);
+        if (chosen !== 'vi') query.set('hl', chosen);
+        const back = query.size ? `?${query}` : '';
         res.redirect(303, `/danh-gia/${encodeURIComponent(String(req.params.deskCode))}/cam-on${back}`);
       },
     }),
@@ -78,6 +86,12 @@ export function kioskRouter(ratingsPer10Minutes: number): Router {
   router.get('/danh-gia/:deskCode/cam-on', async (req, res) => {
     const data = await service.kiosk(String(req.params.deskCode), officerQuery(req));
     const officer = data.officer ? `?officer=${data.officer.id}` : '';
+    // The citizen who just rated reads their thanks in their language; the session is already back to Vietnamese
+    // (and so is the kiosk page this one returns to after its idle timeout).
+    if (isLanguage(req.query.hl)) {
+      res.locals.lang = req.query.hl;
+      res.locals.t = translator(req.query.hl);
+    }
     res.render('satisfaction/thanks', {
       layout: KIOSK_LAYOUT,
       title: res.locals.t('satisfaction.thanks.title'),

@@ -21,6 +21,7 @@ export const commonMessages = {
       server: 'Đã có lỗi xảy ra. Chúng tôi đã ghi nhận sự cố.', serverTitle: 'Lỗi hệ thống', requestId: 'Mã yêu cầu: {{id}}',
       goHome: 'Về trang chủ',
     },
+    formErrors: { title: 'Vui lòng sửa trước khi gửi ({{count}})' },
     validation: {
       required: 'Vui lòng nhập trường này.', tooSmall: 'Giá trị quá nhỏ hoặc quá ngắn.', tooBig: 'Giá trị quá lớn hoặc quá dài.',
       invalidChoice: 'Vui lòng chọn một giá trị trong danh sách.', invalidFormat: 'Định dạng không hợp lệ.', invalid: 'Giá trị không hợp lệ.',
@@ -49,6 +50,7 @@ export const commonMessages = {
       server: 'Something went wrong. The problem has been recorded.', serverTitle: 'System error', requestId: 'Request id: {{id}}',
       goHome: 'Go to the home page',
     },
+    formErrors: { title: 'Please fix these before sending ({{count}})' },
     validation: {
       required: 'Please fill in this field.', tooSmall: 'Too small or too short.', tooBig: 'Too large or too long.',
       invalidChoice: 'Please choose a value from the list.', invalidFormat: 'Invalid format.', invalid: 'Invalid value.',

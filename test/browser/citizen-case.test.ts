@@ -31,6 +31,8 @@ describe('a citizen’s settled case in a real browser on a phone', function () 
     await page.getByRole('link', { name: 'Đọc, in thư xin lỗi' }).click();
     await page.waitForURL(`${site.url}/tra-cuu/ho-so/thu-xin-loi`);
     expect(await page.textContent('main')).to.contain('Ông Hoàng Văn Tỵ');
+    // The A4 letter reads on the phone as one column: nothing wider than the screen.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth), 'the letter page width').to.be.at.most(390);
     if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: `${process.env.SCREENSHOT_DIR}/case-phone-letter.png`, fullPage: true });
     await page.goBack();
 

@@ -43,7 +43,8 @@ describe('evidence in a real browser on a phone', function () {
     // First a text file named like a photo: refused by its content, the form kept.
     await page.setInputFiles('input[name="evidence"]', { name: 'anh-quay.png', mimeType: 'image/png', buffer: Buffer.from('Đây không phải là ảnh.') });
     await page.locator('form[action="/phan-anh"] button[type="submit"]').click();
-    await page.getByText('Chỉ nhận ảnh JPEG, PNG hoặc tài liệu PDF').waitFor();
+    // The message shows beside the field (and, linked, in the error summary at the top).
+    await page.locator('#f-evidence-error', { hasText: 'Chỉ nhận ảnh JPEG, PNG hoặc tài liệu PDF' }).waitFor();
     expect(await page.inputValue('textarea[name="description"]')).to.contain('bắt tôi chờ cả buổi sáng');
     expect(await page.isChecked('input[name="criterionCodes"][value="X1"]')).to.equal(true);
     expect(await page.evaluate(() => document.documentElement.scrollWidth), 'the form fits the phone').to.be.at.most(390);

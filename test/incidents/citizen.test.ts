@@ -47,8 +47,14 @@ describe('citizen reports', () => {
   it('when a citizen reports anonymously, then no name, contact or address is stored or logged, and the code works', async () => {
     const agent = agentFor(testApp());
     const mark = logSink.mark();
-    // Typed in, then "anonymous" chosen: nothing of it may be kept.
-    const res = await fileViaForm(agent, w, { identity: 'anonymous', name: 'Hoàng Văn Tỵ', phone: '0912 345 678', email: 'ty@example.vn' });
+    // Typed in, then "anonymous" chosen: refused with 422 naming the problem beside each field (never silently
+    // dropped), and nothing of it kept; sent again without them, it is filed.
+    const refused = await fileViaForm(agent, w, { identity: 'anonymous', name: 'Hoàng Văn Tỵ', phone: '0912 345 678', email: 'ty@example.vn' });
+    expect(refused.status).to.equal(422);
+    expect(refused.text.match(/Bạn đã chọn “Ẩn danh” nên thông tin này sẽ không được gửi/g) ?? []).to.have.length.of.at.least(3);
+    expect(refused.text).to.contain('href="#f-phone"');
+    expect(await IncidentReportModel.countDocuments()).to.equal(0);
+    const res = await fileViaForm(agent, w, { identity: 'anonymous' });
     expect(res.status).to.equal(302);
     expect(res.headers.location).to.equal('/phan-anh/bien-nhan');
     const code = await receiptCode(agent);

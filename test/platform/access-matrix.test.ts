@@ -50,6 +50,7 @@ const POLICY: Record<string, ActorName[]> = {
   'POST /phan-anh': ANYONE,
   'GET /phan-anh/bien-nhan': ANYONE,
   'POST /phan-anh/bien-nhan/xoa': ANYONE,
+  'POST /phan-anh/bien-nhan/gui-thu': ANYONE,
   'GET /tra-cuu': ANYONE,
   'POST /tra-cuu': ANYONE,
   'GET /tra-cuu/ho-so': ANYONE,
