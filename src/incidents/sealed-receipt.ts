@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Request, Response, Router } from 'express';
+import type { Request, RequestHandler, Response, Router } from 'express';
 
 /**
  * The receipt of a report just filed, kept so that a reload, a language switch or a printer dialog cannot lose it,
@@ -12,11 +12,13 @@ export interface Receipt {
   code: string;
   caseNumber: string;
   receivedAt: string;
+  /** The unit reported about, on the paper receipt of a report recorded by a handler. */
+  unitName?: string;
 }
 
 const KEY_COOKIE = 'cb_receipt';
 const KEY_MAX_AGE_MS = 24 * 3600_000;
-const RECEIPT_PATHS = ['/phan-anh/bien-nhan', '/reports/receipt'] as const;
+const RECEIPT_PATHS = ['/phan-anh/bien-nhan', '/reports/receipt', '/reports/new-intake/receipt'] as const;
 type ReceiptPath = (typeof RECEIPT_PATHS)[number];
 
 function seal(receipt: Receipt): { sealed: string; key: string } {
@@ -64,12 +66,12 @@ export function forgetReceipt(req: Request, res: Response, path: ReceiptPath): v
  * The receipt page (GET `route`, not cached) and its "I have saved the code" action (POST `route/xoa`), on a router
  * whose gate applies to both; `path` is the page's address in the app, where the key cookie is sent.
  */
-export function receiptPages(router: Router, route: string, path: ReceiptPath, locals: Record<string, unknown> = {}): void {
-  router.get(route, (req, res) => {
+export function receiptPages(router: Router, route: string, path: ReceiptPath, locals: Record<string, unknown> = {}, view = 'public/receipt', ...gate: RequestHandler[]): void {
+  router.get(route, ...gate, (req, res) => {
     res.set('Cache-Control', 'no-store');
-    res.render('public/receipt', { ...locals, title: res.locals.t('reports.receipt.title'), receipt: receiptOf(req), forgetAction: `${path}/xoa` });
+    res.render(view, { ...locals, title: res.locals.t('reports.receipt.title'), receipt: receiptOf(req), forgetAction: `${path}/xoa` });
   });
-  router.post(`${route}/xoa`, (req, res) => {
+  router.post(`${route}/xoa`, ...gate, (req, res) => {
     forgetReceipt(req, res, path);
     res.redirect(path);
   });
