@@ -247,6 +247,17 @@ const incidentReportSchema = new Schema(
      */
     breachKeys: { type: [String], default: [] },
 
+    /**
+     * A duplicate (the same matter reported again): closed as such, linked to the case that handles it, and left out of
+     * the statistics' report counts. `duplicates` lists the cases joined to this one.
+     */
+    duplicateOf: {
+      caseId: { type: Schema.Types.ObjectId, ref: 'IncidentReport', default: null },
+      caseNumber: { type: String, default: '' },
+      at: { type: Date, default: null },
+    },
+    duplicates: { type: [{ caseId: { type: Schema.Types.ObjectId, required: true }, caseNumber: { type: String, required: true }, at: { type: Date, required: true }, _id: false }], default: [] },
+
     messages: { type: [messageSchema], default: [] },
     /** Photos and documents sent with the report and the reporter's messages (evidence.ts). */
     evidence: { type: [evidenceSchema], default: [] },

@@ -16,6 +16,7 @@ import * as reports from './service.js';
 import * as handling from './handling.js';
 import * as letters from './letter.js';
 import * as dueProcess from './due-process.js';
+import * as duplicates from './duplicates.js';
 import { filterUnits, listCases } from './inbox.js';
 import { earlyWarnings, reportGroups, retaliationFlags } from './warnings.js';
 import { RECORDED_INTAKE_CHANNELS, HANDED_OVER_CHANNELS, RECORDED_EXPLANATION_CHANNELS, REMEDY_KINDS, REPORT_KINDS, REPORT_STATUSES, ReporterIdentityModel } from './model.js';
@@ -31,6 +32,7 @@ import {
   peerReportForm,
   recordedExplanationForm,
   handOverForm,
+  duplicateForm,
   intakeReportForm,
   reviewRequestForm,
   recordedReviewForm,
@@ -290,6 +292,8 @@ export function reportsRouter(config: Config): Router {
   router.post('/:id/replies', ...handlers, caseAction(messageForm, (req, input) => handling.addReply(actor(req), String(req.params.id), input.text), 'reports.flash.replied'));
   // POST /reports/:id/notes — an internal note
   router.post('/:id/notes', ...handlers, caseAction(messageForm, (req, input) => handling.addNote(actor(req), String(req.params.id), input.text), 'reports.flash.noted'));
+  // POST /reports/:id/duplicate — a duplicate of another case of the same handling unit: closed, linked both ways
+  router.post('/:id/duplicate', ...handlers, caseAction(duplicateForm, (req, input) => duplicates.markDuplicate(actor(req), String(req.params.id), input), 'duplicates.flash.marked'));
   // POST /reports/:id/extend — more working days for the current step
   router.post('/:id/extend', ...handlers, caseAction(extendForm, (req, input) => handling.extendDeadline(actor(req), String(req.params.id), input), 'reports.flash.extended'));
   // POST /reports/:id/remedies — record a remedy

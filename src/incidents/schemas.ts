@@ -73,6 +73,12 @@ export const intakeReportForm = z
   });
 export type IntakeReportInput = z.infer<typeof intakeReportForm>;
 
+/** Mark the case as a duplicate of another, named by its case number. */
+export const duplicateForm = z.object({
+  caseNumber: z.string('duplicates.errors.numberNeeded').trim().min(1, 'duplicates.errors.numberNeeded').max(40),
+  version: z.coerce.number().int().min(0).optional(),
+});
+
 export const trackForm = z.object({ code: requiredText(40) });
 export const messageForm = z.object({ text: requiredText(2000) });
 
