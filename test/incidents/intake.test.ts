@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import sharp from 'sharp';
 import { clearDatabase } from '../helpers/db.js';
 import { agentFor, csrfFrom, login, testApp, type Agent } from '../helpers/app.js';
 import { logSink } from '../helpers/log-sink.js';
@@ -128,5 +129,26 @@ describe('reports received by phone, letter, hotline, suggestion box or in perso
     const report = (await IncidentReportModel.findOne({}).lean())!;
     expect(report.channel).to.equal('SUGGESTION_BOX');
     expect(String(report.reportingUnitId)).to.equal(String(w.communeB._id));
+  });
+
+  it('when the letter’s scan is sent with the form (multipart), then a forged post is refused and a genuine one files the case with the file', async () => {
+    const head = await as(w.headA.username);
+    const scan = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#ffffff' } }).jpeg().toBuffer();
+    const fields: Record<string, string> = { channel: 'LETTER', unitId: String(w.communeA._id), criterionCodes: 'X1', occurredOn: today(), description: 'Thư tay gửi Ủy ban xã.' };
+    const post = (token?: string) => {
+      let req = head.post('/reports/new-intake');
+      if (token) req = req.field('_csrf', token);
+      for (const [name, value] of Object.entries(fields)) req = req.field(name, value);
+      return req.attach('evidence', scan, 'thu.jpg');
+    };
+    expect((await post()).status).to.equal(403);
+    expect((await post('forged')).status).to.equal(403);
+    expect(await IncidentReportModel.countDocuments()).to.equal(0);
+    const _csrf = await csrfFrom(head, `/reports/new-intake?unit=${w.communeA._id}`);
+    const res = await post(_csrf);
+    expect(res.status).to.equal(302);
+    const report = (await IncidentReportModel.findOne({}).lean())!;
+    expect(report.channel).to.equal('LETTER');
+    expect(report.evidence).to.have.length(1);
   });
 });
