@@ -82,7 +82,7 @@ export function citizenReportsRouter(config: Config): Router {
   // GET /phan-anh/bien-nhan — the receipt with the tracking code, to print or save (again after a reload, in this
   // browser); POST /phan-anh/bien-nhan/xoa — "I have saved the code"
   // POST /phan-anh/bien-nhan/gui-thu — a named reporter who gave an e-mail address has the code sent there
-  receiptPages(router, '/phan-anh/bien-nhan', '/phan-anh/bien-nhan', { layout: PUBLIC_LAYOUT }, codeByEmail(config));
+  receiptPages(router, '/phan-anh/bien-nhan', '/phan-anh/bien-nhan', { layout: PUBLIC_LAYOUT }, { mail: codeByEmail(config) });
 
   // GET /tra-cuu — the look-up form
   router.get('/tra-cuu', (_req, res) => {

@@ -42,9 +42,12 @@ async function placeOfIncident(report: IncidentReport, issuer: IssuingBody): Pro
   return desk ? issuingBodyOf(desk).name : issuer.name;
 }
 
-/** The citizen a named citizen report came from (they asked for a reply); peers' identities stay hidden. */
+/**
+ * The citizen a named citizen report came from (they asked for a reply); peers' identities stay hidden, and so does a
+ * citizen denouncer's (a denunciation recorded by a handler: only the province sees who it was).
+ */
 async function citizenName(report: IncidentReport): Promise<string> {
-  if (report.source !== 'CITIZEN' || report.anonymous) return '';
+  if (report.source !== 'CITIZEN' || report.anonymous || report.kind === 'TO_CAO') return '';
   const identity = await ReporterIdentityModel.findOne({ reportId: report._id }).select('name').lean();
   return identity?.name ?? '';
 }

@@ -8,6 +8,13 @@ export const REPORT_SOURCES = ['CITIZEN', 'PEER'] as const;
 /** PHAN_ANH: feedback, may be anonymous. TO_CAO: a formal denunciation, always named, identity kept secret. */
 export const REPORT_KINDS = ['PHAN_ANH', 'TO_CAO'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
+/**
+ * How a report came in: ONLINE (the public or the staff form, and every report stored before the channel existed), or
+ * received by a handler by phone, letter, hotline, suggestion box or in person and recorded on the reporter's behalf.
+ */
+export const INTAKE_CHANNELS = ['ONLINE', 'PHONE', 'LETTER', 'HOTLINE', 'SUGGESTION_BOX', 'IN_PERSON'] as const;
+export type IntakeChannel = (typeof INTAKE_CHANNELS)[number];
+export const RECORDED_INTAKE_CHANNELS = ['PHONE', 'LETTER', 'HOTLINE', 'SUGGESTION_BOX', 'IN_PERSON'] as const satisfies readonly IntakeChannel[];
 
 export const REPORT_STATUSES = ['RECEIVED', 'UNDER_REVIEW', 'SUBSTANTIATED', 'PARTLY_SUBSTANTIATED', 'NOT_SUBSTANTIATED', 'RESOLVED', 'CLOSED'] as const;
 export type ReportStatus = (typeof REPORT_STATUSES)[number];
@@ -143,6 +150,7 @@ const incidentReportSchema = new Schema(
     trackingHash: { type: String, required: true },
     source: { type: String, enum: REPORT_SOURCES, required: true },
     kind: { type: String, enum: REPORT_KINDS, required: true, default: 'PHAN_ANH' },
+    channel: { type: String, enum: INTAKE_CHANNELS, default: 'ONLINE' },
     /** True when no identity was given: then no ReporterIdentity exists for this report. */
     anonymous: { type: Boolean, required: true },
     provinceId: { type: Schema.Types.ObjectId, ref: 'Unit', required: true },
@@ -239,6 +247,17 @@ const incidentReportSchema = new Schema(
      * single $unwind + $group on a string (FerretDB v1 mis-groups compound keys after $unwind).
      */
     breachKeys: { type: [String], default: [] },
+
+    /**
+     * A duplicate (the same matter reported again): closed as such, linked to the case that handles it, and left out of
+     * the statistics' report counts. `duplicates` lists the cases joined to this one.
+     */
+    duplicateOf: {
+      caseId: { type: Schema.Types.ObjectId, ref: 'IncidentReport', default: null },
+      caseNumber: { type: String, default: '' },
+      at: { type: Date, default: null },
+    },
+    duplicates: { type: [{ caseId: { type: Schema.Types.ObjectId, required: true }, caseNumber: { type: String, required: true }, at: { type: Date, required: true }, _id: false }], default: [] },
 
     messages: { type: [messageSchema], default: [] },
     /** Photos and documents sent with the report and the reporter's messages (evidence.ts). */

@@ -19,8 +19,10 @@ export const casesAbout = (staffId: Types.ObjectId) => listOf(`about:${String(st
 /** What the statistics and the yearly workbooks read of cases. */
 
 /** The reports received in a year (by the Việt Nam day they came in): what report counts count. */
-export function casesReceivedBy(of: RecordsOf, year: number) {
-  return IncidentReportModel.find({ ...recordsFilter(of), receivedYear: year }).select('receivedMonth status criterionCodes confirmedCriterionCodes substantiated feedback.answer remedies.kind').lean();
+export async function casesReceivedBy(of: RecordsOf, year: number) {
+  const cases = await IncidentReportModel.find({ ...recordsFilter(of), receivedYear: year }).select('receivedMonth status criterionCodes confirmedCriterionCodes substantiated feedback.answer remedies.kind duplicateOf.caseId').lean();
+  // A duplicate is the same matter reported again: counted once, in the case it was joined to.
+  return cases.filter((c) => !c.duplicateOf?.caseId);
 }
 
 /** The cases about conduct in a year (by the incident's day): whose conduct was found wanting. */

@@ -62,6 +62,8 @@ export async function reporterCaseView(report: IncidentReport, now = new Date())
   return {
     caseNumber: report.caseNumber,
     status: report.status,
+    // Joined to another case about the same matter: said so, with nothing of that case or its reporter.
+    joinedToAnother: Boolean(report.duplicateOf?.caseId),
     receivedAt: report.receivedAt,
     unitName: report.unitName,
     staffName: report.staffName,

@@ -16,9 +16,10 @@ import * as reports from './service.js';
 import * as handling from './handling.js';
 import * as letters from './letter.js';
 import * as dueProcess from './due-process.js';
+import * as duplicates from './duplicates.js';
 import { filterUnits, listCases } from './inbox.js';
 import { earlyWarnings, reportGroups, retaliationFlags } from './warnings.js';
-import { HANDED_OVER_CHANNELS, RECORDED_EXPLANATION_CHANNELS, REMEDY_KINDS, REPORT_KINDS, REPORT_STATUSES, ReporterIdentityModel } from './model.js';
+import { RECORDED_INTAKE_CHANNELS, HANDED_OVER_CHANNELS, RECORDED_EXPLANATION_CHANNELS, REMEDY_KINDS, REPORT_KINDS, REPORT_STATUSES, ReporterIdentityModel } from './model.js';
 import type { ReportSettings } from './settings.js';
 import {
   citizenReportForm,
@@ -31,6 +32,8 @@ import {
   peerReportForm,
   recordedExplanationForm,
   handOverForm,
+  duplicateForm,
+  intakeReportForm,
   reviewRequestForm,
   recordedReviewForm,
   remedyForm,
@@ -89,6 +92,50 @@ export function reportsRouter(config: Config): Router {
 
   // GET /reports/receipt — the peer's receipt (the tracking code serves anonymous peers too); POST …/xoa to remove it
   receiptPages(router, '/receipt', '/reports/receipt');
+
+  // ---------- handlers: reports received by phone, letter, hotline, suggestion box or in person ----------
+  const recorders = [requireRole('head', 'admin')];
+  router.use('/new-intake', reporterUnnamedInLog);
+
+  async function intakeFormLocals(req: Request, res: Response) {
+    const a = actor(req);
+    const units = await reports.intakeUnits(a);
+    const unitId = str(req.body?.unitId) ?? str(req.query.unit);
+    // Only a unit this handler may record for opens the form (the service checks again on submit).
+    const form = unitId && units.some((u) => u.id === unitId) ? await reports.reportFormFor(unitId) : null;
+    return { title: res.locals.t('intake.title'), form, units: form ? [] : units, q: '', kinds: REPORT_KINDS, channels: RECORDED_INTAKE_CHANNELS };
+  }
+
+  // GET /reports/new-intake — record a report received by phone, letter, hotline, suggestion box or in person
+  router.get('/new-intake', ...recorders, async (req, res) => {
+    res.render('incidents/intake', { ...(await intakeFormLocals(req, res)), values: { kind: 'PHAN_ANH', identity: 'anonymous', channel: '' }, errors: {} });
+  });
+
+  // POST /reports/new-intake — file it through the same path as every report (multipart: the letter's scans)
+  router.post(
+    '/new-intake',
+    ...recorders,
+    ...evidenceUpload,
+    formPost({
+      schema: intakeReportForm,
+      view: 'incidents/intake',
+      locals: intakeFormLocals,
+      preCheck: evidenceProblem,
+      submit: async (req, res, input) => {
+        const reporter: reports.Reporter =
+          input.identity === 'named'
+            ? { source: 'CITIZEN', anonymous: false, kind: input.kind, name: input.name!, phone: input.phone, email: input.email, address: input.address }
+            : { source: 'CITIZEN', anonymous: true };
+        const { report, trackingCode } = await reports.fileReport({ ...input, evidence: await cleanedEvidence(req) }, reporter, settings, undefined, { actor: actor(req), channel: input.channel });
+        keepReceipt(req, res, { code: trackingCode, caseNumber: report.caseNumber, receivedAt: report.receivedAt.toISOString(), unitName: report.unitName }, '/reports/new-intake/receipt', config.cookieSecure);
+        res.redirect('/reports/new-intake/receipt');
+      },
+    }),
+  );
+
+  // GET /reports/new-intake/receipt — the paper receipt to print and hand over or post (the code shown this once);
+  // POST …/xoa once it is printed
+  receiptPages(router, '/new-intake/receipt', '/reports/new-intake/receipt', { layout: PRINT_LAYOUT, backHref: '/reports/new-intake', baseUrl: config.PUBLIC_BASE_URL ?? '' }, { view: 'incidents/intake-receipt', gate: recorders });
 
   // GET /reports/mine — the named reports I filed
   router.get('/mine', async (req, res) => {
@@ -202,7 +249,8 @@ export function reportsRouter(config: Config): Router {
     const report = await reports.caseFor(a, String(req.params.id));
     const labels = await reports.criterionLabels(report);
     const now = new Date();
-    const contact = report.source === 'CITIZEN' && !report.anonymous ? await ReporterIdentityModel.findOne({ reportId: report._id }).select('name phone email').lean() : null;
+    // A citizen's contact, for the reply they asked for; a denouncer's identity only through the audited identity view.
+    const contact = report.source === 'CITIZEN' && !report.anonymous && report.kind !== 'TO_CAO' ? await ReporterIdentityModel.findOne({ reportId: report._id }).select('name phone email').lean() : null;
     return {
       title: res.locals.t('reports.case.title', { number: report.caseNumber }),
       report,
@@ -244,6 +292,8 @@ export function reportsRouter(config: Config): Router {
   router.post('/:id/replies', ...handlers, caseAction(messageForm, (req, input) => handling.addReply(actor(req), String(req.params.id), input.text), 'reports.flash.replied'));
   // POST /reports/:id/notes — an internal note
   router.post('/:id/notes', ...handlers, caseAction(messageForm, (req, input) => handling.addNote(actor(req), String(req.params.id), input.text), 'reports.flash.noted'));
+  // POST /reports/:id/duplicate — a duplicate of another case of the same handling unit: closed, linked both ways
+  router.post('/:id/duplicate', ...handlers, caseAction(duplicateForm, (req, input) => duplicates.markDuplicate(actor(req), String(req.params.id), input), 'duplicates.flash.marked'));
   // POST /reports/:id/extend — more working days for the current step
   router.post('/:id/extend', ...handlers, caseAction(extendForm, (req, input) => handling.extendDeadline(actor(req), String(req.params.id), input), 'reports.flash.extended'));
   // POST /reports/:id/remedies — record a remedy

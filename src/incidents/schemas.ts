@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checkbox, dateInput, objectId, optionalObjectId, optionalText, requiredText } from '../shared/validation.js';
-import { FEEDBACK_LEVELS, HANDED_OVER_CHANNELS, RECORDED_EXPLANATION_CHANNELS, REMEDY_KINDS, REPORT_KINDS, REPORT_STATUSES } from './model.js';
+import { RECORDED_INTAKE_CHANNELS, FEEDBACK_LEVELS, HANDED_OVER_CHANNELS, RECORDED_EXPLANATION_CHANNELS, REMEDY_KINDS, REPORT_KINDS, REPORT_STATUSES } from './model.js';
 import { SALUTATIONS } from '../letters/index.js';
 
 /** A checkbox group arrives as nothing, one string or several. */
@@ -56,6 +56,35 @@ export const peerReportForm = z
     if (!v.address) ctx.addIssue({ code: 'custom', path: ['address'], message: 'reports.errors.addressNeeded' });
   });
 export type PeerReportInput = z.infer<typeof peerReportForm>;
+
+/**
+ * A report received by phone, letter, hotline, suggestion box or in person, recorded by its handler for the reporter:
+ * anonymous or named (a denunciation always named, with an address, as the law wants it).
+ */
+export const intakeReportForm = z
+  .object({
+    ...incidentFields,
+    channel: z.enum(RECORDED_INTAKE_CHANNELS, { message: 'intake.errors.channel' }),
+    kind: z.enum(REPORT_KINDS).default('PHAN_ANH'),
+    identity: z.enum(['anonymous', 'named']).default('anonymous'),
+    name: optionalText(120),
+    phone: optionalPhone,
+    email: optionalEmail,
+    address: optionalText(300),
+  })
+  .superRefine((v, ctx) => {
+    if (v.identity === 'named' && !v.name) ctx.addIssue({ code: 'custom', path: ['name'], message: 'reports.errors.nameNeeded' });
+    if (v.kind !== 'TO_CAO') return;
+    if (v.identity !== 'named') ctx.addIssue({ code: 'custom', path: ['identity'], message: 'reports.errors.denunciationNamed' });
+    if (!v.address) ctx.addIssue({ code: 'custom', path: ['address'], message: 'reports.errors.addressNeeded' });
+  });
+export type IntakeReportInput = z.infer<typeof intakeReportForm>;
+
+/** Mark the case as a duplicate of another, named by its case number. */
+export const duplicateForm = z.object({
+  caseNumber: z.string('duplicates.errors.numberNeeded').trim().min(1, 'duplicates.errors.numberNeeded').max(40),
+  version: z.coerce.number().int().min(0).optional(),
+});
 
 export const trackForm = z.object({ code: requiredText(40) });
 export const messageForm = z.object({ text: requiredText(2000) });

@@ -14,6 +14,8 @@ export interface Receipt {
   receivedAt: string;
   /** A named citizen's e-mail address, for "e-mail me the code" (sealed like the code; never for anonymous reports). */
   email?: string;
+  /** The unit reported about, on the paper receipt of a report recorded by a handler. */
+  unitName?: string;
 }
 
 /** "E-mail me the code" on the receipt page: the rate-limited POST `route/gui-thu` and what sends the message. */
@@ -26,7 +28,7 @@ export interface ReceiptMail {
 
 const KEY_COOKIE = 'cb_receipt';
 const KEY_MAX_AGE_MS = 24 * 3600_000;
-const RECEIPT_PATHS = ['/phan-anh/bien-nhan', '/reports/receipt'] as const;
+const RECEIPT_PATHS = ['/phan-anh/bien-nhan', '/reports/receipt', '/reports/new-intake/receipt'] as const;
 type ReceiptPath = (typeof RECEIPT_PATHS)[number];
 
 function seal(receipt: Receipt): { sealed: string; key: string } {
@@ -74,29 +76,30 @@ export function forgetReceipt(req: Request, res: Response, path: ReceiptPath): v
  * The receipt page (GET `route`, not cached) and its "I have saved the code" action (POST `route/xoa`), on a router
  * whose gate applies to both; `path` is the page's address in the app, where the key cookie is sent.
  */
-export function receiptPages(router: Router, route: string, path: ReceiptPath, locals: Record<string, unknown> = {}, mail?: ReceiptMail): void {
+export function receiptPages(router: Router, route: string, path: ReceiptPath, locals: Record<string, unknown> = {}, opts: { mail?: ReceiptMail; view?: string; gate?: RequestHandler[] } = {}): void {
+  const { mail, view = 'public/receipt', gate = [] } = opts;
   const page = (req: Request, res: Response) => {
     res.set('Cache-Control', 'no-store');
     const receipt = receiptOf(req);
-    res.render('public/receipt', {
+    res.render(view, {
       ...locals,
       title: res.locals.t('reports.receipt.title'),
-      receipt: receipt && { code: receipt.code, caseNumber: receipt.caseNumber, receivedAt: receipt.receivedAt },
+      receipt: receipt && { code: receipt.code, caseNumber: receipt.caseNumber, receivedAt: receipt.receivedAt, unitName: receipt.unitName },
       forgetAction: `${path}/xoa`,
       mailAction: mail?.available && receipt?.email ? `${path}/gui-thu` : undefined,
     });
   };
-  router.get(route, page);
+  router.get(route, ...gate, page);
   if (mail) {
     // POST route/gui-thu — e-mail the code to the address the named reporter gave (the address and the code come
     // from the sealed receipt, never from the request body)
-    router.post(`${route}/gui-thu`, mail.limiter, async (req, res) => {
+    router.post(`${route}/gui-thu`, ...gate, mail.limiter, async (req, res) => {
       const receipt = receiptOf(req);
       if (receipt?.email) await mail.send(req, res, { ...receipt, email: receipt.email });
       res.redirect(303, path);
     });
   }
-  router.post(`${route}/xoa`, (req, res) => {
+  router.post(`${route}/xoa`, ...gate, (req, res) => {
     forgetReceipt(req, res, path);
     res.redirect(path);
   });

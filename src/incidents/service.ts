@@ -16,7 +16,7 @@ import { COMMUNE_KINDS, type UnitKind } from '../units/index.js';
 import { unitsSnapshot, type UnitInfo, isAliveAt, isDesk } from '../units/index.js';
 import { caseIndex, countCase } from './counters.js';
 import { evaluationFor } from '../evaluations/index.js';
-import { FINAL_STATUSES, IncidentReportModel, ReporterIdentityModel, statisticsYearsOf, type IncidentReport, type ReportKind, type ReportStatus } from './model.js';
+import { FINAL_STATUSES, IncidentReportModel, type IntakeChannel, ReporterIdentityModel, statisticsYearsOf, type IncidentReport, type ReportKind, type ReportStatus } from './model.js';
 import { handlerFor } from './routing.js';
 import type { ReportSettings } from './settings.js';
 import { hashOfIssued, hashOfTyped, newTrackingCode } from './tracking.js';
@@ -43,8 +43,33 @@ export interface ReportInput {
 /** Who reports. An anonymous reporter carries nothing that could identify them. */
 export type Reporter =
   | { source: 'CITIZEN'; anonymous: true }
-  | { source: 'CITIZEN'; anonymous: false; name: string; phone?: string; email?: string }
+  | { source: 'CITIZEN'; anonymous: false; name: string; phone?: string; email?: string; kind?: ReportKind; address?: string }
   | { source: 'PEER'; actor: Actor; kind: ReportKind; anonymous: boolean; phone?: string; address?: string };
+
+/** A report received by a handler (by phone, letter, hotline, suggestion box or in person) and recorded by them. */
+export interface Intake {
+  actor: Actor;
+  channel: Exclude<IntakeChannel, 'ONLINE'>;
+}
+
+/**
+ * A handler records reports about the units they may handle: a head their own unit's, the administrator their
+ * province's; never one about themselves (they could not follow it: the subject never sees their case).
+ */
+function assertMayRecordFor(actor: Actor, unit: UnitInfo, staffId: Types.ObjectId | null): void {
+  if (!coversUnit(actor, unit.path, 'head', 'admin')) throw new Forbidden();
+  if (staffId && actor.staffId && String(staffId) === String(actor.staffId)) throw new ValidationFailed({ staffId: 'intake.errors.self' });
+}
+
+/** The commune-level units this handler may record a report about. */
+export async function intakeUnits(actor: Actor, now = new Date()) {
+  const snapshot = await unitsSnapshot();
+  const all = await reportableUnits(now);
+  return all.filter((u) => {
+    const unit = snapshot.byId(u.id);
+    return unit != null && coversUnit(actor, unit.path, 'head', 'admin');
+  });
+}
 
 function oid(id: string | undefined): Types.ObjectId | null {
   return idOrNull(id);
@@ -116,10 +141,11 @@ async function resolveSubject(input: ReportInput, now: Date) {
  * Files a report and returns it with its tracking code (shown once; only its hash is kept).
  * Anonymous reports store no identity at all; named ones keep it in ReporterIdentity, apart from the case.
  */
-export async function fileReport(input: ReportInput, reporter: Reporter, settings: ReportSettings, filedAt?: Date) {
+export async function fileReport(input: ReportInput, reporter: Reporter, settings: ReportSettings, filedAt?: Date, intake?: Intake) {
   const now = filedAt ?? new Date();
   const { unit, desk, staff, version, codes } = await resolveSubject(input, now);
-  const kind: ReportKind = reporter.source === 'PEER' ? reporter.kind : 'PHAN_ANH';
+  if (intake) assertMayRecordFor(intake.actor, unit, staff?._id ?? null);
+  const kind: ReportKind = reporter.source === 'PEER' ? reporter.kind : reporter.anonymous ? 'PHAN_ANH' : (reporter.kind ?? 'PHAN_ANH');
   // A denunciation is never anonymous: the law handles anonymous ones as feedback at most.
   if (kind === 'TO_CAO' && reporter.anonymous) throw new ValidationFailed({ anonymous: 'reports.errors.denunciationNamed' });
   const anonymous = reporter.anonymous;
@@ -133,6 +159,7 @@ export async function fileReport(input: ReportInput, reporter: Reporter, setting
   const link = await evaluationFor(staffId, day);
   const base = {
     source: reporter.source,
+    channel: intake?.channel ?? ('ONLINE' as IntakeChannel),
     kind,
     anonymous,
     provinceId: unit.path[0],
@@ -194,13 +221,14 @@ export async function fileReport(input: ReportInput, reporter: Reporter, setting
       await recordsChanged(report.unitPath, ...statisticsYearsOf(report));
       if (!anonymous) await storeIdentity(report._id, reporter);
       await audit.record({
-        // Never the reporter: their identity is seen only through the audited identity view (Luật Tố cáo Art. 9).
-        actor: null,
+        // Never the reporter: their identity is seen only through the audited identity view (Luật Tố cáo Art. 9). A report
+        // received on paper, by phone or in person is recorded by its handler, who is named (the reporter still is not).
+        actor: intake?.actor ?? null,
         objectType: AUDIT_TYPE,
         objectId: report._id,
         action: 'create',
         // Of the files, their number only.
-        after: { caseNumber: report.caseNumber, source: report.source, kind, anonymous, status: report.status, handlerUnitId: report.handlerUnitId, conflictOfInterest: report.conflictOfInterest, ...(evidence.length ? { evidence: evidence.length } : {}) },
+        after: { caseNumber: report.caseNumber, source: report.source, ...(intake ? { channel: intake.channel } : {}), kind, anonymous, status: report.status, handlerUnitId: report.handlerUnitId, conflictOfInterest: report.conflictOfInterest, ...(evidence.length ? { evidence: evidence.length } : {}) },
         unitPath: report.handlerUnitPath,
       });
       return { report, trackingCode };
@@ -216,7 +244,7 @@ export async function fileReport(input: ReportInput, reporter: Reporter, setting
 async function storeIdentity(reportId: Types.ObjectId, reporter: Reporter): Promise<void> {
   if (reporter.source === 'CITIZEN') {
     if (reporter.anonymous) return;
-    await ReporterIdentityModel.create({ reportId, name: reporter.name, phone: reporter.phone ?? '', email: reporter.email ?? '' });
+    await ReporterIdentityModel.create({ reportId, name: reporter.name, phone: reporter.phone ?? '', email: reporter.email ?? '', address: reporter.address ?? '' });
     return;
   }
   await ReporterIdentityModel.create({

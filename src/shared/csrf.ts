@@ -7,7 +7,7 @@ import type { Request } from 'express';
  * refuses a file part that no valid token came before (`csrfTokenValid`), so nothing is read into memory for a
  * forged request.
  */
-const UPLOAD_ENDPOINTS = new Set(['/staff/import', '/phan-anh', '/tra-cuu/ho-so/tin-nhan', '/reports']);
+const UPLOAD_ENDPOINTS = new Set(['/staff/import', '/phan-anh', '/tra-cuu/ho-so/tin-nhan', '/reports', '/reports/new-intake']);
 // Any other multipart request is checked here like any form, so it fails without a token (its body is not parsed).
 const isUpload = (req: Request) => req.is('multipart/form-data') === 'multipart/form-data' && UPLOAD_ENDPOINTS.has(req.path);
 const tokenFromRequest = (req: Request) => (req.body?._csrf as string | undefined) ?? (req.headers['x-csrf-token'] as string | undefined);

@@ -140,6 +140,11 @@ const POLICY: Record<string, ActorName[]> = {
   'GET /reports/receipt': SIGNED_IN,
   'POST /reports/receipt/xoa': SIGNED_IN,
   'GET /reports/mine': SIGNED_IN,
+  // Reports received by phone, letter, hotline, suggestion box or in person: recorded by heads and the administrator.
+  'GET /reports/new-intake': MANAGERS,
+  'POST /reports/new-intake': MANAGERS,
+  'GET /reports/new-intake/receipt': MANAGERS,
+  'POST /reports/new-intake/receipt/xoa': MANAGERS,
   // Only its reporter (none of these actors filed the case used here).
   'GET /reports/mine/:id': [],
   'POST /reports/mine/:id/feedback': [],
@@ -159,6 +164,7 @@ const POLICY: Record<string, ActorName[]> = {
   'POST /reports/:id/review': MANAGERS_OF_IT,
   'POST /reports/:id/replies': MANAGERS_OF_IT,
   'POST /reports/:id/notes': MANAGERS_OF_IT,
+  'POST /reports/:id/duplicate': MANAGERS_OF_IT,
   'POST /reports/:id/extend': MANAGERS_OF_IT,
   'POST /reports/:id/remedies': MANAGERS_OF_IT,
   'POST /reports/:id/letter-sent': MANAGERS_OF_IT,
