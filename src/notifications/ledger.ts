@@ -28,11 +28,6 @@ export async function claimOnce(key: string, now = new Date()): Promise<boolean>
   }
 }
 
-/** Forgets a claim (a send that failed before anything reached the person may be tried again next run). */
-export async function releaseClaim(key: string): Promise<void> {
-  await SentReminderModel.deleteOne({ _id: key });
-}
-
 /** Runs `fn` under the job's lease; null without running it when another process holds the lease. */
 export async function withLease<T>(job: string, fn: () => Promise<T>, opts: { now?: Date; leaseMs?: number } = {}): Promise<T | null> {
   const now = opts.now ?? new Date();
