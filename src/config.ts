@@ -46,6 +46,7 @@ const schema = z.object({
   REPORT_DAYS_ACKNOWLEDGE: z.coerce.number().int().min(1).max(60).default(2),
   REPORT_DAYS_REVIEW: z.coerce.number().int().min(1).max(90).default(10),
   REPORT_DAYS_RESOLVE: z.coerce.number().int().min(1).max(90).default(10),
+  REMINDER_DAYS_BEFORE: z.coerce.number().int().min(0).max(30).default(2),
   EXPLANATION_DAYS: z.coerce.number().int().min(1).max(30).default(5),
   REVIEW_REQUEST_DAYS: z.coerce.number().int().min(1).max(90).default(15),
   REPORT_RATE_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(10),

@@ -9,6 +9,7 @@ import { seedIfEmpty } from '../seeds/demo.js';
 import { applyDueChanges, startReorganisationJob } from './units/service.js';
 import { startEscalationJob } from './incidents/deadlines.js';
 import { startEvidenceSweep, useIdentityKey } from './incidents/index.js';
+import { startCaseReminderJob } from './incidents/reminders.js';
 import { startCleanup as startExportCleanup } from './exports/jobs.js';
 import { exportSettingsFrom } from './exports/settings.js';
 import { prepareDerivedData } from './startup.js';
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
 
   const stopSweeper = startSessionSweeper();
   const stopEscalation = startEscalationJob(config);
+  const stopCaseReminders = startCaseReminderJob(config);
   const stopReorganisations = startReorganisationJob((err) => logger.error({ err }, 'unit reorganisations failed'));
   startExportCleanup(exportSettingsFrom(config));
   const stopRetention = startRetentionJob(exportSettingsFrom(config));
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     stopSweeper();
     stopEscalation();
+    stopCaseReminders();
     stopReorganisations();
     stopEvidenceSweep();
     stopRetention();

@@ -169,6 +169,8 @@ export const reportMessages = catalogue({
         CASE_ESCALATED: 'Phản ánh {{number}} quá hạn xử lý, được báo lên đơn vị bạn', open: 'Xem',
         CASE_REOPENED: 'Người gửi phản ánh {{number}} báo chưa được giải quyết: hồ sơ được mở lại, hạn xem xét {{date}}',
         CONCLUSION: 'Đã có kết luận về phản ánh {{number}} liên quan đến bạn; bạn có thể đề nghị xem xét lại đến hết ngày {{date}}',
+        CASE_DUE_SOON: 'Phản ánh {{number}} sắp đến hạn xử lý: hạn {{date}}',
+        EXPLANATION_DUE_SOON: 'Sắp hết hạn giải trình về phản ánh {{number}}: hạn {{date}}',
         REVIEW_REQUESTED: 'Người liên quan đề nghị xem xét lại kết luận phản ánh {{number}}: hồ sơ được mở lại, hạn xem xét {{date}}',
       },
       explanation: {
@@ -203,6 +205,10 @@ export const reportMessages = catalogue({
       mail: {
         conclusionSubject: '[Công Bộc] Kết luận về phản ánh {{number}}',
         conclusionText: 'Phản ánh {{number}} liên quan đến bạn đã được kết luận: {{finding}}.\n\nNếu chưa đồng ý, bạn có thể đề nghị xem xét lại đến hết ngày {{date}}: đăng nhập Công Bộc, mở mục Thông báo về phản ánh.',
+        dueSoonSubject: '[Công Bộc] Nhắc hạn xử lý phản ánh {{number}}',
+        dueSoonText: 'Phản ánh {{number}} do đơn vị bạn xử lý sắp đến hạn của bước hiện tại: hạn {{date}}.\n\nVui lòng đăng nhập Công Bộc để xử lý đúng hạn.',
+        explanationDueSoonSubject: '[Công Bộc] Nhắc hạn giải trình phản ánh {{number}}',
+        explanationDueSoonText: 'Hạn giải trình về phản ánh {{number}} liên quan đến bạn là ngày {{date}}.\n\nVui lòng đăng nhập Công Bộc, mở mục Thông báo về phản ánh để gửi giải trình.',
       },
       flash: {
         filed: 'Đã gửi phản ánh.', transitioned: 'Đã chuyển bước xử lý.', replied: 'Đã gửi trả lời.', noted: 'Đã thêm ghi chú.', extended: 'Đã gia hạn.',
@@ -400,6 +406,8 @@ export const reportMessages = catalogue({
         CASE_ESCALATED: 'Report {{number}} is overdue and was escalated to your unit', open: 'Open',
         CASE_REOPENED: 'The reporter of {{number}} says it is not resolved: the case was reopened, review due {{date}}',
         CONCLUSION: 'Report {{number}} about you has a finding; you may ask for a review until {{date}}',
+        CASE_DUE_SOON: 'Report {{number}} is due soon: deadline {{date}}',
+        EXPLANATION_DUE_SOON: 'Your explanation of report {{number}} is due soon: deadline {{date}}',
         REVIEW_REQUESTED: 'The person concerned asked for a review of the finding on {{number}}: the case was reopened, review due {{date}}',
       },
       explanation: {
@@ -433,6 +441,10 @@ export const reportMessages = catalogue({
       mail: {
         conclusionSubject: '[Công Bộc] Finding on report {{number}}',
         conclusionText: 'Report {{number}} about you has a finding: {{finding}}.\n\nIf you disagree, you may ask for a review until the end of {{date}}: sign in to Công Bộc and open Report notices.',
+        dueSoonSubject: '[Công Bộc] Reminder: report {{number}} is due soon',
+        dueSoonText: 'Report {{number}}, handled by your unit, is due for its current step on {{date}}.\n\nPlease sign in to Công Bộc to handle it on time.',
+        explanationDueSoonSubject: '[Công Bộc] Reminder: explanation of report {{number}} due',
+        explanationDueSoonText: 'Your explanation of report {{number}} about you is due on {{date}}.\n\nPlease sign in to Công Bộc and open Report notices to send it.',
       },
       flash: {
         filed: 'Report filed.', transitioned: 'Case moved to the next step.', replied: 'Reply sent.', noted: 'Note added.', extended: 'Deadline extended.',

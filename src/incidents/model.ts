@@ -359,7 +359,7 @@ reporterIdentitySchema.index({ userId: 1 });
 export type ReporterIdentity = InferSchemaType<typeof reporterIdentitySchema> & { _id: Types.ObjectId };
 export const ReporterIdentityModel = mongoose.model('ReporterIdentity', reporterIdentitySchema);
 
-export const NOTICE_KINDS = ['EXPLANATION_REQUESTED', 'CASE_ESCALATED', 'CASE_REOPENED', 'CONCLUSION', 'REVIEW_REQUESTED'] as const;
+export const NOTICE_KINDS = ['EXPLANATION_REQUESTED', 'CASE_ESCALATED', 'CASE_REOPENED', 'CONCLUSION', 'REVIEW_REQUESTED', 'CASE_DUE_SOON', 'EXPLANATION_DUE_SOON'] as const;
 
 /** In-app notices: the subject's request for an explanation, escalations for the level above, reopenings for the handler. */
 const reportNoticeSchema = new Schema(

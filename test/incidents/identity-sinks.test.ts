@@ -5,6 +5,7 @@ import { UserModel } from '../../src/auth/model.js';
 import { checkRetaliation } from '../../src/incidents/index.js';
 import * as handling from '../../src/incidents/handling.js';
 import { escalateOverdue } from '../../src/incidents/deadlines.js';
+import { remindCaseDeadlines } from '../../src/incidents/reminders.js';
 import { IncidentReportModel } from '../../src/incidents/model.js';
 import type { OutgoingMail } from '../../src/notifications/mailer.js';
 import { agentFor, csrfFrom, login, testApp, type Agent } from '../helpers/app.js';
@@ -30,9 +31,9 @@ async function as(username: string): Promise<Agent> {
   return agent;
 }
 
-/** Every document of the collections a notice can be written to, as text. */
+/** Every document of the collections a notice (or the reminders' sent-once ledger) can be written to, as text. */
 async function notices(): Promise<string> {
-  const names = (await mongoose.connection.db!.collections()).map((c) => c.collectionName).filter((n) => /notice|notification/i.test(n));
+  const names = (await mongoose.connection.db!.collections()).map((c) => c.collectionName).filter((n) => /notice|notification|reminder/i.test(n));
   const parts = await Promise.all(names.map(async (n) => JSON.stringify(await mongoose.connection.db!.collection(n).find({}).toArray())));
   return parts.join('\n');
 }
@@ -62,18 +63,22 @@ describe('a denouncer’s identity in the audit log, the request log, notices an
     // The handling, by the head; the explanation, by the person reported about.
     const head = await asActor(w.headA._id);
     await handling.transition(head, id, { to: 'UNDER_REVIEW', note: 'Bắt đầu xác minh.' }, settings);
+    // The scheduled reminders (notices, e-mails, the sent-once ledger) before the review and explanation deadlines.
+    await UserModel.updateOne({ _id: w.headA._id }, { $set: { email: 'chutich@thanhnua.example.vn' } });
+    const mails: OutgoingMail[] = [];
+    const reminded = await remindCaseDeadlines(new Date(), { settings: { ...settings, REMINDER_DAYS_BEFORE: 30 }, mailer: { send: async (m) => void mails.push(m) } });
+    expect(reminded, 'the head and the person concerned were reminded').to.deep.equal({ handler: 1, explanation: 1, mailed: 2 });
     await handling.submitExplanation(await asActor(w.lanUser._id), id, 'Tôi không nhận tiền.');
     await handling.addReply(head, id, 'Đơn vị đã tiếp nhận tố cáo.');
     await handling.addNote(head, id, 'Đối chiếu sổ theo dõi hồ sơ.');
     await handling.extendDeadline(head, id, { days: 5, reason: 'Cần thêm thời gian xác minh.' });
     // Overdue later: the escalation job notifies and mails the leaders above.
     await UserModel.updateOne({ _id: w.admin._id }, { $set: { email: 'sonoivu@dienbien.example.vn' } });
-    const mails: OutgoingMail[] = [];
     await escalateOverdue(new Date(Date.now() + 120 * 86_400_000), { settings, mailer: { send: async (m) => void mails.push(m) } });
     const mailer = { send: async (m: OutgoingMail) => void mails.push(m) };
     await handling.transition(head, id, { to: 'SUBSTANTIATED', note: 'Có cơ sở.', confirmedCodes: ['K5'] }, settings, new Date(), { mailer });
     // The person concerned is told the conclusion (a notice and an e-mail), asks for a review, and is told again.
-    expect(mails.filter((m) => m.to === 'lan@thanhnua.example.vn').map((m) => m.subject)).to.deep.equal([`[Công Bộc] Kết luận về phản ánh ${report.caseNumber}`]);
+    expect(mails.filter((m) => m.to === 'lan@thanhnua.example.vn').map((m) => m.subject)).to.deep.equal([`[Công Bộc] Nhắc hạn giải trình phản ánh ${report.caseNumber}`, `[Công Bộc] Kết luận về phản ánh ${report.caseNumber}`]);
     const lan = await as(w.lanUser.username);
     const own = `/reports/explanations/${id}`;
     expect((await lan.post(`${own}/review`).type('form').send({ _csrf: await csrfFrom(lan, own), reason: 'Tôi đề nghị xem xét lại.' })).status).to.equal(302);

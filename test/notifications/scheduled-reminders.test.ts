@@ -1,0 +1,141 @@
+import { expect } from 'chai';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { clearDatabase } from '../helpers/db.js';
+import { testConfig } from '../helpers/app.js';
+import { UserModel } from '../../src/auth/model.js';
+import { loadVietnamYear } from '../../src/holidays/service.js';
+import { ReportNoticeModel } from '../../src/incidents/model.js';
+import { transition } from '../../src/incidents/handling.js';
+import { remindCaseDeadlines, type ReminderSettings } from '../../src/incidents/reminders.js';
+import { createMailer } from '../../src/notifications/mailer.js';
+import { withLease } from '../../src/notifications/index.js';
+import { translator } from '../../src/shared/i18n.js';
+import { asActor, fileAbout, makeWorld, type World } from '../incidents/world.js';
+interface Received {
+  to: string[];
+  raw: string;
+}
+
+/** A real SMTP server on a free port that keeps what it receives. */
+async function startSmtp(): Promise<{ port: number; received: Received[]; close: () => Promise<void> }> {
+  const received: Received[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  return { port, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/** Quoted-printable (or RFC 2047 "Q") text to bytes, then UTF-8. */
+function fromQuotedPrintable(text: string, underscoreIsSpace = false): string {
+  const bytes: number[] = [];
+  const input = text.replace(/=\r?\n/g, '');
+  for (let i = 0; i < input.length; i++) {
+    const ch = input[i]!;
+    if (ch === '=' && /^[0-9A-F]{2}$/i.test(input.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(input.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else if (ch === '_' && underscoreIsSpace) bytes.push(0x20);
+    else bytes.push(...Buffer.from(ch, 'utf8'));
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/** The headers (encoded words decoded) and the body (transfer encoding undone) of a received message. */
+function decoded(raw: string): string {
+  const split = raw.indexOf('\r\n\r\n');
+  const headers = raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ');
+  const body = raw.slice(split + 4);
+  const words = headers.replace(/=\?utf-8\?(Q|B)\?([^?]*)\?=\s*/gi, (_, enc: string, text: string) =>
+    enc.toUpperCase() === 'B' ? Buffer.from(text, 'base64').toString('utf8') : fromQuotedPrintable(text, true),
+  );
+  const encoding = /content-transfer-encoding:\s*([\w-]+)/i.exec(headers)?.[1]?.toLowerCase();
+  const text = encoding === 'quoted-printable' ? fromQuotedPrintable(body) : encoding === 'base64' ? Buffer.from(body, 'base64').toString('utf8') : body;
+  return `${words}\n\n${text}`;
+}
+
+/** 10:00 in Việt Nam on a day. */
+const vn = (isoDay: string) => new Date(`${isoDay}T03:00:00Z`);
+
+describe('scheduled reminders before case deadlines', function () {
+  this.timeout(120_000);
+  let w: World;
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let settings: ReminderSettings;
+  beforeEach(async () => {
+    await clearDatabase();
+    w = await makeWorld();
+    await loadVietnamYear(null, 2026);
+    smtp = await startSmtp();
+    settings = { ...testConfig({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_SECURE: 'false' }), REMINDER_DAYS_BEFORE: 1 };
+  });
+  afterEach(async () => smtp.close());
+
+  it('when a handling deadline and then an explanation deadline come near, then the head and then the subject are reminded once each, in their own language, by notice and e-mail, never naming the reporter; a finished step is not reminded', async () => {
+    await UserModel.updateOne({ _id: w.headA._id }, { $set: { email: 'chutich@thanhnua.example.vn', language: 'en' } });
+    const reporter = { source: 'CITIZEN', anonymous: false, name: 'Hoàng Văn Tỵ', phone: '0912345678' } as const;
+    // Filed on Monday 2/3/2026: acknowledgement due Wednesday 4/3 (2 working days).
+    const { report } = await fileAbout(w, { staffId: String(w.lan._id), occurredOn: new Date(Date.UTC(2026, 2, 2)) }, { reporter, now: vn('2026-03-02') });
+    const mailer = createMailer(settings);
+
+    expect(await remindCaseDeadlines(vn('2026-03-02'), { settings, mailer })).to.deep.equal({ handler: 0, explanation: 0, mailed: 0 });
+    expect(await remindCaseDeadlines(vn('2026-03-03'), { settings, mailer })).to.deep.equal({ handler: 1, explanation: 0, mailed: 1 });
+    expect(smtp.received.map((m) => m.to)).to.deep.equal([['chutich@thanhnua.example.vn']]);
+    const toHead = decoded(smtp.received[0]!.raw);
+    expect(toHead).to.contain(`Reminder: report ${report.caseNumber} is due soon`);
+    expect(toHead).to.contain('04/03/2026');
+    expect(toHead).not.to.contain('Hoàng Văn Tỵ');
+    expect((await ReportNoticeModel.find({ kind: 'CASE_DUE_SOON' }).lean()).map((n) => String(n.userId))).to.deep.equal([String(w.headA._id)]);
+
+    // The next run (a restart, the next hour) sends nothing again.
+    expect(await remindCaseDeadlines(vn('2026-03-03'), { settings, mailer })).to.deep.equal({ handler: 0, explanation: 0, mailed: 0 });
+    expect(smtp.received).to.have.length(1);
+
+    // The step is done: acknowledged, the case's review is due on 17/3 and Lan's explanation on 10/3.
+    await transition(await asActor(w.headA._id), String(report._id), { to: 'UNDER_REVIEW', note: 'Tiếp nhận' }, settings, vn('2026-03-03'), { mailer: null });
+    expect(await remindCaseDeadlines(vn('2026-03-04'), { settings, mailer })).to.deep.equal({ handler: 0, explanation: 0, mailed: 0 });
+
+    expect(await remindCaseDeadlines(vn('2026-03-09'), { settings, mailer })).to.deep.equal({ handler: 0, explanation: 1, mailed: 1 });
+    expect(smtp.received.map((m) => m.to)).to.deep.equal([['chutich@thanhnua.example.vn'], ['lan@thanhnua.example.vn']]);
+    const toLan = decoded(smtp.received[1]!.raw);
+    expect(toLan).to.contain(`Nhắc hạn giải trình phản ánh ${report.caseNumber}`);
+    expect(toLan).to.contain('10/03/2026');
+    expect(toLan).not.to.contain('Hoàng Văn Tỵ');
+    expect((await ReportNoticeModel.find({ kind: 'EXPLANATION_DUE_SOON' }).lean()).map((n) => String(n.userId))).to.deep.equal([String(w.lanUser._id)]);
+    expect(await remindCaseDeadlines(vn('2026-03-10'), { settings, mailer })).to.deep.equal({ handler: 0, explanation: 0, mailed: 0 });
+  });
+
+  it('when one process holds the reminders lease, then another does not run the job until it is released', async () => {
+    let inner: unknown = 'not run';
+    const outer = await withLease('case-reminders', async () => {
+      inner = await withLease('case-reminders', async () => 'ran');
+      return 'outer';
+    });
+    expect(outer).to.equal('outer');
+    expect(inner).to.equal(null);
+    expect(await withLease('case-reminders', async () => 'again')).to.equal('again');
+  });
+
+  it('each reminder kind renders in Vietnamese and in English, with the case number and the date filled in', () => {
+    const keys = ['reports.mail.dueSoonSubject', 'reports.mail.dueSoonText', 'reports.mail.explanationDueSoonSubject', 'reports.mail.explanationDueSoonText', 'reports.notices.CASE_DUE_SOON', 'reports.notices.EXPLANATION_DUE_SOON'];
+    for (const key of keys) {
+      const vi = translator('vi')(key, { number: 'PA-2026-ABC', date: '04/03/2026' });
+      const en = translator('en')(key, { number: 'PA-2026-ABC', date: '04/03/2026' });
+      expect(vi, key).to.contain('PA-2026-ABC').and.not.to.contain('{{');
+      expect(en, key).to.contain('PA-2026-ABC').and.not.to.contain('{{');
+      expect(en, key).not.to.equal(vi);
+    }
+  });
+});
