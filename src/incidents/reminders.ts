@@ -1,3 +1,4 @@
+import { repeatEvery } from '../shared/schedule.js';
 import type { Types } from 'mongoose';
 import { accountsOfStaff } from '../auth/index.js';
 import { workingDaysFrom } from '../holidays/index.js';
@@ -99,12 +100,5 @@ async function remind(
 export function startCaseReminderJob(settings: ReminderSettings, everyMs = 60 * 60_000, firstAfterMs = 90_000): () => void {
   const tick = () =>
     void withLease('case-reminders', () => remindCaseDeadlines(new Date(), { settings })).catch((err: unknown) => logger.error({ err }, 'case deadline reminders failed'));
-  const first = setTimeout(tick, firstAfterMs);
-  const timer = setInterval(tick, everyMs);
-  first.unref();
-  timer.unref();
-  return () => {
-    clearTimeout(first);
-    clearInterval(timer);
-  };
+  return repeatEvery(tick, everyMs, firstAfterMs);
 }

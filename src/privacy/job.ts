@@ -1,3 +1,4 @@
+import { repeatEvery } from '../shared/schedule.js';
 import crypto from 'node:crypto';
 import { Types } from 'mongoose';
 import * as audit from '../audit/index.js';
@@ -138,12 +139,5 @@ export async function lastRun(): Promise<LastRun | null> {
  */
 export function startRetentionJob(exportSettings: ExportSettings, everyMs = 60 * 60_000, firstAfterMs = 60_000): () => void {
   const tick = () => void runRetention({ exportSettings, daily: true }).catch((err: unknown) => defaultLogger.error({ err }, 'retention run failed'));
-  const first = setTimeout(tick, firstAfterMs);
-  const timer = setInterval(tick, everyMs);
-  first.unref();
-  timer.unref();
-  return () => {
-    clearTimeout(first);
-    clearInterval(timer);
-  };
+  return repeatEvery(tick, everyMs, firstAfterMs);
 }

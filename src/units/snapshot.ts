@@ -94,16 +94,15 @@ export async function outermostUnits(ids: readonly Types.ObjectId[]): Promise<Ty
   });
 }
 
-/** The units merged or closed into these ones, every generation back, each once (from the tree in memory). */
-export async function allPredecessorsOf(unitIds: readonly Types.ObjectId[]): Promise<Types.ObjectId[]> {
-  const snapshot = await unitsSnapshot();
+/** Every generation of units merged or closed into these ones, each once, asking `direct` for one unit's predecessors. */
+async function allGenerationsBack(unitIds: readonly Types.ObjectId[], direct: (id: Types.ObjectId) => Promise<readonly Types.ObjectId[]>): Promise<Types.ObjectId[]> {
   const seen = new Set(unitIds.map(String));
   const out: Types.ObjectId[] = [];
   let frontier = [...unitIds];
   while (frontier.length) {
     const next: Types.ObjectId[] = [];
     for (const id of frontier) {
-      for (const p of snapshot.byId(id)?.predecessorIds ?? []) {
+      for (const p of await direct(id)) {
         if (seen.has(String(p))) continue;
         seen.add(String(p));
         out.push(p);
@@ -115,29 +114,19 @@ export async function allPredecessorsOf(unitIds: readonly Types.ObjectId[]): Pro
   return out;
 }
 
+/** The units merged or closed into these ones, every generation back, each once (from the tree in memory). */
+export async function allPredecessorsOf(unitIds: readonly Types.ObjectId[]): Promise<Types.ObjectId[]> {
+  const snapshot = await unitsSnapshot();
+  return allGenerationsBack(unitIds, async (id) => snapshot.byId(id)?.predecessorIds ?? []);
+}
+
 /**
  * The same, asked of the collection by `_id` (a grant or two per signed-in request): reading the tree snapshot at the
  * start of a request would keep that tree for the rest of the request (it is memoised per request), so a
  * reorganisation carried out in the request would not see its own moves.
  */
-async function predecessorsFromCollection(unitIds: readonly Types.ObjectId[]): Promise<Types.ObjectId[]> {
-  const seen = new Set(unitIds.map(String));
-  const out: Types.ObjectId[] = [];
-  let frontier = [...unitIds];
-  while (frontier.length) {
-    const next: Types.ObjectId[] = [];
-    for (const id of frontier) {
-      const unit = await UnitModel.findById(id).select('predecessorIds').lean<Pick<Unit, 'predecessorIds'>>();
-      for (const p of unit?.predecessorIds ?? []) {
-        if (seen.has(String(p))) continue;
-        seen.add(String(p));
-        out.push(p);
-        next.push(p);
-      }
-    }
-    frontier = next;
-  }
-  return out;
+function predecessorsFromCollection(unitIds: readonly Types.ObjectId[]): Promise<Types.ObjectId[]> {
+  return allGenerationsBack(unitIds, async (id) => (await UnitModel.findById(id).select('predecessorIds').lean<Pick<Unit, 'predecessorIds'>>())?.predecessorIds ?? []);
 }
 answerPredecessors(predecessorsFromCollection);
 
