@@ -18,3 +18,21 @@ document.addEventListener('DOMContentLoaded', () => {
   for (const c of choices) c.addEventListener('change', () => { keepOpen = false; update(); });
   update();
 });
+
+// The description starts small (a phone screen is short) and grows with what is typed, up to most of the screen;
+// without scripts it keeps its size and can be resized by hand.
+document.addEventListener('DOMContentLoaded', () => {
+  const area = document.querySelector('form.report-form textarea#f-description');
+  if (!area) return;
+  area.setAttribute('data-autogrow', '');
+  const base = area.offsetHeight;
+  const grow = () => {
+    area.style.height = `${base}px`;
+    const border = area.offsetHeight - area.clientHeight;
+    const limit = Math.max(base, Math.round(window.innerHeight * 0.6));
+    area.style.height = `${Math.min(Math.max(area.scrollHeight + border, base), limit)}px`;
+    area.style.overflowY = area.scrollHeight + border > limit ? 'auto' : 'hidden';
+  };
+  area.addEventListener('input', grow);
+  grow();
+});

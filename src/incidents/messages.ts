@@ -15,7 +15,7 @@ export const reportMessages = catalogue({
         unit: 'Xã, phường nơi xảy ra sự việc', unitSearch: 'Tìm theo tên xã, phường', chooseUnit: 'Chọn đơn vị', continue: 'Tiếp tục', changeUnit: 'Chọn đơn vị khác',
         noUnits: 'Không tìm thấy đơn vị phù hợp.', desk: 'Bộ phận (nếu biết)', deskNone: '— Không rõ / cả đơn vị —',
         staff: 'Cán bộ, công chức liên quan (nếu biết)', staffNone: '— Không rõ —',
-        criteria: 'Điều gì chưa đúng?', criteriaHint: 'Chọn một hoặc nhiều ý.', noCriteria: 'Đơn vị này chưa có bộ quy tắc ứng xử đang áp dụng.',
+        criteria: 'Điều gì chưa đúng?', criteriaHint: 'Có thể chọn nhiều ý.', noCriteria: 'Đơn vị này chưa có bộ quy tắc ứng xử đang áp dụng.',
         occurredOn: 'Ngày xảy ra', place: 'Nơi xảy ra (ví dụ: Bộ phận một cửa)', description: 'Sự việc đã xảy ra như thế nào?',
         descriptionHint: 'Kể lại ngắn gọn: ai, làm gì, lúc nào. Không cần ghi thông tin cá nhân của bạn.',
         dossierNumber: 'Mã hồ sơ thủ tục hành chính (nếu có)',
@@ -34,6 +34,7 @@ export const reportMessages = catalogue({
       phoneForm: {
         steps: 'Các bước gửi phản ánh', stepUnit: 'Chọn xã', stepReport: 'Nội dung', stepReceipt: 'Nhận mã',
         more: 'Thêm nơi xảy ra, ảnh, tài liệu', requiredNote: 'Dấu * là thông tin bắt buộc.', anonymous: 'Ẩn danh', named: 'Để lại tên, cách liên hệ', desk: 'Bộ phận (nếu biết)', staff: 'Cán bộ (nếu biết)',
+        anonymousHint: 'Ẩn danh: không lưu tên, số điện thoại, thư điện tử, địa chỉ IP; bạn theo dõi bằng mã tra cứu.',
       },
       codeByEmail: {
         offer: 'Gửi mã tra cứu đến thư điện tử bạn đã để lại', button: 'Gửi mã qua thư điện tử',
@@ -271,6 +272,7 @@ export const reportMessages = catalogue({
       phoneForm: {
         steps: 'Steps to send a report', stepUnit: 'Commune', stepReport: 'Report', stepReceipt: 'Your code',
         more: 'Add place, photos, documents', requiredNote: 'Fields marked * are required.', anonymous: 'Anonymously', named: 'With my name and contact', desk: 'Desk (if known)', staff: 'Staff member (if known)',
+        anonymousHint: 'Anonymously: no name, phone, e-mail or IP address is stored; you follow the report with its tracking code.',
       },
       codeByEmail: {
         offer: 'Send the tracking code to the e-mail address you gave', button: 'E-mail me the code',
