@@ -17,6 +17,11 @@ export const KIOSK_LAYOUT = 'satisfaction/kiosk-layout';
 const manager = requireRole('admin', 'head');
 /** Seconds the thank-you page waits before the kiosk is ready for the next citizen. */
 const THANK_YOU_SECONDS = 8;
+/**
+ * Seconds without a touch, a key or a scroll after which the kiosk page returns to its start (public/js/kiosk.js): in
+ * Vietnamese, nothing chosen, for a citizen who changed the language or began a rating and walked away.
+ */
+export const KIOSK_IDLE_SECONDS = 90;
 
 const KIOSK_WINDOW_MINUTES = 10;
 
@@ -51,7 +56,14 @@ export function kioskRouter(ratingsPer10Minutes: number): Router {
 
   const kioskLocals = async (req: Request, res: Response, officerId?: string) => {
     const data = await service.kiosk(String(req.params.deskCode), officerId);
-    return { layout: KIOSK_LAYOUT, title: res.locals.t('satisfaction.kiosk.title'), ...data, commentMax: COMMENT_MAX };
+    const kioskPath = `/danh-gia/${encodeURIComponent(data.desk.code)}${data.officer ? `?officer=${data.officer.id}` : ''}`;
+    return {
+      layout: KIOSK_LAYOUT,
+      title: res.locals.t('satisfaction.kiosk.title'),
+      ...data,
+      commentMax: COMMENT_MAX,
+      idle: { seconds: KIOSK_IDLE_SECONDS, startHref: `/lang/vi?back=${encodeURIComponent(kioskPath)}` },
+    };
   };
 
   // GET /danh-gia/:deskCode — the public rating kiosk of a desk (?officer= from an officer's QR code)
