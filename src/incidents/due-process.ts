@@ -1,4 +1,4 @@
-import type { UpdateQuery } from 'mongoose';
+import type { Types, UpdateQuery } from 'mongoose';
 import { accountsOfStaff, type Actor } from '../auth/index.js';
 import * as audit from '../audit/index.js';
 import { workingDaysFrom } from '../holidays/index.js';
@@ -60,6 +60,15 @@ function assertNotFuture(day: Date, now: Date, field: string): void {
   if (day.getTime() > vietnamDay(now).getTime()) throw new ValidationFailed({ [field]: 'reports.errors.futureDate' });
 }
 
+/**
+ * The explanation is in (written by the subject, or recorded by the handler): the requests for it are read, and the
+ * reminders before its deadline are removed from everyone's notices — their step is done.
+ */
+export async function explanationNoticesDone(reportId: Types.ObjectId, now: Date): Promise<void> {
+  await ReportNoticeModel.updateMany({ reportId, kind: 'EXPLANATION_REQUESTED', readAt: null }, { $set: { readAt: now } });
+  await ReportNoticeModel.deleteMany({ reportId, kind: 'EXPLANATION_DUE_SOON' });
+}
+
 // ---------- the explanation recorded by the handler ----------
 
 export interface RecordedExplanation {
@@ -93,7 +102,7 @@ export async function recordExplanation(actor: Actor, id: string, input: Recorde
     'explanation.recordedByName': actor.displayName,
   };
   await save(report, input.version, { $set: fields });
-  await ReportNoticeModel.updateMany({ reportId: report._id, kind: 'EXPLANATION_REQUESTED', readAt: null }, { $set: { readAt: now } });
+  await explanationNoticesDone(report._id, now);
   await audit.record({
     actor,
     objectType: AUDIT_TYPE,

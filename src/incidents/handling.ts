@@ -11,7 +11,7 @@ import type { ReportSettings } from './settings.js';
 import { recordsChanged } from '../shared/changes.js';
 import { countCase, recordBreaches } from './counters.js';
 import type { Mailer } from '../notifications/index.js';
-import { assertMayConclude, findingOf, reviewOpenUntil, tellSubjectOfFinding } from './due-process.js';
+import { assertMayConclude, explanationNoticesDone, findingOf, reviewOpenUntil, tellSubjectOfFinding } from './due-process.js';
 
 export const warningWindow = (settings: Pick<ReportSettings, 'EARLY_WARNING_THRESHOLD' | 'EARLY_WARNING_WINDOW_DAYS'>) => ({ threshold: settings.EARLY_WARNING_THRESHOLD, days: settings.EARLY_WARNING_WINDOW_DAYS });
 
@@ -220,5 +220,6 @@ export async function submitExplanation(actor: Actor, id: string, text: string, 
   if (report.explanation.recordedByUserId) throw new Conflict('reports.errors.explanationIn');
   await updateCase({ _id: report._id }, { $set: { 'explanation.text': text, 'explanation.submittedAt': now, 'explanation.channel': 'ONLINE' }, $inc: { version: 1 } });
   await ReportNoticeModel.updateMany({ reportId: report._id, userId: actor.userId, readAt: null }, { $set: { readAt: now } });
+  await explanationNoticesDone(report._id, now);
   await audit.record({ actor, objectType: AUDIT_TYPE, objectId: report._id, action: 'explanation', after: { explanation: text }, unitPath: report.handlerUnitPath });
 }
