@@ -11,6 +11,7 @@ import type { ReportSettings } from './settings.js';
 import { recordsChanged } from '../shared/changes.js';
 import { countCase, recordBreaches } from './counters.js';
 import type { Mailer } from '../notifications/index.js';
+import { tellReporterOfChange } from './reporter-mail.js';
 import { assertMayConclude, explanationNoticesDone, findingOf, reviewOpenUntil, tellSubjectOfFinding } from './due-process.js';
 
 export const warningWindow = (settings: Pick<ReportSettings, 'EARLY_WARNING_THRESHOLD' | 'EARLY_WARNING_WINDOW_DAYS'>) => ({ threshold: settings.EARLY_WARNING_THRESHOLD, days: settings.EARLY_WARNING_WINDOW_DAYS });
@@ -55,7 +56,7 @@ export interface TransitionInput {
   confirmedCodes?: string[];
 }
 
-/** `deps.mailer` replaces the SMTP mailer of the settings for the subject's conclusion e-mail (null: none). */
+/** `deps.mailer` replaces the SMTP mailer of the settings for the subject's conclusion e-mail and the citizen reporter's e-mail (null: none). */
 export async function transition(actor: Actor, id: string, input: TransitionInput, settings: ReportSettings, now = new Date(), deps: { mailer?: Mailer | null } = {}): Promise<void> {
   const report = await caseFor(actor, id);
   const from = report.status as ReportStatus;
@@ -104,6 +105,7 @@ export async function transition(actor: Actor, id: string, input: TransitionInpu
     after: { status: input.to, note: input.note, ...(set.outcome ? { outcome: set.outcome } : {}) },
     unitPath: report.handlerUnitPath,
   });
+  await tellReporterOfChange(report, input.to, settings, deps);
 }
 
 async function findingFields(report: IncidentReport, input: TransitionInput, actor: Actor, now: Date) {
