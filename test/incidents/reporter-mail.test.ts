@@ -72,7 +72,8 @@ describe('citizen reports: an e-mail to the reporter when the case changes state
 
   it('when a case filed before the language was kept is joined to another, then its reporter is told in Vietnamese, without the other case’s number', async () => {
     const original = await fileAbout(w, {});
-    const dup = await fileAbout(w, {}, { reporter: { source: 'CITIZEN', anonymous: false, name: 'Hoàng Văn Tỵ', email: 'ty@example.vn' } });
+    const dup = await fileAbout(w, {}, { reporter: { source: 'CITIZEN', anonymous: false, name: 'Hoàng Văn Tỵ', email: 'ty@example.vn', language: 'en' } });
+    // As stored before the language was kept: the field is absent.
     await mongoose.connection.db!.collection('reporteridentities').updateOne({ reportId: dup.report._id }, { $unset: { language: '' } });
 
     await markDuplicate(await asActor(w.headA._id), String(dup.report._id), { caseNumber: original.report.caseNumber }, settings);
