@@ -10,6 +10,7 @@ import { applyDueChanges, startReorganisationJob } from './units/service.js';
 import { startEscalationJob } from './incidents/deadlines.js';
 import { startEvidenceSweep, useIdentityKey } from './incidents/index.js';
 import { startCaseReminderJob } from './incidents/reminders.js';
+import { startEvaluationReminderJob } from './evaluations/deadline-reminders.js';
 import { startCleanup as startExportCleanup } from './exports/jobs.js';
 import { exportSettingsFrom } from './exports/settings.js';
 import { prepareDerivedData } from './startup.js';
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
   const stopSweeper = startSessionSweeper();
   const stopEscalation = startEscalationJob(config);
   const stopCaseReminders = startCaseReminderJob(config);
+  const stopEvaluationReminders = startEvaluationReminderJob(config);
   const stopReorganisations = startReorganisationJob((err) => logger.error({ err }, 'unit reorganisations failed'));
   startExportCleanup(exportSettingsFrom(config));
   const stopRetention = startRetentionJob(exportSettingsFrom(config));
@@ -51,6 +53,7 @@ async function main(): Promise<void> {
     stopSweeper();
     stopEscalation();
     stopCaseReminders();
+    stopEvaluationReminders();
     stopReorganisations();
     stopEvidenceSweep();
     stopRetention();

@@ -13,6 +13,7 @@ import { reporterCaseLocals, reporterCaseRoutes, type ReporterDoor } from './rep
 import { forgetReceipt, keepReceipt, receiptPages, type ReceiptMail } from './sealed-receipt.js';
 import { createMailer } from '../notifications/index.js';
 import { formatDateTime } from '../shared/dates.js';
+import { isLanguage } from '../shared/i18n.js';
 import { cleanedEvidence, evidenceProblem, evidenceUpload } from './evidence-upload.js';
 
 /** The honeypot: hidden from people, filled in by bots. */
@@ -70,7 +71,10 @@ export function citizenReportsRouter(config: Config): Router {
     preCheck: evidenceProblem,
     submit: async (req, res, input) => {
       const reporter: reports.Reporter =
-        input.identity === 'named' ? { source: 'CITIZEN', anonymous: false, name: input.name!, phone: input.phone, email: input.email } : { source: 'CITIZEN', anonymous: true };
+        input.identity === 'named'
+          ? // The language of the page it was written on: the reporter's e-mails use it.
+            { source: 'CITIZEN', anonymous: false, name: input.name!, phone: input.phone, email: input.email, language: isLanguage(res.locals.lang) ? res.locals.lang : 'vi' }
+          : { source: 'CITIZEN', anonymous: true };
       const { report, trackingCode } = await reports.fileReport({ ...input, evidence: await cleanedEvidence(req) }, reporter, settings);
       const email = input.identity === 'named' ? input.email : undefined;
       keepReceipt(req, res, { code: trackingCode, caseNumber: report.caseNumber, receivedAt: report.receivedAt.toISOString(), ...(email ? { email } : {}) }, '/phan-anh/bien-nhan', config.cookieSecure);

@@ -1,4 +1,4 @@
-import type { UpdateQuery } from 'mongoose';
+import type { Types, UpdateQuery } from 'mongoose';
 import { accountsOfStaff, type Actor } from '../auth/index.js';
 import * as audit from '../audit/index.js';
 import { workingDaysFrom } from '../holidays/index.js';
@@ -15,6 +15,7 @@ import { leadersOf } from './deadlines.js';
 import { FINAL_STATUSES, FINDINGS, ReportNoticeModel, statisticsYearsOf, type IncidentReport, type ReportStatus } from './model.js';
 import { AUDIT_TYPE, caseFor, isSubject, loadCase } from './service.js';
 import type { ReportSettings } from './settings.js';
+import { tellReporterOfChange } from './reporter-mail.js';
 
 /**
  * Due process for the person a case is about (giải trình, then being told the finding and asking for its review), the
@@ -60,6 +61,15 @@ function assertNotFuture(day: Date, now: Date, field: string): void {
   if (day.getTime() > vietnamDay(now).getTime()) throw new ValidationFailed({ [field]: 'reports.errors.futureDate' });
 }
 
+/**
+ * The explanation is in (written by the subject, or recorded by the handler): the requests for it are read, and the
+ * reminders before its deadline are removed from everyone's notices — their step is done.
+ */
+export async function explanationNoticesDone(reportId: Types.ObjectId, now: Date): Promise<void> {
+  await ReportNoticeModel.updateMany({ reportId, kind: 'EXPLANATION_REQUESTED', readAt: null }, { $set: { readAt: now } });
+  await ReportNoticeModel.deleteMany({ reportId, kind: 'EXPLANATION_DUE_SOON' });
+}
+
 // ---------- the explanation recorded by the handler ----------
 
 export interface RecordedExplanation {
@@ -93,7 +103,7 @@ export async function recordExplanation(actor: Actor, id: string, input: Recorde
     'explanation.recordedByName': actor.displayName,
   };
   await save(report, input.version, { $set: fields });
-  await ReportNoticeModel.updateMany({ reportId: report._id, kind: 'EXPLANATION_REQUESTED', readAt: null }, { $set: { readAt: now } });
+  await explanationNoticesDone(report._id, now);
   await audit.record({
     actor,
     objectType: AUDIT_TYPE,
@@ -171,6 +181,7 @@ async function reopenForReview(
   settings: ReportSettings,
   now: Date,
   version?: number,
+  deps: { mailer?: Mailer | null } = {},
 ): Promise<Date> {
   const dueAt = await workingDaysFrom(vietnamDay(now), settings.REPORT_DAYS_REVIEW);
   await save(report, version, {
@@ -192,6 +203,7 @@ async function reopenForReview(
     },
   });
   await countCase(report, { ...report, status: REVIEWED_TO });
+  await tellReporterOfChange(report, 'REOPENED', settings, deps);
   return dueAt;
 }
 
@@ -216,22 +228,22 @@ async function tellHandlers(report: IncidentReport, now: Date, dueAt: Date): Pro
 }
 
 /** The subject asks, from their own page, for a review of the finding they were told; the case goes back to review. */
-export async function requestReview(actor: Actor, id: string, reason: string, settings: ReportSettings, now = new Date()): Promise<void> {
+export async function requestReview(actor: Actor, id: string, reason: string, settings: ReportSettings, now = new Date(), deps: { mailer?: Mailer | null } = {}): Promise<void> {
   const report = await loadCase(id);
   if (!isSubject(actor, report) || !report.explanation?.requestedAt) throw new Forbidden();
   assertReviewable(report, vietnamDay(now));
-  const dueAt = await reopenForReview(report, { receivedOn: vietnamDay(now), reason, bySubject: true, byName: actor.displayName, byUserId: actor.userId }, settings, now);
+  const dueAt = await reopenForReview(report, { receivedOn: vietnamDay(now), reason, bySubject: true, byName: actor.displayName, byUserId: actor.userId }, settings, now, undefined, deps);
   await ReportNoticeModel.updateMany({ reportId: report._id, userId: actor.userId, kind: 'CONCLUSION', readAt: null }, { $set: { readAt: now } });
   await tellHandlers(report, now, dueAt);
   await audit.record({ actor, objectType: AUDIT_TYPE, objectId: report._id, action: 'reviewRequested', before: { status: report.status }, after: { status: REVIEWED_TO, reason, dueAt }, unitPath: report.handlerUnitPath });
 }
 
 /** A review request received on paper, recorded by the handler for the subject; judged by the day it was received. */
-export async function recordReviewRequest(actor: Actor, id: string, input: { receivedOn: Date; reason: string; version?: number }, settings: ReportSettings, now = new Date()): Promise<void> {
+export async function recordReviewRequest(actor: Actor, id: string, input: { receivedOn: Date; reason: string; version?: number }, settings: ReportSettings, now = new Date(), deps: { mailer?: Mailer | null } = {}): Promise<void> {
   const report = await caseFor(actor, id);
   assertNotFuture(input.receivedOn, now, 'requestReceivedOn');
   assertReviewable(report, input.receivedOn);
-  const dueAt = await reopenForReview(report, { receivedOn: input.receivedOn, reason: input.reason, bySubject: false, byName: actor.displayName, byUserId: actor.userId }, settings, now, input.version);
+  const dueAt = await reopenForReview(report, { receivedOn: input.receivedOn, reason: input.reason, bySubject: false, byName: actor.displayName, byUserId: actor.userId }, settings, now, input.version, deps);
   await audit.record({
     actor,
     objectType: AUDIT_TYPE,

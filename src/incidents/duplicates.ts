@@ -6,6 +6,8 @@ import { updateCase } from './case-writes.js';
 import { countCase } from './counters.js';
 import { FINAL_STATUSES, IncidentReportModel, statisticsYearsOf, type IncidentReport, type ReportStatus } from './model.js';
 import { AUDIT_TYPE, canHandle, caseFor } from './service.js';
+import type { Mailer } from '../notifications/index.js';
+import { tellReporterOfChange, type ReporterMailSettings } from './reporter-mail.js';
 
 export interface DuplicateInput {
   caseNumber: string;
@@ -17,7 +19,7 @@ export interface DuplicateInput {
  * such (its reporter reads that it was joined to another case, nothing of that case's reporter), both cases show the
  * link, and the statistics count the matter once.
  */
-export async function markDuplicate(actor: Actor, id: string, input: DuplicateInput, now = new Date()): Promise<void> {
+export async function markDuplicate(actor: Actor, id: string, input: DuplicateInput, settings: ReporterMailSettings | null = null, now = new Date(), deps: { mailer?: Mailer | null } = {}): Promise<void> {
   const report = await caseFor(actor, id);
   if (input.version != null && input.version !== report.version) throw new Conflict();
   const number = input.caseNumber.trim().toUpperCase();
@@ -63,4 +65,6 @@ export async function markDuplicate(actor: Actor, id: string, input: DuplicateIn
     after: { duplicates: [...(original.duplicates ?? []).map((d) => d.caseNumber), report.caseNumber].join(', ') },
     unitPath: original.handlerUnitPath,
   });
+  // Its reporter reads that it was joined to another case (never which one, nor anything of that case's reporter).
+  if (settings) await tellReporterOfChange(report, 'DUPLICATE', settings, deps);
 }

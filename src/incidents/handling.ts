@@ -11,7 +11,8 @@ import type { ReportSettings } from './settings.js';
 import { recordsChanged } from '../shared/changes.js';
 import { countCase, recordBreaches } from './counters.js';
 import type { Mailer } from '../notifications/index.js';
-import { assertMayConclude, findingOf, reviewOpenUntil, tellSubjectOfFinding } from './due-process.js';
+import { tellReporterOfChange } from './reporter-mail.js';
+import { assertMayConclude, explanationNoticesDone, findingOf, reviewOpenUntil, tellSubjectOfFinding } from './due-process.js';
 
 export const warningWindow = (settings: Pick<ReportSettings, 'EARLY_WARNING_THRESHOLD' | 'EARLY_WARNING_WINDOW_DAYS'>) => ({ threshold: settings.EARLY_WARNING_THRESHOLD, days: settings.EARLY_WARNING_WINDOW_DAYS });
 
@@ -55,7 +56,7 @@ export interface TransitionInput {
   confirmedCodes?: string[];
 }
 
-/** `deps.mailer` replaces the SMTP mailer of the settings for the subject's conclusion e-mail (null: none). */
+/** `deps.mailer` replaces the SMTP mailer of the settings for the subject's conclusion e-mail and the citizen reporter's e-mail (null: none). */
 export async function transition(actor: Actor, id: string, input: TransitionInput, settings: ReportSettings, now = new Date(), deps: { mailer?: Mailer | null } = {}): Promise<void> {
   const report = await caseFor(actor, id);
   const from = report.status as ReportStatus;
@@ -104,6 +105,7 @@ export async function transition(actor: Actor, id: string, input: TransitionInpu
     after: { status: input.to, note: input.note, ...(set.outcome ? { outcome: set.outcome } : {}) },
     unitPath: report.handlerUnitPath,
   });
+  await tellReporterOfChange(report, input.to, settings, deps);
 }
 
 async function findingFields(report: IncidentReport, input: TransitionInput, actor: Actor, now: Date) {
@@ -220,5 +222,6 @@ export async function submitExplanation(actor: Actor, id: string, text: string, 
   if (report.explanation.recordedByUserId) throw new Conflict('reports.errors.explanationIn');
   await updateCase({ _id: report._id }, { $set: { 'explanation.text': text, 'explanation.submittedAt': now, 'explanation.channel': 'ONLINE' }, $inc: { version: 1 } });
   await ReportNoticeModel.updateMany({ reportId: report._id, userId: actor.userId, readAt: null }, { $set: { readAt: now } });
+  await explanationNoticesDone(report._id, now);
   await audit.record({ actor, objectType: AUDIT_TYPE, objectId: report._id, action: 'explanation', after: { explanation: text }, unitPath: report.handlerUnitPath });
 }

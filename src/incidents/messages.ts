@@ -211,6 +211,17 @@ export const reportMessages = catalogue({
         explanationDueSoonSubject: '[Công Bộc] Nhắc hạn giải trình phản ánh {{number}}',
         explanationDueSoonText: 'Hạn giải trình về phản ánh {{number}} liên quan đến bạn là ngày {{date}}.\n\nVui lòng đăng nhập Công Bộc, mở mục Thông báo về phản ánh để gửi giải trình.',
       },
+      reporterMail: {
+        reportSubject: '[Công Bộc] Cập nhật phản ánh {{number}}',
+        reportText: 'Phản ánh số {{number}} của bạn {{state}}.\n\nĐể xem chi tiết, hãy mở {{url}} và nhập mã tra cứu bạn đã nhận khi gửi phản ánh.\n\nThư này được gửi tự động vì bạn đã để lại địa chỉ thư điện tử khi gửi phản ánh; vui lòng không trả lời thư này.',
+        denunciationSubject: '[Công Bộc] Cập nhật hồ sơ {{number}}',
+        denunciationText: 'Hồ sơ số {{number}} có cập nhật mới.\n\nĐể xem, hãy mở {{url}} và nhập mã tra cứu bạn đã nhận.\n\nThư này được gửi tự động; vui lòng không trả lời thư này.',
+        states: {
+          RECEIVED: 'đã được tiếp nhận', UNDER_REVIEW: 'đang được xem xét, xử lý', SUBSTANTIATED: 'đã có kết luận: có cơ sở',
+          PARTLY_SUBSTANTIATED: 'đã có kết luận: có cơ sở một phần', NOT_SUBSTANTIATED: 'đã có kết luận: không có cơ sở', RESOLVED: 'đã được giải quyết',
+          CLOSED: 'đã đóng', REOPENED: 'đã được mở lại để xem xét lại', DUPLICATE: 'đã được gộp vào một phản ánh khác cùng nội dung đang được xử lý',
+        },
+      },
       flash: {
         filed: 'Đã gửi phản ánh.', transitioned: 'Đã chuyển bước xử lý.', replied: 'Đã gửi trả lời.', noted: 'Đã thêm ghi chú.', extended: 'Đã gia hạn.',
         remedyAdded: 'Đã ghi nhận biện pháp.', letterSaved: 'Đã lưu thư xin lỗi.', letterSent: 'Đã ghi nhận thư đã gửi.', explanationSent: 'Đã gửi giải trình.',
@@ -447,6 +458,17 @@ export const reportMessages = catalogue({
         dueSoonText: 'Report {{number}}, handled by your unit, is due for its current step on {{date}}.\n\nPlease sign in to Công Bộc to handle it on time.',
         explanationDueSoonSubject: '[Công Bộc] Reminder: explanation of report {{number}} due',
         explanationDueSoonText: 'Your explanation of report {{number}} about you is due on {{date}}.\n\nPlease sign in to Công Bộc and open Report notices to send it.',
+      },
+      reporterMail: {
+        reportSubject: '[Công Bộc] Update on your report {{number}}',
+        reportText: 'Your report {{number}} {{state}}.\n\nTo see the details, open {{url}} and enter the tracking code you were given when you sent the report.\n\nThis e-mail was sent automatically because you left your e-mail address with the report; please do not reply to it.',
+        denunciationSubject: '[Công Bộc] Update on case {{number}}',
+        denunciationText: 'There is news on case {{number}}.\n\nTo see it, open {{url}} and enter the tracking code you were given.\n\nThis e-mail was sent automatically; please do not reply to it.',
+        states: {
+          RECEIVED: 'has been received', UNDER_REVIEW: 'is being reviewed and handled', SUBSTANTIATED: 'has a finding: substantiated',
+          PARTLY_SUBSTANTIATED: 'has a finding: partly substantiated', NOT_SUBSTANTIATED: 'has a finding: not substantiated', RESOLVED: 'has been resolved',
+          CLOSED: 'has been closed', REOPENED: 'has been reopened for another review', DUPLICATE: 'has been joined to another report about the same matter, which is being handled',
+        },
       },
       flash: {
         filed: 'Report filed.', transitioned: 'Case moved to the next step.', replied: 'Reply sent.', noted: 'Note added.', extended: 'Deadline extended.',

@@ -346,6 +346,8 @@ const reporterIdentitySchema = new Schema(
     phone: { type: String, default: '' },
     email: { type: String, default: '' },
     address: { type: String, default: '' },
+    /** The language the report was written in (the page's when filed online; Vietnamese for reports recorded by a handler and those stored before): the reporter's e-mails use it. */
+    language: { type: String, enum: ['vi', 'en'], default: 'vi' },
     /** When the retention job erased the fields above (the document stays: the report was named). */
     erasedAt: { type: Date, default: null },
   },

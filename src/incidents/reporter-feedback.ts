@@ -13,6 +13,8 @@ import { ReportNoticeModel, statisticsYearsOf, type FeedbackLevel, type Incident
 import { answerToSettlement, isSettled, reporterCase, settledAt, type ReporterAccess } from './reporter-case.js';
 import { AUDIT_TYPE } from './service.js';
 import type { ReportSettings } from './settings.js';
+import type { Mailer } from '../notifications/index.js';
+import { tellReporterOfChange } from './reporter-mail.js';
 
 /**
  * Where a case sent back by its reporter goes: review again, so that the handler makes a new finding (and remedies)
@@ -48,7 +50,7 @@ export async function answerQuestionnaire(access: ReporterAccess, input: { level
 }
 
 /** "Chưa được giải quyết": the case goes back to its handler for review, with the reason as the reporter's message. */
-export async function reopenByReporter(access: ReporterAccess, reason: string, settings: ReportSettings, now = new Date()): Promise<void> {
+export async function reopenByReporter(access: ReporterAccess, reason: string, settings: ReportSettings, now = new Date(), deps: { mailer?: Mailer | null } = {}): Promise<void> {
   let dueAt: Date | null = null;
   const report = await answerOnce(access, settings, now, async (r) => {
     dueAt = await workingDaysFrom(vietnamDay(now), stageDays(REOPENED_TO, settings)!);
@@ -73,6 +75,8 @@ export async function reopenByReporter(access: ReporterAccess, reason: string, s
     after: { status: REOPENED_TO, dueAt },
     unitPath: report.handlerUnitPath,
   });
+  // Also when they reopened it themselves: whoever holds a tracking code can, and the mailbox's owner should know.
+  await tellReporterOfChange(report, 'REOPENED', settings, deps);
 }
 
 /** The handling unit's heads (never the person concerned) find the reopened case among their notices. */

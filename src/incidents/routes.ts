@@ -293,7 +293,7 @@ export function reportsRouter(config: Config): Router {
   // POST /reports/:id/notes — an internal note
   router.post('/:id/notes', ...handlers, caseAction(messageForm, (req, input) => handling.addNote(actor(req), String(req.params.id), input.text), 'reports.flash.noted'));
   // POST /reports/:id/duplicate — a duplicate of another case of the same handling unit: closed, linked both ways
-  router.post('/:id/duplicate', ...handlers, caseAction(duplicateForm, (req, input) => duplicates.markDuplicate(actor(req), String(req.params.id), input), 'duplicates.flash.marked'));
+  router.post('/:id/duplicate', ...handlers, caseAction(duplicateForm, (req, input) => duplicates.markDuplicate(actor(req), String(req.params.id), input, settings), 'duplicates.flash.marked'));
   // POST /reports/:id/extend — more working days for the current step
   router.post('/:id/extend', ...handlers, caseAction(extendForm, (req, input) => handling.extendDeadline(actor(req), String(req.params.id), input), 'reports.flash.extended'));
   // POST /reports/:id/remedies — record a remedy

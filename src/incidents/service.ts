@@ -9,6 +9,7 @@ import { publishedVersion, versionInForce } from '../conduct-code/index.js';
 import type { CodeVersion } from '../conduct-code/index.js';
 import { workingDaysFrom } from '../holidays/index.js';
 import { vietnamDay, vietnamMonth } from '../shared/dates.js';
+import type { Language } from '../shared/i18n.js';
 import { AppError, Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
 import { compareVietnamese, compareVietnameseNames } from '../shared/text.js';
 import * as staffService from '../staff/index.js';
@@ -43,7 +44,7 @@ export interface ReportInput {
 /** Who reports. An anonymous reporter carries nothing that could identify them. */
 export type Reporter =
   | { source: 'CITIZEN'; anonymous: true }
-  | { source: 'CITIZEN'; anonymous: false; name: string; phone?: string; email?: string; kind?: ReportKind; address?: string }
+  | { source: 'CITIZEN'; anonymous: false; name: string; phone?: string; email?: string; kind?: ReportKind; address?: string; language?: Language }
   | { source: 'PEER'; actor: Actor; kind: ReportKind; anonymous: boolean; phone?: string; address?: string };
 
 /** A report received by a handler (by phone, letter, hotline, suggestion box or in person) and recorded by them. */
@@ -244,7 +245,7 @@ export async function fileReport(input: ReportInput, reporter: Reporter, setting
 async function storeIdentity(reportId: Types.ObjectId, reporter: Reporter): Promise<void> {
   if (reporter.source === 'CITIZEN') {
     if (reporter.anonymous) return;
-    await ReporterIdentityModel.create({ reportId, name: reporter.name, phone: reporter.phone ?? '', email: reporter.email ?? '', address: reporter.address ?? '' });
+    await ReporterIdentityModel.create({ reportId, name: reporter.name, phone: reporter.phone ?? '', email: reporter.email ?? '', address: reporter.address ?? '', language: reporter.language ?? 'vi' });
     return;
   }
   await ReporterIdentityModel.create({

@@ -19,6 +19,7 @@ export type ReportSettings = Pick<
   | 'SMTP_USER'
   | 'SMTP_PASS'
   | 'MAIL_FROM'
+  | 'PUBLIC_BASE_URL'
 >;
 
 let cached: ReportSettings | undefined;

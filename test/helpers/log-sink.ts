@@ -1,4 +1,6 @@
 import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { logger } from '../../src/shared/logger.js';
 
 /** Captures every log line the app writes during the tests, so tests can inspect what was logged. */
 class LogSink extends Writable {
@@ -17,3 +19,19 @@ class LogSink extends Writable {
 }
 
 export const logSink = new LogSink();
+
+/**
+ * The lines the process-wide logger (src/shared/logger.ts, used by services and jobs) writes while `fn` runs: its
+ * destination is swapped for a collector for that time, so a test can check what a service logged.
+ */
+export async function processLogDuring<T>(fn: () => Promise<T>): Promise<{ result: T; logged: string }> {
+  const holder = logger as unknown as Record<symbol, unknown>;
+  const original = holder[pino.symbols.streamSym];
+  const lines: string[] = [];
+  holder[pino.symbols.streamSym] = { write: (s: string) => void lines.push(s) };
+  try {
+    return { result: await fn(), logged: lines.join('') };
+  } finally {
+    holder[pino.symbols.streamSym] = original;
+  }
+}

@@ -10,12 +10,13 @@ import { IncidentReportModel } from '../../src/incidents/model.js';
 import type { OutgoingMail } from '../../src/notifications/mailer.js';
 import { agentFor, csrfFrom, login, testApp, type Agent } from '../helpers/app.js';
 import { clearDatabase } from '../helpers/db.js';
-import { logSink } from '../helpers/log-sink.js';
+import { logSink, processLogDuring } from '../helpers/log-sink.js';
 import { exportSettingsFrom } from '../../src/exports/settings.js';
 import { monthsBefore, runRetention } from '../../src/privacy/job.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { testConfig } from '../helpers/app.js';
-import { asActor, makeWorld, settings, type World } from './world.js';
+import { asActor, fileAbout, makeWorld, settings, type World } from './world.js';
+import { markDuplicate } from '../../src/incidents/duplicates.js';
 
 /**
  * A denouncer's identity (Luật Tố cáo 2018 Art. 9) is seen only by the province, through the audited identity view:
@@ -112,6 +113,35 @@ describe('a denouncer’s identity in the audit log, the request log, notices an
       expect(logged.split("\n").filter((l) => l.includes(secret)).map((l) => /"url":"[^"]*"/.exec(l)?.[0] ?? l.slice(0, 200)), `request log holds ${secret}`).to.deep.equal([]);
       expect(noticed, `notices hold ${secret}`).not.to.contain(secret);
       expect(mailed, `e-mails hold ${secret}`).not.to.contain(secret);
+    }
+  });
+
+  it('when a named citizen’s case changes state and the e-mail to them goes out, or the mail server refuses it quoting the address, then the address is only ever a recipient: in no log line, audit entry or notice', async () => {
+    const EMAIL = 'ty.nguoiphananh@example.vn';
+    const { report } = await fileAbout(w, { staffId: String(w.lan._id) }, { reporter: { source: 'CITIZEN', anonymous: false, name: 'Hoàng Văn Tỵ', email: EMAIL, phone: PHONE } });
+    const other = await fileAbout(w, {}, { reporter: { source: 'CITIZEN', anonymous: false, name: 'Hoàng Văn Tỵ', email: EMAIL } });
+    const mails: OutgoingMail[] = [];
+    const delivers = { send: async (m: OutgoingMail) => void mails.push(m) };
+    const refuses = {
+      send: async (m: OutgoingMail) => {
+        throw Object.assign(new Error(`Can't send mail - all recipients were rejected: 550 5.1.1 <${m.to}>: Recipient address rejected`), { code: 'EENVELOPE', rejected: [m.to] });
+      },
+    };
+    const head = await asActor(w.headA._id);
+    const auditMark = await AuditEntryModel.countDocuments({});
+    const logMark = logSink.mark();
+    const { logged } = await processLogDuring(async () => {
+      await handling.transition(head, String(report._id), { to: 'UNDER_REVIEW', note: 'Xác minh.' }, settings, new Date(), { mailer: delivers });
+      await handling.transition(head, String(other.report._id), { to: 'UNDER_REVIEW', note: 'Xác minh.' }, settings, new Date(), { mailer: refuses });
+      await markDuplicate(head, String(report._id), { caseNumber: other.report.caseNumber }, settings, new Date(), { mailer: refuses });
+    });
+
+    expect(mails.map((m) => m.to), 'the delivered mail went to the reporter').to.deep.equal([EMAIL]);
+    expect(logged, 'the refusals were logged').to.contain('reporter state e-mail failed');
+    const audit = JSON.stringify((await AuditEntryModel.find({}).sort({ at: 1 }).lean()).slice(auditMark));
+    for (const [sink, text] of [['the process log', logged], ['the request log', logSink.since(logMark)], ['the audit log', audit], ['the notices', await notices()]] as const) {
+      expect(text, `${sink} holds the address`).not.to.contain(EMAIL);
+      expect(text, `${sink} holds the name`).not.to.contain('Hoàng Văn Tỵ');
     }
   });
 

@@ -1,11 +1,13 @@
 import { expect } from 'chai';
+import type { Types } from 'mongoose';
 import { decoded, startSmtp } from '../helpers/smtp.js';
 import { clearDatabase } from '../helpers/db.js';
 import { testConfig } from '../helpers/app.js';
 import { UserModel } from '../../src/auth/model.js';
 import { loadVietnamYear } from '../../src/holidays/service.js';
 import { ReportNoticeModel } from '../../src/incidents/model.js';
-import { transition } from '../../src/incidents/handling.js';
+import { submitExplanation, transition } from '../../src/incidents/handling.js';
+import { recordExplanation } from '../../src/incidents/due-process.js';
 import { remindCaseDeadlines, type ReminderSettings } from '../../src/incidents/reminders.js';
 import { createMailer } from '../../src/notifications/mailer.js';
 import { withLease } from '../../src/notifications/index.js';
@@ -60,6 +62,26 @@ describe('scheduled reminders before case deadlines', function () {
     expect(toLan).not.to.contain('Hoàng Văn Tỵ');
     expect((await ReportNoticeModel.find({ kind: 'EXPLANATION_DUE_SOON' }).lean()).map((n) => String(n.userId))).to.deep.equal([String(w.lanUser._id)]);
     expect(await remindCaseDeadlines(vn('2026-03-10'), { settings, mailer })).to.deep.equal({ handler: 0, explanation: 0, mailed: 0 });
+  });
+
+  it('when the explanation is in (recorded by the handler, or written by the subject), then the reminder before its deadline leaves the subject’s notices and the request is read', async () => {
+    const recorded = (await fileAbout(w, { staffId: String(w.lan._id), occurredOn: new Date(Date.UTC(2026, 2, 2)) }, { now: vn('2026-03-02') })).report;
+    const written = (await fileAbout(w, { staffId: String(w.lan._id), occurredOn: new Date(Date.UTC(2026, 2, 2)) }, { now: vn('2026-03-02') })).report;
+    const head = await asActor(w.headA._id);
+    for (const r of [recorded, written]) await transition(head, String(r._id), { to: 'UNDER_REVIEW', note: 'Tiếp nhận' }, settings, vn('2026-03-03'), { mailer: null });
+    expect((await remindCaseDeadlines(vn('2026-03-09'), { settings, mailer: null })).explanation).to.equal(2);
+    const dueSoon = async (reportId: Types.ObjectId) => ReportNoticeModel.countDocuments({ reportId, userId: w.lanUser._id, kind: 'EXPLANATION_DUE_SOON' });
+    const requestRead = async (reportId: Types.ObjectId) => (await ReportNoticeModel.findOne({ reportId, userId: w.lanUser._id, kind: 'EXPLANATION_REQUESTED' }).lean())?.readAt ?? null;
+    expect([await dueSoon(recorded._id), await dueSoon(written._id)]).to.deep.equal([1, 1]);
+
+    await recordExplanation(head, String(recorded._id), { channel: 'PAPER', receivedOn: new Date(Date.UTC(2026, 2, 9)), text: 'Giải trình bằng văn bản.' }, vn('2026-03-09'));
+    expect(await dueSoon(recorded._id)).to.equal(0);
+    expect(await requestRead(recorded._id)).to.be.instanceOf(Date);
+    expect(await dueSoon(written._id), 'the other case’s reminder stays').to.equal(1);
+
+    await submitExplanation(await asActor(w.lanUser._id), String(written._id), 'Tôi xin giải trình.', vn('2026-03-09'));
+    expect(await dueSoon(written._id)).to.equal(0);
+    expect(await requestRead(written._id)).to.be.instanceOf(Date);
   });
 
   it('when one process holds the reminders lease, then another does not run the job until it is released', async () => {
