@@ -21,6 +21,11 @@ export function createMailer(settings: MailSettings | undefined): Mailer | null 
     port: settings.SMTP_PORT,
     secure: settings.SMTP_SECURE,
     auth: settings.SMTP_USER ? { user: settings.SMTP_USER, pass: settings.SMTP_PASS ?? '' } : undefined,
+    // Some mails are sent inside a request (a reporter told of a state change): a mail server that does not answer
+    // must fail the mail in seconds, not hold the page for nodemailer's default minutes.
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 20_000,
   });
   return {
     async send(mail) {
