@@ -33,6 +33,7 @@ import {
   recordedExplanationForm,
   handOverForm,
   duplicateForm,
+  unmarkDuplicateForm,
   intakeReportForm,
   reviewRequestForm,
   recordedReviewForm,
@@ -294,6 +295,8 @@ export function reportsRouter(config: Config): Router {
   router.post('/:id/notes', ...handlers, caseAction(messageForm, (req, input) => handling.addNote(actor(req), String(req.params.id), input.text), 'reports.flash.noted'));
   // POST /reports/:id/duplicate — a duplicate of another case of the same handling unit: closed, linked both ways
   router.post('/:id/duplicate', ...handlers, caseAction(duplicateForm, (req, input) => duplicates.markDuplicate(actor(req), String(req.params.id), input), 'duplicates.flash.marked'));
+  // POST /reports/:id/duplicate/undo — "Bỏ đánh dấu trùng": back to the state it was in, unlinked, counted again
+  router.post('/:id/duplicate/undo', ...handlers, caseAction(unmarkDuplicateForm, (req, input) => duplicates.unmarkDuplicate(actor(req), String(req.params.id), input, settings), 'duplicates.flash.unmarked'));
   // POST /reports/:id/extend — more working days for the current step
   router.post('/:id/extend', ...handlers, caseAction(extendForm, (req, input) => handling.extendDeadline(actor(req), String(req.params.id), input), 'reports.flash.extended'));
   // POST /reports/:id/remedies — record a remedy

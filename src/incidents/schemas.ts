@@ -86,6 +86,9 @@ export const duplicateForm = z.object({
   version: z.coerce.number().int().min(0).optional(),
 });
 
+/** Undo the mark: only the version the handler saw. */
+export const unmarkDuplicateForm = z.object({ version: z.coerce.number().int().min(0).optional() });
+
 export const trackForm = z.object({ code: requiredText(40) });
 export const messageForm = z.object({ text: requiredText(2000) });
 

@@ -165,6 +165,7 @@ const POLICY: Record<string, ActorName[]> = {
   'POST /reports/:id/replies': MANAGERS_OF_IT,
   'POST /reports/:id/notes': MANAGERS_OF_IT,
   'POST /reports/:id/duplicate': MANAGERS_OF_IT,
+  'POST /reports/:id/duplicate/undo': MANAGERS_OF_IT,
   'POST /reports/:id/extend': MANAGERS_OF_IT,
   'POST /reports/:id/remedies': MANAGERS_OF_IT,
   'POST /reports/:id/letter-sent': MANAGERS_OF_IT,
