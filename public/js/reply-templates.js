@@ -7,7 +7,7 @@
   if (!picker || !box || !used) return;
   const select = picker.querySelector('select');
   const button = picker.querySelector('[data-template-use]');
-  if (button) button.hidden = true;
+  if (button) button.style.display = 'none';
   let filled = box.value;
   select.addEventListener('change', function () {
     const option = select.selectedOptions[0];

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { AuditEntryModel } from '../../src/audit/model.js';
-import { IncidentReportModel } from '../../src/incidents/model.js';
+import { IncidentReportModel, type ReportStatus } from '../../src/incidents/model.js';
 import { ResponseTemplateModel } from '../../src/incidents/template-model.js';
 import { formatDate } from '../../src/shared/dates.js';
 import { agentFor, csrfFrom, login, testApp, type Agent } from '../helpers/app.js';
@@ -22,7 +22,7 @@ function pickerOptions(html: string) {
   return [...select.matchAll(/<option value="([^"]+)" data-text="([^"]*)"[^>]*>([^<]*)<\/option>/g)].map((m) => ({ value: m[1]!, text: unescape(m[2]!), label: unescape(m[3]!) }));
 }
 
-const template = (w: World, fields: Partial<{ title: string; textVi: string; textEn: string; criterionCode: string; statuses: string[]; active: boolean }>) =>
+const template = (w: World, fields: Partial<{ title: string; textVi: string; textEn: string; criterionCode: string; statuses: ReportStatus[]; active: boolean }>) =>
   ResponseTemplateModel.create({ provinceId: w.province._id, title: 'Mẫu', textVi: 'Nội dung.', ...fields });
 
 describe('reply templates', function () {
