@@ -3,6 +3,7 @@ import { seedSatisfactionDemo } from './demo-satisfaction.js';
 import { seedDossiersDemo } from './demo-dossiers.js';
 import { seedReportsDemo } from './demo-reports.js';
 import { seedEvaluationsDemo } from './demo-evaluations.js';
+import { seedTemplatesDemo } from './demo-templates.js';
 
 /** Each feature's own demo data, run after the units, staff, logins and code of conduct exist. */
 export async function seedFeatureDemos(logger: Logger, now = new Date()): Promise<void> {
@@ -10,4 +11,5 @@ export async function seedFeatureDemos(logger: Logger, now = new Date()): Promis
   await seedSatisfactionDemo(logger, now);
   await seedDossiersDemo(logger, now);
   await seedReportsDemo(logger, now);
+  await seedTemplatesDemo(logger);
 }

@@ -28,6 +28,7 @@ import { auditRouter } from './audit/routes.js';
 import { evaluationsRouter } from './evaluations/routes.js';
 import { usersRouter, accountRouter } from './users/routes.js';
 import { reportsRouter } from './incidents/routes.js';
+import { responseTemplatesRouter } from './incidents/template-routes.js';
 import { citizenReportsRouter } from './incidents/citizen-routes.js';
 import { kioskRouter, satisfactionRouter } from './satisfaction/routes.js';
 import { dossiersRouter } from './dossiers/routes.js';
@@ -130,6 +131,7 @@ export function createApp(config: Config, deps: { logger?: Logger; healthConnect
   app.use('/exports', exportsRouter(config));
   app.use('/compliance-report', complianceReportRouter(config));
   app.use('/dashboard', dashboardRouter(config));
+  app.use('/reports/templates', responseTemplatesRouter());
   app.use('/reports', reportsRouter(config));
   app.use('/satisfaction', satisfactionRouter(config));
   app.use('/dossiers', dossiersRouter());

@@ -10,6 +10,7 @@ import { exportMessages } from './exports/messages.js';
 import { holidayMessages } from './holidays/messages.js';
 import { reportMessages } from './incidents/messages.js';
 import { intakeMessages } from './incidents/intake-messages.js';
+import { templateMessages } from './incidents/template-messages.js';
 import { privacyMessages } from './privacy/messages.js';
 import { satisfactionMessages } from './satisfaction/messages.js';
 import { staffMessages } from './staff/messages.js';
@@ -19,5 +20,5 @@ import { registerCatalogues } from './shared/i18n.js';
 
 /** Every feature's messages: registered by the app at start, and by any tool that renders texts without it. */
 export function registerMessages(): void {
-  registerCatalogues([auditMessages, authMessages, codeMessages, complianceReportMessages, dashboardMessages, disciplineMessages, dossierMessages, evaluationMessages, exportMessages, holidayMessages, intakeMessages, privacyMessages, reportMessages, satisfactionMessages, staffMessages, unitMessages, userMessages]);
+  registerCatalogues([auditMessages, authMessages, codeMessages, complianceReportMessages, dashboardMessages, disciplineMessages, dossierMessages, evaluationMessages, exportMessages, holidayMessages, intakeMessages, privacyMessages, reportMessages, satisfactionMessages, staffMessages, templateMessages, unitMessages, userMessages]);
 }

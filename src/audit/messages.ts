@@ -24,7 +24,7 @@ export const auditMessages = catalogue({
       objectTypes: {
         codeVersion: 'Phiên bản bộ quy tắc', unit: 'Đơn vị', staff: 'Cán bộ, công chức', user: 'Tài khoản', unitChange: 'Sắp xếp đơn vị',
         report: 'Phản ánh, tố cáo', evaluation: 'Phiếu đánh giá', period: 'Kỳ đánh giá', classification: 'Xếp loại năm', lateDossier: 'Hồ sơ trễ hạn',
-        holiday: 'Lịch nghỉ lễ, Tết', deskSettings: 'Cài đặt bộ phận một cửa', disciplineDecision: 'Quyết định kỷ luật', exportJob: 'Tệp báo cáo năm', retention: 'Thời hạn lưu trữ dữ liệu cá nhân', dataRequest: 'Yêu cầu của chủ thể dữ liệu',
+        holiday: 'Lịch nghỉ lễ, Tết', deskSettings: 'Cài đặt bộ phận một cửa', disciplineDecision: 'Quyết định kỷ luật', exportJob: 'Tệp báo cáo năm', retention: 'Thời hạn lưu trữ dữ liệu cá nhân', dataRequest: 'Yêu cầu của chủ thể dữ liệu', responseTemplate: 'Mẫu trả lời phản ánh',
       },
       actions: {
         publish: 'Công bố', create: 'Tạo mới', update: 'Cập nhật', delete: 'Xóa', rename: 'Đổi tên', move: 'Chuyển đơn vị cấp trên', merge: 'Sáp nhập', split: 'Chia tách', close: 'Đóng, giải thể', transfer: 'Điều chuyển', deactivate: 'Ngừng hoạt động', reactivate: 'Hoạt động trở lại',
@@ -80,7 +80,7 @@ export const auditMessages = catalogue({
       objectTypes: {
         codeVersion: 'Code of conduct version', unit: 'Unit', staff: 'Staff member', user: 'User account', unitChange: 'Unit reorganisation',
         report: 'Report or denunciation', evaluation: 'Evaluation', period: 'Evaluation period', classification: 'Yearly classification', lateDossier: 'Late dossier',
-        holiday: 'Holiday calendar', deskSettings: 'One-stop desk settings', disciplineDecision: 'Discipline decision', exportJob: 'Yearly report file', retention: 'Personal data retention', dataRequest: 'Data-subject request',
+        holiday: 'Holiday calendar', deskSettings: 'One-stop desk settings', disciplineDecision: 'Discipline decision', exportJob: 'Yearly report file', retention: 'Personal data retention', dataRequest: 'Data-subject request', responseTemplate: 'Reply template',
       },
       actions: {
         publish: 'Publish', create: 'Create', update: 'Update', delete: 'Delete', rename: 'Rename', move: 'Move', merge: 'Merge', split: 'Split', close: 'Close', transfer: 'Transfer', deactivate: 'Deactivate', reactivate: 'Reactivate',

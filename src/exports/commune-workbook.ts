@@ -189,11 +189,15 @@ async function writeIncidentsSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, data:
   writeRow(ws, labels, () => STYLE.header, headerHeight(labels, widths));
   const dateCols = new Set([3, 4, 11]);
   const rowStyle = (c: number): CellStyle => (dateCols.has(c) ? STYLE.date : c === 1 ? STYLE.centered : STYLE.textWrap);
+  // A duplicate is listed (every case received shows) but not numbered: the statistics, and so the summary's
+  // count of reports received, count the matter once, in the case it was joined to. The total counts numbered rows.
   let n = 0;
+  let listed = 0;
   for (const row of data.incidentRows) {
-    n++;
+    listed++;
+    if (!row.duplicateOf) n++;
     const values = [
-        n,
+        row.duplicateOf ? '' : n,
         row.caseNumber,
         row.occurredAt,
         row.receivedAt,
@@ -201,7 +205,7 @@ async function writeIncidentsSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, data:
         row.unitName,
         row.criteria.join(', '),
         row.confirmed.join(', '),
-        t(`exports.workbook.reportStatus.${row.status}`),
+        row.duplicateOf ? t('exports.workbook.duplicateOf', { number: row.duplicateOf }) : t(`exports.workbook.reportStatus.${row.status}`),
         row.remedies.map((m) => t(`exports.workbook.remedy.${m}`)).join('; '),
         row.letterSentAt,
     ];
@@ -209,12 +213,12 @@ async function writeIncidentsSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, data:
     await pacer.row();
   }
   // No cases: a plain 0, as a range clamped to row 4 would count the total itself.
-  const count = n > 0 ? { formula: `COUNTA(B4:B${3 + n})`, result: n } : 0;
+  const count = listed > 0 ? { formula: `COUNT(A4:A${3 + listed})`, result: n } : 0;
   const total: unknown[] = new Array(keys.length).fill('');
   total[1] = count;
   total[4] = t('exports.workbook.total');
   writeRow(ws, total, (c) => (c === 2 ? STYLE.totalInteger : c === 5 ? STYLE.bold : STYLE.text));
-  ws.autoFilter = { from: { row: 3, column: 1 }, to: { row: Math.max(3 + n, 3), column: keys.length } };
+  ws.autoFilter = { from: { row: 3, column: 1 }, to: { row: Math.max(3 + listed, 3), column: keys.length } };
   await commitSheet(wb, ws);
 }
 

@@ -51,6 +51,8 @@ export interface IncidentRow {
   status: string;
   remedies: string[];
   letterSentAt: Date | null;
+  /** The case it was joined to as a duplicate ('' if none): listed, but not counted, as the statistics count it. */
+  duplicateOf: string;
 }
 export interface Progress {
   (phase: 'read' | 'write', done: number, total: number): void;
@@ -364,6 +366,7 @@ export async function collectYear(root: Unit, year: number, opts: CollectOptions
           status: r.status,
           remedies: (r.remedies ?? []).map((m) => m.kind),
           letterSentAt: r.letterSentAt ?? null,
+          duplicateOf: r.duplicateOf?.caseId ? (r.duplicateOf.caseNumber ?? '') : '',
         });
       }
     });

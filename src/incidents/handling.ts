@@ -12,6 +12,7 @@ import { recordsChanged } from '../shared/changes.js';
 import { countCase, recordBreaches } from './counters.js';
 import type { Mailer } from '../notifications/index.js';
 import { tellReporterOfChange } from './reporter-mail.js';
+import { templateTitle } from './response-templates.js';
 import { assertMayConclude, explanationNoticesDone, findingOf, reviewOpenUntil, tellSubjectOfFinding } from './due-process.js';
 
 export const warningWindow = (settings: Pick<ReportSettings, 'EARLY_WARNING_THRESHOLD' | 'EARLY_WARNING_WINDOW_DAYS'>) => ({ threshold: settings.EARLY_WARNING_THRESHOLD, days: settings.EARLY_WARNING_WINDOW_DAYS });
@@ -140,10 +141,12 @@ function assertRemedied(report: IncidentReport): void {
 }
 
 /** A reply the reporter reads through the tracking code. */
-export async function addReply(actor: Actor, id: string, text: string, now = new Date()): Promise<void> {
+export async function addReply(actor: Actor, id: string, text: string, now = new Date(), opts: { templateId?: string } = {}): Promise<void> {
   const report = await caseFor(actor, id);
   await saveCase(report, undefined, { $push: { messages: { at: now, author: 'UNIT', byName: actor.displayName, text } } });
-  await audit.record({ actor, objectType: AUDIT_TYPE, objectId: report._id, action: 'reply', after: { reply: text }, unitPath: report.handlerUnitPath });
+  // Which reply template it was started from, if any: in the audit entry only (the case keeps just the reply).
+  const template = await templateTitle(opts.templateId, report);
+  await audit.record({ actor, objectType: AUDIT_TYPE, objectId: report._id, action: 'reply', after: { reply: text, ...(template ? { template } : {}) }, unitPath: report.handlerUnitPath });
 }
 
 /** A note for the handlers only. */

@@ -250,12 +250,18 @@ const incidentReportSchema = new Schema(
 
     /**
      * A duplicate (the same matter reported again): closed as such, linked to the case that handles it, and left out of
-     * the statistics' report counts. `duplicates` lists the cases joined to this one.
+     * the statistics' report counts. `duplicates` lists the cases joined to this one. Undoing it restores the state
+     * kept here and clears the link (caseId null).
      */
     duplicateOf: {
       caseId: { type: Schema.Types.ObjectId, ref: 'IncidentReport', default: null },
       caseNumber: { type: String, default: '' },
       at: { type: Date, default: null },
+      /** What marking it changed, so that "Bỏ đánh dấu trùng" can put it back (duplicates.ts). */
+      previousStatus: { type: String, enum: ['', ...REPORT_STATUSES], default: '' },
+      previousDueAt: { type: Date, default: null },
+      previousStageStartedAt: { type: Date, default: null },
+      previousOverdue: { type: Number, default: 0 },
     },
     duplicates: { type: [{ caseId: { type: Schema.Types.ObjectId, required: true }, caseNumber: { type: String, required: true }, at: { type: Date, required: true }, _id: false }], default: [] },
 

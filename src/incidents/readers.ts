@@ -38,7 +38,7 @@ export function casesOfYearUnder(rootId: Types.ObjectId, year: number) {
 /** The reports received in a year under a unit, as the workbook's list of cases shows them. */
 export function casesReceivedUnder(rootId: Types.ObjectId, year: number) {
   return IncidentReportModel.find({ receivedYear: year, unitPath: rootId })
-    .select('caseNumber occurredAt receivedAt staffName unitName criterionCodes confirmedCriterionCodes status remedies.kind letterSentAt excludedUserIds')
+    .select('caseNumber occurredAt receivedAt staffName unitName criterionCodes confirmedCriterionCodes status remedies.kind letterSentAt excludedUserIds duplicateOf.caseId duplicateOf.caseNumber')
     .lean()
     .cursor({ batchSize: 500 });
 }

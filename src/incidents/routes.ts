@@ -18,6 +18,7 @@ import * as letters from './letter.js';
 import * as dueProcess from './due-process.js';
 import * as duplicates from './duplicates.js';
 import { filterUnits, listCases } from './inbox.js';
+import { templatesForCase } from './response-templates.js';
 import { earlyWarnings, reportGroups, retaliationFlags } from './warnings.js';
 import { RECORDED_INTAKE_CHANNELS, HANDED_OVER_CHANNELS, RECORDED_EXPLANATION_CHANNELS, REMEDY_KINDS, REPORT_KINDS, REPORT_STATUSES, ReporterIdentityModel } from './model.js';
 import type { ReportSettings } from './settings.js';
@@ -29,10 +30,12 @@ import {
   letterForm,
   letterSentForm,
   messageForm,
+  replyForm,
   peerReportForm,
   recordedExplanationForm,
   handOverForm,
   duplicateForm,
+  unmarkDuplicateForm,
   intakeReportForm,
   reviewRequestForm,
   recordedReviewForm,
@@ -266,7 +269,21 @@ export function reportsRouter(config: Config): Router {
       contact,
       canSeeReporter: hasRole(a, 'admin') && !report.anonymous,
       remedyKinds: REMEDY_KINDS,
+      ...(await replyLocals(req, report)),
     };
+  }
+
+  /**
+   * The reply box and its template picker: the templates that suit the case (its criteria, its state and the next
+   * ones), their texts filled from the case. Without scripts, `?template=<id>` shows the page with the chosen text in
+   * the box; a reply sent back with an error keeps what was typed.
+   */
+  async function replyLocals(req: Request, report: Awaited<ReturnType<typeof reports.caseFor>>) {
+    const choices = await templatesForCase(report, handling.TRANSITIONS[report.status as keyof typeof handling.TRANSITIONS]);
+    const posted = req.method === 'POST' && req.path.endsWith('/replies') ? (req.body as Record<string, unknown> | undefined) : undefined;
+    const wanted = str(posted?.template) ?? str(req.query.template) ?? '';
+    const chosen = choices.find((c) => c.value === wanted);
+    return { templates: choices, chosenTemplate: chosen?.value ?? '', replyText: str(posted?.text) ?? chosen?.text ?? '' };
   }
 
   // GET /reports/:id — the case
@@ -289,11 +306,13 @@ export function reportsRouter(config: Config): Router {
   // POST /reports/:id/transition — the next step, with a note
   router.post('/:id/transition', ...handlers, caseAction(transitionForm, (req, input) => handling.transition(actor(req), String(req.params.id), input, settings), 'reports.flash.transitioned'));
   // POST /reports/:id/replies — a reply the reporter reads
-  router.post('/:id/replies', ...handlers, caseAction(messageForm, (req, input) => handling.addReply(actor(req), String(req.params.id), input.text), 'reports.flash.replied'));
+  router.post('/:id/replies', ...handlers, caseAction(replyForm, (req, input) => handling.addReply(actor(req), String(req.params.id), input.text, new Date(), { templateId: input.template }), 'reports.flash.replied'));
   // POST /reports/:id/notes — an internal note
   router.post('/:id/notes', ...handlers, caseAction(messageForm, (req, input) => handling.addNote(actor(req), String(req.params.id), input.text), 'reports.flash.noted'));
   // POST /reports/:id/duplicate — a duplicate of another case of the same handling unit: closed, linked both ways
   router.post('/:id/duplicate', ...handlers, caseAction(duplicateForm, (req, input) => duplicates.markDuplicate(actor(req), String(req.params.id), input, settings), 'duplicates.flash.marked'));
+  // POST /reports/:id/duplicate/undo — "Bỏ đánh dấu trùng": back to the state it was in, unlinked, counted again
+  router.post('/:id/duplicate/undo', ...handlers, caseAction(unmarkDuplicateForm, (req, input) => duplicates.unmarkDuplicate(actor(req), String(req.params.id), input, settings), 'duplicates.flash.unmarked'));
   // POST /reports/:id/extend — more working days for the current step
   router.post('/:id/extend', ...handlers, caseAction(extendForm, (req, input) => handling.extendDeadline(actor(req), String(req.params.id), input), 'reports.flash.extended'));
   // POST /reports/:id/remedies — record a remedy

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { checkbox, dateInput, objectId, optionalObjectId, optionalText, requiredText } from '../shared/validation.js';
 import { RECORDED_INTAKE_CHANNELS, FEEDBACK_LEVELS, HANDED_OVER_CHANNELS, RECORDED_EXPLANATION_CHANNELS, REMEDY_KINDS, REPORT_KINDS, REPORT_STATUSES } from './model.js';
 import { SALUTATIONS } from '../letters/index.js';
+import { unknownPlaceholders } from './template-model.js';
 
 /** A checkbox group arrives as nothing, one string or several. */
 const stringList = z.preprocess((v) => (v == null || v === '' ? [] : Array.isArray(v) ? v : [v]), z.array(z.string().trim().max(20)).max(50));
@@ -86,8 +87,29 @@ export const duplicateForm = z.object({
   version: z.coerce.number().int().min(0).optional(),
 });
 
+/** Undo the mark: only the version the handler saw. */
+export const unmarkDuplicateForm = z.object({ version: z.coerce.number().int().min(0).optional() });
+
 export const trackForm = z.object({ code: requiredText(40) });
 export const messageForm = z.object({ text: requiredText(2000) });
+/** A reply to the reporter, and the template it was started from (kept in the audit entry only). */
+export const replyForm = messageForm.extend({ template: z.string().trim().max(40).optional().catch(undefined) });
+
+/** Only the placeholders a reply template may use (response-templates.ts): none that could name the reporter. */
+const withKnownPlaceholders = (text: string | undefined) => !unknownPlaceholders(text ?? '').length;
+
+/** The administrator's reply template: title, Vietnamese text (English optional), criterion and states it suits. */
+export const responseTemplateForm = z.object({
+  title: requiredText(120),
+  textVi: requiredText(2000).refine(withKnownPlaceholders, 'templates.errors.placeholder'),
+  textEn: optionalText(2000).refine(withKnownPlaceholders, 'templates.errors.placeholder'),
+  criterionCode: z.string().trim().max(20).default(''),
+  statuses: stringList.pipe(z.array(z.enum(REPORT_STATUSES, { message: 'templates.errors.status' }))),
+  active: checkbox,
+  version: z.coerce.number().int().min(0).optional(),
+});
+export type ResponseTemplateInput = z.infer<typeof responseTemplateForm>;
+export const templateStateForm = z.object({ version: z.coerce.number().int().min(0).optional() });
 
 /** The reporter's questionnaire once the case is settled, and "not resolved" with its reason. */
 export const feedbackForm = z.object({ level: z.enum(FEEDBACK_LEVELS, 'reports.caseView.levelNeeded'), comment: optionalText(1000) });

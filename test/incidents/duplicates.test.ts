@@ -5,7 +5,8 @@ import { AuditEntryModel } from '../../src/audit/model.js';
 import { IncidentReportModel } from '../../src/incidents/model.js';
 import * as statistics from '../../src/statistics/index.js';
 import { vietnamYear } from '../../src/shared/dates.js';
-import { fileAbout, makeWorld, type World } from './world.js';
+import { asActor, fileAbout, makeWorld, settings, type World } from './world.js';
+import { transition } from '../../src/incidents/handling.js';
 import { openedByCode } from './reporter.js';
 
 async function as(username: string): Promise<Agent> {
@@ -86,5 +87,64 @@ describe('duplicate reports', function () {
     const headB = await as(w.headB.username);
     const _csrf = await csrfFrom(headB, '/reports');
     expect((await headB.post(`/reports/${a.report._id}/duplicate`).type('form').send({ _csrf, caseNumber: b.report.caseNumber })).status).to.equal(403);
+  });
+
+  it('when a head undoes a duplicate mark, then the case is back in its previous state with its deadline, unlinked both ways, counted again and audited; a stale form gets 409', async () => {
+    const original = await fileAbout(w, {});
+    const dup = await fileAbout(w, {});
+    await transition(await asActor(w.headA._id), String(dup.report._id), { to: 'UNDER_REVIEW', note: 'Bắt đầu xác minh.' }, settings);
+    const before = (await IncidentReportModel.findById(dup.report._id).lean())!;
+    const head = await as(w.headA.username);
+    expect((await markDuplicate(head, String(dup.report._id), original.report.caseNumber)).status).to.equal(302);
+    const countedStatuses = async () => {
+      const figures = (await statistics.figuresUnder(w.province, vietnamYear())).find((u) => u.unitName === w.communeA.name)!.figures;
+      return Object.values(figures.reports).flatMap((byStatus) => Object.entries(byStatus)).sort();
+    };
+    expect(await countedStatuses()).to.deep.equal([['RECEIVED', 1]]);
+
+    // A form read before someone else changed the case is refused, and nothing changes.
+    const page = await head.get(`/reports/${dup.report._id}`);
+    expect(page.text).to.contain('data-unmark-duplicate').and.to.contain('Bỏ đánh dấu trùng');
+    const _csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+    const marked = (await IncidentReportModel.findById(dup.report._id).lean())!;
+    const stale = await head.post(`/reports/${dup.report._id}/duplicate/undo`).type('form').send({ _csrf, version: String(marked.version - 1) });
+    expect(stale.status).to.equal(409);
+    expect((await IncidentReportModel.findById(dup.report._id).lean())!.status).to.equal('CLOSED');
+
+    const res = await head.post(`/reports/${dup.report._id}/duplicate/undo`).type('form').send({ _csrf, version: String(marked.version) });
+    expect(res.status).to.equal(302);
+    const restored = (await IncidentReportModel.findById(dup.report._id).lean())!;
+    expect(restored.status).to.equal('UNDER_REVIEW');
+    expect(restored.closedAt).to.equal(null);
+    expect(restored.dueAt?.getTime()).to.equal(before.dueAt?.getTime());
+    expect(restored.stageStartedAt.getTime()).to.equal(before.stageStartedAt.getTime());
+    expect(restored.duplicateOf?.caseId ?? null).to.equal(null);
+    expect(restored.history.at(-1)).to.include({ from: 'CLOSED', to: 'UNDER_REVIEW' });
+    expect((await IncidentReportModel.findById(original.report._id).lean())!.duplicates).to.deep.equal([]);
+    expect(await countedStatuses()).to.deep.equal([['RECEIVED', 1], ['UNDER_REVIEW', 1]]);
+
+    const undoAudits = await AuditEntryModel.find({ action: 'update', objectId: { $in: [dup.report._id, original.report._id] } }).sort({ at: 1 }).lean();
+    expect(undoAudits).to.have.length(4);
+    const undone = undoAudits.find((a) => String(a.objectId) === String(dup.report._id) && a.changes.some((c) => c.field === 'status' && c.after === 'UNDER_REVIEW'));
+    expect(undone, 'the undo of the duplicate is audited').to.not.equal(undefined);
+
+    // The page offers marking again; the reporter no longer reads that the report was joined.
+    expect((await head.get(`/reports/${dup.report._id}`)).text).to.contain('data-duplicate-form').and.not.to.contain('data-unmark-duplicate');
+    const reporter = await openedByCode(testApp(), dup.trackingCode);
+    expect((await reporter.get('/tra-cuu/ho-so')).text).not.to.contain('data-joined-case');
+    // Undoing again: nothing to undo.
+    const again = await head.post(`/reports/${dup.report._id}/duplicate/undo`).type('form').send({ _csrf: await csrfFrom(head, `/reports/${dup.report._id}`) });
+    expect(again.status).to.equal(409);
+  });
+
+  it('when the head of another commune tries to undo a duplicate mark, then 403 and the case stays closed', async () => {
+    const original = await fileAbout(w, {});
+    const dup = await fileAbout(w, {});
+    const head = await as(w.headA.username);
+    expect((await markDuplicate(head, String(dup.report._id), original.report.caseNumber)).status).to.equal(302);
+    const headB = await as(w.headB.username);
+    const _csrf = await csrfFrom(headB, '/reports');
+    expect((await headB.post(`/reports/${dup.report._id}/duplicate/undo`).type('form').send({ _csrf })).status).to.equal(403);
+    expect((await IncidentReportModel.findById(dup.report._id).lean())!.status).to.equal('CLOSED');
   });
 });

@@ -7,6 +7,7 @@ import { LateDossierModel } from '../../src/dossiers/model.js';
 import { EvaluationModel, PeriodModel } from '../../src/evaluations/model.js';
 import { HolidayModel } from '../../src/holidays/model.js';
 import { IncidentReportModel } from '../../src/incidents/model.js';
+import { ResponseTemplateModel } from '../../src/incidents/template-model.js';
 import { StaffModel } from '../../src/staff/model.js';
 import { UnitModel } from '../../src/units/model.js';
 import { agentFor, csrfFrom, login, testApp, type Agent } from '../helpers/app.js';
@@ -157,6 +158,14 @@ const POLICY: Record<string, ActorName[]> = {
   'POST /reports/explanations/:id': [],
   'POST /reports/explanations/:id/review': [],
   'GET /reports': MANAGERS,
+  // Reply templates: the province administrator keeps them; handlers only pick them on a case.
+  'GET /reports/templates': ADMIN,
+  'GET /reports/templates/new': ADMIN,
+  'POST /reports/templates': ADMIN,
+  'GET /reports/templates/:id/edit': ADMIN,
+  'POST /reports/templates/:id': ADMIN,
+  'POST /reports/templates/:id/deactivate': ADMIN,
+  'POST /reports/templates/:id/reactivate': ADMIN,
   'GET /reports/:id': MANAGERS_OF_IT,
   'POST /reports/:id/transition': MANAGERS_OF_IT,
   'POST /reports/:id/explanation': MANAGERS_OF_IT,
@@ -165,6 +174,7 @@ const POLICY: Record<string, ActorName[]> = {
   'POST /reports/:id/replies': MANAGERS_OF_IT,
   'POST /reports/:id/notes': MANAGERS_OF_IT,
   'POST /reports/:id/duplicate': MANAGERS_OF_IT,
+  'POST /reports/:id/duplicate/undo': MANAGERS_OF_IT,
   'POST /reports/:id/extend': MANAGERS_OF_IT,
   'POST /reports/:id/remedies': MANAGERS_OF_IT,
   'POST /reports/:id/letter-sent': MANAGERS_OF_IT,
@@ -264,6 +274,8 @@ describe('access matrix: every route of the router × every kind of actor', func
     const incident = await IncidentReportModel.findOne({ handlerUnitPath: thanhNua._id, staffId: { $nin: [canbo!.staffId, truongxa!.staffId].filter((id): id is Types.ObjectId => id != null) } }).lean();
     const dossier = await LateDossierModel.findOne({ unitPath: thanhNua._id }).lean();
     const holiday = await HolidayModel.findOne({}).lean();
+    const template = await ResponseTemplateModel.findOne({}).lean();
+    expect(template, 'a reply template of the demo').to.not.equal(null);
     const code = (await CodeVersionModel.findOne({}).lean())!;
     // The demo records no discipline: one decision about the colleague, so that its pages have something to guard.
     const decision = await DisciplineDecisionModel.create({
@@ -284,6 +296,7 @@ describe('access matrix: every route of the router × every kind of actor', func
       '/evaluations/:id': String(evaluation._id),
       '/reports/mine/:id': String(incident!._id),
       '/reports/explanations/:id': String(incident!._id),
+      '/reports/templates/:id': String(template!._id),
       '/reports/:id': String(incident!._id),
       '/satisfaction/desks/:id': String(desk._id),
       '/dossiers/:id': String(dossier!._id),
