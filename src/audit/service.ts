@@ -93,3 +93,17 @@ export async function prepareAuditLog(log?: (msg: string) => void): Promise<void
   if (!(await auditIndex.ensure(0))) await auditIndex.rebuild(log);
   else await auditIndex.numberLeftPending();
 }
+
+/**
+ * The entries a person wrote as actor, for their right of access (Decree 13/2023/NĐ-CP Art. 14): when, what kind of
+ * record, which, the action and the names of the fields changed — not the values, which are other people's data as
+ * often as theirs (an evaluation they rated, a case they handled).
+ */
+export async function entriesByActor(userIds: readonly Types.ObjectId[]) {
+  const out: { at: Date; objectType: string; objectId: Types.ObjectId; action: string; fields: string[] }[] = [];
+  for (const actorId of userIds) {
+    const rows = await AuditEntryModel.find({ actorId }).select('at objectType objectId action changes.field').sort({ at: 1 }).lean();
+    for (const e of rows) out.push({ at: e.at, objectType: e.objectType, objectId: e.objectId, action: e.action, fields: (e.changes ?? []).map((c) => String(c.field)) });
+  }
+  return out.sort((a, b) => a.at.getTime() - b.at.getTime());
+}

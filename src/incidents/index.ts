@@ -13,3 +13,4 @@ export { checkIdentityKey } from './identity-key-check.js';
 import './succession.js';
 export { CASE_CLEANERS, eraseSettledCasesBefore } from './retention.js';
 export type { CaseCleaner } from './retention.js';
+export { casesForSubject, type SubjectCase } from './subject-access.js';

@@ -7,7 +7,8 @@ import { formPost } from '../shared/forms.js';
 import { lastRun, runRetentionNow } from './job.js';
 import { REQUEST_KINDS } from './model.js';
 import { handleRequest, listRequests, recordRequest, RESPONSE_HOURS } from './requests.js';
-import { dataRequestForm, handleRequestForm, retentionForm } from './schemas.js';
+import { accessFileForm, dataRequestForm, handleRequestForm, retentionForm } from './schemas.js';
+import { subjectAccessFileForRequest, subjectAccessFileName } from './subject-access.js';
 import { vietnamMoment } from '../shared/dates.js';
 import { assertProvinceAdmin, RETENTION_BOUNDS, retentionSettings, updateRetention } from './settings.js';
 
@@ -97,6 +98,23 @@ export function privacyRouter(config: Config): Router {
         await handleRequest(actor(req), String(req.params.id), input);
         flash(req, 'success', 'privacy.requests.handled');
         res.redirect('/privacy/requests');
+      },
+    }),
+  );
+
+  // POST /privacy/requests/:id/subject-data — for an access request: the data file of the staff member it is about
+  router.post(
+    '/requests/:id/subject-data',
+    formPost({
+      schema: accessFileForm,
+      view: 'privacy/requests',
+      authorize: (req) => assertProvinceAdmin(actor(req)),
+      locals: requestLocals,
+      submit: async (req, res, input) => {
+        const file = await subjectAccessFileForRequest(actor(req), String(req.params.id), input.staff);
+        res.set('Cache-Control', 'no-store');
+        res.attachment(subjectAccessFileName(file));
+        res.type('application/json').send(JSON.stringify(file, null, 2));
       },
     }),
   );

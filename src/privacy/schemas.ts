@@ -31,3 +31,8 @@ export const handleRequestForm = z.object({
   status: z.enum(['DONE', 'REFUSED']),
   answer: requiredText(2000),
 });
+
+/** The staff member an access request is about, named by employee code or record id. */
+export const accessFileForm = z.object({
+  staff: requiredText(100),
+});
