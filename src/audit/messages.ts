@@ -53,7 +53,7 @@ export const auditMessages = catalogue({
         form: { REPRIMAND: 'Khiển trách', WARNING: 'Cảnh cáo', SALARY_DOWNGRADE: 'Hạ bậc lương', DEMOTION: 'Giáng chức', DISMISSAL: 'Cách chức', REMOVAL_FROM_OFFICE: 'Bãi nhiệm', FORCED_RESIGNATION: 'Buộc thôi việc' },
         audience: { PUBLICATION: 'Công bố (ẩn số nhỏ)', INTERNAL: 'Nội bộ (số chính xác)' },
       },
-      fields: { title: 'Tên', legalBasis: 'Căn cứ pháp lý', effectiveFrom: 'Ngày hiệu lực', effectiveTo: 'Ngày hết hiệu lực', versionNumber: 'Số phiên bản', name: 'Tên', code: 'Mã', group: 'Nhóm', criterion: 'Tiêu chí', unit: 'Đơn vị', year: 'Năm', audience: 'Bản dùng cho' },
+      fields: { title: 'Tên', legalBasis: 'Căn cứ pháp lý', effectiveFrom: 'Ngày hiệu lực', effectiveTo: 'Ngày hết hiệu lực', versionNumber: 'Số phiên bản', name: 'Tên', code: 'Mã', group: 'Nhóm', criterion: 'Tiêu chí', unit: 'Đơn vị', year: 'Năm', audience: 'Bản dùng cho', messages: 'Số tin nhắn', replyChars: 'Độ dài câu trả lời (ký tự)', internalNotes: 'Số ghi chú nội bộ', noteChars: 'Độ dài ghi chú (ký tự)' },
     },
   },
   en: {
@@ -109,7 +109,7 @@ export const auditMessages = catalogue({
         form: { REPRIMAND: 'Reprimand', WARNING: 'Warning', SALARY_DOWNGRADE: 'Salary step reduction', DEMOTION: 'Demotion', DISMISSAL: 'Removal from post', REMOVAL_FROM_OFFICE: 'Removal from elected office', FORCED_RESIGNATION: 'Dismissal' },
         audience: { PUBLICATION: 'For publication, suppressed', INTERNAL: 'Internal, exact' },
       },
-      fields: { title: 'Title', legalBasis: 'Legal basis', effectiveFrom: 'In force from', effectiveTo: 'In force until', versionNumber: 'Version number', name: 'Name', code: 'Code', group: 'Group', criterion: 'Criterion', unit: 'Unit', year: 'Year', audience: 'Copy for' },
+      fields: { title: 'Title', legalBasis: 'Legal basis', effectiveFrom: 'In force from', effectiveTo: 'In force until', versionNumber: 'Version number', name: 'Name', code: 'Code', group: 'Group', criterion: 'Criterion', unit: 'Unit', year: 'Year', audience: 'Copy for', messages: 'Messages', replyChars: 'Reply length (characters)', internalNotes: 'Internal notes', noteChars: 'Note length (characters)' },
     },
   },
 });

@@ -107,3 +107,23 @@ export async function entriesByActor(userIds: readonly Types.ObjectId[]) {
   }
   return out.sort((a, b) => a.at.getTime() - b.at.getTime());
 }
+
+/**
+ * Blanks the values of some fields in every entry of one record (who did what, and when, stays): for a record whose
+ * free text is erased at the end of its retention period, so the log does not keep a copy of it. Returns how many
+ * entries changed; a second call changes none.
+ */
+export async function eraseValuesOf(objectType: string, objectId: Types.ObjectId, fields: readonly string[]): Promise<number> {
+  const blank = (v: unknown) => (v == null || v === '' ? v : '');
+  const entries = await AuditEntryModel.find({ objectType, objectId }).select('changes').lean();
+  let changed = 0;
+  for (const e of entries) {
+    const changes = e.changes ?? [];
+    const holdsText = (c: (typeof changes)[number]) => fields.includes(String(c.field)) && (blank(c.before) !== c.before || blank(c.after) !== c.after);
+    if (!changes.some(holdsText)) continue;
+    const next = changes.map((c) => (fields.includes(String(c.field)) ? { field: c.field, before: blank(c.before) ?? null, after: blank(c.after) ?? null } : { field: c.field, before: c.before ?? null, after: c.after ?? null }));
+    await AuditEntryModel.updateOne({ _id: e._id }, { $set: { changes: next } });
+    changed++;
+  }
+  return changed;
+}

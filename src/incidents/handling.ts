@@ -141,14 +141,16 @@ function assertRemedied(report: IncidentReport): void {
 export async function addReply(actor: Actor, id: string, text: string, now = new Date()): Promise<void> {
   const report = await caseFor(actor, id);
   await saveCase(report, undefined, { $push: { messages: { at: now, author: 'UNIT', byName: actor.displayName, text } } });
-  await audit.record({ actor, objectType: AUDIT_TYPE, objectId: report._id, action: 'reply', after: { reply: text }, unitPath: report.handlerUnitPath });
+  // The reply's length, not its words: the words are the reporter's thread, erased with it by the retention run.
+  await audit.record({ actor, objectType: AUDIT_TYPE, objectId: report._id, action: 'reply', before: { messages: report.messages.length }, after: { messages: report.messages.length + 1, replyChars: text.length }, unitPath: report.handlerUnitPath });
 }
 
 /** A note for the handlers only. */
 export async function addNote(actor: Actor, id: string, text: string, now = new Date()): Promise<void> {
   const report = await caseFor(actor, id);
   await saveCase(report, undefined, { $push: { internalNotes: { at: now, byUserId: actor.userId, byName: actor.displayName, text } } });
-  await audit.record({ actor, objectType: AUDIT_TYPE, objectId: report._id, action: 'note', after: { note: text }, unitPath: report.handlerUnitPath });
+  // Likewise the note's length only: internal notes go with the reporter's data when the case's period ends.
+  await audit.record({ actor, objectType: AUDIT_TYPE, objectId: report._id, action: 'note', before: { internalNotes: report.internalNotes.length }, after: { internalNotes: report.internalNotes.length + 1, noteChars: text.length }, unitPath: report.handlerUnitPath });
 }
 
 /** Moves the current stage's deadline on by some working days; the outcome then reads "extended". */
