@@ -10,6 +10,8 @@ const retentionSettingsSchema = new Schema(
     reportMonths: { type: Number, required: true },
     /** Months after a desk rating before its free-text comment goes. */
     ratingCommentMonths: { type: Number, required: true },
+    /** Months a data-subject request is kept in the register after it was handled (done or refused). */
+    requestMonths: { type: Number, default: 36 },
     /** Hours a generated export workbook is kept. */
     exportHours: { type: Number, required: true },
     /** Whom to ask about personal data, shown in the public notice ('' = the unit that received the report). */
@@ -45,6 +47,7 @@ const retentionRunSchema = new Schema(
       comments: { type: Number, default: 0 },
       sessions: { type: Number, default: 0 },
       exports: { type: Number, default: 0 },
+      requests: { type: Number, default: 0 },
     },
   },
   { timestamps: true },

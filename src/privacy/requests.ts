@@ -58,6 +58,18 @@ export async function listRequests(actor: Actor, now = new Date()): Promise<Requ
   }));
 }
 
+/**
+ * The register's own retention: requests handled (done or refused) before `handledBefore` are deleted, whoever asked
+ * and what they wrote with them; open requests stay, whatever their age. One equality per closed status.
+ */
+export async function deleteRequestsHandledBefore(handledBefore: Date): Promise<number> {
+  let deleted = 0;
+  for (const status of ['DONE', 'REFUSED'] as const) {
+    deleted += (await DataRequestModel.deleteMany({ status, handledAt: { $lt: handledBefore } })).deletedCount ?? 0;
+  }
+  return deleted;
+}
+
 export async function recordRequest(actor: Actor, input: NewRequest): Promise<Types.ObjectId> {
   await assertProvinceAdmin(actor);
   const dueAt = new Date(input.receivedAt.getTime() + RESPONSE_HOURS * 3600_000);

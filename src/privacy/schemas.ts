@@ -12,6 +12,7 @@ export const retentionForm = z.object({
   reportMonths: whole('reportMonths'),
   ratingCommentMonths: whole('ratingCommentMonths'),
   exportHours: whole('exportHours'),
+  requestMonths: whole('requestMonths'),
   contact: formText(300),
 });
 export type RetentionInput = z.infer<typeof retentionForm>;

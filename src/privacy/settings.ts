@@ -10,6 +10,7 @@ export interface RetentionSettings {
   reportMonths: number;
   ratingCommentMonths: number;
   exportHours: number;
+  requestMonths: number;
   contact: string;
 }
 
@@ -22,11 +23,13 @@ export const RETENTION_BOUNDS = {
   reportMonths: { min: 12, max: 120 },
   ratingCommentMonths: { min: 1, max: 60 },
   exportHours: { min: 1, max: 720 },
+  /** The register's own entries, counted from the day a request was handled. */
+  requestMonths: { min: 12, max: 60 },
 } as const;
 
 /** Until an administrator chooses: five years for cases (the usual keeping of complaint files), a year for comments. */
 export function defaultRetention(exportHours = 24): RetentionSettings {
-  return { reportMonths: 60, ratingCommentMonths: 12, exportHours: Math.min(RETENTION_BOUNDS.exportHours.max, Math.max(1, Math.round(exportHours))), contact: '' };
+  return { reportMonths: 60, ratingCommentMonths: 12, exportHours: Math.min(RETENTION_BOUNDS.exportHours.max, Math.max(1, Math.round(exportHours))), requestMonths: 36, contact: '' };
 }
 
 let configuredExportHours = 24;
@@ -40,7 +43,7 @@ export async function retentionSettings(): Promise<RetentionSettings> {
   const doc = await RetentionSettingsModel.findById(SETTINGS_ID).lean();
   const d = defaultRetention(configuredExportHours);
   if (!doc) return d;
-  return { reportMonths: doc.reportMonths, ratingCommentMonths: doc.ratingCommentMonths, exportHours: doc.exportHours, contact: doc.contact ?? '' };
+  return { reportMonths: doc.reportMonths, ratingCommentMonths: doc.ratingCommentMonths, exportHours: doc.exportHours, requestMonths: doc.requestMonths ?? d.requestMonths, contact: doc.contact ?? '' };
 }
 
 /** The province units the actor administers (an admin grant on a unit with no parent). */

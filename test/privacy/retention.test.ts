@@ -14,7 +14,7 @@ import { addNote, addRemedy, addReply, transition } from '../../src/incidents/ha
 /** The cleaners the app registers itself (the evidence files'); a test adds its own after them and takes them away. */
 const BUILT_IN_CLEANERS = CASE_CLEANERS.length;
 import { monthsBefore, runRetention, RUN_OBJECT_ID } from '../../src/privacy/job.js';
-import { RetentionRunModel } from '../../src/privacy/model.js';
+import { DataRequestModel, RetentionRunModel } from '../../src/privacy/model.js';
 import { updateRetention } from '../../src/privacy/settings.js';
 import { RatingModel } from '../../src/satisfaction/model.js';
 import { satisfactionRate } from '../../src/satisfaction/service.js';
@@ -154,6 +154,22 @@ describe('the retention run: erasing what has outlived its period', function () 
     expect((await AuditEntryModel.find({ objectId: report._id }).lean()).map((e) => e.action).sort()).to.deep.equal(['create', 'note', 'remedy', 'reply', 'transition', 'transition']);
   });
 
+  it('when register requests were handled 37 months ago (default 36), then the run deletes them and counts them; one handled 35 months ago and an open one from years ago stay', async () => {
+    const request = (status: 'RECEIVED' | 'DONE' | 'REFUSED', handledAt: Date | null, requesterName: string) =>
+      DataRequestModel.create({ kind: 'ACCESS', requesterName, receivedAt: monthsBefore(NOW, 50), dueAt: monthsBefore(NOW, 50), status, handledAt, answer: status === 'RECEIVED' ? '' : 'Đã trả lời' });
+    await request('DONE', monthsBefore(NOW, 37), 'Người A');
+    await request('REFUSED', monthsBefore(NOW, 40), 'Người B');
+    await request('DONE', monthsBefore(NOW, 35), 'Người C');
+    await request('RECEIVED', null, 'Người D');
+    const mark = logSink.mark();
+    const counts = await runRetention({ now: NOW, exportSettings: exportSettings(), logger: createLogger('info', logSink) });
+    expect(counts?.requests).to.equal(2);
+    expect((await DataRequestModel.find({}).lean()).map((r) => r.requesterName).sort()).to.deep.equal(['Người C', 'Người D']);
+    expect(logSink.since(mark)).to.contain('and 2 data-subject requests');
+    expect((await RetentionRunModel.findById('retention').lean())!.lastCounts!.requests).to.equal(2);
+    expect((await runRetention({ now: NOW, exportSettings: exportSettings() }))?.requests, 'a second run finds none').to.equal(0);
+  });
+
   it('when a settled case past its period had evidence files, then they go with the reporter’s data; a recent case keeps its files', async () => {
     const old = await namedCase(monthsBefore(NOW, 61));
     const recent = await namedCase(monthsBefore(NOW, 10));
@@ -166,7 +182,7 @@ describe('the retention run: erasing what has outlived its period', function () 
   it('when the administrator shortens the period to 12 months, then the case settled 13 months ago is erased too', async () => {
     const settled = await namedCase(monthsBefore(NOW, 13));
     expect((await runRetention({ now: NOW, exportSettings: exportSettings() }))?.reports).to.equal(0);
-    await updateRetention(await asActor(w.admin._id), { reportMonths: 12, ratingCommentMonths: 12, exportHours: 24, contact: '' });
+    await updateRetention(await asActor(w.admin._id), { reportMonths: 12, ratingCommentMonths: 12, exportHours: 24, requestMonths: 36, contact: '' });
     expect((await runRetention({ now: NOW, exportSettings: exportSettings() }))?.reports).to.equal(1);
     expect((await ReporterIdentityModel.findOne({ reportId: settled }).lean())!.name).to.equal('');
   });
@@ -245,7 +261,7 @@ describe('the retention run: erasing what has outlived its period', function () 
     const after = await IncidentReportModel.findById(old).lean();
     const second = await runRetention({ now: new Date(NOW.getTime() + 60_000), exportSettings: exportSettings() });
     expect([first?.reports, first?.comments]).to.deep.equal([1, 1]);
-    expect(second).to.deep.equal({ reports: 0, comments: 0, sessions: 0, exports: 0 });
+    expect(second).to.deep.equal({ reports: 0, comments: 0, sessions: 0, exports: 0, requests: 0 });
     expect(await IncidentReportModel.findById(old).lean()).to.deep.equal(after);
   });
 
