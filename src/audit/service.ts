@@ -95,7 +95,7 @@ export async function prepareAuditLog(log?: (msg: string) => void): Promise<void
 }
 
 /**
- * The entries a person wrote as actor, for their right of access (Decree 13/2023/NĐ-CP Art. 14): when, what kind of
+ * The entries a person wrote as actor, for their right of access (Law 91/2025/QH15): when, what kind of
  * record, which, the action and the names of the fields changed — not the values, which are other people's data as
  * often as theirs (an evaluation they rated, a case they handled).
  */

@@ -73,7 +73,7 @@ export async function unlinkStaff(userId: Types.ObjectId, staffId: Types.ObjectI
 }
 
 /**
- * The login accounts linked to a staff record, for the person's right of access (Decree 13/2023/NĐ-CP Art. 14): what
+ * The login accounts linked to a staff record, for the person's right of access (Law 91/2025/QH15): what
  * is kept about each account — never the password hash, the two-factor secret or the recovery codes (only whether
  * two-factor login is on).
  */

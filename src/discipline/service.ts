@@ -155,7 +155,7 @@ export async function decisionsTakingEffectIn(staffId: Types.ObjectId, year: num
 }
 
 /**
- * The discipline decisions about a person, for their right of access (Decree 13/2023/NĐ-CP Art. 14): what the decision
+ * The discipline decisions about a person, for their right of access (Law 91/2025/QH15): what the decision
  * they were handed says — form, number, dates, issuer, the case it came from by number. Not the recorder's note (an
  * internal remark, like a case's internal notes).
  */

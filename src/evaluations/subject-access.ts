@@ -2,7 +2,7 @@ import type { Types } from 'mongoose';
 import { ClassificationModel, EvaluationModel, type Classification, type Evaluation } from './model.js';
 
 /**
- * A person's evaluations and yearly classifications, for their right of access (Decree 13/2023/NĐ-CP Art. 14): what
+ * A person's evaluations and yearly classifications, for their right of access (Law 91/2025/QH15): what
  * they wrote themselves, and the head's ratings once the result is finalised (a draft is not yet the unit's view);
  * classifications they are shown. Not the cases an evaluation links to (those come, as the subject sees them, from
  * incidents).

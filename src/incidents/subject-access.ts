@@ -3,7 +3,7 @@ import { findingOf } from './due-process.js';
 import { IncidentReportModel, type IncidentReport } from './model.js';
 
 /**
- * The cases about a staff member, as that person may see them (their right of access, Decree 13/2023/NĐ-CP Art. 14;
+ * The cases about a staff member, as that person may see them (their right of access under
  * Law 91/2025/QH15): the case number, dates, state, the criteria reported, their own explanation and review requests,
  * and — once they were told the conclusion — the finding, the criteria it confirmed and the remedies' kinds. Only
  * cases they were asked to explain (the same gate as their page `/reports/explanations/:id`). Never who reported, how

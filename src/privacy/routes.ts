@@ -6,11 +6,11 @@ import { flash } from '../shared/flash.js';
 import { formPost } from '../shared/forms.js';
 import { lastRun, runRetentionNow } from './job.js';
 import { REQUEST_KINDS } from './model.js';
-import { handleRequest, listRequests, recordRequest, RESPONSE_HOURS } from './requests.js';
+import { handleRequest, listRequests, recordRequest } from './requests.js';
 import { accessFileForm, dataRequestForm, handleRequestForm, retentionForm } from './schemas.js';
 import { subjectAccessFileForRequest, subjectAccessFileName } from './subject-access.js';
 import { vietnamMoment } from '../shared/dates.js';
-import { assertProvinceAdmin, RETENTION_BOUNDS, retentionSettings, updateRetention } from './settings.js';
+import { assertProvinceAdmin, DEADLINE_FIELD, RETENTION_BOUNDS, retentionSettings, updateRetention } from './settings.js';
 
 /** Mounted at /privacy: province administrators only (an admin of a lower unit gets 403 from the service check). */
 export function privacyRouter(config: Config): Router {
@@ -58,7 +58,10 @@ export function privacyRouter(config: Config): Router {
   const requestLocals = async (req: Request, res: Response) => ({
     title: res.locals.t('privacy.requests.title'),
     kinds: REQUEST_KINDS.map((k) => ({ value: k, label: res.locals.t(`privacy.requests.kinds.${k}`) })),
-    hours: RESPONSE_HOURS,
+    deadlines: await (async () => {
+      const s = await retentionSettings();
+      return REQUEST_KINDS.map((k) => ({ label: res.locals.t(`privacy.requests.kinds.${k}`), hours: s[DEADLINE_FIELD[k]] }));
+    })(),
     rows: await listRequests(actor(req)),
   });
 

@@ -13,6 +13,10 @@ export const retentionForm = z.object({
   ratingCommentMonths: whole('ratingCommentMonths'),
   exportHours: whole('exportHours'),
   requestMonths: whole('requestMonths'),
+  accessHours: whole('accessHours'),
+  correctionHours: whole('correctionHours'),
+  deletionHours: whole('deletionHours'),
+  restrictionHours: whole('restrictionHours'),
   contact: formText(300),
 });
 export type RetentionInput = z.infer<typeof retentionForm>;

@@ -12,7 +12,7 @@ import { DataRequestModel, type DataRequest } from './model.js';
 import { assertProvinceAdmin } from './settings.js';
 
 /**
- * A staff member's right of access (Decree 13/2023/NĐ-CP Art. 14; Law 91/2025/QH15): one JSON file with what the app
+ * A staff member's right of access (Law 91/2025/QH15 and Decree 356/2025/NĐ-CP, which replaced Decree 13/2023/NĐ-CP): one JSON file with what the app
  * holds about them, each feature giving its part through its own door — their staff record and the units they worked
  * in, their login accounts (never the password hash or two-factor secrets), evaluations, classifications, discipline
  * decisions, the cases about them as the subject sees them (never who reported, nothing a reporter wrote), and their
@@ -46,7 +46,7 @@ async function assemble(staffId: Types.ObjectId, now: Date): Promise<SubjectAcce
   return {
     format: FORMAT,
     generatedAt: now,
-    legalBasis: 'Nghị định 13/2023/NĐ-CP, Điều 14 (quyền truy cập dữ liệu); Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15',
+    legalBasis: 'Quyền truy cập dữ liệu cá nhân: Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15; Nghị định 356/2025/NĐ-CP (thay thế Nghị định 13/2023/NĐ-CP)',
     omitted:
       'Không gồm: mật khẩu (mã băm), khoá đăng nhập hai bước, mã khôi phục; danh tính, lời kể, tin nhắn, tệp chứng cứ của người phản ánh, tố cáo; ghi chú nội bộ; giá trị trong nhật ký thao tác (chỉ tên trường). ' +
       'Not included: password hash, two-factor secret and recovery codes; reporters\' identity, words, messages and evidence; internal notes; values in the audit log (field names only).',

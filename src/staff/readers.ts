@@ -63,7 +63,7 @@ export async function linkLogin(staffId: Types.ObjectId, userId: Types.ObjectId)
 }
 
 /**
- * A person's whole staff record, for their right of access (Decree 13/2023/NĐ-CP Art. 14): every field kept about
+ * A person's whole staff record, for their right of access (Law 91/2025/QH15): every field kept about
  * them, with the units they worked in before (ids: the caller names them), less the app's own bookkeeping.
  */
 export async function staffRecordOf(staffId: Types.ObjectId) {

@@ -59,7 +59,7 @@ describe('the privacy notice on the public pages', function () {
   });
 
   it('when the province administrator changes the periods and the contact, then the notices state the new ones', async () => {
-    await updateRetention(await asActor(w.admin._id), { reportMonths: 36, ratingCommentMonths: 6, exportHours: 24, requestMonths: 36, contact: 'Văn phòng UBND tỉnh, 0215 3825 000' });
+    await updateRetention(await asActor(w.admin._id), { reportMonths: 36, ratingCommentMonths: 6, exportHours: 24, requestMonths: 36, accessHours: 72, correctionHours: 72, deletionHours: 72, restrictionHours: 72, contact: 'Văn phòng UBND tỉnh, 0215 3825 000' });
     const all = await pages();
     for (const page of ['form', 'lookup', 'case']) {
       expect(noticeOf(all[page]!), page).to.contain('36 tháng kể từ khi hồ sơ được giải quyết xong').and.to.contain('Văn phòng UBND tỉnh, 0215 3825 000');

@@ -182,7 +182,7 @@ describe('the retention run: erasing what has outlived its period', function () 
   it('when the administrator shortens the period to 12 months, then the case settled 13 months ago is erased too', async () => {
     const settled = await namedCase(monthsBefore(NOW, 13));
     expect((await runRetention({ now: NOW, exportSettings: exportSettings() }))?.reports).to.equal(0);
-    await updateRetention(await asActor(w.admin._id), { reportMonths: 12, ratingCommentMonths: 12, exportHours: 24, requestMonths: 36, contact: '' });
+    await updateRetention(await asActor(w.admin._id), { reportMonths: 12, ratingCommentMonths: 12, exportHours: 24, requestMonths: 36, accessHours: 72, correctionHours: 72, deletionHours: 72, restrictionHours: 72, contact: '' });
     expect((await runRetention({ now: NOW, exportSettings: exportSettings() }))?.reports).to.equal(1);
     expect((await ReporterIdentityModel.findOne({ reportId: settled }).lean())!.name).to.equal('');
   });

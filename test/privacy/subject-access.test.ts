@@ -9,7 +9,7 @@ import { submitForm } from '../helpers/app.js';
 import { asActor, fileAbout, makeWorld, settings, type World } from '../incidents/world.js';
 
 /**
- * A staff member's right of access (Decree 13/2023/NĐ-CP Art. 14): one JSON file with what the app keeps about them,
+ * A staff member's right of access (Law 91/2025/QH15): one JSON file with what the app keeps about them,
  * downloaded from their account page or produced by the province administrator for an access request — with their
  * evaluation and the cases about them as they may see them, never who reported or the handlers' internal notes.
  */
