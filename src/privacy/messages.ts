@@ -14,7 +14,7 @@ export const privacyMessages = catalogue({
         report: {
           what: 'Nội dung phản ánh; nếu Ông/Bà ghi tên: họ tên, số điện thoại, thư điện tử (và địa chỉ đối với tố cáo). Gửi ẩn danh thì không lưu họ tên, số điện thoại hay địa chỉ mạng của Ông/Bà.',
           why: 'Xác minh, xử lý phản ánh và trả lời Ông/Bà; thống kê việc chấp hành quy tắc ứng xử (không kèm danh tính).',
-          howLong: '{{months}} tháng kể từ khi hồ sơ được giải quyết xong; sau đó họ tên, số điện thoại, thư điện tử, địa chỉ, tin nhắn và góp ý được xoá, chỉ giữ số liệu thống kê.',
+          howLong: '{{months}} tháng kể từ khi hồ sơ được giải quyết xong; sau đó họ tên, số điện thoại, thư điện tử, địa chỉ, nội dung phản ánh, tin nhắn và góp ý được xoá, chỉ giữ số liệu thống kê.',
           who: 'Cán bộ được giao xử lý của đơn vị liên quan và cấp trên, để trả lời Ông/Bà; người bị phản ánh không xem được. Danh tính người tố cáo được giữ bí mật: chỉ cấp tỉnh được xem.',
         },
         rating: {
@@ -24,7 +24,7 @@ export const privacyMessages = catalogue({
           who: 'Lãnh đạo đơn vị và cấp trên.',
         },
         rights: 'Được biết, xem, sửa, xoá dữ liệu hoặc hạn chế việc xử lý dữ liệu của mình.',
-        basis: 'Nghị định 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân; Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15.',
+        basis: 'Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15 và các văn bản hướng dẫn thi hành.',
         contactDefault: 'Ủy ban nhân dân xã, phường nơi Ông/Bà phản ánh hoặc đánh giá (nơi tiếp nhận hồ sơ).',
       },
       settings: {
@@ -129,7 +129,7 @@ export const privacyMessages = catalogue({
         report: {
           what: 'What you report; if you give your name: your name, phone number and e-mail (and address for a denunciation). An anonymous report keeps no name, phone number or network address of yours.',
           why: 'To look into your report, handle it and answer you; statistics on the code of conduct (without identities).',
-          howLong: '{{months}} months after the case is settled; then your name, phone number, e-mail, address, messages and comments are erased and only the statistics are kept.',
+          howLong: '{{months}} months after the case is settled; then your name, phone number, e-mail, address, what you reported, messages and comments are erased and only the statistics are kept.',
           who: 'The staff handling reports in the unit concerned and the level above, to answer you; the person reported about cannot see it. A denouncer’s identity is kept secret: only the province sees it.',
         },
         rating: {
@@ -139,7 +139,7 @@ export const privacyMessages = catalogue({
           who: 'The unit’s leaders and the level above.',
         },
         rights: 'To be informed, to see, correct or delete your data, or to restrict its processing.',
-        basis: 'Decree 13/2023/NĐ-CP on personal data protection; Law No. 91/2025/QH15 on Personal Data Protection.',
+        basis: 'Law No. 91/2025/QH15 on Personal Data Protection and the texts guiding its implementation.',
         contactDefault: 'The reception desk of the commune or ward People’s Committee you reported about or rated.',
       },
       settings: {
