@@ -8,7 +8,7 @@ import { createApp } from './app.js';
 import { seedIfEmpty } from '../seeds/demo.js';
 import { applyDueChanges, startReorganisationJob } from './units/service.js';
 import { startEscalationJob } from './incidents/deadlines.js';
-import { startEvidenceSweep, useIdentityKey } from './incidents/index.js';
+import { checkIdentityKey, startEvidenceSweep, useIdentityKey } from './incidents/index.js';
 import { startCaseReminderJob } from './incidents/reminders.js';
 import { startEvaluationReminderJob } from './evaluations/deadline-reminders.js';
 import { startCleanup as startExportCleanup } from './exports/jobs.js';
@@ -23,6 +23,8 @@ async function main(): Promise<void> {
 
   useIdentityKey(config.identityKey);
   const database = await openDatabase(config, logger);
+  // Before anything reads or seals an identity: a key that does not open the stored ones stops the start (one line).
+  await checkIdentityKey();
   const applied = await applyDueChanges();
   if (applied) logger.info({ applied }, 'carried out unit reorganisations whose day had come (or a crash had interrupted)');
   if (config.SEED_ON_EMPTY) await seedIfEmpty(logger);

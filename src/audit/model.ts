@@ -20,6 +20,8 @@ const auditEntrySchema = new Schema({
 });
 auditEntrySchema.index({ objectType: 1, objectId: 1, at: -1 });
 auditEntrySchema.index({ at: -1 });
+/** A person's own actions (their right of access: `entriesByActor`). */
+auditEntrySchema.index({ actorId: 1, at: 1 });
 auditEntrySchema.index({ seqKeys: 1 });
 auditEntrySchema.index({ seqPending: 1 });
 

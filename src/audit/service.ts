@@ -93,3 +93,37 @@ export async function prepareAuditLog(log?: (msg: string) => void): Promise<void
   if (!(await auditIndex.ensure(0))) await auditIndex.rebuild(log);
   else await auditIndex.numberLeftPending();
 }
+
+/**
+ * The entries a person wrote as actor, for their right of access (Law 91/2025/QH15): when, what kind of
+ * record, which, the action and the names of the fields changed — not the values, which are other people's data as
+ * often as theirs (an evaluation they rated, a case they handled).
+ */
+export async function entriesByActor(userIds: readonly Types.ObjectId[]) {
+  const out: { at: Date; objectType: string; objectId: Types.ObjectId; action: string; fields: string[] }[] = [];
+  for (const actorId of userIds) {
+    const rows = await AuditEntryModel.find({ actorId }).select('at objectType objectId action changes.field').sort({ at: 1 }).lean();
+    for (const e of rows) out.push({ at: e.at, objectType: e.objectType, objectId: e.objectId, action: e.action, fields: (e.changes ?? []).map((c) => String(c.field)) });
+  }
+  return out.sort((a, b) => a.at.getTime() - b.at.getTime());
+}
+
+/**
+ * Blanks the values of some fields in every entry of one record (who did what, and when, stays): for a record whose
+ * free text is erased at the end of its retention period, so the log does not keep a copy of it. Returns how many
+ * entries changed; a second call changes none.
+ */
+export async function eraseValuesOf(objectType: string, objectId: Types.ObjectId, fields: readonly string[]): Promise<number> {
+  const blank = (v: unknown) => (v == null || v === '' ? v : '');
+  const entries = await AuditEntryModel.find({ objectType, objectId }).select('changes').lean();
+  let changed = 0;
+  for (const e of entries) {
+    const changes = e.changes ?? [];
+    const holdsText = (c: (typeof changes)[number]) => fields.includes(String(c.field)) && (blank(c.before) !== c.before || blank(c.after) !== c.after);
+    if (!changes.some(holdsText)) continue;
+    const next = changes.map((c) => (fields.includes(String(c.field)) ? { field: c.field, before: blank(c.before) ?? null, after: blank(c.after) ?? null } : { field: c.field, before: c.before ?? null, after: c.after ?? null }));
+    await AuditEntryModel.updateOne({ _id: e._id }, { $set: { changes: next } });
+    changed++;
+  }
+  return changed;
+}

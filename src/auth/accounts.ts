@@ -71,3 +71,27 @@ export async function linkStaff(userId: Types.ObjectId, staffId: Types.ObjectId)
 export async function unlinkStaff(userId: Types.ObjectId, staffId: Types.ObjectId): Promise<void> {
   await UserModel.updateOne({ _id: userId, staffId }, { $set: { staffId: null } });
 }
+
+/**
+ * The login accounts linked to a staff record, for the person's right of access (Law 91/2025/QH15): what
+ * is kept about each account — never the password hash, the two-factor secret or the recovery codes (only whether
+ * two-factor login is on).
+ */
+export async function accountDataOfStaff(staffId: Types.ObjectId) {
+  const rows = await UserModel.find({ staffId }).select(WITHOUT_HASH).lean<Account[]>();
+  return rows.map((u) => ({
+    id: u._id,
+    username: u.username,
+    displayName: u.displayName,
+    email: u.email,
+    roles: u.roles.map((g) => ({ role: g.role, unitId: g.unitId })),
+    active: u.active,
+    language: u.language,
+    twoFactorOn: u.totpEnabledAt != null,
+    twoFactorSince: u.totpEnabledAt ?? null,
+    lastLoginAt: u.lastLoginAt ?? null,
+    failedLogins: u.failedLogins,
+    lockedUntil: u.lockedUntil ?? null,
+    createdAt: (u as { createdAt?: Date }).createdAt ?? null,
+  }));
+}

@@ -153,3 +153,22 @@ export async function decisionsTakingEffectIn(staffId: Types.ObjectId, year: num
     dutyRelated: d.dutyRelated ?? true,
   }));
 }
+
+/**
+ * The discipline decisions about a person, for their right of access (Law 91/2025/QH15): what the decision
+ * they were handed says — form, number, dates, issuer, the case it came from by number. Not the recorder's note (an
+ * internal remark, like a case's internal notes).
+ */
+export async function decisionsAboutPerson(staffId: Types.ObjectId) {
+  const rows = await DisciplineDecisionModel.find({ staffId }).sort({ decisionDate: 1 }).lean<DisciplineDecision[]>();
+  return rows.map((d) => ({
+    form: d.form,
+    decisionNumber: d.decisionNumber,
+    decisionDate: d.decisionDate,
+    issuer: d.issuer,
+    effectiveDate: d.effectiveDate,
+    violationYear: d.violationYear,
+    dutyRelated: d.dutyRelated,
+    caseNumber: d.caseNumber,
+  }));
+}

@@ -5,3 +5,4 @@ export { storePeopleSortKeys } from './sort-keys.js';
 export { classificationsCountedBy, classificationsOfYearUnder, evaluationFor, periodKeysOfYear, resultsCountedBy, resultsOfYearUnder } from './readers.js';
 // Heard when a reorganisation is carried out (open periods and unfinished evaluations move to the successor).
 import './succession.js';
+export { classificationsOfPerson, evaluationsOfPerson } from './subject-access.js';

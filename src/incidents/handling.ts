@@ -144,16 +144,18 @@ function assertRemedied(report: IncidentReport): void {
 export async function addReply(actor: Actor, id: string, text: string, now = new Date(), opts: { templateId?: string } = {}): Promise<void> {
   const report = await caseFor(actor, id);
   await saveCase(report, undefined, { $push: { messages: { at: now, author: 'UNIT', byName: actor.displayName, text } } });
+  // The reply's length, not its words: the words are the reporter's thread, erased with it by the retention run.
   // Which reply template it was started from, if any: in the audit entry only (the case keeps just the reply).
   const template = await templateTitle(opts.templateId, report);
-  await audit.record({ actor, objectType: AUDIT_TYPE, objectId: report._id, action: 'reply', after: { reply: text, ...(template ? { template } : {}) }, unitPath: report.handlerUnitPath });
+  await audit.record({ actor, objectType: AUDIT_TYPE, objectId: report._id, action: 'reply', before: { messages: report.messages.length }, after: { messages: report.messages.length + 1, replyChars: text.length, ...(template ? { template } : {}) }, unitPath: report.handlerUnitPath });
 }
 
 /** A note for the handlers only. */
 export async function addNote(actor: Actor, id: string, text: string, now = new Date()): Promise<void> {
   const report = await caseFor(actor, id);
   await saveCase(report, undefined, { $push: { internalNotes: { at: now, byUserId: actor.userId, byName: actor.displayName, text } } });
-  await audit.record({ actor, objectType: AUDIT_TYPE, objectId: report._id, action: 'note', after: { note: text }, unitPath: report.handlerUnitPath });
+  // Likewise the note's length only: internal notes go with the reporter's data when the case's period ends.
+  await audit.record({ actor, objectType: AUDIT_TYPE, objectId: report._id, action: 'note', before: { internalNotes: report.internalNotes.length }, after: { internalNotes: report.internalNotes.length + 1, noteChars: text.length }, unitPath: report.handlerUnitPath });
 }
 
 /** Moves the current stage's deadline on by some working days; the outcome then reads "extended". */

@@ -58,6 +58,12 @@ export function identitySealing(schema: Schema): void {
   });
 }
 
+/** Whether IDENTITY_KEY is set (false: the development key stands in for it). */
+export const identityKeyConfigured = (): boolean => configured != null && configured !== DEVELOPMENT_IDENTITY_KEY;
+
+/** Whether a stored sealed value opens with the configured key (the start-up check; never returns the value). */
+export const opensWithCurrentKey = (stored: string): boolean => unseal(currentKey(), stored) !== null;
+
 /** Seals the plain values of one stored identity (raw driver document); whether anything changed. */
 export function sealedUpdate(raw: Record<string, unknown>): Record<string, string> | null {
   const set: Record<string, string> = {};

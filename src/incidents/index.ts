@@ -8,7 +8,9 @@ export { checkRetaliation, earlyWarnings } from './warnings.js';
 export type { EarlyWarning } from './warnings.js';
 export { deleteEvidenceOfCase, startEvidenceSweep } from './evidence.js';
 export { useIdentityKey } from './identity-sealing.js';
+export { checkIdentityKey } from './identity-key-check.js';
 // Heard when a reorganisation is carried out (open cases move to the successor).
 import './succession.js';
 export { CASE_CLEANERS, eraseSettledCasesBefore } from './retention.js';
 export type { CaseCleaner } from './retention.js';
+export { casesForSubject, type SubjectCase } from './subject-access.js';

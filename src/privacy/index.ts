@@ -5,3 +5,5 @@ export { retentionSettings, useConfiguredDefaults } from './settings.js';
 export type { RetentionSettings } from './settings.js';
 export { runRetention, startRetentionJob } from './job.js';
 export type { RetentionCounts } from './job.js';
+export { ownSubjectAccessFile, subjectAccessFileName } from './subject-access.js';
+export type { SubjectAccessFile } from './subject-access.js';

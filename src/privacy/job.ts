@@ -11,11 +11,13 @@ import { isoDate, vietnamDay } from '../shared/dates.js';
 import type { Logger } from 'pino';
 import { logger as defaultLogger } from '../shared/logger.js';
 import { RetentionRunModel, RUN_ID, type RetentionRunDoc } from './model.js';
+import { deleteRequestsHandledBefore } from './requests.js';
 import { AUDIT_TYPE, assertProvinceAdmin, provinceIds, retentionSettings } from './settings.js';
 
 /**
  * The daily retention run: what has outlived its period is erased or deleted — settled cases' reporter data
- * (incidents), desk ratings' comments (satisfaction), expired sessions (auth) and generated export files (exports).
+ * (incidents), desk ratings' comments (satisfaction), expired sessions (auth), generated export files (exports) and the
+ * register's handled data-subject requests (here).
  * Its log line and audit entry hold counts only, never the data. One process at a time runs it: the run document's
  * lease is taken by a conditional update, so several app processes on one database do not run it twice at once, and
  * each step is idempotent, so a run cut off by a crash is finished by the next.
@@ -26,6 +28,7 @@ export interface RetentionCounts {
   comments: number;
   sessions: number;
   exports: number;
+  requests: number;
 }
 
 /** A run cut off by a crash frees its lease after this long. */
@@ -84,6 +87,7 @@ export async function runRetention(opts: RunOptions): Promise<RetentionCounts | 
         comments: await eraseRatingCommentsBefore(monthsBefore(now, settings.ratingCommentMonths)),
         sessions: await sweepExpiredSessions(now),
         exports: await removeExpiredExports({ ...opts.exportSettings, retentionHours: settings.exportHours }, now),
+        requests: await deleteRequestsHandledBefore(monthsBefore(now, settings.requestMonths)),
       };
     } catch (err) {
       // The error's kind and stack only: the steps' errors carry no documents.
@@ -91,7 +95,7 @@ export async function runRetention(opts: RunOptions): Promise<RetentionCounts | 
       await RetentionRunModel.updateOne({ _id: RUN_ID }, { $set: { lastOk: false, lastFinishedAt: new Date(), lastTrigger: opts.actor?.displayName ?? 'schedule' } });
       throw err;
     }
-    logger.info({ retention: counts }, `retention run: anonymised ${counts.reports} reports, erased ${counts.comments} comments, deleted ${counts.sessions} sessions and ${counts.exports} exports`);
+    logger.info({ retention: counts }, `retention run: anonymised ${counts.reports} reports, erased ${counts.comments} comments, deleted ${counts.sessions} sessions, ${counts.exports} exports and ${counts.requests} data-subject requests`);
     await audit.record({ actor: opts.actor ?? null, objectType: AUDIT_TYPE, objectId: RUN_OBJECT_ID, action: 'retentionRun', before: null, after: { ...counts }, unitPath: await provinceIds() });
     await RetentionRunModel.updateOne(
       { _id: RUN_ID },
@@ -129,7 +133,7 @@ export async function lastRun(): Promise<LastRun | null> {
     finishedAt: doc.lastFinishedAt ?? null,
     trigger: doc.lastTrigger,
     ok: doc.lastOk,
-    counts: { reports: c.reports ?? 0, comments: c.comments ?? 0, sessions: c.sessions ?? 0, exports: c.exports ?? 0 },
+    counts: { reports: c.reports ?? 0, comments: c.comments ?? 0, sessions: c.sessions ?? 0, exports: c.exports ?? 0, requests: c.requests ?? 0 },
   };
 }
 

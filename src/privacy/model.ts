@@ -10,6 +10,13 @@ const retentionSettingsSchema = new Schema(
     reportMonths: { type: Number, required: true },
     /** Months after a desk rating before its free-text comment goes. */
     ratingCommentMonths: { type: Number, required: true },
+    /** Months a data-subject request is kept in the register after it was handled (done or refused). */
+    requestMonths: { type: Number, default: 36 },
+    /** Hours to answer each kind of data-subject request, from its receipt (the register's deadlines). */
+    accessHours: { type: Number, default: 72 },
+    correctionHours: { type: Number, default: 72 },
+    deletionHours: { type: Number, default: 72 },
+    restrictionHours: { type: Number, default: 72 },
     /** Hours a generated export workbook is kept. */
     exportHours: { type: Number, required: true },
     /** Whom to ask about personal data, shown in the public notice ('' = the unit that received the report). */
@@ -45,6 +52,7 @@ const retentionRunSchema = new Schema(
       comments: { type: Number, default: 0 },
       sessions: { type: Number, default: 0 },
       exports: { type: Number, default: 0 },
+      requests: { type: Number, default: 0 },
     },
   },
   { timestamps: true },
@@ -53,7 +61,7 @@ const retentionRunSchema = new Schema(
 export type RetentionRunDoc = InferSchemaType<typeof retentionRunSchema>;
 export const RetentionRunModel = mongoose.model('RetentionRun', retentionRunSchema, 'retentionruns');
 
-/** What a data subject asks for (Decree 13/2023/NĐ-CP Art. 9, 14–16; Law 91/2025/QH15). */
+/** What a data subject asks for (Law 91/2025/QH15; formerly Decree 13/2023/NĐ-CP, now Decree 356/2025/NĐ-CP). */
 export const REQUEST_KINDS = ['ACCESS', 'CORRECTION', 'DELETION', 'RESTRICTION'] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
 export const REQUEST_STATUSES = ['RECEIVED', 'DONE', 'REFUSED'] as const;

@@ -4,14 +4,18 @@ import type { Actor } from '../auth/index.js';
 import { Conflict, NotFound } from '../shared/errors.js';
 import { isId } from '../shared/ids.js';
 import { DataRequestModel, type DataRequest, type RequestKind } from './model.js';
-import { assertProvinceAdmin, provinceIds } from './settings.js';
+import { assertProvinceAdmin, DEADLINE_FIELD, provinceIds, retentionSettings } from './settings.js';
 
 /**
- * The register of data-subject requests. The deadline is 72 hours from receipt for each kind: Decree 13/2023/NĐ-CP
- * Art. 14(3) (access: "trong thời gian 72 giờ sau khi có yêu cầu"), Art. 15 (correction), Art. 16(4) (deletion) and
- * Art. 9(7) (restriction). The audit log records the request's kind, dates and status, never who asked or what they wrote.
+ * The register of data-subject requests. Each kind's deadline, in hours from receipt, is a setting (settings.ts,
+ * default 72). What could be confirmed (December 2026, from law firms' and the press's commentaries, not from the
+ * official text): Decree 13/2023/NĐ-CP required requests to be carried out within 72 hours of receipt; Decree
+ * 356/2025/NĐ-CP (31/12/2025, guiding Law 91/2025/QH15, in force 1/1/2026) replaced it, asking for a reply within 2
+ * working days and the request carried out within days that depend on its kind (15 days for withdrawing consent,
+ * restriction or objection; 20 when a processor or third party must act; one extension of up to 15 days). The days
+ * for access, correction and deletion under Decree 356 were not confirmed: the province sets them. The audit log
+ * records the request's kind, dates and status, never who asked or what they wrote.
  */
-export const RESPONSE_HOURS = 72;
 export const AUDIT_TYPE = 'dataRequest';
 
 export interface NewRequest {
@@ -58,9 +62,22 @@ export async function listRequests(actor: Actor, now = new Date()): Promise<Requ
   }));
 }
 
+/**
+ * The register's own retention: requests handled (done or refused) before `handledBefore` are deleted, whoever asked
+ * and what they wrote with them; open requests stay, whatever their age. One equality per closed status.
+ */
+export async function deleteRequestsHandledBefore(handledBefore: Date): Promise<number> {
+  let deleted = 0;
+  for (const status of ['DONE', 'REFUSED'] as const) {
+    deleted += (await DataRequestModel.deleteMany({ status, handledAt: { $lt: handledBefore } })).deletedCount ?? 0;
+  }
+  return deleted;
+}
+
 export async function recordRequest(actor: Actor, input: NewRequest): Promise<Types.ObjectId> {
   await assertProvinceAdmin(actor);
-  const dueAt = new Date(input.receivedAt.getTime() + RESPONSE_HOURS * 3600_000);
+  const hours = (await retentionSettings())[DEADLINE_FIELD[input.kind]];
+  const dueAt = new Date(input.receivedAt.getTime() + hours * 3600_000);
   const doc = await DataRequestModel.create({ ...input, contact: input.contact ?? '', details: input.details ?? '', dueAt, recordedByName: actor.displayName });
   await audit.record({ actor, objectType: AUDIT_TYPE, objectId: doc._id, action: 'create', after: auditView(doc), unitPath: await provinceIds() });
   return doc._id;

@@ -6,10 +6,11 @@ import { flash } from '../shared/flash.js';
 import { formPost } from '../shared/forms.js';
 import { lastRun, runRetentionNow } from './job.js';
 import { REQUEST_KINDS } from './model.js';
-import { handleRequest, listRequests, recordRequest, RESPONSE_HOURS } from './requests.js';
-import { dataRequestForm, handleRequestForm, retentionForm } from './schemas.js';
+import { handleRequest, listRequests, recordRequest } from './requests.js';
+import { accessFileForm, dataRequestForm, handleRequestForm, retentionForm } from './schemas.js';
+import { subjectAccessFileForRequest, subjectAccessFileName } from './subject-access.js';
 import { vietnamMoment } from '../shared/dates.js';
-import { assertProvinceAdmin, RETENTION_BOUNDS, retentionSettings, updateRetention } from './settings.js';
+import { assertProvinceAdmin, DEADLINE_FIELD, RETENTION_BOUNDS, retentionSettings, updateRetention } from './settings.js';
 
 /** Mounted at /privacy: province administrators only (an admin of a lower unit gets 403 from the service check). */
 export function privacyRouter(config: Config): Router {
@@ -57,7 +58,10 @@ export function privacyRouter(config: Config): Router {
   const requestLocals = async (req: Request, res: Response) => ({
     title: res.locals.t('privacy.requests.title'),
     kinds: REQUEST_KINDS.map((k) => ({ value: k, label: res.locals.t(`privacy.requests.kinds.${k}`) })),
-    hours: RESPONSE_HOURS,
+    deadlines: await (async () => {
+      const s = await retentionSettings();
+      return REQUEST_KINDS.map((k) => ({ label: res.locals.t(`privacy.requests.kinds.${k}`), hours: s[DEADLINE_FIELD[k]] }));
+    })(),
     rows: await listRequests(actor(req)),
   });
 
@@ -97,6 +101,23 @@ export function privacyRouter(config: Config): Router {
         await handleRequest(actor(req), String(req.params.id), input);
         flash(req, 'success', 'privacy.requests.handled');
         res.redirect('/privacy/requests');
+      },
+    }),
+  );
+
+  // POST /privacy/requests/:id/subject-data — for an access request: the data file of the staff member it is about
+  router.post(
+    '/requests/:id/subject-data',
+    formPost({
+      schema: accessFileForm,
+      view: 'privacy/requests',
+      authorize: (req) => assertProvinceAdmin(actor(req)),
+      locals: requestLocals,
+      submit: async (req, res, input) => {
+        const file = await subjectAccessFileForRequest(actor(req), String(req.params.id), input.staff);
+        res.set('Cache-Control', 'no-store');
+        res.attachment(subjectAccessFileName(file));
+        res.type('application/json').send(JSON.stringify(file, null, 2));
       },
     }),
   );

@@ -12,6 +12,11 @@ export const retentionForm = z.object({
   reportMonths: whole('reportMonths'),
   ratingCommentMonths: whole('ratingCommentMonths'),
   exportHours: whole('exportHours'),
+  requestMonths: whole('requestMonths'),
+  accessHours: whole('accessHours'),
+  correctionHours: whole('correctionHours'),
+  deletionHours: whole('deletionHours'),
+  restrictionHours: whole('restrictionHours'),
   contact: formText(300),
 });
 export type RetentionInput = z.infer<typeof retentionForm>;
@@ -30,4 +35,9 @@ export type DataRequestInput = z.infer<typeof dataRequestForm>;
 export const handleRequestForm = z.object({
   status: z.enum(['DONE', 'REFUSED']),
   answer: requiredText(2000),
+});
+
+/** The staff member an access request is about, named by employee code or record id. */
+export const accessFileForm = z.object({
+  staff: requiredText(100),
 });

@@ -10,6 +10,12 @@ export interface RetentionSettings {
   reportMonths: number;
   ratingCommentMonths: number;
   exportHours: number;
+  requestMonths: number;
+  /** Hours to answer each kind of data-subject request (see requests.ts for what the law says and what is unconfirmed). */
+  accessHours: number;
+  correctionHours: number;
+  deletionHours: number;
+  restrictionHours: number;
   contact: string;
 }
 
@@ -22,11 +28,24 @@ export const RETENTION_BOUNDS = {
   reportMonths: { min: 12, max: 120 },
   ratingCommentMonths: { min: 1, max: 60 },
   exportHours: { min: 1, max: 720 },
+  /** The register's own entries, counted from the day a request was handled. */
+  requestMonths: { min: 12, max: 60 },
+  /** A day to 35 days (20 days and a 15-day extension, the longest the commentaries on Decree 356/2025 describe). */
+  accessHours: { min: 24, max: 840 },
+  correctionHours: { min: 24, max: 840 },
+  deletionHours: { min: 24, max: 840 },
+  restrictionHours: { min: 24, max: 840 },
 } as const;
+
+/** The setting holding each kind's deadline. */
+export const DEADLINE_FIELD = { ACCESS: 'accessHours', CORRECTION: 'correctionHours', DELETION: 'deletionHours', RESTRICTION: 'restrictionHours' } as const;
+
+/** The register's deadlines until an administrator sets them: 72 hours each, the value the register had before. */
+const DEFAULT_DEADLINES = { accessHours: 72, correctionHours: 72, deletionHours: 72, restrictionHours: 72 };
 
 /** Until an administrator chooses: five years for cases (the usual keeping of complaint files), a year for comments. */
 export function defaultRetention(exportHours = 24): RetentionSettings {
-  return { reportMonths: 60, ratingCommentMonths: 12, exportHours: Math.min(RETENTION_BOUNDS.exportHours.max, Math.max(1, Math.round(exportHours))), contact: '' };
+  return { reportMonths: 60, ratingCommentMonths: 12, exportHours: Math.min(RETENTION_BOUNDS.exportHours.max, Math.max(1, Math.round(exportHours))), requestMonths: 36, ...DEFAULT_DEADLINES, contact: '' };
 }
 
 let configuredExportHours = 24;
@@ -40,7 +59,13 @@ export async function retentionSettings(): Promise<RetentionSettings> {
   const doc = await RetentionSettingsModel.findById(SETTINGS_ID).lean();
   const d = defaultRetention(configuredExportHours);
   if (!doc) return d;
-  return { reportMonths: doc.reportMonths, ratingCommentMonths: doc.ratingCommentMonths, exportHours: doc.exportHours, contact: doc.contact ?? '' };
+  return { reportMonths: doc.reportMonths, ratingCommentMonths: doc.ratingCommentMonths, exportHours: doc.exportHours, requestMonths: doc.requestMonths ?? d.requestMonths,
+    accessHours: doc.accessHours ?? d.accessHours,
+    correctionHours: doc.correctionHours ?? d.correctionHours,
+    deletionHours: doc.deletionHours ?? d.deletionHours,
+    restrictionHours: doc.restrictionHours ?? d.restrictionHours,
+    contact: doc.contact ?? '',
+  };
 }
 
 /** The province units the actor administers (an admin grant on a unit with no parent). */

@@ -61,3 +61,40 @@ export function staffUnder(rootId: Types.ObjectId) {
 export async function linkLogin(staffId: Types.ObjectId, userId: Types.ObjectId): Promise<void> {
   await StaffModel.updateOne({ _id: staffId, userId: null }, { $set: { userId } });
 }
+
+/**
+ * A person's whole staff record, for their right of access (Law 91/2025/QH15): every field kept about
+ * them, with the units they worked in before (ids: the caller names them), less the app's own bookkeeping.
+ */
+export async function staffRecordOf(staffId: Types.ObjectId) {
+  const s = await StaffModel.findById(staffId).lean();
+  if (!s) return null;
+  return {
+    fullName: s.fullName,
+    staffCode: s.staffCode,
+    position: s.position,
+    unitId: s.unitId,
+    birthYear: s.birthYear,
+    gender: s.gender,
+    category: s.category,
+    educationLevel: s.educationLevel,
+    politicalTheoryLevel: s.politicalTheoryLevel,
+    generalEducation: s.generalEducation,
+    active: s.active,
+    inactiveSince: s.inactiveSince ?? null,
+    unitHistory: s.unitHistory.map((h) => ({ unitId: h.unitId, until: h.until })),
+    createdAt: (s as { createdAt?: Date }).createdAt ?? null,
+    updatedAt: (s as { updatedAt?: Date }).updatedAt ?? null,
+  };
+}
+
+/** A staff record named by its employee code (case-insensitive) or its record id: its id and unit path, or null. */
+export async function staffByCodeOrId(text: string): Promise<{ _id: Types.ObjectId; unitPath: Types.ObjectId[] } | null> {
+  const value = text.trim();
+  if (!value) return null;
+  const byCode = await StaffModel.findOne({ codeKey: value.toUpperCase() }).select('unitPath').lean();
+  if (byCode) return { _id: byCode._id, unitPath: byCode.unitPath };
+  if (!/^[0-9a-f]{24}$/i.test(value)) return null;
+  const byId = await StaffModel.findById(value).select('unitPath').lean();
+  return byId ? { _id: byId._id, unitPath: byId.unitPath } : null;
+}

@@ -7,6 +7,7 @@ import { flash } from '../shared/flash.js';
 import { csrfToken } from '../shared/csrf.js';
 import { createUserForm, updateUserForm, resetPasswordForm, changePasswordForm, twoFactorCodeForm } from './schemas.js';
 import * as users from './service.js';
+import { ownSubjectAccessFile, subjectAccessFileName } from '../privacy/index.js';
 
 const ROLE_ROWS = 3;
 
@@ -116,6 +117,14 @@ export function accountRouter(opts: { twoFactorKey: string; twoFactorRequired: b
   const router = Router();
   router.use(requireLogin);
   const locals = (_req: Request, res: Response) => ({ title: res.locals.t('users.changePassword') });
+
+  // GET /account/my-data — the signed-in staff member downloads everything kept about them (right of access)
+  router.get('/my-data', async (req, res) => {
+    const file = await ownSubjectAccessFile(actor(req));
+    res.set('Cache-Control', 'no-store');
+    res.attachment(subjectAccessFileName(file));
+    res.type('application/json').send(JSON.stringify(file, null, 2));
+  });
 
   // GET /account/password
   router.get('/password', (req, res) => res.render('users/password', locals(req, res)));

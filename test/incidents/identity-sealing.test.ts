@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { sealStoredIdentities } from '../../src/incidents/counters.js';
+import { checkIdentityKey } from '../../src/incidents/identity-key-check.js';
+import { DEVELOPMENT_IDENTITY_KEY } from '../../src/shared/sealing.js';
 import { useIdentityKey } from '../../src/incidents/identity-sealing.js';
 import { IncidentReportModel, ReporterIdentityModel } from '../../src/incidents/model.js';
 import { agentFor, csrfFrom, login, testApp, testConfig } from '../helpers/app.js';
@@ -65,6 +67,37 @@ describe('reporter identities encrypted at rest (IDENTITY_KEY)', function () {
     useIdentityKey('another-key-that-is-long-enough-0123456789');
     const read = (await ReporterIdentityModel.findOne({ reportId: report._id }).lean())!;
     expect([read.name, read.phone, read.email]).to.deep.equal(['', '', '']);
+  });
+
+  it('when the app starts with another IDENTITY_KEY than the stored identities were sealed with, then the start is refused with one line naming neither the key nor the reporter', async () => {
+    const rightKey = 'the-right-identity-key-0123456789-abcdef';
+    const wrongKey = 'a-wrong-identity-key-0123456789-zyxwvu';
+    useIdentityKey(rightKey);
+    await fileNamed();
+    expect(await checkIdentityKey()).to.deep.equal({ sealed: 3 });
+    useIdentityKey(wrongKey);
+    let failure: unknown;
+    await checkIdentityKey().catch((err: unknown) => (failure = err));
+    expect(failure).to.be.instanceOf(ConfigError);
+    const message = (failure as Error).message;
+    expect(message).to.equal('Invalid configuration: IDENTITY_KEY does not open 3 of 3 sealed reporter identity values stored in this database; start with the key they were sealed with');
+    for (const secret of [rightKey, wrongKey, NAME, PHONE, EMAIL]) expect(message).not.to.contain(secret);
+    expect(message).not.to.contain('\n');
+  });
+
+  it('when IDENTITY_KEY is not set but the stored identities were sealed with one, then the start is refused and says to set it', async () => {
+    useIdentityKey('the-right-identity-key-0123456789-abcdef');
+    await fileNamed();
+    useIdentityKey(DEVELOPMENT_IDENTITY_KEY);
+    let failure: unknown;
+    await checkIdentityKey().catch((err: unknown) => (failure = err));
+    expect(failure).to.be.instanceOf(ConfigError);
+    expect((failure as Error).message).to.match(/^Invalid configuration: IDENTITY_KEY is not set, but 3 of 3 sealed reporter identity values stored in this database were sealed with a key; set IDENTITY_KEY to that key$/);
+  });
+
+  it('when no identity is sealed yet, then the start-up check passes whatever the key', async () => {
+    useIdentityKey('any-identity-key-0123456789-abcdefghij');
+    expect(await checkIdentityKey()).to.deep.equal({ sealed: 0 });
   });
 
   it('when the configuration is for production, then IDENTITY_KEY is required', () => {

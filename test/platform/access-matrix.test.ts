@@ -108,6 +108,8 @@ const POLICY: Record<string, ActorName[]> = {
   'POST /users/:id/unlock': ADMIN,
   'POST /users/:id/two-factor/reset': ADMIN,
   'GET /account/password': SIGNED_IN,
+  // Accounts linked to a staff record (the demo's administrator has none: 403).
+  'GET /account/my-data': ['staff', 'head', 'otherHead'],
   'POST /account/password': SIGNED_IN,
   'GET /account/two-factor': SIGNED_IN,
   'POST /account/two-factor': SIGNED_IN,
@@ -234,6 +236,7 @@ const POLICY: Record<string, ActorName[]> = {
   'GET /privacy/requests': ADMIN,
   'POST /privacy/requests': ADMIN,
   'POST /privacy/requests/:id': ADMIN,
+  'POST /privacy/requests/:id/subject-data': ADMIN,
 };
 
 /** Routes that change the session itself: asked with a session of their own, after the others. */

@@ -5,7 +5,7 @@ import { clearDatabase } from '../helpers/db.js';
 import { asActor, fileAbout, makeWorld, type World } from '../incidents/world.js';
 
 /**
- * The privacy notice (Decree 13/2023/NĐ-CP; Law 91/2025/QH15) on every public page: folded in a <details>, it says
+ * The privacy notice (Law 91/2025/QH15) on every public page: folded in a <details>, it says
  * what is kept, why, for how long — the periods in force —, who sees it, the rights, the legal basis and a contact.
  */
 
@@ -45,7 +45,8 @@ describe('the privacy notice on the public pages', function () {
       const notice = noticeOf(html);
       expect(notice, page).to.contain('Thông báo về xử lý dữ liệu cá nhân');
       for (const label of ['Dữ liệu được lưu', 'Mục đích', 'Thời hạn lưu', 'Người được xem', 'Quyền của Ông/Bà', 'Căn cứ', 'Liên hệ']) expect(notice, `${page}: ${label}`).to.contain(label);
-      expect(notice, page).to.contain('Nghị định 13/2023/NĐ-CP').and.to.contain('Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15');
+      // Decree 13/2023/NĐ-CP was replaced on 1/1/2026 (by Decree 356/2025/NĐ-CP): the notice cites the Law in force.
+      expect(notice, page).to.contain('Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15').and.not.to.contain('13/2023');
       expect(html, `${page}: folded until opened`).to.match(/<details class="privacy-notice" id="privacy-notice">\s*<summary>/);
     }
   });
@@ -59,7 +60,7 @@ describe('the privacy notice on the public pages', function () {
   });
 
   it('when the province administrator changes the periods and the contact, then the notices state the new ones', async () => {
-    await updateRetention(await asActor(w.admin._id), { reportMonths: 36, ratingCommentMonths: 6, exportHours: 24, contact: 'Văn phòng UBND tỉnh, 0215 3825 000' });
+    await updateRetention(await asActor(w.admin._id), { reportMonths: 36, ratingCommentMonths: 6, exportHours: 24, requestMonths: 36, accessHours: 72, correctionHours: 72, deletionHours: 72, restrictionHours: 72, contact: 'Văn phòng UBND tỉnh, 0215 3825 000' });
     const all = await pages();
     for (const page of ['form', 'lookup', 'case']) {
       expect(noticeOf(all[page]!), page).to.contain('36 tháng kể từ khi hồ sơ được giải quyết xong').and.to.contain('Văn phòng UBND tỉnh, 0215 3825 000');

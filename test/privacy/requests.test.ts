@@ -8,8 +8,8 @@ import { makeUser } from '../helpers/factories.js';
 import { makeWorld, type World } from '../incidents/world.js';
 
 /**
- * The register of data-subject requests (access, correction, deletion, restriction): received when, answer due 72 hours
- * later (Decree 13/2023/NĐ-CP Art. 9, 14–16), handled by whom; the province administrator's, audited without the requester.
+ * The register of data-subject requests (access, correction, deletion, restriction): received when, answer due a number
+ * of hours later set per kind (72 by default), handled by whom; the province administrator's, audited without the requester.
  */
 
 const REQUESTER = 'Lê Thị Yêucầu';
@@ -41,6 +41,19 @@ describe('the register of data-subject requests', function () {
     expect([stored.kind, stored.status, stored.receivedAt, stored.dueAt]).to.deep.equal(['DELETION', 'RECEIVED', vietnamMoment(2026, 3, 2, 9, 15), vietnamMoment(2026, 3, 5, 9, 15)]);
     const page = (await admin.get('/privacy/requests')).text;
     expect(page).to.contain(REQUESTER).and.to.contain('Xoá dữ liệu').and.to.contain('05/03/2026 09:15').and.to.contain('Quá hạn');
+  });
+
+  it('when the administrator sets 360 hours (15 days) for access requests, then an access request received after is due 15 days later, a deletion request still 72 hours later, and the register lists each kind’s deadline', async () => {
+    const settingsPage = '/privacy';
+    const saved = await post(admin, settingsPage, { reportMonths: '60', ratingCommentMonths: '12', exportHours: '24', requestMonths: '36', accessHours: '360', correctionHours: '72', deletionHours: '72', restrictionHours: '72', contact: '' });
+    expect(saved.status).to.equal(302);
+    await record({ kind: 'ACCESS' });
+    await record({ kind: 'DELETION' });
+    const due = async (kind: 'ACCESS' | 'DELETION') => (await DataRequestModel.findOne({ kind }).lean())!.dueAt;
+    expect(await due('ACCESS')).to.deep.equal(vietnamMoment(2026, 3, 17, 9, 15));
+    expect(await due('DELETION')).to.deep.equal(vietnamMoment(2026, 3, 5, 9, 15));
+    const page = (await admin.get('/privacy/requests')).text;
+    expect(page).to.contain('Xem, nhận bản sao dữ liệu: 360 giờ').and.to.contain('Xoá dữ liệu: 72 giờ');
   });
 
   it('when the request is marked done with an answer, then the register shows who handled it and it cannot be handled again', async () => {

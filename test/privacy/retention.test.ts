@@ -9,11 +9,12 @@ import { ExportJobModel } from '../../src/exports/model.js';
 import { IncidentReportModel, ReporterIdentityModel } from '../../src/incidents/model.js';
 import { CASE_CLEANERS } from '../../src/incidents/index.js';
 import { storeEvidence } from '../../src/incidents/evidence.js';
+import { addNote, addRemedy, addReply, transition } from '../../src/incidents/handling.js';
 
 /** The cleaners the app registers itself (the evidence files'); a test adds its own after them and takes them away. */
 const BUILT_IN_CLEANERS = CASE_CLEANERS.length;
 import { monthsBefore, runRetention, RUN_OBJECT_ID } from '../../src/privacy/job.js';
-import { RetentionRunModel } from '../../src/privacy/model.js';
+import { DataRequestModel, RetentionRunModel } from '../../src/privacy/model.js';
 import { updateRetention } from '../../src/privacy/settings.js';
 import { RatingModel } from '../../src/satisfaction/model.js';
 import { satisfactionRate } from '../../src/satisfaction/service.js';
@@ -23,7 +24,7 @@ import { createLogger } from '../../src/shared/logger.js';
 import { testConfig } from '../helpers/app.js';
 import { clearDatabase } from '../helpers/db.js';
 import { logSink } from '../helpers/log-sink.js';
-import { asActor, fileAbout, makeWorld, type World } from '../incidents/world.js';
+import { asActor, fileAbout, makeWorld, settings, type World } from '../incidents/world.js';
 
 /**
  * The daily retention run (Decree 13/2023/NĐ-CP; Law 91/2025/QH15): settled cases past their period lose their
@@ -109,6 +110,66 @@ describe('the retention run: erasing what has outlived its period', function () 
     }
   });
 
+  it('when a handled case settled past its period is erased, then its description, place, notes, finding note, remedies’ notes and the words its audit entries copied are blank; number, dates, criteria, state, finding and remedies’ kinds stay', async () => {
+    const words = {
+      description: 'Ông Riêngtư kể: cán bộ quầy 2 quát tôi trước mặt hàng xóm.',
+      place: 'Quầy số 2, nhà văn hoá bản Na Hai',
+      step: 'Ghi chú bước: đã gọi cho ông Riêngtư.',
+      note: 'Ghi chú nội bộ: ông Riêngtư là hàng xóm của cán bộ.',
+      reply: 'Kính gửi ông Riêngtư, đơn vị đã xác minh và xin lỗi ông.',
+      finding: 'Kết luận: đúng như ông Riêngtư phản ánh.',
+      remedy: 'Nhắc nhở trước cuộc họp, có mặt ông Riêngtư.',
+    };
+    const { report } = await fileAbout(w, { description: words.description, place: words.place }, { reporter: { source: 'CITIZEN', anonymous: false, name: NAME, phone: PHONE, email: EMAIL } });
+    const id = String(report._id);
+    const head = await asActor(w.headA._id);
+    await transition(head, id, { to: 'UNDER_REVIEW', note: words.step }, settings);
+    await addNote(head, id, words.note);
+    await addReply(head, id, words.reply);
+    await transition(head, id, { to: 'SUBSTANTIATED', note: words.finding }, settings);
+    await addRemedy(head, id, { kind: 'REMINDER_TRAINING', note: words.remedy });
+    const replyEntry = (await AuditEntryModel.findOne({ objectId: report._id, action: 'reply' }).lean())!;
+    expect(replyEntry.changes.map((c) => [c.field, c.after])).to.deep.equal([['messages', 1], ['replyChars', words.reply.length]], 'a reply’s audit entry holds its length, never its words');
+    const noteEntry = (await AuditEntryModel.findOne({ objectId: report._id, action: 'note' }).lean())!;
+    expect(JSON.stringify(noteEntry)).not.to.contain(words.note);
+    // Settled 61 months ago.
+    await IncidentReportModel.updateOne({ _id: report._id }, { $set: { status: 'CLOSED', closedAt: monthsBefore(NOW, 61), dueAt: null } });
+    const before = (await IncidentReportModel.findById(id).lean())!;
+
+    expect((await runRetention({ now: NOW, exportSettings: exportSettings() }))?.reports).to.equal(1);
+
+    const erased = (await IncidentReportModel.findById(id).lean())!;
+    const caseText = JSON.stringify(erased);
+    const auditText = JSON.stringify(await AuditEntryModel.find({ objectId: report._id }).lean());
+    for (const [what, text] of Object.entries(words)) {
+      expect(caseText, `the case keeps the ${what}`).not.to.contain(text);
+      expect(auditText, `the audit log keeps the ${what}`).not.to.contain(text);
+    }
+    expect([erased.description, erased.place, erased.finding?.note, erased.explanation?.text]).to.deep.equal(['', '', '', '']);
+    expect(erased.internalNotes.map((n) => [n.byName, n.text])).to.deep.equal([['Lò Văn Phích', '']]);
+    expect([erased.caseNumber, erased.receivedAt, erased.occurredAt, erased.closedAt, erased.status]).to.deep.equal([before.caseNumber, before.receivedAt, before.occurredAt, before.closedAt, 'CLOSED']);
+    expect([erased.criterionCodes, erased.confirmedCriterionCodes, erased.substantiated]).to.deep.equal([before.criterionCodes, before.confirmedCriterionCodes, true]);
+    expect(erased.history.map((h) => [h.to, h.note])).to.deep.equal(before.history.map((h) => [h.to, '']));
+    expect(erased.remedies.map((r) => [r.kind, r.note])).to.deep.equal([['REMINDER_TRAINING', '']]);
+    expect((await AuditEntryModel.find({ objectId: report._id }).lean()).map((e) => e.action).sort()).to.deep.equal(['create', 'note', 'remedy', 'reply', 'transition', 'transition']);
+  });
+
+  it('when register requests were handled 37 months ago (default 36), then the run deletes them and counts them; one handled 35 months ago and an open one from years ago stay', async () => {
+    const request = (status: 'RECEIVED' | 'DONE' | 'REFUSED', handledAt: Date | null, requesterName: string) =>
+      DataRequestModel.create({ kind: 'ACCESS', requesterName, receivedAt: monthsBefore(NOW, 50), dueAt: monthsBefore(NOW, 50), status, handledAt, answer: status === 'RECEIVED' ? '' : 'Đã trả lời' });
+    await request('DONE', monthsBefore(NOW, 37), 'Người A');
+    await request('REFUSED', monthsBefore(NOW, 40), 'Người B');
+    await request('DONE', monthsBefore(NOW, 35), 'Người C');
+    await request('RECEIVED', null, 'Người D');
+    const mark = logSink.mark();
+    const counts = await runRetention({ now: NOW, exportSettings: exportSettings(), logger: createLogger('info', logSink) });
+    expect(counts?.requests).to.equal(2);
+    expect((await DataRequestModel.find({}).lean()).map((r) => r.requesterName).sort()).to.deep.equal(['Người C', 'Người D']);
+    expect(logSink.since(mark)).to.contain('and 2 data-subject requests');
+    expect((await RetentionRunModel.findById('retention').lean())!.lastCounts!.requests).to.equal(2);
+    expect((await runRetention({ now: NOW, exportSettings: exportSettings() }))?.requests, 'a second run finds none').to.equal(0);
+  });
+
   it('when a settled case past its period had evidence files, then they go with the reporter’s data; a recent case keeps its files', async () => {
     const old = await namedCase(monthsBefore(NOW, 61));
     const recent = await namedCase(monthsBefore(NOW, 10));
@@ -121,7 +182,7 @@ describe('the retention run: erasing what has outlived its period', function () 
   it('when the administrator shortens the period to 12 months, then the case settled 13 months ago is erased too', async () => {
     const settled = await namedCase(monthsBefore(NOW, 13));
     expect((await runRetention({ now: NOW, exportSettings: exportSettings() }))?.reports).to.equal(0);
-    await updateRetention(await asActor(w.admin._id), { reportMonths: 12, ratingCommentMonths: 12, exportHours: 24, contact: '' });
+    await updateRetention(await asActor(w.admin._id), { reportMonths: 12, ratingCommentMonths: 12, exportHours: 24, requestMonths: 36, accessHours: 72, correctionHours: 72, deletionHours: 72, restrictionHours: 72, contact: '' });
     expect((await runRetention({ now: NOW, exportSettings: exportSettings() }))?.reports).to.equal(1);
     expect((await ReporterIdentityModel.findOne({ reportId: settled }).lean())!.name).to.equal('');
   });
@@ -200,7 +261,7 @@ describe('the retention run: erasing what has outlived its period', function () 
     const after = await IncidentReportModel.findById(old).lean();
     const second = await runRetention({ now: new Date(NOW.getTime() + 60_000), exportSettings: exportSettings() });
     expect([first?.reports, first?.comments]).to.deep.equal([1, 1]);
-    expect(second).to.deep.equal({ reports: 0, comments: 0, sessions: 0, exports: 0 });
+    expect(second).to.deep.equal({ reports: 0, comments: 0, sessions: 0, exports: 0, requests: 0 });
     expect(await IncidentReportModel.findById(old).lean()).to.deep.equal(after);
   });
 
