@@ -463,8 +463,8 @@ export class SequenceIndex {
     return docs.map((doc, i) => ({ seq: bucket * BUCKET + 1 + i, doc }));
   }
 
-  /** How many documents of the sequence are older than `t` (its numbers are in time order). */
-  async countBefore(s: SequenceSource, n: number, t: Date): Promise<number> {
+  /** How many of the sequence's first `n` documents are older than `t` (its numbers are in time order); `counter`: its count. */
+  async countBefore(s: SequenceSource, n: number, t: Date, counter = n): Promise<number> {
     if (n === 0) return 0;
     const o = this.o;
     let lo = 0;
@@ -473,7 +473,7 @@ export class SequenceIndex {
     // The last bucket whose oldest document is older than t.
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      const rows = await this.bucket(s, mid, '_id', {}, n);
+      const rows = await this.bucket(s, mid, '_id', {}, counter);
       const older = rows.filter((r) => (r.doc[o.timeField] as Date).getTime() < t.getTime());
       if (older.length === 0) hi = mid - 1;
       else {
@@ -508,7 +508,7 @@ export class SequenceIndex {
       q.sources.map(async (s, i) => {
         const n = counts[i]!;
         const hi = q.to ? await this.countBefore(s, n, q.to) : n;
-        const lo = q.from ? (await this.countBefore(s, hi, q.from)) + 1 : 1;
+        const lo = q.from ? (await this.countBefore(s, hi, q.from, n)) + 1 : 1;
         return { s, lo, hi };
       }),
     );
