@@ -4,6 +4,9 @@ import { loadDemo } from '../helpers/demo.js';
 import { prepareDerivedData } from '../../src/startup.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { settleBackgroundWork } from '../../src/shared/process-caches.js';
+import type { Types } from 'mongoose';
+import { IncidentReportModel } from '../../src/incidents/model.js';
+import { UnitModel } from '../../src/units/model.js';
 import { commandsOf, describeCommands, unselective, type PageCommand } from '../helpers/page-commands.js';
 
 /**
@@ -22,7 +25,7 @@ const REVISIONS = 'collectionrevisions';
 
 interface Expected {
   user: string;
-  path: string;
+  path: string | (() => string);
   /** The page's commands besides revision checks, in the order asked (concurrent reads: compared as a sorted list). */
   commands: string[];
 }
@@ -70,7 +73,28 @@ const PAGES: Expected[] = [
     path: '/satisfaction',
     commands: ['find sessions $or,_id', 'find users _id'],
   },
+  {
+    // Before: also the commune and its four predecessors, and the commune again (the page's unit, now from the tree).
+    user: 'truongxa',
+    path: '/dashboard',
+    commands: ['find sessions $or,_id', 'find users _id'],
+  },
+  {
+    // Before: also the commune and its four predecessors.
+    user: 'truongxa',
+    path: '/staff',
+    commands: ['find sessions $or,_id', 'find users _id'],
+  },
+  {
+    // Before: also the commune and its four predecessors. The case itself is read by `_id`.
+    user: 'truongxa',
+    path: () => `/reports/${String(caseOfThanhNua)}`,
+    commands: ['find sessions $or,_id', 'find users _id', 'find incidentreports _id'],
+  },
 ];
+
+/** A case Thanh Nưa handles (found once the demo is loaded). */
+let caseOfThanhNua: Types.ObjectId | undefined;
 
 describe('what the busiest pages ask the database', function () {
   this.timeout(120_000);
@@ -82,6 +106,8 @@ describe('what the busiest pages ask the database', function () {
     // What the server does after it starts: the derived data pages read (numbering, counters, statistics).
     await prepareDerivedData({ EARLY_WARNING_THRESHOLD: 3, EARLY_WARNING_WINDOW_DAYS: 30 }, createLogger('silent'));
     await settleBackgroundWork();
+    const thanhNua = (await UnitModel.findOne({ code: 'DB-THANHNUA' }).lean())!;
+    caseOfThanhNua = (await IncidentReportModel.findOne({ handlerUnitPath: thanhNua._id }).lean())!._id;
     const app = testApp();
     for (const user of new Set(PAGES.map((p) => p.user))) {
       const agent = agentFor(app);
@@ -91,11 +117,13 @@ describe('what the busiest pages ask the database', function () {
   });
 
   for (const page of PAGES) {
-    it(`when ${page.user} views ${page.path} again, then it shows the same page with ${page.commands.length} commands besides revision checks, each an equality on _id or an indexed field`, async () => {
+    const label = typeof page.path === 'string' ? page.path : '/reports/:id (a case)';
+    it(`when ${page.user} views ${label} again, then it shows the same page with ${page.commands.length} commands besides revision checks, each an equality on _id or an indexed field`, async () => {
       const agent = agents.get(page.user)!;
-      const first = await agent.get(page.path);
+      const path = typeof page.path === 'string' ? page.path : page.path();
+      const first = await agent.get(path);
       expect(first.status).to.equal(200);
-      const { result, commands } = await commandsOf(() => agent.get(page.path));
+      const { result, commands } = await commandsOf(() => agent.get(path));
       expect(result.status).to.equal(200);
       // The view answered from what the first one kept shows the same page.
       expect(withoutTokens(result.text)).to.equal(withoutTokens(first.text));
