@@ -168,7 +168,8 @@ async function legacySearchAudit(actor: Actor, filter: AuditFilter, page: number
 export async function filterChoices(actor: Actor) {
   const roots = await distinctRoots(actor);
   if (!(await auditIndex.ensure(NUMBERING_WAIT_MS))) return legacyFilterChoices(actor);
-  const counters = (await Promise.all(roots.map((_id) => auditIndex.countersWhere({ _id })))).flat();
+  // The same counter documents the page's counts read next (once per request).
+  const counters = (await auditIndex.countersById(roots)).filter((c) => c != null);
   const counted = Object.keys(Object.assign({}, ...counters.map((c) => c.n as Record<string, number>))).map(dimOfField);
   const values = (prefix: string) => [...new Set(counted.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)))].filter(Boolean).sort();
   return { objectTypes: values('t:'), actions: values('a:') };

@@ -4,6 +4,7 @@ import type { Model } from 'mongoose';
 import { finishedInBackground, rememberedAcrossRequests } from '../shared/process-caches.js';
 import { SerialQueue } from '../shared/serial.js';
 import { keptByKey, type WatchedCollection } from '../shared/kept-in-memory.js';
+import { memoisedPerRequest } from '../shared/request-memo.js';
 
 /**
  * Positions in an append-ordered collection (the audit log, the reports inbox), so that a page newest-first reads only
@@ -60,6 +61,8 @@ export interface SequenceOptions {
    * decodes each whole, whatever the projection), not for a log written on every request.
    */
   watched?: WatchedCollection;
+  /** Counter documents read by `_id` once per request (pages that read a scope's counter for two purposes). */
+  counterReadsPerRequest?: boolean;
 }
 
 /**
@@ -90,6 +93,8 @@ export class SequenceIndex {
    * when the collection is renumbered, which starts a new generation.
    */
   private fullBuckets = new Map<string, readonly { seq: number; doc: Lean }[]>();
+  /** For each bucket kept while still filling, the key it is kept under (with its count). */
+  private partialKeys = new Map<string, string>();
   private generation = 0;
 
   constructor(private readonly o: SequenceOptions) {
@@ -249,6 +254,7 @@ export class SequenceIndex {
   private newGeneration(): void {
     this.generation++;
     this.fullBuckets = new Map();
+    this.partialKeys = new Map();
   }
 
   /** $inc with upsert (a lost race to create a new counter is retried as a plain update). */
@@ -384,9 +390,20 @@ export class SequenceIndex {
   /** Counter values of these sequences (0 when none). */
   async counts(sources: readonly SequenceSource[]): Promise<number[]> {
     const ids = [...new Set(sources.map((s) => this.counterId(s.scope, s.dim)))];
-    const docs = await Promise.all(ids.map((id) => this.o.counters.findById(id).lean<Lean>()));
+    const docs = await this.countersById(ids);
     const byId = new Map(ids.map((id, i) => [id, docs[i]]));
     return sources.map((s) => ((byId.get(this.counterId(s.scope, s.dim))?.n as Record<string, number> | undefined)?.[dimField(s.dim)] ?? 0));
+  }
+
+  /**
+   * Counter documents by `_id` (a scope's, or an own-document dimension's `scope|dim`). With `counterReadsPerRequest`,
+   * read once per request: a page that shows the filter choices and the counts of a scope asks once.
+   */
+  async countersById(ids: readonly string[]): Promise<(Lean | null)[]> {
+    const read = (id: string) => this.o.counters.findById(id).lean<Lean>().exec();
+    if (!this.o.counterReadsPerRequest) return Promise.all(ids.map(read));
+    const generation = this.generation;
+    return Promise.all(ids.map((id) => memoisedPerRequest(`sequences.${this.o.counters.collection.collectionName}.${generation}.${id}`, () => read(id))));
   }
 
   /** Counter documents of a scope whose extra field equals a value (e.g. actors by a name key). */
@@ -394,26 +411,49 @@ export class SequenceIndex {
     return this.o.counters.find(filter).lean<Lean[]>();
   }
 
-  /** The documents of one bucket, oldest first, each with its number. */
-  private async bucket(s: SequenceSource, bucket: number, select: string, pushdown: Record<string, unknown> = {}): Promise<readonly { seq: number; doc: Lean }[]> {
+  /**
+   * The documents of one bucket, oldest first, each with its number. `count` is the sequence's counter as read by this
+   * request, given when no pushdown narrows the bucket: the bucket then holds min(BUCKET, count − first) documents.
+   */
+  private async bucket(s: SequenceSource, bucket: number, select: string, pushdown: Record<string, unknown> = {}, count?: number): Promise<readonly { seq: number; doc: Lean }[]> {
     const read = () => this.readBucket(s, bucket, select, pushdown);
     // Pushdown values are strings, numbers and ids: their JSON tells them apart well enough for a key.
     const key = JSON.stringify([bucketKey(s, bucket), select, pushdown]);
-    if (!this.keptBuckets) return this.fullBucket(key, read);
+    if (!this.keptBuckets) {
+      const expected = count == null || Object.keys(pushdown).length > 0 ? BUCKET : Math.min(BUCKET, count - bucket * BUCKET);
+      return this.fullBucket(key, read, expected);
+    }
     return (await this.keptBuckets(key, async () => (await read()).map((r) => Object.freeze({ seq: r.seq, doc: Object.freeze(r.doc) }))))!;
   }
 
-  private async fullBucket(key: string, read: () => Promise<{ seq: number; doc: Lean }[]>): Promise<readonly { seq: number; doc: Lean }[]> {
-    const kept = this.fullBuckets.get(key);
+  /**
+   * A bucket of an unwatched collection, kept once it holds what it should: all BUCKET documents (it changes only when
+   * the collection is renumbered, which starts a new generation), or — the newest bucket, still filling — exactly as
+   * many as the sequence's counter says it has numbered into it, kept under that count (the next document numbered
+   * changes the count, and so the key). Numbers are handed out one batch at a time, each batch's keys written before
+   * the next batch is counted, so a bucket holding exactly the counted number holds exactly the counted documents.
+   */
+  private async fullBucket(key: string, read: () => Promise<{ seq: number; doc: Lean }[]>, expected: number): Promise<readonly { seq: number; doc: Lean }[]> {
+    const keptKey = expected === BUCKET ? key : `${key}#${expected}`;
+    const kept = this.fullBuckets.get(keptKey);
     if (kept) return kept;
     const generation = this.generation;
     const rows = await read();
-    // Fewer than BUCKET: still filling (or its keys still being written), or narrowed by a pushdown; read each time.
-    if (rows.length === BUCKET && generation === this.generation) {
+    // Fewer than expected: keys still being written, or narrowed by a pushdown; read each time.
+    if (expected > 0 && rows.length === expected && generation === this.generation) {
+      if (expected < BUCKET) this.forgetPartial(key);
       if (this.fullBuckets.size >= FULL_BUCKETS_KEPT) this.fullBuckets.delete(this.fullBuckets.keys().next().value!);
-      this.fullBuckets.set(key, Object.freeze(rows.map((r) => Object.freeze({ seq: r.seq, doc: Object.freeze(r.doc) }))));
+      this.fullBuckets.set(keptKey, Object.freeze(rows.map((r) => Object.freeze({ seq: r.seq, doc: Object.freeze(r.doc) }))));
+      if (expected < BUCKET) this.partialKeys.set(key, keptKey);
     }
     return rows;
+  }
+
+  /** The newest bucket kept under an older count: it will not be asked for again. */
+  private forgetPartial(key: string): void {
+    const older = this.partialKeys.get(key);
+    if (older) this.fullBuckets.delete(older);
+    this.partialKeys.delete(key);
   }
 
   private async readBucket(s: SequenceSource, bucket: number, select: string, pushdown: Record<string, unknown>): Promise<{ seq: number; doc: Lean }[]> {
@@ -423,8 +463,8 @@ export class SequenceIndex {
     return docs.map((doc, i) => ({ seq: bucket * BUCKET + 1 + i, doc }));
   }
 
-  /** How many documents of the sequence are older than `t` (its numbers are in time order). */
-  async countBefore(s: SequenceSource, n: number, t: Date): Promise<number> {
+  /** How many of the sequence's first `n` documents are older than `t` (its numbers are in time order); `counter`: its count. */
+  async countBefore(s: SequenceSource, n: number, t: Date, counter = n): Promise<number> {
     if (n === 0) return 0;
     const o = this.o;
     let lo = 0;
@@ -433,7 +473,7 @@ export class SequenceIndex {
     // The last bucket whose oldest document is older than t.
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      const rows = await this.bucket(s, mid, '_id');
+      const rows = await this.bucket(s, mid, '_id', {}, counter);
       const older = rows.filter((r) => (r.doc[o.timeField] as Date).getTime() < t.getTime());
       if (older.length === 0) hi = mid - 1;
       else {
@@ -468,7 +508,7 @@ export class SequenceIndex {
       q.sources.map(async (s, i) => {
         const n = counts[i]!;
         const hi = q.to ? await this.countBefore(s, n, q.to) : n;
-        const lo = q.from ? (await this.countBefore(s, hi, q.from)) + 1 : 1;
+        const lo = q.from ? (await this.countBefore(s, hi, q.from, n)) + 1 : 1;
         return { s, lo, hi };
       }),
     );
@@ -484,11 +524,11 @@ export class SequenceIndex {
         const { s, lo, hi } = ranges[0]!;
         const top = hi - offset;
         const bottom = Math.max(lo, top - q.size + 1);
-        const rows = await this.seqRange(s, bottom, top, q.select);
+        const rows = await this.seqRange(s, bottom, top, q.select, counts[0]!);
         return { rows: rows.sort(newestFirst), total, page };
       }
       // Several sequences: the newest offset + size of each, merged.
-      const parts = await Promise.all(ranges.map(({ s, lo, hi }) => this.seqRange(s, Math.max(lo, hi - offset - q.size + 1), hi, q.select)));
+      const parts = await Promise.all(ranges.map(({ s, lo, hi }, i) => this.seqRange(s, Math.max(lo, hi - offset - q.size + 1), hi, q.select, counts[i]!)));
       return { rows: dedupe(parts.flat()).sort(newestFirst).slice(offset, offset + q.size), total, page };
     }
 
@@ -518,12 +558,12 @@ export class SequenceIndex {
     return { rows: all.slice(offset, offset + q.size), total, page };
   }
 
-  /** The documents numbered lo..hi (inclusive) in a sequence. */
-  private async seqRange(s: SequenceSource, lo: number, hi: number, select: string): Promise<Lean[]> {
+  /** The documents numbered lo..hi (inclusive) in a sequence whose counter is `count`. */
+  private async seqRange(s: SequenceSource, lo: number, hi: number, select: string, count: number): Promise<Lean[]> {
     if (hi < lo) return [];
     const buckets: number[] = [];
     for (let b = Math.floor((hi - 1) / BUCKET); b >= Math.floor((lo - 1) / BUCKET); b--) buckets.push(b);
-    const rows = (await Promise.all(buckets.map((b) => this.bucket(s, b, select)))).flat();
+    const rows = (await Promise.all(buckets.map((b) => this.bucket(s, b, select, {}, count)))).flat();
     return rows.filter((r) => r.seq >= lo && r.seq <= hi).map((r) => r.doc);
   }
 }

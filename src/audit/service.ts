@@ -60,6 +60,8 @@ export const auditIndex = new SequenceIndex({
       dims: ['all', `t:${String(e.objectType)}`, `a:${String(e.action)}`, `ta:${String(e.objectType)}:${String(e.action)}`, actorDim(e.actorId)],
     })),
   ownDocument: (dim) => dim.startsWith('u:'),
+  // The log's page reads a unit's counter for its filter choices and for its counts.
+  counterReadsPerRequest: true,
   // Every name the actor has been recorded under (a renamed account stays findable by its old name).
   counterFields: (_scope, dim, e) =>
     dim.startsWith('u:') ? { name: String(e.actorName ?? ''), names: [String(e.actorName ?? '')], nameKeys: wordStartPrefixes(String(e.actorName ?? '')) } : {},

@@ -5,12 +5,12 @@ import { REPORT_STATUSES } from '../incidents/index.js';
 import { RATING_LEVELS } from '../satisfaction/index.js';
 import type { ReportSettings } from '../incidents/index.js';
 import { earlyWarnings, type EarlyWarning } from '../incidents/index.js';
-import { Forbidden } from '../shared/errors.js';
+import { Forbidden, NotFound } from '../shared/errors.js';
 import * as statistics from '../statistics/index.js';
 import { compareVietnamese } from '../shared/text.js';
 import { COMMUNE_KINDS } from '../units/index.js';
 import { unitsByIds, unitsSnapshot } from '../units/index.js';
-import { findUnitOr404 } from '../units/index.js';
+import { unitById } from '../units/index.js';
 
 /**
  * Figures for a unit and its subtree in one year, summed from the statistics read model (one small document per
@@ -113,7 +113,9 @@ export async function defaultUnitId(actor: Actor): Promise<string | null> {
 }
 
 export async function dashboard(actor: Actor, unitId: string, year: number, threshold: number, warningSettings: ReportSettings, now = new Date()): Promise<Dashboard> {
-  const unit = await findUnitOr404(unitId);
+  // From the unit tree in memory (the page reads it anyway), not by a look-up of its own on every view.
+  const unit = await unitById(unitId);
+  if (!unit) throw new NotFound();
   if (!coversUnit(actor, unit.path, 'head', 'admin')) throw new Forbidden();
   const [tree, perUnit, criteria, allWarnings] = await Promise.all([
     unitsSnapshot(),

@@ -8,7 +8,8 @@ import { record } from '../audit/index.js';
 import { activeStaffUnder, staffMember } from '../staff/index.js';
 import { isCommuneLevel, unitsSnapshot, isAliveAt } from '../units/index.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
-import { ClassificationModel, type Classification, type ClassificationLevel } from './model.js';
+import { ClassificationModel, classificationWrites, type Classification, type ClassificationLevel } from './model.js';
+import { keptByKey } from '../shared/kept-in-memory.js';
 import { conductPoints, disciplineOf, levelRank, ruleSetFor, suggestLevel, withinOutstandingCap, type ConductSummary, type DisciplineInYear, type RuleSet, type Suggestion } from './classification-rules.js';
 import { decisionsTakingEffectIn } from '../discipline/index.js';
 import { substantiatedIncidents } from '../incidents/index.js';
@@ -302,7 +303,16 @@ export async function classificationList(actor: Actor, unitId: string, year: num
 }
 
 /** A person's own classifications, once decided. */
-export async function myClassifications(actor: Actor): Promise<Classification[]> {
-  if (!actor.staffId) return [];
-  return (await ClassificationModel.find({ staffId: actor.staffId, visibleToStaff: true }).sort({ year: -1 }).lean()) as Classification[];
+/** A person's visible classifications, kept until a classification changes (the "my evaluations" page asks every time). */
+const keptOwnClassifications = keptByKey<{ list: readonly Classification[] }>(classificationWrites, 1000);
+
+export async function myClassifications(actor: Actor): Promise<readonly Classification[]> {
+  const staffId = actor.staffId;
+  if (!staffId) return [];
+  const kept = await keptOwnClassifications(String(staffId), async () => {
+    const list = (await ClassificationModel.find({ staffId, visibleToStaff: true }).lean()) as Classification[];
+    // Newest year first, sorted here: the engine does not sort.
+    return { list: Object.freeze(list.sort((a, b) => b.year - a.year).map((c) => Object.freeze(c))) };
+  });
+  return kept!.list;
 }

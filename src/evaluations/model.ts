@@ -247,4 +247,6 @@ classificationSchema.index({ reportingUnitId: 1, year: 1, level: 1 });
 classificationSchema.index({ unitPath: 1, year: 1 });
 
 export type Classification = InferSchemaType<typeof classificationSchema> & { _id: Types.ObjectId };
+/** Every write through the model renews the revision: a person's own classifications are kept in memory until then. */
+export const classificationWrites = watchWrites(classificationSchema, 'classifications');
 export const ClassificationModel = mongoose.model('Classification', classificationSchema);

@@ -406,6 +406,8 @@ const retaliationFlagSchema = new Schema(
 retaliationFlagSchema.index({ provinceId: 1, at: -1 });
 
 export type RetaliationFlag = InferSchemaType<typeof retaliationFlagSchema> & { _id: Types.ObjectId };
+/** Every write through the model renews the revision: the province's flags are kept in memory until then. */
+export const retaliationFlagWrites = watchWrites(retaliationFlagSchema, 'retaliationFlags');
 export const RetaliationFlagModel = mongoose.model('RetaliationFlag', retaliationFlagSchema);
 
 /**

@@ -9,7 +9,8 @@ import { staffNames } from '../staff/index.js';
 import { unitsSnapshot } from '../units/index.js';
 import { caseCounts, hitsInWindow, hotBreaches, reportIdOfHit } from './counters.js';
 import { inboxRoots } from './inbox.js';
-import { FINAL_STATUSES, IncidentReportModel, ReporterIdentityModel, RetaliationFlagModel, type IncidentReport, type ReportStatus } from './model.js';
+import { FINAL_STATUSES, IncidentReportModel, ReporterIdentityModel, RetaliationFlagModel, retaliationFlagWrites, type IncidentReport, type RetaliationFlag, type ReportStatus } from './model.js';
+import { keptByKey } from '../shared/kept-in-memory.js';
 import { casesKeptFrom } from './readers.js';
 import { AUDIT_TYPE } from './service.js';
 import type { ReportSettings } from './settings.js';
@@ -175,10 +176,17 @@ export async function checkRetaliation(change: EvaluationChange) {
   return flag.toObject();
 }
 
+/** A province's flags, read again when a flag is written (the administrator's inbox shows them on every view). */
+const keptFlags = keptByKey<{ list: readonly RetaliationFlag[] }>(retaliationFlagWrites, 1000);
+
 /** The anti-retaliation flags of the administrator's province, newest first. */
 export async function retaliationFlags(actor: Actor) {
   if (!hasRole(actor, 'admin')) return [];
-  // One equality look-up per root (FerretDB does not push $in down); flags are few.
-  const flags = (await Promise.all(scopeRoots(actor, 'admin').map((provinceId) => RetaliationFlagModel.find({ provinceId }).lean()))).flat();
+  // One equality look-up per root (FerretDB does not push $in down), kept until a flag is written; flags are few.
+  const flags = (
+    await Promise.all(
+      scopeRoots(actor, 'admin').map(async (provinceId) => (await keptFlags(String(provinceId), async () => ({ list: Object.freeze(await RetaliationFlagModel.find({ provinceId }).lean()) })))!.list),
+    )
+  ).flat();
   return flags.sort((a, b) => b.at.getTime() - a.at.getTime()).slice(0, 50);
 }

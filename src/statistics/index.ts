@@ -4,6 +4,7 @@ import { compareVietnamese } from '../shared/text.js';
 import { onRecordsChanged, onUnitsChanged } from '../shared/changes.js';
 import { readRevision, replaceRevision } from '../shared/kept-in-memory.js';
 import { rememberedAcrossRequests } from '../shared/process-caches.js';
+import { memoisedPerRequest } from '../shared/request-memo.js';
 import { distinctUnitLabels, isCommuneLevel, predecessorsReportedUnder, reportedUnder, unitsSnapshot, type UnitsSnapshot } from '../units/index.js';
 import { FIGURES_SHAPE, FiguresModel, TokenModel, type StoredFigures, type UnitYearFigures } from './model.js';
 import { computeOwnFigures, type ReportingUnit } from './sources.js';
@@ -42,6 +43,20 @@ const provinceRevision = (provinceId: Id | string) => `statistics:${String(provi
 const remembered = new Map<string, { revision: string | null; tree: UnitsSnapshot; list: ReportingUnitFigures[] }>();
 rememberedAcrossRequests(() => remembered.clear());
 
+/** Province revisions this process has replaced: a request reads a revision again after its own changes. */
+let localChanges = 0;
+async function changeRevision(provinceId: Id | string): Promise<void> {
+  await replaceRevision(provinceRevision(provinceId));
+  localChanges++;
+}
+
+/**
+ * The province's revision, read once per request (a head's satisfaction page asked it once per unit and predecessor)
+ * and again after a change recorded by this process.
+ */
+const provinceRevisionNow = (provinceId: Id | string) =>
+  memoisedPerRequest(`statistics.revision.${String(provinceId)}.${localChanges}`, () => readRevision(provinceRevision(provinceId)));
+
 /**
  * Call after writing a record that statistics count (evaluation, classification, report, rating, late dossier,
  * staff record): the figures of its reporting unit for that year will be recomputed when next read.
@@ -52,7 +67,7 @@ export async function recordChange(unitPath: readonly Id[], year: number): Promi
   const set = { $set: { unitId: unit._id, unitPath: unit.path, year, token: newToken() } };
   await upserting((upsert) => TokenModel.updateOne({ _id: keyOf(unit._id, year) }, set, { upsert }));
   // After the unit's token: a reader that sees the new revision also sees the token.
-  await replaceRevision(provinceRevision(unit.path[0]!));
+  await changeRevision(unit.path[0]!);
 }
 
 onRecordsChanged(async ({ unitPath, years }) => {
@@ -84,7 +99,7 @@ export async function figuresUnder(root: Pick<ReportingUnit, '_id'>, year: numbe
   const top = tree.byId(root._id)?.path[0] ?? root._id;
   const key = keyOf(root._id, year);
   // Read before the figures (not beside them), so figures read under a revision are at least that fresh.
-  const revision = await readRevision(provinceRevision(top));
+  const revision = await provinceRevisionNow(top);
   const known = remembered.get(key);
   if (known && known.revision === revision && known.tree === tree) return known.list;
   const roots = [root, ...(await predecessorsReportedUnder(tree, root._id, year))];
@@ -263,5 +278,5 @@ async function forgetUnits(unitIds: readonly Id[]): Promise<void> {
   }
   const tree = await unitsSnapshot();
   const provinces = new Set(unitIds.map((id) => String(tree.byId(id)?.path[0] ?? id)));
-  for (const provinceId of provinces) await replaceRevision(provinceRevision(provinceId));
+  for (const provinceId of provinces) await changeRevision(provinceId);
 }

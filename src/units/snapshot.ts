@@ -1,6 +1,6 @@
 import { vietnamDay } from '../shared/dates.js';
 import type { Types } from 'mongoose';
-import { keptInMemory } from '../shared/kept-in-memory.js';
+import { keptByKey, keptInMemory } from '../shared/kept-in-memory.js';
 import { answerPredecessors } from '../shared/succession.js';
 import { unitWrites, COMMUNE_KINDS, DESK_KINDS, UnitModel, type Unit, type UnitKind } from './model.js';
 
@@ -121,12 +121,20 @@ export async function allPredecessorsOf(unitIds: readonly Types.ObjectId[]): Pro
 }
 
 /**
- * The same, asked of the collection by `_id` (a grant or two per signed-in request): reading the tree snapshot at the
- * start of a request would keep that tree for the rest of the request (it is memoised per request), so a
- * reorganisation carried out in the request would not see its own moves.
+ * Each unit's direct predecessors as read by `_id`, kept while the units' revision stays the same (own writes seen at
+ * once, another process's within RECHECK_MS): every signed-in request asks them for its grants, and a head of a merged
+ * commune had one look-up per grant and per predecessor on every page. A copy of its own, not the tree snapshot:
+ * reading the snapshot at the start of a request would keep that tree for the rest of the request (it is memoised per
+ * request), so a reorganisation carried out in the request would not see its own moves.
  */
+const keptPredecessorIds = keptByKey<{ ids: readonly Types.ObjectId[] }>(unitWrites, RECHECK_MS);
+
 function predecessorsFromCollection(unitIds: readonly Types.ObjectId[]): Promise<Types.ObjectId[]> {
-  return allGenerationsBack(unitIds, async (id) => (await UnitModel.findById(id).select('predecessorIds').lean<Pick<Unit, 'predecessorIds'>>())?.predecessorIds ?? []);
+  const direct = async (id: Types.ObjectId) => {
+    const kept = await keptPredecessorIds(String(id), async () => ({ ids: (await UnitModel.findById(id).select('predecessorIds').lean<Pick<Unit, 'predecessorIds'>>())?.predecessorIds ?? [] }));
+    return kept?.ids ?? [];
+  };
+  return allGenerationsBack(unitIds, direct);
 }
 answerPredecessors(predecessorsFromCollection);
 

@@ -4,7 +4,7 @@ import { clearDatabase } from '../helpers/db.js';
 import { makeStaff } from '../helpers/factories.js';
 import { ValidationFailed } from '../../src/shared/errors.js';
 import { ruleSetFor, suggestLevel, type ConductSummary, type DisciplineInYear } from '../../src/evaluations/classification-rules.js';
-import { classificationPage, decideClassification } from '../../src/evaluations/classification.js';
+import { classificationPage, decideClassification, myClassifications } from '../../src/evaluations/classification.js';
 import { ClassificationModel } from '../../src/evaluations/model.js';
 import { asActor, makeWorld, type World } from './world.js';
 
@@ -92,8 +92,11 @@ describe('evaluations: yearly classification decisions', () => {
     w = await makeWorld();
   });
 
-  it('when the head decides a 2025 level different from the suggestion without a reason, then 422; with a reason it is recorded beside the suggestion', async () => {
+  it('when the head decides a 2025 level different from the suggestion without a reason, then 422; with a reason it is recorded beside the suggestion, and shown on her own page read before', async () => {
     const head = await asActor(w.headA._id);
+    // Her own page, read before the decision: what it keeps in memory must not hide the decision afterwards.
+    const lan = await asActor(w.lanUser._id);
+    expect(await myClassifications(lan)).to.deep.equal([]);
     const page = await classificationPage(head, String(w.lan._id), 2025);
     expect(page.ruleSet.id).to.equal('2020-2025');
     expect(page.suggestion.level).to.equal('COMPLETED');
@@ -108,6 +111,7 @@ describe('evaluations: yearly classification decisions', () => {
     await decideClassification(head, String(w.lan._id), 2025, { ...input, differenceReason: 'Kết quả nhiệm vụ tốt, ghi nhận trong biên bản họp' });
     const c = await ClassificationModel.findOne({ staffId: w.lan._id, year: 2025 }).lean();
     expect(c).to.include({ suggestedLevel: 'COMPLETED', level: 'GOOD', disciplined: false, ruleSetId: '2020-2025', visibleToStaff: true });
+    expect((await myClassifications(lan)).map((x) => [x.year, x.level])).to.deep.equal([[2025, 'GOOD']]);
   });
 
   it('when 2026 "xuất sắc" would exceed 20% of those rated good or better in the commune, then 422 beside the level', async () => {

@@ -15,18 +15,21 @@ export const embeddedTestServer = () => server?.db;
 /** Its data folder (FerretDB's pid file is there). */
 export const embeddedTestDataDir = () => server?.dataDir;
 
+/** The driver reports every command, so that a test can record what a page asks (test/helpers/page-commands.ts). */
+const MONITORED = { monitorCommands: true };
+
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context) {
     this.timeout(180_000);
     const uri = process.env.TEST_MONGODB_URI;
     if (uri) {
-      await connectDatabase(uri, 'congboctest');
+      await connectDatabase(uri, 'congboctest', MONITORED);
       await mongoose.connection.db!.dropDatabase();
       await ensureIndexes();
       return;
     }
     server = await startThrowawayDb('congboc-test-');
-    await connectDatabase(server.db.uri, 'congboctest');
+    await connectDatabase(server.db.uri, 'congboctest', MONITORED);
     await ensureIndexes(server.db);
   },
   async afterAll(this: Mocha.Context) {
