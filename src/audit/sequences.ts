@@ -3,7 +3,7 @@ import { upserting } from '../db/errors.js';
 import type { Model } from 'mongoose';
 import { finishedInBackground, rememberedAcrossRequests } from '../shared/process-caches.js';
 import { SerialQueue } from '../shared/serial.js';
-import { keptByKey, type WatchedCollection } from '../shared/kept-in-memory.js';
+import { keptByKey, readRevision, replaceRevision, type WatchedCollection } from '../shared/kept-in-memory.js';
 import { memoisedPerRequest } from '../shared/request-memo.js';
 
 /**
@@ -63,6 +63,12 @@ export interface SequenceOptions {
   watched?: WatchedCollection;
   /** Counter documents read by `_id` once per request (pages that read a scope's counter for two purposes). */
   counterReadsPerRequest?: boolean;
+  /**
+   * The revision renewed when stored documents are rewritten in place (the retention run blanking erased values in
+   * audit entries): buckets kept in memory by any process are dropped when it changes, checked at most every
+   * `recheckMs`, so erased words do not stay on screen from memory.
+   */
+  rewrites?: { revision: string; recheckMs: number };
 }
 
 /**
@@ -96,12 +102,14 @@ export class SequenceIndex {
   /** For each bucket kept while still filling, the key it is kept under (with its count). */
   private partialKeys = new Map<string, string>();
   private generation = 0;
+  private rewrites: { token: string | null; checkedAt: number } | null = null;
 
   constructor(private readonly o: SequenceOptions) {
     this.keptBuckets = o.watched ? keptByKey<{ seq: number; doc: Lean }[]>(o.watched, 1000, 1000) : null;
     rememberedAcrossRequests(() => {
       if (!this.building) this.ready = null;
       this.newest = null;
+      this.rewrites = null;
       this.newGeneration();
     });
     finishedInBackground(() => this.settled());
@@ -249,6 +257,22 @@ export class SequenceIndex {
     this.newGeneration();
     await this.o.counters.deleteOne({ _id: MARKER }).catch(() => undefined);
     this.ready = null;
+  }
+
+  /** Stored documents were rewritten in place: every process drops the buckets it keeps (see `rewrites`). */
+  async documentsRewritten(): Promise<void> {
+    if (!this.o.rewrites) return;
+    await replaceRevision(this.o.rewrites.revision);
+    this.newGeneration();
+    this.rewrites = null;
+  }
+
+  private async dropRewrittenBuckets(): Promise<void> {
+    const r = this.o.rewrites;
+    if (!r || (this.rewrites && Date.now() - this.rewrites.checkedAt < r.recheckMs)) return;
+    const token = await readRevision(r.revision);
+    if (this.rewrites && this.rewrites.token !== token) this.newGeneration();
+    this.rewrites = { token, checkedAt: Date.now() };
   }
 
   private newGeneration(): void {
@@ -503,6 +527,7 @@ export class SequenceIndex {
     knownTotal?: number;
   }): Promise<{ rows: Lean[]; total: number; page: number }> {
     const o = this.o;
+    await this.dropRewrittenBuckets();
     const counts = await this.counts(q.sources);
     const ranges = await Promise.all(
       q.sources.map(async (s, i) => {

@@ -62,6 +62,8 @@ export const auditIndex = new SequenceIndex({
   ownDocument: (dim) => dim.startsWith('u:'),
   // The log's page reads a unit's counter for its filter choices and for its counts.
   counterReadsPerRequest: true,
+  // The retention run blanks erased values in old entries (eraseValuesOf).
+  rewrites: { revision: 'auditEntries.rewritten', recheckMs: 1000 },
   // Every name the actor has been recorded under (a renamed account stays findable by its old name).
   counterFields: (_scope, dim, e) =>
     dim.startsWith('u:') ? { name: String(e.actorName ?? ''), names: [String(e.actorName ?? '')], nameKeys: wordStartPrefixes(String(e.actorName ?? '')) } : {},
@@ -127,5 +129,6 @@ export async function eraseValuesOf(objectType: string, objectId: Types.ObjectId
     await AuditEntryModel.updateOne({ _id: e._id }, { $set: { changes: next } });
     changed++;
   }
+  if (changed > 0) await auditIndex.documentsRewritten();
   return changed;
 }

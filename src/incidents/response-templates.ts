@@ -6,7 +6,8 @@ import { formatDate } from '../shared/dates.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
 import { isId } from '../shared/ids.js';
 import { REPORT_STATUSES, type IncidentReport, type ReportStatus } from './model.js';
-import { PLACEHOLDER, ResponseTemplateModel, type ResponseTemplate } from './template-model.js';
+import { PLACEHOLDER, ResponseTemplateModel, templateWrites, type ResponseTemplate } from './template-model.js';
+import { keptInMemory } from '../shared/kept-in-memory.js';
 export { PLACEHOLDERS, ResponseTemplateModel, type ResponseTemplate } from './template-model.js';
 import type { ResponseTemplateInput } from './schemas.js';
 
@@ -109,9 +110,11 @@ export interface TemplateChoice {
  * criteria or any, for its state or a state it may move to next, or any — each with its Vietnamese text and, when
  * it has one, its English text.
  */
+const allTemplates = keptInMemory(templateWrites, async () => ResponseTemplateModel.find({}).lean<ResponseTemplate[]>(), 1000);
+
 export async function templatesForCase(report: IncidentReport, nextStates: readonly ReportStatus[]): Promise<TemplateChoice[]> {
   const states = new Set<string>([report.status, ...nextStates]);
-  const rows = await ResponseTemplateModel.find({ provinceId: report.provinceId }).lean<ResponseTemplate[]>();
+  const rows = (await allTemplates()).filter((t) => String(t.provinceId) === String(report.provinceId));
   const collator = new Intl.Collator('vi');
   const suits = (t: ResponseTemplate) =>
     t.active && (!t.criterionCode || report.criterionCodes.includes(t.criterionCode)) && (!(t.statuses ?? []).length || (t.statuses ?? []).some((s) => states.has(s)));

@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
+import { watchWrites } from '../shared/kept-in-memory.js';
 import { REPORT_STATUSES } from './model.js';
 
 /**
@@ -23,6 +24,8 @@ const responseTemplateSchema = new Schema(
   { timestamps: true, versionKey: false },
 );
 responseTemplateSchema.index({ provinceId: 1 });
+/** A few templates per province, read on every case page: kept in memory until one is written. */
+export const templateWrites = watchWrites(responseTemplateSchema, 'responseTemplates');
 export type ResponseTemplate = InferSchemaType<typeof responseTemplateSchema> & { _id: Types.ObjectId };
 export const ResponseTemplateModel = mongoose.model('ResponseTemplate', responseTemplateSchema, 'responsetemplates');
 
