@@ -15,8 +15,9 @@ mongoose.set('bufferTimeoutMS', 5000);
  */
 export const connectionOptions = { serverSelectionTimeoutMS: 5000, heartbeatFrequencyMS: 2000, connectTimeoutMS: 5000 } as const;
 
-export async function connectDatabase(uri: string, dbName: string): Promise<typeof mongoose> {
-  await mongoose.connect(uri, { dbName, ...connectionOptions });
+/** `monitorCommands`: the driver reports each command (tests count a request's round trips with it). */
+export async function connectDatabase(uri: string, dbName: string, extra: { monitorCommands?: boolean } = {}): Promise<typeof mongoose> {
+  await mongoose.connect(uri, { dbName, ...connectionOptions, ...extra });
   await mongoose.connection.db!.admin().command({ ping: 1 });
   return mongoose;
 }

@@ -3,7 +3,8 @@ import * as audit from '../audit/index.js';
 import type { Actor } from '../auth/index.js';
 import { Forbidden } from '../shared/errors.js';
 import { unitsByIds, unitsSnapshot, type UnitInfo } from '../units/index.js';
-import { RetentionSettingsModel, SETTINGS_ID } from './model.js';
+import { RetentionSettingsModel, retentionSettingsWrites, SETTINGS_ID } from './model.js';
+import { keptInMemory } from '../shared/kept-in-memory.js';
 
 /** How long each kind of personal data is kept, and whom to ask: what the notice states and the job enforces. */
 export interface RetentionSettings {
@@ -35,9 +36,18 @@ export function useConfiguredDefaults(config: { EXPORT_RETENTION_HOURS: number }
   configuredExportHours = config.EXPORT_RETENTION_HOURS;
 }
 
-/** The periods in force: one `_id` look-up (the notice reads it on every public page, so it stays true). */
-export async function retentionSettings(): Promise<RetentionSettings> {
+/**
+ * The settings document, kept in memory until it changes (the notice reads it on every public page, so it stays true;
+ * another process's change shows within a second). Frozen: every request shares it.
+ */
+const settingsKept = keptInMemory(retentionSettingsWrites, async () => {
   const doc = await RetentionSettingsModel.findById(SETTINGS_ID).lean();
+  return doc ? Object.freeze(doc) : null;
+}, 1000);
+
+/** The periods in force. */
+export async function retentionSettings(): Promise<RetentionSettings> {
+  const doc = await settingsKept();
   const d = defaultRetention(configuredExportHours);
   if (!doc) return d;
   return { reportMonths: doc.reportMonths, ratingCommentMonths: doc.ratingCommentMonths, exportHours: doc.exportHours, contact: doc.contact ?? '' };

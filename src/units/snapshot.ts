@@ -1,6 +1,6 @@
 import { vietnamDay } from '../shared/dates.js';
 import type { Types } from 'mongoose';
-import { keptInMemory } from '../shared/kept-in-memory.js';
+import { keptInMemory, type KeptInMemory } from '../shared/kept-in-memory.js';
 import { answerPredecessors } from '../shared/succession.js';
 import { unitWrites, COMMUNE_KINDS, DESK_KINDS, UnitModel, type Unit, type UnitKind } from './model.js';
 
@@ -41,7 +41,7 @@ function build(units: UnitInfo[]): UnitsSnapshot {
   };
 }
 
-export const unitsSnapshot: () => Promise<UnitsSnapshot> = keptInMemory(
+export const unitsSnapshot: KeptInMemory<UnitsSnapshot> = keptInMemory(
   unitWrites,
   async () => build(await UnitModel.find({}).select('name code kind parentId path depth effectiveFrom effectiveTo predecessorIds successorIds').lean<UnitInfo[]>()),
   RECHECK_MS,
@@ -121,14 +121,15 @@ export async function allPredecessorsOf(unitIds: readonly Types.ObjectId[]): Pro
 }
 
 /**
- * The same, asked of the collection by `_id` (a grant or two per signed-in request): reading the tree snapshot at the
- * start of a request would keep that tree for the rest of the request (it is memoised per request), so a
- * reorganisation carried out in the request would not see its own moves.
+ * The same, for the signed-in account's grants at the start of every request: from the tree kept in memory, asked
+ * without fixing it for the request (`unmemoised`) — a reorganisation carried out in the request then still sees its
+ * own moves in the tree it reads afterwards. (It was one `units` `_id` look-up per grant on every signed-in request.)
  */
-function predecessorsFromCollection(unitIds: readonly Types.ObjectId[]): Promise<Types.ObjectId[]> {
-  return allGenerationsBack(unitIds, async (id) => (await UnitModel.findById(id).select('predecessorIds').lean<Pick<Unit, 'predecessorIds'>>())?.predecessorIds ?? []);
+async function predecessorsForGrants(unitIds: readonly Types.ObjectId[]): Promise<Types.ObjectId[]> {
+  const snapshot = await unitsSnapshot.unmemoised();
+  return allGenerationsBack(unitIds, async (id) => snapshot.byId(id)?.predecessorIds ?? []);
 }
-answerPredecessors(predecessorsFromCollection);
+answerPredecessors(predecessorsForGrants);
 
 /**
  * Where a unit's records of a year are reported: the unit itself while it still existed at the end of the year; once

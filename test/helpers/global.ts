@@ -20,13 +20,13 @@ export const mochaHooks = {
     this.timeout(180_000);
     const uri = process.env.TEST_MONGODB_URI;
     if (uri) {
-      await connectDatabase(uri, 'congboctest');
+      await connectDatabase(uri, 'congboctest', { monitorCommands: true });
       await mongoose.connection.db!.dropDatabase();
       await ensureIndexes();
       return;
     }
     server = await startThrowawayDb('congboc-test-');
-    await connectDatabase(server.db.uri, 'congboctest');
+    await connectDatabase(server.db.uri, 'congboctest', { monitorCommands: true });
     await ensureIndexes(server.db);
   },
   async afterAll(this: Mocha.Context) {
