@@ -45,12 +45,21 @@ const settingsKept = keptInMemory(retentionSettingsWrites, async () => {
   return doc ? Object.freeze(doc) : null;
 }, 1000);
 
+type SettingsDoc = { reportMonths: number; ratingCommentMonths: number; exportHours: number; contact?: string | null } | null;
+
+function settingsOf(doc: SettingsDoc): RetentionSettings {
+  if (!doc) return defaultRetention(configuredExportHours);
+  return { reportMonths: doc.reportMonths, ratingCommentMonths: doc.ratingCommentMonths, exportHours: doc.exportHours, contact: doc.contact ?? '' };
+}
+
 /** The periods in force. */
 export async function retentionSettings(): Promise<RetentionSettings> {
-  const doc = await settingsKept();
-  const d = defaultRetention(configuredExportHours);
-  if (!doc) return d;
-  return { reportMonths: doc.reportMonths, ratingCommentMonths: doc.ratingCommentMonths, exportHours: doc.exportHours, contact: doc.contact ?? '' };
+  return settingsOf(await settingsKept());
+}
+
+/** The same, read from the collection: what a change compares and records (the kept copy is fixed for its request). */
+async function storedRetention(): Promise<RetentionSettings> {
+  return settingsOf(await RetentionSettingsModel.findById(SETTINGS_ID).lean());
 }
 
 /** The province units the actor administers (an admin grant on a unit with no parent). */
@@ -77,9 +86,9 @@ export const SETTINGS_OBJECT_ID = new Types.ObjectId('000000000000000000000d13')
 
 export async function updateRetention(actor: Actor, input: RetentionSettings): Promise<RetentionSettings> {
   await assertProvinceAdmin(actor);
-  const before = await retentionSettings();
+  const before = await storedRetention();
   await RetentionSettingsModel.updateOne({ _id: SETTINGS_ID }, { $set: { ...input, updatedBy: actor.userId } }, { upsert: true });
-  const after = await retentionSettings();
+  const after = await storedRetention();
   await audit.record({ actor, objectType: AUDIT_TYPE, objectId: SETTINGS_OBJECT_ID, action: 'update', before: { ...before }, after: { ...after }, unitPath: await provinceIds() });
   return after;
 }
