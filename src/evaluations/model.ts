@@ -69,6 +69,8 @@ periodSchema.index({ status: 1, deadline: 1 });
 // The periods list reads one year at a time (and the open periods of any year) with equalities only.
 periodSchema.index({ unitPath: 1, year: 1 });
 periodSchema.index({ unitId: 1, year: 1 });
+// "Has any unit opened a period with this key?" (readers.ts evaluationFor, asked for each report about a person).
+periodSchema.index({ periodKey: 1 });
 
 export type Period = InferSchemaType<typeof periodSchema> & { _id: Types.ObjectId };
 /** Pages read periods from a copy kept in memory (periods.ts `keptPeriod`); every write through the model renews it. */

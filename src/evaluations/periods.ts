@@ -77,6 +77,15 @@ export async function findPeriodOr404(id: string): Promise<Period> {
 const keptPeriods = keptByKey<Period>(periodWrites, 1000);
 export const keptPeriod = (id: string) => keptPeriods(id, async () => (isId(id) ? PeriodModel.findById(id).lean<Period>() : null));
 
+const keptKeyUse = keptByKey<{ used: boolean }>(periodWrites, 1000);
+/**
+ * Whether any unit has a period with this key (evaluations exist only for the keys of periods opened), from memory
+ * while no period changes: a report about a person then looks up only the evaluations that can exist.
+ */
+export async function periodKeyUsed(periodKey: string): Promise<boolean> {
+  return (await keptKeyUse(periodKey, async () => ({ used: (await PeriodModel.exists({ periodKey })) != null })))!.used;
+}
+
 export function auditView(p: Period) {
   return { status: p.status, periodKey: p.periodKey, deadline: p.deadline, codeVersionId: p.codeVersionId, evaluationCount: p.evaluationCount };
 }

@@ -1,6 +1,7 @@
 import type { Types } from 'mongoose';
 import { ClassificationModel, EvaluationModel, PeriodModel } from './model.js';
 import { EvaluationResultModel } from './record-model.js';
+import { periodKeyUsed } from './periods.js';
 
 /** What the statistics and the yearly workbooks read of evaluations (cursors: a province's year is large). */
 const BATCH = 500;
@@ -42,7 +43,8 @@ export function periodKeysOf(day: Date): string[] {
 /** A person's evaluation of the period a day (an incident's) fell in, if one has been opened. */
 export async function evaluationFor(staffId: Types.ObjectId | null, day: Date): Promise<{ evaluationId: Types.ObjectId | null; evaluationPeriodKey: string }> {
   if (!staffId) return { evaluationId: null, evaluationPeriodKey: '' };
-  const keys = periodKeysOf(day);
+  // Only the keys some unit has opened a period for (answered from memory; usually just the month's).
+  const keys = (await Promise.all(periodKeysOf(day).map(async (k) => ((await periodKeyUsed(k)) ? k : null)))).filter((k): k is string => k !== null);
   // One equality look-up per period key (each finds at most one): `periodKey: {$in}` would read all of the person's evaluations on FerretDB.
   const found = await Promise.all(keys.map((periodKey) => EvaluationModel.findOne({ staffId, periodKey }).select('_id periodKey').lean()));
   const best = found.find((e) => e != null);

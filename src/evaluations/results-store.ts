@@ -37,6 +37,11 @@ const duplicatesOnly = (err: unknown) => {
  * compared on write — else recounted from its records: a few `_id` look-ups per save instead of reading the commune.
  */
 export async function saveResultRecord(evaluation: Source): Promise<void> {
+  // The statistics hear of the change beside the record and tally writes (neither waits for the other).
+  await Promise.all([saveRecordAndTally(evaluation), announce([evaluation])]);
+}
+
+async function saveRecordAndTally(evaluation: Source): Promise<void> {
   const record = resultRecordOf(evaluation);
   const key = record.periodId ? tallyKey(record.periodId, record.reportingUnitId) : null;
   // The tally is read before the old record: a change landing in between then shows as a new token.
@@ -60,7 +65,6 @@ export async function saveResultRecord(evaluation: Source): Promise<void> {
     }
     if (!updated) for (const [k, token] of await touchTallies(before && !sameUnit ? [before, record] : [record])) await recountTally(k, token);
   }
-  await announce([evaluation]);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { oneWriterPerDocument } from '../db/one-writer.js';
 import { isId } from '../shared/ids.js';
+import { forgetPerRequest, memoisedPerRequest } from '../shared/request-memo.js';
 import { Types } from 'mongoose';
 import type { Actor } from '../auth/index.js';
 import { accountsOfStaff, coversUnit, hasRole } from '../auth/index.js';
@@ -8,7 +9,6 @@ import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldErrors } fro
 import {
   EvaluationModel,
   LEVEL_SCORE,
-  PeriodModel,
   type Evaluation,
   type EvaluationStatus,
   type HeadRating,
@@ -40,8 +40,26 @@ export async function findEvaluationOr404(id: string): Promise<Evaluation> {
   return evaluation as Evaluation;
 }
 
+/**
+ * The evaluation a form POST is about, read once for the route's authorisation check and the save that follows (the
+ * save takes it out of the request's memo, so a page rendered after it — a conflict, invalid input — reads it again).
+ * Outside a request every call reads. The save itself still matches the version the form was loaded with.
+ */
+const forWriteKey = (id: string) => `evaluations.forWrite.${id}`;
+function evaluationForWrite(id: string): Promise<Evaluation> {
+  return memoisedPerRequest(forWriteKey(id), () => findEvaluationOr404(id));
+}
+async function takeEvaluationForWrite(id: string): Promise<Evaluation> {
+  try {
+    return await evaluationForWrite(id);
+  } finally {
+    forgetPerRequest(forWriteKey(id));
+  }
+}
+
+/** The evaluation's period, from the copy kept in memory while no period changes (periods.ts `keptPeriod`). */
 async function periodOfEvaluation(evaluation: Evaluation): Promise<Period> {
-  const period = await PeriodModel.findById(evaluation.periodId).lean();
+  const period = await keptPeriod(String(evaluation.periodId));
   if (!period) throw new NotFound();
   return period as Period;
 }
@@ -62,8 +80,11 @@ function assertWritable(period: Period): void {
   if (period.status !== 'OPEN') throw new Conflict('evaluations.errors.periodNotOpen');
 }
 
-/** Saves with the version the form was loaded with; a stale version means someone else saved first. */
-async function saveVersioned(evaluation: Evaluation, expectedVersion: number, update: Record<string, unknown>): Promise<Evaluation> {
+/**
+ * Saves with the version the form was loaded with; a stale version means someone else saved first. Once saved, its
+ * audit entry (`audited`, given the saved document) is written beside the compact copies, not after them.
+ */
+async function saveVersioned(evaluation: Evaluation, expectedVersion: number, update: Record<string, unknown>, audited: (saved: Evaluation) => Promise<void>): Promise<Evaluation> {
   if (expectedVersion !== evaluation.version) throw new Conflict('evaluations.errors.stale');
   // `copyPending` marks the evaluation until its compact copies are written (no transaction): a crash between the
   // writes leaves the mark, which the start-up repair finds with one equality query (results-store.ts).
@@ -73,19 +94,22 @@ async function saveVersioned(evaluation: Evaluation, expectedVersion: number, up
     EvaluationModel.findOneAndUpdate({ _id: evaluation._id, version: expectedVersion }, { ...update, $set: set, $inc: { version: 1 } }, { returnDocument: 'after' }).lean<Evaluation>(),
   );
   if (!saved) throw new Conflict('evaluations.errors.stale');
-  await saveResultRecord(saved);
-  await markCopied([saved]);
+  const copied = async () => {
+    await saveResultRecord(saved);
+    await markCopied([saved]);
+  };
+  await Promise.all([copied(), audited(saved)]);
   return saved;
 }
 
 /** For a form's `authorize`: the person's own evaluation only. */
 export async function assertMaySelfAssess(actor: Actor, evaluationId: string): Promise<void> {
-  if (!isOwner(actor, await findEvaluationOr404(evaluationId))) throw new Forbidden('evaluations.errors.onlyOwnSelfAssessment');
+  if (!isOwner(actor, await evaluationForWrite(evaluationId))) throw new Forbidden('evaluations.errors.onlyOwnSelfAssessment');
 }
 
 /** For a form's `authorize`: the head of the person's unit or above, not the person. */
 export async function assertMayEvaluate(actor: Actor, evaluationId: string): Promise<void> {
-  if (!canEvaluate(actor, await findEvaluationOr404(evaluationId))) throw new Forbidden('evaluations.errors.onlyHeadEvaluates');
+  if (!canEvaluate(actor, await evaluationForWrite(evaluationId))) throw new Forbidden('evaluations.errors.onlyHeadEvaluates');
 }
 
 // ── Self-assessment ────────────────────────────────────────────────────────────────────────────
@@ -98,7 +122,7 @@ export interface SelfAssessmentInput {
 }
 
 export async function saveSelfAssessment(actor: Actor, evaluationId: string, input: SelfAssessmentInput, now = new Date()): Promise<Evaluation> {
-  const evaluation = await findEvaluationOr404(evaluationId);
+  const evaluation = await takeEvaluationForWrite(evaluationId);
   if (!isOwner(actor, evaluation)) throw new Forbidden('evaluations.errors.onlyOwnSelfAssessment');
   assertWritable(await periodOfEvaluation(evaluation));
   if (evaluation.selfAssessment.submittedAt || evaluation.status === 'FINALISED') throw new Conflict('evaluations.errors.selfAlreadySubmitted');
@@ -116,19 +140,21 @@ export async function saveSelfAssessment(actor: Actor, evaluationId: string, inp
   const selfSubmitted = input.submit ? 1 : 0;
   const status = statusOf({ selfSubmitted, evaluated: evaluation.evaluated, finalised: evaluation.finalised });
   const selfAssessment = { ratings, overallComment: input.overallComment, savedAt: now, submittedAt: input.submit ? now : null };
-  const saved = await saveVersioned(evaluation, input.version, {
-    $set: { selfAssessment, selfSubmitted, status, disagreementCodes: input.submit ? disagreements(ratings, evaluation.headEvaluation.ratings) : [] },
-  });
-  await record({
-    actor,
-    objectType: 'evaluation',
-    objectId: evaluation._id,
-    action: input.submit ? 'selfAssessment.submit' : 'selfAssessment.save',
-    before: { status: evaluation.status, selfAssessment: evaluation.selfAssessment },
-    after: { status: saved.status, selfAssessment: saved.selfAssessment },
-    unitPath: evaluation.unitPath,
-  });
-  return saved;
+  return saveVersioned(
+    evaluation,
+    input.version,
+    { $set: { selfAssessment, selfSubmitted, status, disagreementCodes: input.submit ? disagreements(ratings, evaluation.headEvaluation.ratings) : [] } },
+    (saved) =>
+      record({
+        actor,
+        objectType: 'evaluation',
+        objectId: evaluation._id,
+        action: input.submit ? 'selfAssessment.submit' : 'selfAssessment.save',
+        before: { status: evaluation.status, selfAssessment: evaluation.selfAssessment },
+        after: { status: saved.status, selfAssessment: saved.selfAssessment },
+        unitPath: evaluation.unitPath,
+      }),
+  );
 }
 
 // ── Head evaluation ────────────────────────────────────────────────────────────────────────────
@@ -178,7 +204,7 @@ export async function incidentsForEvaluation(evaluation: Evaluation, period: Per
 }
 
 export async function saveHeadEvaluation(actor: Actor, evaluationId: string, input: HeadEvaluationInput, now = new Date()): Promise<Evaluation> {
-  const evaluation = await findEvaluationOr404(evaluationId);
+  const evaluation = await takeEvaluationForWrite(evaluationId);
   if (!canEvaluate(actor, evaluation)) throw new Forbidden('evaluations.errors.onlyHeadEvaluates');
   const period = await periodOfEvaluation(evaluation);
   assertWritable(period);
@@ -203,25 +229,30 @@ export async function saveHeadEvaluation(actor: Actor, evaluationId: string, inp
     evaluatedAt: now,
     finalisedAt: finalised ? now : null,
   };
-  const saved = await saveVersioned(evaluation, input.version, {
-    $set: {
-      headEvaluation,
-      ...resultsOf(ratings),
-      evaluated: 1,
-      finalised,
-      status: statusOf({ selfSubmitted: evaluation.selfSubmitted, evaluated: 1, finalised }),
-      disagreementCodes: evaluation.selfAssessment.submittedAt ? disagreements(evaluation.selfAssessment.ratings, ratings) : [],
+  const saved = await saveVersioned(
+    evaluation,
+    input.version,
+    {
+      $set: {
+        headEvaluation,
+        ...resultsOf(ratings),
+        evaluated: 1,
+        finalised,
+        status: statusOf({ selfSubmitted: evaluation.selfSubmitted, evaluated: 1, finalised }),
+        disagreementCodes: evaluation.selfAssessment.submittedAt ? disagreements(evaluation.selfAssessment.ratings, ratings) : [],
+      },
     },
-  });
-  await record({
-    actor,
-    objectType: 'evaluation',
-    objectId: evaluation._id,
-    action: finalised ? 'finalise' : 'evaluate',
-    before: { status: evaluation.status, headEvaluation: evaluation.headEvaluation },
-    after: { status: saved.status, headEvaluation: saved.headEvaluation },
-    unitPath: evaluation.unitPath,
-  });
+    (after) =>
+      record({
+        actor,
+        objectType: 'evaluation',
+        objectId: evaluation._id,
+        action: finalised ? 'finalise' : 'evaluate',
+        before: { status: evaluation.status, headEvaluation: evaluation.headEvaluation },
+        after: { status: after.status, headEvaluation: after.headEvaluation },
+        unitPath: evaluation.unitPath,
+      }),
+  );
   // Anti-retaliation watch: a finalised rating below the person's own assessment — or, when they never sent one, below
   // "Thực hiện" on every criterion — is checked against reports they filed.
   if (finalised) {
@@ -252,7 +283,7 @@ export interface AmendmentInput {
 }
 
 export async function amendEvaluation(actor: Actor, evaluationId: string, input: AmendmentInput, now = new Date()): Promise<Evaluation> {
-  const evaluation = await findEvaluationOr404(evaluationId);
+  const evaluation = await takeEvaluationForWrite(evaluationId);
   if (!canEvaluate(actor, evaluation)) throw new Forbidden('evaluations.errors.onlyHeadEvaluates');
   assertWritable(await periodOfEvaluation(evaluation));
   if (evaluation.status !== 'FINALISED') throw new Conflict('evaluations.errors.notFinalised');
@@ -264,23 +295,28 @@ export async function amendEvaluation(actor: Actor, evaluationId: string, input:
   if (ratings.every((r) => same(r, previous.get(r.criterionCode)))) throw new ValidationFailed({ reason: 'evaluations.validation.noChange' });
 
   const amendment = { reason: input.reason, authorId: actor.userId, authorName: actor.displayName, at: now, before: evaluation.headEvaluation.ratings, after: ratings };
-  const saved = await saveVersioned(evaluation, input.version, {
-    $set: {
-      'headEvaluation.ratings': ratings,
-      ...resultsOf(ratings),
-      disagreementCodes: evaluation.selfAssessment.submittedAt ? disagreements(evaluation.selfAssessment.ratings, ratings) : [],
+  const saved = await saveVersioned(
+    evaluation,
+    input.version,
+    {
+      $set: {
+        'headEvaluation.ratings': ratings,
+        ...resultsOf(ratings),
+        disagreementCodes: evaluation.selfAssessment.submittedAt ? disagreements(evaluation.selfAssessment.ratings, ratings) : [],
+      },
+      $push: { amendments: amendment },
     },
-    $push: { amendments: amendment },
-  });
-  await record({
-    actor,
-    objectType: 'evaluation',
-    objectId: evaluation._id,
-    action: 'amend',
-    before: { ratings: evaluation.headEvaluation.ratings },
-    after: { ratings, reason: input.reason },
-    unitPath: evaluation.unitPath,
-  });
+    () =>
+      record({
+        actor,
+        objectType: 'evaluation',
+        objectId: evaluation._id,
+        action: 'amend',
+        before: { ratings: evaluation.headEvaluation.ratings },
+        after: { ratings, reason: input.reason },
+        unitPath: evaluation.unitPath,
+      }),
+  );
   await checkRetaliation({ ...retaliationSubject(actor, evaluation, now), scoreBefore: evaluation.totalScore, scoreAfter: saved.totalScore });
   return saved;
 }

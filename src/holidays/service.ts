@@ -9,7 +9,7 @@ import { HolidayModel, holidayWrites, type Holiday } from './model.js';
 import { keptInMemory } from '../shared/kept-in-memory.js';
 import { vietnamDay, vietnamYear } from '../shared/dates.js';
 import type { HolidayInput } from './schemas.js';
-import { addWorkingDays, type CalendarDay } from './working-days.js';
+import { addWorkingDays, type CalendarDay, type CalendarDayKind } from './working-days.js';
 import { VIETNAM_HOLIDAYS, VIETNAM_HOLIDAY_YEARS } from './vietnam.js';
 
 function assertAdmin(actor: Actor): void {
@@ -24,10 +24,23 @@ async function calendarScope(): Promise<Types.ObjectId[]> {
   return (await unitsSnapshot()).all.filter((u) => u.parentId == null).map((u) => u._id);
 }
 
+/**
+ * Every calendar day of the collection (a few dozen a year), date order, kept in memory until a holiday changes: a
+ * date range is not an equality FerretDB pushes down, so each deadline computed (every report filed) read the whole
+ * collection.
+ */
+const calendarKept = keptInMemory(
+  holidayWrites,
+  async (): Promise<readonly { date: Date; kind: CalendarDayKind }[]> => {
+    const rows = await HolidayModel.find({}).select('date kind').lean();
+    return Object.freeze(rows.map((r) => Object.freeze({ date: r.date, kind: r.kind as CalendarDayKind })).sort((a, b) => a.date.getTime() - b.date.getTime()));
+  },
+  1000,
+);
+
 /** The calendar days between two dates (inclusive) that differ from a Monday–Friday week. */
 export async function calendarBetween(from: Date, to: Date): Promise<CalendarDay[]> {
-  const rows = await HolidayModel.find({ date: { $gte: from, $lte: to } }).select('date kind').lean();
-  return rows.map((r) => ({ date: r.date, kind: r.kind }));
+  return (await calendarKept()).filter((d) => d.date.getTime() >= from.getTime() && d.date.getTime() <= to.getTime());
 }
 
 /** n working days after a start day, against the stored calendar (a year and a half ahead is ample). */

@@ -218,20 +218,24 @@ export async function fileReport(input: ReportInput, reporter: Reporter, setting
       const doc = await caseIndex.append(stored, () => IncidentReportModel.create(stored));
       const report = doc.toObject() as IncidentReport;
       await evidenceKept(evidence);
-      await countCase(null, report);
-      await recordsChanged(report.unitPath, ...statisticsYearsOf(report));
-      if (!anonymous) await storeIdentity(report._id, reporter);
-      await audit.record({
-        // Never the reporter: their identity is seen only through the audited identity view (Luật Tố cáo Art. 9). A report
-        // received on paper, by phone or in person is recorded by its handler, who is named (the reporter still is not).
-        actor: intake?.actor ?? null,
-        objectType: AUDIT_TYPE,
-        objectId: report._id,
-        action: 'create',
-        // Of the files, their number only.
-        after: { caseNumber: report.caseNumber, source: report.source, ...(intake ? { channel: intake.channel } : {}), kind, anonymous, status: report.status, handlerUnitId: report.handlerUnitId, conflictOfInterest: report.conflictOfInterest, ...(evidence.length ? { evidence: evidence.length } : {}) },
-        unitPath: report.handlerUnitPath,
-      });
+      // The case's counters, the statistics' token, the reporter's identity and the audit entry do not depend on one
+      // another: written side by side, once the case is stored.
+      await Promise.all([
+        countCase(null, report),
+        recordsChanged(report.unitPath, ...statisticsYearsOf(report)),
+        anonymous ? null : storeIdentity(report._id, reporter),
+        audit.record({
+          // Never the reporter: their identity is seen only through the audited identity view (Luật Tố cáo Art. 9). A report
+          // received on paper, by phone or in person is recorded by its handler, who is named (the reporter still is not).
+          actor: intake?.actor ?? null,
+          objectType: AUDIT_TYPE,
+          objectId: report._id,
+          action: 'create',
+          // Of the files, their number only.
+          after: { caseNumber: report.caseNumber, source: report.source, ...(intake ? { channel: intake.channel } : {}), kind, anonymous, status: report.status, handlerUnitId: report.handlerUnitId, conflictOfInterest: report.conflictOfInterest, ...(evidence.length ? { evidence: evidence.length } : {}) },
+          unitPath: report.handlerUnitPath,
+        }),
+      ]);
       return { report, trackingCode };
     } catch (err) {
       if (!isDuplicateKey(err) || attempt >= 3) {

@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferSchemaType } from 'mongoose';
+import { watchWrites } from '../shared/kept-in-memory.js';
 
 /** The one settings document (its _id is fixed): the retention periods the province administrator chose. */
 export const SETTINGS_ID = 'retention';
@@ -27,6 +28,8 @@ const retentionSettingsSchema = new Schema(
 );
 
 export type RetentionSettingsDoc = InferSchemaType<typeof retentionSettingsSchema>;
+/** Read by every public page's notice from a copy kept in memory (settings.ts); every write through the model renews it. */
+export const retentionSettingsWrites = watchWrites(retentionSettingsSchema, 'retentionSettings');
 export const RetentionSettingsModel = mongoose.model('RetentionSettings', retentionSettingsSchema, 'retentionsettings');
 
 /**

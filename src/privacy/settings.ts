@@ -3,7 +3,8 @@ import * as audit from '../audit/index.js';
 import type { Actor } from '../auth/index.js';
 import { Forbidden } from '../shared/errors.js';
 import { unitsByIds, unitsSnapshot, type UnitInfo } from '../units/index.js';
-import { RetentionSettingsModel, SETTINGS_ID } from './model.js';
+import { RetentionSettingsModel, retentionSettingsWrites, SETTINGS_ID } from './model.js';
+import { keptInMemory } from '../shared/kept-in-memory.js';
 
 /** How long each kind of personal data is kept, and whom to ask: what the notice states and the job enforces. */
 export interface RetentionSettings {
@@ -54,18 +55,51 @@ export function useConfiguredDefaults(config: { EXPORT_RETENTION_HOURS: number }
   configuredExportHours = config.EXPORT_RETENTION_HOURS;
 }
 
-/** The periods in force: one `_id` look-up (the notice reads it on every public page, so it stays true). */
-export async function retentionSettings(): Promise<RetentionSettings> {
+/**
+ * The settings document, kept in memory until it changes (the notice reads it on every public page, so it stays true;
+ * another process's change shows within a second). Frozen: every request shares it.
+ */
+const settingsKept = keptInMemory(retentionSettingsWrites, async () => {
   const doc = await RetentionSettingsModel.findById(SETTINGS_ID).lean();
+  return doc ? Object.freeze(doc) : null;
+}, 1000);
+
+type SettingsDoc = {
+  reportMonths: number;
+  ratingCommentMonths: number;
+  exportHours: number;
+  requestMonths?: number | null;
+  accessHours?: number | null;
+  correctionHours?: number | null;
+  deletionHours?: number | null;
+  restrictionHours?: number | null;
+  contact?: string | null;
+} | null;
+
+function settingsOf(doc: SettingsDoc): RetentionSettings {
   const d = defaultRetention(configuredExportHours);
   if (!doc) return d;
-  return { reportMonths: doc.reportMonths, ratingCommentMonths: doc.ratingCommentMonths, exportHours: doc.exportHours, requestMonths: doc.requestMonths ?? d.requestMonths,
+  return {
+    reportMonths: doc.reportMonths,
+    ratingCommentMonths: doc.ratingCommentMonths,
+    exportHours: doc.exportHours,
+    requestMonths: doc.requestMonths ?? d.requestMonths,
     accessHours: doc.accessHours ?? d.accessHours,
     correctionHours: doc.correctionHours ?? d.correctionHours,
     deletionHours: doc.deletionHours ?? d.deletionHours,
     restrictionHours: doc.restrictionHours ?? d.restrictionHours,
     contact: doc.contact ?? '',
   };
+}
+
+/** The periods in force. */
+export async function retentionSettings(): Promise<RetentionSettings> {
+  return settingsOf(await settingsKept());
+}
+
+/** The same, read from the collection: what a change compares and records (the kept copy is fixed for its request). */
+async function storedRetention(): Promise<RetentionSettings> {
+  return settingsOf(await RetentionSettingsModel.findById(SETTINGS_ID).lean());
 }
 
 /** The province units the actor administers (an admin grant on a unit with no parent). */
@@ -92,9 +126,9 @@ export const SETTINGS_OBJECT_ID = new Types.ObjectId('000000000000000000000d13')
 
 export async function updateRetention(actor: Actor, input: RetentionSettings): Promise<RetentionSettings> {
   await assertProvinceAdmin(actor);
-  const before = await retentionSettings();
+  const before = await storedRetention();
   await RetentionSettingsModel.updateOne({ _id: SETTINGS_ID }, { $set: { ...input, updatedBy: actor.userId } }, { upsert: true });
-  const after = await retentionSettings();
+  const after = await storedRetention();
   await audit.record({ actor, objectType: AUDIT_TYPE, objectId: SETTINGS_OBJECT_ID, action: 'update', before: { ...before }, after: { ...after }, unitPath: await provinceIds() });
   return after;
 }

@@ -57,11 +57,18 @@ export function watchWrites(schema: Schema, name: string): WatchedCollection {
 }
 
 /**
+ * The kept copy, the same one for the rest of the request once asked (so a page sees one state); `unmemoised` asks
+ * without fixing it for the request (the same checks), for what runs at the start of every request — the signed-in
+ * account's grants — and must not hold an older copy for a request that changes the collection afterwards.
+ */
+export type KeptInMemory<T> = (() => Promise<T>) & { unmemoised: () => Promise<T> };
+
+/**
  * What `load` makes of the collection, remembered while its revision stays the same. A copy checked less than
  * `recheckMs` ago is trusted without asking (this process's own writes are seen at once; another process's within
  * that delay). Concurrent readers of a stale copy share one load.
  */
-export function keptInMemory<T>(watched: WatchedCollection, load: () => Promise<T>, recheckMs: number): () => Promise<T> {
+export function keptInMemory<T>(watched: WatchedCollection, load: () => Promise<T>, recheckMs: number): KeptInMemory<T> {
   let cached: { token: string; value: T; checkedAt: number; localWrites: number } | null = null;
   let loading: { token: string; value: Promise<T> } | null = null;
   rememberedAcrossRequests(() => {
@@ -101,7 +108,7 @@ export function keptInMemory<T>(watched: WatchedCollection, load: () => Promise<
   }
 
   const key = `kept-in-memory.${watched.name}.${++instances}`;
-  return () => memoisedPerRequest(key, current);
+  return Object.assign(() => memoisedPerRequest(key, current), { unmemoised: current });
 }
 
 /**

@@ -21,3 +21,11 @@ export function memoisedPerRequest<T>(key: string, compute: () => Promise<T>): P
   }
   return value;
 }
+
+/**
+ * Drops a value worked out earlier in this request, so that the next ask computes it again: for a document read by a
+ * route's authorisation check and handed to the write that follows, which must not be served after that write.
+ */
+export function forgetPerRequest(key: string): void {
+  store.getStore()?.delete(key);
+}

@@ -25,10 +25,13 @@ export async function countActiveInScope(actor: Actor): Promise<number> {
   return (await directoryRows({ under: await outermostUnits(scopeRoots(actor, 'admin', 'head')), active: true })).length;
 }
 
-/** One active staff member working at or under a unit, or null. */
+/**
+ * One active staff member working at or under a unit, or null: from the directory kept in memory (the public report
+ * form lists the people from it too), not one `_id` read per report.
+ */
 export async function activeStaffMember(staffId: Types.ObjectId, unitId: Types.ObjectId): Promise<{ _id: Types.ObjectId; fullName: string; position: string } | null> {
-  const staff = await staffMember(staffId);
-  return staff && staff.active && staff.unitPath.some((id) => id.equals(unitId)) ? { _id: staff._id, fullName: staff.fullName, position: staff.position } : null;
+  const staff = (await directoryRowsById([staffId])).get(String(staffId));
+  return staff && staff.active && staff.unitIds.has(String(unitId)) ? { _id: staff._id, fullName: staff.fullName, position: staff.position } : null;
 }
 
 /** Full names by id, from the directory; unknown ids are left out. */

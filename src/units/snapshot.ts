@@ -1,6 +1,6 @@
 import { vietnamDay } from '../shared/dates.js';
 import type { Types } from 'mongoose';
-import { keptByKey, keptInMemory } from '../shared/kept-in-memory.js';
+import { keptInMemory, type KeptInMemory } from '../shared/kept-in-memory.js';
 import { answerPredecessors } from '../shared/succession.js';
 import { unitWrites, COMMUNE_KINDS, DESK_KINDS, UnitModel, type Unit, type UnitKind } from './model.js';
 
@@ -41,7 +41,7 @@ function build(units: UnitInfo[]): UnitsSnapshot {
   };
 }
 
-export const unitsSnapshot: () => Promise<UnitsSnapshot> = keptInMemory(
+export const unitsSnapshot: KeptInMemory<UnitsSnapshot> = keptInMemory(
   unitWrites,
   async () => build(await UnitModel.find({}).select('name code kind parentId path depth effectiveFrom effectiveTo predecessorIds successorIds').lean<UnitInfo[]>()),
   RECHECK_MS,
@@ -121,22 +121,15 @@ export async function allPredecessorsOf(unitIds: readonly Types.ObjectId[]): Pro
 }
 
 /**
- * Each unit's direct predecessors as read by `_id`, kept while the units' revision stays the same (own writes seen at
- * once, another process's within RECHECK_MS): every signed-in request asks them for its grants, and a head of a merged
- * commune had one look-up per grant and per predecessor on every page. A copy of its own, not the tree snapshot:
- * reading the snapshot at the start of a request would keep that tree for the rest of the request (it is memoised per
- * request), so a reorganisation carried out in the request would not see its own moves.
+ * The same, for the signed-in account's grants at the start of every request: from the tree kept in memory, asked
+ * without fixing it for the request (`unmemoised`) — a reorganisation carried out in the request then still sees its
+ * own moves in the tree it reads afterwards. (It was one `units` `_id` look-up per grant on every signed-in request.)
  */
-const keptPredecessorIds = keptByKey<{ ids: readonly Types.ObjectId[] }>(unitWrites, RECHECK_MS);
-
-function predecessorsFromCollection(unitIds: readonly Types.ObjectId[]): Promise<Types.ObjectId[]> {
-  const direct = async (id: Types.ObjectId) => {
-    const kept = await keptPredecessorIds(String(id), async () => ({ ids: (await UnitModel.findById(id).select('predecessorIds').lean<Pick<Unit, 'predecessorIds'>>())?.predecessorIds ?? [] }));
-    return kept?.ids ?? [];
-  };
-  return allGenerationsBack(unitIds, direct);
+async function predecessorsForGrants(unitIds: readonly Types.ObjectId[]): Promise<Types.ObjectId[]> {
+  const snapshot = await unitsSnapshot.unmemoised();
+  return allGenerationsBack(unitIds, async (id) => snapshot.byId(id)?.predecessorIds ?? []);
 }
-answerPredecessors(predecessorsFromCollection);
+answerPredecessors(predecessorsForGrants);
 
 /**
  * Where a unit's records of a year are reported: the unit itself while it still existed at the end of the year; once
