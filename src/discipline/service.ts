@@ -14,6 +14,12 @@ const AUDIT_TYPE = 'disciplineDecision';
 
 /** What the audit log keeps of a decision (no reporter data exists on it to leak: a case is cited by number only). */
 const plain = (d: Pick<DisciplineDecision, 'form' | 'decisionNumber' | 'decisionDate' | 'issuer' | 'effectiveDate' | 'violationYear' | 'dutyRelated' | 'caseNumber' | 'note'>) => ({
+  ...asTheyRead(d),
+  note: d.note,
+});
+
+/** A decision as the person it is about reads it: without the recorder's note (an internal remark). */
+const asTheyRead = (d: Pick<DisciplineDecision, 'form' | 'decisionNumber' | 'decisionDate' | 'issuer' | 'effectiveDate' | 'violationYear' | 'dutyRelated' | 'caseNumber'>) => ({
   form: d.form,
   decisionNumber: d.decisionNumber,
   decisionDate: d.decisionDate,
@@ -22,7 +28,6 @@ const plain = (d: Pick<DisciplineDecision, 'form' | 'decisionNumber' | 'decision
   violationYear: d.violationYear,
   dutyRelated: d.dutyRelated,
   caseNumber: d.caseNumber,
-  note: d.note,
 });
 
 /**
@@ -161,14 +166,5 @@ export async function decisionsTakingEffectIn(staffId: Types.ObjectId, year: num
  */
 export async function decisionsAboutPerson(staffId: Types.ObjectId) {
   const rows = await DisciplineDecisionModel.find({ staffId }).sort({ decisionDate: 1 }).lean<DisciplineDecision[]>();
-  return rows.map((d) => ({
-    form: d.form,
-    decisionNumber: d.decisionNumber,
-    decisionDate: d.decisionDate,
-    issuer: d.issuer,
-    effectiveDate: d.effectiveDate,
-    violationYear: d.violationYear,
-    dutyRelated: d.dutyRelated,
-    caseNumber: d.caseNumber,
-  }));
+  return rows.map(asTheyRead);
 }

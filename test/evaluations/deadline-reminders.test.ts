@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
-import { decoded, startSmtp } from '../helpers/smtp.js';
+import { decoded, startSmtp, smtpFields } from '../helpers/smtp.js';
 import { clearDatabase } from '../helpers/db.js';
 import { agentFor, login, submitForm, testApp, testConfig } from '../helpers/app.js';
 import { UserModel } from '../../src/auth/model.js';
@@ -24,7 +24,7 @@ describe('evaluations: scheduled reminders before a period’s deadline', functi
     w = await makeWorld();
     await loadVietnamYear(null, 2026);
     smtp = await startSmtp();
-    settings = { ...testConfig({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_SECURE: 'false' }), REMINDER_DAYS_BEFORE: 1 };
+    settings = { ...testConfig({ ...smtpFields(smtp) }), REMINDER_DAYS_BEFORE: 1 };
     const admin = agentFor(testApp());
     await login(admin, w.admin.username);
     // Due on Tuesday 10/3/2026; Mường Nhé's period is due a month later.

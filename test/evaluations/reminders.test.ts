@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { decoded, startSmtp } from '../helpers/smtp.js';
+import { decoded, startSmtp, smtpFields } from '../helpers/smtp.js';
 import { clearDatabase } from '../helpers/db.js';
 import { agentFor, login, submitForm, testApp, testConfig } from '../helpers/app.js';
 import { UserModel } from '../../src/auth/model.js';
@@ -40,7 +40,7 @@ describe('evaluations: overdue lists and reminder e-mails', () => {
   });
 
   it('when reminders are sent, then the real SMTP server receives one to the late person and one to the head listing the people', async () => {
-    const mailer = createMailer(testConfig({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_SECURE: 'false', MAIL_FROM: 'Công Bộc <congboc@dienbien.example.vn>' }));
+    const mailer = createMailer(testConfig({ ...smtpFields(smtp), MAIL_FROM: 'Công Bộc <congboc@dienbien.example.vn>' }));
     const result = await sendReminders(await asActor(w.admin._id), periodId, mailer);
     // Lan and the chairman (late with his own self-assessment) are reminded, then the chairman as head; Bình has no login.
     expect(result).to.deep.equal({ sent: 3, withoutAddress: 1, mailConfigured: true });

@@ -54,3 +54,6 @@ export function decoded(raw: string): string {
   const text = encoding === 'quoted-printable' ? fromQuotedPrintable(body) : encoding === 'base64' ? Buffer.from(body, 'base64').toString('utf8') : body;
   return `${words}\n\n${text}`;
 }
+
+/** The settings that send the app's mail to this test server. */
+export const smtpFields = (smtp: { port: number }) => ({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_SECURE: 'false' });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
-import { decoded, startSmtp } from '../helpers/smtp.js';
+import { decoded, startSmtp, smtpFields } from '../helpers/smtp.js';
 import { clearDatabase } from '../helpers/db.js';
 import { agentFor, csrfFrom, testApp, testConfig, type Agent } from '../helpers/app.js';
 import type { Config } from '../../src/config.js';
@@ -36,13 +36,13 @@ describe('citizen reports: an e-mail to the reporter when the case changes state
     await clearDatabase();
     w = await makeWorld();
     smtp = await startSmtp();
-    settings = testConfig({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_SECURE: 'false', MAIL_FROM: 'congboc@dienbien.example.vn', PUBLIC_BASE_URL: BASE });
+    settings = testConfig({ ...smtpFields(smtp), MAIL_FROM: 'congboc@dienbien.example.vn', PUBLIC_BASE_URL: BASE });
   });
   afterEach(async () => smtp.close());
   const mails = () => smtp.received.map((m) => ({ to: m.to, text: decoded(m.raw) }));
 
   it('when a named citizen who wrote in English and left an address follows the case through review, finding, closing and their own reopening, then each change sends one English e-mail with the new state, the number and the look-up link — never the code, a note, the unit or the person concerned', async () => {
-    const agent = agentFor(testApp({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_SECURE: 'false', PUBLIC_BASE_URL: BASE }));
+    const agent = agentFor(testApp({ ...smtpFields(smtp), PUBLIC_BASE_URL: BASE }));
     await agent.get('/lang/en?back=/phan-anh');
     const code = await fileOnline(agent, w, { identity: 'named', name: 'Hoàng Văn Tỵ', email: 'ty@example.vn' });
     const report = (await IncidentReportModel.findOne({}).lean())!;

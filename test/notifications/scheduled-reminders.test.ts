@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Types } from 'mongoose';
-import { decoded, startSmtp } from '../helpers/smtp.js';
+import { decoded, startSmtp, smtpFields } from '../helpers/smtp.js';
 import { clearDatabase } from '../helpers/db.js';
 import { testConfig } from '../helpers/app.js';
 import { UserModel } from '../../src/auth/model.js';
@@ -26,7 +26,7 @@ describe('scheduled reminders before case deadlines', function () {
     w = await makeWorld();
     await loadVietnamYear(null, 2026);
     smtp = await startSmtp();
-    settings = { ...testConfig({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_SECURE: 'false' }), REMINDER_DAYS_BEFORE: 1 };
+    settings = { ...testConfig({ ...smtpFields(smtp) }), REMINDER_DAYS_BEFORE: 1 };
   });
   afterEach(async () => smtp.close());
 
