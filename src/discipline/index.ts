@@ -1,3 +1,3 @@
 /** The public door of this feature: what other features may use. Its models and helpers stay private. */
-export { DISCIPLINE_FORMS, type DisciplineForm } from './model.js';
-export { decisionsAboutPerson, decisionsTakingEffectIn, decisionUnitsOfYear, type DisciplineFact } from './service.js';
+export { DISCIPLINE_FORMS, DISCIPLINE_SYSTEMS, type DisciplineForm, type DisciplineSystem } from './model.js';
+export { decisionsAboutPerson, decisionsTakingEffectIn, administrativeDecisionUnitsOfYear, type DisciplineFact } from './service.js';

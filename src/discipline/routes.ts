@@ -5,12 +5,24 @@ import { formPost, versionedPost } from '../shared/forms.js';
 import { isoDate, vietnamYear } from '../shared/dates.js';
 import * as discipline from './service.js';
 import { decisionForm } from './schemas.js';
-import type { DisciplineDecision, DisciplineForm } from './model.js';
+import { systemOf, type DisciplineDecision, type DisciplineForm, type DisciplineSystem } from './model.js';
 
-const formOptions = (t: (k: string) => string, forms: readonly DisciplineForm[]) => forms.map((f) => ({ value: f, label: t(`discipline.forms.${f}`) }));
+/**
+ * The choices of the form: the systems this person can be disciplined under, then every form grouped by system.
+ * Without scripts all groups show (the service refuses a form of the other system); public/js/discipline-form.js
+ * keeps only the chosen system's group.
+ */
+const formChoices = (t: (k: string) => string, forms: Partial<Record<DisciplineSystem, readonly DisciplineForm[]>>) => {
+  const systems = Object.keys(forms) as DisciplineSystem[];
+  return {
+    systemOptions: systems.map((s) => ({ value: s, label: t(`discipline.systems.${s}`) })),
+    formGroups: systems.map((s) => ({ system: s, label: t(`discipline.systems.${s}`), options: forms[s]!.map((f) => ({ value: f, label: t(`discipline.forms.${f}`) })) })),
+  };
+};
 
 const valuesOf = (d: DisciplineDecision) => ({
   version: d.version,
+  system: systemOf(d),
   form: d.form,
   decisionNumber: d.decisionNumber,
   decisionDate: isoDate(d.decisionDate),
@@ -29,13 +41,13 @@ export function disciplineRouter(): Router {
 
   const listLocals = async (req: Request, res: Response) => {
     const page = await discipline.decisionsPage(actor(req), String(req.params.staffId));
-    return { title: res.locals.t('discipline.title', { name: page.person.fullName }), page, formOptions: formOptions(res.locals.t, page.forms), thisYear: vietnamYear() };
+    return { title: res.locals.t('discipline.title', { name: page.person.fullName }), page, ...formChoices(res.locals.t, page.forms), thisYear: vietnamYear() };
   };
 
   // GET /discipline/staff/:staffId — a person's decisions, with the form to record one
   router.get('/staff/:staffId', async (req, res) => {
     const locals = await listLocals(req, res);
-    res.render('discipline/index', { ...locals, values: { dutyRelated: 'on', violationYear: locals.thisYear } });
+    res.render('discipline/index', { ...locals, values: { system: locals.systemOptions[0]?.value, dutyRelated: 'on', violationYear: locals.thisYear } });
   });
 
   // POST /discipline/staff/:staffId — record a decision
@@ -56,7 +68,7 @@ export function disciplineRouter(): Router {
 
   const editLocals = async (req: Request, res: Response) => {
     const { decision, person, forms } = await discipline.decisionInScope(actor(req), String(req.params.id));
-    return { title: res.locals.t('discipline.editTitle', { name: person.fullName }), decision, person: { _id: person._id, fullName: person.fullName }, formOptions: formOptions(res.locals.t, forms) };
+    return { title: res.locals.t('discipline.editTitle', { name: person.fullName }), decision, person: { _id: person._id, fullName: person.fullName }, ...formChoices(res.locals.t, forms) };
   };
 
   // GET /discipline/:id/edit

@@ -7,19 +7,20 @@ import { staffMember, type StaffMember } from '../staff/index.js';
 import { isId } from '../shared/ids.js';
 import { disciplineChanged } from '../shared/changes.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldErrors } from '../shared/errors.js';
-import { DisciplineDecisionModel, FORMS_BY_CATEGORY, type DisciplineDecision, type DisciplineForm } from './model.js';
+import { DisciplineDecisionModel, FORMS_BY_CATEGORY, FORMS_BY_SYSTEM, PARTY_FORMS, systemOf, type DisciplineDecision, type DisciplineForm, type DisciplineSystem } from './model.js';
 import type { DecisionInput } from './schemas.js';
 
 const AUDIT_TYPE = 'disciplineDecision';
 
 /** What the audit log keeps of a decision (no reporter data exists on it to leak: a case is cited by number only). */
-const plain = (d: Pick<DisciplineDecision, 'form' | 'decisionNumber' | 'decisionDate' | 'issuer' | 'effectiveDate' | 'violationYear' | 'dutyRelated' | 'caseNumber' | 'note'>) => ({
+const plain = (d: Pick<DisciplineDecision, 'system' | 'form' | 'decisionNumber' | 'decisionDate' | 'issuer' | 'effectiveDate' | 'violationYear' | 'dutyRelated' | 'caseNumber' | 'note'>) => ({
   ...asTheyRead(d),
   note: d.note,
 });
 
 /** A decision as the person it is about reads it: without the recorder's note (an internal remark). */
-const asTheyRead = (d: Pick<DisciplineDecision, 'form' | 'decisionNumber' | 'decisionDate' | 'issuer' | 'effectiveDate' | 'violationYear' | 'dutyRelated' | 'caseNumber'>) => ({
+const asTheyRead = (d: Pick<DisciplineDecision, 'system' | 'form' | 'decisionNumber' | 'decisionDate' | 'issuer' | 'effectiveDate' | 'violationYear' | 'dutyRelated' | 'caseNumber'>) => ({
+  system: systemOf(d),
   form: d.form,
   decisionNumber: d.decisionNumber,
   decisionDate: d.decisionDate,
@@ -43,25 +44,31 @@ async function personInScope(actor: Actor, staffId: string | Types.ObjectId): Pr
   return person;
 }
 
-/** The forms this person can be given, by their category (cán bộ, công chức, viên chức). */
-export function formsFor(person: Pick<StaffMember, 'category'>): readonly DisciplineForm[] {
-  return FORMS_BY_CATEGORY[person.category ?? ''] ?? [];
+/**
+ * The forms this person can be given, per system: administrative ones by their category (cán bộ, công chức, viên
+ * chức; none for người lao động), party ones whatever the category (party discipline is of the party member, and the
+ * registry does not record membership). A system without forms is left out.
+ */
+export function formsFor(person: Pick<StaffMember, 'category'>): Partial<Record<DisciplineSystem, readonly DisciplineForm[]>> {
+  const administrative = FORMS_BY_CATEGORY[person.category ?? ''] ?? [];
+  return { ...(administrative.length ? { ADMINISTRATIVE: administrative } : {}), PARTY: PARTY_FORMS };
 }
 
 export interface PersonDecisions {
   person: Pick<StaffMember, '_id' | 'fullName' | 'position' | 'category'>;
-  forms: readonly DisciplineForm[];
-  decisions: DisciplineDecision[];
+  forms: Partial<Record<DisciplineSystem, readonly DisciplineForm[]>>;
+  /** Stored decisions, each with its system read (`systemOf`: none stored means administrative). */
+  decisions: (DisciplineDecision & { system: DisciplineSystem })[];
 }
 
 export async function decisionsPage(actor: Actor, staffId: string): Promise<PersonDecisions> {
   const person = await personInScope(actor, staffId);
-  const decisions = (await DisciplineDecisionModel.find({ staffId: person._id }).sort({ effectiveDate: -1 }).lean()) as DisciplineDecision[];
+  const decisions = ((await DisciplineDecisionModel.find({ staffId: person._id }).sort({ effectiveDate: -1 }).lean()) as DisciplineDecision[]).map((d) => ({ ...d, system: systemOf(d) }));
   return { person: { _id: person._id, fullName: person.fullName, position: person.position, category: person.category }, forms: formsFor(person), decisions };
 }
 
 /** A decision and its person, when the actor may change it. */
-export async function decisionInScope(actor: Actor, id: string): Promise<{ decision: DisciplineDecision; person: StaffMember; forms: readonly DisciplineForm[] }> {
+export async function decisionInScope(actor: Actor, id: string): Promise<{ decision: DisciplineDecision; person: StaffMember; forms: Partial<Record<DisciplineSystem, readonly DisciplineForm[]>> }> {
   if (!isId(id)) throw new NotFound();
   const decision = (await DisciplineDecisionModel.findById(id).lean()) as DisciplineDecision | null;
   if (!decision) throw new NotFound();
@@ -72,7 +79,9 @@ export async function decisionInScope(actor: Actor, id: string): Promise<{ decis
 /** The rules a form alone cannot check; every problem is reported at once, beside its field. */
 async function checked(person: StaffMember, input: DecisionInput) {
   const errors: FieldErrors = {};
-  if (!formsFor(person).includes(input.form)) errors.form = 'discipline.errors.formNotForCategory';
+  // The system's own forms first (without scripts the page offers every form), then the person's category.
+  if (!FORMS_BY_SYSTEM[input.system].includes(input.form)) errors.form = 'discipline.errors.formNotForSystem';
+  else if (!formsFor(person)[input.system]?.includes(input.form)) errors.form = 'discipline.errors.formNotForCategory';
   if (input.effectiveDate < input.decisionDate) errors.effectiveDate = 'discipline.errors.effectiveBeforeDecision';
   const effectiveYear = input.effectiveDate.getUTCFullYear();
   if (input.violationYear > effectiveYear) errors.violationYear = 'discipline.errors.violationAfterDecision';
@@ -85,6 +94,7 @@ async function checked(person: StaffMember, input: DecisionInput) {
   }
   if (Object.keys(errors).length) throw new ValidationFailed(errors);
   return {
+    system: input.system,
     form: input.form,
     decisionNumber: input.decisionNumber,
     decisionDate: input.decisionDate,
@@ -129,6 +139,7 @@ export async function deleteDecision(actor: Actor, id: string): Promise<Types.Ob
 /** What the yearly classification reads: the decisions about a person that took effect in a year. */
 export interface DisciplineFact {
   id: Types.ObjectId;
+  system: DisciplineSystem;
   form: DisciplineForm;
   decisionNumber: string;
   decisionDate: Date;
@@ -138,17 +149,25 @@ export interface DisciplineFact {
   dutyRelated: boolean;
 }
 
-/** One `{staffId, effectiveYear}` equality (the index). */
-/** The unit (the person's when the decision was recorded) of each decision taking effect in the year, for yearly counts. */
-export async function decisionUnitsOfYear(year: number): Promise<string[]> {
-  const rows = await DisciplineDecisionModel.find({ effectiveYear: year }, { unitPath: 1 }).lean();
-  return rows.map((d) => String(d.unitPath[d.unitPath.length - 1]));
+/**
+ * The unit (the person's when the decision was recorded) of each administrative decision taking effect in the year,
+ * for the yearly workbook's count. Party decisions are left out: the same violation is often disciplined by both the
+ * party organisation and the employing body, so counting both would count one violation twice, and the workbook
+ * reports the administration's own measures. One `{effectiveYear}` equality (the index); the system is filtered
+ * here, old records without one being administrative.
+ */
+export async function administrativeDecisionUnitsOfYear(year: number): Promise<string[]> {
+  const rows = await DisciplineDecisionModel.find({ effectiveYear: year }, { unitPath: 1, system: 1 }).lean();
+  return rows.filter((d) => systemOf(d) === 'ADMINISTRATIVE').map((d) => String(d.unitPath[d.unitPath.length - 1]));
 }
+
+/** One `{staffId, effectiveYear}` equality (the index). */
 
 export async function decisionsTakingEffectIn(staffId: Types.ObjectId, year: number): Promise<DisciplineFact[]> {
   const rows = await DisciplineDecisionModel.find({ staffId, effectiveYear: year }).sort({ effectiveDate: 1 }).lean();
   return rows.map((d) => ({
     id: d._id,
+    system: systemOf(d),
     form: d.form,
     decisionNumber: d.decisionNumber,
     decisionDate: d.decisionDate,

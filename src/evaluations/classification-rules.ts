@@ -21,6 +21,14 @@ import type { DisciplineFact, DisciplineForm } from '../discipline/index.js';
  *   khiển trách or heavier in the year — every form, since khiển trách is the lightest. The summaries state no
  *   earlier-year exception, so none is applied. The decree covers công chức; we apply it to everyone from 2026 as
  *   the points scheme already is.
+ * Party discipline (kỷ luật đảng, a decision of a party organisation under the Party Charter and Regulation
+ *   69-QĐ/TW) feeds the same rule as administrative discipline: the decision records carry their `system`.
+ *   2020–2025: Decree 90's text says "bị kỷ luật đảng hoặc kỷ luật hành chính", so a party decision caps the level
+ *   exactly as an administrative one, Decree 48's earlier-violation exception included. 2026+: Art. 20.4(c) as
+ *   summarised speaks of a violation related to public duties disciplined with khiển trách or heavier, without naming
+ *   the system; this project's reading (not the decree's text) is that a party decision counts only when it is marked
+ *   duty-related (`dutyRelated`), as an administrative one — a party member's violation outside public duties
+ *   (e.g. of party life alone) does not lower the civil-service rating. The classification's reason names the system.
  * Discipline is not the head's judgement under either decree: the level is capped and a higher one is refused.
  * How the conduct record maps onto the older decree's general criteria is this project's reading, not the
  * decree's text: a breach or a substantiated incident means conduct was not "tốt".
@@ -89,6 +97,10 @@ const ALL_FORMS_NOT_COMPLETED: Record<DisciplineForm, ClassificationLevel> = {
   DISMISSAL: 'NOT_COMPLETED',
   REMOVAL_FROM_OFFICE: 'NOT_COMPLETED',
   FORCED_RESIGNATION: 'NOT_COMPLETED',
+  PARTY_REPRIMAND: 'NOT_COMPLETED',
+  PARTY_WARNING: 'NOT_COMPLETED',
+  PARTY_REMOVAL_FROM_POST: 'NOT_COMPLETED',
+  PARTY_EXPULSION: 'NOT_COMPLETED',
 };
 
 interface RuleSetBase {
@@ -228,6 +240,12 @@ export function disciplineOf(set: RuleSet, facts: ClassificationFacts): { cap: C
   return { cap, notes };
 }
 
+/** The reason for a capped level, naming the system of the decisions that count: administrative, party, or both. */
+function disciplineReasons(notes: DisciplineNote[]): string[] {
+  const counted = new Set(notes.filter((n) => n.verdict === 'counts').map((n) => n.decision.system));
+  return [...(counted.has('ADMINISTRATIVE') ? ['discipline'] : []), ...(counted.has('PARTY') ? ['partyDiscipline'] : [])];
+}
+
 /** The outstanding quota: how many may be rated "xuất sắc" when `counted` people hold the capped-by levels. */
 export function outstandingQuota(set: RuleSet, counted: number): number {
   return Math.floor(set.outstandingCap.share * counted + 1e-9);
@@ -241,7 +259,7 @@ export function suggestLevel(set: RuleSet, summary: ConductSummary, facts: Class
   const discipline = disciplineOf(set, facts);
   const withDiscipline = (s: Omit<Suggestion, 'disciplineCap' | 'discipline'>): Suggestion => {
     const cap = discipline.cap;
-    if (cap && (s.level === null || levelRank(s.level) > levelRank(cap))) return { level: cap, because: ['discipline'], points: s.points, disciplineCap: cap, discipline: discipline.notes };
+    if (cap && (s.level === null || levelRank(s.level) > levelRank(cap))) return { level: cap, because: disciplineReasons(discipline.notes), points: s.points, disciplineCap: cap, discipline: discipline.notes };
     return { ...s, disciplineCap: cap, discipline: discipline.notes };
   };
   const override = set.overrides.find((r) => holds(r.when, summary));

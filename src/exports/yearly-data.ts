@@ -7,7 +7,7 @@ import { ratingsOfYear } from '../satisfaction/index.js';
 import { staffUnder } from '../staff/index.js';
 import { COMMUNE_KINDS, distinctUnitLabels, predecessorsReportedUnder, reportedUnder, unitById, unitsSnapshot, unitsUnder, type UnitInfo as Unit, type UnitKind } from '../units/index.js';
 import { compareVietnamese } from '../shared/text.js';
-import { decisionUnitsOfYear } from '../discipline/index.js';
+import { administrativeDecisionUnitsOfYear } from '../discipline/index.js';
 import * as statistics from '../statistics/index.js';
 
 /**
@@ -87,7 +87,7 @@ export class YearData {
   readonly figures: statistics.UnitYearFigures[];
   /** The same for the year before (the province workbook's comparison); filled only when asked for. */
   readonly previousFigures: statistics.UnitYearFigures[];
-  /** Per group: discipline decisions taking effect in the year about people of its units; filled with `previousFigures`. */
+  /** Per group: administrative discipline decisions (not party ones: see the discipline door) taking effect in the year about people of its units; filled with `previousFigures`. */
   readonly disciplineDecisions: Int32Array;
   /** Per desk (the unit rated): name and 12 months of [total, satisfied] (read for the commune workbook only). */
   readonly desks = new Map<string, { name: string; months: Int32Array }>();
@@ -282,7 +282,7 @@ export async function collectYear(root: Unit, year: number, opts: CollectOptions
       const g = groupOfUnit(u.unitId);
       if (g >= 0) data.previousFigures[g] = statistics.sumFigures([data.previousFigures[g]!, u.figures]);
     }
-    for (const unitId of await decisionUnitsOfYear(year)) {
+    for (const unitId of await administrativeDecisionUnitsOfYear(year)) {
       const g = groupOfUnit(unitId);
       if (g >= 0) data.disciplineDecisions[g]!++;
     }

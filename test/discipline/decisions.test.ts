@@ -5,8 +5,23 @@ import { makeStaff } from '../helpers/factories.js';
 import { makeWorld, type World } from '../helpers/world.js';
 import { AuditEntryModel } from '../../src/audit/model.js';
 import { DisciplineDecisionModel } from '../../src/discipline/model.js';
+import { decisionsAboutPerson } from '../../src/discipline/index.js';
 import { ClassificationModel } from '../../src/evaluations/model.js';
 import { fileAbout } from '../incidents/world.js';
+
+/** A party reprimand (kỷ luật đảng) for a 2025 violation, as typed from the party organisation's decision. */
+const PARTY_REPRIMAND_2025 = {
+  system: 'PARTY',
+  form: 'PARTY_REPRIMAND',
+  decisionNumber: '15-QĐ/UBKTHU',
+  decisionDate: '12/06/2025',
+  issuer: 'Ủy ban Kiểm tra Huyện ủy Mường Chà',
+  effectiveDate: '12/06/2025',
+  violationYear: '2025',
+  dutyRelated: 'on',
+  caseNumber: '',
+  note: '',
+};
 
 /** A warning for a 2026 duty-related violation, as typed from the paper decision. */
 const WARNING_2026 = {
@@ -49,7 +64,7 @@ describe('discipline decisions and the yearly classification', function () {
     const refused = await submitForm(head, page, page, { version: '0', generalPoints: '25', taskPoints: '60', level: 'GOOD', differenceReason: 'Hoàn thành tốt nhiệm vụ chuyên môn' });
     expect(refused.status).to.equal(422);
     expect(refused.text).to.contain('Người này bị kỷ luật trong năm: không được xếp cao hơn mức nêu trong lý do ở trên.');
-    expect(refused.text).to.contain('Bị kỷ luật cảnh cáo theo Quyết định số 125/QĐ-UBND ngày 10/03/2026 của Chủ tịch UBND xã Thanh Nưa (hiệu lực từ 10/03/2026): theo điểm c khoản 4 Điều 20 Nghị định 335/2025/NĐ-CP');
+    expect(refused.text).to.contain('Bị kỷ luật hành chính, hình thức cảnh cáo, theo Quyết định số 125/QĐ-UBND ngày 10/03/2026 của Chủ tịch UBND xã Thanh Nưa (hiệu lực từ 10/03/2026): theo điểm c khoản 4 Điều 20 Nghị định 335/2025/NĐ-CP');
     expect(refused.text).to.contain('value="25"');
     expect(await ClassificationModel.countDocuments({ staffId: w.lan._id })).to.equal(0);
 
@@ -71,7 +86,7 @@ describe('discipline decisions and the yearly classification', function () {
     expect((await record(head, binh, { ...WARNING_2026, form: 'REPRIMAND', decisionNumber: '40/QĐ-UBND', decisionDate: '02/05/2024', effectiveDate: '02/05/2024', violationYear: '2024', dutyRelated: '' })).status).to.equal(302);
     const page2024 = `/evaluations/classifications/${binh}/2024`;
     const shown = await head.get(page2024);
-    expect(shown.text).to.contain('Bị kỷ luật khiển trách theo Quyết định số 40/QĐ-UBND ngày 02/05/2024');
+    expect(shown.text).to.contain('Bị kỷ luật hành chính, hình thức khiển trách, theo Quyết định số 40/QĐ-UBND ngày 02/05/2024');
     expect(shown.text).to.contain('theo điểm c khoản 1 Điều 11 Nghị định 90/2020/NĐ-CP (sửa đổi bởi Nghị định 48/2023/NĐ-CP)');
     const above = await submitForm(head, page2024, page2024, { version: '0', level: 'COMPLETED', differenceReason: '' });
     expect(above.status).to.equal(422);
@@ -181,7 +196,7 @@ describe('discipline decisions and the yearly classification', function () {
       }
     }
     const english = await head.get(`/evaluations/classifications/${lan}/2026`);
-    expect(english.text).to.contain('Disciplined (warning) by decision no. 125/QĐ-UBND of 10/03/2026');
+    expect(english.text).to.contain('Disciplined (administrative discipline, warning) by decision no. 125/QĐ-UBND of 10/03/2026');
     expect(english.text).to.contain('is for a violation not related to public duties');
   });
 
@@ -238,5 +253,81 @@ describe('discipline decisions and the yearly classification', function () {
     const c = (await ClassificationModel.findOne({ staffId: w.lan._id, year: 2026 }).lean())!;
     expect(c.reviewNeeded ?? null).to.equal(null);
     expect(await AuditEntryModel.countDocuments({ objectId: c._id, action: 'reviewCleared' })).to.equal(1);
+  });
+  it('when a party reprimand is recorded, then it is stored and listed as party discipline, audited with its system, in the person\'s data file, and caps 2025 at "Không hoàn thành nhiệm vụ" naming party discipline as the reason', async () => {
+    const head = await agentOf(w.headA.username);
+    const lan = String(w.lan._id);
+    expect((await record(head, lan, PARTY_REPRIMAND_2025)).status).to.equal(302);
+    const d = (await DisciplineDecisionModel.findOne({ staffId: w.lan._id }).lean())!;
+    expect(d).to.deep.include({ system: 'PARTY', form: 'PARTY_REPRIMAND', issuer: 'Ủy ban Kiểm tra Huyện ủy Mường Chà', effectiveYear: 2025 });
+
+    const list = await head.get(`/discipline/staff/${lan}`);
+    expect(list.text).to.match(/<td>Kỷ luật đảng<\/td>\s*<td>Khiển trách/);
+
+    const created = (await AuditEntryModel.findOne({ objectType: 'disciplineDecision', objectId: d._id, action: 'create' }).lean())!;
+    expect(created.changes.filter((c) => c.field === 'system' || c.field === 'form').map((c) => [c.field, c.after])).to.deep.equal([['system', 'PARTY'], ['form', 'PARTY_REPRIMAND']]);
+    const log = await (await agentOf(w.admin.username)).get('/audit?objectType=disciplineDecision');
+    expect(log.text).to.contain('Loại kỷ luật');
+    expect(log.text).to.contain('Kỷ luật đảng');
+    expect(log.text).to.contain('Khiển trách (kỷ luật đảng)');
+
+    expect((await decisionsAboutPerson(w.lan._id)).map((x) => [x.system, x.form, x.decisionNumber])).to.deep.equal([['PARTY', 'PARTY_REPRIMAND', '15-QĐ/UBKTHU']]);
+
+    const page = `/evaluations/classifications/${lan}/2025`;
+    const shown = await head.get(page);
+    expect(shown.text).to.contain('Mức gợi ý: Không hoàn thành nhiệm vụ');
+    expect(shown.text).to.contain('Bị kỷ luật đảng trong năm (xem các quyết định dưới đây)');
+    expect(shown.text).to.contain('Bị kỷ luật đảng, hình thức khiển trách, theo Quyết định số 15-QĐ/UBKTHU ngày 12/06/2025 của Ủy ban Kiểm tra Huyện ủy Mường Chà');
+    expect(shown.text).not.to.contain('Bị kỷ luật hành chính');
+    expect((await submitForm(head, page, page, { version: '0', level: 'COMPLETED', differenceReason: 'Hoàn thành nhiệm vụ chuyên môn' })).status).to.equal(422);
+    expect((await submitForm(head, page, page, { version: '0', level: 'NOT_COMPLETED', differenceReason: '' })).status).to.equal(302);
+    const c = (await ClassificationModel.findOne({ staffId: w.lan._id, year: 2025 }).lean())!;
+    expect(c).to.deep.include({ level: 'NOT_COMPLETED', disciplined: true });
+    expect(c.suggestionBecause).to.deep.equal(['partyDiscipline']);
+  });
+
+  it('when a 2026 party decision is not marked duty-related, then the classification is not capped; marked duty-related, it is', async () => {
+    const head = await agentOf(w.headA.username);
+    const lan = String(w.lan._id);
+    const party2026 = { ...PARTY_REPRIMAND_2025, decisionDate: '12/06/2026', effectiveDate: '12/06/2026', violationYear: '2026' };
+    expect((await record(head, lan, { ...party2026, dutyRelated: '' })).status).to.equal(302);
+    const page = `/evaluations/classifications/${lan}/2026`;
+    const offDuty = await head.get(page);
+    expect(offDuty.text).to.contain('(kỷ luật đảng, khiển trách) xử lý vi phạm không liên quan đến hoạt động công vụ');
+    expect((await submitForm(head, page, page, { version: '0', generalPoints: '25', taskPoints: '60', level: 'GOOD', differenceReason: '' })).status).to.equal(302);
+
+    expect((await record(head, lan, { ...party2026, decisionNumber: '16-QĐ/UBKTHU' })).status).to.equal(302);
+    const marked = (await ClassificationModel.findOne({ staffId: w.lan._id, year: 2026 }).lean())!;
+    expect(marked.reviewNeeded).to.deep.include({ cap: 'NOT_COMPLETED', decisionNumbers: ['16-QĐ/UBKTHU'] });
+    expect((await head.get(page)).text).to.contain('Bị kỷ luật đảng trong năm');
+  });
+
+  it('when a party form is sent under the administrative system (or the other way round), then 422 beside the form with the typed values kept, and nothing is stored', async () => {
+    const head = await agentOf(w.headA.username);
+    const lan = String(w.lan._id);
+    const partyFormAsAdministrative = await record(head, lan, { ...WARNING_2026, system: 'ADMINISTRATIVE', form: 'PARTY_EXPULSION' });
+    expect(partyFormAsAdministrative.status).to.equal(422);
+    expect(partyFormAsAdministrative.text).to.match(/<div class="field has-error">\s*<label for="f-form">/);
+    expect(partyFormAsAdministrative.text).to.contain('Hình thức này không thuộc loại kỷ luật đã chọn.');
+    expect(partyFormAsAdministrative.text).to.match(/<option value="PARTY_EXPULSION" selected>/);
+    expect(partyFormAsAdministrative.text).to.match(/<option value="ADMINISTRATIVE" selected>/);
+    expect(partyFormAsAdministrative.text).to.contain('value="Chủ tịch UBND xã Thanh Nưa"');
+
+    const administrativeAsParty = await record(head, lan, { ...PARTY_REPRIMAND_2025, form: 'WARNING' });
+    expect(administrativeAsParty.status).to.equal(422);
+    expect(administrativeAsParty.text).to.contain('Hình thức này không thuộc loại kỷ luật đã chọn.');
+    expect(administrativeAsParty.text).to.match(/<option value="PARTY" selected>/);
+    expect(await DisciplineDecisionModel.countDocuments({})).to.equal(0);
+  });
+
+  it('when a decision stored before party discipline has no system, then it is read as administrative everywhere', async () => {
+    await DisciplineDecisionModel.collection.insertOne({
+      staffId: w.lan._id, staffName: w.lan.fullName, unitPath: w.lan.unitPath, form: 'WARNING', decisionNumber: '3/QĐ-UBND', decisionDate: new Date(Date.UTC(2025, 2, 1)),
+      issuer: 'Chủ tịch UBND xã', effectiveDate: new Date(Date.UTC(2025, 2, 1)), effectiveYear: 2025, violationYear: 2025, dutyRelated: true, caseId: null, caseNumber: '', note: '', recordedBy: w.headA._id, version: 0,
+    });
+    expect((await decisionsAboutPerson(w.lan._id)).map((x) => x.system)).to.deep.equal(['ADMINISTRATIVE']);
+    const head = await agentOf(w.headA.username);
+    expect((await head.get(`/discipline/staff/${String(w.lan._id)}`)).text).to.match(/<td>Kỷ luật hành chính<\/td>\s*<td>Cảnh cáo/);
+    expect((await head.get(`/evaluations/classifications/${String(w.lan._id)}/2025`)).text).to.contain('Bị kỷ luật hành chính trong năm');
   });
 });

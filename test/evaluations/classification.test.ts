@@ -12,6 +12,7 @@ const clean: ConductSummary = { evaluations: 4, rated: 52, score: 104, maxScore:
 const facts = { category: 'congChuc', discipline: [] as DisciplineInYear[], generalPoints: null, taskPoints: null };
 const warning = (effective: string, over: Partial<DisciplineInYear> = {}): DisciplineInYear => ({
   id: new Types.ObjectId(),
+  system: 'ADMINISTRATIVE',
   form: 'WARNING',
   decisionNumber: '12/QĐ-UBND',
   decisionDate: new Date(`${effective}T00:00:00Z`),
@@ -52,6 +53,27 @@ describe('evaluations: yearly classification rules', () => {
     expect(s).to.deep.include({ level: 'GOOD', because: ['points'], disciplineCap: null });
     expect(s.discipline[0]!.verdict).to.equal('notDutyRelated');
     expect(suggestLevel(ruleSetFor(2025), clean, { ...facts, discipline: [warning('2025-03-10', { dutyRelated: false })] }, {}).level).to.equal('NOT_COMPLETED');
+  });
+
+  it('when a party reprimand (kỷ luật đảng) took effect in 2025, then the suggestion is "Không hoàn thành nhiệm vụ" with party discipline as the reason; with an administrative one too, both are named', () => {
+    const party = warning('2025-06-12', { system: 'PARTY', form: 'PARTY_REPRIMAND', dutyRelated: false });
+    const s = suggestLevel(ruleSetFor(2025), clean, { ...facts, discipline: [party] }, { GOOD: 4 });
+    expect(s).to.deep.include({ level: 'NOT_COMPLETED', because: ['partyDiscipline'], disciplineCap: 'NOT_COMPLETED' });
+    expect(s.discipline[0]).to.deep.include({ verdict: 'counts', article: 'điểm c khoản 1 Điều 11' });
+    expect(suggestLevel(ruleSetFor(2025), clean, { ...facts, discipline: [warning('2025-03-01'), party] }, {}).because).to.deep.equal(['discipline', 'partyDiscipline']);
+    // Decree 48/2023's exception holds for party decisions as for administrative ones.
+    const earlier = suggestLevel(ruleSetFor(2025), clean, { ...facts, discipline: [{ ...party, violationYear: 2024, violationYearRatedNotCompleted: true }] }, { GOOD: 4 });
+    expect(earlier).to.deep.include({ level: 'OUTSTANDING', disciplineCap: null });
+  });
+
+  it('when a 2026 party decision is not marked duty-related, then it does not cap the points level; marked duty-related, it caps it to "Không hoàn thành nhiệm vụ" naming party discipline', () => {
+    const set = ruleSetFor(2026);
+    const party = (dutyRelated: boolean) => warning('2026-06-12', { system: 'PARTY', form: 'PARTY_WARNING', dutyRelated });
+    const off = suggestLevel(set, clean, { ...facts, discipline: [party(false)], generalPoints: 25, taskPoints: 60 }, {});
+    expect(off).to.deep.include({ level: 'GOOD', because: ['points'], disciplineCap: null });
+    expect(off.discipline[0]!.verdict).to.equal('notDutyRelated');
+    const on = suggestLevel(set, clean, { ...facts, discipline: [party(true)], generalPoints: 25, taskPoints: 60 }, {});
+    expect(on).to.deep.include({ level: 'NOT_COMPLETED', because: ['partyDiscipline'], disciplineCap: 'NOT_COMPLETED' });
   });
 
   it('when a 2025 decision punishes a 2024 violation that already made 2024 "không hoàn thành", then it does not count for 2025 (Decree 48/2023); when 2024 was not so rated, it counts', () => {

@@ -67,6 +67,11 @@ describe('exports: the province workbook compares communes by criterion, quarter
       staffId: an._id, staffName: an.fullName, unitPath: an.unitPath, form: 'REPRIMAND', decisionNumber: '12/QĐ-UBND', decisionDate: new Date(Date.UTC(2026, 5, 1)),
       issuer: 'Chủ tịch UBND xã', effectiveDate: new Date(Date.UTC(2026, 5, 2)), effectiveYear: 2026, violationYear: 2026, recordedBy: new Types.ObjectId(),
     });
+    // A party decision about the same person for the same violation: not counted (administrative discipline only).
+    await DisciplineDecisionModel.create({
+      staffId: an._id, staffName: an.fullName, unitPath: an.unitPath, system: 'PARTY', form: 'PARTY_REPRIMAND', decisionNumber: '05-QĐ/UBKT', decisionDate: new Date(Date.UTC(2026, 5, 10)),
+      issuer: 'Ủy ban Kiểm tra Đảng ủy xã', effectiveDate: new Date(Date.UTC(2026, 5, 10)), effectiveYear: 2026, violationYear: 2026, recordedBy: new Types.ObjectId(),
+    });
     const out = await calc.recalculate({
       internal: await workbookBuffer('PROVINCE', w.province, 2026, { now: NOW, audience: 'INTERNAL' }),
       publication: await workbookBuffer('PROVINCE', w.province, 2026, { now: NOW, audience: 'PUBLICATION' }),
@@ -111,7 +116,7 @@ describe('exports: the province workbook compares communes by criterion, quarter
     expect(percents(pick(t.rows.get(THANH_NUA)!, t.under('Tỷ lệ hài lòng')))).to.deep.equal(['75.0%', '68.2%', '-6.8%']);
   });
 
-  it('when exported internally, then "Khắc phục, kỷ luật" counts late dossiers with and without a slip, remedies of substantiated reports and discipline decisions', () => {
+  it('when exported internally, then "Khắc phục, kỷ luật" counts late dossiers with and without a slip, remedies of substantiated reports and administrative discipline decisions (not party ones)', () => {
     const t = tableOf(internal.get('Khắc phục, kỷ luật')!);
     const row = t.rows.get(THANH_NUA)!;
     expect(pick(row, t.under('Hồ sơ thủ tục hành chính'))).to.deep.equal(['3', '2', '1']);
