@@ -28,6 +28,8 @@ describe('the rating kiosk left alone', function () {
     await page.goto(`${site.url}/danh-gia/${deskA.code}`);
     await page.getByRole('link', { name: 'English' }).click();
     await page.waitForFunction(() => document.documentElement.lang === 'en');
+    // The kiosk's script starts its wait on DOMContentLoaded: the clock must not move before it has.
+    await page.waitForLoadState('load');
     await page.locator('input[name="level"][value="SATISFIED"]').check({ force: true });
     await page.fill('#f-comment', 'Half a comment');
     await markDocument(page);
@@ -67,6 +69,7 @@ describe('the rating kiosk left alone', function () {
     await page.fill('#f-comment', 'Chưa chọn mức');
     await page.locator('form.kiosk-form button[type="submit"]').click();
     await page.locator('#level-error').waitFor();
+    await page.waitForLoadState('load');
     await markDocument(page);
     await page.clock.fastForward(IDLE_MS + 1000);
     await page.waitForFunction(() => (window as unknown as { kioskMark?: number }).kioskMark === undefined && document.querySelector('#f-comment') !== null);
