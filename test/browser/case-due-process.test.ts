@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { useBrowserSite } from '../helpers/browser.js';
-import { DEFAULT_PASSWORD } from '../helpers/factories.js';
+import { signIn, useBrowserSite } from '../helpers/browser.js';
 import { IncidentReportModel } from '../../src/incidents/model.js';
 import { submitExplanation, transition } from '../../src/incidents/handling.js';
 import { formatDate } from '../../src/shared/dates.js';
@@ -25,11 +24,7 @@ describe('due process on the case page in a real browser (desktop)', function ()
 
     const context = await site.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
     const page = await context.newPage();
-    await page.goto(`${site.url}/login`);
-    await page.fill('#f-username', w.headA.username);
-    await page.fill('#f-password', DEFAULT_PASSWORD);
-    await page.keyboard.press('Enter');
-    await page.waitForURL(`${site.url}/`);
+    await signIn(page, site.url, w.headA.username);
 
     await page.goto(`${site.url}/reports/${id}`);
     expect(await page.textContent('[data-finding-waits]')).to.contain(`còn thời hạn giải trình đến hết ngày ${formatDate(due)}`);
@@ -73,11 +68,7 @@ describe('due process on the case page in a real browser (desktop)', function ()
 
     const context = await site.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    await page.goto(`${site.url}/login`);
-    await page.fill('#f-username', w.lanUser.username);
-    await page.fill('#f-password', DEFAULT_PASSWORD);
-    await page.keyboard.press('Enter');
-    await page.waitForURL(`${site.url}/`);
+    await signIn(page, site.url, w.lanUser.username);
     await page.goto(`${site.url}/reports/notices`);
     await page.getByRole('link', { name: 'Xem' }).first().click();
     await page.waitForURL(`${site.url}/reports/explanations/${id}`);

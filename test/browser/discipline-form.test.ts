@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { useBrowserSite } from '../helpers/browser.js';
-import { DEFAULT_PASSWORD } from '../helpers/factories.js';
+import { signIn, useBrowserSite } from '../helpers/browser.js';
 import { makeWorld } from '../helpers/world.js';
 import { DisciplineDecisionModel } from '../../src/discipline/model.js';
 
@@ -21,11 +20,7 @@ describe('the discipline decision form in a real browser', function () {
     const w = await makeWorld();
     const context = await site.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
     const page = await context.newPage();
-    await page.goto(`${site.url}/login`);
-    await page.fill('#f-username', w.headA.username);
-    await page.fill('#f-password', DEFAULT_PASSWORD);
-    await page.keyboard.press('Enter');
-    await page.waitForURL(`${site.url}/`);
+    await signIn(page, site.url, w.headA.username);
 
     await page.goto(`${site.url}/discipline/staff/${String(w.lan._id)}`);
     expect(await page.locator('select[name="system"]').inputValue()).to.equal('ADMINISTRATIVE');

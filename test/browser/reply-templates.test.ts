@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import { useBrowserSite } from '../helpers/browser.js';
-import { DEFAULT_PASSWORD } from '../helpers/factories.js';
+import { signIn, useBrowserSite } from '../helpers/browser.js';
 import { IncidentReportModel } from '../../src/incidents/model.js';
 import { ResponseTemplateModel } from '../../src/incidents/template-model.js';
 import { fileAbout, makeWorld } from '../incidents/world.js';
@@ -17,11 +16,7 @@ describe('the reply template picker in a real browser (phone)', function () {
 
     const context = await site.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'vi-VN' });
     const page = await context.newPage();
-    await page.goto(`${site.url}/login`);
-    await page.fill('#f-username', w.headA.username);
-    await page.fill('#f-password', DEFAULT_PASSWORD);
-    await page.keyboard.press('Enter');
-    await page.waitForURL(`${site.url}/`);
+    await signIn(page, site.url, w.headA.username);
 
     await page.goto(`${site.url}/reports/${id}`);
     // With the script, the picker needs no button: choosing fills the box in place.

@@ -1,9 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Express } from 'express';
 import { testApp } from './app.js';
 import { clearDatabase } from './db.js';
+import { DEFAULT_PASSWORD } from './factories.js';
 
 // Debian's Chromium; the flags keep it off the network this machine cannot reach.
 export function launchBrowser(): Promise<Browser> {
@@ -50,4 +51,13 @@ export function useBrowserSite(): { readonly browser: Browser; readonly url: str
       return state.site!.url;
     },
   };
+}
+
+/** Signs in through the login form with the test password, back on the home page. */
+export async function signIn(page: Page, siteUrl: string, username: string): Promise<void> {
+  await page.goto(`${siteUrl}/login`);
+  await page.fill('#f-username', username);
+  await page.fill('#f-password', DEFAULT_PASSWORD);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`${siteUrl}/`);
 }
