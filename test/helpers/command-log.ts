@@ -1,6 +1,5 @@
 import mongoose from 'mongoose';
-import type { CommandStartedEvent } from 'mongodb';
-import { settleBackgroundWork } from '../../src/shared/process-caches.js';
+import { recordCommands } from './page-commands.js';
 
 /**
  * The database commands one piece of work issues (a request through supertest, a service call), as the driver sends
@@ -17,31 +16,13 @@ export interface LoggedCommand {
 /** Commands that carry no filter by nature (writes of new documents, cursor paging, session plumbing). */
 const WITHOUT_FILTER = new Set(['insert', 'getMore', 'killCursors', 'endSessions', 'ping', 'hello', 'isMaster', 'ismaster', 'buildInfo', 'createIndexes']);
 
-function filterOf(cmd: Record<string, unknown>): Record<string, unknown> | undefined {
-  const first = (list: unknown, key: string) => (Array.isArray(list) ? (list[0] as Record<string, unknown> | undefined)?.[key] : undefined);
-  const pipeline = Array.isArray(cmd.pipeline) ? (cmd.pipeline[0] as { $match?: unknown } | undefined)?.$match : undefined;
-  const found = cmd.filter ?? cmd.query ?? first(cmd.updates, 'q') ?? first(cmd.deletes, 'q') ?? pipeline;
-  return found && typeof found === 'object' ? (found as Record<string, unknown>) : undefined;
-}
-
-/** Runs `work` and returns what it awaited plus every command started meanwhile (and by background work it left). */
+/**
+ * Runs `work` and returns what it awaited plus every command started meanwhile (and by background work it left),
+ * recorded as the page-command helper records them, none left out.
+ */
 export async function commandsOf<T>(work: () => Promise<T>): Promise<{ result: T; commands: LoggedCommand[] }> {
-  const client = mongoose.connection.getClient();
-  if (!client.options.monitorCommands) throw new Error('the test connection was opened without monitorCommands');
-  await settleBackgroundWork();
-  const commands: LoggedCommand[] = [];
-  const listener = (e: CommandStartedEvent) => {
-    const cmd = e.command as Record<string, unknown>;
-    commands.push({ name: e.commandName, collection: String(cmd[e.commandName] ?? ''), filter: filterOf(cmd) });
-  };
-  client.on('commandStarted', listener);
-  try {
-    const result = await work();
-    await settleBackgroundWork();
-    return { result, commands };
-  } finally {
-    client.off('commandStarted', listener);
-  }
+  const { result, commands } = await recordCommands(work, () => true);
+  return { result, commands: commands.map((c) => ({ name: c.name, collection: c.collection, filter: c.filter })) };
 }
 
 /** A scalar FerretDB's PostgreSQL backend compares in SQL (strings, numbers, booleans, dates, ObjectIds). */

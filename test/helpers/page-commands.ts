@@ -55,12 +55,17 @@ function commandOf(e: CommandStartedEvent): PageCommand {
  * Runs `request` and answers the commands issued while it ran. Background work of earlier requests is settled before,
  * and the request's own (e.g. an audit entry numbered after the answer) after: it is counted as the request's.
  */
-export async function commandsOf<T>(request: () => PromiseLike<T>): Promise<{ result: T; commands: PageCommand[] }> {
+export function commandsOf<T>(request: () => PromiseLike<T>): Promise<{ result: T; commands: PageCommand[] }> {
+  return recordCommands(request, (name) => !IGNORED.has(name));
+}
+
+/** The same, keeping the commands whose name `keep` accepts (test/helpers/command-log.ts keeps every one). */
+export async function recordCommands<T>(request: () => PromiseLike<T>, keep: (name: string) => boolean): Promise<{ result: T; commands: PageCommand[] }> {
   const client = monitoredClient();
   await settleBackgroundWork();
   const commands: PageCommand[] = [];
   const listener = (e: CommandStartedEvent) => {
-    if (!IGNORED.has(e.commandName)) commands.push(commandOf(e));
+    if (keep(e.commandName)) commands.push(commandOf(e));
   };
   client.on('commandStarted', listener);
   try {
