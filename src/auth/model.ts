@@ -1,4 +1,5 @@
 import mongoose, { Schema, type InferSchemaType, type Types } from 'mongoose';
+import { watchWrites } from '../shared/kept-in-memory.js';
 
 export const ROLES = ['admin', 'head', 'staff'] as const;
 export type Role = (typeof ROLES)[number];
@@ -40,4 +41,6 @@ userSchema.index({ username: 1 }, { unique: true });
 userSchema.index({ staffId: 1 });
 
 export type User = InferSchemaType<typeof userSchema> & { _id: Types.ObjectId };
+/** Every write through the model sets a new revision: the accounts read on each request are kept until then. */
+export const userWrites = watchWrites(userSchema, 'users');
 export const UserModel = mongoose.model('User', userSchema);

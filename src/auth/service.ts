@@ -1,6 +1,7 @@
 import { isId } from '../shared/ids.js';
 import { Types } from 'mongoose';
-import { UserModel, type User, type Role } from './model.js';
+import { UserModel, userWrites, type User, type Role } from './model.js';
+import { keptByKey } from '../shared/kept-in-memory.js';
 import { hashPassword, verifyPassword, decoyPasswordHash } from './passwords.js';
 import { KeyedSerialQueue } from '../shared/serial.js';
 import type { Actor } from './actor.js';
@@ -24,9 +25,17 @@ export function actorOf(user: Pick<User, '_id' | 'displayName' | 'staffId' | 'ro
   };
 }
 
+/**
+ * The fields of an account every signed-in request needs, kept per account until any account is written (then read
+ * again by `_id`): a deactivation, role change or new session epoch is seen at once by this process and within a
+ * second by another. Not fixed for the request, so a request that changes the account reads it anew.
+ */
+const keptAccounts = keptByKey<ActorFields>(userWrites, 1000).unmemoised;
+type ActorFields = Pick<User, '_id' | 'displayName' | 'staffId' | 'roles' | 'active' | 'sessionEpoch' | 'totpEnabledAt'>;
+
 export async function findActor(userId: string): Promise<Actor | null> {
   if (!isId(userId)) return null;
-  const user = await UserModel.findById(userId).select('displayName staffId roles active sessionEpoch totpEnabledAt').lean();
+  const user = await keptAccounts(userId, () => UserModel.findById(userId).select('displayName staffId roles active sessionEpoch totpEnabledAt').lean<ActorFields>());
   return user && user.active ? withInheritedGrants(actorOf(user)) : null;
 }
 

@@ -115,20 +115,23 @@ export function keptInMemory<T>(watched: WatchedCollection, load: () => Promise<
  * Reads of a watched collection remembered one by one, by a key (a document's `_id`, a bucket of a sequence), while
  * its revision stays the same (the same checks as `keptInMemory`): a page that shows many of them (a person's periods)
  * asks once for the revision instead of once per read. What is handed out is frozen, as every request shares it.
+ * `unmemoised` reads without fixing the revision for the rest of the request (see `KeptInMemory`).
  */
 export function keptByKey<T extends object>(watched: WatchedCollection, recheckMs: number, capacity = 5000) {
   // The reads of one revision: a new, empty map whenever the revision changes.
   const readsOfRevision = keptInMemory(watched, async () => new Map<string, Promise<Readonly<T> | null>>(), recheckMs);
 
-  return async function byKey(key: string, load: () => Promise<T | null>): Promise<Readonly<T> | null> {
-    const held = await readsOfRevision();
-    let doc = held.get(key);
-    if (!doc) {
-      if (held.size >= capacity) held.clear();
-      doc = load().then((d) => (d ? Object.freeze(d) : null));
-      held.set(key, doc);
-      doc.catch(() => held.get(key) === doc && held.delete(key));
-    }
-    return doc;
-  };
+  const reader = (reads: () => Promise<Map<string, Promise<Readonly<T> | null>>>) =>
+    async function byKey(key: string, load: () => Promise<T | null>): Promise<Readonly<T> | null> {
+      const held = await reads();
+      let doc = held.get(key);
+      if (!doc) {
+        if (held.size >= capacity) held.clear();
+        doc = load().then((d) => (d ? Object.freeze(d) : null));
+        held.set(key, doc);
+        doc.catch(() => held.get(key) === doc && held.delete(key));
+      }
+      return doc;
+    };
+  return Object.assign(reader(readsOfRevision), { unmemoised: reader(readsOfRevision.unmemoised) });
 }

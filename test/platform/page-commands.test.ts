@@ -13,8 +13,8 @@ import { commandsOf, describeCommands, unselective, type PageCommand } from '../
  * What the busiest GET pages ask the database, on the demo, for a signed-in user's second view of the page (the first
  * fills what the process keeps in memory). A regression guard, not a timing: on FerretDB v1 every command costs a round
  * trip and a decode, and only a top-level equality on `_id` or an indexed field is answered by the engine's index
- * (docs/database.md). Two commands are every signed-in request's: the session, and the account (its grants,
- * deactivation and session epoch are read fresh on every request, on purpose).
+ * (docs/database.md). One command is every signed-in request's: the session. The account (its grants, deactivation
+ * and session epoch) is kept in memory until an account is written (before: read on every request).
  *
  * Revision checks (`collectionrevisions` by `_id`, what the copies kept in memory compare) are counted apart: each is
  * trusted for a second, so whether a view asks one depends on the time since the last; a view asks each at most twice
@@ -40,56 +40,56 @@ const PAGES: Expected[] = [
     // then the page's counts) and the newest bucket of entries, still filling, on every view.
     user: 'admin',
     path: '/audit',
-    commands: ['find sessions $or,_id', 'find users _id', 'find auditsequences _id'],
+    commands: ['find sessions $or,_id', 'find auditsequences _id'],
   },
   {
     // Before: also the province unit, and the province's anti-retaliation flags on every view.
     user: 'admin',
     path: '/reports',
-    commands: ['find sessions $or,_id', 'find users _id', 'find reportcounters _id', 'find reportsequences _id'],
+    commands: ['find sessions $or,_id', 'find reportcounters _id', 'find reportsequences _id'],
   },
   {
     // Before: also the commune and each of its four merged predecessors, by `_id`, on every view.
     user: 'truongxa',
     path: '/reports',
-    commands: ['find sessions $or,_id', 'find users _id', 'find reportcounters _id', 'find reportsequences _id'],
+    commands: ['find sessions $or,_id', 'find reportcounters _id', 'find reportsequences _id'],
   },
   {
     // Before: also the person's classifications on every view. The evaluation records of this year and the last are
     // read each time (two equality look-ups; they change with every evaluation saved in the province).
     user: 'canbo',
     path: '/evaluations',
-    commands: ['find sessions $or,_id', 'find users _id', 'find evaluationresults staffId,year', 'find evaluationresults staffId,year'],
+    commands: ['find sessions $or,_id', 'find evaluationresults staffId,year', 'find evaluationresults staffId,year'],
   },
   {
     // Before: also the province unit. The report itself comes from the statistics read model kept in memory.
     user: 'admin',
     path: '/satisfaction',
-    commands: ['find sessions $or,_id', 'find users _id'],
+    commands: ['find sessions $or,_id'],
   },
   {
     // Before: also the commune and its four predecessors, and the province's statistics revision once per unit (5×).
     user: 'truongxa',
     path: '/satisfaction',
-    commands: ['find sessions $or,_id', 'find users _id'],
+    commands: ['find sessions $or,_id'],
   },
   {
     // Before: also the commune and its four predecessors, and the commune again (the page's unit, now from the tree).
     user: 'truongxa',
     path: '/dashboard',
-    commands: ['find sessions $or,_id', 'find users _id'],
+    commands: ['find sessions $or,_id'],
   },
   {
     // Before: also the commune and its four predecessors.
     user: 'truongxa',
     path: '/staff',
-    commands: ['find sessions $or,_id', 'find users _id'],
+    commands: ['find sessions $or,_id'],
   },
   {
     // Before: also the commune and its four predecessors. The case itself is read by `_id`.
     user: 'truongxa',
     path: () => `/reports/${String(caseOfThanhNua)}`,
-    commands: ['find sessions $or,_id', 'find users _id', 'find incidentreports _id'],
+    commands: ['find sessions $or,_id', 'find incidentreports _id'],
   },
 ];
 
