@@ -77,22 +77,32 @@ export async function recordCommands<T>(request: () => PromiseLike<T>, keep: (na
   }
 }
 
-/** The top-level fields of a collection's declared indexes (what the engine's GIN index covers), and `_id`. */
+/** The top-level fields of the indexes declared by the collection's models (what the engine's GIN index covers), and `_id`. */
 export function indexedFieldsOf(collection: string): Set<string> {
-  const model = Object.values(mongoose.models).find((m) => m.collection.collectionName === collection);
   const fields = new Set<string>(['_id']);
-  if (!model) return fields;
-  for (const [keys] of model.schema.indexes()) for (const key of Object.keys(keys)) if (!key.includes('.')) fields.add(key);
+  for (const model of Object.values(mongoose.models)) {
+    if (model.collection.collectionName !== collection) continue;
+    for (const [keys] of model.schema.indexes()) for (const key of Object.keys(keys)) if (!key.includes('.')) fields.add(key);
+  }
   return fields;
 }
 
-const isScalar = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v) || v instanceof Date || v instanceof mongoose.mongo.ObjectId;
+/**
+ * A value FerretDB v1.24's PostgreSQL backend compares in SQL (`prepareWhereClause`/`filterEqual` in
+ * internal/backends/postgresql/query.go): strings, numbers, booleans, dates, ObjectIds — not null, arrays or documents.
+ */
+const isPushedScalar = (v: unknown) => ['string', 'number', 'boolean'].includes(typeof v) || v instanceof Date || v instanceof mongoose.mongo.ObjectId;
+const isPushedEquality = (v: unknown) => isPushedScalar(v) || (typeof v === 'object' && v !== null && '$eq' in v && isPushedScalar((v as { $eq: unknown }).$eq));
 
-/** Whether a filter has a top-level plain equality (what FerretDB pushes down) on `_id` or an indexed field. */
-export function hasIndexedEquality(c: PageCommand): boolean {
+/**
+ * Whether a filter has a top-level equality the engine pushes down (`{f: v}` or `{f: {$eq: v}}`) on `_id` or an indexed
+ * field: the engine then decodes only the matching rows, whatever else the filter holds (a `version` guard,
+ * connect-mongo's expiry `$or`). `$in`, ranges, `$or`, null or dotted paths alone scan.
+ */
+export function hasIndexedEquality(c: Pick<PageCommand, 'collection' | 'filter'>): boolean {
   if (!c.filter) return false;
   const indexed = indexedFieldsOf(c.collection);
-  return Object.entries(c.filter).some(([k, v]) => indexed.has(k) && (isScalar(v) || (typeof v === 'object' && v !== null && Object.keys(v).length === 1 && '$eq' in v && isScalar((v as { $eq: unknown }).$eq))));
+  return Object.entries(c.filter).some(([k, v]) => indexed.has(k) && isPushedEquality(v));
 }
 
 /** Commands that read or write without such an equality: the engine scans and decodes the whole collection for them. */
