@@ -699,7 +699,65 @@ async function engineFloor(ds: Dataset): Promise<{ rps: number; p99: number; bar
   return { rps: r.rps, p99: r.p99 ?? 0, bareRps: bareCache.get('post')?.rps ?? 0 };
 }
 
-function report(results: Result[], datasets: Dataset[], backend: string, totalS: number, floor: { rps: number; p99: number; bareRps: number } | null = null): string {
+interface Opening {
+  dataset: string;
+  /** From the POST that opens the period to the job page sending the administrator to the filled roster. */
+  seconds: number | null;
+  created: number | null;
+  /** How many times the job page was asked meanwhile (it shows the progress), and its slowest answer. */
+  polls: number;
+  slowestPollMs: number;
+  error: string | null;
+}
+
+/**
+ * Opening a period for the whole province as its administrator does (issue 8: "takes seconds, with progress shown"):
+ * a quarterly period of the current quarter is created, opened, and its job page polled until it redirects to the
+ * roster. Run after every page is measured, as it adds an evaluation per person to the database.
+ */
+async function openingForProvince(ds: Dataset): Promise<Opening> {
+  const admin = await sessionOf(ds, ds.fx.admin);
+  const out: Opening = { dataset: ds.name, seconds: null, created: null, polls: 0, slowestPollMs: 0, error: null };
+  const now = new Date(Date.now() + 7 * 3600_000);
+  const quarter = Math.floor(now.getUTCMonth() / 3) + 1;
+  await admin.get('/evaluations/periods/new');
+  const created = await admin.post('/evaluations/periods', { unitId: ds.fx.province.id, kind: 'quarterly', year: String(now.getUTCFullYear()), number: String(quarter), deadline: `28/12/${now.getUTCFullYear()}` });
+  if (created.status !== 302) return { ...out, error: `creating the period answered ${created.status}: ${snippet(created.body)}` };
+  const periodPath = created.location;
+  await admin.get(periodPath);
+  const t0 = performance.now();
+  const opened = await admin.post(`${periodPath}/open`, {});
+  if (opened.status !== 303) return { ...out, error: `opening answered ${opened.status}: ${snippet(opened.body)}` };
+  const jobPath = opened.location;
+  for (;;) {
+    const p0 = performance.now();
+    const page = await admin.get(jobPath);
+    out.polls++;
+    out.slowestPollMs = Math.max(out.slowestPollMs, performance.now() - p0);
+    if (page.status === 303) break;
+    if (page.status !== 200) return { ...out, error: `the job page answered ${page.status}: ${snippet(page.body)}` };
+    if (performance.now() - t0 > 30 * 60_000) return { ...out, error: 'not done after 30 minutes' };
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  out.seconds = (performance.now() - t0) / 1000;
+  const roster = await admin.get(periodPath);
+  // The roster after the redirect carries the job's message: "Đã mở kỳ đánh giá và tạo N phiếu."
+  const count = /và tạo ([\d.,]+) phiếu/.exec(roster.body)?.[1]?.replace(/[.,]/g, '');
+  out.created = count ? Number(count) : null;
+  return out;
+}
+
+function openingLines(openings: Opening[]): string {
+  if (!openings.length) return '';
+  const lines = openings.map((o) =>
+    o.error
+      ? `- ${o.dataset}: ${o.error}`
+      : `- ${o.dataset}: ${o.seconds!.toFixed(1)} s from the POST to the filled roster${o.created != null ? ` (${o.created.toLocaleString('en')} evaluations)` : ''}; the progress page was asked ${o.polls} times, slowest answer ${ms(o.slowestPollMs)}`,
+  );
+  return `\n## Opening a period for the whole province (administrator, quarterly period of the current quarter)\n\n${lines.join('\n')}\n`;
+}
+
+function report(results: Result[], datasets: Dataset[], backend: string, totalS: number, floor: { rps: number; p99: number; bareRps: number } | null = null, openings: Opening[] = []): string {
   const main = datasets[0]!;
   const cpus = os.cpus();
   const pagesTable = table(
@@ -742,7 +800,7 @@ the app has finished every request it received. ${STRESS ? `Target of this stres
 ${pagesTable}
 ${floor ? `\nEngine floor for form POSTs, same run: a bare POST that inserts one document and reads it back by \`_id\` (2 round trips) — ${floor.rps.toFixed(0)} req/s, p99 ${ms(floor.p99)}${floor.bareRps ? `, ${(floor.rps / floor.bareRps).toFixed(3)} of the bare POST` : ''}.\n` : ''}
 ${others.length ? `\n## History: ${main.name} against ${others.map((o) => o.name).join(', ')} (serial medians, requests alternating between the databases)\n\n${historyTable}\n` : ''}
-${errorLines.length ? `\n## Errors (first few per page)\n\n${errorLines.join('\n')}\n` : ''}`;
+${openingLines(openings)}${errorLines.length ? `\n## Errors (first few per page)\n\n${errorLines.join('\n')}\n` : ''}`;
 }
 
 // ── Main ─────────────────────────────────────────────────────────────────────────────────────
@@ -771,7 +829,9 @@ async function main() {
     const results: Result[] = [];
     for (const page of pages) results.push(await measure(page, datasets));
     const floor = pages.some((p) => p.kind === 'post') ? await engineFloor(datasets[0]!) : null;
-    const md = report(results, datasets, db.backend, (performance.now() - started) / 1000, floor);
+    const openings: Opening[] = [];
+    if ((!S.pages.length || env.BENCH_OPENING === '1') && !STRESS) for (const ds of datasets) openings.push(await openingForProvince(ds));
+    const md = report(results, datasets, db.backend, (performance.now() - started) / 1000, floor, openings);
     process.stdout.write(`\n${md}`);
     fs.writeFileSync(S.out, md);
     log(`wrote ${path.relative(process.cwd(), S.out)}`);
