@@ -84,6 +84,7 @@ const S = {
   dump: env.BENCH_DUMP ?? '',
   out: env.BENCH_OUT || path.join(projectRoot, 'bench', 'RESULTS-pages.md'),
 };
+const DURABLE = env.BENCH_DURABLE !== '0';
 const TARGET = { p99Ms: 250, bareShare: 0.05, history: 1.2 };
 const PASSWORD = 'Bench@2026-pages';
 const here = path.join(projectRoot, 'bench');
@@ -781,7 +782,7 @@ function report(results: Result[], datasets: Dataset[], backend: string, totalS:
 Command: \`${QUICK ? 'BENCH_QUICK=1 ' : ''}npm run ${STRESS ? 'bench:stress' : 'bench:pages'}\`${S.pages.length ? ` (BENCH_PAGES=${S.pages.join(',')})` : ''}
 Date: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · whole run ${Math.round(totalS)} s
 Machine: ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, load average at the end ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}, Node ${process.version}
-Database: embedded FerretDB v1.24.2 on **${backend}**, its own throw-away directory; the app in a child process (\`createApp\`, NODE_ENV=production, logging off, rate limits raised).
+Database: embedded FerretDB v1.24.2 on **${backend}**, its own throw-away directory on disk (${env.BENCH_DATA_DIR ?? os.tmpdir()}), ${DURABLE ? 'durable as \`npm start\` runs it (fsync and synchronous commits on; generated with them off)' : '**not durable** (BENCH_DURABLE=0: fsync and synchronous commits off, unlike \`npm start\`)'}; the app in a child process (\`createApp\`, NODE_ENV=production, logging off, rate limits raised).
 
 Data (generated straight into the collections by bench/province.ts, as the services write them; the last month's period open):
 ${data}
@@ -808,23 +809,33 @@ async function main() {
   const started = performance.now();
   const pages = S.pages.length ? PAGES.filter((p) => S.pages.some((want) => p.id === want || p.id.startsWith(want))) : PAGES;
   if (!pages.length) throw new Error(`BENCH_PAGES matches no page; pages: ${PAGES.map((p) => p.id).join(', ')}`);
-  const dataDir = fs.mkdtempSync(path.join(env.BENCH_DATA_DIR ?? (fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir()), 'congboc-pages-'));
+  // On disk, as `npm start` keeps its data (BENCH_DATA_DIR may say /dev/shm for a quicker, less faithful run).
+  const dataDir = fs.mkdtempSync(path.join(env.BENCH_DATA_DIR ?? os.tmpdir(), 'congboc-pages-'));
   // Traversable by others: the PostgreSQL backend runs its server as the postgres user under root, in a folder below.
   fs.chmodSync(dataDir, 0o711);
   const logger = createLogger('error');
-  const db = await startEmbeddedDb({
-    bin: env.FERRETDB_BIN ?? path.join(projectRoot, '.ferretdb', 'ferretdb'),
-    dataDir,
-    port: await freePort(),
-    logger,
-    durable: false,
-    ...(backendEnv ? { backend: backendEnv as EmbeddedBackend } : {}),
-  });
+  const startDb = async (durable: boolean) =>
+    startEmbeddedDb({
+      bin: env.FERRETDB_BIN ?? path.join(projectRoot, '.ferretdb', 'ferretdb'),
+      dataDir,
+      port: await freePort(),
+      logger,
+      durable,
+      ...(backendEnv ? { backend: backendEnv as EmbeddedBackend } : {}),
+    });
+  // Generated without waiting for the disk; measured as the app runs (fsync and synchronous commits on) unless
+  // BENCH_DURABLE=0 (to see what durability costs).
+  let db = await startDb(false);
   log(`embedded FerretDB on ${db.backend} in ${dataDir}`);
   const datasets: Dataset[] = [];
   try {
     for (const years of S.years) datasets.push(await generate(db, years));
     if (S.generateOnly) return;
+    if (DURABLE) {
+      await db.stop();
+      db = await startDb(true);
+      log('restarted the database durable (as `npm start` runs it) for the measurements');
+    }
     for (const ds of datasets) await startApp(ds, db.uri);
     const results: Result[] = [];
     for (const page of pages) results.push(await measure(page, datasets));
