@@ -1,7 +1,7 @@
 import mongoose, { Schema, Types } from 'mongoose';
 import { SequenceIndex } from '../audit/index.js';
 import { upserting } from '../db/errors.js';
-import { readRevision, replaceRevision } from '../shared/kept-in-memory.js';
+import { keptByKey, watchedRevision } from '../shared/kept-in-memory.js';
 import { rememberedAcrossRequests } from '../shared/process-caches.js';
 import { SerialQueue } from '../shared/serial.js';
 import { vietnamDay } from '../shared/dates.js';
@@ -167,10 +167,11 @@ const ReportBreachModel = mongoose.model('ReportBreach', reportBreachSchema, 're
 const BREACHES_BUILT = '~built';
 /** Replaced whenever hits are recorded or rebuilt. */
 const BREACHES_REVISION = 'reportBreaches';
-const breachesChanged = () => replaceRevision(BREACHES_REVISION);
+const breachesRevision = watchedRevision(BREACHES_REVISION);
+const breachesChanged = () => breachesRevision.bump();
+/** Candidates read per unit, window and day, kept while no hit was recorded (checked at most once a second). */
+const keptBreaches = keptByKey<{ candidates: BreachCandidate[] }>(breachesRevision, 1000);
 
-/** Candidates read per unit, window and day, remembered while no hit was recorded anywhere. */
-const rememberedBreaches = new Map<string, { token: string | null; candidates: BreachCandidate[] }>();
 
 export interface WarningWindow {
   threshold: number;
@@ -225,13 +226,7 @@ export interface BreachCandidate {
 export async function hotBreaches(unitId: Types.ObjectId | string, window: WarningWindow, now = new Date(), all = false): Promise<BreachCandidate[]> {
   await ensureBreaches(window);
   const key = `${String(unitId)}|${all}|${window.threshold}/${window.days}|${vietnamDay(now).toISOString()}`;
-  const token = await readRevision(BREACHES_REVISION);
-  const known = rememberedBreaches.get(key);
-  if (known && known.token === token) return known.candidates;
-  const candidates = await readBreaches(unitId, window, now, all);
-  if (rememberedBreaches.size > 10_000) rememberedBreaches.clear(); // days gone by
-  rememberedBreaches.set(key, { token, candidates });
-  return candidates;
+  return (await keptBreaches(key, async () => ({ candidates: await readBreaches(unitId, window, now, all) })))!.candidates;
 }
 
 async function readBreaches(unitId: Types.ObjectId | string, window: WarningWindow, now: Date, all: boolean): Promise<BreachCandidate[]> {
@@ -253,7 +248,6 @@ let builtFor: string | null = null;
 rememberedAcrossRequests(() => {
   counted = false;
   builtFor = null;
-  rememberedBreaches.clear();
 });
 async function ensureBreaches(window: WarningWindow): Promise<void> {
   const key = `${window.threshold}/${window.days}`;

@@ -38,8 +38,8 @@ export interface WatchedCollection {
   bump(): Promise<void>;
 }
 
-/** Call on the schema before its model is compiled. */
-export function watchWrites(schema: Schema, name: string): WatchedCollection {
+/** A revision renewed by hand (`bump`) when what it covers changes: a read model rather than a collection's writes. */
+export function watchedRevision(name: string): WatchedCollection {
   const watched = {
     name,
     localWrites: 0,
@@ -48,6 +48,12 @@ export function watchWrites(schema: Schema, name: string): WatchedCollection {
       watched.localWrites++;
     },
   };
+  return watched;
+}
+
+/** Call on the schema before its model is compiled. */
+export function watchWrites(schema: Schema, name: string): WatchedCollection {
+  const watched = watchedRevision(name);
   const bump = () => watched.bump();
   schema.post('save', bump);
   schema.post('insertMany', bump);
