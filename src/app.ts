@@ -1,3 +1,5 @@
+import cookieParser from 'cookie-parser';
+import { configureFlash } from './shared/flash.js';
 import { registerMessages } from './catalogues.js';
 import express from 'express';
 import helmet from 'helmet';
@@ -100,6 +102,9 @@ export function createApp(config: Config, deps: { logger?: Logger; healthConnect
   app.use(requestMemoMiddleware);
   app.use(sessionMiddleware(config));
   app.use(sessionStoredBeforeRedirect);
+  // Signed cookies: the one-shot flash messages (shared/flash.ts), signed with the session secret.
+  app.use(cookieParser(config.sessionSecret));
+  configureFlash(app, config.cookieSecure);
   const lockout = { maxAttempts: config.LOGIN_MAX_ATTEMPTS, lockMinutes: config.LOGIN_LOCK_MINUTES };
   const passport = configurePassport(lockout);
   app.use(passport.initialize());

@@ -55,15 +55,20 @@ export function startSessionSweeper(everyMs = 10 * 60_000): () => void {
   return () => clearInterval(timer);
 }
 
+/** The session's content as express-session compares it (its cookie aside, which `rolling` renews on every request). */
+const contentOf = (session: object) => JSON.stringify(session, (key, value) => (key === 'cookie' ? undefined : value));
+
 /**
  * Post → redirect → get, made safe: express-session stores a changed session while the response is already on its
- * way, so a browser following a redirect could read the session before the write (a lost receipt, flash message or
- * language). Every redirect therefore waits until the session is stored.
+ * way, so a browser following a redirect could read the session before the write (a lost receipt or language, a new
+ * sign-in). A redirect therefore waits until a changed session is stored; an unchanged one is not written at all.
  */
 export function sessionStoredBeforeRedirect(req: Request, res: Response, next: NextFunction): void {
+  const loaded = req.session ? { id: req.sessionID, content: contentOf(req.session) } : null;
   const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
   res.redirect = ((...args: unknown[]) => {
     if (!req.session) return redirect(...args);
+    if (loaded && loaded.id === req.sessionID && loaded.content === contentOf(req.session)) return redirect(...args);
     req.session.save((err) => (err ? next(err) : redirect(...args)));
   }) as Response['redirect'];
   next();

@@ -18,7 +18,7 @@ export function viewLocals(defaultLanguage: Language) {
     res.locals.lang = lang;
     res.locals.t = translator(lang);
     res.locals.currentPath = req.originalUrl;
-    res.locals.flash = req.session ? takeFlash(req) : [];
+    res.locals.flash = takeFlash(req, res);
     res.locals.csrfToken = req.session ? csrfToken(req) : '';
     res.locals.formatNumber = numberFormatter(localeOf(lang));
     res.locals.formatDate = formatDate;

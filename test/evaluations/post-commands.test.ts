@@ -44,7 +44,7 @@ describe('evaluations: database commands of the form POSTs', function () {
     await openPeriodVia(admin, { unitId: String(w.province._id), deadline: '31/12/2099' });
   });
 
-  it('saving a self-assessment draft issues at most 13 database commands (was 15) and 3 revision checks, each with an indexed equality', async () => {
+  it('saving a self-assessment draft issues at most 11 database commands (was 15), 3 revision checks and no session write, each with an indexed equality', async () => {
     const lan = agentFor(app);
     await login(lan, w.lanUser.username);
     const path = `/evaluations/${String((await evaluationOf(w.lan._id))._id)}`;
@@ -54,10 +54,11 @@ describe('evaluations: database commands of the form POSTs', function () {
     const { res, commands } = await posted(lan, path, `${path}/self`, { ...draft, version: await versionOf(w.lan._id) });
     expect(res.status).to.equal(302);
     expect(res.headers.location).to.equal(path);
-    expectWithin(commands, 13, 3);
+    expectWithin(commands, 11, 3);
+    expect(commands.filter((c) => c.collection === 'sessions' && c.name !== 'find')).to.deep.equal([]);
   });
 
-  it("saving a head's evaluation issues at most 13 database commands (was 16) and 4 revision checks, each with an indexed equality", async () => {
+  it("saving a head's evaluation issues at most 11 database commands (was 16), 4 revision checks and no session write, each with an indexed equality", async () => {
     const head = agentFor(app);
     await login(head, w.headA.username);
     const path = `/evaluations/${String((await evaluationOf(w.lan._id))._id)}`;
@@ -67,10 +68,11 @@ describe('evaluations: database commands of the form POSTs', function () {
     const { res, commands } = await posted(head, path, `${path}/evaluate`, { ...fields, version: await versionOf(w.lan._id) });
     expect(res.status).to.equal(302);
     expect(res.headers.location).to.equal(path);
-    expectWithin(commands, 13, 4);
+    expectWithin(commands, 11, 4);
+    expect(commands.filter((c) => c.collection === 'sessions' && c.name !== 'find')).to.deep.equal([]);
   });
 
-  it('finalising an evaluation issues at most 14 database commands (was 17) and 4 revision checks, each with an indexed equality', async () => {
+  it('finalising an evaluation issues at most 12 database commands (was 17), 4 revision checks and no session write, each with an indexed equality', async () => {
     const head = agentFor(app);
     await login(head, w.headA.username);
     // Bình has no login: his head finalises without waiting for a self-assessment (one look-up of his accounts).
@@ -82,6 +84,7 @@ describe('evaluations: database commands of the form POSTs', function () {
     expect(res.status).to.equal(302);
     expect(res.headers.location).to.equal(path);
     expect((await evaluationOf(w.binh._id)).status).to.equal('FINALISED');
-    expectWithin(commands, 14, 4);
+    expectWithin(commands, 12, 4);
+    expect(commands.filter((c) => c.collection === 'sessions' && c.name !== 'find')).to.deep.equal([]);
   });
 });
