@@ -6,6 +6,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import ExcelJS from 'exceljs';
 import mongoose from 'mongoose';
 import { buildWorkbook } from '../src/exports/build.js';
+import * as statistics from '../src/statistics/index.js';
 import { registerMessages } from '../src/catalogues.js';
 import { ClassificationModel } from '../src/evaluations/model.js';
 import { EvaluationResultModel } from '../src/evaluations/results-store.js';
@@ -45,6 +46,9 @@ async function rawRead(root: Unit, year: number): Promise<number> {
     for await (const doc of cursor) if (doc) n++;
   };
   await UnitModel.find({ path: root._id }).select('name code kind path effectiveFrom effectiveTo').lean();
+  // The communes' figures from the statistics read model (stored: see run.ts), the year and the year before, as the
+  // province workbook's summary and comparison sheets read them.
+  for (const y of [year, year - 1]) n += (await statistics.figuresUnder(root, y)).length;
   await drain(StaffModel.find({ unitPath: root._id }).select('fullName sortKey position unitId birthYear active').lean().cursor({ batchSize: 1000 }));
   await drain(EvaluationResultModel.find({ year, unitPath: root._id }).select('staffId staffName sortKey position unitId unitName reportingUnitId periodKey finalised criteria scores').lean().cursor({ batchSize: 1000 }));
   await drain(ClassificationModel.find({ year, unitPath: root._id }).select('staffId level').lean().cursor({ batchSize: 1000 }));
