@@ -5,7 +5,7 @@ import { prepareAuditLog } from './audit/service.js';
 import { prepareReports, sealStoredIdentities, storeReceivedMonths } from './incidents/counters.js';
 import { buildAllPeriodCopies, repairResultRecordsWhere } from './evaluations/results-store.js';
 import * as statistics from './statistics/index.js';
-import { staleSortKeys, storeSortKeys } from './staff/index.js';
+import { staleSortKeys, storeFormerUnitPaths, storeSortKeys } from './staff/index.js';
 import { storePeopleSortKeys } from './evaluations/index.js';
 
 /**
@@ -25,6 +25,7 @@ export async function prepareDerivedData(config: Pick<Config, 'EARLY_WARNING_THR
   };
   await step('reporter identities sealed', () => sealStoredIdentities());
   await step('sort keys of names', () => refreshSortKeys());
+  await step('staff former units', () => storeFormerUnitPaths());
   await step('audit log numbering', () => prepareAuditLog((msg) => logger.info(msg)));
   await step('reports month received', () => storeReceivedMonths());
   await step('reports counters', () =>

@@ -42,6 +42,11 @@ const staffSchema = new Schema(
     inactiveSince: { type: Date, default: null },
     /** The units the person worked in before the current one, oldest first (written when the unit changes). */
     unitHistory: { type: [unitStaySchema], default: [] },
+    /**
+     * Every unit on the paths of `unitHistory`, top level: FerretDB filters a top-level array in the engine but reads
+     * the whole collection for a dotted path (`unitHistory.unitPath`), which the figures of a past year asked per unit.
+     */
+    formerUnitPath: { type: [Schema.Types.ObjectId], default: [] },
     userId: { type: Schema.Types.ObjectId, ref: 'User', default: null },
     version: { type: Number, default: 0 },
     /** The spreadsheet import that created this record, if any (its audit entry has this id). */
@@ -62,8 +67,7 @@ staffSchema.index({ codeKey: 1 }, { unique: true });
 staffSchema.index({ sortKey: 1 });
 staffSchema.index({ unitId: 1 });
 staffSchema.index({ userId: 1 });
-staffSchema.index({ 'unitHistory.unitPath': 1 });
-staffSchema.index({ 'unitHistory.unitId': 1 });
+staffSchema.index({ formerUnitPath: 1 });
 /** Every write to staff sets a new revision (directory.ts keeps the list's rows in memory while it stays the same). */
 export const staffWrites = watchWrites(staffSchema, 'staff');
 

@@ -48,8 +48,18 @@ export function staffCountedBy(of: RecordsOf) {
 }
 
 /** People who worked at or in a unit before and have moved since (for a past year's headcount as at its end). */
-export function staffFormerlyIn(of: RecordsOf) {
-  return StaffModel.find('under' in of ? { 'unitHistory.unitPath': of.under } : { 'unitHistory.unitId': of.on }).select(COUNTED_FIELDS).lean();
+export async function staffFormerlyIn(of: RecordsOf) {
+  const unitId = 'under' in of ? of.under : of.on;
+  const people = await StaffModel.find({ formerUnitPath: unitId }).select(COUNTED_FIELDS).lean();
+  return 'under' in of ? people : people.filter((p) => p.unitHistory.some((h) => h.unitId.equals(unitId)));
+}
+
+/** Records written before `formerUnitPath` existed get it from their history (idempotent; at start-up). */
+export async function storeFormerUnitPaths(): Promise<number> {
+  const people = await StaffModel.find({}).select('unitHistory formerUnitPath').lean();
+  const stale = people.filter((p) => p.unitHistory.length > 0 && p.unitHistory.some((h) => h.unitPath.some((u) => !(p.formerUnitPath ?? []).some((f) => f.equals(u)))));
+  for (const p of stale) await StaffModel.updateOne({ _id: p._id }, { $addToSet: { formerUnitPath: { $each: p.unitHistory.flatMap((h) => h.unitPath) } } });
+  return stale.length;
 }
 
 /** Everyone at or under a unit, active or not, as the yearly workbooks list them. */

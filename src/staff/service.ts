@@ -272,7 +272,9 @@ function historyOf(before: Pick<Staff, 'unitId' | 'unitPath' | 'active'>, after:
   const set: Record<string, unknown> = {};
   if (before.active !== false && after.active === false) set.inactiveSince = today;
   if (before.active === false && after.active !== false) set.inactiveSince = null;
-  const push = before.unitId.equals(after.unitId) ? {} : { $push: { unitHistory: { unitId: before.unitId, unitPath: before.unitPath, until: today } } };
+  const push = before.unitId.equals(after.unitId)
+    ? {}
+    : { $push: { unitHistory: { unitId: before.unitId, unitPath: before.unitPath, until: today } }, $addToSet: { formerUnitPath: { $each: before.unitPath } } };
   return { set, push };
 }
 
@@ -300,7 +302,7 @@ async function moveToSuccessor(endedUnitIds: readonly Types.ObjectId[], successo
     for (const person of people) {
       const moved = { unitId: successor._id, unitPath: successor.path };
       const left = { unitId: endedId, unitPath: person.unitPath, until: vietnamDay() };
-      await oneWriterPerDocument(StaffModel, person._id, () => StaffModel.updateOne({ _id: person._id, unitId: endedId }, { $set: moved, $push: { unitHistory: left }, $inc: { version: 1 } }));
+      await oneWriterPerDocument(StaffModel, person._id, () => StaffModel.updateOne({ _id: person._id, unitId: endedId }, { $set: moved, $push: { unitHistory: left }, $addToSet: { formerUnitPath: { $each: person.unitPath } }, $inc: { version: 1 } }));
       await record({ actor: null, objectType: 'staff', objectId: person._id, action: 'transfer', before: audited(person), after: audited({ ...person, ...moved }), unitPath: successor.path });
     }
     if (people.length) {
