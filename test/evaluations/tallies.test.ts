@@ -232,7 +232,8 @@ describe('evaluations: period tallies and compact records (the read model of ros
     const draft = { action: 'draft', overallComment: '', 'ratings[X1][level]': 'GOOD' };
     expect((await submitForm(lan, path, `${path}/self`, { ...draft, version: '0' })).status).to.equal(302);
     expect((await submitForm(lan, path, `${path}/self`, { ...draft, version: '1' })).status).to.equal(302);
-    expect((await EvaluationResultModel.findById(ev._id).lean())!.version).to.equal(1);
+    // Drafts leave the record's content as the period opening wrote it: it is still the copy of version 0.
+    expect((await EvaluationResultModel.findById(ev._id).lean())!.version).to.equal(0);
     // The submission's evaluation write lands (marked), its copies do not.
     await EvaluationModel.updateOne({ _id: ev._id }, { $set: { selfSubmitted: 1, status: 'SELF_ASSESSED', 'selfAssessment.submittedAt': new Date(), copyPending: 1 }, $inc: { version: 1 } });
     expect((await EvaluationResultModel.findById(ev._id).lean())!.selfSubmitted).to.equal(0);
