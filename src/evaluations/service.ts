@@ -3,7 +3,7 @@ import { isId } from '../shared/ids.js';
 import { forgetPerRequest, memoisedPerRequest } from '../shared/request-memo.js';
 import { Types } from 'mongoose';
 import type { Actor } from '../auth/index.js';
-import { accountsOfStaff, coversUnit, hasRole } from '../auth/index.js';
+import { coversUnit, hasActiveLogin, hasRole } from '../auth/index.js';
 import { record } from '../audit/index.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldErrors } from '../shared/errors.js';
 import {
@@ -305,7 +305,7 @@ export async function saveHeadEvaluation(actor: Actor, evaluationId: string, inp
  */
 async function awaitsSelfAssessment(evaluation: Pick<Evaluation, 'selfAssessment' | 'staffId'>, period: Pick<Period, 'deadline'>, now: Date): Promise<boolean> {
   if (evaluation.selfAssessment.submittedAt || isPastDeadline(period, now)) return false;
-  return (await accountsOfStaff(evaluation.staffId, { activeOnly: true })).length > 0;
+  return hasActiveLogin(evaluation.staffId);
 }
 
 const totalOf = (ratings: readonly { score: number }[]) => ratings.reduce((n, r) => n + r.score, 0);
