@@ -39,6 +39,16 @@ export async function findActor(userId: string): Promise<Actor | null> {
   return user && user.active ? withInheritedGrants(actorOf(user)) : null;
 }
 
+/**
+ * Whether a staff record has an active login, kept per record until any account is written (as the accounts above): the
+ * evaluations ask it on every finalising (does the person still have their say?) and on every form a head opens.
+ */
+const keptLogins = keptByKey<{ has: boolean }>(userWrites, 1000).unmemoised;
+export async function hasActiveLogin(staffId: Types.ObjectId): Promise<boolean> {
+  const kept = await keptLogins(String(staffId), async () => ({ has: (await UserModel.findOne({ staffId, active: true }).select('_id').lean()) !== null }));
+  return !!kept?.has;
+}
+
 /** Roles that carry over to a granted unit's predecessors: a successor's heads and administrators read their records. */
 const INHERITED_ROLES: readonly Role[] = ['head', 'admin'];
 

@@ -36,7 +36,10 @@ const evaluationResultSchema = new Schema(
     scores: { type: String, default: '' },
     /** Criteria where self and head are two steps apart, joined by spaces. */
     disagreement: { type: String, default: '' },
-    /** The evaluation's version this copy was made from. */
+    /**
+     * The evaluation's version this copy was written from; later saves that leave its content as it is (a draft saved
+     * again) do not rewrite it, so it may be older than the evaluation's (results-store.ts isCurrentCopy).
+     */
     version: { type: Number, default: 0 },
     shape: { type: Number, default: 0 },
   },

@@ -3,7 +3,7 @@ import { Types } from 'mongoose';
 import { recordsChanged } from '../shared/changes.js';
 import { COPIES_READY, COPIES_RECORDS, EvaluationModel, PeriodModel, type Period } from './model.js';
 import { EvaluationResultModel, RECORD_SHAPE, RESULT_SOURCE_FIELDS, resultRecordOf, type EvaluationResult, type Source } from './record-model.js';
-import { PeriodTallyModel, rebuildPeriodTallies, recountTally, tallyKey, touchTallies, withChange, type PeriodTally } from './tallies.js';
+import { countRecords, PeriodTallyModel, rebuildPeriodTallies, recountTally, tallyKey, touchTallies, withChange, type PeriodTally } from './tallies.js';
 
 /**
  * The compact copies of evaluations: result records (record-model.ts) and the period tallies counted from them
@@ -68,6 +68,84 @@ async function saveRecordAndTally(evaluation: Source): Promise<void> {
 }
 
 /**
+ * A record's content apart from the version it was made from. A save that leaves it unchanged (a draft saved again)
+ * does not rewrite the record: `version` is then the version of the evaluation the copy was last written from, and a
+ * copy is current when its content is what its evaluation gives (`isCurrentCopy`), whatever the version.
+ */
+export function copyContent(r: Partial<EvaluationResult>): string {
+  return JSON.stringify([
+    String(r.periodId ?? ''),
+    String(r.staffId ?? ''),
+    r.staffName ?? '',
+    r.sortKey ?? '',
+    r.position ?? '',
+    String(r.unitId ?? ''),
+    r.unitName ?? '',
+    (r.unitPath ?? []).map(String),
+    String(r.reportingUnitId ?? ''),
+    r.year ?? 0,
+    r.periodKey ?? '',
+    r.selfSubmitted ?? 0,
+    r.evaluated ?? 0,
+    r.finalised ?? 0,
+    r.criteria ?? '',
+    r.scores ?? '',
+    r.disagreement ?? '',
+    r.shape ?? 0,
+  ]);
+}
+
+/** The record holds what the evaluation gives (of the current shape). */
+export function isCurrentCopy(record: Partial<EvaluationResult> | null | undefined, evaluation: Source): boolean {
+  return !!record && (record.shape ?? 0) >= RECORD_SHAPE && copyContent(record) === copyContent(resultRecordOf(evaluation));
+}
+
+/** What the statistics count of a record (statistics/sources.ts): its person, period and unit, and the head's scores once final. */
+const countedByStatistics = (r: EvaluationResult) =>
+  JSON.stringify([String(r.staffId), r.periodKey, r.year, String(r.reportingUnitId), r.unitPath.map(String), r.finalised, r.finalised ? r.criteria : '', r.finalised ? r.scores : '']);
+/** What its tally counts of a record (tallies.ts countRecords). */
+const countedByTally = (r: EvaluationResult) => JSON.stringify([String(r.periodId), String(r.reportingUnitId), countRecords([r])]);
+
+/**
+ * The copies after a save whose evaluation was read with its copies written (no `copyPending`, its period's copies
+ * READY): `before` — the evaluation as read — is then what its record and its tally count, so the record is not read.
+ * The record is replaced (only by a newer version); the tally is read and changed in place only when what it counts
+ * changes (a status change, a finalised score), and the statistics hear of the change only when what they count
+ * changes (finalising, an amendment): a draft saved again writes the record alone.
+ */
+export async function saveResultRecordAfter(before: Source, after: Source): Promise<void> {
+  const old = resultRecordOf(before);
+  const record = resultRecordOf(after);
+  const samePlace = !!old.periodId && !!record.periodId && old.periodId.equals(record.periodId) && old.reportingUnitId.equals(record.reportingUnitId);
+  if (!samePlace) return saveResultRecord(after);
+  const writes: Promise<void>[] = [];
+  if (countedByStatistics(old) !== countedByStatistics(record)) writes.push(announce([after]));
+  writes.push(
+    (async () => {
+      const key = tallyKey(record.periodId!, record.reportingUnitId);
+      const tallyChanges = countedByTally(old) !== countedByTally(record);
+      // Read before the record is written, as saveRecordAndTally does: a change landing in between shows as a new token.
+      const tally = tallyChanges ? await PeriodTallyModel.findById(key).lean<PeriodTally>() : null;
+      try {
+        await EvaluationResultModel.replaceOne({ _id: record._id, version: { $lte: record.version } }, record, { upsert: true });
+      } catch (err) {
+        if (duplicatesOnly(err)) return; // a newer version was written meanwhile: it brings the tally along
+        throw err;
+      }
+      if (!tallyChanges) return;
+      let updated = false;
+      if (tally && tally.computedToken === tally.token) {
+        const token = new Types.ObjectId().toHexString();
+        const res = await PeriodTallyModel.updateOne({ _id: key, token: tally.token }, { $set: { ...withChange(tally, old, record), token, computedToken: token, computedAt: new Date() } });
+        updated = res.matchedCount === 1;
+      }
+      if (!updated) for (const [k, token] of await touchTallies([record])) await recountTally(k, token);
+    })(),
+  );
+  await Promise.all(writes);
+}
+
+/**
  * Records of evaluations just inserted (a period opening): no record can exist yet, so nothing is deleted. The caller
  * marks their tallies stale before and recounts them after (touchTallies, recountTally), and announces the change.
  */
@@ -110,29 +188,27 @@ function byPeriodKey<T extends { periodKey: string }>(list: readonly T[]): T[][]
 }
 
 /**
- * Rewrites the records that are missing, older than their evaluation or of an older shape, for the evaluations given
+ * Rewrites the records that are missing, not what their evaluation gives (isCurrentCopy) or of an older shape, for the evaluations given
  * (read with RESULT_SOURCE_FIELDS). A few are looked up by `_id`; many by period key, which FerretDB pushes down.
  */
 export async function repairResultRecords(evaluations: readonly Source[]): Promise<number> {
   if (evaluations.length === 0) return 0;
-  const have = new Map<string, Pick<EvaluationResult, 'version' | 'shape'>>();
+  // Whole records (compact): a copy is current when its content is what the evaluation gives (copyContent).
+  const have = new Map<string, EvaluationResult>();
   if (evaluations.length <= 20) {
     for (const e of evaluations) {
-      const r = await EvaluationResultModel.findById(e._id).select('version shape').lean();
+      const r = await EvaluationResultModel.findById(e._id).lean<EvaluationResult>();
       if (r) have.set(String(r._id), r);
     }
   } else {
     for (const group of byPeriodKey(evaluations)) {
       const wanted = new Set(group.map((e) => String(e._id)));
-      for (const r of await EvaluationResultModel.find({ periodKey: group[0]!.periodKey }).select('version shape').lean()) {
+      for (const r of await EvaluationResultModel.find({ periodKey: group[0]!.periodKey }).lean<EvaluationResult[]>()) {
         if (wanted.has(String(r._id))) have.set(String(r._id), r);
       }
     }
   }
-  const stale = evaluations.filter((e) => {
-    const r = have.get(String(e._id));
-    return !r || r.version !== (e.version ?? 0) || (r.shape ?? 0) < RECORD_SHAPE;
-  });
+  const stale = evaluations.filter((e) => !isCurrentCopy(have.get(String(e._id)), e));
   await saveResultRecords(stale);
   return stale.length;
 }

@@ -3,10 +3,11 @@ import { isId } from '../shared/ids.js';
 import { forgetPerRequest, memoisedPerRequest } from '../shared/request-memo.js';
 import { Types } from 'mongoose';
 import type { Actor } from '../auth/index.js';
-import { accountsOfStaff, coversUnit, hasRole } from '../auth/index.js';
+import { coversUnit, hasActiveLogin, hasRole } from '../auth/index.js';
 import { record } from '../audit/index.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldErrors } from '../shared/errors.js';
 import {
+  COPIES_READY,
   EvaluationModel,
   LEVEL_SCORE,
   type Evaluation,
@@ -22,8 +23,8 @@ import { formatDate } from '../shared/dates.js';
 import { disagreements, resultsOf, statusOf } from './derive.js';
 import { checkRetaliation } from '../incidents/index.js';
 import { substantiatedIncidents, type SubstantiatedIncident } from '../incidents/index.js';
-import { markCopied, saveResultRecord } from './results-store.js';
-import { EvaluationResultModel, outcomeOf, RECORD_SHAPE, type EvaluationResult } from './record-model.js';
+import { isCurrentCopy, markCopied, saveResultRecord, saveResultRecordAfter } from './results-store.js';
+import { EvaluationResultModel, outcomeOf, RECORD_SHAPE, RESULT_SOURCE_FIELDS, resultRecordOf, type EvaluationResult, type Source } from './record-model.js';
 import { vietnamYear } from './periods.js';
 
 export { vietnamYear } from './periods.js';
@@ -81,21 +82,54 @@ function assertWritable(period: Period): void {
 }
 
 /**
+ * The evaluation as a save will leave it, as far as its compact record goes (the top-level fields set), or null when
+ * the update sets a nested field the record is made from.
+ */
+function projectedSource(evaluation: Evaluation, set: Record<string, unknown>, version: number): Source | null {
+  const copied = new Set(RESULT_SOURCE_FIELDS.split(' ').map((f) => f.split('.')[0]!));
+  if (Object.keys(set).some((k) => k.includes('.') && copied.has(k.split('.')[0]!))) return null;
+  const top = Object.fromEntries(Object.entries(set).filter(([k]) => !k.includes('.')));
+  return { ...evaluation, ...top, version } as Source;
+}
+
+/**
  * Saves with the version the form was loaded with; a stale version means someone else saved first. Once saved, its
  * audit entry (`audited`, given the saved document) is written beside the compact copies, not after them.
+ *
+ * The copies are written as cheaply as the evaluation read allows. When it was read with its copies written (no
+ * `copyPending`, the period's copies READY) its record and tally count it as read, so:
+ * - a save that leaves the record's content as it is (a draft saved again) writes the evaluation and the audit entry
+ *   only — no mark, no copy: a crash after the evaluation write leaves copies that are still right;
+ * - any other save sets the mark, writes the record without reading it first, changes the tally only when what it
+ *   counts changed and tells the statistics only when what they count changed (results-store saveResultRecordAfter),
+ *   then clears the mark. A crash before the clearing leaves the mark, which the start-up repair finds with one
+ *   equality query, and the evaluation page repairs on opening (healCopies).
+ * Otherwise (a mark left by an earlier save, a period whose copies are being built) the copies are rewritten from the
+ * record as stored (saveResultRecord).
  */
-async function saveVersioned(evaluation: Evaluation, expectedVersion: number, update: Record<string, unknown>, audited: (saved: Evaluation) => Promise<void>): Promise<Evaluation> {
+async function saveVersioned(evaluation: Evaluation, period: Period, expectedVersion: number, update: Record<string, unknown>, audited: (saved: Evaluation) => Promise<void>): Promise<Evaluation> {
   if (expectedVersion !== evaluation.version) throw new Conflict('evaluations.errors.stale');
+  const given = (update.$set as Record<string, unknown> | undefined) ?? {};
+  const settled = !evaluation.copyPending && (period.copies ?? 0) >= COPIES_READY;
+  const projected = projectedSource(evaluation, given, expectedVersion + 1);
+  const unchanged = settled && projected !== null && isCurrentCopy(resultRecordOf(evaluation), projected);
   // `copyPending` marks the evaluation until its compact copies are written (no transaction): a crash between the
   // writes leaves the mark, which the start-up repair finds with one equality query (results-store.ts).
-  const set = { ...((update.$set as Record<string, unknown> | undefined) ?? {}), copyPending: 1 };
+  const set = unchanged ? given : { ...given, copyPending: 1 };
   // One round trip: the saved document comes back with the update.
   const saved = await oneWriterPerDocument(EvaluationModel, evaluation._id, () =>
     EvaluationModel.findOneAndUpdate({ _id: evaluation._id, version: expectedVersion }, { ...update, $set: set, $inc: { version: 1 } }, { returnDocument: 'after' }).lean<Evaluation>(),
   );
   if (!saved) throw new Conflict('evaluations.errors.stale');
+  // The record as saved is checked, not only as projected: a field written meanwhile without a version (a sort key)
+  // has the copies rewritten.
+  if (unchanged && isCurrentCopy(resultRecordOf(evaluation), saved)) {
+    await audited(saved);
+    return saved;
+  }
   const copied = async () => {
-    await saveResultRecord(saved);
+    if (settled) await saveResultRecordAfter(evaluation, saved);
+    else await saveResultRecord(saved);
     await markCopied([saved]);
   };
   await Promise.all([copied(), audited(saved)]);
@@ -124,7 +158,8 @@ export interface SelfAssessmentInput {
 export async function saveSelfAssessment(actor: Actor, evaluationId: string, input: SelfAssessmentInput, now = new Date()): Promise<Evaluation> {
   const evaluation = await takeEvaluationForWrite(evaluationId);
   if (!isOwner(actor, evaluation)) throw new Forbidden('evaluations.errors.onlyOwnSelfAssessment');
-  assertWritable(await periodOfEvaluation(evaluation));
+  const period = await periodOfEvaluation(evaluation);
+  assertWritable(period);
   if (evaluation.selfAssessment.submittedAt || evaluation.status === 'FINALISED') throw new Conflict('evaluations.errors.selfAlreadySubmitted');
 
   const { criteria } = await catalogueOf(evaluation.codeVersionId);
@@ -142,6 +177,7 @@ export async function saveSelfAssessment(actor: Actor, evaluationId: string, inp
   const selfAssessment = { ratings, overallComment: input.overallComment, savedAt: now, submittedAt: input.submit ? now : null };
   return saveVersioned(
     evaluation,
+    period,
     input.version,
     { $set: { selfAssessment, selfSubmitted, status, disagreementCodes: input.submit ? disagreements(ratings, evaluation.headEvaluation.ratings) : [] } },
     (saved) =>
@@ -231,6 +267,7 @@ export async function saveHeadEvaluation(actor: Actor, evaluationId: string, inp
   };
   const saved = await saveVersioned(
     evaluation,
+    period,
     input.version,
     {
       $set: {
@@ -268,7 +305,7 @@ export async function saveHeadEvaluation(actor: Actor, evaluationId: string, inp
  */
 async function awaitsSelfAssessment(evaluation: Pick<Evaluation, 'selfAssessment' | 'staffId'>, period: Pick<Period, 'deadline'>, now: Date): Promise<boolean> {
   if (evaluation.selfAssessment.submittedAt || isPastDeadline(period, now)) return false;
-  return (await accountsOfStaff(evaluation.staffId, { activeOnly: true })).length > 0;
+  return hasActiveLogin(evaluation.staffId);
 }
 
 const totalOf = (ratings: readonly { score: number }[]) => ratings.reduce((n, r) => n + r.score, 0);
@@ -285,7 +322,8 @@ export interface AmendmentInput {
 export async function amendEvaluation(actor: Actor, evaluationId: string, input: AmendmentInput, now = new Date()): Promise<Evaluation> {
   const evaluation = await takeEvaluationForWrite(evaluationId);
   if (!canEvaluate(actor, evaluation)) throw new Forbidden('evaluations.errors.onlyHeadEvaluates');
-  assertWritable(await periodOfEvaluation(evaluation));
+  const period = await periodOfEvaluation(evaluation);
+  assertWritable(period);
   if (evaluation.status !== 'FINALISED') throw new Conflict('evaluations.errors.notFinalised');
 
   const catalogue = await catalogueOf(evaluation.codeVersionId);
@@ -297,6 +335,7 @@ export async function amendEvaluation(actor: Actor, evaluationId: string, input:
   const amendment = { reason: input.reason, authorId: actor.userId, authorName: actor.displayName, at: now, before: evaluation.headEvaluation.ratings, after: ratings };
   const saved = await saveVersioned(
     evaluation,
+    period,
     input.version,
     {
       $set: {
@@ -371,8 +410,9 @@ export async function evaluationPage(actor: Actor, evaluationId: string): Promis
  * a record of an older shape), opening it rewrites the record — one `_id` look-up when all is well.
  */
 async function healCopies(evaluation: Evaluation): Promise<void> {
-  const record = await EvaluationResultModel.findById(evaluation._id).select('version shape').lean();
-  if (record && record.version === evaluation.version && (record.shape ?? 0) >= RECORD_SHAPE && !evaluation.copyPending) return;
+  // The whole record (compact): it is current when it holds what the evaluation gives, whichever version wrote it.
+  const record = await EvaluationResultModel.findById(evaluation._id).lean<EvaluationResult>();
+  if (isCurrentCopy(record, evaluation) && !evaluation.copyPending) return;
   await saveResultRecord(evaluation);
   await markCopied([evaluation]);
 }

@@ -4,6 +4,7 @@ import { agentFor, csrfFrom, login, submitForm, testApp, type Agent } from '../h
 import { allRated, evaluationOf, openPeriodVia } from './world.js';
 import { makeWorld, type World } from '../incidents/world.js';
 import { RetaliationFlagModel } from '../../src/incidents/model.js';
+import { createAccount, updateAccount } from '../../src/auth/index.js';
 
 describe('evaluations: the person keeps their say until the deadline', () => {
   let w: World;
@@ -44,6 +45,17 @@ describe('evaluations: the person keeps their say until the deadline', () => {
     const head = await as(w.headA.username);
     const path = `/evaluations/${String((await evaluationOf(w.binh._id))._id)}`;
     expect((await head.get(path)).text).to.contain('value="finalise"');
+    expect((await submitForm(head, path, `${path}/evaluate`, { version: '0', action: 'finalise', ...allRated('DONE') })).status).to.equal(302);
+  });
+
+  it('when the person is given a login after the head opened the form, then finalising waits at once; when the login is deactivated, it no longer waits', async () => {
+    await openPeriodVia(admin, { unitId: String(w.province._id), year: '2026', number: '4', deadline: '15/01/2099' });
+    const head = await as(w.headA.username);
+    const path = `/evaluations/${String((await evaluationOf(w.binh._id))._id)}`;
+    expect((await head.get(path)).text).to.contain('value="finalise"');
+    const account = await createAccount({ username: 'binh', displayName: 'Bình', email: 'binh@example.vn', password: 'CongBoc@2026', roles: [{ role: 'staff', unitId: w.communeA._id }], staffId: w.binh._id });
+    expect((await submitForm(head, path, `${path}/evaluate`, { version: '0', action: 'finalise', ...allRated('DONE') })).status).to.equal(409);
+    await updateAccount(account._id, { displayName: 'Bình', email: 'binh@example.vn', active: false, roles: account.roles });
     expect((await submitForm(head, path, `${path}/evaluate`, { version: '0', action: 'finalise', ...allRated('DONE') })).status).to.equal(302);
   });
 

@@ -5,6 +5,7 @@ import { agentFor, login, submitForm, testApp, type Agent } from '../helpers/app
 import { COPIES_READY, COPIES_RECORDS, EvaluationModel, PeriodModel, type Evaluation, type Period } from '../../src/evaluations/model.js';
 import { EvaluationResultModel, RECORD_SHAPE } from '../../src/evaluations/record-model.js';
 import { repairResultRecordsWhere } from '../../src/evaluations/results-store.js';
+import { TokenModel } from '../../src/statistics/model.js';
 import { PeriodTallyModel, type PeriodTally } from '../../src/evaluations/tallies.js';
 import { rosterFor } from '../../src/evaluations/roster.js';
 import { evaluationPage, myEvaluationsPage, saveHeadEvaluation } from '../../src/evaluations/service.js';
@@ -181,6 +182,77 @@ describe('evaluations: period tallies and compact records (the read model of ros
     expect(records.every((r) => r.shape === RECORD_SHAPE)).to.equal(true);
     expect((await admin.get(`/evaluations/periods/${periodId}/completion`)).text).to.contain('1 (33%)');
     expect((await PeriodModel.findById(periodId).lean())!.copies).to.equal(COPIES_READY);
+    await expectTalliesMatchRecount(periodId);
+  });
+
+  const statisticsTokenOf = async (unitId: Types.ObjectId) => (await TokenModel.findById(`${String(unitId)}:2026`).lean<{ token: string } | null>())?.token ?? null;
+
+  it('when a draft is saved again, then only the evaluation is written (record, tally and statistics untouched, no mark); a status change then moves the tally in place and the statistics hear of finalising only', async () => {
+    const lan = await as(w.lanUser.username);
+    const ev = await evaluationOf(w.lan._id);
+    const path = `/evaluations/${String(ev._id)}`;
+    const draft = { action: 'draft', overallComment: '', 'ratings[X1][level]': 'GOOD' };
+    expect((await submitForm(lan, path, `${path}/self`, { ...draft, version: '0' })).status).to.equal(302);
+    const recordBefore = (await EvaluationResultModel.findById(ev._id).lean())!;
+    const tallyBefore = (await PeriodTallyModel.findById(`${periodId}:${String(w.communeA._id)}`).lean<PeriodTally>())!;
+    const statisticsBefore = await statisticsTokenOf(w.communeA._id);
+
+    expect((await submitForm(lan, path, `${path}/self`, { ...draft, 'ratings[X2][level]': 'DONE', version: '1' })).status).to.equal(302);
+    const saved = await evaluationOf(w.lan._id);
+    expect(saved).to.include({ version: 2, copyPending: 0 });
+    expect(saved.selfAssessment.ratings).to.have.length(2);
+    // The record is the same copy (made from version 1, its content what version 2 gives); the tally and token untouched.
+    expect(await EvaluationResultModel.findById(ev._id).lean()).to.deep.equal(recordBefore);
+    expect((await PeriodTallyModel.findById(tallyBefore._id).lean<PeriodTally>())!.token).to.equal(tallyBefore.token);
+    expect(await statisticsTokenOf(w.communeA._id)).to.equal(statisticsBefore);
+    await expectTalliesMatchRecount(periodId);
+
+    // Submitting changes the status: the record follows, the tally is changed in place (fresh, equal to a recount),
+    // and the statistics (which count finalised evaluations only) are not told.
+    expect((await submitForm(lan, path, `${path}/self`, { action: 'submit', overallComment: '', ...allRated('GOOD'), version: '2' })).status).to.equal(302);
+    expect((await EvaluationResultModel.findById(ev._id).lean())!).to.include({ selfSubmitted: 1, version: 3 });
+    const tallyAfter = (await PeriodTallyModel.findById(tallyBefore._id).lean<PeriodTally>())!;
+    expect(tallyAfter.counts.selfSubmitted).to.equal(tallyBefore.counts.selfSubmitted + 1);
+    expect(tallyAfter.counts.SELF_ASSESSED).to.equal(tallyBefore.counts.SELF_ASSESSED + 1);
+    expect(await statisticsTokenOf(w.communeA._id)).to.equal(statisticsBefore);
+    await expectTalliesMatchRecount(periodId);
+
+    // Finalising is counted by the statistics: their token changes.
+    const head = await as(w.headA.username);
+    expect((await submitForm(head, path, `${path}/evaluate`, { action: 'finalise', overallComment: '', ...allRated('DONE'), version: '3' })).status).to.equal(302);
+    expect(await statisticsTokenOf(w.communeA._id)).to.not.equal(statisticsBefore);
+    expect((await PeriodTallyModel.findById(tallyBefore._id).lean<PeriodTally>())!.counts.finalised).to.equal(tallyBefore.counts.finalised + 1);
+    await expectTalliesMatchRecount(periodId);
+  });
+
+  it('when a save was cut off between the evaluation write and its copies after drafts that left the record behind in version, then opening the evaluation repairs the record and the tally', async () => {
+    const lan = await as(w.lanUser.username);
+    const ev = await evaluationOf(w.lan._id);
+    const path = `/evaluations/${String(ev._id)}`;
+    const draft = { action: 'draft', overallComment: '', 'ratings[X1][level]': 'GOOD' };
+    expect((await submitForm(lan, path, `${path}/self`, { ...draft, version: '0' })).status).to.equal(302);
+    expect((await submitForm(lan, path, `${path}/self`, { ...draft, version: '1' })).status).to.equal(302);
+    // Drafts leave the record's content as the period opening wrote it: it is still the copy of version 0.
+    expect((await EvaluationResultModel.findById(ev._id).lean())!.version).to.equal(0);
+    // The submission's evaluation write lands (marked), its copies do not.
+    await EvaluationModel.updateOne({ _id: ev._id }, { $set: { selfSubmitted: 1, status: 'SELF_ASSESSED', 'selfAssessment.submittedAt': new Date(), copyPending: 1 }, $inc: { version: 1 } });
+    expect((await EvaluationResultModel.findById(ev._id).lean())!.selfSubmitted).to.equal(0);
+
+    expect((await lan.get(path)).status).to.equal(200);
+    expect((await EvaluationResultModel.findById(ev._id).lean())!).to.include({ selfSubmitted: 1, version: 3 });
+    expect((await EvaluationModel.findById(ev._id).lean())!.copyPending).to.equal(0);
+    await expectTalliesMatchRecount(periodId);
+  });
+
+  it('when a draft save was cut off after the evaluation write, then its copies are still right and the next status change keeps the tally exact', async () => {
+    const lan = await as(w.lanUser.username);
+    const ev = await evaluationOf(w.lan._id);
+    const path = `/evaluations/${String(ev._id)}`;
+    // A draft saved again writes the evaluation alone: what a crash right after it leaves, written here directly.
+    await EvaluationModel.updateOne({ _id: ev._id }, { $set: { 'selfAssessment.overallComment': 'Nháp', 'selfAssessment.savedAt': new Date() }, $inc: { version: 1 } });
+    expect(await repairResultRecordsWhere({})).to.equal(0);
+    expect((await submitForm(lan, path, `${path}/self`, { action: 'submit', overallComment: '', ...allRated('GOOD'), version: '1' })).status).to.equal(302);
+    expect((await EvaluationResultModel.findById(ev._id).lean())!).to.include({ selfSubmitted: 1, version: 2 });
     await expectTalliesMatchRecount(periodId);
   });
 
