@@ -710,7 +710,6 @@ interface Opening {
   dataset: string;
   /** From the POST that opens the period to the job page sending the administrator to the filled roster. */
   seconds: number | null;
-  created: number | null;
   /** How many times the job page was asked meanwhile (it shows the progress), and its slowest answer. */
   polls: number;
   slowestPollMs: number;
@@ -724,7 +723,7 @@ interface Opening {
  */
 async function openingForProvince(ds: Dataset): Promise<Opening> {
   const admin = await sessionOf(ds, ds.fx.admin);
-  const out: Opening = { dataset: ds.name, seconds: null, created: null, polls: 0, slowestPollMs: 0, error: null };
+  const out: Opening = { dataset: ds.name, seconds: null, polls: 0, slowestPollMs: 0, error: null };
   const now = new Date(Date.now() + 7 * 3600_000);
   const quarter = Math.floor(now.getUTCMonth() / 3) + 1;
   await admin.get('/evaluations/periods/new');
@@ -747,7 +746,6 @@ async function openingForProvince(ds: Dataset): Promise<Opening> {
     await new Promise((r) => setTimeout(r, 250));
   }
   out.seconds = (performance.now() - t0) / 1000;
-  // How many were created is the job's flash message, a cookie this bench's sessions do not keep: not reported.
   return out;
 }
 
@@ -756,7 +754,7 @@ function openingLines(openings: Opening[]): string {
   const lines = openings.map((o) =>
     o.error
       ? `- ${o.dataset}: ${o.error}`
-      : `- ${o.dataset}: ${o.seconds!.toFixed(1)} s from the POST to the filled roster${o.created != null ? ` (${o.created.toLocaleString('en')} evaluations)` : ''}; the progress page was asked ${o.polls} times, slowest answer ${ms(o.slowestPollMs)}`,
+      : `- ${o.dataset}: ${o.seconds!.toFixed(1)} s from the POST to the filled roster; the progress page was asked ${o.polls} times, slowest answer ${ms(o.slowestPollMs)}`,
   );
   return `\n## Opening a period for the whole province (administrator, quarterly period of the current quarter)\n\n${lines.join('\n')}\n`;
 }

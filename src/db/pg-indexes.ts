@@ -40,8 +40,8 @@ export function equalityFieldsOf(model: mongoose.Model<unknown>): string[] {
 /** Part of every name: a new value rebuilds the indexes made under the old one (2: one per field, no pending list). */
 const SHAPE = '2';
 
-export function indexNameFor(table: string, fields: string[]): string {
-  const hash = crypto.createHash('sha1').update(`${SHAPE}\0${table}\0${fields.join('\0')}`).digest('hex').slice(0, 16);
+export function indexNameFor(table: string, field: string): string {
+  const hash = crypto.createHash('sha1').update(`${SHAPE}\0${table}\0${field}`).digest('hex').slice(0, 16);
   return `${PREFIX}${hash}`;
 }
 
@@ -68,7 +68,7 @@ export async function ensureEngineIndexes(
     for (const model of models) {
       const table = tableOf.get(model.collection.collectionName);
       if (!table) continue; // FerretDB makes the table on the first write; the next start indexes it
-      const wanted = new Map(equalityFieldsOf(model).map((field) => [indexNameFor(table, [field]), field]));
+      const wanted = new Map(equalityFieldsOf(model).map((field) => [indexNameFor(table, field), field]));
       const { rows: existing } = await client.query<{ indexname: string }>(
         `SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = $2 AND indexname LIKE $3`,
         [dbName, table, `${PREFIX}%`],

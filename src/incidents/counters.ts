@@ -172,7 +172,6 @@ const breachesChanged = () => breachesRevision.bump();
 /** Candidates read per unit, window and day, kept while no hit was recorded (checked at most once a second). */
 const keptBreaches = keptByKey<{ candidates: BreachCandidate[] }>(breachesRevision, 1000);
 
-
 export interface WarningWindow {
   threshold: number;
   days: number;

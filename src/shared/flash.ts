@@ -1,6 +1,7 @@
 import type { CookieOptions, Request, Response } from 'express';
 
-export type FlashKind = 'success' | 'error' | 'info';
+const KINDS = ['success', 'error', 'info'] as const;
+export type FlashKind = (typeof KINDS)[number];
 
 declare module 'express-session' {
   interface SessionData {
@@ -22,7 +23,6 @@ interface FlashMessage {
  * cookie-parser) keeps a forged cookie from putting words on the page.
  */
 export const FLASH_COOKIE = 'congboc.flash';
-const KINDS: readonly string[] = ['success', 'error', 'info'];
 /** Far under a browser's 4 KB per cookie; a message that would not fit is dropped rather than breaking the cookie. */
 const MAX_COOKIE_CHARS = 3000;
 
@@ -51,7 +51,7 @@ export function flash(req: Request, kind: FlashKind, key: string, params?: Recor
 function isMessage(m: unknown): m is FlashMessage {
   if (typeof m !== 'object' || m === null) return false;
   const { kind, key, params } = m as Record<string, unknown>;
-  return typeof kind === 'string' && KINDS.includes(kind) && typeof key === 'string' && (params === undefined || (typeof params === 'object' && params !== null && !Array.isArray(params)));
+  return typeof kind === 'string' && (KINDS as readonly string[]).includes(kind) && typeof key === 'string' && (params === undefined || (typeof params === 'object' && params !== null && !Array.isArray(params)));
 }
 
 /** The messages for this page, cleared from the browser; a cookie that is unsigned, altered or garbled shows nothing. */
