@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { loadConfig, ConfigError } from './config.js';
 import { logger } from './shared/logger.js';
+import { settleBackgroundWork } from './shared/process-caches.js';
 import { EmbeddedDbMissing } from './db/errors.js';
 import { openDatabase, closeDatabase } from './db/open.js';
 import { startSessionSweeper } from './auth/sessions.js';
@@ -64,6 +65,8 @@ async function main(): Promise<void> {
     const forced = setTimeout(() => server.closeAllConnections(), 10_000);
     forced.unref();
     await new Promise((resolve) => server.once('close', resolve));
+    // What waits to be numbered in the background (the audit log, the inbox) is numbered before the database closes.
+    await settleBackgroundWork().catch(() => undefined);
     await database.close();
     process.exit(0);
   };

@@ -28,6 +28,12 @@ const FULL_BUCKETS_KEPT = 400;
 // Bumped when the stored numbering changes shape (2: dimension fields escaped), so that older numberings are rebuilt.
 export const NUMBERED_MARKER = '~numbered-2';
 const MARKER = NUMBERED_MARKER;
+/**
+ * How long an appended document waits before it is numbered, so that the writes of a busy second are numbered together:
+ * each counter is updated once per batch instead of once per document (a save's audit entry cost four counter updates
+ * and a key update of its own). Readers do not wait for it: `settled` numbers at once what is waiting.
+ */
+const NUMBERING_DELAY_MS = 1000;
 
 type Id = { toString(): string };
 type Lean = Record<string, unknown> & { _id: Id };
@@ -92,6 +98,7 @@ export class SequenceIndex {
   /** Appended documents waiting for their numbers, in the order of their time field. */
   private queue: { doc: Lean; inserted: Promise<unknown> }[] = [];
   private draining: Promise<void> | null = null;
+  private waiting: NodeJS.Timeout | null = null;
 
   private readonly keptBuckets: ((key: string, load: () => Promise<{ seq: number; doc: Lean }[]>) => Promise<readonly { seq: number; doc: Lean }[] | null>) | null;
   /**
@@ -137,15 +144,27 @@ export class SequenceIndex {
   }
 
   private numberSoon(): void {
+    if (this.draining || this.waiting) return;
+    this.waiting = setTimeout(() => this.numberNow(), NUMBERING_DELAY_MS);
+    // A stopping process leaves them pending: the next start numbers them (`numberLeftPending`).
+    this.waiting.unref();
+  }
+
+  private numberNow(): void {
+    if (this.waiting) clearTimeout(this.waiting);
+    this.waiting = null;
     this.draining ??= (async () => {
       while (this.queue.length > 0) await this.lock.run(() => this.numberQueued());
     })().finally(() => {
       this.draining = null;
+      // Appended after the loop's last look: numbered with the next batch.
+      if (this.queue.length > 0) this.numberSoon();
     });
   }
 
   /** Resolves when every document appended so far is numbered (or left pending for a rebuild). */
   async settled(): Promise<void> {
+    if (this.waiting) this.numberNow();
     while (this.draining) await this.draining;
   }
 
@@ -248,6 +267,7 @@ export class SequenceIndex {
   private async storeKeys(keyed: readonly { _id: Id; keys: string[] }[]): Promise<void> {
     const o = this.o;
     const collection = o.docs.collection;
+    // One command per document: a bulkWrite of them may never return on FerretDB v1 (docs/database.md).
     const write = (k: { _id: Id; keys: string[] }) => collection.updateOne({ _id: k._id as never }, { $set: { [o.keysField]: k.keys, [o.pendingField]: false } });
     await inBatches(keyed, 8, (k) => oneWriterPerDocument(o.docs, k._id, () => write(k)));
     if (keyed.length) await o.watched?.bump();
@@ -603,10 +623,6 @@ function dedupe(docs: Lean[]): Lean[] {
   });
 }
 
-function clampPage(page: number, total: number, size: number): number {
-  return Math.min(Math.max(1, page), Math.max(1, Math.ceil(total / size)));
-}
-
 async function inBatches<T>(items: readonly T[], parallel: number, f: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
   await Promise.all(
@@ -614,5 +630,9 @@ async function inBatches<T>(items: readonly T[], parallel: number, f: (item: T) 
       while (next < items.length) await f(items[next++]!);
     }),
   );
+}
+
+function clampPage(page: number, total: number, size: number): number {
+  return Math.min(Math.max(1, page), Math.max(1, Math.ceil(total / size)));
 }
 

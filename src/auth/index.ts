@@ -5,7 +5,7 @@ export { actor, renewSignIn, requireLogin, requireRole, requireTwoFactorEnrolmen
 export { ROLES } from './model.js';
 export { accountByUsername, accountDataOfStaff, accountsOfStaff, accountsWithRoleOn, clearLockout, createAccount, findAccount, linkStaff, passwordMatches, setPassword, unlinkStaff, updateAccount, usernameTaken, type Account } from './accounts.js';
 export type { Role, User } from './model.js';
-export { actorOf, hasActiveLogin, withInheritedGrants } from './service.js';
+export { actorOf, grantsOfStaff, hasActiveLogin, withInheritedGrants } from './service.js';
 export { decryptSecret, disableTwoFactor, enableTwoFactor, encryptSecret, hasTwoFactor, newTotpSecret, ownCodeMatches, totpUri, twoFactorKeyOf, RECOVERY_CODE_COUNT, type TwoFactorKey } from './two-factor.js';
 export type { LockoutPolicy } from './service.js';
 export { sweepExpiredSessions } from './sessions.js';

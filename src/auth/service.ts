@@ -49,6 +49,17 @@ export async function hasActiveLogin(staffId: Types.ObjectId): Promise<boolean> 
   return !!kept?.has;
 }
 
+/**
+ * The accounts of a staff record with their grants, kept as the accounts above: every report about a person asks who
+ * they lead (conflict of interest) and whom to leave out of the case. Shared: callers must not change them.
+ */
+const keptGrants = keptByKey<{ accounts: readonly StaffGrants[] }>(userWrites, 1000).unmemoised;
+export type StaffGrants = Pick<User, '_id' | 'roles'>;
+export async function grantsOfStaff(staffId: Types.ObjectId): Promise<readonly StaffGrants[]> {
+  const kept = await keptGrants(String(staffId), async () => ({ accounts: await UserModel.find({ staffId }).select('roles').lean<StaffGrants[]>() }));
+  return kept?.accounts ?? [];
+}
+
 /** Roles that carry over to a granted unit's predecessors: a successor's heads and administrators read their records. */
 const INHERITED_ROLES: readonly Role[] = ['head', 'admin'];
 

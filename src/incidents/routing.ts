@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import { accountsOfStaff } from '../auth/index.js';
+import { grantsOfStaff } from '../auth/index.js';
 import { unitsSnapshot, type UnitInfo } from '../units/index.js';
 
 /**
@@ -12,7 +12,7 @@ export async function handlerFor(reportingUnit: UnitInfo, subjectStaffId: Types.
   excludedUserIds: Types.ObjectId[];
 }> {
   if (!subjectStaffId) return { handlerUnit: reportingUnit, conflictOfInterest: false, excludedUserIds: [] };
-  const accounts = await accountsOfStaff(subjectStaffId);
+  const accounts = await grantsOfStaff(subjectStaffId);
   const ledUnitIds = new Set(accounts.flatMap((u) => u.roles.filter((g) => g.role === 'head' || g.role === 'admin').map((g) => String(g.unitId))));
   const leads = (u: UnitInfo) => u.path.some((id) => ledUnitIds.has(String(id)));
 

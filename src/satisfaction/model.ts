@@ -22,6 +22,8 @@ const deskSettingsSchema = new Schema(
 deskSettingsSchema.index({ unitId: 1 }, { unique: true });
 
 export type DeskSettings = InferSchemaType<typeof deskSettingsSchema> & { _id: Types.ObjectId };
+/** Every kiosk rating reads its desk's scale: kept in memory until the settings are written. */
+export const deskSettingsWrites = watchWrites(deskSettingsSchema, 'deskSettings');
 export const DeskSettingsModel = mongoose.model('DeskSettings', deskSettingsSchema);
 
 /**
@@ -53,8 +55,11 @@ ratingSchema.pre('validate', function () {
 ratingSchema.index({ unitPath: 1, periodKey: 1 });
 ratingSchema.index({ unitId: 1, periodKey: 1 });
 ratingSchema.index({ officerId: 1, periodKey: 1 });
-/** Every rating write sets a new revision: the desks' latest comments are kept in memory until then. */
-export const ratingWrites = watchWrites(ratingSchema, 'satisfactionRatings');
+/**
+ * The desks' latest comments are kept in memory until a rating is written; a new rating without a comment changes
+ * none of them (the month's counts, which say where comments are, come from the statistics).
+ */
+export const ratingWrites = watchWrites(ratingSchema, 'satisfactionRatings', (rating) => Boolean(rating.comment));
 
 /** The month a rating counts in: its moment's month in Việt Nam (a rating at 06:30 on the 1st belongs to that month). */
 function ratingMonth(at: Date) {

@@ -11,7 +11,8 @@ import { compareVietnamese } from '../shared/text.js';
 import { DESK_KINDS, unitById, type UnitInfo as Unit, type UnitKind } from '../units/index.js';
 import { activeStaffUnder, staffMember } from '../staff/index.js';
 import { versionInForce } from '../conduct-code/index.js';
-import { DeskSettingsModel, RatingModel, SCALES, type RatingLevel, type ScaleSize } from './model.js';
+import { DeskSettingsModel, deskSettingsWrites, RatingModel, SCALES, type RatingLevel, type ScaleSize } from './model.js';
+import { keptByKey } from '../shared/kept-in-memory.js';
 import type { RatingInput } from './schemas.js';
 import { feedbackOfDesks } from './feedback.js';
 import { recordsChanged } from '../shared/changes.js';
@@ -31,9 +32,13 @@ async function openDeskByCode(code: string): Promise<Unit> {
   return unit;
 }
 
+const keptScales = keptByKey<{ scale: ScaleSize }>(deskSettingsWrites, 1000);
 async function scaleOf(unitId: Types.ObjectId): Promise<ScaleSize> {
-  const settings = await DeskSettingsModel.findOne({ unitId }).select('scale').lean();
-  return settings?.scale === 5 ? 5 : 3;
+  const kept = await keptScales(String(unitId), async () => {
+    const settings = await DeskSettingsModel.findOne({ unitId }).select('scale').lean();
+    return { scale: settings?.scale === 5 ? 5 : 3 };
+  });
+  return kept?.scale ?? 3;
 }
 
 /** An officer named by a QR code counts only if they serve at this desk (or in the unit around it). */

@@ -51,11 +51,14 @@ export function watchedRevision(name: string): WatchedCollection {
   return watched;
 }
 
-/** Call on the schema before its model is compiled. */
-export function watchWrites(schema: Schema, name: string): WatchedCollection {
+/**
+ * Call on the schema before its model is compiled. `savedMatters`: a document saved that no kept read shows (a rating
+ * without a comment) leaves the revision as it is; every other kind of write renews it.
+ */
+export function watchWrites(schema: Schema, name: string, savedMatters?: (doc: Record<string, unknown>) => boolean): WatchedCollection {
   const watched = watchedRevision(name);
   const bump = () => watched.bump();
-  schema.post('save', bump);
+  schema.post('save', (doc: Record<string, unknown>) => (!savedMatters || savedMatters(doc) ? bump() : undefined));
   schema.post('insertMany', bump);
   schema.post('bulkWrite', bump);
   schema.post(['updateOne', 'updateMany', 'deleteOne', 'deleteMany', 'findOneAndUpdate', 'findOneAndDelete', 'replaceOne'], bump);

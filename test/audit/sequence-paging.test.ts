@@ -221,6 +221,8 @@ describe('audit log pages read through the numbering, against a reference over t
     await prepareAuditLog(); // an empty log, numbered: every entry below is numbered as it is written
     writers = await makeWriters(tree, [...NAMED_WRITERS, ...NGUYEN_HUU]);
     const ids = await recordRandomEntries(rnd, tree, [...writers, null, null, null], 280);
+    // Numbered as written (the numbering waits a moment to batch), then dated as a log of months would be.
+    await settleBackgroundWork();
     await dateInWriteOrder(rnd, ids, vietnamMoment(2026, 1, 5, 7, 30));
     all = await loadLog();
     const reader = async (key: string, roles: { role: 'admin' | 'head'; unit: Unit }[]) => (readers[key] = actorOf(await makeUser({ displayName: `Đọc ${key}`, roles })));

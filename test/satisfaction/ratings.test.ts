@@ -290,6 +290,43 @@ describe('satisfaction pages for heads: the rate table, scales and QR codes', ()
     expect(after).to.contain('5 lượt đánh giá');
   });
 
+  it('when citizens rate without a comment, then the kiosk reads its desk settings once, the desk’s comments are not read again, and the view counts the new ratings', async () => {
+    const month = vietnamMonth(new Date());
+    const head = await signedIn('head');
+    const view = async () => {
+      const page = await head.get(`/satisfaction?unit=${units.communeA._id}&from=${month.key}&to=${month.key}`);
+      expect(page.status).to.equal(200);
+      return page.text.slice(page.text.indexOf(`data-desk-feedback="${units.deskA._id}"`));
+    };
+    const kiosk = agentFor(testApp());
+    const kioskPath = `/danh-gia/${encodeURIComponent(units.deskA.code)}`;
+    const rate = (fields: Record<string, string>) => submitForm(kiosk, kioskPath, kioskPath, fields);
+    expect((await rate({ level: 'SATISFIED', comment: 'Rất chu đáo.' })).status).to.equal(303);
+    expect(await view()).to.contain('Rất chu đáo.');
+
+    const recorded = async <T>(f: () => Promise<T>) => {
+      const commands: { collection: string; method: string; query: unknown }[] = [];
+      mongoose.set('debug', (collection: string, method: string, query: unknown) => commands.push({ collection, method, query }));
+      try {
+        return { result: await f(), commands };
+      } finally {
+        mongoose.set('debug', false);
+      }
+    };
+    const rated = await recorded(async () => {
+      for (const level of ['SATISFIED', 'DISSATISFIED']) expect((await rate({ level })).status).to.equal(303);
+    });
+    expect(rated.commands.filter((c) => c.collection === 'desksettings')).to.deep.equal([]);
+    expect(rated.commands.filter((c) => c.collection === 'satisfactionratings').map((c) => c.method)).to.deep.equal(['insertOne', 'insertOne']);
+    expect(rated.commands.filter((c) => c.collection === 'collectionrevisions' && JSON.stringify(c.query).includes('satisfactionRatings'))).to.deep.equal([]);
+    const { result: after, commands } = await recorded(view);
+    // The figures are recomputed from the year's ratings (the statistics); the desk's comments are not read again.
+    const commentReads = commands.filter((c) => c.collection === 'satisfactionratings' && (c.query as Record<string, unknown>).unitId !== undefined);
+    expect(commentReads).to.deep.equal([]);
+    expect(after).to.contain('Rất chu đáo.');
+    expect(after).to.contain('3 lượt đánh giá');
+  });
+
   it('when the head switches a desk to the 5-level scale, then the kiosk offers five levels and the change is audited', async () => {
     const agent = await signedIn('head');
     const list = await agent.get('/satisfaction/desks');
