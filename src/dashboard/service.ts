@@ -123,6 +123,33 @@ export async function dashboard(actor: Actor, unitId: string, year: number, thre
     criteriaOfYear(unit.path[0]!, year),
     earlyWarnings(actor, warningSettings, now),
   ]);
+  return { ...viewOfFigures(unit, tree, perUnit, criteria, year, threshold), warnings: allWarnings.slice(0, 50) };
+}
+
+type ShownUnit = NonNullable<Awaited<ReturnType<typeof unitById>>>;
+type Tree = Awaited<ReturnType<typeof unitsSnapshot>>;
+type PerUnit = Awaited<ReturnType<typeof statistics.figuresUnder>>;
+type Criteria = Awaited<ReturnType<typeof criteriaOfYear>>;
+type FiguresView = Omit<Dashboard, 'warnings'>;
+
+/**
+ * What the figures show is the same for every reader of the unit and year while the figures, the unit tree and the
+ * criteria stay the same (the statistics hand out the same list then): summed and laid out once, not on every view.
+ * Shared between requests, so never changed after it is made.
+ */
+const viewsOfFigures = new WeakMap<PerUnit, { unitId: string; tree: Tree; criteria: string; year: number; threshold: number; view: FiguresView }>();
+
+function viewOfFigures(unit: ShownUnit, tree: Tree, perUnit: PerUnit, criteria: Criteria, year: number, threshold: number): FiguresView {
+  const known = viewsOfFigures.get(perUnit);
+  // The criteria are read anew on every view: compared by what they say.
+  const criteriaKey = JSON.stringify(criteria.map((c) => [c.code, c.name]));
+  if (known && known.unitId === String(unit._id) && known.tree === tree && known.criteria === criteriaKey && known.year === year && known.threshold === threshold) return known.view;
+  const view = laidOut(unit, tree, perUnit, criteria, year, threshold);
+  viewsOfFigures.set(perUnit, { unitId: String(unit._id), tree, criteria: criteriaKey, year, threshold, view });
+  return view;
+}
+
+function laidOut(unit: ShownUnit, tree: Tree, perUnit: PerUnit, criteria: Criteria, year: number, threshold: number): FiguresView {
   const f = statistics.sumFigures(perUnit.map((u) => u.figures));
 
   const completion = Object.entries(f.periods)
@@ -218,6 +245,5 @@ export async function dashboard(actor: Actor, unitId: string, year: number, thre
     satisfaction,
     deskFeedback,
     ratingLevels: RATING_LEVELS,
-    warnings: allWarnings.slice(0, 50),
   };
 }

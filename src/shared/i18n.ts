@@ -49,10 +49,30 @@ export function registerCatalogues(catalogues: readonly Catalogue[]): void {
   const { vi, en } = mergedResources();
   instance.addResourceBundle('vi', 'translation', structuredClone(vi), true, true);
   instance.addResourceBundle('en', 'translation', structuredClone(en), true, true);
+  for (const texts of plainTexts.values()) texts.clear();
 }
 
+/**
+ * Texts asked for without options (labels, headings: most of a page's calls), remembered per language: a large page
+ * asks for hundreds, and i18next resolves each key again on every call.
+ */
+const plainTexts = new Map<string, Map<string, string>>();
+const MAX_PLAIN_TEXTS = 10_000;
+
 export function translator(lang: Language): TFunction {
-  return instance.getFixedT(lang);
+  const t = instance.getFixedT(lang);
+  const texts = plainTexts.get(lang) ?? plainTexts.set(lang, new Map()).get(lang)!;
+  const remembering = (key: unknown, ...rest: unknown[]) => {
+    if (rest.length > 0 || typeof key !== 'string') return (t as unknown as (...args: unknown[]) => unknown)(key, ...rest);
+    let text = texts.get(key);
+    if (text === undefined) {
+      // Keys can be built from stored values (a field's label): the list is bounded all the same.
+      if (texts.size >= MAX_PLAIN_TEXTS) texts.clear();
+      texts.set(key, (text = t(key)));
+    }
+    return text;
+  };
+  return Object.assign(remembering, t) as unknown as TFunction;
 }
 
 export function isLanguage(v: unknown): v is Language {

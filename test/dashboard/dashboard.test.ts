@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { agentFor, login, testApp, testConfig, type Agent } from '../helpers/app.js';
+import { agentFor, login, submitForm, testApp, testConfig, type Agent } from '../helpers/app.js';
 import { clearDatabase } from '../helpers/db.js';
 import { makeUser } from '../helpers/factories.js';
 import { evaluate, exportWorld, person, rate, report, type ExportWorld } from '../exports/world.js';
@@ -84,5 +84,17 @@ describe('dashboard: a unit and its subtree over a year', () => {
     expect(d.overview.criterionFulfilled).to.equal(25 * 13);
     expect(d.satisfaction[0]).to.include({ total: 62, satisfied: 60 });
     expect(d.criteria.find((c) => c.code === 'X1')!.reports).to.deep.equal({ below: 3 });
+  });
+
+  // Last: it adds a rating to the shared world.
+  it('when the overview is shown again after a citizen rates at the kiosk, then it counts the new rating (what is laid out once is not kept past a change)', async () => {
+    const actor = { userId: adminUser._id, displayName: 'a', staffId: null, roles: [{ role: 'admin' as const, unitId: w.province._id }] };
+    const before = await dashboard(actor, String(w.province._id), year, 3, testConfig());
+    expect(await dashboard(actor, String(w.province._id), year, 3, testConfig())).to.deep.equal(before);
+    const kiosk = `/danh-gia/${encodeURIComponent(w.deskA.code)}`;
+    expect((await submitForm(agentFor(app), kiosk, kiosk, { level: 'DISSATISFIED' })).status).to.equal(303);
+    const after = await dashboard(actor, String(w.province._id), year, 3, testConfig());
+    expect(after.overview.ratings).to.equal(before.overview.ratings + 1);
+    expect(after.overview.satisfied).to.equal(before.overview.satisfied);
   });
 });
