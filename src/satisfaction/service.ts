@@ -213,6 +213,9 @@ async function ratingCells(scope: readonly Types.ObjectId[], months: readonly st
     return commune ?? id;
   });
   const found = await Promise.all(years.flatMap((year) => roots.map(async (root) => ({ year, list: await statistics.figuresUnder({ _id: root }, year) }))));
+  const keptKey = `${scope.map(String).join(',')}|${months.join(',')}`;
+  const known = cellsKept.get(keptKey);
+  if (known && known.units === units && known.lists.length === found.length && known.lists.every((l, i) => l === found[i]!.list)) return known.cells;
   // Each reporting unit and year once (a predecessor may lie inside the unit).
   const perUnit = new Map(found.flatMap(({ year, list }) => list.map((u) => [`${u.unitId}|${year}`, { year, byDesk: u.figures.ratingsByDesk }] as const)));
   const cells = new Map<string, statistics.DeskMonthRatings>();
@@ -228,8 +231,17 @@ async function ratingCells(scope: readonly Types.ObjectId[], months: readonly st
       }
     }
   }
+  if (cellsKept.size >= 200) cellsKept.clear();
+  cellsKept.set(keptKey, { units, lists: found.map((f) => f.list), cells });
   return cells;
 }
+
+/**
+ * The cells of a scope and months, kept while the statistics hand out the same lists (they do until a rating, or any
+ * record they count, is written) and the unit tree is the same: a province's page sums every desk's months once.
+ * Shared between requests, so never changed after they are made.
+ */
+const cellsKept = new Map<string, { units: unknown; lists: readonly unknown[]; cells: Map<string, statistics.DeskMonthRatings> }>();
 
 /** Satisfied (top two answers) out of all ratings under a unit, months fromKey..toKey ('YYYY-MM', at most MAX_MONTHS). */
 export async function satisfactionRate(unitId: Types.ObjectId, fromKey: string, toKey: string): Promise<{ total: number; satisfied: number; rate: number | null }> {
