@@ -41,6 +41,12 @@ userSchema.index({ username: 1 }, { unique: true });
 userSchema.index({ staffId: 1 });
 
 export type User = InferSchemaType<typeof userSchema> & { _id: Types.ObjectId };
-/** Every write through the model sets a new revision: the accounts read on each request are kept until then. */
-export const userWrites = watchWrites(userSchema, 'users');
+/**
+ * Every write through the model sets a new revision: the accounts read on each request are kept until then. Logging in
+ * (a success, a wrong password, a lockout, a used two-factor code) writes only bookkeeping that no kept read shows, so it
+ * leaves them: a morning's logins would otherwise send every signed-in request back to the database after each one.
+ */
+export const userWrites = watchWrites(userSchema, 'users', {
+  unseenFields: ['failedLogins', 'lockedUntil', 'lastLoginAt', 'totpLastStep', 'recoveryCodes', 'updatedAt'],
+});
 export const UserModel = mongoose.model('User', userSchema);

@@ -59,7 +59,7 @@ ratingSchema.index({ officerId: 1, periodKey: 1 });
  * The desks' latest comments are kept in memory until a rating is written; a new rating without a comment changes
  * none of them (the month's counts, which say where comments are, come from the statistics).
  */
-export const ratingWrites = watchWrites(ratingSchema, 'satisfactionRatings', (rating) => Boolean(rating.comment));
+export const ratingWrites = watchWrites(ratingSchema, 'satisfactionRatings', { savedMatters: (rating) => Boolean(rating.comment) });
 
 /** The month a rating counts in: its moment's month in Việt Nam (a rating at 06:30 on the 1st belongs to that month). */
 function ratingMonth(at: Date) {

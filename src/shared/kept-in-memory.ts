@@ -1,4 +1,4 @@
-import mongoose, { type Schema } from 'mongoose';
+import mongoose, { type Query, type Schema, type UpdateQuery, type UpdateWithAggregationPipeline } from 'mongoose';
 import { upserting } from '../db/errors.js';
 import { rememberedAcrossRequests } from './process-caches.js';
 import { memoisedPerRequest } from './request-memo.js';
@@ -51,18 +51,34 @@ export function watchedRevision(name: string): WatchedCollection {
   return watched;
 }
 
-/**
- * Call on the schema before its model is compiled. `savedMatters`: a document saved that no kept read shows (a rating
- * without a comment) leaves the revision as it is; every other kind of write renews it.
- */
-export function watchWrites(schema: Schema, name: string, savedMatters?: (doc: Record<string, unknown>) => boolean): WatchedCollection {
+export interface WatchOptions {
+  /** A document saved that no kept read shows (a rating without a comment) leaves the revision as it is. */
+  savedMatters?: (doc: Record<string, unknown>) => boolean;
+  /** Fields no kept read shows (an account's login bookkeeping): an update that changes only these leaves the revision as it is. */
+  unseenFields?: readonly string[];
+}
+
+/** Call on the schema before its model is compiled; every write other than those `options` leave out renews the revision. */
+export function watchWrites(schema: Schema, name: string, options: WatchOptions = {}): WatchedCollection {
   const watched = watchedRevision(name);
   const bump = () => watched.bump();
+  const { savedMatters } = options;
+  const unseen = new Set(options.unseenFields ?? []);
   schema.post('save', (doc: Record<string, unknown>) => (!savedMatters || savedMatters(doc) ? bump() : undefined));
   schema.post('insertMany', bump);
   schema.post('bulkWrite', bump);
-  schema.post(['updateOne', 'updateMany', 'deleteOne', 'deleteMany', 'findOneAndUpdate', 'findOneAndDelete', 'replaceOne'], bump);
+  schema.post(['updateOne', 'updateMany', 'findOneAndUpdate'], function (this: Query<unknown, unknown>) {
+    return changesOnly(this.getUpdate(), unseen) ? undefined : bump();
+  });
+  schema.post(['deleteOne', 'deleteMany', 'findOneAndDelete', 'replaceOne'], bump);
   return watched;
+}
+
+/** Whether an update (as mongoose cast it: operators, or bare fields it sets) touches only the given fields. */
+function changesOnly(update: UpdateQuery<unknown> | UpdateWithAggregationPipeline | null, fields: ReadonlySet<string>): boolean {
+  if (!fields.size || !update || Array.isArray(update)) return false;
+  const touched = Object.entries(update).flatMap(([key, value]) => (key.startsWith('$') ? Object.keys(value ?? {}) : [key]));
+  return touched.length > 0 && touched.every((field) => fields.has(field));
 }
 
 /**

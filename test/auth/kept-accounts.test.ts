@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { clearDatabase } from '../helpers/db.js';
-import { agentFor, login, testApp, type Agent } from '../helpers/app.js';
+import { agentFor, csrfFrom, login, testApp, type Agent } from '../helpers/app.js';
 import { makeProvince, makeUser } from '../helpers/factories.js';
 import { commandsOf } from '../helpers/command-log.js';
 import { UserModel } from '../../src/auth/model.js';
@@ -30,6 +30,20 @@ describe('the signed-in account kept between requests', function () {
   });
 
   it('when the account is viewed again, then no account is read from the database', async () => {
+    const { result, commands } = await commandsOf(() => agent.get('/audit'));
+    expect(result.status).to.equal(200);
+    expect(commands.filter((c) => c.collection === 'users')).to.deep.equal([]);
+  });
+
+  it('when another user signs in and someone mistypes a password, then this account is still not read from the database', async () => {
+    await makeUser({ username: 'canbo', roles: [] });
+    expect((await agent.get('/audit')).status).to.equal(200); // a new account is a write the kept copy must see
+    await login(agentFor(app), 'canbo');
+    const stranger = agentFor(app);
+    const _csrf = await csrfFrom(stranger, '/login');
+    const wrong = await stranger.post('/login').type('form').send({ _csrf, username: 'canbo', password: 'sai-mat-khau' });
+    expect(wrong.status).to.equal(401);
+    expect((await UserModel.findOne({ username: 'canbo' }).lean())?.failedLogins).to.equal(1);
     const { result, commands } = await commandsOf(() => agent.get('/audit'));
     expect(result.status).to.equal(200);
     expect(commands.filter((c) => c.collection === 'users')).to.deep.equal([]);

@@ -61,3 +61,24 @@ describe('reads kept in memory by key', () => {
     expect((await thing(String(a!._id)))?.name).to.equal('after');
   });
 });
+
+describe('writes that no kept read shows', () => {
+  beforeEach(clearDatabase);
+
+  const schema = new mongoose.Schema({ name: String, seenAt: Date, visits: Number }, { versionKey: false, timestamps: true });
+  watchWrites(schema, 'unseenFieldsTest', { unseenFields: ['seenAt', 'visits', 'updatedAt'] });
+  const Visits = mongoose.model('UnseenFieldsThing', schema, 'unseenfieldsthings');
+
+  it('when an update changes only unseen fields, then the revision stays; when it changes another field too, or deletes, then it is renewed', async () => {
+    const [a] = await Visits.create([{ name: 'a', visits: 0 }]);
+    const created = await readRevision('unseenFieldsTest');
+    await Visits.updateOne({ _id: a!._id }, { $set: { seenAt: new Date() }, $inc: { visits: 1 } });
+    await Visits.updateMany({}, { seenAt: null });
+    expect(await readRevision('unseenFieldsTest')).to.equal(created);
+    await Visits.updateOne({ _id: a!._id }, { $set: { name: 'b', seenAt: new Date() } });
+    const renamed = await readRevision('unseenFieldsTest');
+    expect(renamed).to.be.a('string').and.not.equal(created);
+    await Visits.deleteOne({ _id: a!._id });
+    expect(await readRevision('unseenFieldsTest')).to.not.equal(renamed);
+  });
+});
