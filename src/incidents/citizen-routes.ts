@@ -13,7 +13,7 @@ import { reporterCaseLocals, reporterCaseRoutes, type ReporterDoor } from './rep
 import { forgetReceipt, keepReceipt, receiptPages, type ReceiptMail } from './sealed-receipt.js';
 import { createMailer } from '../notifications/index.js';
 import { formatDateTime } from '../shared/dates.js';
-import { isLanguage } from '../shared/i18n.js';
+import { isLanguage, translatorNotRemembering } from '../shared/i18n.js';
 import { cleanedEvidence, evidenceProblem, evidenceUpload } from './evidence-upload.js';
 
 /** The honeypot: hidden from people, filled in by bots. */
@@ -183,7 +183,8 @@ function codeByEmail(config: Config): ReceiptMail {
       },
     }),
     send: async (req, res, receipt) => {
-      const t = res.locals.t as (key: string, vars?: Record<string, string>) => string;
+      // The body carries the tracking code: not a text to keep in memory.
+      const t = translatorNotRemembering(isLanguage(res.locals.lang) ? res.locals.lang : 'vi') as unknown as (key: string, vars?: Record<string, string>) => string;
       const trackUrl = `${(config.PUBLIC_BASE_URL ?? '').replace(/\/$/, '')}/tra-cuu`;
       if (!mailer) return;
       try {

@@ -3,7 +3,7 @@ import { hasRole, scopeRoots, type Actor } from '../auth/index.js';
 import { accountsOfStaff, findAccount } from '../auth/index.js';
 import * as audit from '../audit/index.js';
 import { rememberedAcrossRequests } from '../shared/process-caches.js';
-import { compareVietnameseNames } from '../shared/text.js';
+import { compareSortKeys, compareVietnameseNames, vietnameseNameOrder } from '../shared/text.js';
 import { staffMember } from '../staff/index.js';
 import { staffNames } from '../staff/index.js';
 import { unitsSnapshot } from '../units/index.js';
@@ -54,7 +54,8 @@ export async function earlyWarnings(actor: Actor, settings: ReportSettings, now 
     .filter((w) => !(actor.staffId && w.kind === 'STAFF' && w.id === String(actor.staffId)));
   const [people, snapshot] = await Promise.all([staffNames(warnings.filter((w) => w.kind === 'STAFF').map((w) => w.id)), unitsSnapshot()]);
   for (const w of warnings) w.name = (w.kind === 'STAFF' ? people.get(w.id) : snapshot.byId(w.id)?.name) ?? '';
-  return warnings.sort((a, b) => a.kind.localeCompare(b.kind) || compareVietnameseNames(a.name, b.name) || a.criterionCode.localeCompare(b.criterionCode));
+  const byName = vietnameseNameOrder<EarlyWarning>((w) => w.name);
+  return warnings.sort((a, b) => compareSortKeys(a.kind, b.kind) || byName(a, b) || a.criterionCode.localeCompare(b.criterionCode));
 }
 
 export interface ReportGroup {

@@ -49,30 +49,48 @@ export function registerCatalogues(catalogues: readonly Catalogue[]): void {
   const { vi, en } = mergedResources();
   instance.addResourceBundle('vi', 'translation', structuredClone(vi), true, true);
   instance.addResourceBundle('en', 'translation', structuredClone(en), true, true);
-  for (const texts of plainTexts.values()) texts.clear();
+  for (const texts of rememberedTexts.values()) texts.clear();
 }
 
 /**
- * Texts asked for without options (labels, headings: most of a page's calls), remembered per language: a large page
- * asks for hundreds, and i18next resolves each key again on every call.
+ * Texts remembered per language, by key and the values put into them: a large page asks for hundreds (labels, and rows
+ * such as an inbox's early warnings that read the same on every view), and i18next resolves and interpolates each again
+ * on every call (about 40 µs with values).
  */
-const plainTexts = new Map<string, Map<string, string>>();
-const MAX_PLAIN_TEXTS = 10_000;
+const rememberedTexts = new Map<string, Map<string, string>>();
+const MAX_REMEMBERED_TEXTS = 20_000;
 
 export function translator(lang: Language): TFunction {
-  const t = instance.getFixedT(lang);
-  const texts = plainTexts.get(lang) ?? plainTexts.set(lang, new Map()).get(lang)!;
-  const remembering = (key: unknown, ...rest: unknown[]) => {
-    if (rest.length > 0 || typeof key !== 'string') return (t as unknown as (...args: unknown[]) => unknown)(key, ...rest);
-    let text = texts.get(key);
+  const t = instance.getFixedT(lang) as unknown as (...args: unknown[]) => unknown;
+  const texts = rememberedTexts.get(lang) ?? rememberedTexts.set(lang, new Map()).get(lang)!;
+  const remembering = (...args: unknown[]) => {
+    const id = args.length === 1 && typeof args[0] === 'string' ? args[0] : textId(args);
+    if (id === null) return t(...args);
+    let text = texts.get(id);
     if (text === undefined) {
-      // Keys can be built from stored values (a field's label): the list is bounded all the same.
-      if (texts.size >= MAX_PLAIN_TEXTS) texts.clear();
-      texts.set(key, (text = t(key)));
+      const made = t(...args);
+      if (typeof made !== 'string') return made;
+      // Values come from stored data (names): the list is bounded all the same.
+      if (texts.size >= MAX_REMEMBERED_TEXTS) texts.clear();
+      texts.set(id, (text = made));
     }
     return text;
   };
   return Object.assign(remembering, t) as unknown as TFunction;
+}
+
+/** For a text that carries a secret (a tracking code in an e-mail): made each time, never kept in the process's memory. */
+export function translatorNotRemembering(lang: Language): TFunction {
+  return instance.getFixedT(lang);
+}
+
+/** What a text is remembered by: its key, and its values when they are plain strings, numbers or booleans; else null. */
+function textId([key, options, ...more]: unknown[]): string | null {
+  if (typeof key !== 'string' || more.length > 0) return null;
+  if (options === undefined) return key;
+  if (typeof options !== 'object' || options === null || Object.getPrototypeOf(options) !== Object.prototype) return null;
+  for (const value of Object.values(options)) if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return null;
+  return `${key}\u0000${JSON.stringify(options)}`;
 }
 
 export function isLanguage(v: unknown): v is Language {

@@ -9,8 +9,17 @@ export function splitName(fullName: string): { family: string; middle: string; g
 
 /** Vietnamese lists sort by given name, then family name, then middle name. */
 export function compareVietnameseNames(a: string, b: string): number {
-  const x = splitName(a);
-  const y = splitName(b);
+  return compareSplitNames(splitName(a), splitName(b));
+}
+
+/** The order of compareVietnameseNames over items, each name split once however often a sort compares it. */
+export function vietnameseNameOrder<T extends object>(nameOf: (item: T) => string): (a: T, b: T) => number {
+  const split = new WeakMap<T, ReturnType<typeof splitName>>();
+  const partsOf = (item: T) => split.get(item) ?? split.set(item, splitName(nameOf(item))).get(item)!;
+  return (a, b) => compareSplitNames(partsOf(a), partsOf(b));
+}
+
+function compareSplitNames(x: ReturnType<typeof splitName>, y: ReturnType<typeof splitName>): number {
   return collator.compare(x.given, y.given) || collator.compare(x.family, y.family) || collator.compare(x.middle, y.middle);
 }
 

@@ -42,3 +42,19 @@ describe('the i18n catalogue', () => {
     expect(missing).to.deep.equal([]);
   });
 });
+
+describe('texts with values', () => {
+  registerMessages();
+
+  it('when the same text is asked for with other values or in the other language, then each reads with its own values', () => {
+    const vi = translator('vi');
+    const en = translator('en');
+    const row = (t: typeof vi, name: string, count: number) => t('reports.inbox.warningRow', { name, count, code: 'K1' });
+    expect(row(vi, 'Bộ phận Một cửa', 3)).to.equal('Bộ phận Một cửa: 3 phản ánh có cơ sở về tiêu chí K1');
+    expect(row(vi, 'Bộ phận Một cửa', 4)).to.equal('Bộ phận Một cửa: 4 phản ánh có cơ sở về tiêu chí K1');
+    expect(row(vi, 'Nguyễn Văn An', 3)).to.equal('Nguyễn Văn An: 3 phản ánh có cơ sở về tiêu chí K1');
+    expect(row(en, 'Bộ phận Một cửa', 3)).to.equal('Bộ phận Một cửa: 3 substantiated reports on criterion K1');
+    expect(row(vi, 'Bộ phận Một cửa', 3)).to.equal('Bộ phận Một cửa: 3 phản ánh có cơ sở về tiêu chí K1');
+    expect(vi('reports.inbox.warningRow', { name: 'A', count: '3', code: 'K1' })).to.equal('A: 3 phản ánh có cơ sở về tiêu chí K1');
+  });
+});
