@@ -11,7 +11,7 @@ import { workingDaysFrom } from '../holidays/index.js';
 import { vietnamDay, vietnamMonth } from '../shared/dates.js';
 import type { Language } from '../shared/i18n.js';
 import { AppError, Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
-import { compareVietnamese, compareVietnameseNames } from '../shared/text.js';
+import { compareVietnamese, vietnameseNameOrder } from '../shared/text.js';
 import * as staffService from '../staff/index.js';
 import { COMMUNE_KINDS, type UnitKind } from '../units/index.js';
 import { unitsSnapshot, type UnitInfo, isAliveAt, isDesk } from '../units/index.js';
@@ -101,7 +101,7 @@ export async function reportFormFor(unitId: string | undefined, now = new Date()
   return {
     unit: { id: String(unit._id), name: unit.name },
     desks: desks.map((d) => ({ id: String(d._id), name: d.name })).sort((a, b) => compareVietnamese(a.name, b.name)),
-    staff: staff.map((s) => ({ id: String(s._id), name: s.fullName, position: s.position })).sort((a, b) => compareVietnameseNames(a.name, b.name)),
+    staff: staff.map((s) => ({ id: String(s._id), name: s.fullName, position: s.position })).sort(vietnameseNameOrder((s) => s.name)),
     criteria: version ? [...version.criteria].sort((a, b) => a.order - b.order) : [],
   };
 }

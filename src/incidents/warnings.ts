@@ -3,7 +3,7 @@ import { hasRole, scopeRoots, type Actor } from '../auth/index.js';
 import { accountsOfStaff, findAccount } from '../auth/index.js';
 import * as audit from '../audit/index.js';
 import { rememberedAcrossRequests } from '../shared/process-caches.js';
-import { compareSortKeys, compareVietnameseNames, vietnameseNameOrder } from '../shared/text.js';
+import { compareSortKeys, vietnameseNameOrder } from '../shared/text.js';
 import { staffMember } from '../staff/index.js';
 import { staffNames } from '../staff/index.js';
 import { unitsSnapshot } from '../units/index.js';
@@ -88,7 +88,7 @@ export async function reportGroups(actor: Actor): Promise<ReportGroup[]> {
       reports: cs.map(({ report: r }) => ({ id: String(r._id), caseNumber: r.caseNumber, status: r.status })),
       reporterCount: new Set(cs.map((c) => c.reporterKey)).size,
     }))
-    .sort((a, b) => compareVietnameseNames(a.staffName, b.staffName));
+    .sort(vietnameseNameOrder((g) => g.staffName));
 }
 
 type OpenCase = { report: IncidentReport; reporterKey: string };

@@ -68,7 +68,8 @@ export function watchWrites(schema: Schema, name: string, options: WatchOptions 
   schema.post('insertMany', bump);
   schema.post('bulkWrite', bump);
   schema.post(['updateOne', 'updateMany', 'findOneAndUpdate'], function (this: Query<unknown, unknown>) {
-    return changesOnly(this.getUpdate(), unseen) ? undefined : bump();
+    // An upsert may have created a document: always a change.
+    return !this.getOptions().upsert && changesOnly(this.getUpdate(), unseen) ? undefined : bump();
   });
   schema.post(['deleteOne', 'deleteMany', 'findOneAndDelete', 'replaceOne'], bump);
   return watched;

@@ -69,7 +69,7 @@ describe('writes that no kept read shows', () => {
   watchWrites(schema, 'unseenFieldsTest', { unseenFields: ['seenAt', 'visits', 'updatedAt'] });
   const Visits = mongoose.model('UnseenFieldsThing', schema, 'unseenfieldsthings');
 
-  it('when an update changes only unseen fields, then the revision stays; when it changes another field too, or deletes, then it is renewed', async () => {
+  it('when an update changes only unseen fields, then the revision stays; when it changes another field too, upserts or deletes, then it is renewed', async () => {
     const [a] = await Visits.create([{ name: 'a', visits: 0 }]);
     const created = await readRevision('unseenFieldsTest');
     await Visits.updateOne({ _id: a!._id }, { $set: { seenAt: new Date() }, $inc: { visits: 1 } });
@@ -78,7 +78,10 @@ describe('writes that no kept read shows', () => {
     await Visits.updateOne({ _id: a!._id }, { $set: { name: 'b', seenAt: new Date() } });
     const renamed = await readRevision('unseenFieldsTest');
     expect(renamed).to.be.a('string').and.not.equal(created);
+    await Visits.updateOne({ _id: new mongoose.Types.ObjectId() }, { $set: { seenAt: new Date() } }, { upsert: true, timestamps: false });
+    const upserted = await readRevision('unseenFieldsTest');
+    expect(upserted).to.be.a('string').and.not.equal(renamed);
     await Visits.deleteOne({ _id: a!._id });
-    expect(await readRevision('unseenFieldsTest')).to.not.equal(renamed);
+    expect(await readRevision('unseenFieldsTest')).to.not.equal(upserted);
   });
 });
