@@ -1,7 +1,7 @@
 import type ExcelJS from 'exceljs';
 import type { TFunction } from 'i18next';
 import { dataSheetOptions, headerHeight, wrappedLines } from './sheets.js';
-import { col, commitSheet, firstPageColumns, fitColumns, STYLE, writeRow, type CellStyle } from './xlsx.js';
+import { col, commitSheet, firstPageColumns, fitColumns, STYLE, writeRow, type CellStyle, type Pacer } from './xlsx.js';
 
 const NOTE: CellStyle = { ...STYLE.note, alignment: { wrapText: true, vertical: 'top' } };
 
@@ -44,7 +44,7 @@ export interface CommuneTable {
  * header, one row per commune and the province row last. The layout (frozen header, repeated titles on each printed
  * page, widths fitted to A4 or A3) is the other data sheets'.
  */
-export async function writeCommuneTable(wb: ExcelJS.stream.xlsx.WorkbookWriter, t: TFunction, table: CommuneTable): Promise<void> {
+export async function writeCommuneTable(wb: ExcelJS.stream.xlsx.WorkbookWriter, t: TFunction, table: CommuneTable, pacer: Pacer): Promise<void> {
   const columns = table.groups.flatMap((g) => g.columns);
   const widths = [5, 20, ...columns.map((c) => c.width ?? 8)];
   const width = widths.length;
@@ -83,10 +83,11 @@ export async function writeCommuneTable(wb: ExcelJS.stream.xlsx.WorkbookWriter, 
     const percent = columns[k - 3]!.kind === 'percent';
     return total ? (percent ? STYLE.totalPercent : STYLE.totalInteger) : percent ? STYLE.percent : STYLE.integer;
   };
-  table.rowNames.forEach((name, i) => {
+  for (const [i, name] of table.rowNames.entries()) {
     const row = first + i;
     writeRow(ws, [i + 1, name, ...columns.map((c) => c.cell(i, place(row)))], (k) => style(k, false));
-  });
+    await pacer.row();
+  }
   const totalRow = last + 1;
   writeRow(ws, ['', table.totalLabel, ...columns.map((c) => c.total(place(totalRow)))], (k) => style(k, true));
   await commitSheet(wb, ws);

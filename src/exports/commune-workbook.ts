@@ -159,7 +159,7 @@ export async function writeCommuneWorkbook(data: YearData, stream: Writable, opt
   // ---- Satisfaction
   await writeSatisfactionSheet(wb, data, t, pacer);
   // A commune's file is its own internal copy: exact counts.
-  await writeDeskFeedbackSheet(wb, data, visibleGroups(data), t, null, t('exports.workbook.total'));
+  await writeDeskFeedbackSheet(wb, data, visibleGroups(data), t, null, t('exports.workbook.total'), pacer);
   await wb.commit();
 }
 

@@ -5,7 +5,7 @@ import { writeCommuneTable, type CellAt, type TableColumn, type TableGroup } fro
 import { communeFigures, fulfilment, QUARTERS, REMEDIES, sumOf, type CommuneFigures } from './commune-figures.js';
 import type { ComparisonKey } from './published-comparison.js';
 import type { PublishedCounts } from './published-counts.js';
-import { columnSum, rowSum } from './xlsx.js';
+import { columnSum, rowSum, type Pacer } from './xlsx.js';
 import type { YearData } from './yearly-data.js';
 
 export interface ComparisonContext {
@@ -17,6 +17,8 @@ export interface ComparisonContext {
   suppressBelow: number;
   totalLabel: string;
   sheetName: (name: string) => string;
+  /** Gives way to waiting requests as rows are written. */
+  pacer: Pacer;
 }
 
 const rate = (part: number, whole: number) => (whole > 0 ? part / whole : '');
@@ -83,7 +85,7 @@ async function writeCriteriaSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, ctx: C
     rowNames: shown.map((g) => data.groups[g]!.name),
     totalLabel: ctx.totalLabel,
     groups,
-  });
+  }, ctx.pacer);
 }
 
 async function writeQuarterSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, ctx: ComparisonContext, now: CommuneFigures[], total: CommuneFigures): Promise<void> {
@@ -137,7 +139,7 @@ async function writeQuarterSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, ctx: Co
     rowNames: ctx.shown.map((g) => data.groups[g]!.name),
     totalLabel: ctx.totalLabel,
     groups: [reportBlock('received', t('exports.workbook.col.reports')), reportBlock('substantiated', t('exports.workbook.comparison.substantiatedReports')), ratingsBlock, satisfactionBlock],
-  });
+  }, ctx.pacer);
 }
 
 async function writeYearOnYearSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, ctx: ComparisonContext, now: CommuneFigures[], total: CommuneFigures): Promise<void> {
@@ -218,7 +220,7 @@ async function writeYearOnYearSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, ctx:
       block('satisfaction', t('exports.workbook.col.satisfactionRate'), 'percent', (_f, c) => share(sumOf(c.satisfied), sumOf(c.ratings))),
       block('late', t('exports.workbook.col.lateDossiers'), 'count', (f) => f.lateDossiers),
     ],
-  });
+  }, ctx.pacer);
 }
 
 async function writeRemediesSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, ctx: ComparisonContext, now: CommuneFigures[], total: CommuneFigures): Promise<void> {
@@ -265,5 +267,5 @@ async function writeRemediesSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, ctx: C
     rowNames: shown.map((g) => data.groups[g]!.name),
     totalLabel: ctx.totalLabel,
     groups: [dossiers, reports, decisions],
-  });
+  }, ctx.pacer);
 }

@@ -5,7 +5,7 @@ import * as statistics from '../statistics/index.js';
 import { complementarySuppression, markedText, tableLines, type Line } from '../shared/suppression.js';
 import { unitsSnapshot } from '../units/index.js';
 import { dataSheetOptions, headerHeight } from './sheets.js';
-import { columnSum, commitSheet, fitColumns, rowSum, STYLE, writeRow, type CellStyle } from './xlsx.js';
+import { columnSum, commitSheet, fitColumns, rowSum, STYLE, writeRow, type CellStyle, type Pacer } from './xlsx.js';
 import type { YearData } from './yearly-data.js';
 
 /**
@@ -14,7 +14,7 @@ import type { YearData } from './yearly-data.js';
  * statistics read model. In a file for publication the ticks and comments are suppressed together with their totals
  * (the ticks as a table with row, column and grand totals; the comments with their column total).
  */
-export async function writeDeskFeedbackSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, data: YearData, groups: readonly number[], t: TFunction, suppressBelow: number | null, totalLabel: string): Promise<void> {
+export async function writeDeskFeedbackSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, data: YearData, groups: readonly number[], t: TFunction, suppressBelow: number | null, totalLabel: string, pacer: Pacer): Promise<void> {
   const tree = await unitsSnapshot();
   const rows = groups.flatMap((g) =>
     Object.entries(data.figures[g]!.ratingsByDesk ?? {}).map(([deskId, byMonth]) => ({ commune: data.groups[g]!.name, desk: tree.byId(deskId)?.name ?? '', counts: statistics.sumDeskMonths(Object.values(byMonth)) })),
@@ -55,7 +55,7 @@ export async function writeDeskFeedbackSheet(wb: ExcelJS.stream.xlsx.WorkbookWri
   const first = 6;
   const last = first + rows.length - 1;
   const style = (k: number): CellStyle => (k === 1 ? STYLE.centered : k <= 3 ? STYLE.text : STYLE.integer);
-  rows.forEach((r, i) => {
+  for (const [i, r] of rows.entries()) {
     const at = first + i;
     const tickTotal = ticks[i]!.reduce((a, b) => a + b, 0);
     writeRow(ws, [
@@ -68,7 +68,8 @@ export async function writeDeskFeedbackSheet(wb: ExcelJS.stream.xlsx.WorkbookWri
       shown ? shown.rowTotal(i) : rowSum(at, tickStart, ticksTotalCol - 1, tickTotal),
       shown ? shown.comments(i) : r.counts.comments,
     ], style);
-  });
+    await pacer.row();
+  }
   const total = (k: number, n: number) => columnSum(k, first, last, n);
   const sumOf = (pick: (r: (typeof rows)[number]) => number) => rows.reduce((n, r) => n + pick(r), 0);
   const colTicks = data.criteria.map((_, k) => ticks.reduce((n, row) => n + row[k]!, 0));

@@ -27,11 +27,9 @@ export async function writeProvinceWorkbook(data: YearData, stream: Writable, op
   const shown = visibleGroups(data);
   const lists = data.staffByGroup();
   // For publication, the report counts of every sheet are suppressed together; the internal file keeps them exact.
-  const published = opts.audience === 'PUBLICATION' ? publishedCounts(data, shown, lists, opts.suppressBelow) : null;
-  // The sums and per-commune sorts above run in one go: let waiting requests through before writing starts.
-  await new Promise<void>((resolve) => setImmediate(resolve));
   const totalRows = shown.reduce((n, g) => n + lists[g]!.length + 6, shown.length + 20);
   const pacer = new Pacer(stream, (n) => opts.onRows?.(n, totalRows));
+  const published = opts.audience === 'PUBLICATION' ? await publishedCounts(data, shown, lists, opts.suppressBelow, () => pacer.turn()) : null;
   const C = data.criteria.length;
   const L = CLASSIFICATION_LEVELS.length;
 
@@ -132,7 +130,7 @@ export async function writeProvinceWorkbook(data: YearData, stream: Writable, op
     // A successor's label names its predecessors: it wraps in the name column, the row as tall as its lines.
     const wrapped = group.includes.length > 0;
     writeRow(ws, [r - first + 1, label, ...cellsOf(data.figures[g]!, r, (_k, n) => n, reportCount)], (k) => (wrapped && k === 2 ? STYLE.textWrap : styleOf(k)), wrapped ? Math.ceil(label.length / 22) * 15 : undefined);
-    await pacer.row(width);
+    await pacer.row();
     r++;
   }
   // The province row: counts as SUM formulas over the rows above (their results the read model's sums), rates over them.
@@ -148,7 +146,7 @@ export async function writeProvinceWorkbook(data: YearData, stream: Writable, op
   const name = sheetNamer();
   name(t('exports.workbook.sheets.summary'));
   name(t('exports.workbook.sheets.deskFeedback'));
-  await writeComparisonSheets(wb, { data, shown, t, published, suppressBelow: opts.suppressBelow, totalLabel: t('exports.workbook.provinceTotal'), sheetName: name });
+  await writeComparisonSheets(wb, { data, shown, t, published, suppressBelow: opts.suppressBelow, totalLabel: t('exports.workbook.provinceTotal'), sheetName: name, pacer });
 
   // One sheet per commune with people, in the summary's order.
   for (const g of shown) {
@@ -165,6 +163,6 @@ export async function writeProvinceWorkbook(data: YearData, stream: Writable, op
     await commitSheet(wb, sheet);
   }
   // Last, after the commune sheets that append the summary.
-  await writeDeskFeedbackSheet(wb, data, shown, t, published ? opts.suppressBelow : null, t('exports.workbook.provinceTotal'));
+  await writeDeskFeedbackSheet(wb, data, shown, t, published ? opts.suppressBelow : null, t('exports.workbook.provinceTotal'), pacer);
   await wb.commit();
 }

@@ -1,4 +1,4 @@
-import { complementarySuppression, markedText, tableLines, type Line } from '../shared/suppression.js';
+import { complementarySuppressionInTurns, markedText, tableLines, type Line } from '../shared/suppression.js';
 import * as statistics from '../statistics/index.js';
 import { addComparisonCounts, type ComparisonKey } from './published-comparison.js';
 import type { IncidentCell } from './sheets.js';
@@ -20,7 +20,8 @@ export interface PublishedCounts {
   comparison(key: ComparisonKey, group: number | null, j: number, value: number): number | string;
 }
 
-export function publishedCounts(data: YearData, shown: readonly number[], lists: readonly Int32Array[], threshold: number): PublishedCounts {
+/** Gives way to waiting requests as it goes (`turn`): a province's tables are computed in ~100 ms. */
+export async function publishedCounts(data: YearData, shown: readonly number[], lists: readonly Int32Array[], threshold: number, turn: () => Promise<void>): Promise<PublishedCounts> {
   const C = data.criteria.length;
   const J = C + 1;
   const values: number[] = [];
@@ -54,9 +55,10 @@ export function publishedCounts(data: YearData, shown: readonly number[], lists:
     values.push(...cells);
     lines.push(...table.lines);
     for (let k = 0; k < C; k++) lines.push({ parts: [table.colTotal(k)], total: summaryAt.get(g)! + 1 + k });
+    await turn();
   }
 
-  const marks = complementarySuppression(values, lines, threshold);
+  const marks = await complementarySuppressionInTurns(values, lines, threshold, turn);
   const print = (i: number, value: number) => markedText(value, marks[i]!, threshold);
   return {
     summary: (group, j, value) => print(summaryAt.get(group)! + j, value),

@@ -176,7 +176,7 @@ export async function writeStaffSheet(ws: ExcelJS.Worksheet, data: YearData, sta
     values[classCol - 1] = level ? classLabels[level - 1] : null;
     values[verdictCol - 1] = verdictLabels.get(verdictOf(data, i));
     writeRow(ws, values, rowStyle, wrappedRowHeight(values, widths, wrapping));
-    await opts.pacer.row(width);
+    await opts.pacer.row();
   }
 
   const last = r - 1;

@@ -135,27 +135,32 @@ export function createWriter(stream: Writable): ExcelJS.stream.xlsx.WorkbookWrit
 }
 
 /**
- * Lets the writer flush and other requests run: every ~640 cells (32 rows of 20 columns; 4 rows of a
- * 177-column staff sheet), wait for the destination to drain when it asks to, otherwise for one turn of
- * the event loop (setImmediate, not a microtask). Counting cells, not rows, keeps each turn short
- * whatever the sheet's width: 32 wide rows held the loop for 30–45 ms.
+ * Lets the writer flush and other requests run: once the export has held the event loop for `TURN_MS` since it last
+ * gave way, wait for the destination to drain when it asks to, otherwise for one turn of the event loop (setImmediate,
+ * not a microtask). Time, not a count of rows or cells, decides: a row of a 177-column staff sheet costs a hundred
+ * times one of the summary, and work between rows (a sheet's totals, the suppression of a province's counts) counts too.
  */
-export const CELLS_PER_TURN = 640;
+export const TURN_MS = 10;
+
 export class Pacer {
   private rows = 0;
-  private cells = 0;
+  private since = performance.now();
   constructor(
     private readonly stream: Writable,
     private readonly onRows: (rows: number) => void = () => {},
   ) {}
-  async row(cells = 20): Promise<void> {
+  /** After each row written. */
+  async row(): Promise<void> {
     this.rows++;
-    this.cells += cells;
-    if (this.cells < CELLS_PER_TURN) return;
-    this.cells = 0;
+    await this.turn();
+  }
+  /** Inside any long computation of the export. */
+  async turn(): Promise<void> {
+    if (performance.now() - this.since < TURN_MS) return;
     this.onRows(this.rows);
     if (this.stream.writableNeedDrain) await once(this.stream, 'drain');
     else await new Promise<void>((resolve) => setImmediate(resolve));
+    this.since = performance.now();
   }
 }
 

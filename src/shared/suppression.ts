@@ -44,6 +44,27 @@ export interface Line {
 }
 
 export function complementarySuppression(values: ArrayLike<number>, lines: readonly Line[], threshold: number): Uint8Array {
+  const steps = suppressionSteps(values, lines, threshold);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** The same, giving way to other work whenever `turn` asks (a province's workbook has ~50,000 linked counts). */
+export async function complementarySuppressionInTurns(values: ArrayLike<number>, lines: readonly Line[], threshold: number, turn: () => Promise<void>): Promise<Uint8Array> {
+  const steps = suppressionSteps(values, lines, threshold);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await turn();
+  }
+}
+
+/** Pauses (yields) every few hundred lines looked at. */
+const LINES_PER_STEP = 256;
+
+function* suppressionSteps(values: ArrayLike<number>, lines: readonly Line[], threshold: number): Generator<void, Uint8Array> {
   const n = values.length;
   const marks = new Uint8Array(n);
   // A "<2" would say "exactly 1": with such a threshold every hidden count is an "x".
@@ -83,6 +104,7 @@ export function complementarySuppression(values: ArrayLike<number>, lines: reado
   const high = (i: number) => (marks[i] === SHOWN ? values[i]! : marks[i] === SMALL ? threshold - 1 : Infinity);
 
   for (let head = 0; head < queue.length; head++) {
+    if (head % LINES_PER_STEP === LINES_PER_STEP - 1) yield;
     const li = queue[head]!;
     queued[li] = 0;
     const line = lines[li]!;

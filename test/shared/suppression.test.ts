@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { complementarySuppression, HIDDEN, markedText, SHOWN, SMALL, tableLines, type Line } from '../../src/shared/suppression.js';
+import { complementarySuppression, complementarySuppressionInTurns, HIDDEN, markedText, SHOWN, SMALL, tableLines, type Line } from '../../src/shared/suppression.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
 /**
@@ -104,6 +104,19 @@ describe('shared: complementary suppression', () => {
       });
       expect(workedOut(values, marks, threshold, lines), context).to.deep.equal([]);
     }
+  });
+
+  it('when a province-sized table is suppressed in turns, then the marks are the ones computed in one go and it gave way between steps', async () => {
+    const random = seededRandom(20261205);
+    // 3,000 people × 13 criteria with their totals: the commune sheets of a province's publication file.
+    const inner = Array.from({ length: 3_000 }, () => Array.from({ length: 13 }, () => (random.chance(0.9) ? 0 : random.int(1, 4))));
+    const { values, lines } = tableOf(inner);
+    let turns = 0;
+    const inTurns = await complementarySuppressionInTurns(values, lines, 3, async () => {
+      turns++;
+    });
+    expect([...inTurns]).to.deep.equal([...complementarySuppression(values, lines, 3)]);
+    expect(turns).to.be.greaterThan(1);
   });
 
   it('when a two-level table (communes in districts, districts in the province) is suppressed, then no line of either level gives a cell away', () => {
