@@ -140,7 +140,7 @@ export function createWriter(stream: Writable): ExcelJS.stream.xlsx.WorkbookWrit
  * not a microtask). Time, not a count of rows or cells, decides: a row of a 177-column staff sheet costs a hundred
  * times one of the summary, and work between rows (a sheet's totals, the suppression of a province's counts) counts too.
  */
-export const TURN_MS = 10;
+const TURN_MS = 10;
 
 export class Pacer {
   private rows = 0;
