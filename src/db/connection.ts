@@ -23,13 +23,26 @@ export async function connectDatabase(uri: string, dbName: string, options: { mo
 }
 
 /**
- * Builds every model's declared indexes (what MongoDB uses); on the embedded PostgreSQL backend, also the engine
- * indexes that serve FerretDB's pushed-down equality filters (pg-indexes.ts).
+ * Builds every model's declared indexes on MongoDB. On the embedded FerretDB (`engine` given), only the unique ones:
+ * FerretDB v1.24 serves no query from its indexes on either backend — SQLite filters `_id` alone in SQL, PostgreSQL
+ * filters with `@>`, which its btree indexes cannot answer, and updates by `_id` — so a non-unique index there is
+ * only work for every write (a saved evaluation rewrote seven btree indexes beside its row). Such indexes left by an
+ * earlier version are dropped. On the embedded PostgreSQL backend the engine indexes that serve FerretDB's
+ * pushed-down equality filters are built too (pg-indexes.ts).
  */
 export async function ensureIndexes(engine?: { postgres?: PostgresConnection }): Promise<void> {
   const models = Object.values(mongoose.models) as mongoose.Model<unknown>[];
-  for (const model of models) await model.createIndexes();
+  for (const model of models) await (engine ? constraintsOnly(model) : model.createIndexes());
   if (engine?.postgres) await ensureEngineIndexes(engine.postgres, mongoose.connection.name, models);
+}
+
+async function constraintsOnly(model: mongoose.Model<unknown>): Promise<void> {
+  const existing = await model.collection.indexes().catch(() => []); // no collection yet: nothing to drop
+  for (const index of existing) if (index.name && index.name !== '_id_' && !index.unique) await model.collection.dropIndex(index.name);
+  for (const [fields, options] of model.schema.indexes()) {
+    if (!options?.unique) continue;
+    await model.collection.createIndex(fields as mongoose.mongo.IndexSpecification, { ...options, unique: true } as mongoose.mongo.CreateIndexesOptions);
+  }
 }
 
 export async function disconnectDatabase(): Promise<void> {
