@@ -41,6 +41,15 @@ export interface EmbeddedDbOptions {
  */
 const GO_RUNTIME = { GOGC: '400', GOMEMLIMIT: '512MiB' };
 
+/**
+ * Connections a client may open to the embedded FerretDB. On PostgreSQL, FerretDB v1.24 answers an update or
+ * findAndModify with its query's connection still held while it takes a second one from its pool of 50
+ * (`pool_max_conns`) for the write: 50 such commands at once each hold one and wait for another, and FerretDB stops
+ * answering anyone (seen in a goroutine dump: 50 in `UpdateDocument` waiting on the pool, after the audit numbering
+ * updated 60-odd counters side by side). At most 20 commands at once need at most 40.
+ */
+const MAX_CLIENT_CONNECTIONS = 20;
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
@@ -97,7 +106,7 @@ export async function startEmbeddedDb(opts: EmbeddedDbOptions): Promise<Embedded
   }
   opts.logger.info({ port: opts.port, dataDir: opts.dataDir, backend }, 'embedded FerretDB started');
   return {
-    uri: `mongodb://127.0.0.1:${opts.port}/?directConnection=true`,
+    uri: `mongodb://127.0.0.1:${opts.port}/?directConnection=true&maxPoolSize=${MAX_CLIENT_CONNECTIONS}`,
     backend,
     postgres: postgres ? { socketDir: postgres.socketDir, user: postgres.user, database: postgres.database } : undefined,
     stop: async () => {
