@@ -37,7 +37,10 @@ export async function ensureIndexes(engine?: { postgres?: PostgresConnection }):
 }
 
 async function constraintsOnly(model: mongoose.Model<unknown>): Promise<void> {
-  const existing = await model.collection.indexes().catch(() => []); // no collection yet: nothing to drop
+  // Every collection exists from the first start (creating the indexes used to create it): its table gets its engine
+  // indexes now, not at the next start, and no request creates a table under load.
+  await model.createCollection();
+  const existing = await model.collection.indexes();
   for (const index of existing) if (index.name && index.name !== '_id_' && !index.unique) await model.collection.dropIndex(index.name);
   for (const [fields, options] of model.schema.indexes()) {
     if (!options?.unique) continue;

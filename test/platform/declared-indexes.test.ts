@@ -10,6 +10,9 @@ const probeSchema = new Schema({ code: String, unitId: String, year: Number });
 probeSchema.index({ code: 1, year: 1 }, { unique: true });
 probeSchema.index({ unitId: 1, year: 1 });
 const Probe = mongoose.model('DeclaredIndexProbe', probeSchema, 'declaredindexprobes');
+const plainSchema = new Schema({ unitId: String });
+plainSchema.index({ unitId: 1 });
+const Plain = mongoose.model('DeclaredIndexPlainProbe', plainSchema, 'declaredindexplainprobes');
 
 const indexNames = async () => (await Probe.collection.listIndexes().toArray()).map((i) => String(i.name)).sort();
 
@@ -21,6 +24,15 @@ describe('declared indexes on the embedded FerretDB', function () {
   });
   after(async () => {
     await Probe.collection.drop().catch(() => undefined);
+    await Plain.collection.drop().catch(() => undefined);
+  });
+
+  it('when the app starts on a database without the collection of a model that has no unique index, then its collection is made at that start, with no index but `_id` (made only by a first write, its table would get its engine indexes one start later)', async () => {
+    await Plain.collection.drop().catch(() => undefined);
+    await ensureIndexes(embeddedTestServer()!);
+    const names = (await mongoose.connection.db!.listCollections({ name: 'declaredindexplainprobes' }).toArray()).map((c) => c.name);
+    expect(names).to.deep.equal(['declaredindexplainprobes']);
+    expect((await Plain.collection.listIndexes().toArray()).map((i) => String(i.name))).to.deep.equal(['_id_']);
   });
 
   it('when the app starts, then a unique declared index is built and a non-unique one is not, and a non-unique index left by an earlier version is dropped', async () => {
