@@ -213,14 +213,13 @@ export class SequenceIndex {
       return plan;
     });
     // The first number of this batch in each sequence: the counter after the increment, less the batch's count.
+    // A few counters at a time, as `storeKeys` writes: a batch may touch hundreds of counters.
     const next = new Map<string, number>();
-    await Promise.all(
-      [...wanted.entries()].map(async ([id, c]) => {
-        const inc = Object.fromEntries([...c.inc.entries()].map(([dim, n]) => [`n.${dimField(dim)}`, n]));
-        const counter = await this.increment(id, c.scope, inc, c.extra);
-        for (const [dim, n] of c.inc) next.set(`${c.scope}|${dim}`, (counter.n as Record<string, number>)[dimField(dim)]! - n + 1);
-      }),
-    );
+    await inBatches([...wanted.entries()], 8, async ([id, c]) => {
+      const inc = Object.fromEntries([...c.inc.entries()].map(([dim, n]) => [`n.${dimField(dim)}`, n]));
+      const counter = await this.increment(id, c.scope, inc, c.extra);
+      for (const [dim, n] of c.inc) next.set(`${c.scope}|${dim}`, (counter.n as Record<string, number>)[dimField(dim)]! - n + 1);
+    });
     const keyed = docs.map((doc, i) => ({
       _id: doc._id,
       keys: plans[i]!.flatMap(({ scope, dims }) =>
