@@ -4,12 +4,13 @@ import { createApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { logSink } from './log-sink.js';
+import { TEST_DB_NAME } from './database-name.js';
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({
     NODE_ENV: 'test',
     SESSION_SECRET: 'test-secret-that-is-long-enough-0123456789',
-    DB_NAME: 'congboctest',
+    DB_NAME: TEST_DB_NAME,
     LOG_LEVEL: 'info',
     LOGIN_RATE_LIMIT_PER_15_MIN: '1000',
     ...overrides,

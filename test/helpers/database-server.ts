@@ -9,11 +9,12 @@ import { projectRoot } from '../../src/shared/paths.js';
 export const testBackend: EmbeddedBackend = process.env.EMBEDDED_DB_BACKEND === 'sqlite' ? 'sqlite' : 'postgresql';
 
 /**
- * A real FerretDB (and PostgreSQL) on a free port and a throw-away folder. The folder may be entered (not read) by
- * others: as root, PostgreSQL runs as the `postgres` user, which must reach its data folder inside it.
+ * A real FerretDB (and PostgreSQL) on a free port and a throw-away folder, `prefix` and random letters (inside the
+ * system's temporary folder unless the prefix is a path). The folder may be entered (not read) by others: as root,
+ * PostgreSQL runs as the `postgres` user, which must reach its data folder inside it.
  */
 export async function startThrowawayDb(prefix: string): Promise<{ db: EmbeddedDb; dataDir: string; dispose(): Promise<void> }> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dataDir = fs.mkdtempSync(path.resolve(os.tmpdir(), prefix));
   fs.chmodSync(dataDir, 0o711);
   try {
     const db = await startEmbeddedDb({

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { ensureIndexes } from '../../src/db/connection.js';
 import { equalityFieldsOf } from '../../src/db/pg-indexes.js';
 import { embeddedTestServer } from '../helpers/global.js';
+import { TEST_DB_NAME } from '../helpers/database-name.js';
 
 // The GIN indexes the app adds to FerretDB's PostgreSQL tables (src/db/pg-indexes.ts): used by the queries FerretDB
 // sends, invisible to FerretDB's own index commands, and rebuilt when FerretDB drops the table under them.
@@ -29,9 +30,9 @@ describe('engine indexes on the embedded PostgreSQL backend', function () {
   });
 
   const tableOf = async (collection: string) =>
-    (await client.query(`SELECT _jsonb->>'table' AS t FROM congboctest._ferretdb_database_metadata WHERE _jsonb->>'_id' = $1`, [collection])).rows[0]?.t as string;
+    (await client.query(`SELECT _jsonb->>'table' AS t FROM ${TEST_DB_NAME}._ferretdb_database_metadata WHERE _jsonb->>'_id' = $1`, [collection])).rows[0]?.t as string;
   const ourIndexes = async (table: string) =>
-    (await client.query(`SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'congboctest' AND tablename = $1 AND indexname LIKE 'cb_eq_%'`, [table])).rows as { indexname: string; indexdef: string }[];
+    (await client.query(`SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = '${TEST_DB_NAME}' AND tablename = $1 AND indexname LIKE 'cb_eq_%' ORDER BY indexname`, [table])).rows as { indexname: string; indexdef: string }[];
   const planOf = async (filter: object) => JSON.stringify((await Probe.find(filter).explain()) as object);
 
   it('covers _id and the top-level fields of every declared index, not nested paths', () => {
@@ -53,7 +54,7 @@ describe('engine indexes on the embedded PostgreSQL backend', function () {
     await Probe.deleteMany({});
     const note = () => Array.from({ length: 250 }, () => Math.random().toString(36).slice(2, 14)).join(' ');
     await Probe.insertMany(Array.from({ length: 3000 }, (_, i) => ({ unitId: `u${i % 300}`, kind: i % 2 ? 'a' : 'b', n: i, note: note() })));
-    await client.query(`ANALYZE congboctest.${JSON.stringify(await tableOf('engineindexprobes'))}`);
+    await client.query(`ANALYZE ${TEST_DB_NAME}.${JSON.stringify(await tableOf('engineindexprobes'))}`);
     const one = await Probe.findOne({ n: 1234 }).lean();
     expect(await planOf({ _id: one!._id })).to.contain('Bitmap Index Scan').and.contain('cb_eq_');
     expect(await planOf({ unitId: 'u7' })).to.contain('Bitmap Index Scan').and.contain('cb_eq_');
@@ -62,7 +63,7 @@ describe('engine indexes on the embedded PostgreSQL backend', function () {
   it('when FerretDB filters on a declared field or _id, then PostgreSQL answers from the GIN index and returns the same documents', async () => {
     await Probe.deleteMany({});
     await Probe.insertMany(Array.from({ length: 4000 }, (_, i) => ({ unitId: `u${i % 400}`, kind: i % 2 ? 'a' : 'b', n: i })));
-    await client.query(`ANALYZE congboctest.${JSON.stringify(await tableOf('engineindexprobes'))}`);
+    await client.query(`ANALYZE ${TEST_DB_NAME}.${JSON.stringify(await tableOf('engineindexprobes'))}`);
 
     expect(await planOf({ unitId: 'u7' })).to.contain('Bitmap Index Scan').and.contain('cb_eq_');
     expect(await planOf({ unitId: 'u7', kind: 'a' })).to.contain('cb_eq_');
