@@ -3,7 +3,7 @@ import { actor, requireLogin, requireRole } from '../auth/index.js';
 import { flash } from '../shared/flash.js';
 import { formPost } from '../shared/forms.js';
 import { pageNumber } from '../shared/pagination.js';
-import { formatDate } from '../shared/dates.js';
+import { formatDate, vietnamDay } from '../shared/dates.js';
 import { apologyLetterDocx, letterViewModel, LETTER_VIEW, PRINT_LAYOUT, SALUTATIONS, sendDocx } from '../letters/index.js';
 import { SLIP_CHANNELS } from './model.js';
 import { apologySlipForm, dossierEditForm, dossierListQuery, lateDossierForm, withdrawForm } from './schemas.js';
@@ -59,7 +59,7 @@ export function dossiersRouter(): Router {
   // GET /dossiers/:id — the dossier, its slip or the form to issue one
   router.get('/:id', async (req, res) => {
     const locals = await showLocals(req, res);
-    const values = { channel: 'PAPER', issuedDate: formatDate(new Date()), documentNumber: locals.slipForm.suggestedNumber, salutation: '', signerName: '', signerTitle: locals.slipForm.signerTitles[0] };
+    const values = { channel: 'PAPER', issuedDate: formatDate(vietnamDay()), documentNumber: locals.slipForm.suggestedNumber, salutation: '', signerName: '', signerTitle: locals.slipForm.signerTitles[0] };
     res.render('dossiers/show', { ...locals, values });
   });
 

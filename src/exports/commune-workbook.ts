@@ -3,6 +3,7 @@ import type ExcelJS from 'exceljs';
 import type { TFunction } from 'i18next';
 import { CLASSIFICATION_LEVELS } from '../evaluations/index.js';
 import * as statistics from '../statistics/index.js';
+import { vietnamDay } from '../shared/dates.js';
 import { dataSheetOptions, headerHeight, wrappedRowHeight, placeName, staffSheetOptions, writeHeading, writeStaffSheet } from './sheets.js';
 import { columnSum, commitSheet, createWriter, fitColumns, Pacer, pageFooter, pageSetup, ratio, STYLE, writeRow, type CellStyle } from './xlsx.js';
 import { mergedNames, visibleGroups, type YearData } from './yearly-data.js';
@@ -200,7 +201,8 @@ async function writeIncidentsSheet(wb: ExcelJS.stream.xlsx.WorkbookWriter, data:
         row.duplicateOf ? '' : n,
         row.caseNumber,
         row.occurredAt,
-        row.receivedAt,
+        // A moment: the day it fell on in Việt Nam (a cell holds a date without a zone).
+        vietnamDay(row.receivedAt),
         row.subject,
         row.unitName,
         row.criteria.join(', '),

@@ -2,7 +2,7 @@ import type { Types } from 'mongoose';
 import * as audit from '../audit/index.js';
 import { hasRole, scopeRoots, type Actor } from '../auth/index.js';
 import { currentVersionFor } from '../conduct-code/index.js';
-import { formatDate } from '../shared/dates.js';
+import { formatDate, formatMomentDay } from '../shared/dates.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../shared/errors.js';
 import { isId } from '../shared/ids.js';
 import { REPORT_STATUSES, type IncidentReport, type ReportStatus } from './model.js';
@@ -13,7 +13,7 @@ import type { ResponseTemplateInput } from './schemas.js';
 
 /** The text with the case's values filled in; a deadline the case has not got stays as written, for the handler to see. */
 export function fillTemplate(text: string, report: Pick<IncidentReport, 'caseNumber' | 'dueAt' | 'receivedAt'>): string {
-  const values: Record<string, string> = { ma_ho_so: report.caseNumber, han_xu_ly: report.dueAt ? formatDate(report.dueAt) : '', ngay_tiep_nhan: formatDate(report.receivedAt) };
+  const values: Record<string, string> = { ma_ho_so: report.caseNumber, han_xu_ly: report.dueAt ? formatDate(report.dueAt) : '', ngay_tiep_nhan: formatMomentDay(report.receivedAt) };
   return text.replace(PLACEHOLDER, (whole, name: string) => values[name] || whole);
 }
 

@@ -75,7 +75,12 @@ export function formatDateTime(d: Date | string | null | undefined): string {
   return d ? inVietnam(d).format('DD/MM/YYYY HH:mm') : '';
 }
 
-/** A calendar day (UTC midnight) as dd/MM/yyyy. */
+/** The day a moment (a filing, a sending, a decision) falls on in Việt Nam, as dd/MM/yyyy. */
+export function formatMomentDay(d: Date | string | null | undefined): string {
+  return d ? inVietnam(d).format('DD/MM/YYYY') : '';
+}
+
+/** A calendar day (UTC midnight) as dd/MM/yyyy — not a moment: a moment shows through formatMomentDay. */
 export function formatDate(d: Date | string | null | undefined): string {
   return d ? dayjs.utc(d).format('DD/MM/YYYY') : '';
 }

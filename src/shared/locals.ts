@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { translator, isLanguage, type Language } from './i18n.js';
 import { takeFlash } from './flash.js';
-import { formatDate, formatDateTime, isoDate } from './dates.js';
+import { formatDate, formatDateTime, formatMomentDay, isoDate } from './dates.js';
 import { csrfToken } from './csrf.js';
 import { localeOf, numberFormatter } from './text.js';
 
@@ -23,6 +23,7 @@ export function viewLocals(defaultLanguage: Language) {
     res.locals.formatNumber = numberFormatter(localeOf(lang));
     res.locals.formatDate = formatDate;
     res.locals.formatDateTime = formatDateTime;
+    res.locals.formatMomentDay = formatMomentDay;
     res.locals.isoDate = isoDate;
     res.locals.errors = {};
     res.locals.values = {};

@@ -36,7 +36,8 @@ describe('exports: the commune workbook', () => {
     await classify(w, an, 'OUTSTANDING');
     await classify(w, binh, 'COMPLETED');
     await report(w, { staff: binh, criteria: ['X1', 'L1'], confirmed: ['X1'], status: 'RESOLVED', month: 4, remedies: ['APOLOGY'], letterSentAt: new Date(Date.UTC(2026, 4, 2)) });
-    await report(w, { staff: an, criteria: ['K1'], status: 'NOT_SUBSTANTIATED', month: 2 });
+    // Received at 06:48 on 11 February in Việt Nam, still the 10th in UTC.
+    await report(w, { staff: an, criteria: ['K1'], status: 'NOT_SUBSTANTIATED', month: 2, receivedAt: new Date(Date.UTC(2026, 1, 10, 23, 48)) });
     await report(w, { staff: null, criteria: ['L3'], status: 'RECEIVED', month: 6, excludedUserIds: [headUserId] });
     await report(w, { commune: w.communeB, criteria: ['X1'], confirmed: ['X1'], status: 'SUBSTANTIATED' });
     await rate(w.deskA, 3, 2026, 29, 1);
@@ -134,13 +135,14 @@ describe('exports: the commune workbook', () => {
     expect(totals.v).to.equal(1);
   });
 
-  it('when the incidents sheet is read, then it lists the cases with dates, status, remedy and letter, without those hidden from the viewer', () => {
+  it('when the incidents sheet is read, then it lists the cases with dates (received on the day it was in Việt Nam), status, remedy and letter, without those hidden from the viewer', () => {
     const sheet = rows(wb, 'Phản ánh');
     expect(sheet[2]).to.include('Số phản ánh').and.to.include('Ngày gửi thư xin lỗi');
     const cases = sheet.slice(3).filter((r) => typeof r[0] === 'number');
     expect(cases).to.have.length(2);
     const [first, second] = cases;
     expect(first![8]).to.equal('Không có cơ sở');
+    expect((first![3] as Date).toISOString().slice(0, 10)).to.equal('2026-02-11');
     expect(second![4]).to.equal('Lê Văn Bình');
     expect(second![6]).to.equal('X1, L1');
     expect(second![7]).to.equal('X1');

@@ -4,7 +4,7 @@ import { agentFor, login, testApp, type Agent } from '../helpers/app.js';
 import { clearDatabase } from '../helpers/db.js';
 import * as handling from '../../src/incidents/handling.js';
 import { IncidentReportModel } from '../../src/incidents/model.js';
-import { formatDate } from '../../src/shared/dates.js';
+import { formatDate, formatMomentDay } from '../../src/shared/dates.js';
 import { asActor, fileAbout, makeWorld, settings, type World } from './world.js';
 import { HIDDEN, openedByCode, sectionOf, settle } from './reporter.js';
 
@@ -43,7 +43,7 @@ describe("the reporter's case page", () => {
     const page = await (await openedByCode(testApp(), trackingCode)).get('/tra-cuu/ho-so');
     expect(page.status).to.equal(200);
     const timeline = sectionOf(page.text, 'data-case-timeline');
-    expect(timeline).to.contain(`${formatDate(stored.history[0]!.at)}</time> <span>Đã tiếp nhận`).and.to.contain(`${formatDate(stored.history[1]!.at)}</time> <span>Đang xem xét`);
+    expect(timeline).to.contain(`${formatMomentDay(stored.history[0]!.at)}</time> <span>Đã tiếp nhận`).and.to.contain(`${formatMomentDay(stored.history[1]!.at)}</time> <span>Đang xem xét`);
     expect(page.text).to.match(new RegExp(`data-due-at>Hạn xử lý bước hiện tại: <strong>${formatDate(stored.dueAt)}</strong>`));
     expect(page.text).to.contain('Đơn vị đã tiếp nhận và đang xác minh.');
     expect(page.text).not.to.contain('data-questionnaire').and.not.to.contain('data-timeliness').and.not.to.contain('data-finding');

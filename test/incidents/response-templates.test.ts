@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { AuditEntryModel } from '../../src/audit/model.js';
 import { IncidentReportModel, type ReportStatus } from '../../src/incidents/model.js';
 import { ResponseTemplateModel } from '../../src/incidents/template-model.js';
-import { formatDate } from '../../src/shared/dates.js';
+import { formatDate, formatMomentDay } from '../../src/shared/dates.js';
 import { agentFor, csrfFrom, login, testApp, type Agent } from '../helpers/app.js';
 import { clearDatabase } from '../helpers/db.js';
 import { formFields } from '../helpers/forms.js';
@@ -112,7 +112,7 @@ describe('reply templates', function () {
     const head = await as(w.headA.username);
     const options = pickerOptions((await head.get(`/reports/${report._id}`)).text);
     expect(options.map((o) => o.label)).to.deep.equal(['A chung', 'A chung (tiếng Anh)', 'B xin chào, tiếp nhận', 'C đang xác minh']);
-    expect(options[0]!.text).to.equal(`Phản ánh ${fresh.caseNumber}, hạn ${formatDate(fresh.dueAt)}, nhận ngày ${formatDate(fresh.receivedAt)}.`);
+    expect(options[0]!.text).to.equal(`Phản ánh ${fresh.caseNumber}, hạn ${formatDate(fresh.dueAt)}, nhận ngày ${formatMomentDay(fresh.receivedAt)}.`);
     expect(formatDate(fresh.dueAt)).to.match(/^\d{2}\/\d{2}\/\d{4}$/);
     expect(options[1]!.text).to.equal(`Report ${fresh.caseNumber}.`);
   });

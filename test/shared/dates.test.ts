@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { formatDate, formatDateTime, vietnamDay, vietnamDayStart, vietnamMonth, vietnamYear } from '../../src/shared/dates.js';
+import { formatDate, formatDateTime, formatMomentDay, vietnamDay, vietnamDayStart, vietnamMonth, vietnamYear } from '../../src/shared/dates.js';
 
 describe('dates in Việt Nam, whatever the server zone', () => {
   it('the suite runs with TZ=UTC, so the server zone is not Việt Nam’s', () => {
@@ -9,6 +9,7 @@ describe('dates in Việt Nam, whatever the server zone', () => {
   it('when an event happens at 01:30 on 1 April in Việt Nam (18:30 UTC the day before), then it is shown, dated and bucketed on 1 April', () => {
     const at = new Date('2026-03-31T18:30:00Z');
     expect(formatDateTime(at)).to.equal('01/04/2026 01:30');
+    expect(formatMomentDay(at)).to.equal('01/04/2026');
     expect(vietnamDay(at).toISOString()).to.equal('2026-04-01T00:00:00.000Z');
     expect(vietnamMonth(at)).to.deep.equal({ year: 2026, month: 4, key: '2026-04' });
   });
