@@ -269,6 +269,8 @@ export function reportsRouter(config: Config): Router {
       contact,
       canSeeReporter: hasRole(a, 'admin') && !report.anonymous,
       remedyKinds: REMEDY_KINDS,
+      // The reply and the internal note both post a `text`: the form sent back with an error is the one marked.
+      postedTo: req.method === 'POST' ? req.path.split('/').pop() : '',
       ...(await replyLocals(req, report)),
     };
   }

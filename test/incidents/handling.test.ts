@@ -270,4 +270,21 @@ describe('case handling', () => {
     const view = await reporterCaseView(await reporterCase({ trackedId: id }, settings));
     expect(JSON.stringify(view)).to.contain('đang xác minh').and.not.to.contain('camera');
   });
+
+  it('when the head sends an empty reply or an empty note, then 422 with the error at that box only, and nothing is stored', async () => {
+    const { report } = await fileAbout(w, {});
+    const id = String(report._id);
+    const head = await as(w.headA.username);
+    const reply = await submitForm(head, `/reports/${id}`, `/reports/${id}/replies`, { text: '  ' });
+    expect(reply.status).to.equal(422);
+    expect(reply.text).to.match(/<textarea id="f-reply" name="text"[^>]*aria-invalid="true"/).and.to.contain('id="f-reply-error"');
+    expect(reply.text).not.to.contain('id="f-note-error"');
+    const note = await submitForm(head, `/reports/${id}`, `/reports/${id}/notes`, { text: '' });
+    expect(note.status).to.equal(422);
+    expect(note.text).to.match(/<textarea id="f-note" name="text"[^>]*aria-invalid="true"/).and.to.contain('id="f-note-error"');
+    expect(note.text).not.to.contain('id="f-reply-error"');
+    const stored = (await IncidentReportModel.findById(id).lean())!;
+    expect(stored.messages).to.deep.equal([]);
+    expect(stored.internalNotes).to.deep.equal([]);
+  });
 });
