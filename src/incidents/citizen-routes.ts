@@ -3,7 +3,8 @@ import { rateLimit } from 'express-rate-limit';
 import type { Config } from '../config.js';
 import { flash } from '../shared/flash.js';
 import { formPost } from '../shared/forms.js';
-import { NotFound } from '../shared/errors.js';
+import { NotFound, type FieldErrors } from '../shared/errors.js';
+import { fieldErrorsOf } from '../shared/validation.js';
 import { foldForSearch } from '../shared/text.js';
 import * as reports from './service.js';
 import type { ReportSettings } from './settings.js';
@@ -95,10 +96,15 @@ export function citizenReportsRouter(config: Config): Router {
 
   // POST /tra-cuu — open a case by its code (POST, so the code never appears in a logged URL)
   router.post('/tra-cuu', lookupLimiter, async (req, res) => {
-    const render = (status: number, formError: string) =>
-      res.status(status).render('public/track', { layout: PUBLIC_LAYOUT, title: res.locals.t('reports.track.title'), values: {}, errors: {}, formError });
+    // The typed code stays in the box (this answer goes to the browser that typed it, never into a URL or a log).
+    const typed = (str((req.body as Record<string, unknown> | undefined)?.code) ?? '').slice(0, 40);
+    const render = (status: number, formError: string, errors: FieldErrors = {}) =>
+      res.status(status).render('public/track', { layout: PUBLIC_LAYOUT, title: res.locals.t('reports.track.title'), values: { code: typed }, errors, formError });
     const parsed = trackForm.safeParse(req.body ?? {});
-    if (!parsed.success) return render(404, 'reports.track.notFound');
+    if (!parsed.success) {
+      const errors = fieldErrorsOf(parsed.error);
+      return errors.code === 'validation.required' ? render(422, '', errors) : render(404, 'reports.track.notFound');
+    }
     try {
       const report = await reports.findByTrackingCode(parsed.data.code, settings);
       req.session.trackedReportId = String(report._id);

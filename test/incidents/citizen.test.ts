@@ -288,7 +288,7 @@ describe('citizen reports', () => {
     }
   });
 
-  it('when the code is wrong, then a clear 404 message; when the case was settled long ago, then 410', async () => {
+  it('when the code is wrong, then a clear 404 message with the typed code kept in the box; when none is typed, then a 422 asking for it; when the case was settled long ago, then 410', async () => {
     const filer = agentFor(testApp());
     await fileViaForm(filer, w);
     const code = await receiptCode(filer);
@@ -297,7 +297,12 @@ describe('citizen reports', () => {
     const wrong = await agent.post('/tra-cuu').type('form').send({ _csrf, code: 'AAAA-BBBB-CCCC' });
     expect(wrong.status).to.equal(404);
     expect(wrong.text).to.contain('Mã tra cứu không đúng.');
+    expect(wrong.text).to.match(/<input id="f-code" name="code" type="text" value="AAAA-BBBB-CCCC"/);
     expect((await agent.get('/tra-cuu/ho-so')).status).to.equal(302);
+    _csrf = await csrfFrom(agent, '/tra-cuu');
+    const empty = await agent.post('/tra-cuu').type('form').send({ _csrf, code: '  ' });
+    expect(empty.status).to.equal(422);
+    expect(empty.text).to.contain('Vui lòng nhập trường này.').and.not.to.contain('Mã tra cứu không đúng.');
 
     const longAgo = new Date(Date.now() - (settings.REPORT_TRACKING_DAYS_AFTER_CLOSE + 1) * 86_400_000);
     await IncidentReportModel.updateMany({}, { $set: { status: 'CLOSED', closedAt: longAgo } });
