@@ -98,7 +98,6 @@ export function createApp(config: Config, deps: { logger?: Logger; healthConnect
   app.use('/public', express.static(path.join(projectRoot, 'public'), { maxAge: config.NODE_ENV === 'production' ? '7d' : 0 }));
   app.use(healthRouter(deps.healthConnection));
 
-  app.use(express.urlencoded({ extended: true, limit: '200kb', parameterLimit: 2000 }));
   app.use(requestMemoMiddleware);
   app.use(sessionMiddleware(config));
   app.use(sessionStoredBeforeRedirect);
@@ -113,6 +112,9 @@ export function createApp(config: Config, deps: { logger?: Logger; healthConnect
   app.use(userLocals);
   app.use(calendarGapLocals);
   app.use(expressLayouts);
+  // Parsed once the page's locals and layout are set, so that a body over the limit gets the site's error page (413)
+  // in the user's language, not a bare one.
+  app.use(express.urlencoded({ extended: true, limit: '200kb', parameterLimit: 2000 }));
   app.use(csrfProtection);
   app.use(requireTwoFactorEnrolment(config.twoFactorRequired));
 

@@ -47,12 +47,13 @@ describe('error pages', () => {
     expect(res.text).to.contain('Bạn không có quyền thực hiện thao tác này.');
   });
 
-  it('when a form body is too large, then 413 with a localised message', async () => {
+  it('when a form body is too large, then 413 with a localised message on the site’s page (its layout, a way home)', async () => {
     const agent = agentFor(testApp());
     const _csrf = await csrfFrom(agent, '/login');
     const res = await agent.post('/login').type('form').send({ _csrf, username: 'x'.repeat(300_000), password: 'x' });
     expect(res.status).to.equal(413);
     expect(res.text).to.contain('Dữ liệu gửi lên quá lớn.');
+    expect(res.text).to.contain('class="skip-link"').and.to.contain('/public/css/app.css').and.to.contain('href="/"');
   });
 
   it('when a client asks for JSON, then errors come as JSON with the request id', async () => {
