@@ -42,8 +42,8 @@ export const auditMessages = catalogue({
       no: 'Không',
       values: {
         status: {
-          RECEIVED: 'Đã tiếp nhận', UNDER_REVIEW: 'Đang xác minh', SUBSTANTIATED: 'Có cơ sở', PARTLY_SUBSTANTIATED: 'Có cơ sở một phần', NOT_SUBSTANTIATED: 'Không có cơ sở', RESOLVED: 'Đã giải quyết', CLOSED: 'Đã đóng',
-          DRAFT: 'Nháp', OPEN: 'Đang mở', NOT_STARTED: 'Chưa bắt đầu', SELF_ASSESSED: 'Đã tự đánh giá', EVALUATED: 'Thủ trưởng đã đánh giá', FINALISED: 'Đã chốt',
+          RECEIVED: 'Đã tiếp nhận', UNDER_REVIEW: 'Đang xem xét', SUBSTANTIATED: 'Có cơ sở', PARTLY_SUBSTANTIATED: 'Có cơ sở một phần', NOT_SUBSTANTIATED: 'Không có cơ sở', RESOLVED: 'Đã giải quyết', CLOSED: 'Đã đóng',
+          DRAFT: 'Nháp', OPEN: 'Đang mở', NOT_STARTED: 'Chưa tự đánh giá', SELF_ASSESSED: 'Đã tự đánh giá', EVALUATED: 'Thủ trưởng đã đánh giá', FINALISED: 'Đã hoàn tất',
         },
         source: { CITIZEN: 'Người dân', PEER: 'Đồng nghiệp' },
         kind: { PHAN_ANH: 'Phản ánh', TO_CAO: 'Tố cáo', HOLIDAY: 'Ngày nghỉ', WORKING_DAY: 'Ngày làm bù' },
@@ -54,7 +54,8 @@ export const auditMessages = catalogue({
         system: { ADMINISTRATIVE: 'Kỷ luật hành chính', PARTY: 'Kỷ luật đảng' },
         audience: { PUBLICATION: 'Công bố (ẩn số nhỏ)', INTERNAL: 'Nội bộ (số chính xác)' },
       },
-      fields: { title: 'Tên', legalBasis: 'Căn cứ pháp lý', effectiveFrom: 'Ngày hiệu lực', effectiveTo: 'Ngày hết hiệu lực', versionNumber: 'Số phiên bản', name: 'Tên', code: 'Mã', group: 'Nhóm', criterion: 'Tiêu chí', unit: 'Đơn vị', year: 'Năm', audience: 'Bản dùng cho', messages: 'Số tin nhắn', replyChars: 'Độ dài câu trả lời (ký tự)', internalNotes: 'Số ghi chú nội bộ', noteChars: 'Độ dài ghi chú (ký tự)', system: 'Loại kỷ luật' },
+      fields: { title: 'Tên', legalBasis: 'Căn cứ pháp lý', effectiveFrom: 'Ngày hiệu lực', effectiveTo: 'Ngày hết hiệu lực', versionNumber: 'Số phiên bản', name: 'Tên', code: 'Mã', group: 'Nhóm', criterion: 'Tiêu chí', unit: 'Đơn vị', year: 'Năm', audience: 'Bản dùng cho', messages: 'Số tin nhắn', replyChars: 'Độ dài câu trả lời (ký tự)', internalNotes: 'Số ghi chú nội bộ', noteChars: 'Độ dài ghi chú (ký tự)', system: 'Loại kỷ luật',
+        status: 'Trạng thái', note: 'Ghi chú', caseNumber: 'Số phản ánh', source: 'Nguồn', kind: 'Loại', anonymous: 'Ẩn danh', handlerUnitId: 'Đơn vị xử lý', conflictOfInterest: 'Xung đột lợi ích', headEvaluation: 'Đánh giá của thủ trưởng', selfAssessment: 'Phiếu tự đánh giá', periodKey: 'Kỳ đánh giá', codeVersionId: 'Phiên bản bộ quy tắc', evaluationCount: 'Số phiếu', outcome: 'Kết quả về thời hạn', dueAt: 'Hạn xử lý', remedy: 'Biện pháp khắc phục', escalatedToUnitId: 'Chuyển lên đơn vị', overdue: 'Quá hạn', comment: 'Nhận xét', reason: 'Lý do', overallComment: 'Nhận xét chung', linkedReportIds: 'Phản ánh được xem xét', amendReason: 'Lý do điều chỉnh', channel: 'Hình thức', evidence: 'Số tệp đính kèm', letterSentAt: 'Ngày gửi thư xin lỗi', duplicateOf: 'Trùng với phản ánh', duplicates: 'Các phản ánh trùng', answer: 'Trả lời', level: 'Mức', evaluatorName: 'Người đánh giá', scoreBefore: 'Điểm trước', scoreAfter: 'Điểm sau', notifiedOn: 'Ngày thông báo', receivedOn: 'Ngày nhận', reviewDueAt: 'Hạn đề nghị xem xét lại', explanation: 'Giải trình', letter: 'Thư xin lỗi', active: 'Đang dùng', unitId: 'Đơn vị', reportingUnitId: 'Đơn vị báo cáo', username: 'Tên đăng nhập', imported: 'Số dòng đã nhập', rejectedRows: 'Số dòng bị từ chối', scale: 'Thang đánh giá', sent: 'Đã gửi', type: 'Loại', withoutAddress: 'Không có địa chỉ', default: 'Mặc định', fullName: 'Họ và tên', position: 'Chức vụ', displayName: 'Tên hiển thị', roles: 'Vai trò', email: 'Thư điện tử', phone: 'Số điện thoại' },
     },
   },
   en: {
@@ -100,7 +101,7 @@ export const auditMessages = catalogue({
       values: {
         status: {
           RECEIVED: 'Received', UNDER_REVIEW: 'Under review', SUBSTANTIATED: 'Substantiated', PARTLY_SUBSTANTIATED: 'Partly substantiated', NOT_SUBSTANTIATED: 'Not substantiated', RESOLVED: 'Resolved', CLOSED: 'Closed',
-          DRAFT: 'Draft', OPEN: 'Open', NOT_STARTED: 'Not started', SELF_ASSESSED: 'Self-assessed', EVALUATED: 'Evaluated by the head', FINALISED: 'Finalised',
+          DRAFT: 'Draft', OPEN: 'Open', NOT_STARTED: 'Not self-assessed', SELF_ASSESSED: 'Self-assessed', EVALUATED: 'Evaluated by the head', FINALISED: 'Finalised',
         },
         source: { CITIZEN: 'Citizen', PEER: 'Colleague' },
         kind: { PHAN_ANH: 'Report', TO_CAO: 'Denunciation', HOLIDAY: 'Holiday', WORKING_DAY: 'Make-up working day' },
@@ -111,7 +112,8 @@ export const auditMessages = catalogue({
         system: { ADMINISTRATIVE: 'Administrative discipline', PARTY: 'Party discipline' },
         audience: { PUBLICATION: 'For publication, suppressed', INTERNAL: 'Internal, exact' },
       },
-      fields: { title: 'Title', legalBasis: 'Legal basis', effectiveFrom: 'In force from', effectiveTo: 'In force until', versionNumber: 'Version number', name: 'Name', code: 'Code', group: 'Group', criterion: 'Criterion', unit: 'Unit', year: 'Year', audience: 'Copy for', messages: 'Messages', replyChars: 'Reply length (characters)', internalNotes: 'Internal notes', noteChars: 'Note length (characters)', system: 'Kind of discipline' },
+      fields: { title: 'Title', legalBasis: 'Legal basis', effectiveFrom: 'In force from', effectiveTo: 'In force until', versionNumber: 'Version number', name: 'Name', code: 'Code', group: 'Group', criterion: 'Criterion', unit: 'Unit', year: 'Year', audience: 'Copy for', messages: 'Messages', replyChars: 'Reply length (characters)', internalNotes: 'Internal notes', noteChars: 'Note length (characters)', system: 'Kind of discipline',
+        status: 'Status', note: 'Note', caseNumber: 'Case number', source: 'Source', kind: 'Kind', anonymous: 'Anonymous', handlerUnitId: 'Handling unit', conflictOfInterest: 'Conflict of interest', headEvaluation: 'Head’s evaluation', selfAssessment: 'Self-assessment', periodKey: 'Period', codeVersionId: 'Code version', evaluationCount: 'Evaluations', outcome: 'Timeliness', dueAt: 'Due', remedy: 'Remedy', escalatedToUnitId: 'Escalated to', overdue: 'Overdue', comment: 'Comment', reason: 'Reason', overallComment: 'Overall comment', linkedReportIds: 'Reports taken into account', amendReason: 'Reason for the amendment', channel: 'Channel', evidence: 'Attached files', letterSentAt: 'Apology letter sent', duplicateOf: 'Duplicate of', duplicates: 'Duplicates', answer: 'Answer', level: 'Level', evaluatorName: 'Evaluator', scoreBefore: 'Score before', scoreAfter: 'Score after', notifiedOn: 'Notified on', receivedOn: 'Received on', reviewDueAt: 'Review requests until', explanation: 'Explanation', letter: 'Apology letter', active: 'In use', unitId: 'Unit', reportingUnitId: 'Reporting unit', username: 'Username', imported: 'Rows imported', rejectedRows: 'Rows rejected', scale: 'Rating scale', sent: 'Sent', type: 'Type', withoutAddress: 'Without an address', default: 'Default', fullName: 'Full name', position: 'Position', displayName: 'Display name', roles: 'Roles', email: 'E-mail', phone: 'Phone' },
     },
   },
 });

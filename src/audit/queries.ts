@@ -8,7 +8,7 @@ import { PAGE_SIZE, pageInfo } from '../shared/pagination.js';
 import { foldForSearch } from '../shared/text.js';
 import { AuditEntryModel, type AuditEntry } from './model.js';
 import { actorDim, auditIndex, dimOfField, wordStartPrefixes, type SequenceSource } from './service.js';
-import { outermostUnits } from '../units/index.js';
+import { outermostUnits, unitsSnapshot } from '../units/index.js';
 
 /**
  * An administrator or a unit head reads the entries whose unitPath contains a unit they administer or head. Every
@@ -76,12 +76,26 @@ export function displayValue(v: unknown): string {
   }
   if (v instanceof Types.ObjectId) return String(v);
   if (Array.isArray(v)) return v.map(displayValue).join(', ');
-  // A nested record (a self-assessment, a reply) as "name: value" pairs rather than JSON.
+  // A rating in an entry written before the log kept one field per criterion: its code, level and text only.
+  if (typeof v === 'object' && 'criterionCode' in v) {
+    const r = v as { criterionCode: unknown; level?: unknown; comment?: unknown; reason?: unknown };
+    return [`${String(r.criterionCode)}: ${String(r.level ?? '')}`, r.comment || r.reason].filter(Boolean).join(' — ');
+  }
+  // A nested record (a reply, a finding) as "name: value" pairs rather than JSON.
   if (typeof v === 'object') return Object.entries(v as Record<string, unknown>).filter(([, x]) => x != null && x !== '').map(([k, x]) => `${k}: ${displayValue(x)}`).join('; ');
   return String(v);
 }
 
-function shape(e: AuditEntry) {
+type UnitNames = Awaited<ReturnType<typeof unitsSnapshot>>;
+
+/** A unit named by its id in a change (the handling unit, the unit escalated to) is shown by its name. */
+const valueOf = (units: UnitNames, field: string, v: unknown) => (v instanceof Types.ObjectId && /[uU]nitId$/.test(field) ? (units.byId(v)?.name ?? String(v)) : v);
+
+function shaped(units: UnitNames) {
+  return (e: AuditEntry) => shape(e, units);
+}
+
+function shape(e: AuditEntry, units: UnitNames) {
   return {
     id: String(e._id),
     at: e.at,
@@ -89,7 +103,7 @@ function shape(e: AuditEntry) {
     objectType: e.objectType,
     objectId: String(e.objectId),
     action: e.action,
-    changes: (e.changes ?? []).map((c) => ({ field: c.field ?? '', before: displayValue(c.before), after: displayValue(c.after) })),
+    changes: (e.changes ?? []).map((c) => ({ field: c.field ?? '', before: displayValue(valueOf(units, c.field ?? '', c.before)), after: displayValue(valueOf(units, c.field ?? '', c.after)) })),
   };
 }
 
@@ -147,7 +161,7 @@ export async function searchAudit(actor: Actor, filter: AuditFilter, page: numbe
     }
   }
   const result = await auditIndex.page({ sources, page, size: PAGE_SIZE, select: `${SELECT} actorId actorName`, ...bounds(filter), pushdown, test });
-  return { entries: (result.rows as unknown as AuditEntry[]).map(shape), pager: pageInfo(result.page, result.total) };
+  return { entries: (result.rows as unknown as AuditEntry[]).map(shaped(await unitsSnapshot())), pager: pageInfo(result.page, result.total) };
 }
 
 /** The log read by a filter on the whole collection: only until the log has been numbered. */
@@ -161,7 +175,7 @@ async function legacySearchAudit(actor: Actor, filter: AuditFilter, page: number
     .skip((pager.page - 1) * PAGE_SIZE)
     .limit(PAGE_SIZE)
     .lean<AuditEntry[]>();
-  return { entries: entries.map(shape), pager };
+  return { entries: entries.map(shaped(await unitsSnapshot())), pager };
 }
 
 /** The object types and actions present in the administrator's scope, for the filter lists: from the units' counters. */
@@ -193,5 +207,5 @@ export async function objectHistory(actor: Actor, objectType: string, objectId: 
   if (!entries.length) throw new NotFound();
   const visible = entries.filter((e) => coversUnit(actor, e.unitPath ?? [], ...READERS));
   if (!visible.length) throw new Forbidden();
-  return visible.map(shape);
+  return visible.map(shaped(await unitsSnapshot()));
 }

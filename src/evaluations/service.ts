@@ -26,6 +26,7 @@ import { substantiatedIncidents, type SubstantiatedIncident } from '../incidents
 import { isCurrentCopy, markCopied, saveResultRecord, saveResultRecordAfter } from './results-store.js';
 import { EvaluationResultModel, outcomeOf, RECORD_SHAPE, RESULT_SOURCE_FIELDS, resultRecordOf, type EvaluationResult, type Source } from './record-model.js';
 import { vietnamYear } from './periods.js';
+import { ratingFields } from './audit-fields.js';
 
 export { vietnamYear } from './periods.js';
 export { createPeriod, openPeriod, reopenPeriod, assertMayReopen, syncPeriod, listPeriods, unitsForNewPeriod, findPeriodOr404 } from './periods.js';
@@ -186,8 +187,8 @@ export async function saveSelfAssessment(actor: Actor, evaluationId: string, inp
         objectType: 'evaluation',
         objectId: evaluation._id,
         action: input.submit ? 'selfAssessment.submit' : 'selfAssessment.save',
-        before: { status: evaluation.status, selfAssessment: evaluation.selfAssessment },
-        after: { status: saved.status, selfAssessment: saved.selfAssessment },
+        before: { status: evaluation.status, ...ratingFields(evaluation.selfAssessment.ratings, evaluation.selfAssessment.overallComment) },
+        after: { status: saved.status, ...ratingFields(saved.selfAssessment.ratings, saved.selfAssessment.overallComment) },
         unitPath: evaluation.unitPath,
       }),
   );
@@ -285,8 +286,8 @@ export async function saveHeadEvaluation(actor: Actor, evaluationId: string, inp
         objectType: 'evaluation',
         objectId: evaluation._id,
         action: finalised ? 'finalise' : 'evaluate',
-        before: { status: evaluation.status, headEvaluation: evaluation.headEvaluation },
-        after: { status: after.status, headEvaluation: after.headEvaluation },
+        before: { status: evaluation.status, ...ratingFields(evaluation.headEvaluation.ratings, evaluation.headEvaluation.overallComment), linkedReportIds: evaluation.headEvaluation.linkedReportIds ?? [] },
+        after: { status: after.status, ...ratingFields(after.headEvaluation.ratings, after.headEvaluation.overallComment), linkedReportIds: after.headEvaluation.linkedReportIds ?? [] },
         unitPath: evaluation.unitPath,
       }),
   );
@@ -351,8 +352,8 @@ export async function amendEvaluation(actor: Actor, evaluationId: string, input:
         objectType: 'evaluation',
         objectId: evaluation._id,
         action: 'amend',
-        before: { ratings: evaluation.headEvaluation.ratings },
-        after: { ratings, reason: input.reason },
+        before: ratingFields(evaluation.headEvaluation.ratings),
+        after: { ...ratingFields(ratings), amendReason: input.reason },
         unitPath: evaluation.unitPath,
       }),
   );

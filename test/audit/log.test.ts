@@ -145,11 +145,14 @@ describe('audit log browser', () => {
       unitPath: units.communeA.path,
       at: vietnamMoment(2026, 1, 1),
       before: { status: 'UNDER_REVIEW', conflictOfInterest: true },
-      after: { status: 'SUBSTANTIATED', conflictOfInterest: false, finding: { note: 'MUC-NOTE', at: null } },
+      after: { status: 'SUBSTANTIATED', conflictOfInterest: false, finding: { note: 'MUC-NOTE', at: null }, handlerUnitId: units.communeA._id },
     });
     const text = (await (await adminAgent()).get('/audit')).text;
     expect(text).to.contain('Phản ánh, tố cáo').and.contain('Chuyển trạng thái');
-    expect(text).to.contain('<del>Đang xác minh</del>').and.contain('<ins>Có cơ sở</ins>');
+    // A case's status in the words of the case's pages.
+    expect(text).to.contain('<del>Đang xem xét</del>').and.contain('<ins>Có cơ sở</ins>');
+    expect(text).to.contain('<th scope="row">Trạng thái</th>').and.contain('<th scope="row">Xung đột lợi ích</th>');
+    expect(text).to.contain('<th scope="row">Đơn vị xử lý</th>').and.contain(`<ins>${units.communeA.name}</ins>`);
     expect(text).to.contain('<del>Có</del>').and.contain('<ins>Không</ins>');
     expect(text).to.contain('<ins>note: MUC-NOTE</ins>').and.not.contain('{&#34;note');
   });
