@@ -42,12 +42,11 @@ export function dashboardRouter(config: Config): Router {
     const year = q.year ?? thisYear();
     const data = await service.dashboard(who, unitId, year, config.SUPPRESS_BELOW, config);
     const locale = localeOf(res.locals.lang);
-    const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
     res.render('dashboard/index', {
       title: res.locals.t('dashboard.title'),
       data,
       units: await service.dashboardUnits(who),
-      pct: (x: number | null) => (x === null ? '—' : percent.format(x)),
+      pct: (x: number | null) => (x === null ? '—' : res.locals.formatPercent(x)),
       ratio: service.rate,
       shown: shownText(locale),
       // For the charts: numbers, with suppressed cells as gaps (null), never the hidden count.

@@ -104,7 +104,7 @@ export async function createPeriod(actor: Actor, input: NewPeriodInput): Promise
   if (!coversUnit(actor, unit.path, 'admin', 'head')) throw new Forbidden();
   const max = input.kind === 'monthly' ? 12 : input.kind === 'quarterly' ? 4 : 1;
   const number = input.kind === 'yearly' ? 1 : input.number;
-  if (number < 1 || number > max) throw new ValidationFailed({ number: 'validation.invalidChoice' });
+  if (number < 1 || number > max) throw new ValidationFailed({ number: input.kind === 'quarterly' ? 'evaluations.validation.quarterRange' : 'evaluations.validation.monthRange' });
   const bounds = periodBounds(input.kind, input.year, number);
   if (input.deadline < bounds.startDate) throw new ValidationFailed({ deadline: 'evaluations.validation.deadlineBeforeStart' });
   const codeVersion = await versionInForce(unit.path[0]!, bounds.startDate);

@@ -26,7 +26,8 @@ export const newPeriodSchema = z.object({
   unitId: objectId,
   kind: z.enum(PERIOD_KINDS),
   year: integer(2000, 2100),
-  number: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(12).default(1)),
+  // Its range depends on the kind (month or quarter): checked by the service, which names it.
+  number: z.preprocess(blankToUndefined, z.coerce.number().int().default(1)),
   deadline: dateInput,
 });
 

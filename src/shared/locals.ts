@@ -3,7 +3,7 @@ import { translator, isLanguage, type Language } from './i18n.js';
 import { takeFlash } from './flash.js';
 import { formatDate, formatDateTime, formatMomentDay, isoDate } from './dates.js';
 import { csrfToken } from './csrf.js';
-import { localeOf, numberFormatter } from './text.js';
+import { localeOf, numberFormatter, percentFormatter } from './text.js';
 
 /** Vietnamese unless the visitor switched: browsers' Accept-Language is deliberately not followed. */
 export function languageOf(req: Request, fallback: Language): Language {
@@ -21,6 +21,7 @@ export function viewLocals(defaultLanguage: Language) {
     res.locals.flash = takeFlash(req, res);
     res.locals.csrfToken = req.session ? csrfToken(req) : '';
     res.locals.formatNumber = numberFormatter(localeOf(lang));
+    res.locals.formatPercent = percentFormatter(localeOf(lang));
     res.locals.formatDate = formatDate;
     res.locals.formatDateTime = formatDateTime;
     res.locals.formatMomentDay = formatMomentDay;

@@ -82,6 +82,14 @@ export function numberFormatter(locale: string): (n: number) => string {
   return (n) => format.format(n);
 }
 
+const percentFormats = new Map<string, Intl.NumberFormat>();
+/** A share (0–1) as a percentage with at most one decimal, as the dashboard shows it ("26,7 %" in Vietnamese). */
+export function percentFormatter(locale: string): (share: number) => string {
+  let format = percentFormats.get(locale);
+  if (!format) percentFormats.set(locale, (format = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 })));
+  return (share) => format.format(share);
+}
+
 /** The locale of numbers and dates for a page language. */
 export const localeOf = (lang: string) => (lang === 'vi' ? 'vi-VN' : 'en-GB');
 

@@ -156,7 +156,7 @@ describe('evaluations: the whole cycle', () => {
     expect(completion.status).to.equal(200);
     // Thanh Nưa (with its desk) has 2 of 3 finalised; Mường Nhé 0 of 1 — the least complete comes first.
     expect(completion.text.indexOf('Xã Mường Nhé')).to.be.lessThan(completion.text.indexOf('Xã Thanh Nưa'));
-    expect(completion.text).to.contain('2 (67%)');
+    expect(completion.text).to.contain('2 (66,7%)'); // one decimal, as the dashboard shows a share
     expect(completion.text).to.contain('Chậm'); // the deadline of 01/04/2026 has passed
   });
   it('when two people are finalised differently, then each one\'s year record keeps their own per-criterion results', async () => {

@@ -200,4 +200,15 @@ describe('evaluations: permissions and integrity', () => {
     expect(dup.status).to.equal(422);
     expect(dup.text).to.contain('Đơn vị đã có kỳ đánh giá này.');
   });
+
+  it('when a quarterly period is asked for quarter 9 or a monthly one for month 0, then 422 naming the range at the field, and no period is made', async () => {
+    const headA = await as(w.headA.username);
+    const quarter = await submitForm(headA, '/evaluations/periods/new', '/evaluations/periods', { unitId: String(w.communeA._id), kind: 'quarterly', year: '2026', number: '9', deadline: '15/04/2026' });
+    expect(quarter.status).to.equal(422);
+    expect(quarter.text).to.contain('Kỳ quý: nhập quý từ 1 đến 4.');
+    const month = await submitForm(headA, '/evaluations/periods/new', '/evaluations/periods', { unitId: String(w.communeA._id), kind: 'monthly', year: '2026', number: '0', deadline: '15/04/2026' });
+    expect(month.status).to.equal(422);
+    expect(month.text).to.contain('Kỳ tháng: nhập tháng từ 1 đến 12.');
+    expect(await PeriodModel.countDocuments({ unitId: w.communeA._id })).to.equal(0);
+  });
 });

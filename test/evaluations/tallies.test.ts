@@ -180,7 +180,7 @@ describe('evaluations: period tallies and compact records (the read model of ros
     const records = await EvaluationResultModel.find({ periodId: new Types.ObjectId(periodId) }).lean();
     expect(records).to.have.length(4);
     expect(records.every((r) => r.shape === RECORD_SHAPE)).to.equal(true);
-    expect((await admin.get(`/evaluations/periods/${periodId}/completion`)).text).to.contain('1 (33%)');
+    expect((await admin.get(`/evaluations/periods/${periodId}/completion`)).text).to.contain('1 (33,3%)');
     expect((await PeriodModel.findById(periodId).lean())!.copies).to.equal(COPIES_READY);
     await expectTalliesMatchRecount(periodId);
   });
