@@ -28,14 +28,22 @@ export async function claimOnce(key: string, now = new Date()): Promise<boolean>
   }
 }
 
-/** Runs `fn` under the job's lease; null without running it when another process holds the lease. */
-export async function withLease<T>(job: string, fn: () => Promise<T>, opts: { now?: Date; leaseMs?: number } = {}): Promise<T | null> {
-  const now = opts.now ?? new Date();
+/**
+ * Makes the lease's document if there is none, without an error when it exists (inserting it every time made the
+ * engine log a duplicate key twice a minute). Two processes starting together may still collide once.
+ */
+export async function ensureLeaseDocument(model: { updateOne: (filter: { _id: string }, update: { $setOnInsert: { leaseUntil: Date; holder: string } }, options: { upsert: true }) => PromiseLike<unknown> }, id: string): Promise<void> {
   try {
-    await JobLeaseModel.create({ _id: job });
+    await model.updateOne({ _id: id }, { $setOnInsert: { leaseUntil: new Date(0), holder: '' } }, { upsert: true });
   } catch (err) {
     if ((err as { code?: number }).code !== 11000) throw err;
   }
+}
+
+/** Runs `fn` under the job's lease; null without running it when another process holds the lease. */
+export async function withLease<T>(job: string, fn: () => Promise<T>, opts: { now?: Date; leaseMs?: number } = {}): Promise<T | null> {
+  const now = opts.now ?? new Date();
+  await ensureLeaseDocument(JobLeaseModel, job);
   const taken = await JobLeaseModel.updateOne({ _id: job, leaseUntil: { $lt: now } }, { $set: { leaseUntil: new Date(now.getTime() + (opts.leaseMs ?? 30 * 60_000)), holder: HOLDER } });
   if (taken.modifiedCount !== 1) return null;
   try {

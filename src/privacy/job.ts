@@ -4,6 +4,7 @@ import { Types } from 'mongoose';
 import * as audit from '../audit/index.js';
 import { sweepExpiredSessions, type Actor } from '../auth/index.js';
 import { removeExpiredExports, type ExportSettings } from '../exports/index.js';
+import { ensureLeaseDocument } from '../notifications/index.js';
 import { eraseSettledCasesBefore } from '../incidents/index.js';
 import { eraseRatingCommentsBefore } from '../satisfaction/index.js';
 import { Conflict } from '../shared/errors.js';
@@ -49,11 +50,7 @@ export function monthsBefore(at: Date, months: number): Date {
 }
 
 async function takeLease(now: Date): Promise<boolean> {
-  try {
-    await RetentionRunModel.create({ _id: RUN_ID });
-  } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err;
-  }
+  await ensureLeaseDocument(RetentionRunModel, RUN_ID);
   const taken = await RetentionRunModel.updateOne({ _id: RUN_ID, leaseUntil: { $lt: now } }, { $set: { leaseUntil: new Date(now.getTime() + LEASE_MS), holder: HOLDER } });
   return taken.modifiedCount === 1;
 }

@@ -11,6 +11,7 @@ import { recordExplanation } from '../../src/incidents/due-process.js';
 import { remindCaseDeadlines, type ReminderSettings } from '../../src/incidents/reminders.js';
 import { createMailer } from '../../src/notifications/mailer.js';
 import { withLease } from '../../src/notifications/index.js';
+import { commandsOf } from '../helpers/command-log.js';
 import { translator } from '../../src/shared/i18n.js';
 import { asActor, fileAbout, makeWorld, type World } from '../incidents/world.js';
 /** 10:00 in Việt Nam on a day. */
@@ -93,6 +94,12 @@ describe('scheduled reminders before case deadlines', function () {
     expect(outer).to.equal('outer');
     expect(inner).to.equal(null);
     expect(await withLease('case-reminders', async () => 'again')).to.equal('again');
+  });
+
+  it('when the lease document exists, then taking the lease again inserts nothing (a failed insert each time made the engine log an error twice a minute)', async () => {
+    await withLease('case-reminders', async () => 'first');
+    const { commands } = await commandsOf(() => withLease('case-reminders', async () => 'second'));
+    expect(commands.filter((c) => c.collection === 'jobleases').map((c) => c.name)).to.deep.equal(['update', 'update', 'update']);
   });
 
   it('each reminder kind renders in Vietnamese and in English, with the case number and the date filled in', () => {
