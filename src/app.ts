@@ -73,6 +73,9 @@ export function createApp(config: Config, deps: { logger?: Logger; healthConnect
     helmet({
       contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'img-src': ["'self'", 'data:'], 'upgrade-insecure-requests': config.cookieSecure ? [] : null } },
       hsts: config.cookieSecure,
+      // Our own pages may tell which page a form came from (the language links of a page answering a POST go back to
+      // it); no other site is told anything.
+      referrerPolicy: { policy: 'same-origin' },
     }),
   );
   app.use(

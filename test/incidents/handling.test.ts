@@ -287,4 +287,20 @@ describe('case handling', () => {
     expect(stored.messages).to.deep.equal([]);
     expect(stored.internalNotes).to.deep.equal([]);
   });
+
+  it('when a form is answered with an error, then the language links go back to the page the form was on (the POST address has no page), or home when the browser does not say', async () => {
+    const { report } = await fileAbout(w, {});
+    const id = String(report._id);
+    const head = await as(w.headA.username);
+    const page = await head.get(`/reports/${id}`);
+    const _csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+    // The browser names the page by the address it was served under (supertest serves each request on a new port).
+    const fromPage = await head.post(`/reports/${id}/notes`).set('Host', 'congboc.test').set('Referer', `http://congboc.test/reports/${id}`).type('form').send({ _csrf, text: '' });
+    expect(fromPage.status).to.equal(422);
+    const backOf = (html: string) => decodeURIComponent(/href="\/lang\/en\?back=([^"]*)"/.exec(html)?.[1] ?? '');
+    expect(backOf(fromPage.text)).to.equal(`/reports/${id}`);
+    const elsewhere = await head.post(`/reports/${id}/notes`).set('Host', 'congboc.test').set('Referer', `https://example.org/reports/${id}`).type('form').send({ _csrf, text: '' });
+    expect(backOf(elsewhere.text)).to.equal('/');
+    expect(page.headers['referrer-policy']).to.equal('same-origin');
+  });
 });
