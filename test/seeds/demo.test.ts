@@ -8,6 +8,8 @@ import { CodeVersionModel } from '../../src/conduct-code/model.js';
 import { loadDemo, demoSeedResult } from '../helpers/demo.js';
 import { seedIfEmpty, DEMO_PASSWORD, CODE_TITLE } from '../../seeds/demo.js';
 import { vietnameseSortKey } from '../../src/shared/text.js';
+import { AuditEntryModel } from '../../src/audit/model.js';
+import { translator } from '../../src/shared/i18n.js';
 
 const quiet = createLogger('silent');
 const REFORM = new Date(Date.UTC(2025, 6, 1)).getTime();
@@ -116,5 +118,16 @@ describe('demo seed of Điện Biên', () => {
     expect(seeded, 'seedIfEmpty answered null on an empty database').to.not.equal(null);
     expect({ units: seeded!.units, staff: seeded!.staff }).to.deep.equal({ units: await UnitModel.countDocuments(), staff: await StaffModel.countDocuments() });
     expect(seeded!.users).to.include.members(['admin', 'truongxa', 'truongxa2', 'canbo']);
+  });
+
+  it('when seeded, then every field its audit entries record has a label in both languages (the log shows no field by its code name)', async () => {
+    const fields = (await AuditEntryModel.distinct('changes.field')) as string[];
+    expect(fields.length).to.be.above(5);
+    for (const lang of ['vi', 'en'] as const) {
+      const t = translator(lang);
+      // A field is a name or a name and a code ("criterion X1"): the name is what is translated.
+      const unlabelled = [...new Set(fields.map((f) => f.split(' ')[0]!))].filter((name) => t(`audit.fields.${name}`) === `audit.fields.${name}`);
+      expect(unlabelled, lang).to.deep.equal([]);
+    }
   });
 });
